@@ -1,0 +1,42 @@
+# Two entry points, both safe on a fresh machine with only Python, pip and apt:
+#   make app   - create .venv if missing, install pinned deps, launch Streamlit on the embedded data
+#   make test  - same set-up, then the whole test suite (unit, AppTest and real-browser tests)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8501
+
+.PHONY: app test setup browser-deps lint bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dask]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian's Chromium for the end-to-end browser test (Playwright never downloads a browser here).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; browser tests will be skipped"; \
+	  else echo "warning: not root, cannot apt-get install chromium; browser tests will be skipped"; fi; }
+
+app: setup
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: setup browser-deps
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: setup
+	$(BIN)/python benchmarks/forecast_speed.py
+	$(BIN)/python benchmarks/scenario_speed.py
+
+clean:
+	rm -rf $(VENV) models/cache .pytest_cache

@@ -1,0 +1,103 @@
+"""The data contract: a data set directory (or one uploaded file) -> one tidy `Dataset`.
+
+A data set directory holds:
+  observations.csv      indicator,month,value        (month YYYY-MM; percent in 0-100; empty = unreadable)
+  indicators.csv        indicator,name,unit,polarity,kind,outcome,numerator,denominator
+  targets.csv           indicator,period,target,basis
+  benchmarks.csv        indicator,comparator,value
+  printed_summary.csv   the scorecard's own 12-month average / max / % change columns (checksums)
+
+Everything downstream uses statsforecast's long frame: `unique_id` (indicator code), `ds` (month-start
+Timestamp), `y` (float). Units: `count`, `percent`, `rate_per_10k`. Polarity: `higher_is_better`,
+`lower_is_better`, `neutral`. Kind: `flow` (per month), `stock` (level at month end), `ratio`.
+For a percent, `numerator`/`denominator` name the count indicators it is derived from (value =
+100 * numerator / denominator); for a rate, `numerator` is the count and `denominator` is
+`population_0_17` (rate = 10,000 * count / children aged 0-17).
+Target `basis`: `year_end_level` (level at 31 March), `annual_total` (sum of monthly flows Apr-Mar),
+`monthly_rate` (a percent/rate the target applies to each month).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_DATASET = Path(__file__).resolve().parent.parent / "data" / "southampton-2018-06"
+
+UNITS = ("count", "percent", "rate_per_10k")
+POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
+KINDS = ("flow", "stock", "ratio")
+TARGET_BASES = ("year_end_level", "annual_total", "monthly_rate")
+COMPARATORS = ("statistical_neighbours", "england", "south_east")
+POPULATION_DENOMINATOR = "population_0_17"
+
+INDICATOR_COLUMNS = ("indicator", "name", "unit", "polarity", "kind", "outcome", "numerator", "denominator")
+
+
+@dataclass
+class Dataset:
+    """One council's scorecard data, tidy.
+
+    observations: long frame `unique_id, ds, y` (one row per indicator-month, NaN where unreadable).
+    indicators:   catalogue indexed by indicator code (columns as in INDICATOR_COLUMNS minus `indicator`).
+    targets:      `indicator, period, target, basis`.
+    benchmarks:   `indicator, comparator, value`.
+    source:       where it came from (directory or file name), for display and provenance.
+    warnings:     non-blocking validation messages collected while loading.
+    """
+
+    observations: pd.DataFrame
+    indicators: pd.DataFrame
+    targets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator", "period", "target", "basis"]))
+    benchmarks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator", "comparator", "value"]))
+    source: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def series(self, indicator: str) -> pd.Series:
+        """Monthly values of one indicator, indexed by month start."""
+        rows = self.observations[self.observations["unique_id"] == indicator]
+        return rows.set_index("ds")["y"].sort_index()
+
+    @property
+    def indicator_codes(self) -> list[str]:
+        return list(self.observations["unique_id"].drop_duplicates())
+
+    @property
+    def last_month(self) -> pd.Timestamp:
+        return self.observations.dropna(subset=["y"])["ds"].max()
+
+
+def _read_optional_csv(path: Path, columns: list[str]) -> pd.DataFrame:
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    return pd.read_csv(path, dtype={"indicator": str})
+
+
+def load_dataset_dir(directory: str | Path) -> Dataset:
+    """Read a data set directory written in the contract above (no validation beyond parsing)."""
+    directory = Path(directory)
+    observations = pd.read_csv(directory / "observations.csv", dtype={"indicator": str, "month": str})
+    long = pd.DataFrame(
+        {
+            "unique_id": observations["indicator"].str.strip(),
+            "ds": pd.to_datetime(observations["month"].str.strip(), format="%Y-%m"),
+            "y": pd.to_numeric(observations["value"], errors="coerce").astype(float),
+        }
+    ).sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+    indicators = pd.read_csv(directory / "indicators.csv", dtype=str).set_index("indicator")
+    return Dataset(
+        observations=long,
+        indicators=indicators,
+        targets=_read_optional_csv(directory / "targets.csv", ["indicator", "period", "target", "basis"]),
+        benchmarks=_read_optional_csv(directory / "benchmarks.csv", ["indicator", "comparator", "value"]),
+        source=str(directory),
+    )
+
+
+def load_dataset(path: str | Path = EMBEDDED_DATASET) -> Dataset:
+    """Load a data set directory (the embedded one by default)."""
+    return load_dataset_dir(path)
