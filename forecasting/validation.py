@@ -1,0 +1,386 @@
+"""Validation of scorecard data: every problem located (file, sheet, row, column) and explained.
+
+Problems are collected, never raised: a `ValidationReport` holds all of them, blocking errors apart from
+warnings, each with a hint on how to fix it. Rows and columns are the spreadsheet's own coordinates (row 1 is
+the first line of the file, columns are letters as Excel shows them).
+
+`validate_observations` takes the located long frame a reader produced (`unique_id, ds, y` plus where each
+value came from) and applies the domain rules: unknown indicators (allowed, unit inferred), duplicate months,
+gaps, negative counts, percentages outside 0-100, percentages given as fractions, months in the future.
+The value rules are pandera checks; the final tidy frame is checked against the long-frame contract.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+import pandera.pandas as pa
+
+log = logging.getLogger(__name__)
+
+ERROR = "error"
+WARNING = "warning"
+SEVERITIES = (ERROR, WARNING)
+MAX_LISTED_PER_KIND = 25  # as_text() lists at most this many problems of one kind, then a count
+
+LOCATED_COLUMNS = ("unique_id", "ds", "y", "row", "column", "raw", "percent_sign", "id_column")
+PERCENT_WORDS = re.compile(r"%|percent|proportion|\bpct\b|\brate\b(?!.*per)", re.IGNORECASE)
+RATE_WORDS = re.compile(r"per\s*10[,.]?000|per\s*10k", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, where it is, and how to fix it."""
+
+    severity: str
+    message: str
+    hint: str = ""
+    file: str = ""
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    code: str = ""
+
+    @property
+    def location(self) -> str:
+        parts = [self.file] if self.file else []
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.row is not None and self.column and "," not in self.column and "-" not in self.column:
+            parts.append(f"cell {self.column}{self.row}")
+        else:
+            if self.row is not None:
+                parts.append(f"row {self.row}")
+            if self.column:
+                parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def as_text(self) -> str:
+        text = f"{self.severity.upper():7} {self.location}: {self.message}"
+        return f"{text}\n        Fix: {self.hint}" if self.hint else text
+
+
+@dataclass
+class ValidationReport:
+    """All problems found while reading one file or data set."""
+
+    source: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, severity: str, message: str, hint: str = "", **location) -> Problem:
+        if severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {SEVERITIES}, not {severity!r}")
+        problem = Problem(severity=severity, message=message, hint=hint, **location)
+        self.problems.append(problem)
+        log.debug("%s", problem.as_text())
+        return problem
+
+    def error(self, message: str, hint: str = "", **location) -> Problem:
+        return self.add(ERROR, message, hint, **location)
+
+    def warning(self, message: str, hint: str = "", **location) -> Problem:
+        return self.add(WARNING, message, hint, **location)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing blocks using the data (warnings allowed)."""
+        return not self.errors
+
+    def to_frame(self) -> pd.DataFrame:
+        columns = ["severity", "file", "sheet", "row", "column", "message", "hint", "code"]
+        frame = pd.DataFrame([asdict(p) for p in self.problems], columns=columns)
+        return frame.astype({"row": "Int64"})
+
+    def as_text(self) -> str:
+        """Readable report: errors first, then warnings; long runs of one kind are summarised."""
+        lines = [f"Checked {self.source}" if self.source else "Validation report"]
+        for label, problems in (("blocking error", self.errors), ("warning", self.warnings)):
+            if not problems:
+                continue
+            lines.append(f"{len(problems)} {label}{'s' if len(problems) != 1 else ''}:")
+            shown: dict[str, int] = {}
+            for problem in problems:
+                shown[problem.code] = shown.get(problem.code, 0) + 1
+                if shown[problem.code] <= MAX_LISTED_PER_KIND or not problem.code:
+                    lines.append("  " + problem.as_text().replace("\n", "\n  "))
+            for kind, count in shown.items():
+                if kind and count > MAX_LISTED_PER_KIND:
+                    lines.append(f"  ... and {count - MAX_LISTED_PER_KIND} more like '{kind}' (see the full table)")
+        if self.ok:
+            lines.append("No blocking errors: the data can be used." if self.warnings else "No problems found.")
+        else:
+            lines.append("Blocking errors found: fix them and load the file again.")
+        return "\n".join(lines)
+
+
+def resolve_today(today: date | datetime | str | None = None) -> pd.Timestamp:
+    """Month start of `today` (resolved now when None)."""
+    stamp = pd.Timestamp(today) if today is not None else pd.Timestamp.now()
+    return stamp.to_period("M").to_timestamp()
+
+
+def month_label(month: pd.Timestamp) -> str:
+    return pd.Timestamp(month).strftime("%b-%y")
+
+
+def infer_unit(code: str, name: str, values: pd.Series, percent_sign: bool) -> tuple[str, str]:
+    """Guess an unknown indicator's unit; returns (unit, reason in plain words)."""
+    values = values.dropna()
+    words = f"{code} {name}"
+    if RATE_WORDS.search(words):
+        return "rate_per_10k", "its name mentions a rate per 10,000"
+    if percent_sign:
+        return "percent", "its values carry a % sign"
+    within = bool(len(values)) and bool(((values >= 0) & (values <= 100)).all())
+    if within and PERCENT_WORDS.search(words):
+        return "percent", "its name or code suggests a percentage and all values are within 0-100"
+    return "count", "its values have no % sign and its name does not suggest a percentage"
+
+
+# Value rules, as pandera checks over the located frame (one row per cell) with a `unit` column.
+VALUE_RULES = pa.DataFrameSchema(
+    checks=[
+        pa.Check(lambda d: ~((d["unit"] == "count") & (d["y"] < 0)), name="negative_count",
+                 error="negative_count"),
+        pa.Check(lambda d: ~((d["unit"] == "rate_per_10k") & (d["y"] < 0)), name="negative_rate",
+                 error="negative_rate"),
+        pa.Check(lambda d: ~((d["unit"] == "percent") & ((d["y"] < 0) | (d["y"] > 100))),
+                 name="percent_out_of_range", error="percent_out_of_range"),
+    ]
+)
+
+# The long-frame contract every downstream module relies on.
+LONG_FRAME_CONTRACT = pa.DataFrameSchema(
+    {
+        "unique_id": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "ds": pa.Column("datetime64[ns]", pa.Check(lambda s: (s == s.dt.to_period("M").dt.to_timestamp()).all(),
+                                                   error="month start")),
+        "y": pa.Column(float, nullable=True),
+    },
+    unique=["unique_id", "ds"],
+    strict=True,
+)
+
+VALUE_RULE_TEXT = {
+    "negative_count": ("{code} is a count but the value is {value:g}",
+                       "Counts cannot be negative: check the sign, or leave the cell blank if unknown."),
+    "negative_rate": ("{code} is a rate per 10,000 but the value is {value:g}",
+                      "Rates cannot be negative: check the sign, or leave the cell blank if unknown."),
+    "percent_out_of_range": ("{code} is a percentage but the value is {value:g}, outside 0-100",
+                             "Enter percentages as 0-100 (22.6 or 22.6%), not counts or fractions above 1."),
+}
+
+
+def _apply_value_rules(located: pd.DataFrame, report: ValidationReport, where: dict) -> None:
+    try:
+        VALUE_RULES.validate(located[["unit", "y"]], lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.dropna(subset=["index"])
+        for rule, group in cases.groupby("check", sort=False):
+            for index in sorted(set(group["index"])):
+                cell = located.loc[index]
+                message, hint = VALUE_RULE_TEXT[rule]
+                report.error(message.format(code=cell["unique_id"], value=cell["y"]), hint, code=rule,
+                             row=_row(cell), column=cell["column"], **where)
+
+
+def _row(cell: pd.Series) -> int | None:
+    return None if pd.isna(cell["row"]) else int(cell["row"])
+
+
+def match_codes(codes: pd.Series, known: list[str]) -> dict[str, str]:
+    """Map codes that match a known code except for case or spacing onto the known spelling."""
+    canonical = {re.sub(r"\s+", "", k).lower(): k for k in known}
+    mapping = {}
+    for code in codes.drop_duplicates():
+        if code in known:
+            continue
+        hit = canonical.get(re.sub(r"\s+", "", code).lower())
+        if hit:
+            mapping[code] = hit
+    return mapping
+
+
+def validate_observations(
+    located: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    report: ValidationReport,
+    *,
+    today: pd.Timestamp,
+    where: dict,
+    names: dict[str, str] | None = None,
+    report_gaps: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply the domain rules to a located long frame; return (tidy observations, indicator catalogue).
+
+    `located` has LOCATED_COLUMNS; `catalogue` is indexed by indicator code with a `unit` column;
+    `where` is the file/sheet location added to every problem; `names` gives names for unknown codes.
+    """
+    names = names or {}
+    located = located.copy()
+    known = [str(k) for k in catalogue.index]
+    renamed = match_codes(located["unique_id"], known)
+    for original, hit in renamed.items():
+        first = located[located["unique_id"] == original].iloc[0]
+        report.warning(f"Indicator '{original}' read as the known indicator '{hit}'",
+                       "Spell codes exactly as on the scorecard.", code="code_respelled",
+                       row=_row(first), column=first["id_column"], **where)
+    located["unique_id"] = located["unique_id"].replace(renamed)
+
+    # Months in the future: an error when a value is given there, otherwise ignored with a warning.
+    future = located["ds"] > today
+    if future.any():
+        valued = located[future & located["y"].notna()]
+        for _, cell in valued.iterrows():
+            report.error(f"{cell['unique_id']} has a value for {month_label(cell['ds'])}, which is after this month "
+                         f"({month_label(today)})", "Check the year in the month heading or date; future months "
+                         "must be left out or blank.", code="future_month", row=_row(cell),
+                         column=cell["column"], **where)
+        blank_months = sorted(set(located.loc[future & located["y"].isna(), "ds"]) - set(valued["ds"]))
+        if blank_months:
+            report.warning("Future months with no values were ignored: "
+                           + ", ".join(month_label(m) for m in blank_months), code="future_blank", **where)
+        located = located[~future]
+
+    # Duplicate (indicator, month).
+    duplicated = located.duplicated(["unique_id", "ds"], keep=False)
+    for (code, month), group in located[duplicated].groupby(["unique_id", "ds"], sort=False):
+        places = ", ".join(f"{c}{r}" if pd.notna(r) else str(c) for r, c in zip(group["row"], group["column"]))
+        last = group.iloc[-1]
+        report.error(f"{code} {month_label(month)} is given more than once ({places})",
+                     "Keep one value per indicator and month: delete or correct the repeats.",
+                     code="duplicate_month", row=_row(last), column=last["column"], **where)
+
+    # Units: catalogue first, inferred (and said so) for unknown indicators.
+    units = catalogue["unit"].to_dict() if "unit" in catalogue else {}
+    inferred_rows = {}
+    for code, group in located.groupby("unique_id", sort=False):
+        if code in units:
+            continue
+        unit, reason = infer_unit(code, names.get(code, ""), group["y"], bool(group["percent_sign"].any()))
+        units[code] = unit
+        inferred_rows[code] = {"name": names.get(code, code), "unit": unit, "polarity": "neutral",
+                               "kind": "ratio" if unit != "count" else "flow"}
+        first = group.iloc[0]
+        report.warning(f"Unknown indicator '{code}': not in the indicator catalogue; treated as {unit} because "
+                       f"{reason}", "If that is wrong, add the indicator to indicators.csv with its unit and "
+                       "polarity, or choose its unit when asked.", code="unknown_indicator",
+                       row=_row(first), column=first["id_column"], **where)
+    located["unit"] = located["unique_id"].map(units)
+
+    _apply_value_rules(located, report, where)
+    _warn_about_percent_forms(located, report, where)
+
+    tidy = (located.drop_duplicates(["unique_id", "ds"], keep="first")[["unique_id", "ds", "y"]]
+            .astype({"unique_id": str, "y": float}))
+    tidy = _fill_gaps(tidy, report, where, report_gaps)
+    _check_contract(tidy, report, where)
+    indicators = _catalogue_for(tidy, catalogue, inferred_rows)
+    return tidy, indicators
+
+
+def _warn_about_percent_forms(located: pd.DataFrame, report: ValidationReport, where: dict) -> None:
+    for code, group in located.groupby("unique_id", sort=False):
+        values = group["y"].dropna()
+        unit = group["unit"].iloc[0]
+        first = group.iloc[0]
+        if unit == "percent" and len(values) and (values.abs() <= 1).all() and (values != 0).any() \
+                and not group["percent_sign"].any():
+            report.warning(f"{code} is a percentage but every value is between 0 and 1 "
+                           f"(e.g. {values.iloc[0]:g}): these look like fractions",
+                           f"Multiply by 100 (enter {values.iloc[0] * 100:g} for {values.iloc[0]:g}) or format "
+                           "the cells as percentages in Excel.", code="percent_as_fraction",
+                           row=_row(first), **where)
+        if unit == "count" and group["percent_sign"].any():
+            cell = group[group["percent_sign"]].iloc[0]
+            report.warning(f"{code} is a count but some values carry a % sign (e.g. {cell['raw']})",
+                           "Check the indicator code on this row; counts are whole numbers without %.",
+                           code="percent_sign_on_count", row=_row(cell), column=cell["column"], **where)
+
+
+def _fill_gaps(tidy: pd.DataFrame, report: ValidationReport, where: dict, report_gaps: bool) -> pd.DataFrame:
+    """Add missing months inside each indicator's span as NaN rows (so every series is regular)."""
+    parts = []
+    for code, group in tidy.groupby("unique_id", sort=False):
+        span = pd.date_range(group["ds"].min(), group["ds"].max(), freq="MS")
+        missing = span.difference(pd.DatetimeIndex(group["ds"]))
+        if len(missing):
+            if report_gaps:
+                report.warning(f"{code} has no row for " + ", ".join(month_label(m) for m in missing)
+                               + " (inside its span); treated as missing",
+                               "Add the months with their values, or leave them blank if unknown.",
+                               code="gap", **where)
+            group = pd.concat([group, pd.DataFrame({"unique_id": code, "ds": missing, "y": float("nan")})])
+        parts.append(group)
+    if not parts:
+        return tidy
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+
+
+def _check_contract(tidy: pd.DataFrame, report: ValidationReport, where: dict) -> None:
+    try:
+        LONG_FRAME_CONTRACT.validate(tidy, lazy=True)
+    except pa.errors.SchemaErrors as exc:  # a reader bug, not a user mistake; still never a traceback
+        log.warning("long frame failed its contract: %s", exc.failure_cases.head())
+        report.error("The data could not be turned into one value per indicator and month",
+                     "Please report this file to the maintainers.", code="contract", **where)
+
+
+def _catalogue_for(tidy: pd.DataFrame, catalogue: pd.DataFrame, inferred_rows: dict) -> pd.DataFrame:
+    codes = list(tidy["unique_id"].drop_duplicates())
+    known = catalogue.reindex([c for c in codes if c in catalogue.index])
+    extra = pd.DataFrame.from_dict(inferred_rows, orient="index")
+    frame = pd.concat([known, extra]) if len(extra) else known
+    frame.index.name = "indicator"
+    return frame.reindex(codes)
+
+
+# The indicator catalogue file (indicators.csv) of a data set directory.
+CATALOGUE_SCHEMA = pa.DataFrameSchema(
+    {
+        "indicator": pa.Column(str, pa.Check.str_length(min_value=1), unique=True),
+        "unit": pa.Column(str, pa.Check.isin(["count", "percent", "rate_per_10k"])),
+        "polarity": pa.Column(str, pa.Check.isin(["higher_is_better", "lower_is_better", "neutral"]),
+                              required=False, nullable=True),
+        "kind": pa.Column(str, pa.Check.isin(["flow", "stock", "ratio"]), required=False, nullable=True),
+    },
+    strict=False,
+)
+
+
+def validate_catalogue(frame: pd.DataFrame, report: ValidationReport, *, file: str) -> pd.DataFrame:
+    """Check indicators.csv; returns the rows that can be used, indexed by indicator code."""
+    from openpyxl.utils import get_column_letter
+
+    columns = list(frame.columns)
+    try:
+        CATALOGUE_SCHEMA.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        for _, case in exc.failure_cases.iterrows():
+            column = case["column"] if case["column"] in columns else None
+            letter = get_column_letter(columns.index(column) + 1) if column else None
+            row = int(case["index"]) + 2 if pd.notna(case["index"]) else None
+            if case["check"] == "column_in_dataframe":
+                report.error(f"indicators.csv has no '{case['failure_case']}' column (found: {', '.join(columns)})",
+                             "Add the column; see the data contract in forecasting/data.py.",
+                             code="catalogue_column", file=file, row=1)
+            else:
+                report.error(f"'{case['failure_case']}' is not allowed in column '{column}' ({case['check']})",
+                             "Use one of the values listed in the data contract (forecasting/data.py).",
+                             code="catalogue_value", file=file, row=row, column=letter)
+    if "indicator" not in frame:
+        return pd.DataFrame(columns=["unit"]).rename_axis("indicator")
+    usable = frame.dropna(subset=["indicator"]).drop_duplicates("indicator")
+    return usable.astype({"indicator": str}).set_index("indicator")
