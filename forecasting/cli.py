@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 COMMAND_MODULES = (
     "forecasting.cli_data",
     "forecasting.cli_forecast",
+    "forecasting.cli_targets",
     "forecasting.cli_scenario",
 )
 
