@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "forecasting.cli_forecast",
     "forecasting.cli_targets",
     "forecasting.cli_scenario",
+    "forecasting.cli_panel",
 )
 
 
