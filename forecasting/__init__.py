@@ -2,6 +2,6 @@
 
 Public API is re-exported here and kept small; see docs/ARCHITECTURE.md for the module map.
 """
-from forecasting.data import Dataset, load_dataset, EMBEDDED_DATASET
+from forecasting.data import EMBEDDED_DATASET, Dataset, load_dataset
 
-__all__ = ["Dataset", "load_dataset", "EMBEDDED_DATASET"]
+__all__ = ["EMBEDDED_DATASET", "Dataset", "load_dataset"]

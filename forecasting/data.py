@@ -65,6 +65,7 @@ class Dataset:
     benchmarks:   `indicator, comparator, value`.
     source:       where it came from (directory or file name), for display and provenance.
     warnings:     non-blocking validation messages collected while loading.
+    context:      named figures the indicators need, from `context.csv` (e.g. `population_0_17`).
     """
 
     observations: pd.DataFrame
@@ -73,6 +74,7 @@ class Dataset:
     benchmarks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator", "comparator", "value"]))
     source: str = ""
     warnings: list[str] = field(default_factory=list)
+    context: dict[str, float] = field(default_factory=dict)
 
     def series(self, indicator: str) -> pd.Series:
         """Monthly values of one indicator, indexed by month start."""
@@ -94,6 +96,16 @@ def _read_optional_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     return pd.read_csv(path, dtype={"indicator": str})
 
 
+def _read_context(directory: Path) -> dict[str, float]:
+    """`context.csv` (key,value,unit,source) as {key: value}; empty when absent."""
+    path = directory / "context.csv"
+    if not path.exists():
+        return {}
+    frame = pd.read_csv(path, dtype={"key": str})
+    return {str(k).strip(): float(v) for k, v in zip(frame["key"], pd.to_numeric(frame["value"], errors="coerce"))
+            if pd.notna(v)}
+
+
 def load_dataset_dir(directory: str | Path) -> Dataset:
     """Read a data set directory written in the contract above (no validation beyond parsing)."""
     directory = Path(directory)
@@ -112,6 +124,7 @@ def load_dataset_dir(directory: str | Path) -> Dataset:
         targets=_read_optional_csv(directory / "targets.csv", ["indicator", "period", "target", "basis"]),
         benchmarks=_read_optional_csv(directory / "benchmarks.csv", ["indicator", "comparator", "value"]),
         source=str(directory),
+        context=_read_context(directory),
     )
 
 
@@ -320,7 +333,8 @@ def _load_upload(name, content, report, *, catalogue, today, max_bytes, sheet, u
     codes = set(observations["unique_id"])
     extra = {}
     if source is not None:  # targets and benchmarks of the known indicators come along
-        extra = {"targets": source.targets[source.targets["indicator"].isin(codes)].reset_index(drop=True),
+        extra = {"context": dict(source.context),
+                 "targets": source.targets[source.targets["indicator"].isin(codes)].reset_index(drop=True),
                  "benchmarks": source.benchmarks[source.benchmarks["indicator"].isin(codes)].reset_index(drop=True)}
     return Dataset(observations=observations, indicators=catalogue_rows, source=name, **extra)
 
@@ -357,5 +371,5 @@ def _check_directory(directory: Path, report: ValidationReport, *, today) -> tup
             report.warning(f"Indicators not in observations.csv: {', '.join(unknown)}", "Check the codes.",
                            code="unknown_indicator", file=file)
     dataset = Dataset(observations, catalogue_rows, targets, benchmarks, source=str(directory),
-                      warnings=[p.as_text() for p in report.warnings])
+                      warnings=[p.as_text() for p in report.warnings], context=_read_context(directory))
     return dataset, report

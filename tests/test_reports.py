@@ -54,7 +54,7 @@ def test_to_xlsx_keeps_negative_numbers_and_dates_as_values():
 def test_to_xlsx_makes_sheet_names_valid_and_unique():
     frames = {"a/b:c" * 10: pd.DataFrame({"x": [1]}), "A/B:C" * 10: pd.DataFrame({"x": [2]})}
     names = _workbook(to_xlsx(frames)).sheetnames
-    assert len(names) == 2 and len(set(n.lower() for n in names)) == 2
+    assert len(names) == 2 and len({n.lower() for n in names}) == 2
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
 
 
