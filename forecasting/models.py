@@ -1,0 +1,188 @@
+"""Candidate statsforecast models, chosen by history length, and the domain scales they are fitted on.
+
+Every model is fitted on a *model scale* that respects the indicator's domain, so a back-transformed forecast
+can never leave it (transform rather than clip):
+  count, rate_per_10k -> log1p(y)            back: max(expm1(z), 0)        (never below 0)
+  percent             -> logit(y / 100)      back: 100 * expit(z)          (always within 0-100)
+  anything else       -> y                   (no bounds known)
+Percentages are clipped to [PERCENT_EDGE, 100 - PERCENT_EDGE] before the logit (a 100% month is finite on the
+logit scale) and back-transformed values within PERCENT_EDGE of 0 or 100 snap to the edge, so a series that is
+always 100% forecasts exactly 100%.
+
+Every candidate returns, on the model scale, a point forecast `mean` and a standard deviation `sigma` per step
+(read from the model's own 95% interval: sigma = (hi95 - lo95) / (2 * 1.96)). Forecast intervals are then
+normal on the model scale (see `forecasting.forecast`), which keeps lo95 <= lo80 <= mean <= hi80 <= hi95 even
+when a model's own interval is lopsided (AutoTheta's can exclude its own point forecast).
+
+Minimum history per model (measured on statsforecast 2.1.1, see ../shared/reference/statsforecast-notes.md):
+AutoETS fails on <= 6 points, AutoTheta on <= 3, seasonal models silently drop seasonality under two full
+seasons, RandomWalkWithDrift gives NaN on 1 point. AutoARIMA costs ~50-180 ms per fit on 8-36 points against
+< 6 ms for the others, and on fewer than two seasons it only picks a low-order non-seasonal model (which
+AutoETS/AutoTheta cover), so by default it runs only from `ARIMA_MIN_OBS` months (set `arima_min_obs` lower
+to include it on short series; the back-test then reports it like any other model).
+"""
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit, logit
+from scipy.stats import norm
+
+log = logging.getLogger(__name__)
+
+SEASON_LENGTH = 12          # monthly data
+PERCENT_EDGE = 0.5          # percentage points kept away from 0 and 100 before the logit (see docstring)
+ARIMA_MIN_OBS = 24          # two full seasons; below this AutoARIMA is excluded by default (speed, see above)
+Z95 = float(norm.ppf(0.975))
+
+MODEL_ORDER = ("Naive", "HistoricAverage", "RandomWalkWithDrift", "SeasonalNaive", "AutoETS", "AutoTheta",
+               "AutoARIMA", "Combination")
+COMBINATION_PARTS = ("AutoETS", "AutoTheta", "AutoARIMA")
+
+
+# ---------------------------------------------------------------------------------------------- model scale
+def model_scale(unit: str | None) -> str:
+    """Name of the transform used for an indicator unit: `log1p`, `logit` or `identity`."""
+    if unit in ("count", "rate_per_10k"):
+        return "log1p"
+    if unit == "percent":
+        return "logit"
+    return "identity"
+
+
+def to_model_scale(values, scale: str) -> np.ndarray:
+    """Original units -> model scale (see module docstring)."""
+    values = np.asarray(values, dtype=float)
+    if scale == "log1p":
+        return np.log1p(np.maximum(values, 0.0))
+    if scale == "logit":
+        share = np.clip(values, PERCENT_EDGE, 100.0 - PERCENT_EDGE) / 100.0
+        return logit(share)
+    return values.copy()
+
+
+def from_model_scale(values, scale: str) -> np.ndarray:
+    """Model scale -> original units, within the domain (monotone non-decreasing, so quantiles map to quantiles)."""
+    values = np.asarray(values, dtype=float)
+    if scale == "log1p":
+        return np.maximum(np.expm1(values), 0.0)
+    if scale == "logit":
+        percent = 100.0 * expit(values)
+        percent = np.where(percent <= PERCENT_EDGE + 1e-9, 0.0, percent)
+        return np.where(percent >= 100.0 - PERCENT_EDGE - 1e-9, 100.0, percent)
+    return values.copy()
+
+
+# ------------------------------------------------------------------------------------------------ candidates
+@dataclass(frozen=True)
+class ModelSpec:
+    """One candidate: `name` (the alias used in every output), minimum history, and how to build it."""
+
+    name: str
+    min_obs: int
+    build: Callable[[], object] | None  # None for the combination (built from other candidates' forecasts)
+    description: str
+
+
+def _build(name: str) -> Callable[[], object]:
+    def make():
+        from statsforecast import models as sf_models  # imported lazily: ~1.5 s, only when a model is fitted
+
+        if name == "SeasonalNaive":
+            return sf_models.SeasonalNaive(season_length=SEASON_LENGTH)
+        if name in ("AutoETS", "AutoTheta", "AutoARIMA"):
+            return getattr(sf_models, name)(season_length=SEASON_LENGTH)
+        return getattr(sf_models, name)()
+
+    return make
+
+
+SPECS: dict[str, ModelSpec] = {
+    "Naive": ModelSpec("Naive", 1, _build("Naive"), "next month = last month"),
+    "HistoricAverage": ModelSpec("HistoricAverage", 2, _build("HistoricAverage"), "average of all past months"),
+    "RandomWalkWithDrift": ModelSpec("RandomWalkWithDrift", 3, _build("RandomWalkWithDrift"),
+                                     "last month plus the average monthly change (a straight line)"),
+    "SeasonalNaive": ModelSpec("SeasonalNaive", 2 * SEASON_LENGTH, _build("SeasonalNaive"),
+                               "same month last year"),
+    "AutoETS": ModelSpec("AutoETS", 8, _build("AutoETS"), "exponential smoothing (level/trend chosen by AICc)"),
+    "AutoTheta": ModelSpec("AutoTheta", 6, _build("AutoTheta"), "theta method (damped trend)"),
+    "AutoARIMA": ModelSpec("AutoARIMA", 8, _build("AutoARIMA"), "ARIMA (orders chosen by AICc)"),
+    "Combination": ModelSpec("Combination", 8, None, "average of AutoETS, AutoTheta and AutoARIMA where they ran"),
+}
+
+
+def candidate_models(
+    n_obs: int,
+    names: Sequence[str] | None = None,
+    *,
+    arima_min_obs: int = ARIMA_MIN_OBS,
+) -> tuple[list[ModelSpec], dict[str, str]]:
+    """Candidates that can run on `n_obs` months, and {excluded model: plain-words reason}.
+
+    `names` restricts the candidate set (default: all of MODEL_ORDER). Unknown names raise ValueError.
+    """
+    names = list(MODEL_ORDER if names is None else names)
+    unknown = [name for name in names if name not in SPECS]
+    if unknown:
+        raise ValueError(f"Unknown model name(s) {unknown}; choose from {', '.join(MODEL_ORDER)}.")
+    chosen, excluded = [], {}
+    for name in MODEL_ORDER:
+        if name not in names:
+            continue
+        spec = SPECS[name]
+        min_obs = max(spec.min_obs, arima_min_obs) if name == "AutoARIMA" else spec.min_obs
+        if name == "AutoARIMA" and n_obs < min_obs and n_obs >= 8:
+            excluded[name] = (f"needs {min_obs} months by default ({n_obs} available): on fewer than two years it "
+                              "only picks a low-order model that AutoETS/AutoTheta cover, at ~20x their run time")
+        elif n_obs < min_obs:
+            why = " (two full years for a seasonal model)" if name == "SeasonalNaive" else ""
+            excluded[name] = f"needs at least {min_obs} months{why}; {n_obs} available"
+        else:
+            chosen.append(spec if name != "AutoARIMA" else ModelSpec(name, min_obs, spec.build, spec.description))
+    if "Combination" in [spec.name for spec in chosen]:
+        parts = [spec.name for spec in chosen if spec.name in COMBINATION_PARTS]
+        if len(parts) < 2:
+            chosen = [spec for spec in chosen if spec.name != "Combination"]
+            excluded["Combination"] = "needs at least two of AutoETS, AutoTheta, AutoARIMA to average"
+    return chosen, excluded
+
+
+# ------------------------------------------------------------------------------------------------ forecasts
+def forecast_model(spec: ModelSpec, z: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fit `spec` on model-scale history `z` and return (mean, sigma) for `horizon` steps ahead.
+
+    sigma is NaN where the model gives no usable interval (the caller fills it). Raises on a failed fit.
+    """
+    if spec.build is None:
+        raise ValueError("The combination is built from other models' forecasts, not fitted.")
+    model = spec.build()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
+            result = model.forecast(y=np.asarray(z, dtype=float), h=int(horizon), level=[95])
+    mean = np.asarray(result["mean"], dtype=float)
+    lo = np.asarray(result.get("lo-95", np.full(horizon, np.nan)), dtype=float)
+    hi = np.asarray(result.get("hi-95", np.full(horizon, np.nan)), dtype=float)
+    if mean.shape != (horizon,) or not np.all(np.isfinite(mean)):
+        raise ValueError(f"{spec.name} returned a non-finite point forecast")
+    sigma = (hi - lo) / (2 * Z95)
+    sigma = np.where(np.isfinite(sigma) & (sigma >= 0), sigma, np.nan)
+    return mean, sigma
+
+
+def combine(forecasts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Equal-weight average of the available COMBINATION_PARTS (mean and sigma averaged on the model scale).
+
+    Averaging sigmas ignores the diversification gain, so the combined interval is if anything too wide before
+    calibration; the back-test measures it like any other.
+    """
+    parts = [forecasts[name] for name in COMBINATION_PARTS if name in forecasts]
+    if len(parts) < 2:
+        raise ValueError("needs at least two of AutoETS, AutoTheta, AutoARIMA")
+    mean = np.mean([part[0] for part in parts], axis=0)
+    sigma = np.mean([part[1] for part in parts], axis=0)
+    return mean, sigma
