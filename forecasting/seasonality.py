@@ -8,9 +8,13 @@ Method (all on the log1p scale, so the effect is a proportional dip):
 1. Contrast: for every holiday month observed with both neighbouring months observed,
    d = z[holiday] - (z[month before] + z[month after]) / 2. Under "no dip" d has mean 0.
 2. Pool the contrasts of one holiday month across the front-door series (FRONT_DOOR_SERIES that are present;
-   else every count flow): mean, standard error (sd / sqrt(n)), t = mean / se.
-3. Shrink toward no dip: effect = mean * max(0, 1 - (SHRINK_T / t)^2). With |t| <= SHRINK_T nothing is
-   claimed; a clear dip is kept almost whole.
+   else every count flow), weighting each series by 1 / its noise variance. A series' noise is measured by the
+   same contrast at term-time months whose neighbours are term-time too (Oct, Feb-May in a Jun-Jun year):
+   sd_i = sqrt(mean(d^2)); small, noisy counts (a handful a month) therefore count for little.
+   Pooled effect = sum(w d) / sum(w), w = 1 / max(sd_i, MIN_NOISE_SD)^2; evidence: one-sample t statistic of
+   the standardised contrasts d_i / sd_i (so a few noisy series cannot fake a dip).
+3. Shrink toward no dip: effect = mean * max(0, 1 - (c / t)^2), c = Student's 97.5% point (n-1 df). With
+   |t| <= c nothing is claimed; a clear dip is kept almost whole.
 4. Per indicator the effect is *kept* only when (a) the effect estimated without that indicator moves its own
    holiday contrasts closer to zero error (`helps_series`, a leave-one-series-out check) and (b) the rolling
    back-test of the adjusted model is not worse (done in `forecasting.forecast`).
@@ -22,10 +26,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.stats import t as student_t
 
 HOLIDAY_MONTHS = (8, 12)  # August (summer holiday) and December (Christmas holiday)
-SHRINK_T = 2.0            # t-statistic below which no dip is claimed (about a 5% two-sided false-claim rate)
+SHRINK_T = 2.0            # |t| below which no dip is claimed, ~5% two-sided (scaled to Student's t, n-1 df)
 MIN_SERIES = 3            # fewer contrasts than this: no pooled estimate at all
+MIN_TERM_CONTRASTS = 3    # term-time contrasts needed to measure a series' noise (else it is left out)
+MIN_NOISE_SD = 0.02       # floor on a series' noise sd (log scale) so no single series dominates the pool
 FRONT_DOOR_SERIES = ("M1", "M2", "M4", "M5", "EH1a", "EH1b", "EH1c", "EH3", "CP1", "CP2")
 
 
@@ -38,6 +45,7 @@ class HolidayEffect:
     t: dict[int, float] = field(default_factory=dict)
     n: dict[int, int] = field(default_factory=dict)
     contrasts: dict[str, dict[int, list[float]]] = field(default_factory=dict)  # series -> month -> contrasts
+    noise: dict[str, float] = field(default_factory=dict)                     # series -> noise sd (NaN: unknown)
 
     @property
     def detected(self) -> bool:
@@ -59,31 +67,54 @@ class HolidayEffect:
         return "; ".join(parts) if parts else "no holiday dip estimated (too little history)"
 
 
-def holiday_contrasts(z: np.ndarray, months: Sequence[pd.Timestamp],
-                      holiday_months: Sequence[int] = HOLIDAY_MONTHS) -> dict[int, list[float]]:
-    """Contrasts d = z[holiday] - mean(z[neighbours]) for one series (NaN months are skipped)."""
+def _neighbour_contrasts(z, months) -> list[tuple[pd.Timestamp, float]]:
     index = {pd.Timestamp(month): value for month, value in zip(months, np.asarray(z, dtype=float))}
-    result: dict[int, list[float]] = {}
+    result = []
     for month, value in index.items():
-        if month.month not in holiday_months or not np.isfinite(value):
-            continue
         before = index.get(month - pd.offsets.MonthBegin(1), np.nan)
         after = index.get(month + pd.offsets.MonthBegin(1), np.nan)
-        if np.isfinite(before) and np.isfinite(after):
-            result.setdefault(month.month, []).append(float(value - (before + after) / 2))
+        if np.isfinite(value) and np.isfinite(before) and np.isfinite(after):
+            result.append((month, float(value - (before + after) / 2)))
     return result
 
 
-def _pool(values: list[float]) -> tuple[float, float, float]:
-    """(raw mean, t, shrunk effect) of pooled contrasts."""
-    values_arr = np.asarray(values, dtype=float)
-    if values_arr.size < MIN_SERIES:
-        return float(values_arr.mean()) if values_arr.size else 0.0, 0.0, 0.0
-    mean = float(values_arr.mean())
-    se = float(values_arr.std(ddof=1) / np.sqrt(values_arr.size))
-    t = mean / se if se > 0 else (np.inf if mean != 0 else 0.0)
-    shrink = max(0.0, 1.0 - (SHRINK_T / t) ** 2) if t != 0 else 0.0
-    return mean, float(t), mean * shrink
+def holiday_contrasts(z: np.ndarray, months: Sequence[pd.Timestamp],
+                      holiday_months: Sequence[int] = HOLIDAY_MONTHS) -> dict[int, list[float]]:
+    """Contrasts d = z[holiday] - mean(z[neighbours]) for one series (NaN months are skipped)."""
+    result: dict[int, list[float]] = {}
+    for month, d in _neighbour_contrasts(z, months):
+        if month.month in holiday_months:
+            result.setdefault(month.month, []).append(d)
+    return result
+
+
+def noise_sd(z: np.ndarray, months: Sequence[pd.Timestamp], holiday_months: Sequence[int] = HOLIDAY_MONTHS) -> float:
+    """Root-mean-square contrast at term-time months with term-time neighbours (NaN if too few)."""
+    near = {m for h in holiday_months for m in ((h - 2) % 12 + 1, h, h % 12 + 1)}
+    values = [d for month, d in _neighbour_contrasts(z, months) if month.month not in near]
+    return float(np.sqrt(np.mean(np.square(values)))) if len(values) >= MIN_TERM_CONTRASTS else np.nan
+
+
+def _pool(pairs: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """(raw weighted mean, t, shrunk effect) of (contrast, noise sd) pairs.
+
+    t is a one-sample t statistic of the standardised contrasts d / sd (roughly equal spread across series);
+    the effect is shrunk to 0 unless |t| exceeds Student's 97.5% point with n - 1 degrees of freedom.
+    """
+    if len(pairs) < MIN_SERIES:
+        return 0.0, 0.0, 0.0
+    d = np.array([pair[0] for pair in pairs])
+    sd = np.maximum(np.array([pair[1] for pair in pairs]), MIN_NOISE_SD)
+    weights = 1.0 / sd ** 2
+    mean = float(np.sum(weights * d) / np.sum(weights))
+    standardised = d / sd
+    spread = standardised.std(ddof=1)
+    if spread == 0:
+        return mean, 0.0, 0.0
+    t = float(standardised.mean() / (spread / np.sqrt(len(d))))
+    critical = SHRINK_T * float(student_t.ppf(0.975, len(d) - 1)) / float(student_t.ppf(0.975, np.inf))
+    shrink = max(0.0, 1.0 - (critical / t) ** 2) if t != 0 else 0.0
+    return mean, t, mean * shrink
 
 
 def estimate_holiday_effect(series: Mapping[str, tuple[Sequence[pd.Timestamp], np.ndarray]],
@@ -93,13 +124,15 @@ def estimate_holiday_effect(series: Mapping[str, tuple[Sequence[pd.Timestamp], n
     result = HolidayEffect()
     for series_id, (months, z) in series.items():
         result.contrasts[series_id] = holiday_contrasts(z, months, holiday_months)
+        result.noise[series_id] = noise_sd(z, months, holiday_months)
     for month in holiday_months:
-        values = [v for sid, by_month in result.contrasts.items() if sid != exclude for v in by_month.get(month, [])]
-        if not values:
+        pairs = [(d, result.noise[sid]) for sid, by_month in result.contrasts.items()
+                 if sid != exclude and np.isfinite(result.noise[sid]) for d in by_month.get(month, [])]
+        if not pairs:
             continue
-        raw, t, shrunk = _pool(values)
+        raw, t, shrunk = _pool(pairs)
         result.raw[month], result.t[month], result.effect[month] = raw, t, shrunk
-        result.n[month] = len(values)
+        result.n[month] = len(pairs)
     return result
 
 

@@ -23,12 +23,14 @@ def test_contrast_is_hand_computed_dip():
     assert holiday_contrasts(z, MONTHS) == {8: [-0.2], 12: [-0.4]}
 
 
-def test_known_dip_is_recovered_with_little_shrinkage():
-    effect = estimate_holiday_effect(_front_door(np.random.default_rng(1), dip=np.log(0.85)))
+def test_known_dip_is_recovered_and_only_shrunk_toward_zero():
+    dip = np.log(0.85)
+    effect = estimate_holiday_effect(_front_door(np.random.default_rng(1), dip=dip))
     assert effect.detected
     for month in (8, 12):
-        assert abs(effect.effect[month] - np.log(0.85)) < 0.05
-        assert effect.t[month] < -2
+        assert abs(effect.raw[month] - dip) < 0.05
+        assert effect.t[month] < -3
+        assert 0.5 * abs(dip) < abs(effect.effect[month]) <= abs(effect.raw[month])
     assert "August" in effect.describe()
     assert effect.adjustment(pd.to_datetime(["2018-08-01", "2018-09-01"]))[1] == 0.0
 
@@ -56,6 +58,7 @@ def test_shrinkage_is_zero_below_threshold_and_partial_above():
 def test_leave_one_out_keeps_dip_only_for_series_that_follow_it():
     series = _front_door(np.random.default_rng(5), dip=-0.2)
     flat = np.log1p(500) + np.where(np.isin(MONTHS.month, (8, 12)), 0.25, 0.0)  # rises in holidays
+    flat = flat + np.random.default_rng(6).normal(0, 0.05, MONTHS.size)
     series["FLAT"] = (MONTHS, flat)
     assert helps_series(series, "S0")[0]
     helps, reason = helps_series(series, "FLAT")

@@ -1,0 +1,129 @@
+"""run_forecast: the ForecastResult contract on synthetic data (short series, domain bounds, coherence)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting.data import Dataset
+from forecasting.forecast import ForecastSettings, run_forecast
+
+LAST = pd.Timestamp("2018-06-01")
+
+
+def _dataset(series: dict[str, list[float]], units: dict[str, str], rules=None, population=None) -> Dataset:
+    rows = []
+    for code, values in series.items():
+        months = pd.date_range(end=LAST, periods=len(values), freq="MS")
+        rows += [{"unique_id": code, "ds": m, "y": float(v)} for m, v in zip(months, values)]
+    rules = rules or {}
+    catalogue = pd.DataFrame({"unit": [units[c] for c in series],
+                              "kind": ["ratio" if units[c] == "percent" else "flow" for c in series],
+                              "numerator": [rules.get(c, (None, None))[0] for c in series],
+                              "denominator": [rules.get(c, (None, None))[1] for c in series]},
+                             index=pd.Index(list(series), name="indicator"))
+    context = {"population_0_17": population} if population else {}
+    return Dataset(pd.DataFrame(rows), catalogue, context=context)
+
+
+def _check_contract(result, horizon):
+    f = result.forecasts
+    assert list(f.columns[:8]) == ["indicator", "month", "model", "mean", "lo80", "hi80", "lo95", "hi95"]
+    numbers = f[["mean", "lo80", "hi80", "lo95", "hi95"]].to_numpy()
+    assert np.all(np.isfinite(numbers))
+    assert np.all(f["lo95"] <= f["lo80"] + 1e-9) and np.all(f["lo80"] <= f["mean"] + 1e-9)
+    assert np.all(f["mean"] <= f["hi80"] + 1e-9) and np.all(f["hi80"] <= f["hi95"] + 1e-9)
+    assert f["month"].min() == LAST + pd.offsets.MonthBegin(1)
+    assert (f.groupby("indicator").size() == horizon).all()
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 13, 36])
+def test_short_and_long_series_never_crash_or_give_nan(n):
+    rng = np.random.default_rng(n)
+    data = _dataset({"C": list(np.maximum(0, 50 + rng.normal(0, 8, n)).round())}, {"C": "count"})
+    result = run_forecast(data, horizon=21, use_cache=False)
+    _check_contract(result, 21)
+    table = result.backtest
+    excluded = table[table["excluded_reason"] != ""]
+    assert (excluded["n_windows"] == 0).all()
+    if n < 24:
+        assert "two full years" in table.set_index("model").loc["SeasonalNaive", "excluded_reason"]
+    assert table["chosen"].sum() == 1
+    assert "C" in result.explanations and result.explanations["C"].startswith("C:")
+
+
+def test_domain_bounds_counts_and_percents():
+    falling = [40, 30, 22, 15, 10, 7, 5, 3, 2, 1, 1, 0, 0]
+    near_full = [97, 99, 100, 98, 100, 100, 99, 100, 100, 98, 100, 100, 100]
+    data = _dataset({"C": falling, "P": near_full}, {"C": "count", "P": "percent"})
+    f = run_forecast(data, horizon=21, use_cache=False).all_forecasts
+    counts, percents = f[f["indicator"] == "C"], f[f["indicator"] == "P"]
+    assert (counts[["mean", "lo80", "hi80", "lo95", "hi95"]] >= 0).all().all()
+    assert ((percents[["mean", "lo80", "hi80", "lo95", "hi95"]] >= 0)
+            & (percents[["mean", "lo80", "hi80", "lo95", "hi95"]] <= 100)).all().all()
+
+
+def test_derived_percent_and_rate_agree_with_their_parts():
+    rng = np.random.default_rng(4)
+    contacts = (1300 + rng.normal(0, 90, 13)).round()
+    referrals = (contacts * 0.21 + rng.normal(0, 10, 13)).round()
+    data = _dataset({"M1": contacts, "M2": referrals, "M3": 100 * referrals / contacts,
+                     "M2-NI": referrals * 10_000 / 50_000},
+                    {"M1": "count", "M2": "count", "M3": "percent", "M2-NI": "rate_per_10k"},
+                    rules={"M3": ("M2", "M1"), "M2-NI": ("M2", "population_0_17")}, population=50_000)
+    result = run_forecast(data, horizon=6, use_cache=False)
+    f = result.forecasts.set_index(["indicator", "month"])
+    months = f.loc["M3"].index
+    ratio = 100 * f.loc["M2"].loc[months, "mean"] / f.loc["M1"].loc[months, "mean"]
+    assert np.allclose(f.loc["M3", "mean"], ratio, rtol=1e-9)
+    for column in ("mean", "lo80", "hi80", "lo95", "hi95"):
+        assert np.allclose(f.loc["M2-NI", column], f.loc["M2", column] * 10_000 / 50_000)
+    assert f.loc["M3", "model"].iloc[0] == "Derived(100 x M2 / M1)"
+    derived_rows = result.backtest[result.backtest["model"].str.startswith("Derived")]
+    assert set(derived_rows["indicator"]) == {"M3", "M2-NI"} and derived_rows["chosen"].all()
+    assert (result.backtest.groupby("indicator")["chosen"].sum() == 1).all()
+
+
+def test_quantile_and_probability_are_consistent_with_intervals():
+    rng = np.random.default_rng(2)
+    data = _dataset({"C": list((200 + rng.normal(0, 15, 13)).round())}, {"C": "count"})
+    result = run_forecast(data, horizon=3, use_cache=False)
+    row = result.forecasts.iloc[2]
+    month = row["month"]
+    assert result.quantile("C", month, 0.1) == pytest.approx(row["lo80"])
+    assert result.quantile("C", month, 0.975) == pytest.approx(row["hi95"])
+    assert result.quantile("C", month, 0.5) == pytest.approx(row["mean"])
+    assert result.probability_below("C", month, row["hi80"]) == pytest.approx(0.9)
+    assert result.probability_below("C", month, -1) == 0.0
+    with pytest.raises(KeyError, match="forecast months"):
+        result.quantile("C", "2030-01-01", 0.5)
+
+
+def test_indicator_without_values_is_reported_not_forecast():
+    data = _dataset({"C": [5, 6, 7, 6, 5], "E": [np.nan] * 5}, {"C": "count", "E": "count"})
+    result = run_forecast(data, horizon=2, use_cache=False)
+    assert set(result.forecasts["indicator"]) == {"C"}
+    assert "no readable values" in result.backtest.set_index("indicator").loc["E", "excluded_reason"]
+    assert "no forecast" in result.explanations["E"]
+
+
+def test_indicator_ending_early_is_forecast_over_the_common_months():
+    data = _dataset({"C": [5, 6, 7, 6, 5, 6], "D": [3, 4, 3, 4, np.nan, np.nan]}, {"C": "count", "D": "count"})
+    result = run_forecast(data, horizon=4, use_cache=False)
+    months = result.forecasts.groupby("indicator")["month"].agg(["min", "max"])
+    assert (months["min"] == LAST + pd.offsets.MonthBegin(1)).all()
+
+
+def test_settings_validate_and_hash():
+    assert ForecastSettings().cache_key() == ForecastSettings(n_jobs=2).cache_key()
+    assert ForecastSettings().cache_key() != ForecastSettings(seasonality=False).cache_key()
+    with pytest.raises(ValueError, match="choose from"):
+        ForecastSettings(models=("Prophet",))
+    with pytest.raises(ValueError, match="horizon"):
+        ForecastSettings(horizon=0)
+
+
+def test_cached_result_is_reused(tmp_path):
+    data = _dataset({"C": [5, 6, 7, 6, 5, 6, 7]}, {"C": "count"})
+    first = run_forecast(data, horizon=3, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("*.joblib"))) == 1
+    second = run_forecast(data, horizon=3, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(first.forecasts, second.forecasts)
