@@ -83,6 +83,7 @@ class ModelRun:
     excluded_reason: str = ""
     cv_mu: dict = field(default_factory=dict)       # cutoff -> back-test means (for the combination)
     cv_sigma: dict = field(default_factory=dict)
+    scores: dict | None = None                      # memo of `scores()`
 
 
 @dataclass
@@ -187,25 +188,23 @@ def scale_for_mase(y: np.ndarray) -> float:
     return scale if scale > 0 else np.nan
 
 
-def point_errors(run: ModelRun, scale: str) -> pd.DataFrame:
-    """Back-test rows with an observed actual, with the point forecast in original units."""
-    cv = run.cv[np.isfinite(run.cv["y"])].copy()
-    cv["forecast"] = from_model_scale(cv["mu"].to_numpy(), scale)
-    return cv
-
-
 def scores(run: ModelRun, history: History) -> dict[str, float]:
     """MAE, MASE, MAPE and the number of windows of a model's back-test (NaN when not back-tested)."""
     if run.cv is None or run.cv.empty:
         return {"mae": np.nan, "mase": np.nan, "mape": np.nan, "n_windows": 0}
-    cv = point_errors(run, history.scale)
-    if cv.empty:
-        return {"mae": np.nan, "mase": np.nan, "mape": np.nan, "n_windows": int(run.cv["cutoff"].nunique())}
-    errors = np.abs(cv["y"] - cv["forecast"])
-    mae = float(errors.mean())
-    mape = float((errors / cv["y"]).mean() * 100) if (cv["y"] > 0).all() else np.nan
-    return {"mae": mae, "mase": mae / scale_for_mase(history.y), "mape": mape,
-            "n_windows": int(run.cv["cutoff"].nunique())}
+    if run.scores is not None:
+        return run.scores
+    actual, mu = run.cv["y"].to_numpy(), run.cv["mu"].to_numpy()
+    keep = np.isfinite(actual)
+    result = {"mae": np.nan, "mase": np.nan, "mape": np.nan, "n_windows": int(run.cv["cutoff"].nunique())}
+    if keep.any():
+        actual = actual[keep]
+        errors = np.abs(actual - from_model_scale(mu[keep], history.scale))
+        mae = float(errors.mean())
+        result.update(mae=mae, mase=mae / scale_for_mase(history.y),
+                      mape=float(np.mean(errors / actual) * 100) if np.all(actual > 0) else np.nan)
+    run.scores = result
+    return result
 
 
 def choose(result: IndicatorRuns, cutoffs: list[int]) -> None:
@@ -267,13 +266,14 @@ def coverage(run: ModelRun, scale: str, factor: float, level: int) -> float:
     """Share of scored back-test actuals inside the level% interval with sigma widened by `factor`."""
     if run.cv is None:
         return np.nan
-    cv = run.cv[np.isfinite(run.cv["y"])]
-    if cv.empty:
+    actual = run.cv["y"].to_numpy()
+    keep = np.isfinite(actual)
+    if not keep.any():
         return np.nan
-    width = norm.ppf(0.5 + level / 200) * factor * cv["sigma"].to_numpy()
-    lo = from_model_scale(cv["mu"].to_numpy() - width, scale)
-    hi = from_model_scale(cv["mu"].to_numpy() + width, scale)
-    actual = cv["y"].to_numpy()
+    mu, sigma = run.cv["mu"].to_numpy()[keep], run.cv["sigma"].to_numpy()[keep]
+    width = norm.ppf(0.5 + level / 200) * factor * sigma
+    lo, hi = from_model_scale(mu - width, scale), from_model_scale(mu + width, scale)
+    actual = actual[keep]
     return float(np.mean((actual >= lo - 1e-9) & (actual <= hi + 1e-9)))
 
 

@@ -255,12 +255,21 @@ def _z(level: int) -> float:
     return float(norm.ppf(0.5 + level / 200))
 
 
-def _interval_frame(code, months, model, scale, loc, sd, multiplier, levels) -> pd.DataFrame:
-    frame = pd.DataFrame({"indicator": code, "month": months, "model": model,
-                          "mean": multiplier * from_model_scale(loc, scale)})
+def _interval_columns(code, months, model, scale, loc, sd, multiplier, levels) -> dict[str, np.ndarray]:
+    columns = {"indicator": np.full(len(months), code, dtype=object), "month": np.asarray(months),
+               "model": np.full(len(months), model, dtype=object), "mean": multiplier * from_model_scale(loc, scale)}
     for level in levels:
-        frame[f"lo{level}"] = multiplier * from_model_scale(loc - _z(level) * sd, scale)
-        frame[f"hi{level}"] = multiplier * from_model_scale(loc + _z(level) * sd, scale)
+        columns[f"lo{level}"] = multiplier * from_model_scale(loc - _z(level) * sd, scale)
+        columns[f"hi{level}"] = multiplier * from_model_scale(loc + _z(level) * sd, scale)
+    return columns
+
+
+def _interval_frame(parts: list[dict[str, np.ndarray]], levels) -> pd.DataFrame:
+    names = ["indicator", "month", "model", "mean"] + [f"{side}{lv}" for lv in levels for side in ("lo", "hi")]
+    if not parts:
+        return pd.DataFrame(columns=names)
+    frame = pd.DataFrame({name: np.concatenate([part[name] for part in parts]) for name in names})
+    frame["month"] = pd.to_datetime(frame["month"])
     return frame
 
 
@@ -335,7 +344,7 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
             pooled, loo = factors.get(name.split("+")[0], (1.0, {}))
             if run.mean is not None:
                 loc, sd = run.mean[-horizon:], run.sigma[-horizon:] * pooled
-                all_frames.append(_interval_frame(code, future, name, history.scale, loc, sd, 1.0, levels))
+                all_frames.append(_interval_columns(code, future, name, history.scale, loc, sd, 1.0, levels))
                 if name == fit.chosen:
                     chosen[code] = (name, history.scale, loc, sd, 1.0)
             row = {"indicator": code, "model": name, **scores(run, history)}
@@ -377,16 +386,15 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
          "multiplier": multiplier}
         for code, (name, scale, loc, sd, multiplier) in chosen.items() for i, month in enumerate(future)],
         columns=["indicator", "month", "model", "scale", "loc", "sd", "multiplier"])
-    forecasts = pd.concat([_interval_frame(code, future, name, scale, loc, sd, multiplier, levels)
-                           for code, (name, scale, loc, sd, multiplier) in chosen.items()], ignore_index=True) \
-        if chosen else _interval_frame("", future[:0], "", "identity", np.array([]), np.array([]), 1.0, levels)
+    forecasts = _interval_frame([_interval_columns(code, future, name, scale, loc, sd, multiplier, levels)
+                                 for code, (name, scale, loc, sd, multiplier) in chosen.items()], levels)
     columns = ["indicator", "model", "mae", "mase", "mape"] + [f"coverage{lv}" for lv in levels] + \
         ["n_windows", "chosen", "excluded_reason"] + [f"raw_coverage{lv}" for lv in levels]
     backtest_table = pd.DataFrame(backtest_rows).reindex(columns=columns)
     backtest_table["chosen"] = backtest_table["chosen"].fillna(False).astype(bool)
     backtest_table["n_windows"] = backtest_table["n_windows"].fillna(0).astype(int)
     backtest_table["excluded_reason"] = backtest_table["excluded_reason"].fillna("")
-    all_forecasts = pd.concat(all_frames, ignore_index=True) if all_frames else forecasts.iloc[:0]
+    all_forecasts = _interval_frame(all_frames, levels)
     explanations = {code: _explain(code, backtest_table, fits.get(code), notes.get(code, ""),
                                    derived_notes.get(code, ""), levels) for code in histories}
     return ForecastResult(forecasts, all_forecasts, backtest_table, explanations, distribution, holiday_text,

@@ -152,18 +152,43 @@ def candidate_models(
 
 
 # ------------------------------------------------------------------------------------------------ forecasts
-def forecast_model(spec: ModelSpec, z: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+# Spread growth of the simple models, exactly as statsforecast 2.1.1 computes it (sigma_h = sigma * growth),
+# with sigma = sqrt(sum(residuals^2) / (number of residuals - 1)). Computing it here skips statsforecast's
+# per-call scipy distribution set-up (~1 ms a call, most of the run time on 13-month series);
+# tests/test_models.py checks it against statsforecast's own intervals.
+_SPREAD_GROWTH = {
+    "Naive": lambda steps, n: np.sqrt(steps),
+    "HistoricAverage": lambda steps, n: np.full(steps.shape, np.sqrt(1 + 1 / n)),
+    "RandomWalkWithDrift": lambda steps, n: np.sqrt(steps * (1 + steps / (n - 1))),
+}
+
+
+def _simple_model_forecast(model, name: str, z: np.ndarray, horizon: int) -> dict:
+    result = model.forecast(y=z, h=horizon, fitted=True)
+    residuals = z - np.asarray(result["fitted"], dtype=float)
+    count = residuals.size - 1
+    sigma = np.sqrt(np.nansum(residuals ** 2) / count) if count > 0 else 0.0
+    spread = sigma * _SPREAD_GROWTH[name](np.arange(1, horizon + 1), z.size)
+    return {"mean": result["mean"], "lo-95": result["mean"] - Z95 * spread, "hi-95": result["mean"] + Z95 * spread}
+
+
+def forecast_model(spec: ModelSpec, z: np.ndarray, horizon: int, *, fast: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Fit `spec` on model-scale history `z` and return (mean, sigma) for `horizon` steps ahead.
 
     sigma is NaN where the model gives no usable interval (the caller fills it). Raises on a failed fit.
+    `fast=False` asks statsforecast for the interval of the simple models too (the slow reference).
     """
     if spec.build is None:
         raise ValueError("The combination is built from other models' forecasts, not fitted.")
     model = spec.build()
+    z = np.asarray(z, dtype=float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with np.errstate(all="ignore"):
-            result = model.forecast(y=np.asarray(z, dtype=float), h=int(horizon), level=[95])
+            if fast and spec.name in _SPREAD_GROWTH:
+                result = _simple_model_forecast(model, spec.name, z, int(horizon))
+            else:
+                result = model.forecast(y=z, h=int(horizon), level=[95])
     mean = np.asarray(result["mean"], dtype=float)
     lo = np.asarray(result.get("lo-95", np.full(horizon, np.nan)), dtype=float)
     hi = np.asarray(result.get("hi-95", np.full(horizon, np.nan)), dtype=float)

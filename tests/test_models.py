@@ -55,3 +55,15 @@ def test_combination_averages_parts_and_needs_two():
     assert np.allclose(mean, 2) and np.allclose(sigma, 1.5)
     with pytest.raises(ValueError):
         combine({"AutoETS": parts["AutoETS"]})
+
+
+@pytest.mark.parametrize("name", ["Naive", "HistoricAverage", "RandomWalkWithDrift"])
+@pytest.mark.parametrize("n", [2, 3, 5, 13, 36])
+def test_fast_spread_matches_statsforecast_intervals(name, n):
+    if n < SPECS[name].min_obs:
+        pytest.skip("model needs more history")
+    z = np.log1p(100 + np.random.default_rng(n).normal(0, 10, n))
+    fast_mean, fast_sigma = forecast_model(SPECS[name], z, 21)
+    slow_mean, slow_sigma = forecast_model(SPECS[name], z, 21, fast=False)
+    assert np.allclose(fast_mean, slow_mean)
+    assert np.allclose(fast_sigma, slow_sigma, rtol=1e-6, atol=1e-9)
