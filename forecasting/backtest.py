@@ -18,6 +18,7 @@ Interior months that were unreadable are interpolated for fitting but never scor
 """
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,12 @@ from forecasting.models import (MODEL_ORDER, ModelSpec, candidate_models, combin
 log = logging.getLogger(__name__)
 
 MIN_TRAIN = 3  # months in the first back-test training window at least
+
+
+@functools.lru_cache(maxsize=None)
+def z_score(level: float) -> float:
+    """Half-width of a central level% normal interval in standard deviations (80 -> 1.2816)."""
+    return float(norm.ppf(0.5 + level / 200))
 
 
 @dataclass
@@ -242,7 +249,7 @@ def calibration_factor(errors: np.ndarray, levels: Sequence[int] = (80, 95), min
     errors = errors[np.isfinite(errors)]
     if errors.size < min_errors:
         return 1.0
-    factors = [np.quantile(errors, level / 100) / norm.ppf(0.5 + level / 200) for level in levels]
+    factors = [np.quantile(errors, level / 100) / z_score(level) for level in levels]
     return float(max(1.0, *factors))
 
 
@@ -271,7 +278,7 @@ def coverage(run: ModelRun, scale: str, factor: float, level: int) -> float:
     if not keep.any():
         return np.nan
     mu, sigma = run.cv["mu"].to_numpy()[keep], run.cv["sigma"].to_numpy()[keep]
-    width = norm.ppf(0.5 + level / 200) * factor * sigma
+    width = z_score(level) * factor * sigma
     lo, hi = from_model_scale(mu - width, scale), from_model_scale(mu + width, scale)
     actual = actual[keep]
     return float(np.mean((actual >= lo - 1e-9) & (actual <= hi + 1e-9)))
@@ -287,3 +294,31 @@ def backtest(dataset, settings=None) -> pd.DataFrame:
     from forecasting.forecast import run_forecast  # orchestration lives there (choice needs every indicator)
 
     return run_forecast(dataset, settings=settings).backtest
+
+
+def selection_check(fit: IndicatorRuns) -> dict | None:
+    """Is choosing by back-test itself better than naive? Choose on all windows but the last, score the last.
+
+    The chosen model's back-test MASE is optimistic (it won on those same windows); this check is not.
+    Returns None when there are fewer than two windows or Naive did not run.
+    """
+    naive = fit.runs.get("Naive")
+    if naive is None or naive.cv is None or naive.cv["cutoff"].nunique() < 2:
+        return None
+    last = naive.cv["cutoff"].max()
+    scale = scale_for_mase(fit.history.y)
+    table = {}
+    for order, (name, run) in enumerate(fit.runs.items()):
+        if run.cv is None or run.mean is None or "+" in name:
+            continue
+        actual = run.cv["y"].to_numpy()
+        error = np.abs(actual - from_model_scale(run.cv["mu"].to_numpy(), fit.history.scale))
+        early, late = (run.cv["cutoff"] < last).to_numpy(), (run.cv["cutoff"] == last).to_numpy()
+        if np.isfinite(error[early]).any() and np.isfinite(error[late]).any():
+            table[name] = (np.nanmean(error[early]), MODEL_ORDER.index(name) if name in MODEL_ORDER else order,
+                           np.nanmean(error[late]))
+    if "Naive" not in table or not np.isfinite(scale):
+        return None
+    selected = min(table, key=lambda name: table[name][:2])
+    return {"indicator": fit.history.indicator, "selected": selected, "mase_last_window": table[selected][2] / scale,
+            "naive_mase_last_window": table["Naive"][2] / scale}

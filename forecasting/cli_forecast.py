@@ -148,5 +148,14 @@ def summary_markdown(result) -> str:
               "naive forecasts up to 3 months ahead, so its MASE is often above 1). Coverage = share of back-test "
               "actuals inside the calibrated interval (calibration factor from the other indicators).",
               f"The chosen model beats naive on {beat} of {tested} indicators with both scores. "
-              f"School-holiday dip: {result.holiday}.", ""]
+              f"School-holiday dip: {result.holiday}."]
+    check = getattr(result, "selection_check", None)
+    if check is not None and not check.empty:
+        wins = int((check["mase_last_window"] < check["naive_mase_last_window"]).sum())
+        header.append(
+            f"Out-of-sample check of the choice itself (choose on the earlier windows, score the last one): the "
+            f"selected model beat naive on {wins} of {len(check)} indicators; median MASE "
+            f"{check['mase_last_window'].median():.2f} vs naive {check['naive_mase_last_window'].median():.2f}. "
+            "The MASE columns below are from the windows the choice was made on, so they flatter the choice.")
+    header.append("")
     return "\n".join(header + lines) + "\n"

@@ -34,7 +34,8 @@ import pandas as pd
 from scipy.stats import norm
 
 from forecasting.backtest import (History, add_model_scale_actuals, calibration_factors, coverage, fit_indicator,
-                                  prepare_history, rolling_origins, run_model, scores, standardised_errors)
+                                  prepare_history, rolling_origins, run_model, scores, selection_check,
+                                  standardised_errors, z_score)
 from forecasting.models import ARIMA_MIN_OBS, MODEL_ORDER, SPECS, from_model_scale, to_model_scale
 from forecasting.seasonality import HolidayEffect, estimate_holiday_effect, helps_series, holiday_group
 
@@ -84,6 +85,7 @@ class ForecastResult:
     distribution: pd.DataFrame       # indicator, month, model, scale, loc, sd, multiplier (chosen model)
     holiday: str = ""
     settings: ForecastSettings = field(default_factory=ForecastSettings)
+    selection_check: pd.DataFrame = field(default_factory=pd.DataFrame)  # see backtest.selection_check
 
     def _row(self, indicator: str, month) -> pd.Series:
         rows = self.distribution[(self.distribution["indicator"] == indicator)
@@ -251,8 +253,7 @@ def derivations(catalogue: pd.DataFrame, histories: dict, pop: float | None) -> 
     return result
 
 
-def _z(level: int) -> float:
-    return float(norm.ppf(0.5 + level / 200))
+_z = z_score
 
 
 def _interval_columns(code, months, model, scale, loc, sd, multiplier, levels) -> dict[str, np.ndarray]:
@@ -397,8 +398,10 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
     all_forecasts = _interval_frame(all_frames, levels)
     explanations = {code: _explain(code, backtest_table, fits.get(code), notes.get(code, ""),
                                    derived_notes.get(code, ""), levels) for code in histories}
+    checks = [check for fit in fits.values() if (check := selection_check(fit)) is not None]
+    selection = pd.DataFrame(checks, columns=["indicator", "selected", "mase_last_window", "naive_mase_last_window"])
     return ForecastResult(forecasts, all_forecasts, backtest_table, explanations, distribution, holiday_text,
-                          settings)
+                          settings, selection)
 
 
 def _error_words(row) -> str:
