@@ -20,27 +20,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from forecasting.cli import UserFacingError
 from forecasting.data_template import write_template
-from forecasting.spreadsheet import (
-    ParsedTable,
-    decode_text,
-    find_header,
-    parse_sheet,
-    read_csv_sheet,
-    read_xlsx_sheets,
-    sniff,
-)
-from forecasting.validation import ValidationReport, resolve_today, validate_catalogue, validate_observations
+from forecasting.validation import ValidationReport
 
 log = logging.getLogger(__name__)
 __all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "EMBEDDED_DATASET", "DataValidationError", "Dataset", "check_path",
-           "load_dataset", "load_dataset_dir", "load_upload", "write_template"]
+           "load_dataset", "load_dataset_dir", "load_upload", "resolve_catalogue", "write_template"]
 
 EMBEDDED_DATASET = Path(__file__).resolve().parent.parent / "data" / "southampton-2018-06"
 
@@ -133,6 +123,8 @@ def load_dataset(path: str | Path = EMBEDDED_DATASET) -> Dataset:
 
     A single file that has blocking errors raises `DataValidationError` carrying the full report.
     """
+    from forecasting.upload import check_path
+
     path = Path(path)
     if path.is_file():
         dataset, report = check_path(path)
@@ -152,81 +144,11 @@ class DataValidationError(UserFacingError):
         self.report = report
 
 
-def load_upload(
-    filename: str,
-    content: bytes,
-    *,
-    catalogue: Dataset | pd.DataFrame | None = None,
-    today: date | str | None = None,
-    max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
-    sheet: str | None = None,
-    units: dict[str, str] | None = None,
-) -> tuple[Dataset | None, ValidationReport]:
-    """Read and validate one uploaded CSV/XLSX (long or wide form). Never raises.
+def resolve_catalogue(catalogue: Dataset | pd.DataFrame | None) -> tuple[pd.DataFrame, Dataset | None]:
+    """(indicator catalogue indexed by code with a `unit` column, Dataset it came from if any).
 
-    `catalogue` gives the known indicators (the embedded data set's by default); `units` sets the unit of
-    unknown indicators the user was asked about. The Dataset is None when there are blocking errors.
+    None means the embedded data set's catalogue.
     """
-    name = Path(str(filename or "upload")).name or "upload"
-    report = ValidationReport(source=name)
-    try:
-        dataset = _load_upload(name, content, report, catalogue=catalogue, today=today, max_bytes=max_bytes,
-                               sheet=sheet, units=units)
-    except Exception as exc:  # never a traceback for a user: an unforeseen failure is one more located error
-        log.warning("unexpected failure reading %s", name, exc_info=True)
-        report.error(f"The file could not be read ({type(exc).__name__}: {exc})",
-                     "Check that it opens in Excel; if it does, save it again as .xlsx or CSV and retry.",
-                     code="unexpected", file=name)
-        dataset = None
-    if dataset is not None and not report.ok:
-        dataset = None
-    if dataset is not None:
-        dataset.warnings = [p.as_text() for p in report.warnings]
-    return dataset, report
-
-
-def check_path(
-    path: str | Path,
-    *,
-    today: date | str | None = None,
-    sheet: str | None = None,
-    catalogue: Dataset | pd.DataFrame | None = None,
-    max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
-) -> tuple[Dataset | None, ValidationReport]:
-    """Validate a data set directory or one CSV/XLSX file. Never raises."""
-    path = Path(path)
-    report = ValidationReport(source=str(path))
-    try:
-        if path.is_dir():
-            return _check_directory(path, report, today=today)
-        if not path.exists():
-            report.error(f"No such file or folder: {path}", "Check the path (and the current folder).",
-                         code="not_found", file=path.name)
-            return None, report
-        size = path.stat().st_size
-        if size > max_bytes:
-            _too_large(report, path.name, size, max_bytes)
-            return None, report
-        dataset, file_report = load_upload(path.name, path.read_bytes(), catalogue=catalogue, today=today,
-                                           max_bytes=max_bytes, sheet=sheet)
-    except OSError as exc:
-        report.error(f"The file could not be opened ({exc.strerror or exc})", "Check it exists and is readable.",
-                     code="unreadable", file=path.name)
-        return None, report
-    file_report.source = str(path)
-    if dataset is not None:
-        dataset.source = str(path)
-    return dataset, file_report
-
-
-def _too_large(report: ValidationReport, name: str, size: int, limit: int) -> None:
-    report.error(f"The file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB",
-                 "Upload only the scorecard sheet (delete other sheets, images and pivot caches) or save as CSV.",
-                 code="too_large", file=name)
-
-
-def _catalogue_dataset(catalogue: Dataset | pd.DataFrame | None) -> tuple[pd.DataFrame, Dataset | None]:
-    """(indicator catalogue indexed by code with a `unit` column, Dataset it came from if any)."""
     if catalogue is None and (EMBEDDED_DATASET / "indicators.csv").exists():
         catalogue = load_dataset_dir(EMBEDDED_DATASET)
     if isinstance(catalogue, Dataset):
@@ -237,139 +159,16 @@ def _catalogue_dataset(catalogue: Dataset | pd.DataFrame | None) -> tuple[pd.Dat
     return pd.DataFrame(columns=["unit"], index=pd.Index([], name="indicator")), None
 
 
-def _read_table(name: str, content: bytes, report: ValidationReport, sheet: str | None) -> ParsedTable | None:
-    """Find and parse the indicator table in a file's bytes; problems go to `report`."""
-    kind, reason = sniff(name, content)
-    suffix = Path(name).suffix.lower()
-    hint = "Save the scorecard as an Excel workbook (.xlsx) or CSV (File > Save As) and upload that."
-    if kind is None:
-        if reason == "empty":
-            report.error("The file is empty", "Upload the file again; it has no content.", code="empty", file=name)
-        else:
-            report.error(f"This is {reason}, not a CSV or Excel (.xlsx) file", hint, code="not_spreadsheet",
-                         file=name)
-        return None
-    if kind == "csv":
-        text = decode_text(content)
-        if text is None:
-            report.error("This is binary data, not a CSV or Excel (.xlsx) file", hint, code="not_spreadsheet",
-                         file=name)
-            return None
-        if suffix in (".xlsx", ".xlsm", ".xls"):
-            report.warning(f"The file is named {suffix} but holds plain text; it was read as CSV",
-                           "Nothing to do if the values below look right.", code="renamed", file=name)
-        if sheet:
-            report.warning(f"A CSV file has no sheets; the sheet choice '{sheet}' was ignored", code="sheet_ignored",
-                           file=name)
-        sheets = [read_csv_sheet(text)]
-    else:
-        try:
-            sheets = read_xlsx_sheets(content)
-        except Exception as exc:  # noqa: BLE001  (damaged workbooks fail in many ways inside openpyxl)
-            log.info("openpyxl could not read %s: %s", name, exc)
-            report.error(f"This Excel file could not be opened ({type(exc).__name__})", hint,
-                         code="not_spreadsheet", file=name)
-            return None
-    return _parse_chosen_sheet(name, sheets, report, sheet if kind == "xlsx" else None)
+def load_upload(filename: str, content: bytes, **options) -> tuple[Dataset | None, ValidationReport]:
+    """Read and validate one uploaded CSV/XLSX; never raises. See `forecasting.upload.load_upload` for options
+    (catalogue, today, max_bytes, sheet, units)."""
+    from forecasting.upload import load_upload as read_upload  # late import: upload.py imports this module
+
+    return read_upload(filename, content, **options)
 
 
-def _parse_chosen_sheet(name, sheets, report, sheet) -> ParsedTable | None:
-    listing = ", ".join(f"'{s.name}'" for s in sheets)
-    if sheet is not None:
-        chosen = [s for s in sheets if s.name.strip().lower() == str(sheet).strip().lower()]
-        if not chosen:
-            report.error(f"There is no sheet named '{sheet}'; sheets found: {listing}",
-                         "Choose one of the sheets listed.", code="wrong_sheet", file=name, sheet=str(sheet))
-            return None
-        sheets = chosen
-    with_table = [s for s in sheets if find_header(s) is not None]
-    if not with_table:
-        blank = all(not any(v not in (None, "") for row in s.rows for v in row) for s in sheets)
-        where = {"file": name, "sheet": sheets[0].name if len(sheets) == 1 else None}
-        if blank:
-            report.error("The file has no data" if sheets[0].name is None else f"No data in sheet(s) {listing}",
-                         "Upload the file that holds the scorecard values.", code="empty", **where)
-        else:
-            found = f" (sheets found: {listing})" if sheets[0].name is not None else ""
-            report.error("No indicator table found" + found + ": expected a header row with indicator, month, "
-                         "value (long form) or an indicator column then month headings like Jun-17 (wide form)",
-                         "Use the template (python -m forecasting data template) or choose the right sheet.",
-                         code="no_table", **where)
-        return None
-    chosen = with_table[0]
-    if len(with_table) > 1:
-        report.warning(f"Read sheet '{chosen.name}' only; sheets " + ", ".join(f"'{s.name}'" for s in with_table[1:])
-                       + " also look like data", "Choose a sheet explicitly if another one is wanted.",
-                       code="other_sheets", file=name, sheet=chosen.name)
-    elif chosen is not sheets[0]:
-        report.warning(f"Read sheet '{chosen.name}'; sheets without an indicator table were skipped: " + ", ".join(
-            f"'{s.name}'" for s in sheets if s is not chosen), code="other_sheets", file=name, sheet=chosen.name)
-    parsed = parse_sheet(chosen, report, {"file": name, "sheet": chosen.name})
-    if parsed is not None and parsed.located.empty and report.ok:
-        report.error("The table has a header row but no data rows under it", "Add one row per indicator (wide "
-                     "form) or per indicator and month (long form).", code="no_data", file=name, sheet=chosen.name)
-    return parsed
+def check_path(path: str | Path, **options) -> tuple[Dataset | None, ValidationReport]:
+    """Validate a data set directory or one CSV/XLSX file; never raises. See `forecasting.upload.check_path`."""
+    from forecasting.upload import check_path as check  # late import: upload.py imports this module
 
-
-def _load_upload(name, content, report, *, catalogue, today, max_bytes, sheet, units) -> Dataset | None:
-    if not isinstance(content, (bytes, bytearray)):
-        report.error("No file content was received", "Upload the file again.", code="empty", file=name)
-        return None
-    if len(content) > max_bytes:
-        _too_large(report, name, len(content), max_bytes)
-        return None
-    parsed = _read_table(name, bytes(content), report, sheet)
-    if parsed is None or parsed.located.empty:
-        return None
-    indicators, source = _catalogue_dataset(catalogue)
-    if units:
-        chosen = pd.DataFrame({"name": [parsed.names.get(c, c) for c in units], "unit": list(units.values()),
-                               "polarity": "neutral"}, index=pd.Index(list(units), name="indicator"))
-        indicators = pd.concat([indicators.drop(index=list(units), errors="ignore"), chosen])
-    where = {"file": name, "sheet": parsed.sheet}
-    observations, catalogue_rows = validate_observations(
-        parsed.located, indicators, report, today=resolve_today(today), where=where, names=parsed.names,
-        report_gaps=parsed.form == "long")
-    codes = set(observations["unique_id"])
-    extra = {}
-    if source is not None:  # targets and benchmarks of the known indicators come along
-        extra = {"context": dict(source.context),
-                 "targets": source.targets[source.targets["indicator"].isin(codes)].reset_index(drop=True),
-                 "benchmarks": source.benchmarks[source.benchmarks["indicator"].isin(codes)].reset_index(drop=True)}
-    return Dataset(observations=observations, indicators=catalogue_rows, source=name, **extra)
-
-
-def _check_directory(directory: Path, report: ValidationReport, *, today) -> tuple[Dataset | None, ValidationReport]:
-    """Validate a data set directory written in the contract at the top of this module."""
-    observations_path = directory / "observations.csv"
-    if not observations_path.exists():
-        found = ", ".join(sorted(p.name for p in directory.iterdir())) or "nothing"
-        report.error(f"No observations.csv in {directory} (found: {found})", "A data set folder needs "
-                     "observations.csv with columns indicator, month, value.", code="not_found",
-                     file="observations.csv")
-        return None, report
-    indicators = pd.DataFrame(columns=["unit"], index=pd.Index([], name="indicator"))
-    if (directory / "indicators.csv").exists():
-        indicators = validate_catalogue(pd.read_csv(directory / "indicators.csv", dtype=str), report,
-                                        file="indicators.csv")
-    else:
-        report.warning("No indicators.csv: every indicator's unit is inferred", "Add indicators.csv (see the "
-                       "data contract in forecasting/data.py).", code="no_catalogue", file="indicators.csv")
-    parsed = _read_table("observations.csv", observations_path.read_bytes(), report, None)
-    if parsed is None or parsed.located.empty:
-        return None, report
-    observations, catalogue_rows = validate_observations(
-        parsed.located, indicators, report, today=resolve_today(today), where={"file": "observations.csv"},
-        names=parsed.names, report_gaps=True)
-    if not report.ok:
-        return None, report
-    targets = _read_optional_csv(directory / "targets.csv", ["indicator", "period", "target", "basis"])
-    benchmarks = _read_optional_csv(directory / "benchmarks.csv", ["indicator", "comparator", "value"])
-    for file, frame in (("targets.csv", targets), ("benchmarks.csv", benchmarks)):
-        unknown = sorted(set(frame["indicator"].dropna()) - set(catalogue_rows.index))
-        if unknown:
-            report.warning(f"Indicators not in observations.csv: {', '.join(unknown)}", "Check the codes.",
-                           code="unknown_indicator", file=file)
-    dataset = Dataset(observations, catalogue_rows, targets, benchmarks, source=str(directory),
-                      warnings=[p.as_text() for p in report.warnings], context=_read_context(directory))
-    return dataset, report
+    return check(path, **options)

@@ -32,9 +32,9 @@ def write_template(
     """
     if form not in ("wide", "long"):
         raise ValueError(f"form must be 'wide' or 'long', not {form!r}")
-    from forecasting.data import _catalogue_dataset  # late import: data.py re-exports this function
+    from forecasting.data import resolve_catalogue  # late import: data.py re-exports this function
 
-    indicators, _ = _catalogue_dataset(catalogue)
+    indicators, _ = resolve_catalogue(catalogue)
     names = indicators["name"] if "name" in indicators else pd.Series(indicators.index, index=indicators.index)
     if months is None:
         last = resolve_today(today) - pd.DateOffset(months=1)

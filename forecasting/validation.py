@@ -134,6 +134,21 @@ def month_label(month: pd.Timestamp) -> str:
     return pd.Timestamp(month).strftime("%b-%y")
 
 
+def months_text(months) -> str:
+    """Months as short readable runs: 'Dec-17', 'Jul-18 to Dec-18 (6 months), Mar-19'."""
+    ordered = sorted({pd.Timestamp(m).to_period("M") for m in months})
+    runs: list[list] = []
+    for period in ordered:
+        if runs and period == runs[-1][-1] + 1:
+            runs[-1].append(period)
+        else:
+            runs.append([period])
+    parts = [month_label(r[0].to_timestamp()) if len(r) == 1 else
+             f"{month_label(r[0].to_timestamp())} to {month_label(r[-1].to_timestamp())} ({len(r)} months)"
+             for r in runs]
+    return ", ".join(parts[:10]) + (f" and {len(parts) - 10} more" if len(parts) > 10 else "")
+
+
 def infer_unit(code: str, name: str, values: pd.Series, percent_sign: bool) -> tuple[str, str]:
     """Guess an unknown indicator's unit; returns (unit, reason in plain words)."""
     values = values.dropna()
@@ -249,8 +264,8 @@ def validate_observations(
                          column=cell["column"], **where)
         blank_months = sorted(set(located.loc[future & located["y"].isna(), "ds"]) - set(valued["ds"]))
         if blank_months:
-            report.warning("Future months with no values were ignored: "
-                           + ", ".join(month_label(m) for m in blank_months), code="future_blank", **where)
+            report.warning("Future months with no values were ignored: " + months_text(blank_months),
+                           code="future_blank", **where)
         located = located[~future]
 
     # Duplicate (indicator, month).
@@ -301,7 +316,7 @@ def _warn_about_percent_forms(located: pd.DataFrame, report: ValidationReport, w
                            f"(e.g. {values.iloc[0]:g}): these look like fractions",
                            f"Multiply by 100 (enter {values.iloc[0] * 100:g} for {values.iloc[0]:g}) or format "
                            "the cells as percentages in Excel.", code="percent_as_fraction",
-                           row=_row(first), **where)
+                           row=_row(first), column=first["column"], **where)
         if unit == "count" and group["percent_sign"].any():
             cell = group[group["percent_sign"]].iloc[0]
             report.warning(f"{code} is a count but some values carry a % sign (e.g. {cell['raw']})",
@@ -317,8 +332,8 @@ def _fill_gaps(tidy: pd.DataFrame, report: ValidationReport, where: dict, report
         missing = span.difference(pd.DatetimeIndex(group["ds"]))
         if len(missing):
             if report_gaps:
-                report.warning(f"{code} has no row for " + ", ".join(month_label(m) for m in missing)
-                               + " (inside its span); treated as missing",
+                report.warning(f"{code} has no row for {months_text(missing)} (inside its span); treated as "
+                               "missing",
                                "Add the months with their values, or leave them blank if unknown.",
                                code="gap", **where)
             group = pd.concat([group, pd.DataFrame({"unique_id": code, "ds": missing, "y": float("nan")})])

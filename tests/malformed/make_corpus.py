@@ -89,7 +89,41 @@ def build() -> dict[str, bytes | str]:
     files["24-good-wide-excel-dates.xlsx"] = workbook({
         "Cover": [["Children and Families scorecard"]],
         "Scorecard": [["indicator", "name", *excel_dates()], *[[r[0], r[1], *r[2:]] for r in rows]]})
+    files["25-wrong-sheet-requested.xlsx"] = workbook({"Scorecard": [["indicator", "name", *MONTHS], *rows]})
+    files["26-oversize.csv"] = wide_csv(rows)  # read with a small max_bytes
+    files["27-bad-encoding.csv"] = b"indicator,name,Jun-17,Jul-17\n" + bytes(range(0x80, 0xA0)) * 20
+    files["28-merged-title-no-month-headings.xlsx"] = _merged_title_workbook(rows)
+    files["29-blank-month-heading.csv"] = wide_csv(rows, header=["indicator", "name", *MONTHS[:5], "", *MONTHS[6:]])
+    files["30-excel-error-cell.xlsx"] = workbook({"Scorecard": [["indicator", "name", *excel_dates()],
+                                                                ["M3", "Conversion", *M3[:3], "#DIV/0!", *M3[4:]]]})
+    files["31-long-bad-month.xlsx"] = workbook({"Data": [["indicator", "month", "value"], ["M1", "2017-06", 1357],
+                                                         ["M1", "Juneish", 1491], ["M1", "2017-08", 1259]]})
+    files["32-png-renamed.xlsx"] = files["02-png-renamed.csv"]
+    files["33-row-without-code.csv"] = wide_csv([rows[0], ["", "Conversion %", *M3], rows[2]])
+    files["34-header-only.xlsx"] = workbook({"Scorecard": [["indicator", "name", *excel_dates()]]})
+    files["35-percent-as-fraction.csv"] = long_csv([("M3", r[1], round(v / 100, 3)) for r, v in zip(long_records(), M3)])
+    files["36-future-month-long.xlsx"] = workbook({"Data": [["indicator", "month", "value"],
+                                                            ["LAC1", datetime(2018, 6, 1), 534],
+                                                            ["LAC1", datetime(2031, 7, 1), 540]]})
+    files["37-old-excel-format.xls"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
     return files
+
+
+def _merged_title_workbook(rows: list[list]) -> bytes:
+    """A title merged across the top, a blank row, then a header whose month cells are one merged '2017-18'."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Scorecard"
+    sheet.append(["Children's services scorecard, June 2018"])
+    sheet.merge_cells("A1:O1")
+    sheet.append([])
+    sheet.append(["indicator", "name", "2017-18"])
+    sheet.merge_cells("C3:O3")
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _plain_zip() -> bytes:
