@@ -37,7 +37,7 @@ from forecasting.backtest import (History, add_model_scale_actuals, calibration_
                                   prepare_history, rolling_origins, run_model, scores, selection_check,
                                   standardised_errors, z_score)
 from forecasting.models import ARIMA_MIN_OBS, MODEL_ORDER, SPECS, from_model_scale, to_model_scale
-from forecasting.seasonality import HolidayEffect, estimate_holiday_effect, helps_series, holiday_group
+from forecasting.seasonality import holiday_adjuster, holiday_group, try_holiday
 
 log = logging.getLogger(__name__)
 __all__ = ["ForecastResult", "ForecastSettings", "run_forecast"]
@@ -134,45 +134,6 @@ def run_forecast(dataset, horizon: int | None = None, settings: ForecastSettings
 
 
 # ------------------------------------------------------------------------------------------------- compute
-def _holiday_adjuster(group_histories: dict[str, History]):
-    """(effect on all data, adjustment(first_test_month, months) using only data before that month)."""
-    memo: dict[pd.Timestamp, HolidayEffect] = {}
-
-    def effect_before(month: pd.Timestamp) -> HolidayEffect:
-        if month not in memo:
-            memo[month] = estimate_holiday_effect({
-                code: (h.months[h.months < month], h.z[h.months < month]) for code, h in group_histories.items()})
-        return memo[month]
-
-    def adjustment(first_test_month, months):
-        return effect_before(pd.Timestamp(first_test_month)).adjustment(months)
-
-    full = estimate_holiday_effect({code: (h.months, h.z) for code, h in group_histories.items()})
-    return full, adjustment
-
-
-def _try_holiday(fit, history, adjustment, group_series, settings, steps) -> str:
-    """Back-test the chosen model with the holiday adjustment; keep it when it helps. Returns a note."""
-    base = fit.chosen if SPECS[fit.chosen].build is not None else "AutoETS"
-    if base not in fit.runs or fit.runs[base].mean is None:
-        return ""
-    cutoffs, h = rolling_origins(history.n, settings.cv_horizon, settings.n_windows)
-    name = f"{base}+holiday"
-    run = run_model(history, SPECS[base], cutoffs, h, steps, settings.fallback_sigma, adjustment=adjustment,
-                    name=name)
-    fit.runs[name] = run
-    if run.mean is None:
-        return ""
-    helps, reason = helps_series(group_series, history.indicator)
-    with_dip, without = scores(run, history)["mase"], scores(fit.runs[fit.chosen], history)["mase"]
-    if helps and np.isfinite(with_dip) and with_dip <= without:
-        fit.chosen = name
-        return f"the school-holiday dip is included ({reason}; back-test MASE {with_dip:.2f} vs {without:.2f})"
-    run.excluded_reason = (f"holiday dip not kept: {reason}" if not helps else
-                           f"holiday dip not kept: back-test MASE {with_dip:.2f} vs {without:.2f} without")
-    return ""
-
-
 def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
     observations, catalogue = dataset.observations, dataset.indicators
     last_month = pd.Timestamp(dataset.last_month)
@@ -184,7 +145,7 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
     derived = derivations(catalogue, histories, pop)
 
     group = [c for c in holiday_group(catalogue, list(histories)) if histories.get(c) and histories[c].scale == "log1p"]
-    full_effect, adjustment = _holiday_adjuster({c: histories[c] for c in group})
+    full_effect, adjustment = holiday_adjuster({c: histories[c] for c in group})
     group_series = {c: (histories[c].months, histories[c].z) for c in group}
 
     def steps_for(history: History) -> int:
@@ -212,8 +173,9 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
     notes = {}
     for code in group:
         if settings.seasonality and full_effect.detected:
-            notes[code] = _try_holiday(fits[code], histories[code], adjustment, group_series, settings,
-                                       steps_for(histories[code]))
+            notes[code] = try_holiday(fits[code], adjustment, group_series, steps=steps_for(histories[code]),
+                                      cv_horizon=settings.cv_horizon, n_windows=settings.n_windows,
+                                      fallback_sigma=settings.fallback_sigma)
 
     # calibration: one factor per model (holiday variants share their base model's)
     errors: dict[str, dict[str, np.ndarray]] = {}

@@ -166,3 +166,56 @@ def holiday_group(indicators: pd.DataFrame, available: Sequence[str]) -> list[st
     kind = indicators["kind"] if "kind" in indicators else pd.Series("flow", index=indicators.index)
     flows = indicators.index[(indicators["unit"] == "count") & (kind == "flow")]
     return [code for code in available if code in set(flows)]
+
+
+# ------------------------------------------------------------------------------------ use in the forecasts
+def holiday_adjuster(group_histories: Mapping[str, object]):
+    """(effect on all data, adjustment(first_test_month, months)) for the back-test and forecasts.
+
+    The adjustment at a back-test cutoff uses only data before that cutoff's first forecast month.
+    """
+    memo: dict[pd.Timestamp, HolidayEffect] = {}
+
+    def effect_before(month: pd.Timestamp) -> HolidayEffect:
+        if month not in memo:
+            memo[month] = estimate_holiday_effect({
+                code: (h.months[h.months < month], h.z[h.months < month]) for code, h in group_histories.items()})
+        return memo[month]
+
+    def adjustment(first_test_month, months):
+        return effect_before(pd.Timestamp(first_test_month)).adjustment(months)
+
+    full = estimate_holiday_effect({code: (h.months, h.z) for code, h in group_histories.items()})
+    return full, adjustment
+
+
+def try_holiday(fit, adjustment, group_series, *, steps: int, cv_horizon: int, n_windows: int,
+                fallback_sigma: float) -> str:
+    """Back-test the chosen model with the holiday adjustment and keep it when it helps; returns a note.
+
+    Kept only when `helps_series` (leave-one-series-out) says so *and* the rolling back-test MASE is not worse.
+    A `<model>+holiday` row always appears in the back-test table, with the reason when not kept.
+    """
+    from forecasting.backtest import ModelRun, rolling_origins, run_model, scores
+    from forecasting.models import SPECS
+
+    history = fit.history
+    base = fit.chosen if SPECS[fit.chosen].build is not None else "AutoETS"
+    if base not in fit.runs or fit.runs[base].mean is None:
+        return ""
+    name = f"{base}+holiday"
+    helps, reason = helps_series(group_series, history.indicator)
+    if not helps:
+        fit.runs[name] = ModelRun(name, excluded_reason=f"holiday dip not kept: {reason}")
+        return ""
+    cutoffs, h = rolling_origins(history.n, cv_horizon, n_windows)
+    run = run_model(history, SPECS[base], cutoffs, h, steps, fallback_sigma, adjustment=adjustment, name=name)
+    fit.runs[name] = run
+    if run.mean is None:
+        return ""
+    with_dip, without = scores(run, history)["mase"], scores(fit.runs[fit.chosen], history)["mase"]
+    if np.isfinite(with_dip) and with_dip <= without:
+        fit.chosen = name
+        return f"the school-holiday dip is included ({reason}; back-test MASE {with_dip:.2f} vs {without:.2f})"
+    run.excluded_reason = f"holiday dip not kept: back-test MASE {with_dip:.2f} vs {without:.2f} without it"
+    return ""

@@ -127,3 +127,37 @@ def test_cached_result_is_reused(tmp_path):
     assert len(list(tmp_path.glob("*.joblib"))) == 1
     second = run_forecast(data, horizon=3, cache_dir=tmp_path)
     pd.testing.assert_frame_equal(first.forecasts, second.forecasts)
+
+
+def _front_door_dataset(dip: float, seed: int) -> Dataset:
+    rng = np.random.default_rng(seed)
+    months = pd.date_range(end=LAST, periods=13, freq="MS")
+    holiday = np.isin(months.month, (8, 12))
+    series = {code: np.round(level * np.exp(rng.normal(0, 0.03, 13) + np.where(holiday, dip, 0.0)))
+              for code, level in (("M1", 1400), ("M2", 300), ("CP1", 150), ("CP2", 60), ("EH3", 200))}
+    return _dataset(series, {code: "count" for code in series})
+
+
+def test_holiday_dip_is_used_when_clear_and_not_on_noise():
+    result = run_forecast(_front_door_dataset(np.log(0.8), seed=1), horizon=7, use_cache=False)
+    assert "December" in result.holiday and "no December" not in result.holiday
+    chosen = result.forecasts.groupby("indicator")["model"].first()
+    assert chosen.str.endswith("+holiday").sum() >= 3
+    m1 = result.forecasts[result.forecasts["indicator"] == "M1"].set_index("month")["mean"]
+    assert m1[pd.Timestamp("2018-12-01")] < 0.9 * m1[pd.Timestamp("2018-11-01")]
+    noise = run_forecast(_front_door_dataset(0.0, seed=2), horizon=7, use_cache=False)
+    assert not noise.forecasts["model"].str.endswith("+holiday").any()
+    assert "+holiday" not in " ".join(noise.explanations.values())
+
+
+def test_embedded_data_every_indicator_with_values_gets_finite_forecast(embedded_dataset, tmp_path):
+    result = run_forecast(embedded_dataset, cache_dir=tmp_path)
+    _check_contract(result, 21)
+    observed = embedded_dataset.observations.dropna(subset=["y"])["unique_id"].unique()
+    assert set(result.forecasts["indicator"]) == set(observed)
+    units = embedded_dataset.indicators["unit"]
+    f = result.forecasts.assign(unit=result.forecasts["indicator"].map(units))
+    assert (f.loc[f["unit"] != "percent", "lo95"] >= 0).all()
+    assert (f.loc[f["unit"] == "percent", "hi95"] <= 100).all()
+    assert result.forecasts["month"].max() == pd.Timestamp("2020-03-01")
+    assert (result.backtest.groupby("indicator")["chosen"].sum() <= 1).all()
