@@ -57,13 +57,19 @@ def find_header(sheet: Sheet) -> tuple[int, str] | None:
     return None
 
 
-def parse_sheet(sheet: Sheet, report: ValidationReport, where: dict) -> ParsedTable | None:
+def parse_sheet(sheet: Sheet, report: ValidationReport, where: dict,
+                known_codes: frozenset[str] = frozenset()) -> ParsedTable | None:
+    """The sheet's indicator table as a located long frame; None when no header row is found.
+
+    In wide form a row of a known indicator with every month blank is kept (all missing); other blank rows
+    (section headings, notes) are skipped with a warning.
+    """
     found = find_header(sheet)
     if found is None:
         return None
     index, form = found
     parser = _parse_long if form == "long" else _parse_wide
-    located, names, header_gaps = parser(sheet.rows, index, report, where)
+    located, names, header_gaps = parser(sheet.rows, index, report, where, known_codes)
     return ParsedTable(located, names, form, sheet.name, header_gaps)
 
 
@@ -92,7 +98,8 @@ def _value_problem(kind: str, raw, code: str, report: ValidationReport, row: int
                      row=row, column=column, **where)
 
 
-def _parse_long(rows: list[list], header: int, report, where) -> tuple[pd.DataFrame, dict, bool]:
+def _parse_long(rows: list[list], header: int, report, where, _known=frozenset()) -> tuple[pd.DataFrame, dict,
+                                                                                              bool]:
     headers = [_header_text(v) for v in rows[header]]
     id_col = _column_of(headers, ID_HEADERS)
     month_col = _column_of(headers, MONTH_HEADERS)
@@ -145,7 +152,8 @@ def _warn_missing(rows_or_columns: list, kinds: set, report, where, row=None, co
                    code="missing_value", row=row, column=column, **where)
 
 
-def _parse_wide(rows: list[list], header: int, report, where) -> tuple[pd.DataFrame, dict, bool]:
+def _parse_wide(rows: list[list], header: int, report, where, known_codes=frozenset()) -> tuple[pd.DataFrame, dict,
+                                                                                                bool]:
     header_row = rows[header]
     headers = [_header_text(v) for v in header_row]
     months = {i: parse_month(v) for i, v in enumerate(header_row)}
@@ -189,7 +197,7 @@ def _parse_wide(rows: list[list], header: int, report, where) -> tuple[pd.DataFr
     for excel_row, row in enumerate(rows[header + 1:], start=header + 2):
         cells = {i: parse_value(_cell(row, i)) for i in months}
         code = str(_cell(row, id_col) if _cell(row, id_col) is not None else "").strip()
-        if all(kind == "missing" for kind, _, _ in cells.values()):
+        if all(kind == "missing" for kind, _, _ in cells.values()) and code not in known_codes:
             if code:
                 empty_rows.append(excel_row)
             continue

@@ -112,7 +112,8 @@ def _size_text(size: int) -> str:
     return f"{size / 1e3:.1f} kB" if size >= 1_000 else f"{size} bytes"
 
 
-def _read_table(name: str, content: bytes, report: ValidationReport, sheet: str | None) -> ParsedTable | None:
+def _read_table(name: str, content: bytes, report: ValidationReport, sheet: str | None,
+                known_codes: frozenset[str] = frozenset()) -> ParsedTable | None:
     """Find and parse the indicator table in a file's bytes; problems go to `report`."""
     kind, reason = sniff(name, content)
     suffix = Path(name).suffix.lower()
@@ -149,10 +150,10 @@ def _read_table(name: str, content: bytes, report: ValidationReport, sheet: str 
             report.error(f"This Excel file could not be opened ({type(exc).__name__})", hint,
                          code="not_spreadsheet", file=name)
             return None
-    return _parse_chosen_sheet(name, sheets, report, sheet if kind == "xlsx" else None)
+    return _parse_chosen_sheet(name, sheets, report, sheet if kind == "xlsx" else None, known_codes)
 
 
-def _parse_chosen_sheet(name, sheets, report, sheet) -> ParsedTable | None:
+def _parse_chosen_sheet(name, sheets, report, sheet, known_codes) -> ParsedTable | None:
     listing = ", ".join(f"'{s.name}'" for s in sheets)
     if sheet is not None:
         chosen = [s for s in sheets if s.name.strip().lower() == str(sheet).strip().lower()]
@@ -191,7 +192,7 @@ def _parse_chosen_sheet(name, sheets, report, sheet) -> ParsedTable | None:
     elif chosen is not sheets[0]:
         report.warning(f"Read sheet '{chosen.name}'; sheets without an indicator table were skipped: " + ", ".join(
             f"'{s.name}'" for s in sheets if s is not chosen), code="other_sheets", file=name, sheet=chosen.name)
-    parsed = parse_sheet(chosen, report, {"file": name, "sheet": chosen.name})
+    parsed = parse_sheet(chosen, report, {"file": name, "sheet": chosen.name}, known_codes)
     if parsed is not None and parsed.located.empty and report.ok:
         report.error("The table has a header row but no data rows under it", "Add one row per indicator (wide "
                      "form) or per indicator and month (long form).", code="no_data", file=name, sheet=chosen.name)
@@ -205,10 +206,11 @@ def _load_upload(name, content, report, *, catalogue, today, max_bytes, sheet, u
     if len(content) > max_bytes:
         _too_large(report, name, len(content), max_bytes)
         return None
-    parsed = _read_table(name, bytes(content), report, sheet)
+    indicators, source = resolve_catalogue(catalogue)
+    parsed = _read_table(name, bytes(content), report, sheet, frozenset(str(c) for c in indicators.index))
     if parsed is None or parsed.located.empty:
         return None
-    indicators, source = resolve_catalogue(catalogue)
+    units = _checked_units(units, report, name)
     if units:
         chosen = pd.DataFrame({"name": [parsed.names.get(c, c) for c in units], "unit": list(units.values()),
                                "polarity": "neutral"}, index=pd.Index(list(units), name="indicator"))
@@ -224,6 +226,16 @@ def _load_upload(name, content, report, *, catalogue, today, max_bytes, sheet, u
                  "targets": source.targets[source.targets["indicator"].isin(codes)].reset_index(drop=True),
                  "benchmarks": source.benchmarks[source.benchmarks["indicator"].isin(codes)].reset_index(drop=True)}
     return Dataset(observations=observations, indicators=catalogue_rows, source=name, **extra)
+
+
+def _checked_units(units: dict[str, str] | None, report: ValidationReport, name: str) -> dict[str, str]:
+    """The user's choice of unit for unknown indicators, without invalid units (each reported)."""
+    allowed = ("count", "percent", "rate_per_10k")
+    for code, unit in (units or {}).items():
+        if unit not in allowed:
+            report.error(f"Unit '{unit}' chosen for {code} is not one of {', '.join(allowed)}",
+                         "Choose count, percent (0-100) or rate_per_10k.", code="bad_unit", file=name)
+    return {code: unit for code, unit in (units or {}).items() if unit in allowed}
 
 
 def _check_directory(directory: Path, report: ValidationReport, *, today) -> tuple[Dataset | None,

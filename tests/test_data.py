@@ -165,3 +165,119 @@ def test_load_dataset_raises_user_facing_error_for_a_bad_file():
     with pytest.raises(DataValidationError) as caught:
         load_dataset(CORPUS / "06-negative-count.csv")
     assert "cell E2" in str(caught.value)
+
+
+def _sorted(observations: pd.DataFrame) -> pd.DataFrame:
+    return observations.sort_values(["unique_id", "ds"]).reset_index(drop=True)
+
+
+def _embedded_wide(embedded_dataset) -> pd.DataFrame:
+    wide = embedded_dataset.observations.pivot(index="unique_id", columns="ds", values="y")
+    wide.index.name = "indicator"
+    return wide
+
+
+def test_wide_csv_round_trip_equals_embedded_data(embedded_dataset):
+    wide = _embedded_wide(embedded_dataset)
+    wide.columns = [m.strftime("%b-%y") for m in wide.columns]  # headings as printed: Jun-17
+    dataset, report = load_upload("scorecard.csv", wide.to_csv().encode("utf-8"), today=TODAY)
+    assert report.ok, report.as_text()
+    pd.testing.assert_frame_equal(_sorted(dataset.observations), _sorted(embedded_dataset.observations))
+    assert list(dataset.indicators["unit"]) == list(embedded_dataset.indicators.loc[dataset.indicators.index, "unit"])
+    assert dataset.context == embedded_dataset.context
+
+
+def test_wide_xlsx_with_real_excel_dates_round_trip_equals_embedded_data(embedded_dataset):
+    from openpyxl import Workbook
+
+    wide = _embedded_wide(embedded_dataset)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Jun-18 scorecard"
+    sheet.append(["Children's services scorecard"])  # a title above the table, as councils' files have
+    sheet.append(["Indicator", "Name", *[m.to_pydatetime() for m in wide.columns], "12m avg"])
+    for code, values in wide.iterrows():
+        sheet.append([code, embedded_dataset.indicators.loc[code, "name"],
+                      *[None if pd.isna(v) else v for v in values], values.mean()])
+    for cell in sheet[2][2:-1]:
+        cell.number_format = "mmm-yy"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    dataset, report = load_upload("scorecard.xlsx", buffer.getvalue(), today=TODAY)
+    assert report.ok, report.as_text()
+    assert {p.code for p in report.warnings} == {"ignored_columns", "missing_value"}
+    pd.testing.assert_frame_equal(_sorted(dataset.observations), _sorted(embedded_dataset.observations))
+
+
+def test_long_csv_round_trip_equals_embedded_data(embedded_dataset):
+    long = embedded_dataset.observations.rename(columns={"unique_id": "indicator", "ds": "month", "y": "value"})
+    content = long.assign(month=long.month.dt.strftime("%Y-%m")).to_csv(index=False).encode("utf-8")
+    dataset, report = load_upload("long.csv", content, today=TODAY)
+    assert report.ok, report.as_text()
+    pd.testing.assert_frame_equal(_sorted(dataset.observations), _sorted(embedded_dataset.observations))
+
+
+def test_excel_percent_formatted_cells_are_read_as_0_to_100():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["indicator", "month", "value"])
+    for month, fraction in (("2018-05", 0.174), ("2018-06", 0.15)):
+        sheet.append(["M3", month, fraction])
+        sheet.cell(sheet.max_row, 3).number_format = "0.0%"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    dataset, report = load_upload("pct.xlsx", buffer.getvalue(), today=TODAY)
+    assert report.ok, report.as_text()
+    assert list(dataset.series("M3")) == [17.4, 15.0]
+
+
+def test_unknown_indicator_unit_inferred_or_given():
+    content = b"indicator,name,Jun-17,Jul-17\nQ9,Share of visits on time %,55,61\nQ10,Visits,12,14\n"
+    dataset, report = load_upload("new.csv", content, today=TODAY)
+    assert report.ok and dataset.indicators.loc["Q9", "unit"] == "percent"
+    assert dataset.indicators.loc["Q10", "unit"] == "count"
+    assert [p.code for p in report.warnings] == ["unknown_indicator", "unknown_indicator"]
+    dataset, _ = load_upload("new.csv", content, today=TODAY, units={"Q10": "rate_per_10k"})
+    assert dataset.indicators.loc["Q10", "unit"] == "rate_per_10k"
+
+
+def test_load_dataset_reads_context_and_tolerates_its_absence(tmp_path):
+    (tmp_path / "observations.csv").write_text("indicator,month,value\nM1,2018-05,10\nM1,2018-06,\n")
+    (tmp_path / "indicators.csv").write_text("indicator,name,unit,polarity,kind\nM1,Contacts,count,neutral,flow\n")
+    dataset = load_dataset(tmp_path)
+    assert dataset.context == {} and dataset.last_month == pd.Timestamp("2018-05-01")
+    (tmp_path / "context.csv").write_text("key,value,unit,source\npopulation_0_17,50000,children,ONS\n")
+    assert load_dataset(tmp_path).context == {"population_0_17": 50000.0}
+    checked, report = check_path(tmp_path, today=TODAY)
+    assert report.ok and checked.context == {"population_0_17": 50000.0}
+
+
+def test_check_path_reports_bad_data_set_folder_without_raising(tmp_path):
+    (tmp_path / "observations.csv").write_text("indicator,month,value\nM1,2018-05,-3\nM1,2018-05,4\n")
+    (tmp_path / "indicators.csv").write_text("indicator,name,unit\nM1,Contacts,counts\n")
+    dataset, report = check_path(tmp_path, today=TODAY)
+    assert dataset is None
+    codes = {(p.code, p.file, p.row) for p in report.errors}
+    assert ("catalogue_value", "indicators.csv", 2) in codes
+    assert ("duplicate_month", "observations.csv", 3) in codes
+    (tmp_path / "indicators.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))
+    _, report = check_path(tmp_path, today=TODAY)
+    assert not report.ok
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_damaged_files_never_raise_and_never_hit_the_catch_all(seed):
+    import random
+
+    rng = random.Random(seed)
+    name = rng.choice(["24-good-wide-excel-dates.xlsx", "11-unknown-indicator.csv", "09-duplicate-month-long.csv"])
+    content = bytearray((CORPUS / name).read_bytes())
+    for _ in range(rng.randint(1, 20)):  # flip bytes, then maybe truncate
+        content[rng.randrange(len(content))] = rng.randrange(256)
+    if rng.random() < 0.5:
+        content = content[: rng.randrange(1, len(content))]
+    dataset, report = load_upload(name, bytes(content), today=TODAY)
+    assert report.problems or dataset is not None
+    assert all(p.hint or p.severity == "warning" for p in report.errors + report.warnings)
