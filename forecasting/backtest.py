@@ -322,3 +322,27 @@ def selection_check(fit: IndicatorRuns) -> dict | None:
     selected = min(table, key=lambda name: table[name][:2])
     return {"indicator": fit.history.indicator, "selected": selected, "mase_last_window": table[selected][2] / scale,
             "naive_mase_last_window": table["Naive"][2] / scale}
+
+
+def movement_floor(history: History, steps: int, measured_steps: int, min_pairs: int = 3) -> np.ndarray:
+    """Lower bound on the model-scale spread for each of `steps` months ahead, beyond the back-tested ones.
+
+    The back-test only measures errors up to `measured_steps` months ahead. Further out, an interval is never
+    allowed to be narrower than how much the series itself has moved over the same number of months: the
+    root-mean-square of its observed h-month changes (with at least `min_pairs` pairs; beyond that the last
+    measurable value grows with the square root of h). Zero for the back-tested months.
+    """
+    z = history.z
+    floor = np.zeros(steps)
+    last_h, last_rms = 0, 0.0
+    for h in range(1, steps + 1):
+        changes = z[h:] - z[:-h] if h < len(z) else np.array([])
+        changes = changes[np.isfinite(changes)]
+        if changes.size >= min_pairs:
+            last_h, last_rms = h, float(np.sqrt(np.mean(changes ** 2)))
+            rms = last_rms
+        else:
+            rms = last_rms * np.sqrt(h / last_h) if last_h else 0.0
+        if h > measured_steps:
+            floor[h - 1] = rms
+    return floor

@@ -83,3 +83,14 @@ def test_coverage_counts_actuals_inside_interval():
     assert coverage(run, "identity", 1.0, 80) == pytest.approx(0.5)   # +-1.28 holds 0 and 1
     assert coverage(run, "identity", 1.0, 95) == pytest.approx(0.75)  # +-1.96 holds 0, 1, 1.5
     assert coverage(run, "identity", 2.0, 95) == pytest.approx(1.0)
+
+
+def test_movement_floor_matches_hand_computed_changes_beyond_backtested_months():
+    from forecasting.backtest import movement_floor
+
+    history = _history([0.0, 1.0, 2.0, 3.0, 4.0, 5.0], unit=None)  # identity scale: h-month change is h
+    floor = movement_floor(history, steps=5, measured_steps=2)
+    assert floor[0] == floor[1] == 0.0                 # back-tested months are left to the calibration
+    assert floor[2] == pytest.approx(3.0)              # 3 pairs of 3-month changes, each 3
+    assert floor[3] == pytest.approx(3.0 * np.sqrt(4 / 3))  # only 2 pairs: grows with sqrt(h) from h=3
+    assert floor[4] == pytest.approx(3.0 * np.sqrt(5 / 3))
