@@ -148,7 +148,8 @@ def summary_markdown(result) -> str:
               "naive forecasts up to 3 months ahead, so its MASE is often above 1). Coverage = share of back-test "
               "actuals inside the calibrated interval (calibration factor from the other indicators).",
               f"The chosen model beats naive on {beat} of {tested} indicators with both scores. "
-              f"School-holiday dip: {result.holiday}."]
+              f"School-holiday dip: {result.holiday}; used for "
+              f"{int(table.loc[table['chosen'], 'model'].str.endswith('+holiday').sum())} indicator(s)."]
     check = getattr(result, "selection_check", None)
     if check is not None and not check.empty:
         wins = int((check["mase_last_window"] < check["naive_mase_last_window"]).sum())
