@@ -143,6 +143,8 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
     unit_of = catalogue["unit"].to_dict() if "unit" in catalogue else {}
     histories = {code: prepare_history(code, rows["ds"], rows["y"], unit_of.get(code))
                  for code, rows in observations.groupby("unique_id", sort=False)}
+    scorecard_order = [code for code in catalogue.index if code in histories]
+    histories = {code: histories[code] for code in scorecard_order + [c for c in histories if c not in catalogue.index]}
     pop = population(dataset)
     derived = derivations(catalogue, histories, pop)
 
@@ -348,6 +350,7 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
                 row["chosen"] = False
         backtest_rows.append({"indicator": code, "model": label, **scores_row, "chosen": True,
                               "excluded_reason": ""})
+    chosen = {code: chosen[code] for code in histories if code in chosen}  # scorecard order
     distribution = pd.DataFrame([
         {"indicator": code, "month": month, "model": name, "scale": scale, "loc": loc[i], "sd": sd[i],
          "multiplier": multiplier}
@@ -357,6 +360,8 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
                                  for code, (name, scale, loc, sd, multiplier) in chosen.items()], levels)
     columns = ["indicator", "model", "mae", "mase", "mape"] + [f"coverage{lv}" for lv in levels] + \
         ["n_windows", "chosen", "excluded_reason"] + [f"raw_coverage{lv}" for lv in levels]
+    order = {code: index for index, code in enumerate(histories)}
+    backtest_rows.sort(key=lambda row: order.get(row["indicator"], len(order)))  # stable: models keep their order
     backtest_table = pd.DataFrame(backtest_rows).reindex(columns=columns)
     backtest_table["chosen"] = backtest_table["chosen"].fillna(False).astype(bool)
     backtest_table["n_windows"] = backtest_table["n_windows"].fillna(0).astype(int)
