@@ -18,6 +18,7 @@ import io
 import logging
 import os
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -68,9 +69,11 @@ def _secret(directory: Path) -> bytes:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        key = path.read_bytes()
-        if len(key) >= 32:
-            return key
+        for _ in range(20):  # another process may have created it a moment ago and be writing it
+            key = path.read_bytes()
+            if len(key) >= 32:
+                return key
+            time.sleep(0.05)
         log.warning("cache key %s is damaged; replacing it (old cache files will be recomputed)", path)
         path.unlink(missing_ok=True)
         return _secret(directory)

@@ -77,6 +77,11 @@ def test_derived_percent_and_rate_agree_with_their_parts():
     for column in ("mean", "lo80", "hi80", "lo95", "hi95"):
         assert np.allclose(f.loc["M2-NI", column], f.loc["M2", column] * 10_000 / 50_000)
     assert f.loc["M3", "model"].iloc[0] == "Derived(100 x M2 / M1)"
+    month = months[3]
+    for code in ("M3", "M2-NI"):
+        assert result.probability_below(code, month, f.loc[(code, month), "hi80"]) == pytest.approx(0.9)
+        assert result.quantile(code, month, 0.025) == pytest.approx(f.loc[(code, month), "lo95"])
+    assert result.probability_below("M3", month, 100) == 1.0 and result.probability_below("M3", month, -1) == 0.0
     derived_rows = result.backtest[result.backtest["model"].str.startswith("Derived")]
     assert set(derived_rows["indicator"]) == {"M3", "M2-NI"} and derived_rows["chosen"].all()
     assert (result.backtest.groupby("indicator")["chosen"].sum() == 1).all()
