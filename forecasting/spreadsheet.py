@@ -111,7 +111,7 @@ def sniff(filename: str, content: bytes) -> tuple[str | None, str]:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 names = set(archive.namelist())
                 unzipped = sum(info.file_size for info in archive.infolist())
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError):
             return None, "a damaged zip/Excel file"
         if "xl/workbook.xml" not in names:
             if "mimetype" in names or "content.xml" in names:
@@ -147,15 +147,28 @@ def decode_text(content: bytes) -> tuple[str | None, str]:
     return text, encoding
 
 
+class CsvLayoutError(ValueError):
+    """The CSV text cannot be split into cells (e.g. an unclosed quote); `line` is where it went wrong."""
+
+    def __init__(self, line: int, reason: str):
+        super().__init__(reason)
+        self.line = line
+
+
 def read_csv_sheet(text: str) -> Sheet:
-    lines = text.splitlines()[:5]
-    sample = "\n".join(lines)
+    """Rows of cells of a CSV text; the delimiter (, ; tab |) is guessed from the first lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    sample = "\n".join(text.split("\n")[:5])
     delimiter = max([",", ";", "\t", "|"], key=sample.count)
     rows = []
-    for record in csv.reader(io.StringIO(text), delimiter=delimiter):
-        rows.append([cell for cell in record[:MAX_COLUMNS]])
-        if len(rows) > MAX_ROWS:
-            break
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for record in reader:
+            rows.append([cell for cell in record[:MAX_COLUMNS]])
+            if len(rows) > MAX_ROWS:
+                break
+    except csv.Error as exc:
+        raise CsvLayoutError(reader.line_num, str(exc)) from None
     return Sheet(None, rows)
 
 

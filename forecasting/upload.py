@@ -20,7 +20,7 @@ from forecasting.data import (
     resolve_catalogue,
 )
 from forecasting.sheet_layout import ParsedTable, explain_missing_header, find_header, parse_sheet
-from forecasting.spreadsheet import decode_text, read_csv_sheet, read_xlsx_sheets, sniff
+from forecasting.spreadsheet import CsvLayoutError, decode_text, read_csv_sheet, read_xlsx_sheets, sniff
 from forecasting.validation import ValidationReport, resolve_today, validate_catalogue, validate_observations
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,15 @@ def _read_table(name: str, content: bytes, report: ValidationReport, sheet: str 
         if sheet:
             report.warning(f"A CSV file has no sheets; the sheet choice '{sheet}' was ignored", code="sheet_ignored",
                            file=name)
-        sheets = [read_csv_sheet(text)]
+        try:
+            sheets = [read_csv_sheet(text)]
+        except CsvLayoutError as exc:
+            report.error(f"The CSV text cannot be split into cells near line {exc.line} ({exc})",
+                         "Look for an unclosed quote mark (\") on or before that line, or save the file again "
+                         "from Excel as CSV.", code="csv_layout", file=name, row=exc.line)
+            return None
+        if _unclosed_quote(sheets[0], report, name):
+            return None
     else:
         try:
             sheets = read_xlsx_sheets(content)
@@ -151,6 +159,24 @@ def _read_table(name: str, content: bytes, report: ValidationReport, sheet: str 
                          code="not_spreadsheet", file=name)
             return None
     return _parse_chosen_sheet(name, sheets, report, sheet if kind == "xlsx" else None, known_codes)
+
+
+def _unclosed_quote(sheet, report: ValidationReport, name: str) -> bool:
+    """Report a CSV cell that swallowed following lines (a quote mark opened but never closed).
+
+    An unclosed quote runs to the end of the file, so only the last row is looked at: a multi-line cell there
+    that holds delimiters. Multi-line comments elsewhere are legitimate.
+    """
+    from openpyxl.utils import get_column_letter
+
+    for row_number, row in list(enumerate(sheet.rows, start=1))[-1:]:
+        for column, cell in enumerate(row, start=1):
+            if isinstance(cell, str) and "\n" in cell and any(d in cell for d in ",;\t|"):
+                report.error("A quote mark (\") opens in this cell but is not closed, so the lines after it were "
+                             "read as part of one cell", "Delete the stray quote mark, or close it, and save again.",
+                             code="csv_layout", file=name, row=row_number, column=get_column_letter(column))
+                return True
+    return False
 
 
 def _parse_chosen_sheet(name, sheets, report, sheet, known_codes) -> ParsedTable | None:

@@ -126,6 +126,15 @@ def test_windows_encoded_csv_is_read():
     assert dataset.series("M2").iloc[0] == 100
 
 
+def test_unclosed_quote_is_located():
+    content = b'indicator,name,Jun-17,Jul-17\nM1,"Contacts,1357,1491\nM2,Referrals,300,310\n'
+    dataset, report = load_upload("quote.csv", content, today=TODAY)
+    assert dataset is None
+    [problem] = report.errors
+    assert problem.code == "csv_layout" and (problem.row, problem.column) == (2, "B")
+    assert "unexpected" not in {p.code for p in report.problems}
+
+
 def test_bad_input_never_raises():
     for content in (None, b"\x00" * 10, b"indicator\n" + b"x," * 5000, "text not bytes"):
         dataset, report = load_upload("odd.csv", content, today=TODAY)
@@ -267,12 +276,13 @@ def test_check_path_reports_bad_data_set_folder_without_raising(tmp_path):
     assert not report.ok
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(60))
 def test_damaged_files_never_raise_and_never_hit_the_catch_all(seed):
     import random
 
     rng = random.Random(seed)
-    name = rng.choice(["24-good-wide-excel-dates.xlsx", "11-unknown-indicator.csv", "09-duplicate-month-long.csv"])
+    name = rng.choice(["24-good-wide-excel-dates.xlsx", "11-unknown-indicator.csv", "09-duplicate-month-long.csv",
+                       "30-excel-error-cell.xlsx", "16-latin1-encoding.csv"])
     content = bytearray((CORPUS / name).read_bytes())
     for _ in range(rng.randint(1, 20)):  # flip bytes, then maybe truncate
         content[rng.randrange(len(content))] = rng.randrange(256)
@@ -280,4 +290,5 @@ def test_damaged_files_never_raise_and_never_hit_the_catch_all(seed):
         content = content[: rng.randrange(1, len(content))]
     dataset, report = load_upload(name, bytes(content), today=TODAY)
     assert report.problems or dataset is not None
+    assert "unexpected" not in {p.code for p in report.problems}, report.as_text()
     assert all(p.hint or p.severity == "warning" for p in report.errors + report.warnings)
