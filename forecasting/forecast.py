@@ -189,7 +189,8 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
             errors.setdefault(name.split("+")[0], {})[code] = standardised_errors(run)
     factors = {model: calibration_factors(by_series, settings.levels) for model, by_series in errors.items()}
 
-    return _tables(settings, histories, fits, factors, derived, future, notes, full_effect.describe())
+    holiday_text = full_effect.describe() if settings.seasonality else "not tried (seasonality switched off)"
+    return _tables(settings, histories, fits, factors, derived, future, notes, holiday_text)
 
 
 # ----------------------------------------------------------------------------------------------- coherence
