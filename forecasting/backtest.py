@@ -346,3 +346,19 @@ def movement_floor(history: History, steps: int, measured_steps: int, min_pairs:
         if h > measured_steps:
             floor[h - 1] = rms
     return floor
+
+
+def beyond_backtest_spread(sd: np.ndarray, history: History, measured_steps: int) -> np.ndarray:
+    """Spread for months further ahead than the back-test measured: max(spread at the last measured month,
+    the series' own past moves over that many months). Unchanged where measured or nothing was back-tested.
+
+    Models extrapolate their spread from 13 points in ways no data here can check (a random walk's grows with
+    the square root of h without limit; a level model's stays flat). Past h-month moves are the data's own
+    answer to "how far can this indicator move in h months" (they are exactly naive's in-sample h-month errors).
+    """
+    sd = np.asarray(sd, dtype=float).copy()
+    if measured_steps < 1 or len(sd) <= measured_steps:
+        return sd
+    floor = movement_floor(history, len(sd), measured_steps)
+    sd[measured_steps:] = np.maximum(sd[measured_steps - 1], floor[measured_steps:])
+    return sd

@@ -10,8 +10,9 @@ How a forecast is made, per indicator:
 3. Intervals are normal on the model scale: loc +- z * sd. sd is the model's own spread multiplied by a
    calibration factor per model (>= 1, never narrowing) that makes the pooled back-test errors reach 80%/95%
    coverage; the back-test table reports coverage with a leave-one-series-out factor, so it is out-of-sample.
-   Beyond the back-tested months (3 ahead) the spread is never narrower than the series' own past moves over
-   the same number of months (`backtest.movement_floor`): the back-test cannot check those horizons.
+   Beyond the back-tested months (3 ahead), which no data here can check, the spread is the larger of the
+   spread at the last back-tested month and the series' own past moves over that many months
+   (`backtest.beyond_backtest_spread`), not the model's own extrapolation.
 4. Coherence: a percent whose numerator and denominator are both forecast is derived, mean = 100 * numerator /
    denominator (e.g. M3 = 100 * M2 / M1), with its own calibrated spread on the logit scale around that mean;
    a rate per 10,000 is the forecast of its count times 10,000 / population_0_17, every quantile included, so
@@ -36,7 +37,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from forecasting.backtest import (History, add_model_scale_actuals, calibration_factors, coverage, fit_indicator,
-                                  prepare_history, rolling_origins, movement_floor, run_model, scores,
+                                  beyond_backtest_spread, prepare_history, rolling_origins, run_model, scores,
                                   selection_check, standardised_errors, z_score)
 from forecasting.models import ARIMA_MIN_OBS, MODEL_ORDER, SPECS, from_model_scale, to_model_scale
 from forecasting.seasonality import holiday_adjuster, holiday_group, try_holiday
@@ -308,12 +309,12 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
                                   "excluded_reason": "no readable values in the data: nothing to forecast"})
             continue
         fit = fits[code]
-        floor = movement_floor(history, len(next((r.mean for r in fit.runs.values() if r.mean is not None))),
-                               settings.cv_horizon)[-horizon:]
+        measured = rolling_origins(history.n, settings.cv_horizon, settings.n_windows)[1]
         for name, run in fit.runs.items():
             pooled, loo = factors.get(name.split("+")[0], (1.0, {}))
             if run.mean is not None:
-                loc, sd = run.mean[-horizon:], np.maximum(run.sigma[-horizon:] * pooled, floor)
+                sd = beyond_backtest_spread(run.sigma * pooled, history, measured)[-horizon:]
+                loc = run.mean[-horizon:]
                 all_frames.append(_interval_columns(code, future, name, history.scale, loc, sd, 1.0, levels))
                 if name == fit.chosen:
                     chosen[code] = (name, history.scale, loc, sd, 1.0)

@@ -94,3 +94,16 @@ def test_movement_floor_matches_hand_computed_changes_beyond_backtested_months()
     assert floor[2] == pytest.approx(3.0)              # 3 pairs of 3-month changes, each 3
     assert floor[3] == pytest.approx(3.0 * np.sqrt(4 / 3))  # only 2 pairs: grows with sqrt(h) from h=3
     assert floor[4] == pytest.approx(3.0 * np.sqrt(5 / 3))
+
+
+def test_spread_beyond_backtest_uses_last_measured_spread_or_past_moves():
+    from forecasting.backtest import beyond_backtest_spread
+
+    history = _history([0.0, 1.0, 2.0, 3.0, 4.0, 5.0], unit=None)
+    sd = np.array([0.5, 0.7, 100.0, 100.0, 0.1])
+    out = beyond_backtest_spread(sd, history, measured_steps=2)
+    assert list(out[:2]) == [0.5, 0.7]                     # measured months untouched
+    assert out[2] == pytest.approx(3.0) and out[4] == pytest.approx(3.0 * np.sqrt(5 / 3))
+    flat = _history([1.0, 1.0, 1.0, 1.0, 1.0, 1.0], unit=None)
+    assert list(beyond_backtest_spread(sd, flat, 2)[2:]) == [0.7, 0.7, 0.7]  # never below the last measured
+    assert list(beyond_backtest_spread(sd, history, 0)) == list(sd)          # nothing back-tested: as is
