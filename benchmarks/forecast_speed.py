@@ -37,7 +37,8 @@ print(json.dumps({"import": imported - start, "load": loaded - imported, "foreca
 
 def cold(models: str) -> dict:
     started = time.perf_counter()
-    process = subprocess.run([sys.executable, "-c", COLD_SCRIPT, models], cwd=ROOT, capture_output=True, text=True)
+    process = subprocess.run([sys.executable, "-c", COLD_SCRIPT, models], cwd=ROOT, capture_output=True, text=True,
+                             check=False)
     if process.returncode != 0:
         raise SystemExit(f"cold run failed:\n{process.stderr[-2000:]}")
     figures = json.loads(process.stdout.strip().splitlines()[-1])

@@ -27,15 +27,23 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from forecasting.models import (MODEL_ORDER, ModelSpec, candidate_models, combine, forecast_model,
-                                from_model_scale, model_scale, to_model_scale)
+from forecasting.models import (
+    MODEL_ORDER,
+    ModelSpec,
+    candidate_models,
+    combine,
+    forecast_model,
+    from_model_scale,
+    model_scale,
+    to_model_scale,
+)
 
 log = logging.getLogger(__name__)
 
 MIN_TRAIN = 3  # months in the first back-test training window at least
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def z_score(level: float) -> float:
     """Half-width of a central level% normal interval in standard deviations (80 -> 1.2816)."""
     return float(norm.ppf(0.5 + level / 200))

@@ -143,13 +143,13 @@ def summary_markdown(result) -> str:
         lines.append(f"| {code} | {chosen['model']} | {_number(chosen['mase'], '.2f')} | {_number(naive_mase, '.2f')} "
                      f"| {_number(chosen.get('coverage80'), '.0%')} | {_number(chosen.get('coverage95'), '.0%')} |")
     settings = result.settings
-    header = [f"Rolling-origin back-test: {settings.n_windows} windows, 1-{settings.cv_horizon} months ahead. "
-              "MASE = back-test MAE / mean absolute month-to-month change over the history (lower is better; "
-              "naive forecasts up to 3 months ahead, so its MASE is often above 1). Coverage = share of back-test "
-              "actuals inside the calibrated interval (calibration factor from the other indicators).",
-              f"The chosen model beats naive on {beat} of {tested} indicators with both scores. "
+    header = [(f"Rolling-origin back-test: {settings.n_windows} windows, 1-{settings.cv_horizon} months ahead. "
+               "MASE = back-test MAE / mean absolute month-to-month change over the history (lower is better; "
+               "naive forecasts up to 3 months ahead, so its MASE is often above 1). Coverage = share of back-test "
+               "actuals inside the calibrated interval (calibration factor from the other indicators)."),
+              (f"The chosen model beats naive on {beat} of {tested} indicators with both scores. "
               f"School-holiday dip: {result.holiday}; used for "
-              f"{int(table.loc[table['chosen'], 'model'].str.endswith('+holiday').sum())} indicator(s)."]
+              f"{int(table.loc[table['chosen'], 'model'].str.endswith('+holiday').sum())} indicator(s).")]
     check = getattr(result, "selection_check", None)
     if check is not None and not check.empty:
         wins = int((check["mase_last_window"] < check["naive_mase_last_window"]).sum())

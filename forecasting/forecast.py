@@ -36,9 +36,20 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from forecasting.backtest import (History, add_model_scale_actuals, calibration_factors, coverage, fit_indicator,
-                                  beyond_backtest_spread, prepare_history, rolling_origins, run_model, scores,
-                                  selection_check, standardised_errors, z_score)
+from forecasting.backtest import (
+    History,
+    add_model_scale_actuals,
+    beyond_backtest_spread,
+    calibration_factors,
+    coverage,
+    fit_indicator,
+    prepare_history,
+    rolling_origins,
+    scores,
+    selection_check,
+    standardised_errors,
+    z_score,
+)
 from forecasting.models import ARIMA_MIN_OBS, MODEL_ORDER, SPECS, from_model_scale, to_model_scale
 from forecasting.seasonality import holiday_adjuster, holiday_group, try_holiday
 
@@ -158,8 +169,8 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
         return settings.horizon + max(gap, 0)
 
     codes = [code for code, history in histories.items() if history is not None]
-    kwargs = dict(names=settings.models, cv_horizon=settings.cv_horizon, n_windows=settings.n_windows,
-                  arima_min_obs=settings.arima_min_obs, fallback_sigma=settings.fallback_sigma)
+    kwargs = {"names": settings.models, "cv_horizon": settings.cv_horizon, "n_windows": settings.n_windows,
+              "arima_min_obs": settings.arima_min_obs, "fallback_sigma": settings.fallback_sigma}
     if settings.n_jobs != 1 and len(codes) > 1:
         from joblib import Parallel, delayed
 

@@ -3,8 +3,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.backtest import (ModelRun, calibration_factor, calibration_factors, coverage, fit_indicator,
-                                  prepare_history, rolling_origins, scale_for_mase, scores)
+from forecasting.backtest import (
+    ModelRun,
+    calibration_factor,
+    calibration_factors,
+    coverage,
+    fit_indicator,
+    prepare_history,
+    rolling_origins,
+    scale_for_mase,
+    scores,
+)
 
 
 def _history(values, unit="count", start="2017-06-01"):

@@ -2,8 +2,15 @@
 import numpy as np
 import pytest
 
-from forecasting.models import (MODEL_ORDER, SPECS, candidate_models, combine, forecast_model, from_model_scale,
-                                to_model_scale)
+from forecasting.models import (
+    MODEL_ORDER,
+    SPECS,
+    candidate_models,
+    combine,
+    forecast_model,
+    from_model_scale,
+    to_model_scale,
+)
 
 
 @pytest.mark.parametrize("name", [n for n in MODEL_ORDER if SPECS[n].build is not None])
