@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from forecasting.cli import UserFacingError
 from forecasting.data import EMBEDDED_DATASET, check_path, write_template
-from forecasting.validation import month_label
+from forecasting.validation import MAX_LISTED_PER_KIND, month_label
 
 SHOW_MONTHS = 6  # months shown by `data show`; a terminal is ~120 characters wide
 
@@ -20,7 +21,10 @@ def register(subparsers) -> None:
     check = commands.add_parser("check", help="validate a data set folder or a CSV/XLSX file")
     check.add_argument("path", nargs="?", default=str(EMBEDDED_DATASET), help="folder or file (default: embedded)")
     check.add_argument("--sheet", help="sheet to read in an Excel workbook")
-    check.add_argument("--today", help="treat this date as today (YYYY-MM-DD) when checking for future months")
+    check.add_argument("--today", type=_iso_date,
+                       help="treat this date as today (YYYY-MM-DD) when checking for future months")
+    check.add_argument("--all", action="store_true", help="list every problem (default: at most "
+                       f"{MAX_LISTED_PER_KIND} of each kind)")
     check.set_defaults(handler=run_check)
 
     show = commands.add_parser("show", help="print a compact table of the data")
@@ -36,9 +40,16 @@ def register(subparsers) -> None:
     data.set_defaults(handler=lambda args: data.print_help() or 2)
 
 
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD, e.g. 2018-07-15") from None
+
+
 def run_check(args: argparse.Namespace) -> int:
     dataset, report = check_path(args.path, sheet=args.sheet, today=args.today)
-    print(report.as_text())
+    print(report.as_text(max_per_kind=None if args.all else MAX_LISTED_PER_KIND))
     if dataset is not None:
         print(f"{len(dataset.indicator_codes)} indicators, {len(dataset.observations)} indicator-months, "
               f"last month {month_label(dataset.last_month)}.")

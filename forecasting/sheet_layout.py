@@ -128,15 +128,17 @@ def _parse_long(rows: list[list], header: int, report, where, _known=frozenset()
             _value_problem(kind, raw, code, report, offset, letters[value_col], where)
             continue
         if kind != "number":
-            missing_rows.append((offset, kind))
+            missing_rows.append((offset, kind, code))
         if name_col is not None and _cell(row, name_col):
             names.setdefault(code, str(_cell(row, name_col)).strip())
         records.append({"unique_id": code, "ds": month, "y": number, "row": offset,
                         "column": letters[value_col], "raw": raw, "percent_sign": percent,
                         "id_column": letters[id_col]})
     if missing_rows:
-        _warn_missing([r for r, _ in missing_rows], {k for _, k in missing_rows}, report,
-                      column=letters[value_col], where=where)
+        codes = list(dict.fromkeys(c for _, _, c in missing_rows))
+        _warn_missing([r for r, _, _ in missing_rows], {k for _, k, _ in missing_rows}, report,
+                      column=letters[value_col], where=where, code=", ".join(codes[:8]) + (" ..." if len(codes) > 8
+                                                                                         else ""))
     return _frame(records), names, False
 
 

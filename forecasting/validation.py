@@ -102,8 +102,9 @@ class ValidationReport:
         frame = pd.DataFrame([asdict(p) for p in self.problems], columns=columns)
         return frame.astype({"row": "Int64"})
 
-    def as_text(self) -> str:
-        """Readable report: errors first, then warnings; long runs of one kind are summarised."""
+    def as_text(self, max_per_kind: int | None = MAX_LISTED_PER_KIND) -> str:
+        """Readable report: errors first, then warnings; more than `max_per_kind` of one kind are counted."""
+        limit = max_per_kind if max_per_kind is not None else float("inf")
         lines = [f"Checked {self.source}" if self.source else "Validation report"]
         for label, problems in (("blocking error", self.errors), ("warning", self.warnings)):
             if not problems:
@@ -112,11 +113,11 @@ class ValidationReport:
             shown: dict[str, int] = {}
             for problem in problems:
                 shown[problem.code] = shown.get(problem.code, 0) + 1
-                if shown[problem.code] <= MAX_LISTED_PER_KIND or not problem.code:
+                if shown[problem.code] <= limit or not problem.code:
                     lines.append("  " + problem.as_text().replace("\n", "\n  "))
             for kind, count in shown.items():
-                if kind and count > MAX_LISTED_PER_KIND:
-                    lines.append(f"  ... and {count - MAX_LISTED_PER_KIND} more like '{kind}' (see the full table)")
+                if kind and count > limit:
+                    lines.append(f"  ... and {count - limit} more like '{kind}' (all are in the report table)")
         if self.ok:
             lines.append("No blocking errors: the data can be used." if self.warnings else "No problems found.")
         else:
