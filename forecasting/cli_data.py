@@ -50,7 +50,7 @@ def _iso_date(text: str) -> date:
 def run_check(args: argparse.Namespace) -> int:
     dataset, report = check_path(args.path, sheet=args.sheet, today=args.today)
     print(report.as_text(max_per_kind=None if args.all else MAX_LISTED_PER_KIND))
-    if dataset is not None:
+    if dataset is not None and pd.notna(dataset.last_month):
         print(f"{len(dataset.indicator_codes)} indicators, {len(dataset.observations)} indicator-months, "
               f"last month {month_label(dataset.last_month)}.")
     return 0 if report.ok else 1

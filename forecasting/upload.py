@@ -245,6 +245,7 @@ def _load_upload(name, content, report, *, catalogue, today, max_bytes, sheet, u
     observations, catalogue_rows = validate_observations(
         parsed.located, indicators, report, today=resolve_today(today), where=where, names=parsed.names,
         report_gaps=parsed.form == "long")
+    _require_values(observations, report, where)
     codes = set(observations["unique_id"])
     extra = {}
     if source is not None:  # targets and benchmarks of the known indicators come along
@@ -252,6 +253,14 @@ def _load_upload(name, content, report, *, catalogue, today, max_bytes, sheet, u
                  "targets": source.targets[source.targets["indicator"].isin(codes)].reset_index(drop=True),
                  "benchmarks": source.benchmarks[source.benchmarks["indicator"].isin(codes)].reset_index(drop=True)}
     return Dataset(observations=observations, indicators=catalogue_rows, source=name, **extra)
+
+
+def _require_values(observations: pd.DataFrame, report: ValidationReport, where: dict) -> None:
+    """Nothing can be forecast from a table whose every value is blank (e.g. an unfilled template)."""
+    if not observations.empty and observations["y"].isna().all():
+        report.error("Every value in the table is blank: there is nothing to forecast from",
+                     "Fill in the monthly values (a blank template needs at least one filled month per indicator).",
+                     code="no_values", **where)
 
 
 def _checked_units(units: dict[str, str] | None, report: ValidationReport, name: str) -> dict[str, str]:
@@ -287,6 +296,7 @@ def _check_directory(directory: Path, report: ValidationReport, *, today) -> tup
     observations, catalogue_rows = validate_observations(
         parsed.located, indicators, report, today=resolve_today(today), where={"file": "observations.csv"},
         names=parsed.names, report_gaps=True)
+    _require_values(observations, report, {"file": "observations.csv"})
     if not report.ok:
         return None, report
     targets = _read_optional_csv(directory / "targets.csv", ["indicator", "period", "target", "basis"])

@@ -166,8 +166,18 @@ def test_long_round_trip_of_embedded_data_through_xlsx(embedded_dataset, tmp_pat
 def test_template_reads_back_without_errors(tmp_path, suffix, form):
     path = tmp_path / f"template{suffix}"
     write_template(path, form=form, today=TODAY)
-    _dataset, report = check_path(path, today=TODAY)
-    assert not [p for p in report.errors if p.code not in ("no_data", "empty")], report.as_text()
+    dataset, report = check_path(path, today=TODAY)
+    assert dataset is None and [p.code for p in report.errors] == ["no_values"], report.as_text()
+    filled = pd.read_excel(path) if suffix == ".xlsx" else pd.read_csv(path)
+    if form == "wide":
+        filled.iloc[:, 2:] = 1.0
+    else:
+        filled["value"] = 1.0
+    buffer = io.BytesIO()
+    filled.to_excel(buffer, index=False) if suffix == ".xlsx" else buffer.write(filled.to_csv(index=False).encode())
+    dataset, report = load_upload(f"filled{suffix}", buffer.getvalue(), today=TODAY)
+    assert report.ok, report.as_text()
+    assert len(dataset.indicator_codes) == 58 and dataset.last_month == pd.Timestamp("2026-10-01")
 
 
 def test_load_dataset_raises_user_facing_error_for_a_bad_file():
