@@ -337,8 +337,9 @@ def movement_floor(history: History, steps: int, measured_steps: int, min_pairs:
 
     The back-test only measures errors up to `measured_steps` months ahead. Further out, an interval is never
     allowed to be narrower than how much the series itself has moved over the same number of months: the
-    root-mean-square of its observed h-month changes (with at least `min_pairs` pairs; beyond that the last
-    measurable value grows with the square root of h). Zero for the back-tested months.
+    standard deviation of its observed h-month changes, i.e. the in-sample h-month error of a random walk with
+    drift (a steady trend is not uncertainty, so the mean change is removed). It needs at least `min_pairs`
+    pairs; beyond that the last measurable value grows with the square root of h. Zero for back-tested months.
     """
     z = history.z
     floor = np.zeros(steps)
@@ -347,7 +348,7 @@ def movement_floor(history: History, steps: int, measured_steps: int, min_pairs:
         changes = z[h:] - z[:-h] if h < len(z) else np.array([])
         changes = changes[np.isfinite(changes)]
         if changes.size >= min_pairs:
-            last_h, last_rms = h, float(np.sqrt(np.mean(changes ** 2)))
+            last_h, last_rms = h, float(np.std(changes, ddof=1))
             rms = last_rms
         else:
             rms = last_rms * np.sqrt(h / last_h) if last_h else 0.0
@@ -362,7 +363,7 @@ def beyond_backtest_spread(sd: np.ndarray, history: History, measured_steps: int
 
     Models extrapolate their spread from 13 points in ways no data here can check (a random walk's grows with
     the square root of h without limit; a level model's stays flat). Past h-month moves are the data's own
-    answer to "how far can this indicator move in h months" (they are exactly naive's in-sample h-month errors).
+    answer to "how far can this indicator move in h months, beyond its steady trend".
     """
     sd = np.asarray(sd, dtype=float).copy()
     if measured_steps < 1 or len(sd) <= measured_steps:

@@ -97,22 +97,26 @@ def test_coverage_counts_actuals_inside_interval():
 def test_movement_floor_matches_hand_computed_changes_beyond_backtested_months():
     from forecasting.backtest import movement_floor
 
-    history = _history([0.0, 1.0, 2.0, 3.0, 4.0, 5.0], unit=None)  # identity scale: h-month change is h
+    history = _history([0.0, 1.0, 0.0, 1.0, 0.0, 1.0], unit=None)
     floor = movement_floor(history, steps=5, measured_steps=2)
     assert floor[0] == floor[1] == 0.0                 # back-tested months are left to the calibration
-    assert floor[2] == pytest.approx(3.0)              # 3 pairs of 3-month changes, each 3
-    assert floor[3] == pytest.approx(3.0 * np.sqrt(4 / 3))  # only 2 pairs: grows with sqrt(h) from h=3
-    assert floor[4] == pytest.approx(3.0 * np.sqrt(5 / 3))
+    three_month = np.std([1.0, -1.0, 1.0], ddof=1)     # 3-month changes: 1-0, 0-1, 1-0
+    assert floor[2] == pytest.approx(three_month)
+    assert floor[3] == pytest.approx(three_month * np.sqrt(4 / 3))  # only 2 pairs: grows with sqrt(h)
+    assert floor[4] == pytest.approx(three_month * np.sqrt(5 / 3))
+    steady_trend = movement_floor(_history(np.arange(8.0), unit=None), steps=4, measured_steps=2)
+    assert np.allclose(steady_trend, 0.0)              # a steady trend is not uncertainty
 
 
 def test_spread_beyond_backtest_uses_last_measured_spread_or_past_moves():
     from forecasting.backtest import beyond_backtest_spread
 
-    history = _history([0.0, 1.0, 2.0, 3.0, 4.0, 5.0], unit=None)
+    history = _history([0.0, 1.0, 0.0, 1.0, 0.0, 1.0], unit=None)
+    three_month = np.std([1.0, -1.0, 1.0], ddof=1)
     sd = np.array([0.5, 0.7, 100.0, 100.0, 0.1])
     out = beyond_backtest_spread(sd, history, measured_steps=2)
     assert list(out[:2]) == [0.5, 0.7]                     # measured months untouched
-    assert out[2] == pytest.approx(3.0) and out[4] == pytest.approx(3.0 * np.sqrt(5 / 3))
+    assert out[2] == pytest.approx(three_month) and out[4] == pytest.approx(three_month * np.sqrt(5 / 3))
     flat = _history([1.0, 1.0, 1.0, 1.0, 1.0, 1.0], unit=None)
     assert list(beyond_backtest_spread(sd, flat, 2)[2:]) == [0.7, 0.7, 0.7]  # never below the last measured
     assert list(beyond_backtest_spread(sd, history, 0)) == list(sd)          # nothing back-tested: as is
