@@ -162,7 +162,8 @@ def _parse_wide(rows: list[list], header: int, report, where, known_codes=frozen
     months = {i: m for i, m in months.items() if m is not None}
     named_id = [i for h in ID_HEADERS for i, t in enumerate(headers) if t == h and i not in months]
     id_col = named_id[0] if named_id else 0
-    name_col = _column_of([h if i not in (id_col, *months) else "" for i, h in enumerate(headers)], NAME_HEADERS)
+    name_col = _column_of([h if i not in (id_col, *months) else "" for i, h in enumerate(headers)],
+                          (*NAME_HEADERS, "indicator"))  # codes under 'Ref', descriptions under 'Indicator'
     if headers[id_col] == "indicator" and name_col is None and id_col != 0 and _looks_like_names(rows, header, id_col):
         id_col, name_col = 0, id_col  # 'Indicator' holds descriptions; the codes are in column A
     letter = get_column_letter
