@@ -76,3 +76,16 @@ def test_group_prefers_front_door_codes_then_count_flows():
                              index=["X1", "X2", "X3"])
     assert holiday_group(catalogue, ["X1", "X2", "X3"]) == ["X1"]
     assert holiday_group(catalogue, ["M1", "M2", "CP1", "X1"]) == ["M1", "M2", "CP1"]
+
+
+def test_single_long_series_with_dip_is_detected_and_noise_is_not():
+    months = pd.date_range("2015-07-01", periods=36, freq="MS")
+    rng = np.random.default_rng(11)
+    dipped = np.log1p(1300) + rng.normal(0, 0.03, 36) + np.where(np.isin(months.month, (8, 12)), -0.2, 0.0)
+    effect = estimate_holiday_effect({"M1": (months, dipped)})
+    assert effect.detected and effect.n[8] == 3 and effect.n[12] == 3
+    assert all(-0.25 < effect.effect[m] < -0.1 for m in (8, 12))
+    false_claims = sum(estimate_holiday_effect(
+        {"M1": (months, np.log1p(1300) + np.random.default_rng(seed).normal(0, 0.05, 36))}).detected
+        for seed in range(100))
+    assert false_claims <= 15
