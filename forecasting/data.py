@@ -6,6 +6,8 @@ A data set directory holds:
   targets.csv           indicator,period,target,basis
   benchmarks.csv        indicator,comparator,value
   printed_summary.csv   the scorecard's own 12-month average / max / % change columns (checksums)
+  context.csv           key,value,unit,source   named figures, e.g. population_0_17 (optional)
+Side files are checked by `forecasting.dataset_checks`; one uploaded file is read by `forecasting.upload`.
 
 Everything downstream uses statsforecast's long frame: `unique_id` (indicator code), `ds` (month-start
 Timestamp), `y` (float). Units: `count`, `percent`, `rate_per_10k`. Polarity: `higher_is_better`,

@@ -19,9 +19,10 @@ from forecasting.data import (
     _read_optional_csv,
     resolve_catalogue,
 )
+from forecasting.dataset_checks import read_side_file, validate_catalogue
 from forecasting.sheet_layout import ParsedTable, explain_missing_header, find_header, parse_sheet
 from forecasting.spreadsheet import CsvLayoutError, decode_text, read_csv_sheet, read_xlsx_sheets, sniff
-from forecasting.validation import ValidationReport, resolve_today, validate_catalogue, validate_observations
+from forecasting.validation import ValidationReport, resolve_today, validate_observations
 
 log = logging.getLogger(__name__)
 __all__ = ["check_path", "load_upload"]
@@ -284,10 +285,10 @@ def _check_directory(directory: Path, report: ValidationReport, *, today) -> tup
                      file="observations.csv")
         return None, report
     indicators = pd.DataFrame(columns=["unit"], index=pd.Index([], name="indicator"))
-    if (directory / "indicators.csv").exists():
-        indicators = validate_catalogue(pd.read_csv(directory / "indicators.csv", dtype=str), report,
-                                        file="indicators.csv")
-    else:
+    catalogue = read_side_file(directory, "indicators.csv", report, check=False)
+    if catalogue is not None:
+        indicators = validate_catalogue(catalogue, report)
+    elif not (directory / "indicators.csv").exists():
         report.warning("No indicators.csv: every indicator's unit is inferred", "Add indicators.csv (see the "
                        "data contract in forecasting/data.py).", code="no_catalogue", file="indicators.csv")
     parsed = _read_table("observations.csv", observations_path.read_bytes(), report, None)
@@ -297,15 +298,18 @@ def _check_directory(directory: Path, report: ValidationReport, *, today) -> tup
         parsed.located, indicators, report, today=resolve_today(today), where={"file": "observations.csv"},
         names=parsed.names, report_gaps=True)
     _require_values(observations, report, {"file": "observations.csv"})
+    side_files = {file: read_side_file(directory, file, report)
+                  for file in ("targets.csv", "benchmarks.csv", "context.csv")}
     if not report.ok:
         return None, report
-    targets = _read_optional_csv(directory / "targets.csv", ["indicator", "period", "target", "basis"])
-    benchmarks = _read_optional_csv(directory / "benchmarks.csv", ["indicator", "comparator", "value"])
-    for file, frame in (("targets.csv", targets), ("benchmarks.csv", benchmarks)):
-        unknown = sorted(set(frame["indicator"].dropna()) - set(catalogue_rows.index))
+    for file in ("targets.csv", "benchmarks.csv"):
+        unknown = sorted(set(side_files[file]["indicator"].dropna()) - set(catalogue_rows.index)) \
+            if side_files[file] is not None else []
         if unknown:
             report.warning(f"Indicators not in observations.csv: {', '.join(unknown)}", "Check the codes.",
                            code="unknown_indicator", file=file)
+    targets = _read_optional_csv(directory / "targets.csv", ["indicator", "period", "target", "basis"])
+    benchmarks = _read_optional_csv(directory / "benchmarks.csv", ["indicator", "comparator", "value"])
     dataset = Dataset(observations, catalogue_rows, targets, benchmarks, source=str(directory),
                       warnings=[p.as_text() for p in report.warnings], context=_read_context(directory))
     return dataset, report

@@ -279,7 +279,7 @@ def test_check_path_reports_bad_data_set_folder_without_raising(tmp_path):
     dataset, report = check_path(tmp_path, today=TODAY)
     assert dataset is None
     codes = {(p.code, p.file, p.row) for p in report.errors}
-    assert ("catalogue_value", "indicators.csv", 2) in codes
+    assert ("side_file_value", "indicators.csv", 2) in codes
     assert ("duplicate_month", "observations.csv", 3) in codes
     (tmp_path / "indicators.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))
     _, report = check_path(tmp_path, today=TODAY)

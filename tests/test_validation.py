@@ -12,7 +12,6 @@ from forecasting.validation import (
     infer_unit,
     months_text,
     resolve_today,
-    validate_catalogue,
     validate_observations,
 )
 
@@ -159,15 +158,3 @@ def test_report_separates_errors_from_warnings_and_summarises_long_runs():
                                                "code"]
     with pytest.raises(ValueError):
         report.add("fatal", "not a severity")
-
-
-def test_catalogue_problems_are_located_in_indicators_csv():
-    frame = pd.DataFrame({"indicator": ["M1", "M3"], "unit": ["count", "percentage"], "polarity": ["neutral", "up"]})
-    report = ValidationReport()
-    usable = validate_catalogue(frame, report, file="indicators.csv")
-    found = sorted((p.row, p.column, p.code) for p in report.errors)
-    assert found == [(3, "B", "catalogue_value"), (3, "C", "catalogue_value")]
-    assert list(usable.index) == ["M1", "M3"]
-    report = ValidationReport()
-    validate_catalogue(pd.DataFrame({"indicator": ["M1"]}), report, file="indicators.csv")
-    assert [p.code for p in report.errors] == ["catalogue_column"] and "'unit'" in report.errors[0].message
