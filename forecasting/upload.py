@@ -249,10 +249,18 @@ def _load_upload(name, content, report, *, catalogue, today, max_bytes, sheet, u
     _require_values(observations, report, where)
     codes = set(observations["unique_id"])
     extra = {}
-    if source is not None:  # targets and benchmarks of the known indicators come along
+    if source is not None:  # targets, benchmarks and context of the known indicators come along, said so
         extra = {"context": dict(source.context),
                  "targets": source.targets[source.targets["indicator"].isin(codes)].reset_index(drop=True),
                  "benchmarks": source.benchmarks[source.benchmarks["indicator"].isin(codes)].reset_index(drop=True)}
+        borrowed = [f"{len(extra['targets'])} targets"] if len(extra["targets"]) else []
+        borrowed += [f"{len(extra['benchmarks'])} benchmarks"] if len(extra["benchmarks"]) else []
+        borrowed += [f"{key} = {value:,g}" for key, value in extra["context"].items()]
+        if borrowed:
+            report.warning(f"The file holds monthly values only; {', '.join(borrowed)} were taken from the "
+                           f"reference data set ({Path(source.source).name})", "If this file is another "
+                           "council's, replace them (targets, benchmarks, population) before reading targets or "
+                           "rates per 10,000.", code="borrowed_context", file=name)
     return Dataset(observations=observations, indicators=catalogue_rows, source=name, **extra)
 
 

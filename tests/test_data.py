@@ -224,7 +224,9 @@ def test_wide_xlsx_with_real_excel_dates_round_trip_equals_embedded_data(embedde
     book.save(buffer)
     dataset, report = load_upload("scorecard.xlsx", buffer.getvalue(), today=TODAY)
     assert report.ok, report.as_text()
-    assert {p.code for p in report.warnings} == {"ignored_columns", "missing_value"}
+    assert {p.code for p in report.warnings} == {"ignored_columns", "missing_value", "borrowed_context"}
+    borrowed = next(p for p in report.warnings if p.code == "borrowed_context")
+    assert "population_0_17 = 49,880" in borrowed.message and "southampton-2018-06" in borrowed.message
     pd.testing.assert_frame_equal(_sorted(dataset.observations), _sorted(embedded_dataset.observations))
 
 
@@ -257,7 +259,7 @@ def test_unknown_indicator_unit_inferred_or_given():
     dataset, report = load_upload("new.csv", content, today=TODAY)
     assert report.ok and dataset.indicators.loc["Q9", "unit"] == "percent"
     assert dataset.indicators.loc["Q10", "unit"] == "count"
-    assert [p.code for p in report.warnings] == ["unknown_indicator", "unknown_indicator"]
+    assert [p.code for p in report.warnings] == ["unknown_indicator", "unknown_indicator", "borrowed_context"]
     dataset, _ = load_upload("new.csv", content, today=TODAY, units={"Q10": "rate_per_10k"})
     assert dataset.indicators.loc["Q10", "unit"] == "rate_per_10k"
 
