@@ -1,0 +1,152 @@
+"""The scenario levers: what a user can change, in which unit, its neutral value, plausible range and source.
+
+Every lever is a `LeverSpec`. The neutral value leaves the statistical baseline untouched (a scenario with every
+lever neutral equals the baseline exactly). Ranges are the plausible band from the cited evidence or, where no
+public figure exists, a stated assumption. Percent levers are in 0-100, never fractions.
+
+Month levers (`*_start`) are `YYYY-MM` strings; `None` means "the first forecast month".
+
+`ramp(months, start, ramp_months)` is the shared ramp-up rule: 0 before `start`, then rising linearly to 1 over
+`ramp_months` months (the first month at 1/ramp_months), 1 after; `ramp_months = 0` means full effect at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["LEVERS", "LEVER_GROUPS", "LeverSpec", "lever_table", "ramp", "window"]
+
+
+@dataclass(frozen=True)
+class LeverSpec:
+    name: str
+    group: str            # early_help, edge_of_care, workforce, placement_mix, demand_shock
+    unit: str
+    neutral: float | str | None
+    low: float | None
+    high: float | None
+    default: float | str | None   # a sensible non-neutral value used by the shipped scenario files
+    description: str
+    source: str
+    monotone: str = ""    # for goal-seek: which measure the lever moves and which way ("lower LAC1")
+
+
+def _spec(*args, **kwargs) -> LeverSpec:
+    return LeverSpec(*args, **kwargs)
+
+
+_ASSUMPTION = "Assumption (no public figure found); change it to your local evidence."
+
+LEVERS: dict[str, LeverSpec] = {s.name: s for s in [
+    # ---- Early Help step-down at the front door
+    _spec("early_help_diversion_pct", "early_help", "percent of contacts", 0.0, 0.0, 40.0, 15.0,
+          "Share of contacts stepped down to Early Help instead of the MASH (when fully ramped up). Diverted "
+          "contacts would have become referrals at the calibrated contact-to-referral conversion (M3).",
+          "Range: assumption. For scale, England contact-to-referral conversion was about 23-26% in 2019-22 "
+          "(ADCS Safeguarding Pressures P7-P8), so 40% of contacts is well beyond any diversion reported.",
+          "fewer M2"),
+    _spec("early_help_start", "early_help", "month (YYYY-MM)", None, None, None, "2018-09",
+          "First month of the step-down.", _ASSUMPTION),
+    _spec("early_help_ramp_months", "early_help", "months", 3.0, 0.0, 24.0, 3.0,
+          "Months for the step-down to reach its full share.",
+          "Assumption; the Chair's summary (May 2018) expects targeted services to 'increase activity over the "
+          "next 3 months'."),
+    _spec("early_help_leakage_pct", "early_help", "percent of diverted referrals", 23.0, 0.0, 100.0, 23.0,
+          "Share of the diverted would-be referrals that come back as re-referrals later.",
+          "Proxy: England re-referral rate within 12 months, 23% in 2018/19 (DfE Characteristics of children "
+          "in need, 2019)."),
+    _spec("early_help_leakage_lag_months", "early_help", "months", 6.0, 1.0, 12.0, 6.0,
+          "Months between the step-down and the re-referral for children who come back.", _ASSUMPTION),
+    _spec("early_help_plan_pct", "early_help", "percent of stepped-down contacts", 40.0, 0.0, 100.0, 40.0,
+          "Share of stepped-down contacts that open an Early Help plan (the rest get advice or signposting).",
+          _ASSUMPTION + " For scale, the scorecard shows 70-170 Universal Help Plans opened a month (EH1b)."),
+    _spec("early_help_episode_months", "early_help", "months", 6.0, 1.0, 24.0, 6.0,
+          "How long a stepped-down family stays open to Early Help (sets the extra Early Help caseload).",
+          _ASSUMPTION),
+    # ---- Edge of care
+    _spec("edge_of_care_entry_reduction", "edge_of_care", "percent of entries to care", 0.0, 0.0, 39.0, 15.0,
+          "Share of new entries to care (LAC2) avoided by the edge-of-care service when fully ramped up.",
+          "Upper end: CCN/Newton 'Future of Children's Social Care' (2022) judged up to 39% of entries avoidable "
+          "(claim, case reviews). Family Group Conferences RCT: in care at 12 months 36.2% vs 44.8%, a 19% "
+          "relative reduction (Taylor et al., BJSW 2024).", "lower LAC1"),
+    _spec("edge_of_care_extra_exits", "edge_of_care", "children per month", 0.0, 0.0, 10.0, 2.0,
+          "Extra planned exits from care per month (reunification, special guardianship) when fully ramped up.",
+          _ASSUMPTION + " For scale, the scorecard shows about 16 children ceasing care a month (LAC4, "
+          "2017-18).", "lower LAC1"),
+    _spec("edge_of_care_start", "edge_of_care", "month (YYYY-MM)", None, None, None, "2018-09",
+          "First month of the edge-of-care effect.", _ASSUMPTION),
+    _spec("edge_of_care_ramp_months", "edge_of_care", "months", 6.0, 0.0, 24.0, 6.0,
+          "Months for the edge-of-care effect to reach full strength.", _ASSUMPTION),
+    # ---- Workforce
+    _spec("recruits_fte", "workforce", "FTE social workers", 0.0, 0.0, 40.0, 8.0,
+          "Social workers recruited (full-time equivalent).",
+          "Range: assumption. The Chair's summary (May 2018) reports vacancies cut from 22 to 11 after a "
+          "recruitment event, with another planned for September.", "lower caseload"),
+    _spec("recruits_team", "workforce", "team", "cin_cp", None, None, "cin_cp",
+          "Team the recruits join: mash, assessment, cin_cp or lac.", _ASSUMPTION),
+    _spec("recruits_start", "workforce", "month (YYYY-MM)", None, None, None, "2018-10",
+          "Month the recruits start.", _ASSUMPTION),
+    _spec("recruits_months_to_full_caseload", "workforce", "months", 6.0, 0.0, 12.0, 6.0,
+          "Months for a recruit to carry a full caseload (newly qualified social workers carry a protected "
+          "caseload in their first year).", _ASSUMPTION, ""),
+    _spec("agency_fte_change", "workforce", "FTE", 0.0, -40.0, 40.0, 0.0,
+          "Change in agency social workers covering vacancies (negative = release agency staff).",
+          "For scale: agency rate about 17.8% of social workers in England, 2023 (DfE workforce statistics).",
+          "lower caseload"),
+    _spec("vacancy_fte_change", "workforce", "FTE", 0.0, -40.0, 40.0, 0.0,
+          "Change in vacant posts left uncovered (positive = more vacancies, fewer staff).",
+          "For scale: vacancy rate 17% in England, 2017 (DfE workforce statistics)."),
+    _spec("turnover_pct_change", "workforce", "percentage points a year", 0.0, -15.0, 15.0, 0.0,
+          "Change in annual social-worker turnover; leavers not replaced reduce FTE month by month.",
+          "For scale: turnover 15% a year in England, 2017 (DfE workforce statistics)."),
+    # ---- Placement mix
+    _spec("extra_in_house_carers", "placement_mix", "foster carers", 0.0, 0.0, 60.0, 10.0,
+          "Extra in-house foster carers recruited (LAC16), each taking a child who would otherwise be in an "
+          "Independent Fostering Agency placement (LAC9).",
+          "Range: assumption; Southampton had about 170 in-house carers in 2017-18 (LAC16).", "lower cost"),
+    _spec("in_house_carers_start", "placement_mix", "month (YYYY-MM)", None, None, None, "2018-10",
+          "Month the first extra in-house carers are approved.", _ASSUMPTION),
+    _spec("in_house_carers_ramp_months", "placement_mix", "months", 12.0, 0.0, 24.0, 12.0,
+          "Months to approve all the extra carers (approved evenly over the period).",
+          _ASSUMPTION + " Fostering assessments usually take several months each."),
+    # ---- Demand shock
+    _spec("demand_shock_pct", "demand_shock", "percent of contacts", 0.0, -30.0, 50.0, 10.0,
+          "Change in contacts during the shock (e.g. a serious case review or a new partner referral route).",
+          "Range: assumption. For scale, closing schools cut referrals by about 16% in 2020 (DfE Vulnerable "
+          "children survey)."),
+    _spec("demand_shock_start", "demand_shock", "month (YYYY-MM)", None, None, None, "2018-10",
+          "First month of the shock.", _ASSUMPTION),
+    _spec("demand_shock_months", "demand_shock", "months", 0.0, 0.0, 21.0, 6.0,
+          "Length of the shock in months.", _ASSUMPTION),
+]}
+
+LEVER_GROUPS: tuple[str, ...] = ("early_help", "edge_of_care", "workforce", "placement_mix", "demand_shock")
+MONTH_UNIT = "month (YYYY-MM)"
+TEAMS: tuple[str, ...] = ("mash", "assessment", "cin_cp", "lac")
+
+
+def lever_table() -> pd.DataFrame:
+    """Every lever as a row: name, group, unit, neutral, low, high, description, source (for display/export)."""
+    return pd.DataFrame([{k: getattr(s, k) for k in ("name", "group", "unit", "neutral", "low", "high",
+                                                        "description", "source")} for s in LEVERS.values()])
+
+
+def ramp(months: pd.DatetimeIndex, start: pd.Timestamp, ramp_months: float) -> np.ndarray:
+    """0 before `start`; then k/ramp_months in the k-th month from start (k = 1, 2, ...), capped at 1.
+
+    With `ramp_months` <= 0 the effect is full (1) from `start`.
+    """
+    k = (months.year - start.year) * 12 + (months.month - start.month) + 1  # 1 in the start month
+    k = np.asarray(k, dtype=float)
+    if ramp_months <= 0:
+        return (k >= 1).astype(float)
+    return np.clip(k / float(ramp_months), 0.0, 1.0)
+
+
+def window(months: pd.DatetimeIndex, start: pd.Timestamp, n_months: float) -> np.ndarray:
+    """1 for the `n_months` months from `start`, else 0."""
+    k = (months.year - start.year) * 12 + (months.month - start.month)
+    k = np.asarray(k, dtype=float)
+    return ((k >= 0) & (k < n_months)).astype(float)

@@ -1,0 +1,196 @@
+"""The scenario's knock-on effects: workforce (caseload, timeliness), placement costs, and the shifted forecasts.
+
+Rules:
+- Workforce: the baseline and scenario demand (contacts, referrals, assessments, cin_open, cp_plans, lac by month)
+  go to `forecasting.workforce.project_workforce` with the baseline and scenario staffing plans; the scenario's
+  caseload and timeliness are the baseline projection plus (scenario projection - baseline projection), so a
+  neutral scenario changes nothing. The baseline projection is computed once and cached on the baseline.
+- Costs: LAC (baseline and scenario) go to `forecasting.costs.project_placement_costs` with the extra in-house
+  carers; the measure `placement_cost` is spend per month in pounds.
+- Forecast shift: every quantile of an affected indicator moves by the scenario's delta for that month (the
+  baseline's uncertainty is kept, centred on the scenario); counts are floored at 0 and percents kept in 0-100.
+  Rates per 10,000 move by delta x 10,000 / population_0_17; a derived percent (e.g. M3 = 100 x M2 / M1) is
+  scaled by the ratio of its numerator's and denominator's scenario-to-baseline ratios. Rows without a delta are
+  returned unchanged, bit for bit.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from forecasting.levers import ramp
+
+log = logging.getLogger(__name__)
+__all__ = ["TIMELINESS", "shift_forecasts", "workforce_and_costs"]
+
+TIMELINESS = ("M8-QL", "EH4-QL", "CP8-QL")
+QUANTILES = ("mean", "lo80", "hi80", "lo95", "hi95")
+DEMAND_COLUMNS = ("contacts", "referrals", "assessments", "cin_open", "cp_plans", "lac")
+
+
+def _demand(baseline, deltas: dict[str, np.ndarray] | None) -> pd.DataFrame:
+    f = baseline.flows
+    columns = {}
+    for name in DEMAND_COLUMNS:
+        base = f.get(name, np.zeros(len(baseline.months)))
+        columns[name] = base + deltas[name] if deltas is not None and name in deltas else base
+    return pd.DataFrame(columns, index=baseline.months)
+
+
+def default_workforce_model() -> Callable | None:
+    """A function (demand, levers, params) -> frame of measures by month, from forecasting.workforce if present."""
+    try:
+        from forecasting import workforce
+    except ImportError:
+        return None
+    if not hasattr(workforce, "scenario_measures"):
+        log.info("forecasting.workforce has no scenario_measures(demand, levers, params); workforce left out")
+        return None
+    return workforce.scenario_measures
+
+
+def default_cost_model() -> Callable | None:
+    """A function (lac, months, levers, params) -> frame with `placement_cost` by month, from forecasting.costs."""
+    try:
+        from forecasting import costs
+    except ImportError:
+        return None
+
+    def placement_cost(lac: np.ndarray, months: pd.DatetimeIndex, levers, params, dataset=None) -> pd.DataFrame:
+        start = pd.Timestamp(levers.in_house_carers_start) if levers.in_house_carers_start else months[0]
+        carers = levers.extra_in_house_carers * ramp(months, start, levers.in_house_carers_ramp_months)
+        result = costs.project_placement_costs(pd.Series(lac, index=months), params, dataset=dataset,
+                                               extra_in_house_carers=pd.Series(carers, index=months))
+        by_type = result.by_month.pivot_table(index="month", columns="placement_type", values="children",
+                                              aggfunc="sum").reindex(months)
+        return pd.DataFrame({"placement_cost": result.total_by_month.reindex(months).to_numpy(dtype=float),
+                             "ifa_children": by_type["ifa"].to_numpy(dtype=float),
+                             "in_house_fostering_children": by_type["in_house_fostering"].to_numpy(dtype=float)},
+                            index=months)
+
+    return placement_cost
+
+
+def workforce_and_costs(baseline, deltas, levers, params, notes: list[str], *, workforce_model=None,
+                        cost_model=None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{measure: (baseline values, delta)} for caseload by team, timeliness and placement cost."""
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    if params is None:
+        from forecasting.parameters import load_parameters
+
+        params = load_parameters()
+    workforce_model = workforce_model if workforce_model is not None else default_workforce_model()
+    neutral = _neutral_levers(levers)
+    if workforce_model is None:
+        notes.append("Workforce model not available: caseload and timeliness are not projected.")
+    else:
+        key = ("workforce", id(workforce_model))
+        if key not in baseline.extras:
+            baseline.extras[key] = workforce_model(_demand(baseline, None), neutral, params)
+        base = baseline.extras[key]
+        scen = workforce_model(_demand(baseline, deltas), levers, params)
+        for column in base.columns:
+            b = base[column].to_numpy(dtype=float)
+            out[column] = (b, scen[column].to_numpy(dtype=float) - b)
+    cost_model = cost_model if cost_model is not None else default_cost_model()
+    if cost_model is None:
+        notes.append("Placement cost model not available: placement cost is not projected.")
+    elif "lac" in baseline.flows:
+        key = ("costs", id(cost_model))
+        dataset = baseline.extras.get("dataset")
+        if key not in baseline.extras:
+            baseline.extras[key] = cost_model(baseline.flows["lac"], baseline.months, neutral, params, dataset)
+        base = baseline.extras[key]
+        scen = cost_model(baseline.flows["lac"] + deltas["lac"], baseline.months, levers, params, dataset)
+        for column in base.columns:
+            b = base[column].to_numpy(dtype=float)
+            out[column] = (b, scen[column].to_numpy(dtype=float) - b)
+    return out
+
+
+def _neutral_levers(levers):
+    from forecasting.levers import LEVERS
+
+    return type(levers)(**{name: LEVERS[name].neutral for name in type(levers).model_fields})
+
+
+def _row_index(baseline) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The baseline forecasts with a positional index per indicator in month order (cached)."""
+    if "forecast_rows" not in baseline.extras:
+        frame = baseline.forecasts.reset_index(drop=True)
+        month_pos = {m: i for i, m in enumerate(baseline.months)}
+        rows: dict[str, np.ndarray] = {}
+        for code, group in frame.groupby("indicator", sort=False):
+            positions = np.full(len(baseline.months), -1)
+            for idx, month in zip(group.index, group["month"]):
+                positions[month_pos[pd.Timestamp(month)]] = idx
+            rows[str(code)] = positions
+        baseline.extras["forecast_rows"] = (frame, rows, frame[list(QUANTILES)].to_numpy(dtype=float))
+    return baseline.extras["forecast_rows"]
+
+
+def _derived_rules(baseline) -> list[tuple[str, str, str, str]]:
+    """(indicator, unit, numerator, denominator) for rates and percents built from count indicators."""
+    catalogue = baseline.extras.get("catalogue")
+    if catalogue is None or "numerator" not in catalogue.columns:
+        return []
+    rules = []
+    for code, row in catalogue.iterrows():
+        if isinstance(row.get("numerator"), str) and row.get("unit") in ("rate_per_10k", "percent"):
+            rules.append((str(code), row["unit"], row["numerator"], str(row.get("denominator"))))
+    return rules
+
+
+def shift_forecasts(baseline, indicator_deltas: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The engine's forecasts with the scenario's deltas applied (rules in the module docstring)."""
+    frame, rows, values = _row_index(baseline)
+    values = values.copy()
+    touched = np.zeros(len(frame), dtype=bool)
+
+    def pos_of(code):
+        positions = rows.get(code)
+        return None if positions is None else positions
+
+    for code, delta in indicator_deltas.items():
+        positions = pos_of(code)
+        if positions is None or not np.any(delta):
+            continue
+        ok = positions >= 0
+        values[positions[ok]] += delta[ok, None]
+        touched[positions[ok]] = True
+    population = baseline.extras.get("population")
+    for code, unit, numerator, denominator in _derived_rules(baseline):
+        positions = pos_of(code)
+        if positions is None or code in indicator_deltas:
+            continue
+        ok = positions >= 0
+        if unit == "rate_per_10k" and numerator in indicator_deltas and population:
+            delta = indicator_deltas[numerator]
+            if np.any(delta):
+                values[positions[ok]] += (delta[ok] * 10_000.0 / population)[:, None]
+                touched[positions[ok]] = True
+        elif unit == "percent" and (numerator in indicator_deltas or denominator in indicator_deltas):
+            num_pos, den_pos = pos_of(numerator), pos_of(denominator)
+            if num_pos is None or den_pos is None or (num_pos < 0).any() or (den_pos < 0).any():
+                continue
+            factor = np.ones(len(positions))
+            for part, p in ((numerator, num_pos), (denominator, den_pos)):
+                base = frame["mean"].to_numpy(dtype=float)[p]
+                scen = values[p, 0]
+                ratio = np.divide(scen, base, out=np.ones_like(base), where=base > 0)
+                factor = factor * ratio if part == numerator else np.divide(factor, ratio, out=factor.copy(),
+                                                                            where=ratio > 0)
+            if np.any(factor != 1.0):
+                values[positions[ok]] *= factor[ok, None]
+                touched[positions[ok]] = True
+    if touched.any():
+        upper = np.where(frame["indicator"].isin(TIMELINESS + tuple(
+            c for c, u, _, _ in _derived_rules(baseline) if u == "percent")), 100.0, np.inf)
+        clipped = np.clip(values, 0.0, upper[:, None])
+        values = np.where(touched[:, None], clipped, values)
+    out = frame.copy()
+    out[list(QUANTILES)] = values
+    return out

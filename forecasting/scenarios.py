@@ -1,0 +1,262 @@
+"""Scenario files (YAML, validated with pydantic) and applying a scenario on top of the statistical baseline.
+
+A scenario file:
+    schema_version: 1
+    name: Early Help step-down
+    description: ...
+    levers:                      # any lever left out stays neutral; see forecasting.levers.LEVERS
+      early_help_diversion_pct: 15
+      early_help_start: 2018-09
+
+Rules: `yaml.safe_load` only (tags such as !!python/object are refused); unknown keys, wrong types and values
+outside a lever's range are errors naming the file, the key and what was expected. Saving is atomic (temp file
+in the same folder, fsync, os.replace) and never overwrites an existing file unless `overwrite=True`.
+
+`apply_scenario(baseline, scenario, calibration, params)` turns levers into front-door changes, runs the pipeline
+(deltas only), hands demand to the workforce and cost models, and shifts the engine's forecast distribution by
+the deltas. With every lever neutral every delta is 0.0 and the scenario equals the baseline exactly.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+
+from forecasting.cli import UserFacingError
+from forecasting.levers import LEVERS, MONTH_UNIT, TEAMS, ramp, window
+from forecasting.pipeline import (FLOW_INDICATORS, BaselineFlows, Calibration, PipelineChanges, calibrate_pipeline,
+                                  prepare_baseline, run_pipeline)
+from forecasting import scenario_effects
+
+log = logging.getLogger(__name__)
+__all__ = ["SCHEMA_VERSION", "Levers", "Scenario", "ScenarioResult", "apply_scenario", "build_baseline",
+           "load_scenario", "save_scenario", "scenario_from_dict"]
+
+SCHEMA_VERSION = 1
+
+
+def _lever_field(spec) -> tuple[Any, Any]:
+    if spec.unit == MONTH_UNIT:
+        return (str | None, Field(default=spec.neutral, description=spec.description))
+    if spec.unit == "team":
+        return (Literal[TEAMS], Field(default=spec.neutral, description=spec.description))  # type: ignore[valid-type]
+    return (float, Field(default=spec.neutral, ge=spec.low, le=spec.high, strict=True, description=spec.description))
+
+
+class _LeverBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator(*[n for n, s in LEVERS.items() if s.unit == MONTH_UNIT], mode="before", check_fields=False)
+    @classmethod
+    def _month(cls, value):
+        if value is None:
+            return None
+        if isinstance(value, (dt.date, dt.datetime)):
+            return f"{value:%Y-%m}"
+        text = str(value).strip()
+        try:
+            return f"{pd.Timestamp(dt.datetime.strptime(text, '%Y-%m')):%Y-%m}"
+        except ValueError:
+            raise ValueError(f"expected a month as YYYY-MM (e.g. 2018-10), got {value!r}") from None
+
+
+Levers = create_model("Levers", __base__=_LeverBase, **{n: _lever_field(s) for n, s in LEVERS.items()})
+
+
+# the levers that create an effect; the others (start months, ramps, lags, team) only shape its timing
+EFFECT_LEVERS = ("early_help_diversion_pct", "edge_of_care_entry_reduction", "edge_of_care_extra_exits",
+                 "recruits_fte", "agency_fte_change", "vacancy_fte_change", "turnover_pct_change",
+                 "extra_in_house_carers", "demand_shock_pct")
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: Literal[1]
+    name: str = Field(min_length=1, max_length=120)
+    description: str = ""
+    levers: Levers = Field(default_factory=Levers)  # type: ignore[valid-type]
+
+    def with_levers(self, **changes) -> "Scenario":
+        """A copy with some levers changed (validated)."""
+        return Scenario(schema_version=self.schema_version, name=self.name, description=self.description,
+                        levers=self.levers.model_dump() | changes)
+
+    def active_groups(self) -> list[str]:
+        """Lever groups with at least one effect lever away from neutral (timing levers alone don't count)."""
+        values = self.levers.model_dump()
+        return sorted({LEVERS[n].group for n in EFFECT_LEVERS if values[n] != LEVERS[n].neutral})
+
+
+# ----------------------------------------------------------------------------------------------- file I/O
+def _describe_error(err: dict) -> str:
+    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    kind, ctx = err["type"], err.get("ctx", {})
+    got = err.get("input")
+    if kind == "extra_forbidden":
+        allowed = sorted(LEVERS) if err["loc"][:1] == ("levers",) else sorted(Scenario.model_fields)
+        return f"key '{key}' is not known; expected one of: {', '.join(allowed)}"
+    if kind == "missing":
+        return f"key '{key}' is missing"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        spec = LEVERS.get(str(err["loc"][-1]))
+        band = f"between {spec.low:g} and {spec.high:g} ({spec.unit})" if spec else str(ctx)
+        return f"key '{key}' must be {band}, got {got!r}"
+    return f"key '{key}': {err['msg']} (got {got!r})"
+
+
+def scenario_from_dict(data: Any, source: str = "scenario") -> Scenario:
+    """Validate a parsed mapping; errors name `source`, the key and what was expected."""
+    if data is None:
+        raise UserFacingError(f"{source}: the file is empty; expected a mapping with schema_version: "
+                              f"{SCHEMA_VERSION}, name and levers.")
+    if not isinstance(data, dict):
+        raise UserFacingError(f"{source}: expected a mapping (key: value lines) at the top level, got "
+                              f"{type(data).__name__}.")
+    if "schema_version" in data and data["schema_version"] != SCHEMA_VERSION:
+        raise UserFacingError(f"{source}: schema_version {data['schema_version']!r} is not supported; expected "
+                              f"{SCHEMA_VERSION}.")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(_describe_error(e) for e in exc.errors())
+        raise UserFacingError(f"{source}: {problems}") from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate one scenario YAML file (safe_load only)."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserFacingError(f"{path}: no such scenario file.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UserFacingError(f"{path}: not a text (UTF-8) file; expected a YAML scenario.") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.constructor.ConstructorError as exc:
+        raise UserFacingError(f"{path}: YAML tags such as {exc.problem.split()[-1] if exc.problem else '!!...'} are "
+                              "not allowed in scenario files; use plain values (numbers, text, YYYY-MM).") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise UserFacingError(f"{path}: not valid YAML{where} ({getattr(exc, 'problem', exc)}).") from None
+    return scenario_from_dict(data, str(path))
+
+
+def save_scenario(scenario: Scenario, path: str | Path, overwrite: bool = False) -> Path:
+    """Write atomically (temp file in the same folder + fsync + os.replace); refuse to overwrite by default."""
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise UserFacingError(f"{path} already exists; choose another name or pass overwrite=True.")
+    data = {"schema_version": scenario.schema_version, "name": scenario.name, "description": scenario.description,
+            "levers": {k: v for k, v in scenario.levers.model_dump().items() if v != LEVERS[k].neutral}}
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# ----------------------------------------------------------------------------------------------- applying
+@dataclass
+class ScenarioResult:
+    """`table`: measure, month, baseline, scenario, delta. `forecasts`: indicator, month, mean, lo80, hi80, lo95,
+    hi95 with the scenario's deltas applied to the engine's distribution. `notes`: plain-words caveats."""
+
+    scenario: Scenario
+    table: pd.DataFrame
+    forecasts: pd.DataFrame
+    indicator_deltas: dict[str, np.ndarray]
+    baseline: BaselineFlows
+    notes: list[str] = field(default_factory=list)
+
+    def measure(self, name: str) -> pd.DataFrame:
+        return self.table[self.table["measure"] == name].reset_index(drop=True)
+
+
+def build_baseline(dataset, forecast_result=None, params=None) -> tuple[BaselineFlows, Calibration]:
+    """Calibrate the pipeline and prepare the baseline from the engine's forecasts (run here if not given)."""
+    if forecast_result is None:
+        from forecasting.forecast import run_forecast
+
+        forecast_result = run_forecast(dataset)
+    calibration = calibrate_pipeline(dataset)
+    baseline = prepare_baseline(forecast_result.forecasts, dataset, calibration,
+                                getattr(forecast_result, "distribution", None))
+    baseline.extras["population"] = dataset.context.get("population_0_17")
+    baseline.extras["catalogue"] = dataset.indicators
+    baseline.extras["dataset"] = dataset
+    return baseline, calibration
+
+
+def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration) -> PipelineChanges:
+    """Levers -> changes at the front door and at the edge of care (rules in forecasting.levers)."""
+    months, f = baseline.months, baseline.flows
+    first = months[0]
+    start = lambda name: pd.Timestamp(getattr(levers, name)) if getattr(levers, name) else first  # noqa: E731
+    conversion = calibration["contact_to_referral"]
+    shock = f["contacts"] * levers.demand_shock_pct / 100.0 * window(months, start("demand_shock_start"),
+                                                                       levers.demand_shock_months)
+    diverted = ((f["contacts"] + shock) * levers.early_help_diversion_pct / 100.0
+                * ramp(months, start("early_help_start"), levers.early_help_ramp_months))
+    lag = int(round(levers.early_help_leakage_lag_months))
+    returning = np.concatenate([np.zeros(lag), diverted * conversion * levers.early_help_leakage_pct / 100.0])
+    referrals = shock * conversion - diverted * conversion + returning[:len(months)]
+    eoc = ramp(months, start("edge_of_care_start"), levers.edge_of_care_ramp_months)
+    return PipelineChanges(
+        contacts=shock - diverted, referrals=referrals,
+        lac_entry_factor=1.0 - levers.edge_of_care_entry_reduction / 100.0 * eoc,
+        lac_extra_exits=levers.edge_of_care_extra_exits * eoc,
+        early_help_in=diverted * levers.early_help_plan_pct / 100.0,
+        early_help_episode_months=int(round(levers.early_help_episode_months)))
+
+
+def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Calibration, params=None, *,
+                   workforce_model=None, cost_model=None) -> ScenarioResult:
+    """The scenario as effects on top of `baseline` (see module docstring). Fast: numpy over the forecast months.
+
+    `workforce_model` / `cost_model` default to forecasting.workforce / forecasting.costs (see
+    forecasting.scenario_effects); pass stand-ins to test or to skip them.
+    """
+    levers = scenario.levers
+    changes = front_door_changes(levers, baseline, calibration)
+    deltas = run_pipeline(baseline, changes, calibration).deltas
+    months, f = baseline.months, baseline.flows
+    rows = {name: (f.get(name, np.zeros(len(months))), deltas[name]) for name in deltas}
+    rows["early_help_extra_open"] = (np.zeros(len(months)), deltas["early_help_open"])
+    for name in ("early_help_open", "early_help_new", "early_help_closed"):
+        rows.pop(name)
+    notes = list(baseline.notes)
+    extra = scenario_effects.workforce_and_costs(baseline, deltas, levers, params, notes,
+                                                 workforce_model=workforce_model, cost_model=cost_model)
+    rows.update(extra)
+    frames = [pd.DataFrame({"measure": name, "month": months, "baseline": base, "scenario": base + delta,
+                            "delta": delta}) for name, (base, delta) in rows.items()]
+    table = pd.concat(frames, ignore_index=True)
+    indicator_deltas = {code: deltas[m] for m, code in FLOW_INDICATORS.items() if m in deltas}
+    for outflow, code in (("cp_plans_ended", "CP7"), ("lac_ceased", "LAC4")):
+        if outflow in deltas:
+            indicator_deltas[code] = deltas[outflow]
+    for measure, (_, delta) in extra.items():
+        if measure in scenario_effects.TIMELINESS:
+            indicator_deltas[measure] = delta
+    forecasts = scenario_effects.shift_forecasts(baseline, indicator_deltas)
+    return ScenarioResult(scenario, table, forecasts, indicator_deltas, baseline, notes)
