@@ -304,3 +304,14 @@ def test_damaged_files_never_raise_and_never_hit_the_catch_all(seed):
     assert report.problems or dataset is not None
     assert "unexpected" not in {p.code for p in report.problems}, report.as_text()
     assert all(p.hint or p.severity == "warning" for p in report.errors + report.warnings)
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_template_can_be_written_to_a_buffer_for_a_download_button(file_format):
+    buffer = io.BytesIO()
+    write_template(buffer, form="wide", file_format=file_format, months=["2018-05-01", "2018-06-01"])
+    content = buffer.getvalue()
+    if file_format == "csv":
+        assert content.decode("utf-8").splitlines()[0] == "indicator,name,May-18,Jun-18"
+    _, report = load_upload(f"template.{file_format}", content, today=TODAY)
+    assert [p.code for p in report.errors] == ["no_values"]
