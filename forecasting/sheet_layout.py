@@ -231,8 +231,8 @@ def _parse_wide(rows: list[list], header: int, report, where, known_codes=frozen
                             "column": letter(i + 1), "raw": raw, "percent_sign": percent,
                             "id_column": letter(id_col + 1)})
         if missing_columns:
-            _warn_missing(missing_columns, kinds, report, where, row=excel_row,
-                          column=", ".join(missing_columns), code=code)
+            shown = ", ".join(missing_columns[:6]) + (", ..." if len(missing_columns) > 6 else "")
+            _warn_missing(missing_columns, kinds, report, where, row=excel_row, column=shown, code=code)
     if empty_rows:
         report.warning("Rows with no value in any month column were skipped: "
                        + ", ".join(str(r) for r in empty_rows[:20]) + (" ..." if len(empty_rows) > 20 else ""),
