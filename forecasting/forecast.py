@@ -36,20 +36,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from forecasting.backtest import (
-    History,
-    add_model_scale_actuals,
-    beyond_backtest_spread,
-    calibration_factors,
-    coverage,
-    fit_indicator,
-    prepare_history,
-    rolling_origins,
-    scores,
-    selection_check,
-    standardised_errors,
-    z_score,
-)
+from forecasting import backtest as bt
+from forecasting.backtest import History, z_score
 from forecasting.models import ARIMA_MIN_OBS, MODEL_ORDER, SPECS, from_model_scale, to_model_scale
 from forecasting.seasonality import holiday_adjuster, holiday_group, try_holiday
 
@@ -153,7 +141,7 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
     last_month = pd.Timestamp(dataset.last_month)
     future = pd.date_range(last_month + pd.offsets.MonthBegin(1), periods=settings.horizon, freq="MS")
     unit_of = catalogue["unit"].to_dict() if "unit" in catalogue else {}
-    histories = {code: prepare_history(code, rows["ds"], rows["y"], unit_of.get(code))
+    histories = {code: bt.prepare_history(code, rows["ds"], rows["y"], unit_of.get(code))
                  for code, rows in observations.groupby("unique_id", sort=False)}
     scorecard_order = [code for code in catalogue.index if code in histories]
     histories = {code: histories[code] for code in scorecard_order + [c for c in histories if c not in catalogue.index]}
@@ -175,7 +163,7 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
         from joblib import Parallel, delayed
 
         fitted = Parallel(n_jobs=settings.n_jobs)(
-            delayed(fit_indicator)(histories[c], horizon=steps_for(histories[c]), **kwargs) for c in codes)
+            delayed(bt.fit_indicator)(histories[c], horizon=steps_for(histories[c]), **kwargs) for c in codes)
         fits = dict(zip(codes, fitted))
         if progress:
             progress(len(codes), len(codes), "all")
@@ -184,7 +172,7 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
         for index, code in enumerate(codes, start=1):
             if progress:
                 progress(index, len(codes), code)
-            fits[code] = fit_indicator(histories[code], horizon=steps_for(histories[code]), **kwargs)
+            fits[code] = bt.fit_indicator(histories[code], horizon=steps_for(histories[code]), **kwargs)
 
     notes = {}
     for code in group:
@@ -197,9 +185,9 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
     errors: dict[str, dict[str, np.ndarray]] = {}
     for code, fit in fits.items():
         for name, run in fit.runs.items():
-            add_model_scale_actuals(run, fit.history.scale)
-            errors.setdefault(name.split("+")[0], {})[code] = standardised_errors(run)
-    factors = {model: calibration_factors(by_series, settings.levels) for model, by_series in errors.items()}
+            bt.add_model_scale_actuals(run, fit.history.scale)
+            errors.setdefault(name.split("+")[0], {})[code] = bt.standardised_errors(run)
+    factors = {model: bt.calibration_factors(by_series, settings.levels) for model, by_series in errors.items()}
 
     holiday_text = full_effect.describe() if settings.seasonality else "not tried (seasonality switched off)"
     return _tables(settings, histories, fits, factors, derived, future, notes, holiday_text)
@@ -320,20 +308,20 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
                                   "excluded_reason": "no readable values in the data: nothing to forecast"})
             continue
         fit = fits[code]
-        measured = rolling_origins(history.n, settings.cv_horizon, settings.n_windows)[1]
+        measured = bt.rolling_origins(history.n, settings.cv_horizon, settings.n_windows)[1]
         for name, run in fit.runs.items():
             pooled, loo = factors.get(name.split("+")[0], (1.0, {}))
             if run.mean is not None:
-                sd = beyond_backtest_spread(run.sigma * pooled, history, measured)[-horizon:]
+                sd = bt.beyond_backtest_spread(run.sigma * pooled, history, measured)[-horizon:]
                 loc = run.mean[-horizon:]
                 all_frames.append(_interval_columns(code, future, name, history.scale, loc, sd, 1.0, levels))
                 if name == fit.chosen:
                     chosen[code] = (name, history.scale, loc, sd, 1.0)
-            row = {"indicator": code, "model": name, **scores(run, history)}
+            row = {"indicator": code, "model": name, **bt.scores(run, history)}
             for level in levels:
-                row[f"coverage{level}"] = coverage(run, history.scale, loo.get(code, 1.0), level)
+                row[f"coverage{level}"] = bt.coverage(run, history.scale, loo.get(code, 1.0), level)
             for level in levels:
-                row[f"raw_coverage{level}"] = coverage(run, history.scale, 1.0, level)
+                row[f"raw_coverage{level}"] = bt.coverage(run, history.scale, 1.0, level)
             backtest_rows.append(row | {"chosen": name == fit.chosen, "excluded_reason": run.excluded_reason})
     derived_notes = {}
     for code, rule in derived.items():
@@ -382,7 +370,7 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
     all_forecasts = _interval_frame(all_frames, levels)
     explanations = {code: _explain(code, backtest_table, fits.get(code), notes.get(code, ""),
                                    derived_notes.get(code, ""), levels) for code in histories}
-    checks = [check for fit in fits.values() if (check := selection_check(fit)) is not None]
+    checks = [check for fit in fits.values() if (check := bt.selection_check(fit)) is not None]
     selection = pd.DataFrame(checks, columns=["indicator", "selected", "mase_last_window", "naive_mase_last_window"])
     return ForecastResult(forecasts, all_forecasts, backtest_table, explanations, distribution, holiday_text,
                           settings, selection)

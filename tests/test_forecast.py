@@ -166,3 +166,11 @@ def test_embedded_data_every_indicator_with_values_gets_finite_forecast(embedded
     assert (f.loc[f["unit"] == "percent", "hi95"] <= 100).all()
     assert result.forecasts["month"].max() == pd.Timestamp("2020-03-01")
     assert (result.backtest.groupby("indicator")["chosen"].sum() <= 1).all()
+
+
+def test_parallel_run_gives_the_same_forecasts():
+    data = _dataset({"A": [5, 6, 7, 6, 5, 6, 7, 8, 7], "B": [50, 52, 49, 55, 53, 51, 56, 54, 57]},
+                    {"A": "count", "B": "count"})
+    serial = run_forecast(data, horizon=3, use_cache=False)
+    parallel = run_forecast(data, settings=ForecastSettings(horizon=3, n_jobs=2), use_cache=False)
+    pd.testing.assert_frame_equal(serial.forecasts, parallel.forecasts)
