@@ -2,8 +2,11 @@
 
     .venv/bin/python tests/malformed/make_corpus.py
 
-Each file has exactly one deliberate problem (or a small set named in its file name); the expected
-message for each is in tests/test_data.py (CORPUS).
+Each file has one deliberate problem, named in its file name; the expected severity, message fragment and
+location (sheet, row, column) of each are in tests/test_data.py (CASES), with any load_upload options it
+needs (26-oversize.csv is read with max_bytes=200, 25-wrong-sheet-requested.xlsx with sheet='June 2018').
+24-good-wide-excel-dates.xlsx is a good file used by several tests. XLSX files are rebuilt with new zip
+timestamps on every run; their content is the same.
 """
 from __future__ import annotations
 
