@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parent.parent / "models" / "cache"
 KEY_FILE = ".key"
+MAX_FILES = 20  # older results (other data, settings or code versions) beyond this many are deleted on save
 _SOURCES = ("models.py", "backtest.py", "forecast.py", "seasonality.py", "cache.py")
 
 
@@ -98,7 +99,14 @@ def save(key: str, value: object, directory: str | Path | None = None) -> Path:
     temporary = path.with_suffix(f".tmp{os.getpid()}")
     temporary.write_bytes(signature + b"\n" + payload)
     os.replace(temporary, path)
+    _prune(directory)
     return path
+
+
+def _prune(directory: Path) -> None:
+    files = sorted(directory.glob("*.joblib"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[MAX_FILES:]:
+        old.unlink(missing_ok=True)
 
 
 def load(key: str, directory: str | Path | None = None) -> tuple[bool, object]:

@@ -74,3 +74,11 @@ class _Exploit:
 
     def __reduce__(self):
         return (open, (self.path, "w"))
+
+
+def test_old_results_are_pruned(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_FILES", 3)
+    for index in range(5):
+        path = cache.save(f"k{index}", index, tmp_path)
+        os.utime(path, (1000 + index, 1000 + index))
+    assert sorted(p.stem for p in tmp_path.glob("*.joblib")) == ["k2", "k3", "k4"]
