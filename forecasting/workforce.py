@@ -1,0 +1,341 @@
+"""Workforce: case-holding capacity by team, caseload per worker, timeliness as a function of load, FTE sizing.
+
+Teams (`TEAMS`) and their work (all rates are named parameters in data/assumptions.yaml):
+- `mash`: contacts a month (flow), capacity = FTE x `contacts_per_fte_mash`.
+- `assessment`: single assessments a month (flow), capacity = FTE x `assessments_per_fte_month`.
+- `cin_cp`: open CIN cases + CP plans (stock), capacity = FTE x `caseload_norm_cin_cp`.
+- `lac`: looked-after children (stock), capacity = FTE x `caseload_norm_lac`.
+
+Queue rule for flow teams: workload_t = arrivals_t + backlog_{t-1}; done_t = min(workload_t, capacity_t);
+backlog_t = workload_t - done_t (backlog starts at 0). For stock teams workload = open cases.
+Utilisation u = workload / capacity; caseload per worker = workload / FTE.
+
+Timeliness vs load: on-time % = 100 x logistic(intercept - slope x u) for M8-QL (MASH decisions in 24h, mash),
+EH4-QL (single assessments within 45 working days, assessment) and CP8-QL (CP children seen within 15 working
+days, cin_cp). `fit_timeliness` fits logit(on-time share) on u with scikit-learn over the history; the slope is
+clipped at `timeliness_min_slope` (>= 0), so more load never improves timeliness and more FTE never worsens it.
+
+Staffing history: the scorecard has no FTE figures. History uses the `StaffingPlan.from_parameters` plan held
+flat (establishment - vacancies + agency cover), an assumption: utilisation in the history then moves with
+demand only. The Chair's 11 vacancies (May 2018) are spread over teams in proportion to establishment.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LinearRegression
+
+from forecasting.parameters import Parameter, load_parameters, value
+
+log = logging.getLogger(__name__)
+__all__ = ["DEMAND_COLUMNS", "TEAMS", "TIMELINESS_TEAM", "Recruit", "StaffingPlan", "TimelinessCurve",
+           "WorkforceProjection", "fit_timeliness", "fte_needed", "history_demand", "project_workforce",
+           "scenario_measures", "validate_timeliness"]
+
+TEAMS: tuple[str, ...] = ("mash", "assessment", "cin_cp", "lac")
+DEMAND_COLUMNS: tuple[str, ...] = ("contacts", "referrals", "assessments", "cin_open", "cp_plans", "lac")
+TEAM_WORK = {"mash": ("flow", ("contacts",), "contacts_per_fte_mash"),
+             "assessment": ("flow", ("assessments",), "assessments_per_fte_month"),
+             "cin_cp": ("stock", ("cin_open", "cp_plans"), "caseload_norm_cin_cp"),
+             "lac": ("stock", ("lac",), "caseload_norm_lac")}
+TIMELINESS_TEAM = {"M8-QL": "mash", "EH4-QL": "assessment", "CP8-QL": "cin_cp"}
+HISTORY_INDICATORS = {"contacts": "M1", "referrals": "M2", "assessments": "EH3", "cin_open": "EH2",
+                      "cp_plans": "CP6B", "lac": "LAC1"}
+_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class Recruit:
+    """`fte` social workers joining `team` in `start_month`, reaching a full caseload linearly over
+    `months_to_full_caseload` months (k/months in their k-th month; 0 = full at once)."""
+
+    team: str
+    fte: float
+    start_month: pd.Timestamp
+    months_to_full_caseload: float = 0.0
+
+    def effective_fte(self, months: pd.DatetimeIndex) -> np.ndarray:
+        start = pd.Timestamp(self.start_month)
+        k = np.asarray((months.year - start.year) * 12 + (months.month - start.month) + 1, dtype=float)
+        share = (k >= 1).astype(float) if self.months_to_full_caseload <= 0 else \
+            np.clip(k / self.months_to_full_caseload, 0.0, 1.0)
+        return self.fte * share
+
+
+@dataclass(frozen=True)
+class StaffingPlan:
+    """FTE by team: establishment - vacancies + agency cover, shrunk by unreplaced turnover, plus recruits."""
+
+    establishment: dict[str, float]
+    vacancies: dict[str, float]
+    agency: dict[str, float]
+    unreplaced_turnover_pct: float = 0.0     # a year; leavers not replaced (baseline: leavers are replaced)
+    recruits: tuple[Recruit, ...] = ()
+
+    @classmethod
+    def from_parameters(cls, params: dict[str, Parameter]) -> "StaffingPlan":
+        establishment = {team: value(params, f"establishment_fte_{team}") for team in TEAMS}
+        total = sum(establishment.values())
+        vacant = value(params, "vacancies_fte")
+        vacancies = {team: vacant * fte / total for team, fte in establishment.items()}
+        cover = value(params, "agency_cover_share_pct") / 100.0
+        return cls(establishment, vacancies, {team: v * cover for team, v in vacancies.items()})
+
+    def fte(self, months: pd.DatetimeIndex) -> pd.DataFrame:
+        """Effective FTE by month (index) and team (columns), never below 0."""
+        months = pd.DatetimeIndex(months)
+        k = np.arange(len(months), dtype=float)
+        decay = (1.0 - self.unreplaced_turnover_pct / 100.0 / 12.0) ** k
+        out = {}
+        for team in TEAMS:
+            staffed = self.establishment.get(team, 0.0) - self.vacancies.get(team, 0.0) + self.agency.get(team, 0.0)
+            fte = staffed * decay
+            for recruit in self.recruits:
+                if recruit.team == team:
+                    fte = fte + recruit.effective_fte(months)
+            out[team] = np.maximum(fte, 0.0)
+        return pd.DataFrame(out, index=months)
+
+    def with_extra(self, team: str, fte: float) -> "StaffingPlan":
+        """The same plan with `fte` more staff in `team` from the first month (for tests and sizing)."""
+        return replace(self, recruits=self.recruits + (Recruit(team, fte, pd.Timestamp("1900-01-01")),))
+
+
+@dataclass(frozen=True)
+class TimelinessCurve:
+    """on-time % = 100 / (1 + exp(-(intercept - slope x utilisation)))."""
+
+    measure: str
+    intercept: float
+    slope: float
+    fitted: bool
+    note: str = ""
+
+    def on_time(self, utilisation) -> np.ndarray:
+        return 100.0 / (1.0 + np.exp(-(self.intercept - self.slope * np.asarray(utilisation, dtype=float))))
+
+    def utilisation_for(self, on_time_pct: float) -> float:
+        """Highest utilisation that still gives `on_time_pct` (inf if load does not matter)."""
+        if self.slope <= 0:
+            return np.inf if self.on_time(0.0) >= on_time_pct else 0.0
+        share = np.clip(on_time_pct / 100.0, _EPS, 1 - _EPS)
+        return float((self.intercept - np.log(share / (1 - share))) / self.slope)
+
+
+@dataclass
+class WorkforceProjection:
+    """`by_team`: month, team, workload, fte, capacity, utilisation, caseload_per_worker, backlog.
+    `timeliness`: month, measure, team, utilisation, on_time_pct. `curves`: the timeliness curves used."""
+
+    by_team: pd.DataFrame
+    timeliness: pd.DataFrame
+    curves: dict[str, TimelinessCurve] = field(default_factory=dict)
+
+    def wide(self) -> pd.DataFrame:
+        """One row per month: caseload_<team> and each timeliness measure (as scenario measures)."""
+        caseload = self.by_team.pivot(index="month", columns="team", values="caseload_per_worker")
+        caseload = caseload[list(TEAMS)].add_prefix("caseload_")
+        on_time = self.timeliness.pivot(index="month", columns="measure", values="on_time_pct")
+        return caseload.join(on_time[list(TIMELINESS_TEAM)])
+
+
+def _check_demand(demand: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in DEMAND_COLUMNS if c not in demand.columns]
+    if missing:
+        raise ValueError(f"demand needs columns {', '.join(DEMAND_COLUMNS)}; missing {', '.join(missing)}")
+    frame = demand[list(DEMAND_COLUMNS)].astype(float).clip(lower=0.0)
+    frame.index = pd.DatetimeIndex(demand.index)
+    return frame
+
+
+def team_load(demand: pd.DataFrame, fte: pd.DataFrame, params: dict[str, Parameter]) -> pd.DataFrame:
+    """The queue rule of the module docstring, per team and month (long frame `by_team`)."""
+    demand = _check_demand(demand)
+    frames = []
+    for team in TEAMS:
+        kind, columns, norm_name = TEAM_WORK[team]
+        staff = fte[team].to_numpy(dtype=float)
+        capacity = staff * value(params, norm_name)
+        arrivals = demand[list(columns)].sum(axis=1).to_numpy()
+        if kind == "flow":
+            workload, backlog = np.empty_like(arrivals), np.empty_like(arrivals)
+            carried = 0.0
+            for i, (arriving, cap) in enumerate(zip(arrivals, capacity)):
+                workload[i] = arriving + carried
+                carried = workload[i] - min(workload[i], cap)
+                backlog[i] = carried
+        else:
+            workload, backlog = arrivals, np.zeros_like(arrivals)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            utilisation = np.where(capacity > 0, workload / np.maximum(capacity, _EPS), np.inf)
+            per_worker = np.where(staff > 0, workload / np.maximum(staff, _EPS), np.inf)
+        frames.append(pd.DataFrame({"month": demand.index, "team": team, "workload": workload, "fte": staff,
+                                    "capacity": capacity, "utilisation": utilisation,
+                                    "caseload_per_worker": per_worker, "backlog": backlog}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def default_curves(params: dict[str, Parameter]) -> dict[str, TimelinessCurve]:
+    """Curves from parameters alone: on-time % at full load (u = 1) and the default slope."""
+    slope = value(params, "timeliness_default_slope")
+    out = {}
+    for measure in TIMELINESS_TEAM:
+        share = value(params, f"on_time_at_full_load_{measure.split('-')[0].lower()}_pct") / 100.0
+        out[measure] = TimelinessCurve(measure, float(np.log(share / (1 - share)) + slope), slope, False,
+                                       "from parameters (no fit)")
+    return out
+
+
+def project_workforce(demand: pd.DataFrame, staffing: StaffingPlan, params: dict[str, Parameter] | None = None,
+                      curves: dict[str, TimelinessCurve] | None = None) -> WorkforceProjection:
+    """Caseload, utilisation and timeliness by month and team for `demand` (columns DEMAND_COLUMNS)."""
+    params = params or load_parameters(include_levers=False)
+    curves = curves or default_curves(params)
+    demand = _check_demand(demand)
+    by_team = team_load(demand, staffing.fte(demand.index), params)
+    rows = []
+    for measure, team in TIMELINESS_TEAM.items():
+        load = by_team[by_team["team"] == team]
+        rows.append(pd.DataFrame({"month": load["month"].to_numpy(), "measure": measure, "team": team,
+                                  "utilisation": load["utilisation"].to_numpy(),
+                                  "on_time_pct": curves[measure].on_time(load["utilisation"].to_numpy())}))
+    return WorkforceProjection(by_team, pd.concat(rows, ignore_index=True), curves)
+
+
+# ------------------------------------------------------------------------------------------- history and fit
+def history_demand(dataset) -> pd.DataFrame:
+    """Observed demand in the DEMAND_COLUMNS shape (M1, M2, EH3, EH2, CP6B, LAC1); gaps filled by interpolation."""
+    codes = set(dataset.observations["unique_id"])
+    missing = [code for code in HISTORY_INDICATORS.values() if code not in codes]
+    if missing:
+        raise ValueError(f"the data set lacks {', '.join(missing)}, needed for the workforce history")
+    frame = pd.DataFrame({column: dataset.series(code) for column, code in HISTORY_INDICATORS.items()})
+    return frame.interpolate(limit_direction="both")
+
+
+def fit_timeliness(demand: pd.DataFrame, observed: dict[str, pd.Series], staffing: StaffingPlan,
+                   params: dict[str, Parameter]) -> dict[str, TimelinessCurve]:
+    """Fit logit(on-time share) = intercept - slope x utilisation by least squares (scikit-learn), slope >= min."""
+    by_team = team_load(demand, staffing.fte(demand.index), params)
+    min_slope = value(params, "timeliness_min_slope")
+    defaults = default_curves(params)
+    curves = {}
+    for measure, team in TIMELINESS_TEAM.items():
+        load = by_team[by_team["team"] == team].set_index("month")["utilisation"]
+        pct = observed.get(measure, pd.Series(dtype=float)).reindex(load.index)
+        ok = pct.notna() & np.isfinite(load)
+        if ok.sum() < 3 or load[ok].std() <= 0:
+            curves[measure] = replace(defaults[measure], note="too little history to fit; parameters used")
+            continue
+        share = np.clip(pct[ok].to_numpy() / 100.0, 0.005, 0.995)
+        logit = np.log(share / (1 - share))
+        u = load[ok].to_numpy().reshape(-1, 1)
+        model = LinearRegression().fit(u, logit)
+        slope = float(-model.coef_[0])
+        note = f"fitted on {int(ok.sum())} months"
+        if slope < min_slope:
+            note += f"; the fit said more load helps (slope {slope:.2f}), so the slope is held at {min_slope:g}"
+            slope = min_slope
+        intercept = float(np.mean(logit + slope * u.ravel()))
+        curves[measure] = TimelinessCurve(measure, intercept, slope, True, note)
+    return curves
+
+
+def validate_timeliness(dataset, params: dict[str, Parameter] | None = None,
+                        train_months: int | None = None) -> pd.DataFrame:
+    """Fit on the first `train_months` months (parameter `timeliness_train_months`, 9), score the rest.
+
+    One row per measure: n_train, n_test, slope, mae_model, mae_naive (last training month carried forward),
+    mae_train_mean (training mean carried forward), note. The test uses the months' actual demand, so it
+    checks the load-to-timeliness relation, not a demand forecast.
+    """
+    params = params or load_parameters(include_levers=False)
+    n_train = int(train_months or value(params, "timeliness_train_months"))
+    demand = history_demand(dataset)
+    staffing = StaffingPlan.from_parameters(params)
+    observed = {m: dataset.series(m) for m in TIMELINESS_TEAM if m in set(dataset.observations["unique_id"])}
+    train, test = demand.iloc[:n_train], demand.iloc[n_train:]
+    if test.empty:
+        raise ValueError(f"only {len(demand)} months of history: nothing left to test after {n_train} months")
+    curves = fit_timeliness(train, {m: s.reindex(train.index) for m, s in observed.items()}, staffing, params)
+    # the test months continue the training months' queue (backlog carries over)
+    projection = project_workforce(demand, staffing, params, curves).timeliness
+    rows = []
+    for measure in TIMELINESS_TEAM:
+        actual = observed.get(measure, pd.Series(dtype=float))
+        predicted = projection[projection["measure"] == measure].set_index("month")["on_time_pct"]
+        test_actual = actual.reindex(test.index)
+        train_actual = actual.reindex(train.index).dropna()
+        ok = test_actual.notna()
+        rows.append({"measure": measure, "n_train": int(train_actual.size), "n_test": int(ok.sum()),
+                     "slope": curves[measure].slope,
+                     "mae_model": float((predicted.reindex(test.index)[ok] - test_actual[ok]).abs().mean()),
+                     "mae_naive": float((train_actual.iloc[-1] - test_actual[ok]).abs().mean()),
+                     "mae_train_mean": float((train_actual.mean() - test_actual[ok]).abs().mean()),
+                     "note": curves[measure].note})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------------------ sizing
+def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None, caseload_norm=None,
+               timeliness_target=None, curves: dict[str, TimelinessCurve] | None = None) -> pd.DataFrame:
+    """FTE needed by month and team: for a caseload norm (default: the norm parameters; a number applies to the
+    case-holding teams, a dict sets teams) and, if given, a timeliness target (percent; a number for every
+    measure or {measure: percent}). Steady state: flow teams clear each month's arrivals (no backlog).
+    Columns: month, team, workload, fte_for_norm, fte_for_timeliness, fte_needed (the larger)."""
+    params = params or load_parameters(include_levers=False)
+    curves = curves or default_curves(params)
+    demand = _check_demand(demand)
+    norms = {team: value(params, TEAM_WORK[team][2]) for team in TEAMS}
+    if isinstance(caseload_norm, dict):
+        norms.update({team: float(v) for team, v in caseload_norm.items()})
+    elif caseload_norm is not None:
+        norms.update({team: float(caseload_norm) for team in ("cin_cp", "lac")})
+    if isinstance(timeliness_target, dict):
+        targets = dict(timeliness_target)
+    else:
+        targets = {m: float(timeliness_target) for m in TIMELINESS_TEAM} if timeliness_target is not None else {}
+    frames = []
+    for team in TEAMS:
+        workload = demand[list(TEAM_WORK[team][1])].sum(axis=1).to_numpy()
+        for_norm = workload / norms[team]
+        for_time = np.full(len(workload), np.nan)
+        for measure, pct in targets.items():
+            if TIMELINESS_TEAM.get(measure) == team:
+                u_max = curves[measure].utilisation_for(pct)
+                for_time = np.full(len(workload), np.inf) if u_max <= 0 else workload / (norms[team] * u_max)
+                if not np.isfinite(u_max) or u_max <= 0:
+                    log.warning("%s target %s%%: the curve cannot reach it by staffing alone", measure, pct)
+        frames.append(pd.DataFrame({"month": demand.index, "team": team, "workload": workload,
+                                    "fte_for_norm": for_norm, "fte_for_timeliness": for_time,
+                                    "fte_needed": np.fmax(for_norm, for_time)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+# ------------------------------------------------------------------------------------ scenario adapter
+def scenario_measures(demand: pd.DataFrame, levers, params: dict[str, Parameter] | None = None,
+                      curves: dict[str, TimelinessCurve] | None = None) -> pd.DataFrame:
+    """Caseload by team and timeliness by month for the scenario engine (`forecasting.scenario_effects`).
+
+    `levers` has the workforce levers of forecasting.levers (recruits_fte, recruits_team, recruits_start,
+    recruits_months_to_full_caseload, agency_fte_change, vacancy_fte_change, turnover_pct_change); changes in
+    agency and vacancies are spread over teams in proportion to establishment.
+    """
+    params = params or load_parameters(include_levers=False)
+    plan = StaffingPlan.from_parameters(params)
+    total = sum(plan.establishment.values())
+    weights = {team: fte / total for team, fte in plan.establishment.items()}
+    get = lambda name, default=0.0: getattr(levers, name, default)  # noqa: E731
+    plan = replace(
+        plan, vacancies={t: plan.vacancies[t] + get("vacancy_fte_change") * w for t, w in weights.items()},
+        agency={t: plan.agency[t] + get("agency_fte_change") * w for t, w in weights.items()},
+        unreplaced_turnover_pct=max(float(get("turnover_pct_change")), 0.0))
+    if get("recruits_fte"):
+        start = get("recruits_start", None)
+        plan = replace(plan, recruits=(Recruit(get("recruits_team", "cin_cp"), float(get("recruits_fte")),
+                                               pd.Timestamp(start) if start else pd.DatetimeIndex(demand.index)[0],
+                                               float(get("recruits_months_to_full_caseload"))),))
+    return project_workforce(demand, plan, params, curves).wide().reindex(pd.DatetimeIndex(demand.index))

@@ -1,0 +1,107 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting.parameters import load_parameters, with_overrides
+from forecasting.workforce import (TEAMS, TIMELINESS_TEAM, Recruit, StaffingPlan, TimelinessCurve, fte_needed,
+                                   project_workforce, scenario_measures, team_load, validate_timeliness)
+
+MONTHS = pd.date_range("2018-07-01", periods=12, freq="MS")
+
+
+@pytest.fixture(scope="module")
+def params():
+    return load_parameters(include_levers=False)
+
+
+def demand(scale=1.0) -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    base = {"contacts": 1400, "referrals": 260, "assessments": 180, "cin_open": 1050, "cp_plans": 330, "lac": 520}
+    return pd.DataFrame({k: v * scale * (1 + 0.1 * rng.standard_normal(len(MONTHS))) for k, v in base.items()},
+                        index=MONTHS)
+
+
+def flat_plan(fte: float) -> StaffingPlan:
+    return StaffingPlan({t: fte for t in TEAMS}, {t: 0.0 for t in TEAMS}, {t: 0.0 for t in TEAMS})
+
+
+def test_queue_hand_computed(params):
+    toy = with_overrides(params, {"contacts_per_fte_mash": 100})
+    frame = pd.DataFrame({"contacts": [150.0, 50.0, 100.0], "referrals": 0.0, "assessments": 0.0,
+                          "cin_open": [10.0, 20.0, 30.0], "cp_plans": [10.0, 0.0, 0.0], "lac": 0.0},
+                         index=MONTHS[:3])
+    fte = pd.DataFrame({t: 1.0 for t in TEAMS}, index=MONTHS[:3])
+    load = team_load(frame, fte, toy)
+    mash = load[load["team"] == "mash"]
+    assert mash["workload"].tolist() == [150, 100, 100]     # 50 carried into month 2, cleared there
+    assert mash["backlog"].tolist() == [50, 0, 0]
+    assert mash["utilisation"].tolist() == pytest.approx([1.5, 1.0, 1.0])
+    cin_cp = load[load["team"] == "cin_cp"]
+    assert cin_cp["caseload_per_worker"].tolist() == [20, 20, 30]
+
+
+def test_staffing_plan_vacancies_agency_recruit_ramp(params):
+    plan = StaffingPlan.from_parameters(params)
+    assert sum(plan.vacancies.values()) == pytest.approx(params["vacancies_fte"].value)
+    plan = StaffingPlan({"cin_cp": 10}, {"cin_cp": 2}, {"cin_cp": 1},
+                        recruits=(Recruit("cin_cp", 4, MONTHS[2], months_to_full_caseload=4),))
+    fte = plan.fte(MONTHS[:7])["cin_cp"].tolist()
+    assert fte == pytest.approx([9, 9, 10, 11, 12, 13, 13])
+    decaying = StaffingPlan({"lac": 12}, {}, {}, unreplaced_turnover_pct=12).fte(MONTHS[:2])["lac"]
+    assert decaying.tolist() == pytest.approx([12, 12 * 0.99])
+
+
+def test_more_fte_never_worsens_caseload_or_timeliness(params):
+    scenario = demand()
+    previous = None
+    for fte in (5, 10, 20, 40, 80):
+        projection = project_workforce(scenario, flat_plan(fte), params)
+        wide = projection.wide()
+        if previous is not None:
+            for team in TEAMS:
+                assert (wide[f"caseload_{team}"] <= previous[f"caseload_{team}"] + 1e-9).all()
+            for measure in TIMELINESS_TEAM:
+                assert (wide[measure] >= previous[measure] - 1e-9).all()
+        previous = wide
+    # and strictly better for a team that is overloaded
+    low = project_workforce(scenario, flat_plan(5), params).wide()
+    high = project_workforce(scenario, flat_plan(80), params).wide()
+    assert (high["M8-QL"] > low["M8-QL"]).all()
+
+
+def test_validation_on_embedded_history_reports_finite_errors(embedded_dataset, params):
+    table = validate_timeliness(embedded_dataset, params)
+    assert set(table["measure"]) == set(TIMELINESS_TEAM)
+    assert (table["n_train"] == 9).all() and (table["n_test"] == 4).all()
+    for column in ("mae_model", "mae_naive", "mae_train_mean"):
+        assert np.isfinite(table[column]).all()
+    assert (table["slope"] >= 0).all()
+
+
+def test_fte_needed_for_norm_and_timeliness(params):
+    frame = demand()
+    sized = fte_needed(frame, params, caseload_norm=15).set_index(["team", "month"])
+    cin = sized.loc["cin_cp"]
+    assert np.allclose(cin["fte_for_norm"], (frame["cin_open"] + frame["cp_plans"]).to_numpy() / 15)
+    curve = TimelinessCurve("M8-QL", intercept=3.0, slope=2.0, fitted=False)
+    curves = {m: curve for m in TIMELINESS_TEAM}
+    sized = fte_needed(frame, params, timeliness_target={"M8-QL": 80}, curves=curves)
+    mash = sized[sized["team"] == "mash"]
+    # feeding the sized FTE back gives exactly the target timeliness
+    plan = StaffingPlan({t: 0.0 for t in TEAMS}, {}, {}).with_extra("mash", float(mash["fte_for_timeliness"].iloc[0]))
+    check = project_workforce(frame.iloc[:1], plan, params, curves).wide()
+    assert check["M8-QL"].iloc[0] == pytest.approx(80.0)
+
+
+def test_scenario_measures_neutral_and_recruits(params):
+    class Levers:
+        recruits_fte, recruits_team, recruits_start, recruits_months_to_full_caseload = 0.0, "cin_cp", None, 6.0
+        agency_fte_change = vacancy_fte_change = turnover_pct_change = 0.0
+
+    base = scenario_measures(demand(), Levers(), params)
+    Levers.recruits_fte, Levers.recruits_start = 8.0, "2018-10"
+    more = scenario_measures(demand(), Levers(), params)
+    assert list(base.index) == list(MONTHS)
+    assert (more.loc[:"2018-09", "caseload_cin_cp"] == base.loc[:"2018-09", "caseload_cin_cp"]).all()
+    assert (more.loc["2018-10":, "caseload_cin_cp"] < base.loc["2018-10":, "caseload_cin_cp"]).all()
+    assert (more["CP8-QL"] >= base["CP8-QL"]).all()
