@@ -111,6 +111,9 @@ def _describe_error(err: dict) -> str:
         spec = LEVERS.get(str(err["loc"][-1]))
         band = f"between {spec.low:g} and {spec.high:g} ({spec.unit})" if spec else str(ctx)
         return f"key '{key}' must be {band}, got {got!r}"
+    spec = LEVERS.get(str(err["loc"][-1]))
+    if kind in ("float_type", "float_parsing") and spec is not None:
+        return f"key '{key}' must be a number ({spec.unit}, {spec.low:g} to {spec.high:g}), got {got!r}"
     return f"key '{key}': {err['msg']} (got {got!r})"
 
 

@@ -1,0 +1,189 @@
+"""Scenarios: neutral = baseline exactly, invariants on the embedded data, YAML validation and atomic saving."""
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting.cli import UserFacingError
+from forecasting.levers import LEVERS
+from forecasting.scenarios import (Scenario, apply_scenario, build_baseline, load_scenario, save_scenario,
+                                   scenario_from_dict)
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def engine(embedded_dataset):
+    from forecasting.forecast import run_forecast
+
+    result = run_forecast(embedded_dataset)
+    baseline, calibration = build_baseline(embedded_dataset, result)
+    return result, baseline, calibration
+
+
+def _scenario(**levers) -> Scenario:
+    return scenario_from_dict({"schema_version": 1, "name": "test", "levers": levers})
+
+
+def test_neutral_levers_reproduce_the_baseline_exactly(engine):
+    result, baseline, calibration = engine
+    out = apply_scenario(baseline, _scenario(), calibration)
+    assert (out.table["delta"] == 0.0).all()
+    assert (out.table["scenario"] == out.table["baseline"]).all()
+    cols = ["indicator", "month", "mean", "lo80", "hi80", "lo95", "hi95"]
+    pd.testing.assert_frame_equal(out.forecasts[cols].reset_index(drop=True),
+                                  result.forecasts[cols].reset_index(drop=True), check_exact=True)
+    lac = out.measure("lac")
+    engine_lac = result.forecasts[result.forecasts["indicator"] == "LAC1"]["mean"].to_numpy()
+    assert (lac["scenario"].to_numpy() == engine_lac).all()
+
+
+def test_shipped_baseline_file_is_neutral(engine):
+    _, baseline, calibration = engine
+    out = apply_scenario(baseline, load_scenario(SCENARIO_DIR / "baseline.yaml"), calibration)
+    assert (out.table["delta"] == 0.0).all()
+
+
+def _stock_checks(out, baseline, stock, inflow, outflow):
+    s, i, o = (out.measure(m) for m in (stock, inflow, outflow))
+    scen = s["scenario"].to_numpy()
+    assert (scen >= 0).all(), f"{stock} negative"
+    assert (i["scenario"].to_numpy() >= 0).all() and (o["scenario"].to_numpy() >= -1e-9).all() | (
+        o["baseline"].to_numpy() < 0).all()
+    previous = np.concatenate([[baseline.opening[stock]], scen[:-1]])
+    np.testing.assert_allclose(scen - previous, i["scenario"].to_numpy() - o["scenario"].to_numpy(), atol=1e-9,
+                               err_msg=f"{stock}: stock change != inflow - outflow")
+
+
+@pytest.mark.parametrize("levers", [
+    {"early_help_diversion_pct": 15},
+    {"edge_of_care_entry_reduction": 39, "edge_of_care_extra_exits": 10, "edge_of_care_ramp_months": 0},
+    {"demand_shock_pct": 50, "demand_shock_months": 21},
+    {"demand_shock_pct": -30, "demand_shock_months": 21, "early_help_diversion_pct": 40,
+     "edge_of_care_entry_reduction": 39, "edge_of_care_extra_exits": 10},
+])
+def test_stocks_never_negative_and_conserved_every_month(engine, levers):
+    _, baseline, calibration = engine
+    out = apply_scenario(baseline, _scenario(**levers), calibration)
+    for stock, inflow, outflow in (("cp_plans", "new_cp_plans", "cp_plans_ended"), ("lac", "lac_starts", "lac_ceased"),
+                                   ("cin_open", "assessments", "cin_closed")):
+        _stock_checks(out, baseline, stock, inflow, outflow)
+
+
+def test_extreme_exits_on_a_small_stock_stop_at_zero(engine):
+    """Ten extra exits a month from a tiny LAC stock: the stock reaches zero and stays there, never below."""
+    import copy
+
+    _, baseline, calibration = engine
+    small = copy.deepcopy(baseline)
+    small.flows["lac"] = np.full(len(small.months), 5.0)
+    small.flows["lac_starts"] = np.full(len(small.months), 1.0)
+    small.opening["lac"] = 5.0
+    small.flows["lac_ceased"] = np.concatenate([[5.0], small.flows["lac"][:-1]]) + 1.0 - small.flows["lac"]
+    small.extras.clear()
+    out = apply_scenario(small, _scenario(edge_of_care_extra_exits=10, edge_of_care_ramp_months=0), calibration,
+                         cost_model=False or _no_costs)
+    lac = out.measure("lac")["scenario"].to_numpy()
+    assert lac.min() == pytest.approx(0.0, abs=1e-9) and (lac >= 0).all()
+    _stock_checks(out, small, "lac", "lac_starts", "lac_ceased")
+
+
+def _no_costs(lac, months, levers, params, dataset=None):
+    return pd.DataFrame(index=months)
+
+
+def test_more_diversion_never_raises_referrals(engine):
+    _, baseline, calibration = engine
+    previous = None
+    for share in np.linspace(0, 40, 9):
+        referrals = apply_scenario(baseline, _scenario(early_help_diversion_pct=float(share)), calibration,
+                                   cost_model=_no_costs).measure("referrals")["scenario"].to_numpy()
+        if previous is not None:
+            assert (referrals <= previous + 1e-9).all()
+        previous = referrals
+    # even if every diverted family came back, cumulative referrals never rise
+    full = apply_scenario(baseline, _scenario(early_help_diversion_pct=20.0, early_help_leakage_pct=100.0),
+                          calibration, cost_model=_no_costs).measure("referrals")
+    assert (np.cumsum(full["delta"].to_numpy()) <= 1e-9).all()
+
+
+def test_edge_of_care_lowers_lac_and_shifts_its_distribution(engine):
+    result, baseline, calibration = engine
+    out = apply_scenario(baseline, load_scenario(SCENARIO_DIR / "edge-of-care.yaml"), calibration)
+    lac = out.measure("lac")
+    assert (lac["delta"] <= 0).all() and lac["delta"].iloc[-1] < -20
+    base = result.forecasts.query("indicator == 'LAC1'").reset_index(drop=True)
+    scen = out.forecasts.query("indicator == 'LAC1'").reset_index(drop=True)
+    np.testing.assert_allclose(scen["hi95"] - scen["lo95"], base["hi95"] - base["lo95"])   # same spread
+    np.testing.assert_allclose(scen["mean"] - base["mean"], lac["delta"])
+    rate = out.forecasts.query("indicator == 'LAC1-NI'")["mean"].to_numpy()
+    np.testing.assert_allclose(rate, scen["mean"] * 10_000 / baseline.extras["population"], rtol=1e-6)
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIO_DIR.glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_scenarios_load_and_run(engine, path):
+    _, baseline, calibration = engine
+    scenario = load_scenario(path)
+    out = apply_scenario(baseline, scenario, calibration)
+    assert set(out.table.columns) == {"measure", "month", "baseline", "scenario", "delta"}
+    assert {"referrals", "cp_plans", "lac", "placement_cost"} <= set(out.table["measure"])
+    assert np.isfinite(out.table[["baseline", "scenario", "delta"]].to_numpy()).all()
+
+
+# ------------------------------------------------------------------------------------------- file validation
+def _write(tmp_path, text, name="s.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("schema_version: 1\nname: x\nlevers:\n  early_help_diversion: 10\n",
+     r"levers\.early_help_diversion' is not known; expected one of: .*early_help_diversion_pct"),
+    ("schema_version: 1\nname: x\ncolour: red\n", r"'colour' is not known"),
+    ("schema_version: 1\nname: x\nlevers:\n  early_help_diversion_pct: 55\n",
+     r"levers\.early_help_diversion_pct' must be between 0 and 40 \(percent of contacts\), got 55"),
+    ("schema_version: 1\nname: x\nlevers:\n  recruits_fte: eight\n", r"recruits_fte.*got 'eight'"),
+    ("schema_version: 1\nname: x\nlevers:\n  recruits_fte: '8'\n", r"recruits_fte.*got '8'"),
+    ("schema_version: 1\nname: x\nlevers:\n  recruits_start: October\n", r"recruits_start.*YYYY-MM"),
+    ("schema_version: 1\nname: x\nlevers:\n  recruits_team: social\n", r"recruits_team.*'mash'"),
+    ("", r"the file is empty"),
+    ("# only a comment\n", r"the file is empty"),
+    ("- 1\n- 2\n", r"expected a mapping"),
+    ("name: x\n", r"'schema_version' is missing"),
+    ("schema_version: 2\nname: x\n", r"schema_version 2 is not supported; expected 1"),
+    ("schema_version: 1\nname: x\nlevers: !!python/object/apply:os.system ['echo hi']\n", r"YAML tags"),
+    ("schema_version: 1\nname: [x\n", r"not valid YAML at line \d+, column \d+"),
+])
+def test_invalid_scenario_files_give_clear_errors(tmp_path, text, expected):
+    path = _write(tmp_path, text)
+    with pytest.raises(UserFacingError, match=expected) as info:
+        load_scenario(path)
+    assert str(path) in str(info.value)
+
+
+def test_missing_file_is_a_user_error(tmp_path):
+    with pytest.raises(UserFacingError, match="no such scenario file"):
+        load_scenario(tmp_path / "nope.yaml")
+
+
+def test_save_round_trip_atomic_and_refuses_overwrite(tmp_path):
+    scenario = load_scenario(SCENARIO_DIR / "combined-plan.yaml")
+    path = save_scenario(scenario, tmp_path / "plan.yaml")
+    assert load_scenario(path) == scenario
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.yaml"]          # no temp file left behind
+    before = path.read_text()
+    changed = scenario.with_levers(recruits_fte=12.0)
+    with pytest.raises(UserFacingError, match="already exists"):
+        save_scenario(changed, path)
+    assert path.read_text() == before                                    # nothing lost
+    save_scenario(changed, path, overwrite=True)
+    assert load_scenario(path).levers.recruits_fte == 12.0
+
+
+def test_lever_table_has_unit_range_and_source_for_every_lever():
+    for spec in LEVERS.values():
+        assert spec.unit and spec.source and spec.description
+        if spec.low is not None:
+            assert spec.low <= spec.neutral <= spec.high
