@@ -18,7 +18,7 @@ from datetime import date, datetime
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from forecasting.spreadsheet import Sheet, parse_month, parse_value
+from forecasting.spreadsheet import MONTH_NAMES, Sheet, parse_month, parse_value
 from forecasting.validation import LOCATED_COLUMNS, ValidationReport, month_label, months_text
 
 log = logging.getLogger(__name__)
@@ -285,7 +285,12 @@ def explain_missing_header(sheet: Sheet) -> tuple[int, str] | None:
         if has_value and not has_month:
             return index + 1, ("has indicator and value columns but no month column (long form needs "
                                "indicator, month, value)")
-        found = ", ".join(f"'{str(v).strip()[:20]}'" for v in row if v not in (None, "")) or "nothing else"
+        bare = [str(v).strip() for v, t in zip(row, texts) if t in MONTH_NAMES]
+        if len(bare) >= 2:
+            return index + 1, (f"has month names without a year ({', '.join(bare[:3])} ...): write each heading "
+                               "with its year, e.g. Jun-17 or 2017-06, or use Excel dates")
+        cells = [f"'{str(v).strip()[:20]}'" for v in row if v not in (None, "")]
+        found = ", ".join(cells[:8]) + (", ..." if len(cells) > 8 else "")
         return index + 1, (f"looks like the header row (it has '{id_heading}') but has no month headings such "
                            f"as Jun-17 or 2017-06 (found {found})")
     return None

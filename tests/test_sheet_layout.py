@@ -85,3 +85,5 @@ def test_incomplete_header_rows_are_explained():
     row, what = explain_missing_header(Sheet("S", [["Code", "2017-18"]]))
     assert "no month headings" in what and "'2017-18'" in what
     assert explain_missing_header(Sheet("S", [["nothing", "here"]])) is None
+    row, what = explain_missing_header(Sheet("S", [["2017", None, "2018"], ["Indicator", "Jun", "Jul", "Jan"]]))
+    assert row == 2 and "month names without a year (Jun, Jul, Jan ...)" in what
