@@ -196,6 +196,32 @@ def read_xlsx_sheets(content: bytes) -> list[Sheet]:
     return sheets
 
 
+def formulas_without_results(content: bytes, sheets: list[Sheet]) -> dict[str, list[str]]:
+    """Cells (per sheet name) holding a formula whose result was never saved, so they read as blank.
+
+    Happens with files written by scripts or non-Excel tools: Excel stores each formula's last result, others
+    often do not. Only cells that read blank in `sheets` are listed.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    blank_formulas: dict[str, list[str]] = {}
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    try:
+        for worksheet, sheet in zip(workbook.worksheets, sheets):
+            if hasattr(worksheet, "reset_dimensions"):
+                worksheet.reset_dimensions()
+            for r, row in enumerate(worksheet.iter_rows(max_row=len(sheet.rows), max_col=MAX_COLUMNS, values_only=True)):
+                for c, value in enumerate(row):
+                    formula = isinstance(value, str) and value.startswith("=") or type(value).__name__ == \
+                        "ArrayFormula"
+                    if formula and (c >= len(sheet.rows[r]) or sheet.rows[r][c] is None):
+                        blank_formulas.setdefault(sheet.name, []).append(f"{get_column_letter(c + 1)}{r + 1}")
+    finally:
+        workbook.close()
+    return blank_formulas
+
+
 def _cell_value(cell):
     value = getattr(cell, "value", None)
     number_format = getattr(cell, "number_format", "") or ""

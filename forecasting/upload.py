@@ -7,6 +7,7 @@ has blocking errors; every problem is in the report with its file, sheet, row/co
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +22,14 @@ from forecasting.data import (
 )
 from forecasting.dataset_checks import read_side_file, validate_catalogue
 from forecasting.sheet_layout import ParsedTable, explain_missing_header, find_header, parse_sheet
-from forecasting.spreadsheet import CsvLayoutError, decode_text, read_csv_sheet, read_xlsx_sheets, sniff
+from forecasting.spreadsheet import (
+    CsvLayoutError,
+    decode_text,
+    formulas_without_results,
+    read_csv_sheet,
+    read_xlsx_sheets,
+    sniff,
+)
 from forecasting.validation import ValidationReport, resolve_today, validate_observations
 
 log = logging.getLogger(__name__)
@@ -159,7 +167,22 @@ def _read_table(name: str, content: bytes, report: ValidationReport, sheet: str 
             report.error(f"This Excel file could not be opened ({type(exc).__name__})", hint,
                          code="not_spreadsheet", file=name)
             return None
+        _warn_formulas_without_results(content, sheets, report, name)
     return _parse_chosen_sheet(name, sheets, report, sheet if kind == "xlsx" else None, known_codes)
+
+
+def _warn_formulas_without_results(content: bytes, sheets, report: ValidationReport, name: str) -> None:
+    try:
+        found = formulas_without_results(content, sheets)
+    except Exception:  # a second look only; the workbook was already read once
+        log.info("could not look for formulas in %s", name, exc_info=True)
+        return
+    for sheet_name, cells in found.items():
+        report.warning(f"{len(cells)} cell(s) hold formulas whose results were never saved, so they read as "
+                       f"blank: {', '.join(cells[:8])}{' ...' if len(cells) > 8 else ''}",
+                       "Open the file in Excel and save it (Excel stores each formula's result), or paste the "
+                       "values instead of formulas.", code="formula_without_result", file=name, sheet=sheet_name,
+                       row=int(re.sub(r"[A-Z]+", "", cells[0])), column=re.sub(r"\d+", "", cells[0]))
 
 
 def _unclosed_quote(sheet, report: ValidationReport, name: str) -> bool:

@@ -66,6 +66,8 @@ CASES = {
     "36-future-month-long.xlsx": ("error", "LAC1 has a value for Jul-31, which is after this month (Nov-26)",
                                   {"sheet": "Data", "row": 3, "column": "C"}, {}),
     "37-old-excel-format.xls": ("error", "old-style Excel 97-2003 (.xls)", {}, {}),
+    "38-formulas-without-results.xlsx": ("warning", "1 cell(s) hold formulas whose results were never saved",
+                                         {"sheet": "Scorecard", "row": 2, "column": "O"}, {}),
 }
 
 

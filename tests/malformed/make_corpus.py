@@ -109,6 +109,8 @@ def build() -> dict[str, bytes | str]:
                                                             ["LAC1", datetime(2018, 6, 1), 534],
                                                             ["LAC1", datetime(2031, 7, 1), 540]]})
     files["37-old-excel-format.xls"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    files["38-formulas-without-results.xlsx"] = workbook({"Scorecard": [["indicator", "name", *MONTHS],
+                                                                     ["M1", "Contacts", *M1[:12], "=N2+1"]]})
     return files
 
 
