@@ -21,7 +21,8 @@ How a forecast is made, per indicator:
 `mean` is the back-transformed centre of the model-scale distribution (its median); with
 `ForecastResult.distribution` (indicator, month, scale, loc, sd, multiplier) any quantile or P(value <= x) is
 exact: value = multiplier * back_transform(loc + sd * Z), Z standard normal. Use `quantile()` and
-`probability_below()`.
+`probability_below()`; for a sum over months (an annual total) `total_quantile()` and
+`probability_total_below()`, which must state how months move together (`dependence`, see models.py).
 """
 from __future__ import annotations
 
@@ -38,7 +39,15 @@ from scipy.stats import norm
 
 from forecasting import backtest as bt
 from forecasting.backtest import History, z_score
-from forecasting.models import ARIMA_MIN_OBS, MODEL_ORDER, SPECS, from_model_scale, to_model_scale
+from forecasting.models import (
+    ARIMA_MIN_OBS,
+    MODEL_ORDER,
+    SPECS,
+    from_model_scale,
+    to_model_scale,
+    total_probability_below,
+    total_quantile,
+)
 from forecasting.seasonality import holiday_adjuster, holiday_group, try_holiday
 
 log = logging.getLogger(__name__)
@@ -102,6 +111,26 @@ class ForecastResult:
         row = self._row(indicator, month)
         value = from_model_scale(np.array([row["loc"] + row["sd"] * norm.ppf(q)]), row["scale"])[0]
         return float(row["multiplier"] * value)
+
+    def _rows(self, indicator: str, months) -> pd.DataFrame:
+        wanted = pd.DatetimeIndex(pd.to_datetime(list(months)))
+        rows = self.distribution[self.distribution["indicator"] == indicator].set_index("month")
+        missing = wanted.difference(rows.index)
+        if len(missing):
+            raise KeyError(f"No forecast for {indicator} in {', '.join(f'{m:%Y-%m}' for m in missing)}")
+        return rows.loc[wanted]
+
+    def total_quantile(self, indicator: str, months, q: float, dependence: str = "comonotone") -> float:
+        """q-quantile of the sum over forecast `months` (e.g. an annual total); see models.total_quantile."""
+        rows = self._rows(indicator, months)
+        return total_quantile(rows["loc"], rows["sd"], rows["scale"].iloc[0], rows["multiplier"].to_numpy(), q,
+                              dependence)
+
+    def probability_total_below(self, indicator: str, months, value: float, dependence: str = "comonotone"):
+        """P(sum over forecast `months` <= value); see models.total_probability_below."""
+        rows = self._rows(indicator, months)
+        return total_probability_below(rows["loc"], rows["sd"], rows["scale"].iloc[0],
+                                       rows["multiplier"].to_numpy(), value, dependence)
 
     def probability_below(self, indicator: str, month, value: float) -> float:
         """P(outcome <= value) under the forecast distribution (for P(target met))."""

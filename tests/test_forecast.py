@@ -174,3 +174,16 @@ def test_parallel_run_gives_the_same_forecasts():
     serial = run_forecast(data, horizon=3, use_cache=False)
     parallel = run_forecast(data, settings=ForecastSettings(horizon=3, n_jobs=2), use_cache=False)
     pd.testing.assert_frame_equal(serial.forecasts, parallel.forecasts)
+
+
+def test_annual_total_distribution_from_the_result():
+    rng = np.random.default_rng(8)
+    data = _dataset({"C": list((30 + rng.normal(0, 4, 13)).round())}, {"C": "count"})
+    result = run_forecast(data, horizon=9, use_cache=False)
+    months = pd.date_range("2018-07-01", "2019-03-01", freq="MS")
+    monthly = [result.quantile("C", month, 0.9) for month in months]
+    assert result.total_quantile("C", months, 0.9) == pytest.approx(sum(monthly))
+    total = result.total_quantile("C", months, 0.5)
+    assert result.probability_total_below("C", months, total) == pytest.approx(0.5, abs=1e-6)
+    with pytest.raises(KeyError, match="2019-04"):
+        result.total_quantile("C", list(months) + [pd.Timestamp("2019-04-01")], 0.5)

@@ -74,3 +74,22 @@ def test_fast_spread_matches_statsforecast_intervals(name, n):
     slow_mean, slow_sigma = forecast_model(SPECS[name], z, 21, fast=False)
     assert np.allclose(fast_mean, slow_mean)
     assert np.allclose(fast_sigma, slow_sigma, rtol=1e-6, atol=1e-9)
+
+
+def test_total_of_months_bounds_and_consistency():
+    from scipy.stats import norm
+
+    from forecasting.models import total_probability_below, total_quantile
+
+    loc, sd = np.log1p(np.array([100.0, 120.0, 80.0])), np.array([0.1, 0.2, 0.15])
+    expected = sum(np.expm1(loc + sd * norm.ppf(0.9)))  # comonotone: the sum of the monthly quantiles
+    assert total_quantile(loc, sd, "log1p", 1.0, 0.9) == pytest.approx(expected)
+    assert total_quantile(loc, sd, "log1p", 1.0, 0.9, "independent") < expected  # independence: narrower
+    assert total_quantile(loc, sd, "log1p", 1.0, 0.1, "independent") > total_quantile(loc, sd, "log1p", 1.0, 0.1)
+    for dependence in ("comonotone", "independent"):
+        value = total_quantile(loc, sd, "log1p", 2.0, 0.3, dependence)
+        assert total_probability_below(loc, sd, "log1p", 2.0, value, dependence) == pytest.approx(0.3, abs=0.02)
+    assert total_probability_below(loc, sd, "log1p", 1.0, -1.0) == 0.0
+    assert total_probability_below(loc, sd, "log1p", 1.0, 1e9) == 1.0
+    with pytest.raises(ValueError, match="dependence"):
+        total_quantile(loc, sd, "log1p", 1.0, 0.5, "partial")
