@@ -4,7 +4,9 @@ Target bases (see `forecasting.data`):
 - `year_end_level`: the value in March of the period's end year (31 March; "2018-19" -> month 2019-03).
 - `annual_total`: the sum of the Apr-Mar monthly values, observed months plus forecast months. Each forecast
   month is treated as normal with sigma = (hi95 - lo95) / (2 x 1.96); the sum's variance assumes the stated
-  correlation `annual_total_month_correlation` between every pair of months (parameter, default 0.5).
+  correlation `annual_total_month_correlation` between every pair of months (parameter, default 0.5). When the
+  engine's monthly bounds are never negative, the total's lower bound is floored at the observed part (the
+  normal approximation is rough for skewed, small counts; the explanation gives the months used).
 - `monthly_rate`: the average of the period's monthly values, with the same rule as a total divided by 12.
 A month already observed counts as certain. A year with months neither observed nor forecast is estimated pro
 rata from the months there are and says so; its probability is left blank (grey).
@@ -101,6 +103,12 @@ def _probability(direction: str, mean: float, sigma: float, target: float) -> fl
     return below if direction == "lower_is_better" else 1.0 - below
 
 
+def _never_negative(frame: pd.DataFrame, indicator: str) -> bool:
+    """True when the engine's own 95% lower bounds are all >= 0 (a count or percent)."""
+    lows = frame.loc[frame["indicator"] == indicator, "lo95"]
+    return bool(len(lows)) and bool((lows >= 0).all())
+
+
 def _latest(dataset, indicator: str) -> float | None:
     if indicator not in set(dataset.observations["unique_id"]):
         return None
@@ -153,6 +161,9 @@ def evaluate_targets(dataset, forecasts, today: dt.date | None = None,
                 pass
         lo = projected - Z95 * sigma if np.isfinite(sigma) else np.nan
         hi = projected + Z95 * sigma if np.isfinite(sigma) else np.nan
+        if basis != "year_end_level" and np.isfinite(lo) and _never_negative(frame, indicator):
+            # the months still to come cannot take the total below what is already observed
+            lo = max(lo, float(known.loc[known["source"] == "observed", "mean"].sum()) * scale)
         if basis == "year_end_level" and values["source"].iloc[0] == "forecast":
             interval = frame[(frame["indicator"] == indicator) & (frame["month"] == months[-1])].iloc[0]
             lo, hi = float(interval["lo95"]), float(interval["hi95"])   # the engine's own (possibly skewed) interval

@@ -110,3 +110,12 @@ def test_benchmarks_probability_respects_polarity():
     assert table.loc["LAC1", "probability_better"] == pytest.approx(norm.cdf(1.0), abs=1e-4)
     assert table.loc["LAC1", "latest_gap"] == 10
     assert table.loc["EH1c", "probability_better"] == pytest.approx(0.5)
+
+
+def test_annual_total_lower_bound_never_below_observed_part(params):
+    data = toy_dataset([("EH1c", "2018-19", 200, "annual_total")])
+    wide = toy_forecasts()
+    wide.loc[wide["indicator"] == "EH1c", ["lo95", "hi95"]] = [0.0, 100.0]   # skewed, small-count style
+    row = evaluate_targets(data, wide, params=params).iloc[0]
+    assert row["lo95"] == pytest.approx(30.0)          # Apr-Jun 2018 observed: 3 x 10
+    assert row["hi95"] > row["projected"] > row["lo95"]
