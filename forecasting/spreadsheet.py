@@ -183,9 +183,9 @@ def read_xlsx_sheets(content: bytes) -> list[Sheet]:
             if hasattr(worksheet, "reset_dimensions"):
                 worksheet.reset_dimensions()
             sheet = Sheet(worksheet.title)
-            for row in worksheet.iter_rows(max_col=MAX_COLUMNS):
-                values = [_cell_value(cell) for cell in row]
-                while values and values[-1] is None:  # read-only sheets pad rows to max_col
+            for row in worksheet.iter_rows():  # no max_col: read-only sheets would pad every row to it
+                values = [_cell_value(cell) for cell in row[:MAX_COLUMNS]]
+                while values and values[-1] is None:
                     values.pop()
                 sheet.rows.append(values)
                 if len(sheet.rows) > MAX_ROWS:
@@ -211,8 +211,8 @@ def formulas_without_results(content: bytes, sheets: list[Sheet]) -> dict[str, l
         for worksheet, sheet in zip(workbook.worksheets, sheets):
             if hasattr(worksheet, "reset_dimensions"):
                 worksheet.reset_dimensions()
-            for r, row in enumerate(worksheet.iter_rows(max_row=len(sheet.rows), max_col=MAX_COLUMNS, values_only=True)):
-                for c, value in enumerate(row):
+            for r, row in enumerate(worksheet.iter_rows(max_row=len(sheet.rows), values_only=True)):
+                for c, value in enumerate(row[:MAX_COLUMNS]):
                     formula = isinstance(value, str) and value.startswith("=") or type(value).__name__ == \
                         "ArrayFormula"
                     if formula and (c >= len(sheet.rows[r]) or sheet.rows[r][c] is None):
