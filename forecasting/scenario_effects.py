@@ -40,16 +40,29 @@ def _demand(baseline, deltas: dict[str, np.ndarray] | None) -> pd.DataFrame:
     return pd.DataFrame(columns, index=baseline.months)
 
 
-def default_workforce_model() -> Callable | None:
-    """A function (demand, levers, params) -> frame of measures by month, from forecasting.workforce if present."""
+def default_workforce_model(dataset=None, params=None) -> Callable | None:
+    """(demand, levers, params) -> caseload_<team> and timeliness by month, from forecasting.workforce.
+
+    Timeliness curves are fitted once on `dataset`'s history (workforce.fit_timeliness) when it is given;
+    otherwise the workforce module's parameter curves are used.
+    """
     try:
         from forecasting import workforce
     except ImportError:
         return None
-    if not hasattr(workforce, "scenario_measures"):
-        log.info("forecasting.workforce has no scenario_measures(demand, levers, params); workforce left out")
-        return None
-    return workforce.scenario_measures
+    curves = None
+    if dataset is not None:
+        try:
+            plan = workforce.StaffingPlan.from_parameters(params)
+            observed = {m: dataset.series(m) for m in workforce.TIMELINESS_TEAM if m in dataset.indicator_codes}
+            curves = workforce.fit_timeliness(workforce.history_demand(dataset), observed, plan, params)
+        except Exception as exc:  # a fit problem must not stop the scenario: fall back to parameter curves
+            log.warning("timeliness curves not fitted (%s); using the parameter curves", exc)
+
+    def measures(demand: pd.DataFrame, levers, params) -> pd.DataFrame:
+        return workforce.scenario_measures(demand, levers, params, curves)
+
+    return measures
 
 
 def default_cost_model() -> Callable | None:
@@ -79,10 +92,16 @@ def workforce_and_costs(baseline, deltas, levers, params, notes: list[str], *, w
     """{measure: (baseline values, delta)} for caseload by team, timeliness and placement cost."""
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if params is None:
-        from forecasting.parameters import load_parameters
+        if "params" not in baseline.extras:
+            from forecasting.parameters import load_parameters
 
-        params = load_parameters()
-    workforce_model = workforce_model if workforce_model is not None else default_workforce_model()
+            baseline.extras["params"] = load_parameters()
+        params = baseline.extras["params"]
+    dataset = baseline.extras.get("dataset")
+    if workforce_model is None:
+        if "default_workforce_model" not in baseline.extras:
+            baseline.extras["default_workforce_model"] = default_workforce_model(dataset, params)
+        workforce_model = baseline.extras["default_workforce_model"]
     neutral = _neutral_levers(levers)
     if workforce_model is None:
         notes.append("Workforce model not available: caseload and timeliness are not projected.")
@@ -95,12 +114,13 @@ def workforce_and_costs(baseline, deltas, levers, params, notes: list[str], *, w
         for column in base.columns:
             b = base[column].to_numpy(dtype=float)
             out[column] = (b, scen[column].to_numpy(dtype=float) - b)
-    cost_model = cost_model if cost_model is not None else default_cost_model()
+    if cost_model is None:
+        baseline.extras.setdefault("default_cost_model", default_cost_model())
+        cost_model = baseline.extras["default_cost_model"]
     if cost_model is None:
         notes.append("Placement cost model not available: placement cost is not projected.")
     elif "lac" in baseline.flows:
         key = ("costs", id(cost_model))
-        dataset = baseline.extras.get("dataset")
         if key not in baseline.extras:
             baseline.extras[key] = cost_model(baseline.flows["lac"], baseline.months, neutral, params, dataset)
         base = baseline.extras[key]
@@ -134,13 +154,16 @@ def _row_index(baseline) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
 
 def _derived_rules(baseline) -> list[tuple[str, str, str, str]]:
     """(indicator, unit, numerator, denominator) for rates and percents built from count indicators."""
+    if "derived_rules" in baseline.extras:
+        return baseline.extras["derived_rules"]
     catalogue = baseline.extras.get("catalogue")
-    if catalogue is None or "numerator" not in catalogue.columns:
-        return []
     rules = []
-    for code, row in catalogue.iterrows():
-        if isinstance(row.get("numerator"), str) and row.get("unit") in ("rate_per_10k", "percent"):
-            rules.append((str(code), row["unit"], row["numerator"], str(row.get("denominator"))))
+    if catalogue is not None and {"numerator", "unit"} <= set(catalogue.columns):
+        for code, unit, numerator, denominator in zip(catalogue.index, catalogue["unit"], catalogue["numerator"],
+                                                      catalogue.get("denominator", catalogue["numerator"])):
+            if isinstance(numerator, str) and unit in ("rate_per_10k", "percent"):
+                rules.append((str(code), unit, numerator, str(denominator)))
+    baseline.extras["derived_rules"] = rules
     return rules
 
 
@@ -187,8 +210,10 @@ def shift_forecasts(baseline, indicator_deltas: dict[str, np.ndarray]) -> pd.Dat
                 values[positions[ok]] *= factor[ok, None]
                 touched[positions[ok]] = True
     if touched.any():
-        upper = np.where(frame["indicator"].isin(TIMELINESS + tuple(
-            c for c, u, _, _ in _derived_rules(baseline) if u == "percent")), 100.0, np.inf)
+        if "upper_bounds" not in baseline.extras:
+            percents = TIMELINESS + tuple(c for c, u, _, _ in _derived_rules(baseline) if u == "percent")
+            baseline.extras["upper_bounds"] = np.where(frame["indicator"].isin(percents), 100.0, np.inf)
+        upper = baseline.extras["upper_bounds"]
         clipped = np.clip(values, 0.0, upper[:, None])
         values = np.where(touched[:, None], clipped, values)
     out = frame.copy()

@@ -251,9 +251,10 @@ def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Cal
     extra = scenario_effects.workforce_and_costs(baseline, deltas, levers, params, notes,
                                                  workforce_model=workforce_model, cost_model=cost_model)
     rows.update(extra)
-    frames = [pd.DataFrame({"measure": name, "month": months, "baseline": base, "scenario": base + delta,
-                            "delta": delta}) for name, (base, delta) in rows.items()]
-    table = pd.concat(frames, ignore_index=True)
+    base = np.concatenate([b for b, _ in rows.values()])
+    delta = np.concatenate([d for _, d in rows.values()])
+    table = pd.DataFrame({"measure": np.repeat(list(rows), len(months)), "month": np.tile(months.values, len(rows)),
+                          "baseline": base, "scenario": base + delta, "delta": delta})
     indicator_deltas = {code: deltas[m] for m, code in FLOW_INDICATORS.items() if m in deltas}
     for outflow, code in (("cp_plans_ended", "CP7"), ("lac_ceased", "LAC4")):
         if outflow in deltas:
