@@ -43,7 +43,9 @@ from forecasting.models import (
     ARIMA_MIN_OBS,
     MODEL_ORDER,
     SPECS,
+    derivations,
     from_model_scale,
+    population,
     to_model_scale,
     total_probability_below,
     total_quantile,
@@ -220,33 +222,6 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
 
     holiday_text = full_effect.describe() if settings.seasonality else "not tried (seasonality switched off)"
     return _tables(settings, histories, fits, factors, derived, future, notes, holiday_text)
-
-
-# ----------------------------------------------------------------------------------------------- coherence
-def population(dataset) -> float | None:
-    """Children aged 0-17: `dataset.context["population_0_17"]`, else None (rates are then forecast directly)."""
-    value = (getattr(dataset, "context", None) or {}).get("population_0_17")
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return value if np.isfinite(value) and value > 0 else None
-
-
-def derivations(catalogue: pd.DataFrame, histories: dict, pop: float | None) -> dict[str, tuple]:
-    """{indicator: ("percent", numerator, denominator) | ("rate", count, multiplier)} where the parts exist."""
-    result = {}
-    for code, row in catalogue.iterrows():
-        if histories.get(code) is None:
-            continue
-        numerator, denominator = row.get("numerator"), row.get("denominator")
-        if not isinstance(numerator, str) or histories.get(numerator) is None:
-            continue
-        if row.get("unit") == "percent" and isinstance(denominator, str) and histories.get(denominator) is not None:
-            result[code] = ("percent", numerator, denominator)
-        elif row.get("unit") == "rate_per_10k" and denominator == "population_0_17" and pop:
-            result[code] = ("rate", numerator, 10_000 / pop)
-    return result
 
 
 _z = z_score

@@ -1,4 +1,5 @@
-"""Candidate statsforecast models, chosen by history length, and the domain scales they are fitted on.
+"""Candidate statsforecast models, chosen by history length, and the domain they live in: model scales,
+coherence rules (which percents and rates are derived from their parts) and sums of monthly distributions.
 
 Every model is fitted on a *model scale* that respects the indicator's domain, so a back-transformed forecast
 can never leave it (transform rather than clip):
@@ -29,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.special import expit, logit
 from scipy.stats import norm
 
@@ -211,6 +213,33 @@ def combine(forecasts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np.nda
     mean = np.mean([part[0] for part in parts], axis=0)
     sigma = np.mean([part[1] for part in parts], axis=0)
     return mean, sigma
+
+
+# ------------------------------------------------------------------------------------------------ coherence
+def population(dataset) -> float | None:
+    """Children aged 0-17: `dataset.context["population_0_17"]`, else None (rates are then forecast directly)."""
+    value = (getattr(dataset, "context", None) or {}).get("population_0_17")
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if np.isfinite(value) and value > 0 else None
+
+
+def derivations(catalogue: pd.DataFrame, histories: dict, pop: float | None) -> dict[str, tuple]:
+    """{indicator: ("percent", numerator, denominator) | ("rate", count, multiplier)} where the parts exist."""
+    result = {}
+    for code, row in catalogue.iterrows():
+        if histories.get(code) is None:
+            continue
+        numerator, denominator = row.get("numerator"), row.get("denominator")
+        if not isinstance(numerator, str) or histories.get(numerator) is None:
+            continue
+        if row.get("unit") == "percent" and isinstance(denominator, str) and histories.get(denominator) is not None:
+            result[code] = ("percent", numerator, denominator)
+        elif row.get("unit") == "rate_per_10k" and denominator == "population_0_17" and pop:
+            result[code] = ("rate", numerator, 10_000 / pop)
+    return result
 
 
 # ------------------------------------------------------------------------------------- sums over months
