@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from forecasting.spreadsheet import (
+    MAX_ROWS,
     CsvLayoutError,
     PercentValue,
     decode_text,
@@ -145,3 +146,16 @@ def test_xlsx_sheets_keep_names_trim_padding_and_scale_percent_cells():
 def test_xlsx_error_cells_come_through_as_their_code():
     [sheet] = read_xlsx_sheets(_workbook_bytes([["indicator", "Jun-17"], ["M3", "#DIV/0!"]]))
     assert parse_value(sheet.rows[1][1])[0] == "excel_error"
+
+
+def test_xlsx_reading_is_bounded_by_stray_far_away_cells():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["indicator", "Jun-17", "Jul-17"])
+    sheet.append(["M1", 1, 2])
+    sheet["A1000000"] = "stray"  # a million rows down
+    sheet["XFD1"] = "far"  # Excel's last column
+    buffer = io.BytesIO()
+    book.save(buffer)
+    [read] = read_xlsx_sheets(buffer.getvalue())
+    assert len(read.rows) == MAX_ROWS + 1 and read.rows[0] == ["indicator", "Jun-17", "Jul-17"]
