@@ -45,6 +45,7 @@ class Sheet:
 
     name: str | None
     rows: list[list] = field(default_factory=list)
+    truncated: bool = False  # more than MAX_ROWS rows: the rest were not read
 
 
 def parse_month(value) -> pd.Timestamp | None:
@@ -160,16 +161,17 @@ def read_csv_sheet(text: str) -> Sheet:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     sample = "\n".join(text.split("\n")[:5])
     delimiter = max([",", ";", "\t", "|"], key=sample.count)
-    rows = []
+    sheet = Sheet(None)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for record in reader:
-            rows.append([cell for cell in record[:MAX_COLUMNS]])
-            if len(rows) > MAX_ROWS:
+            if len(sheet.rows) == MAX_ROWS:
+                sheet.truncated = True
                 break
+            sheet.rows.append([cell for cell in record[:MAX_COLUMNS]])
     except csv.Error as exc:
         raise CsvLayoutError(reader.line_num, str(exc)) from None
-    return Sheet(None, rows)
+    return sheet
 
 
 def read_xlsx_sheets(content: bytes) -> list[Sheet]:
@@ -184,12 +186,13 @@ def read_xlsx_sheets(content: bytes) -> list[Sheet]:
                 worksheet.reset_dimensions()
             sheet = Sheet(worksheet.title)
             for row in worksheet.iter_rows():  # no max_col: read-only sheets would pad every row to it
+                if len(sheet.rows) == MAX_ROWS:
+                    sheet.truncated = True
+                    break
                 values = [_cell_value(cell) for cell in row[:MAX_COLUMNS]]
                 while values and values[-1] is None:
                     values.pop()
                 sheet.rows.append(values)
-                if len(sheet.rows) > MAX_ROWS:
-                    break
             sheets.append(sheet)
     finally:
         workbook.close()

@@ -23,6 +23,7 @@ from forecasting.data import (
 from forecasting.dataset_checks import read_side_file, validate_catalogue
 from forecasting.sheet_layout import ParsedTable, explain_missing_header, find_header, parse_sheet
 from forecasting.spreadsheet import (
+    MAX_ROWS,
     CsvLayoutError,
     decode_text,
     formulas_without_results,
@@ -242,6 +243,11 @@ def _parse_chosen_sheet(name, sheets, report, sheet, known_codes) -> ParsedTable
     elif chosen is not sheets[0]:
         report.warning(f"Read sheet '{chosen.name}'; sheets without an indicator table were skipped: " + ", ".join(
             f"'{s.name}'" for s in sheets if s is not chosen), code="other_sheets", file=name, sheet=chosen.name)
+    if chosen.truncated:
+        report.warning(f"The sheet has more than {MAX_ROWS:,} rows (counting formatted blank rows); only the first "
+                       f"{MAX_ROWS:,} were read", "A scorecard has tens of rows: delete the unused rows below the "
+                       "table, or move other data to another sheet.", code="truncated", file=name, sheet=chosen.name,
+                       row=MAX_ROWS + 1)
     parsed = parse_sheet(chosen, report, {"file": name, "sheet": chosen.name}, known_codes)
     if parsed is not None and parsed.located.empty and report.ok:
         report.error("The table has a header row but no data rows under it", "Add one row per indicator (wide "

@@ -107,6 +107,15 @@ def test_wrong_sheet_named():
     assert problem.sheet == "June 2018"
 
 
+def test_rows_beyond_the_limit_are_reported():
+    from forecasting.spreadsheet import MAX_ROWS
+
+    content = ("indicator,month,value\n" + "M1,2018-06,1\n" + "\n" * MAX_ROWS + "M1,2018-05,2\n").encode()
+    dataset, report = load_upload("long.csv", content, today=TODAY)
+    assert [p.code for p in report.warnings if p.code == "truncated"] == ["truncated"]
+    assert dataset is not None and len(dataset.observations) == 1
+
+
 def test_oversize_file_refused_before_parsing():
     content = (CORPUS / "05-non-numeric.csv").read_bytes()
     dataset, report = load_upload("big.csv", content, max_bytes=100, today=TODAY)

@@ -158,4 +158,5 @@ def test_xlsx_reading_is_bounded_by_stray_far_away_cells():
     buffer = io.BytesIO()
     book.save(buffer)
     [read] = read_xlsx_sheets(buffer.getvalue())
-    assert len(read.rows) == MAX_ROWS + 1 and read.rows[0] == ["indicator", "Jun-17", "Jul-17"]
+    assert len(read.rows) == MAX_ROWS and read.truncated and read.rows[0] == ["indicator", "Jun-17", "Jul-17"]
+    assert not read_xlsx_sheets(_workbook_bytes([["indicator", "Jun-17"]]))[0].truncated
