@@ -55,5 +55,10 @@ def test_table_lists_every_parameter_and_marks_levers():
     params = load_parameters()
     table = parameter_table(params)
     assert len(table) == len(params)
-    if "recruits_fte" in params:   # lever module present: levers are parameters too
-        assert params["recruits_fte"].default == 0.0
+    from forecasting.levers import LEVERS
+
+    numeric = [name for name, spec in LEVERS.items() if isinstance(spec.neutral, (int, float))
+               and spec.low is not None]
+    assert numeric and all(params[name].default == LEVERS[name].neutral for name in numeric)
+    assert params["recruits_fte"].high == LEVERS["recruits_fte"].high
+    assert "recruits_fte" not in load_parameters(include_levers=False)

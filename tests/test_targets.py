@@ -119,3 +119,19 @@ def test_annual_total_lower_bound_never_below_observed_part(params):
     row = evaluate_targets(data, wide, params=params).iloc[0]
     assert row["lo95"] == pytest.approx(30.0)          # Apr-Jun 2018 observed: 3 x 10
     assert row["hi95"] > row["projected"] > row["lo95"]
+
+
+def test_uses_the_engines_exact_distribution_when_offered(params):
+    class Result:                       # stands in for forecasting.forecast.ForecastResult
+        forecasts = toy_forecasts()
+        asked = []
+
+        def probability_below(self, indicator, month, value):
+            self.asked.append((indicator, pd.Timestamp(month), value))
+            return 0.25
+
+    data = toy_dataset([("LAC1", "2019-20", 470, "year_end_level")])
+    result = Result()
+    row = evaluate_targets(data, result, params=params).iloc[0]
+    assert result.asked == [("LAC1", pd.Timestamp("2020-03-01"), 470.0)]
+    assert row["probability_met"] == 0.25 and row["rag"] == "Red"
