@@ -76,7 +76,7 @@ class StaffingPlan:
     recruits: tuple[Recruit, ...] = ()
 
     @classmethod
-    def from_parameters(cls, params: dict[str, Parameter]) -> "StaffingPlan":
+    def from_parameters(cls, params: dict[str, Parameter]) -> StaffingPlan:
         establishment = {team: value(params, f"establishment_fte_{team}") for team in TEAMS}
         total = sum(establishment.values())
         vacant = value(params, "vacancies_fte")
@@ -99,7 +99,7 @@ class StaffingPlan:
             out[team] = np.maximum(fte, 0.0)
         return pd.DataFrame(out, index=months)
 
-    def with_extra(self, team: str, fte: float) -> "StaffingPlan":
+    def with_extra(self, team: str, fte: float) -> StaffingPlan:
         """The same plan with `fte` more staff in `team` from the first month (for tests and sizing)."""
         return replace(self, recruits=self.recruits + (Recruit(team, fte, pd.Timestamp("1900-01-01")),))
 
@@ -328,7 +328,7 @@ def scenario_measures(demand: pd.DataFrame, levers, params: dict[str, Parameter]
     plan = StaffingPlan.from_parameters(params)
     total = sum(plan.establishment.values())
     weights = {team: fte / total for team, fte in plan.establishment.items()}
-    get = lambda name, default=0.0: getattr(levers, name, default)  # noqa: E731
+    get = lambda name, default=0.0: getattr(levers, name, default)
     plan = replace(
         plan, vacancies={t: plan.vacancies[t] + get("vacancy_fte_change") * w for t, w in weights.items()},
         agency={t: plan.agency[t] + get("agency_fte_change") * w for t, w in weights.items()},

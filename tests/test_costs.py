@@ -2,8 +2,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.costs import (PLACEMENT_TYPES, financial_year, placement_mix, project_placement_costs, savings,
-                               unit_costs)
+from forecasting.costs import (
+    PLACEMENT_TYPES,
+    financial_year,
+    placement_mix,
+    project_placement_costs,
+    savings,
+    unit_costs,
+)
 from forecasting.parameters import ParameterError, load_parameters, with_overrides
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from forecasting.parameters import (ParameterError, load_parameters, parameter_table, value, with_overrides)
+from forecasting.parameters import ParameterError, load_parameters, parameter_table, value, with_overrides
 
 
 def test_shipped_parameters_load_with_sources_and_ranges():

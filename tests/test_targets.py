@@ -123,8 +123,9 @@ def test_annual_total_lower_bound_never_below_observed_part(params):
 
 def test_uses_the_engines_exact_distribution_when_offered(params):
     class Result:                       # stands in for forecasting.forecast.ForecastResult
-        forecasts = toy_forecasts()
-        asked = []
+        def __init__(self):
+            self.forecasts = toy_forecasts()
+            self.asked = []
 
         def probability_below(self, indicator, month, value):
             self.asked.append((indicator, pd.Timestamp(month), value))

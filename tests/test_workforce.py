@@ -3,8 +3,18 @@ import pandas as pd
 import pytest
 
 from forecasting.parameters import load_parameters, with_overrides
-from forecasting.workforce import (TEAMS, TIMELINESS_TEAM, Recruit, StaffingPlan, TimelinessCurve, fte_needed,
-                                   project_workforce, scenario_measures, team_load, validate_timeliness)
+from forecasting.workforce import (
+    TEAMS,
+    TIMELINESS_TEAM,
+    Recruit,
+    StaffingPlan,
+    TimelinessCurve,
+    fte_needed,
+    project_workforce,
+    scenario_measures,
+    team_load,
+    validate_timeliness,
+)
 
 MONTHS = pd.date_range("2018-07-01", periods=12, freq="MS")
 
