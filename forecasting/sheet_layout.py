@@ -52,9 +52,42 @@ def find_header(sheet: Sheet) -> tuple[int, str] | None:
         texts = {_header_text(v) for v in row}
         if texts & set(ID_HEADERS) and texts & set(MONTH_HEADERS) and texts & set(VALUE_HEADERS):
             return index, "long"
-        if sum(parse_month(v) is not None for v in row) >= 2:
+        if sum(parse_month(v) is not None for v in row) >= 2 or year_row_months(sheet.rows, index):
             return index, "wide"
     return None
+
+
+def _year_of(value) -> tuple[int, bool] | None:
+    """(year, is a financial year like 2017-18) of a year heading, or None."""
+    text = str(value).strip() if value is not None else ""
+    if match := re.fullmatch(r"(?:fy\s*)?(\d{4})\s*[-/]\s*(\d{2}|\d{4})", text, re.IGNORECASE):
+        return int(match[1]), True
+    if re.fullmatch(r"\d{4}(\.0)?", text) and 1990 <= int(float(text)) <= 2100:
+        return int(float(text)), False
+    return None
+
+
+def year_row_months(rows: list[list], index: int) -> dict[int, pd.Timestamp]:
+    """Months of a two-row header: month names (Jun, Jul, ...) in row `index` under years in the row above.
+
+    A year heading (often a merged cell, so only in its first column) applies to the month columns from it to
+    the next year heading. A financial year `2017-18` puts Apr-Dec in 2017 and Jan-Mar in 2018. Empty unless
+    at least two month columns all get a year.
+    """
+    if index == 0:
+        return {}
+    names = {i: MONTH_NAMES[_header_text(v)] for i, v in enumerate(rows[index]) if _header_text(v) in MONTH_NAMES}
+    if len(names) < 2:
+        return {}
+    years = {j: year for j, v in enumerate(rows[index - 1]) if (year := _year_of(v)) is not None}
+    months = {}
+    for i, month in names.items():
+        left = [j for j in years if j <= i]
+        if not left:
+            return {}
+        year, financial = years[max(left)]
+        months[i] = pd.Timestamp(year + (1 if financial and month <= 3 else 0), month, 1)
+    return months
 
 
 def parse_sheet(sheet: Sheet, report: ValidationReport, where: dict,
@@ -68,8 +101,11 @@ def parse_sheet(sheet: Sheet, report: ValidationReport, where: dict,
     if found is None:
         return None
     index, form = found
+    rows = sheet.rows
+    if form == "wide" and (two_row := year_row_months(rows, index)):  # month names under a row of years
+        rows = [*rows[:index], [two_row.get(i, v) for i, v in enumerate(rows[index])], *rows[index + 1:]]
     parser = _parse_long if form == "long" else _parse_wide
-    located, names, header_gaps = parser(sheet.rows, index, report, where, known_codes)
+    located, names, header_gaps = parser(rows, index, report, where, known_codes)
     return ParsedTable(located, names, form, sheet.name, header_gaps)
 
 

@@ -85,5 +85,19 @@ def test_incomplete_header_rows_are_explained():
     row, what = explain_missing_header(Sheet("S", [["Code", "2017-18"]]))
     assert "no month headings" in what and "'2017-18'" in what
     assert explain_missing_header(Sheet("S", [["nothing", "here"]])) is None
-    row, what = explain_missing_header(Sheet("S", [["2017", None, "2018"], ["Indicator", "Jun", "Jul", "Jan"]]))
+    sheet = Sheet("S", [["Scorecard"], ["Indicator", "Jun", "Jul", "Jan"], ["M1", 1, 2, 3]])
+    assert find_header(sheet) is None
+    row, what = explain_missing_header(sheet)
     assert row == 2 and "month names without a year (Jun, Jul, Jan ...)" in what
+
+
+def test_two_row_header_of_years_over_month_names():
+    rows = [["Scorecard"], [None, None, "2017-18", None, None, None, "2018-19"],  # merged financial-year cells
+            ["Ref", "Indicator", "Dec", "Jan", "Feb", "Mar", "Apr"], ["M1", "Contacts", 997, 1421, 1309, 1376, 1649]]
+    parsed, report = parse(rows)
+    assert report.problems == []
+    assert list(parsed.located["ds"].dt.strftime("%Y-%m")) == ["2017-12", "2018-01", "2018-02", "2018-03", "2018-04"]
+    assert list(parsed.located["column"]) == ["C", "D", "E", "F", "G"] and set(parsed.located["row"]) == {4}
+    calendar = [[None, 2017, None, 2018], ["indicator", "Nov", "Dec", "Jan"], ["M1", 1, 2, 3]]
+    parsed, _ = parse(calendar)
+    assert list(parsed.located["ds"].dt.strftime("%Y-%m")) == ["2017-11", "2017-12", "2018-01"]
