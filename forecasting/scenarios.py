@@ -31,7 +31,10 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
+from scipy.stats import norm
+
 from forecasting.cli import UserFacingError
+from forecasting.models import to_model_scale
 from forecasting.levers import LEVERS, MONTH_UNIT, TEAMS, ramp, window
 from forecasting.pipeline import (FLOW_INDICATORS, BaselineFlows, Calibration, PipelineChanges, calibrate_pipeline,
                                   prepare_baseline, run_pipeline)
@@ -193,6 +196,39 @@ class ScenarioResult:
 
     def measure(self, name: str) -> pd.DataFrame:
         return self.table[self.table["measure"] == name].reset_index(drop=True)
+
+    def probability_below(self, indicator: str, month, value: float) -> float:
+        """P(scenario outcome <= value): the engine's distribution shifted by this scenario's delta that month.
+
+        Exact when the baseline carries the engine's distribution (forecast.ForecastResult.distribution);
+        otherwise a normal approximation from the 95% interval. Raises KeyError for an unknown indicator/month.
+        """
+        month = pd.Timestamp(month)
+        delta = 0.0
+        if indicator in self.indicator_deltas and month in self.baseline.months:
+            delta = float(self.indicator_deltas[indicator][self.baseline.months.get_loc(month)])
+        shifted = value - delta
+        dist = self.baseline.distribution
+        if dist is not None and not dist.empty:
+            rows = dist[(dist["indicator"] == indicator) & (dist["month"] == month)]
+            if rows.empty:
+                raise KeyError(f"no forecast for {indicator} in {month:%Y-%m}")
+            row = rows.iloc[0]
+            if row["scale"] == "logit" and shifted >= 100 * row["multiplier"]:
+                return 1.0
+            if shifted < 0 and row["scale"] in ("log1p", "logit"):
+                return 0.0
+            z = to_model_scale(np.array([shifted / row["multiplier"]]), row["scale"])[0]
+            if row["sd"] <= 0:
+                return float(z >= row["loc"])
+            return float(norm.cdf((z - row["loc"]) / row["sd"]))
+        rows = self.baseline.forecasts
+        rows = rows[(rows["indicator"] == indicator) & (rows["month"] == month)]
+        if rows.empty:
+            raise KeyError(f"no forecast for {indicator} in {month:%Y-%m}")
+        row = rows.iloc[0]
+        sigma = (row["hi95"] - row["lo95"]) / (2 * norm.ppf(0.975))
+        return float(norm.cdf((shifted - row["mean"]) / sigma)) if sigma > 0 else float(shifted >= row["mean"])
 
 
 def build_baseline(dataset, forecast_result=None, params=None) -> tuple[BaselineFlows, Calibration]:
