@@ -8,8 +8,8 @@ Goal-seek rules:
 - The lever moves away from its neutral value towards whichever end of its range raises P(met). If P(met) is
   already reached at neutral the answer is the neutral value; if it is not reached at that end of the range the
   answer is "cannot be met within the lever's range [low, high]". Otherwise bisection (P(met) is monotone in an
-  effect lever: each one moves the stocks one way) finds the smallest move; the answer is rounded outwards to one
-  decimal and re-checked, so feeding it back always meets the target.
+  effect lever: each one moves the stocks one way) finds the smallest move; the answer is the first point on a 0.1
+  grid that meets it, re-checked, so feeding it back always meets the target.
 
 Decomposition rule: Shapley values over lever groups (early_help, edge_of_care, workforce, placement_mix,
 demand_shock). A group's contribution is its marginal effect averaged over every order in which the active
@@ -140,11 +140,18 @@ def goal_seek(baseline, calibration, dataset, target: str, lever: str, probabili
             hi = mid
         else:
             lo = mid
-    step = 10 ** -DISPLAY_DECIMALS
-    rounded = math.ceil(round(hi / step, 6)) * step if best > neutral else math.floor(round(hi / step, 6)) * step
-    rounded = min(max(rounded, low), high)
-    p_rounded = p_at(rounded)
-    value, achieved = (rounded, p_rounded) if p_rounded >= probability else (hi, p_at(hi))
+    # the answer on the display grid (0.1): the grid point inside (lo, hi] if it meets, else the next one out
+    step, sign = 10 ** -DISPLAY_DECIMALS, (1.0 if best > neutral else -1.0)
+    inner = sign * math.floor(round(sign * hi / step, 6)) * step
+    value = achieved = None
+    if sign * (inner - lo) > 0:
+        p_inner = p_at(inner)
+        if p_inner >= probability:
+            value, achieved = inner, p_inner
+    if value is None:
+        outer = min(max(sign * math.ceil(round(sign * hi / step, 6)) * step, low), high)
+        p_outer = p_at(outer)
+        value, achieved = (outer, p_outer) if p_outer >= probability else (hi, p_at(hi))
     return GoalSeekResult(met=True, value=value, achieved_probability=achieved, message=(
         f"{lever} = {value:g} {spec.unit} is the smallest value that gives {what}: P = {achieved:.0%} "
         f"(at {lo:.2f} it is below {probability:.0%}). Lever range [{low:g}, {high:g}]; other levers as in the "
