@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -91,24 +92,29 @@ def placement_mix(params: dict[str, Parameter], dataset=None, mix_overrides: dic
 
 
 def _latest(dataset, code: str) -> float | None:
-    if code not in set(dataset.observations["unique_id"]):
-        return None
-    series = dataset.series(code).dropna()
-    return float(series.iloc[-1]) if not series.empty else None
+    """Latest non-missing value of one indicator (numpy, so a scenario recompute stays fast)."""
+    observations = dataset.observations
+    mask = observations["unique_id"].to_numpy() == code
+    values = observations["y"].to_numpy(dtype=float)[mask]
+    months = observations["ds"].to_numpy()[mask]
+    ok = ~np.isnan(values)
+    return float(values[ok][np.argmax(months[ok])]) if ok.any() else None
 
 
 @dataclass
 class PlacementCosts:
     """`by_month`: month, placement_type, children, weekly_unit_cost, spend.
-    `by_financial_year`: financial_year, placement_type, months, child_months, spend (part years say so)."""
+    `by_financial_year` (computed when first asked): financial_year, placement_type, months, child_months, spend,
+    complete_year (False for a part year)."""
 
     by_month: pd.DataFrame
-    by_financial_year: pd.DataFrame
     mix: dict[str, float]
+    total_by_month: pd.Series     # spend per month, all placement types
+    children_by_type: pd.DataFrame  # month (index) x placement type (columns): children
 
-    @property
-    def total_by_month(self) -> pd.Series:
-        return self.by_month.groupby("month")["spend"].sum()
+    @cached_property
+    def by_financial_year(self) -> pd.DataFrame:
+        return _by_financial_year(self.by_month)
 
 
 def project_placement_costs(lac: pd.Series, params: dict[str, Parameter], mix: dict[str, float] | None = None,
@@ -127,15 +133,17 @@ def project_placement_costs(lac: pd.Series, params: dict[str, Parameter], mix: d
     children["ifa"] -= moved
     children["in_house_fostering"] += moved
     costs = unit_costs(lac.index, params)
-    spend = children * costs * WEEKS_PER_MONTH
+    spend = children[list(PLACEMENT_TYPES)].to_numpy() * costs[list(PLACEMENT_TYPES)].to_numpy() * WEEKS_PER_MONTH
     by_month = pd.DataFrame({
         "month": np.repeat(lac.index.values, len(PLACEMENT_TYPES)),
         "placement_type": np.tile(PLACEMENT_TYPES, len(lac)),
         "children": children[list(PLACEMENT_TYPES)].to_numpy().ravel(),
         "weekly_unit_cost": costs[list(PLACEMENT_TYPES)].to_numpy().ravel(),
-        "spend": spend[list(PLACEMENT_TYPES)].to_numpy().ravel(),
+        "spend": spend.ravel(),
     })
-    return PlacementCosts(by_month=by_month, by_financial_year=_by_financial_year(by_month), mix=mix)
+    return PlacementCosts(by_month=by_month, mix=mix,
+                          total_by_month=pd.Series(spend.sum(axis=1), index=lac.index, name="spend"),
+                          children_by_type=children[list(PLACEMENT_TYPES)])
 
 
 def _by_financial_year(by_month: pd.DataFrame) -> pd.DataFrame:

@@ -87,6 +87,10 @@ class StaffingPlan:
     def fte(self, months: pd.DatetimeIndex) -> pd.DataFrame:
         """Effective FTE by month (index) and team (columns), never below 0."""
         months = pd.DatetimeIndex(months)
+        return pd.DataFrame(self.fte_arrays(months), index=months)
+
+    def fte_arrays(self, months: pd.DatetimeIndex) -> dict[str, np.ndarray]:
+        """{team: effective FTE per month}: the rule of `fte`, as arrays."""
         k = np.arange(len(months), dtype=float)
         decay = (1.0 - self.unreplaced_turnover_pct / 100.0 / 12.0) ** k
         out = {}
@@ -97,7 +101,7 @@ class StaffingPlan:
                 if recruit.team == team:
                     fte = fte + recruit.effective_fte(months)
             out[team] = np.maximum(fte, 0.0)
-        return pd.DataFrame(out, index=months)
+        return out
 
     def with_extra(self, team: str, fte: float) -> StaffingPlan:
         """The same plan with `fte` more staff in `team` from the first month (for tests and sizing)."""
@@ -142,28 +146,29 @@ class WorkforceProjection:
         return caseload.join(on_time[list(TIMELINESS_TEAM)])
 
 
-def _check_demand(demand: pd.DataFrame) -> pd.DataFrame:
+def _check_demand(demand: pd.DataFrame) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
+    """(months, {column: non-negative values}) for the DEMAND_COLUMNS of `demand`."""
     missing = [c for c in DEMAND_COLUMNS if c not in demand.columns]
     if missing:
         raise ValueError(f"demand needs columns {', '.join(DEMAND_COLUMNS)}; missing {', '.join(missing)}")
-    frame = demand[list(DEMAND_COLUMNS)].astype(float).clip(lower=0.0)
-    frame.index = pd.DatetimeIndex(demand.index)
-    return frame
+    return (pd.DatetimeIndex(demand.index),
+            {c: np.clip(demand[c].to_numpy(dtype=float), 0.0, None) for c in DEMAND_COLUMNS})
 
 
-def team_load(demand: pd.DataFrame, fte: pd.DataFrame, params: dict[str, Parameter]) -> pd.DataFrame:
-    """The queue rule of the module docstring, per team and month (long frame `by_team`)."""
-    demand = _check_demand(demand)
-    frames = []
+def _team_arrays(demand: dict[str, np.ndarray], fte: dict[str, np.ndarray], params: dict[str, Parameter]
+                 ) -> dict[str, dict[str, np.ndarray]]:
+    """The queue rule of the module docstring: {team: {workload, fte, capacity, utilisation,
+    caseload_per_worker, backlog}}."""
+    out = {}
     for team in TEAMS:
         kind, columns, norm_name = TEAM_WORK[team]
-        staff = fte[team].to_numpy(dtype=float)
+        staff = np.asarray(fte[team], dtype=float)
         capacity = staff * value(params, norm_name)
-        arrivals = demand[list(columns)].sum(axis=1).to_numpy()
+        arrivals = sum(demand[c] for c in columns)
         if kind == "flow":
             workload, backlog = np.empty_like(arrivals), np.empty_like(arrivals)
             carried = 0.0
-            for i, (arriving, cap) in enumerate(zip(arrivals, capacity)):
+            for i, (arriving, cap) in enumerate(zip(arrivals.tolist(), capacity.tolist())):
                 workload[i] = arriving + carried
                 carried = workload[i] - min(workload[i], cap)
                 backlog[i] = carried
@@ -172,10 +177,21 @@ def team_load(demand: pd.DataFrame, fte: pd.DataFrame, params: dict[str, Paramet
         with np.errstate(divide="ignore", invalid="ignore"):
             utilisation = np.where(capacity > 0, workload / np.maximum(capacity, _EPS), np.inf)
             per_worker = np.where(staff > 0, workload / np.maximum(staff, _EPS), np.inf)
-        frames.append(pd.DataFrame({"month": demand.index, "team": team, "workload": workload, "fte": staff,
-                                    "capacity": capacity, "utilisation": utilisation,
-                                    "caseload_per_worker": per_worker, "backlog": backlog}))
-    return pd.concat(frames, ignore_index=True)
+        out[team] = {"workload": workload, "fte": staff, "capacity": capacity, "utilisation": utilisation,
+                     "caseload_per_worker": per_worker, "backlog": backlog}
+    return out
+
+
+def team_load(demand: pd.DataFrame, fte: pd.DataFrame, params: dict[str, Parameter]) -> pd.DataFrame:
+    """The queue rule of the module docstring, per team and month (long frame `by_team`)."""
+    months, arrays = _check_demand(demand)
+    teams = _team_arrays(arrays, {team: fte[team].to_numpy(dtype=float) for team in TEAMS}, params)
+    return _long(months, teams)
+
+
+def _long(months: pd.DatetimeIndex, teams: dict[str, dict[str, np.ndarray]]) -> pd.DataFrame:
+    return pd.concat([pd.DataFrame({"month": months, "team": team, **columns}) for team, columns in teams.items()],
+                     ignore_index=True)
 
 
 def default_curves(params: dict[str, Parameter]) -> dict[str, TimelinessCurve]:
@@ -194,15 +210,14 @@ def project_workforce(demand: pd.DataFrame, staffing: StaffingPlan, params: dict
     """Caseload, utilisation and timeliness by month and team for `demand` (columns DEMAND_COLUMNS)."""
     params = params or load_parameters(include_levers=False)
     curves = curves or default_curves(params)
-    demand = _check_demand(demand)
-    by_team = team_load(demand, staffing.fte(demand.index), params)
+    months, arrays = _check_demand(demand)
+    teams = _team_arrays(arrays, staffing.fte_arrays(months), params)
     rows = []
     for measure, team in TIMELINESS_TEAM.items():
-        load = by_team[by_team["team"] == team]
-        rows.append(pd.DataFrame({"month": load["month"].to_numpy(), "measure": measure, "team": team,
-                                  "utilisation": load["utilisation"].to_numpy(),
-                                  "on_time_pct": curves[measure].on_time(load["utilisation"].to_numpy())}))
-    return WorkforceProjection(by_team, pd.concat(rows, ignore_index=True), curves)
+        load = teams[team]["utilisation"]
+        rows.append(pd.DataFrame({"month": months, "measure": measure, "team": team, "utilisation": load,
+                                  "on_time_pct": curves[measure].on_time(load)}))
+    return WorkforceProjection(_long(months, teams), pd.concat(rows, ignore_index=True), curves)
 
 
 # ------------------------------------------------------------------------------------------- history and fit
@@ -288,7 +303,7 @@ def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None,
     Columns: month, team, workload, fte_for_norm, fte_for_timeliness, fte_needed (the larger)."""
     params = params or load_parameters(include_levers=False)
     curves = curves or default_curves(params)
-    demand = _check_demand(demand)
+    months, arrays = _check_demand(demand)
     norms = {team: value(params, TEAM_WORK[team][2]) for team in TEAMS}
     if isinstance(caseload_norm, dict):
         norms.update({team: float(v) for team, v in caseload_norm.items()})
@@ -298,9 +313,13 @@ def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None,
         targets = dict(timeliness_target)
     else:
         targets = {m: float(timeliness_target) for m in TIMELINESS_TEAM} if timeliness_target is not None else {}
+    unknown = sorted(set(norms) - set(TEAMS)) + sorted(set(targets) - set(TIMELINESS_TEAM))
+    if unknown:
+        raise ValueError(f"unknown team or measure {', '.join(unknown)}; teams are {', '.join(TEAMS)}, "
+                         f"timeliness measures {', '.join(TIMELINESS_TEAM)}")
     frames = []
     for team in TEAMS:
-        workload = demand[list(TEAM_WORK[team][1])].sum(axis=1).to_numpy()
+        workload = sum(arrays[c] for c in TEAM_WORK[team][1])
         for_norm = workload / norms[team]
         for_time = np.full(len(workload), np.nan)
         for measure, pct in targets.items():
@@ -309,7 +328,7 @@ def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None,
                 for_time = np.full(len(workload), np.inf) if u_max <= 0 else workload / (norms[team] * u_max)
                 if not np.isfinite(u_max) or u_max <= 0:
                     log.warning("%s target %s%%: the curve cannot reach it by staffing alone", measure, pct)
-        frames.append(pd.DataFrame({"month": demand.index, "team": team, "workload": workload,
+        frames.append(pd.DataFrame({"month": months, "team": team, "workload": workload,
                                     "fte_for_norm": for_norm, "fte_for_timeliness": for_time,
                                     "fte_needed": np.fmax(for_norm, for_time)}))
     return pd.concat(frames, ignore_index=True)
@@ -338,4 +357,10 @@ def scenario_measures(demand: pd.DataFrame, levers, params: dict[str, Parameter]
         plan = replace(plan, recruits=(Recruit(get("recruits_team", "cin_cp"), float(get("recruits_fte")),
                                                pd.Timestamp(start) if start else pd.DatetimeIndex(demand.index)[0],
                                                float(get("recruits_months_to_full_caseload"))),))
-    return project_workforce(demand, plan, params, curves).wide().reindex(pd.DatetimeIndex(demand.index))
+    # fast path (a scenario recompute must stay well under 50 ms); equals project_workforce(...).wide()
+    curves = curves or default_curves(params)
+    months, arrays = _check_demand(demand)
+    teams = _team_arrays(arrays, plan.fte_arrays(months), params)
+    columns = {f"caseload_{team}": teams[team]["caseload_per_worker"] for team in TEAMS}
+    columns.update({m: curves[m].on_time(teams[team]["utilisation"]) for m, team in TIMELINESS_TEAM.items()})
+    return pd.DataFrame(columns, index=months)

@@ -115,3 +115,23 @@ def test_scenario_measures_neutral_and_recruits(params):
     assert (more.loc[:"2018-09", "caseload_cin_cp"] == base.loc[:"2018-09", "caseload_cin_cp"]).all()
     assert (more.loc["2018-10":, "caseload_cin_cp"] < base.loc["2018-10":, "caseload_cin_cp"]).all()
     assert (more["CP8-QL"] >= base["CP8-QL"]).all()
+
+
+def test_scenario_fast_path_equals_the_projection(params):
+    class Levers:
+        recruits_fte, recruits_team, recruits_start, recruits_months_to_full_caseload = 5.0, "mash", "2018-09", 3.0
+        agency_fte_change, vacancy_fte_change, turnover_pct_change = 2.0, 3.0, 5.0
+
+    fast = scenario_measures(demand(), Levers(), params)
+    plan = StaffingPlan.from_parameters(params)
+    weights = {t: f / sum(plan.establishment.values()) for t, f in plan.establishment.items()}
+    plan = StaffingPlan(plan.establishment, {t: plan.vacancies[t] + 3.0 * w for t, w in weights.items()},
+                        {t: plan.agency[t] + 2.0 * w for t, w in weights.items()}, unreplaced_turnover_pct=5.0,
+                        recruits=(Recruit("mash", 5.0, pd.Timestamp("2018-09-01"), 3.0),))
+    slow = project_workforce(demand(), plan, params).wide()
+    pd.testing.assert_frame_equal(fast, slow, check_names=False, check_freq=False)
+
+
+def test_fte_needed_rejects_unknown_team(params):
+    with pytest.raises(ValueError, match="unknown team"):
+        fte_needed(demand(), params, caseload_norm={"social_care": 12})
