@@ -268,6 +268,17 @@ def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration
         early_help_episode_months=int(round(levers.early_help_episode_months)))
 
 
+def _engine_means(baseline: BaselineFlows) -> dict[str, np.ndarray]:
+    """The engine's forecast means of the timeliness indicators, in month order (cached)."""
+    if "timeliness_means" not in baseline.extras:
+        frame = baseline.forecasts
+        frame = frame[frame["indicator"].isin(scenario_effects.TIMELINESS)]
+        wide = frame.pivot_table(index="month", columns="indicator", values="mean").reindex(baseline.months)
+        baseline.extras["timeliness_means"] = {c: wide[c].to_numpy(dtype=float) for c in wide.columns
+                                               if wide[c].notna().all()}
+    return baseline.extras["timeliness_means"]
+
+
 def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Calibration, params=None, *,
                    workforce_model=None, cost_model=None) -> ScenarioResult:
     """The scenario as effects on top of `baseline` (see module docstring). Fast: numpy over the forecast months.
@@ -286,6 +297,13 @@ def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Cal
     notes = list(baseline.notes)
     extra = scenario_effects.workforce_and_costs(baseline, deltas, levers, params, notes,
                                                  workforce_model=workforce_model, cost_model=cost_model)
+    engine_means = _engine_means(baseline)
+    for measure, (base, delta) in extra.items():
+        if measure in scenario_effects.TIMELINESS and measure in engine_means:
+            # timeliness: the engine's forecast is the baseline; the workforce model gives the change, kept in 0-100
+            engine = engine_means[measure]
+            delta = np.clip(engine + delta, 0.0, 100.0) - engine if np.any(delta) else delta
+            extra[measure] = (engine, delta)
     rows.update(extra)
     base = np.concatenate([b for b, _ in rows.values()])
     delta = np.concatenate([d for _, d in rows.values()])
