@@ -5,8 +5,9 @@
 
 Columns: indicator, period, target, projected, lo95, hi95, probability_met, rag, then basis, target_date, gap,
 polarity, explanation. Without --scenario the statistical baseline (forecasting.forecast.run_forecast) is used
-with its exact forecast distribution; with --scenario the scenario-adjusted forecasts (forecasting.scenarios)
-with the normal approximation described in forecasting.targets.
+with its exact forecast distribution; with --scenario the scenario-adjusted forecasts (forecasting.scenarios),
+whose year-end probabilities use the engine's distribution shifted by the scenario. Annual totals use the
+normal approximation described in forecasting.targets.
 """
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ def run_targets_command(args: argparse.Namespace) -> int:
         scenarios = _module("forecasting.scenarios", "Scenarios (--scenario)")
         scenario = scenarios.load_scenario(args.scenario)
         baseline, calibration = scenarios.build_baseline(dataset, result)
-        forecasts = scenarios.apply_scenario(baseline, scenario, calibration).forecasts
+        forecasts = scenarios.apply_scenario(baseline, scenario, calibration)   # offers probability_below
         print(f"applied scenario {args.scenario}", file=sys.stderr)
     table = targets.evaluate_targets(dataset, forecasts)
     table = table[OUTPUT_COLUMNS + [c for c in table.columns if c not in OUTPUT_COLUMNS]]

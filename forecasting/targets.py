@@ -7,6 +7,10 @@ Target bases (see `forecasting.data`):
   correlation `annual_total_month_correlation` between every pair of months (parameter, default 0.5). When the
   engine's monthly bounds are never negative, the total's lower bound is floored at the observed part (the
   normal approximation is rough for skewed, small counts; the explanation gives the months used).
+  When the forecasting engine's distribution is available (a ForecastResult or a scenario result), the total is
+  simulated instead: each month drawn from its own (skewed, never negative) distribution, months joined by a
+  Gaussian copula with the same correlation; projected = median, interval = 2.5%/97.5% of the simulated totals,
+  P(met) = share of simulated totals meeting the target (fixed seed, `annual_total_draws` draws).
 - `monthly_rate`: the average of the period's monthly values, with the same rule as a total divided by 12.
 A month already observed counts as certain. A year with months neither observed nor forecast is estimated pro
 rata from the months there are and says so; its probability is left blank (grey).
@@ -78,6 +82,47 @@ def _month_values(dataset, frame: pd.DataFrame, indicator: str, months: pd.Datet
     return pd.DataFrame(out, index=months, columns=["mean", "sigma", "source"])
 
 
+def _distribution_rows(forecasts, indicator: str, months: pd.DatetimeIndex):
+    """(loc, sd, scale, multiplier, shift) arrays for `months` from the engine's distribution, or None.
+
+    A `ForecastResult` carries `distribution`; a scenario result carries its baseline's distribution and the
+    scenario's `indicator_deltas` (the whole distribution moves by the delta, as in
+    forecasting.scenarios.ScenarioResult.probability_below)."""
+    dist = getattr(forecasts, "distribution", None)
+    shift = np.zeros(len(months))
+    if not isinstance(dist, pd.DataFrame):
+        baseline = getattr(forecasts, "baseline", None)
+        dist = getattr(baseline, "distribution", None)
+        if not isinstance(dist, pd.DataFrame):
+            return None
+        deltas = getattr(forecasts, "indicator_deltas", {}) or {}
+        if indicator in deltas:
+            base_months = pd.DatetimeIndex(baseline.months)
+            series = pd.Series(np.asarray(deltas[indicator], dtype=float), index=base_months)
+            shift = series.reindex(months).fillna(0.0).to_numpy()
+    rows = dist[dist["indicator"] == indicator].drop_duplicates("month").set_index("month")
+    rows.index = pd.DatetimeIndex(rows.index)
+    if len(months) == 0 or not set(months) <= set(rows.index) or rows.loc[months, "scale"].nunique() != 1:
+        return None
+    rows = rows.loc[months]
+    return (rows["loc"].to_numpy(float), rows["sd"].to_numpy(float), str(rows["scale"].iloc[0]),
+            rows["multiplier"].to_numpy(float), shift)
+
+
+def _simulated_totals(parts, rho: float, n_draws: int, seed: int) -> np.ndarray:
+    """Totals over months of draws from each month's own distribution, months joined by a Gaussian copula with
+    equal correlation rho (one shared shock with weight sqrt(rho), plus each month's own)."""
+    from forecasting.models import from_model_scale
+
+    loc, sd, scale, multiplier, shift = parts
+    rng = np.random.default_rng(seed)
+    shared = rng.standard_normal((n_draws, 1))
+    own = rng.standard_normal((n_draws, len(loc)))
+    z = np.sqrt(rho) * shared + np.sqrt(1.0 - rho) * own
+    values = multiplier * from_model_scale(loc + sd * z, scale) + shift
+    return np.maximum(values, 0.0).sum(axis=1) if scale != "identity" else values.sum(axis=1)
+
+
 def _sum_sigma(sigmas: np.ndarray, rho: float) -> float:
     """sd of a sum of normals with equal pairwise correlation rho."""
     total = float(np.sum(sigmas))
@@ -126,6 +171,7 @@ def evaluate_targets(dataset, forecasts, today: dt.date | None = None,
     today = today or dt.date.today()
     params = params or load_parameters(include_levers=False)
     rho = value(params, "annual_total_month_correlation")
+    n_draws, seed = int(value(params, "annual_total_draws")), int(value(params, "annual_total_seed"))
     frame, exact = _forecast_frame(forecasts)
     frame = frame.assign(month=pd.to_datetime(frame["month"]))
     rows = []
@@ -161,7 +207,18 @@ def evaluate_targets(dataset, forecasts, today: dt.date | None = None,
                 pass
         lo = projected - Z95 * sigma if np.isfinite(sigma) else np.nan
         hi = projected + Z95 * sigma if np.isfinite(sigma) else np.nan
-        if basis != "year_end_level" and np.isfinite(lo) and _never_negative(frame, indicator):
+        simulated = None
+        if basis != "year_end_level" and n_missing == 0 and (values["source"] == "forecast").any():
+            future = values.index[values["source"] == "forecast"]
+            parts = _distribution_rows(forecasts, indicator, future)
+            if parts is not None:
+                observed_part = float(values.loc[values["source"] == "observed", "mean"].sum())
+                simulated = (observed_part + _simulated_totals(parts, rho, n_draws, seed)) * scale
+                projected = float(np.median(simulated))
+                lo, hi = (float(v) for v in np.quantile(simulated, [0.025, 0.975]))
+                met = simulated <= target if direction == "lower_is_better" else simulated >= target
+                probability = float(np.mean(met))
+        if simulated is None and basis != "year_end_level" and np.isfinite(lo) and _never_negative(frame, indicator):
             # the months still to come cannot take the total below what is already observed
             lo = max(lo, float(known.loc[known["source"] == "observed", "mean"].sum()) * scale)
         if basis == "year_end_level" and values["source"].iloc[0] == "forecast":
@@ -173,12 +230,13 @@ def evaluate_targets(dataset, forecasts, today: dt.date | None = None,
                      "target_date": target_date, "projected": projected, "lo95": lo, "hi95": hi,
                      "probability_met": probability, "rag": rag, "gap": gap, "polarity": polarity,
                      "explanation": _explain(indicator, basis, target, projected, gap, probability, direction,
-                                             polarity, values, n_missing, target_date, today, rho)})
+                                             polarity, values, n_missing, target_date, today, rho,
+                                             simulated is not None)})
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)
 
 
 def _explain(indicator, basis, target, projected, gap, probability, direction, polarity, values, n_missing,
-             target_date, today, rho) -> str:
+             target_date, today, rho, simulated=False) -> str:
     what = {"year_end_level": f"at {target_date:%d %b %Y}",
             "annual_total": f"in total over Apr {target_date.year - 1} - Mar {target_date.year}",
             "monthly_rate": f"on average over Apr {target_date.year - 1} - Mar {target_date.year}"}[basis]
@@ -203,6 +261,8 @@ def _explain(indicator, basis, target, projected, gap, probability, direction, p
     else:
         text += f" Based on {n_obs} observed and {n_fc} forecast month(s)"
         text += f" (forecast months assumed correlated at {rho:g})." if n_fc > 1 else "."
+        if simulated:
+            text += " The total is the median of simulated years drawn from each month's forecast distribution."
         text += f" Probability the target is met: {probability:.0%}."
     return text
 

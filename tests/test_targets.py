@@ -136,3 +136,40 @@ def test_uses_the_engines_exact_distribution_when_offered(params):
     row = evaluate_targets(data, result, params=params).iloc[0]
     assert result.asked == [("LAC1", pd.Timestamp("2020-03-01"), 470.0)]
     assert row["probability_met"] == 0.25 and row["rag"] == "Red"
+
+
+def _distribution(scale="identity", loc=20.0, sd=2.0):
+    return pd.DataFrame({"indicator": "EH1c", "month": FUTURE, "model": "toy", "scale": scale, "loc": loc,
+                         "sd": sd, "multiplier": 1.0})
+
+
+def test_annual_total_simulated_from_the_engines_distribution(params):
+    class Result:
+        def __init__(self, distribution):
+            self.forecasts, self.distribution = toy_forecasts(), distribution
+
+    data = toy_dataset([("EH1c", "2018-19", 200, "annual_total")])
+    chosen = with_overrides(params, {"annual_total_month_correlation": 1.0})
+    row = evaluate_targets(data, Result(_distribution()), params=chosen).iloc[0]
+    # rho = 1: total = 30 observed + 9 x N(20, 2) fully dependent = N(210, 18)
+    assert row["projected"] == pytest.approx(210, abs=1.0)
+    assert row["probability_met"] == pytest.approx(1 - norm.cdf((200 - 210) / 18), abs=0.03)
+    assert row["hi95"] - row["lo95"] == pytest.approx(2 * Z * 18, rel=0.05)
+    assert "simulated" in row["explanation"]
+    skewed = evaluate_targets(data, Result(_distribution("log1p", np.log1p(20), 1.5)), params=params).iloc[0]
+    assert skewed["lo95"] >= 30 and skewed["hi95"] > skewed["projected"] > skewed["lo95"]
+
+
+def test_annual_total_of_a_scenario_moves_by_its_deltas(params):
+    class Baseline:
+        months, distribution = FUTURE, _distribution()
+
+    class ScenarioLike:
+        def __init__(self, delta):
+            self.forecasts, self.baseline = toy_forecasts(), Baseline()
+            self.indicator_deltas = {"EH1c": np.full(len(FUTURE), delta)}
+
+    data = toy_dataset([("EH1c", "2018-19", 200, "annual_total")])
+    base = evaluate_targets(data, ScenarioLike(0.0), params=params).iloc[0]
+    more = evaluate_targets(data, ScenarioLike(1.0), params=params).iloc[0]
+    assert more["projected"] - base["projected"] == pytest.approx(9.0, abs=1e-6)   # same draws, +1 a month
