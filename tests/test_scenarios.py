@@ -187,3 +187,31 @@ def test_lever_table_has_unit_range_and_source_for_every_lever():
         assert spec.unit and spec.source and spec.description
         if spec.low is not None:
             assert spec.low <= spec.neutral <= spec.high
+
+
+@pytest.mark.parametrize("team", ["mash", "assessment", "cin_cp", "lac"])
+def test_more_social_workers_never_worsen_caseload_or_timeliness(engine, team):
+    """Uses the real workforce model (forecasting.workforce) through apply_scenario."""
+    _, baseline, calibration = engine
+    previous = None
+    for fte in (0.0, 2.0, 8.0, 20.0, 40.0):
+        out = apply_scenario(baseline, _scenario(recruits_fte=fte, recruits_team=team), calibration,
+                             cost_model=_no_costs)
+        wide = out.table.pivot(index="month", columns="measure", values="scenario")
+        caseload = wide[[c for c in wide.columns if c.startswith("caseload_")]]
+        timeliness = wide[["M8-QL", "EH4-QL", "CP8-QL"]]
+        assert caseload.shape[1] == 4
+        if previous is not None:
+            assert (caseload.to_numpy() <= previous[0] + 1e-9).all()
+            assert (timeliness.to_numpy() >= previous[1] - 1e-9).all()
+        previous = (caseload.to_numpy(), timeliness.to_numpy())
+    own = f"caseload_{team}"
+    assert out.measure(own)["delta"].iloc[-1] < 0          # 40 recruits do lower their own team's caseload
+
+
+def test_more_agency_cover_never_worsens_caseload(engine):
+    _, baseline, calibration = engine
+    low = apply_scenario(baseline, _scenario(agency_fte_change=-5.0), calibration, cost_model=_no_costs).table
+    high = apply_scenario(baseline, _scenario(agency_fte_change=10.0), calibration, cost_model=_no_costs).table
+    caseload = low["measure"].str.startswith("caseload_")
+    assert (high.loc[caseload, "scenario"].to_numpy() <= low.loc[caseload, "scenario"].to_numpy() + 1e-9).all()
