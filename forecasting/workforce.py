@@ -18,6 +18,12 @@ clipped at `timeliness_min_slope` (>= 0), so more load never improves timeliness
 Staffing history: the scorecard has no FTE figures. History uses the `StaffingPlan.from_parameters` plan held
 flat (establishment - vacancies + agency cover), an assumption: utilisation in the history then moves with
 demand only. The Chair's 11 vacancies (May 2018) are spread over teams in proportion to establishment.
+
+Validation (`validate_timeliness(load_dataset())`, shipped parameters, fit on Jun-17..Feb-18, scored on
+Mar-18..Jun-18, mean absolute error in percentage points, model / last-value naive / training mean):
+M8-QL 7.3 / 12.8 / 10.4; EH4-QL 16.1 / 12.5 / 15.1 (the fit found no load effect, slope held at 0);
+CP8-QL 5.2 / 3.5 / 4.8. With 9 months and no staffing data the load effect is weakly identified: only the
+MASH curve beats the naive rule. Scenario deltas use the parameter curves (`default_curves`), not these fits.
 """
 from __future__ import annotations
 
