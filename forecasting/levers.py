@@ -59,6 +59,12 @@ LEVERS: dict[str, LeverSpec] = {s.name: s for s in [
           "in need, 2019)."),
     _spec("early_help_leakage_lag_months", "early_help", "months", 6.0, 1.0, 12.0, 6.0,
           "Months between the step-down and the re-referral for children who come back.", _ASSUMPTION),
+    _spec("early_help_downstream_pct", "early_help", "percent of an average referral's risk", 50.0, 0.0, 100.0,
+          50.0,
+          "How likely a stepped-down family's would-be referral was to go on to an S47 enquiry, a CP plan or care, "
+          "relative to an average referral (100 = just as likely). Step-down targets lower-need families.",
+          _ASSUMPTION + " The Chair's summary (May 2018) expects CIN to fall with the 0-19 offer but the CP "
+                        "cohort to 'reduce more slowly'."),
     _spec("early_help_plan_pct", "early_help", "percent of stepped-down contacts", 40.0, 0.0, 100.0, 40.0,
           "Share of stepped-down contacts that open an Early Help plan (the rest get advice or signposting).",
           _ASSUMPTION + " For scale, the scorecard shows 70-170 Universal Help Plans opened a month (EH1b)."),

@@ -89,7 +89,7 @@ def calibrate_pipeline(dataset) -> Calibration:
     """Monthly conversion and exit rates from the history (mean and sd across months). See module docstring."""
     s = {code: dataset.series(code) if code in dataset.indicator_codes else pd.Series(dtype=float)
          for code in ("M1", "M2", "EH3", "CP1", "CP2", "CP4 (val)", "CP2b", "CP6B", "CP7", "LAC1", "LAC2", "LAC4",
-                      "EH2")}
+                      "EH2", "M5", "EH1b")}
     notes: list[str] = []
     rates = [
         _rate("contact_to_referral", _ratio(s["M2"], s["M1"]), "referrals (M2) / contacts (M1) each month.", notes),
@@ -116,6 +116,11 @@ def calibrate_pipeline(dataset) -> Calibration:
                        "DERIVED: CIN closures = opening EH2 + assessments completed (EH3, taken as the CIN inflow) - "
                        "closing EH2, divided by opening EH2 (the scorecard gives neither CIN starts nor closures).",
                        notes))
+    rates.append(_rate("early_help_step_up", _ratio(s["M5"], s["EH1b"]),
+                       "children stepped up from Universal Help to a CIN assessment (M5) / Universal Help Plans "
+                       "opened (EH1b) each month: in a steady state, the share of plans that end in a step-up. "
+                       "Shown as a check on the leakage assumption (a lower bound: families also come back through "
+                       "new contacts); not used in the maths.", notes))
     residual = (s["LAC1"].shift(1) + s["LAC2"].reindex(s["LAC1"].index) - lac_out - s["LAC1"]).dropna()
     if len(residual):
         notes.append(f"LAC stock check: opening + LAC2 - LAC4 - closing averages {residual.mean():+.1f} children a "
@@ -198,6 +203,8 @@ class PipelineChanges:
     lac_extra_exits: np.ndarray     # extra children leaving care per month
     early_help_in: np.ndarray       # families newly open to Early Help because of step-down
     early_help_episode_months: int = 6
+    referrals_downstream: np.ndarray | None = None   # change in referrals weighted by their risk of going on
+    #                                                  to S47/CP/care (None = same as `referrals`)
 
 
 @dataclass
@@ -239,10 +246,11 @@ def run_pipeline(baseline: BaselineFlows, changes: PipelineChanges, calibration:
     f = baseline.flows
     d: dict[str, np.ndarray] = {"contacts": changes.contacts, "referrals": changes.referrals}
     d["assessments"] = changes.referrals * calibration["referral_to_assessment"]
-    d["s47_enquiries"] = changes.referrals * calibration["referral_to_s47"]
+    downstream = changes.referrals if changes.referrals_downstream is None else changes.referrals_downstream
+    d["s47_enquiries"] = downstream * calibration["referral_to_s47"]
     d["icpc"] = d["s47_enquiries"] * calibration["s47_to_icpc"]
     d["new_cp_plans"] = d["icpc"] * calibration["icpc_to_plan"]
-    demand_entries = f["lac_starts"] + changes.referrals * calibration["referral_to_lac_start"]
+    demand_entries = f["lac_starts"] + downstream * calibration["referral_to_lac_start"]
     d["lac_starts"] = np.maximum(demand_entries, 0.0) * changes.lac_entry_factor - f["lac_starts"]
     zero = np.zeros(len(baseline.months))
     for stock_name, (inflow, outflow), rate, extra in (

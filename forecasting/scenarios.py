@@ -259,9 +259,11 @@ def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration
     lag = int(round(levers.early_help_leakage_lag_months))
     returning = np.concatenate([np.zeros(lag), diverted * conversion * levers.early_help_leakage_pct / 100.0])
     referrals = shock * conversion - diverted * conversion + returning[:len(months)]
+    risk = levers.early_help_downstream_pct / 100.0
+    referrals_downstream = shock * conversion + (returning[:len(months)] - diverted * conversion) * risk
     eoc = ramp(months, start("edge_of_care_start"), levers.edge_of_care_ramp_months)
     return PipelineChanges(
-        contacts=shock - diverted, referrals=referrals,
+        contacts=shock - diverted, referrals=referrals, referrals_downstream=referrals_downstream,
         lac_entry_factor=1.0 - levers.edge_of_care_entry_reduction / 100.0 * eoc,
         lac_extra_exits=levers.edge_of_care_extra_exits * eoc,
         early_help_in=diverted * levers.early_help_plan_pct / 100.0,
@@ -310,6 +312,7 @@ def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Cal
     table = pd.DataFrame({"measure": np.repeat(list(rows), len(months)), "month": np.tile(months.values, len(rows)),
                           "baseline": base, "scenario": base + delta, "delta": delta})
     indicator_deltas = {code: deltas[m] for m, code in FLOW_INDICATORS.items() if m in deltas}
+    indicator_deltas["EH1b"] = deltas["early_help_new"]        # extra Universal Help Plans opened
     for outflow, code in (("cp_plans_ended", "CP7"), ("lac_ceased", "LAC4")):
         if outflow in deltas:
             indicator_deltas[code] = deltas[outflow]

@@ -127,3 +127,26 @@ def test_missing_required_indicator_is_a_user_error():
                           "lo95": [1.0], "hi95": [1.0]})
     with pytest.raises(UserFacingError, match="LAC1"):
         prepare_baseline(frame, dataset, Calibration({"x": Rate("x", 0, 0, 0, "")}))
+
+
+def test_downstream_weighting_applies_to_s47_cp_and_care_but_not_assessments():
+    baseline, cal = _toy_baseline(_toy_dataset())
+    zero = np.zeros(len(MONTHS))
+    fewer = np.full(len(MONTHS), -20.0)
+    changes = PipelineChanges(zero, fewer, np.ones(len(MONTHS)), zero, zero, referrals_downstream=fewer * 0.5)
+    d = run_pipeline(baseline, changes, cal).deltas
+    np.testing.assert_allclose(d["assessments"], -10.0)               # every referral is assessed
+    np.testing.assert_allclose(d["s47_enquiries"], -10 * 0.4)         # half the risk: -10 weighted referrals
+    np.testing.assert_allclose(d["lac_starts"], -0.5)
+
+
+def test_edge_of_care_factor_and_extra_exits_hand_computed():
+    baseline, cal = _toy_baseline(_toy_dataset())
+    zero = np.zeros(len(MONTHS))
+    factor = np.full(len(MONTHS), 0.8)                                 # 20% fewer entries: 10 -> 8 a month
+    exits = np.full(len(MONTHS), 1.0)
+    d = run_pipeline(baseline, PipelineChanges(zero, zero, factor, exits, zero), cal).deltas
+    np.testing.assert_allclose(d["lac_starts"], -2.0)
+    # month 1: -2 in, +1 out -> -3; month 2: -2 in, +1 + 0.02 x (-3) out -> -3 - 2 - 0.94 = -5.94
+    assert d["lac"][0] == pytest.approx(-3.0)
+    assert d["lac"][1] == pytest.approx(-5.94)
