@@ -81,7 +81,7 @@ def _levers_frame(scenario) -> pd.DataFrame:
 
 
 def run_scenario_command(args: argparse.Namespace) -> int:
-    from forecasting.goalseek import decompose
+    from forecasting.goalseek import conversion_sensitivity, decompose
     from forecasting.reports import to_csv, to_xlsx
     from forecasting.scenarios import apply_scenario, load_scenario
 
@@ -94,10 +94,12 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     table = result.table.assign(month=pd.to_datetime(result.table["month"]).dt.strftime("%Y-%m"))
     fmt = args.format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
     decomposition = decompose(baseline, scenario, calibration)
+    sensitivity = conversion_sensitivity(baseline, scenario, calibration)
     if fmt == "xlsx":
         notes = pd.DataFrame({"note": [decomposition.attrs.get("method", "")] + result.notes + calibration.notes})
         payload = to_xlsx({"scenario": table, "levers": _levers_frame(scenario),
-                           "calibration": calibration.table(), "decomposition": decomposition, "notes": notes})
+                           "calibration": calibration.table(), "decomposition": decomposition,
+                           "sensitivity": sensitivity, "notes": notes})
     else:
         payload = to_csv(table)
     try:
@@ -110,6 +112,12 @@ def run_scenario_command(args: argparse.Namespace) -> int:
         for measure, group in decomposition.groupby("measure", sort=False):
             parts = ", ".join(f"{r.lever_group} {r.contribution:+,.1f}" for r in group.itertuples() if r.contribution)
             print(f"  {measure} ({group['basis'].iloc[0]}, total {group['total'].iloc[0]:+,.1f}): {parts or 'none'}")
+    moving = sensitivity[(sensitivity["change_low"] != 0) | (sensitivity["change_high"] != 0)]
+    if len(moving):
+        print("How sure (calibrated conversion and exit rates at the ends of their 95% intervals):")
+        for row in moving.itertuples():
+            print(f"  {row.measure} ({row.basis}): {row.change:+,.1f}, between {row.change_low:+,.1f} and "
+                  f"{row.change_high:+,.1f}")
     for note in result.notes:
         print(f"  note: {note}")
     print(f"wrote {len(table)} rows to {out}", file=sys.stderr)

@@ -15,6 +15,10 @@ Decomposition rule: Shapley values over lever groups (early_help, edge_of_care, 
 demand_shock). A group's contribution is its marginal effect averaged over every order in which the active
 groups could be switched on; contributions therefore sum exactly to the scenario's total change. Stocks and
 caseload are compared at the last forecast month; placement cost is the total over the forecast months.
+
+Sensitivity rule (`conversion_sensitivity`): the scenario's change is recomputed with every calibrated rate at
+the end of its 95% confidence interval for the mean (mean +- 1.96 x sd / sqrt(months)), conversions and exit rates
+pushed in the directions that make the change largest and then smallest; the two runs bound the change.
 """
 from __future__ import annotations
 
@@ -28,10 +32,14 @@ import pandas as pd
 
 from forecasting.cli import UserFacingError
 from forecasting.levers import LEVERS
+from forecasting.pipeline import Calibration, Rate
 from forecasting.scenarios import EFFECT_LEVERS, Scenario, apply_scenario
 
 log = logging.getLogger(__name__)
-__all__ = ["DECOMPOSE_MEASURES", "GoalSeekResult", "decompose", "goal_seek", "parse_target", "target_probability"]
+__all__ = ["DECOMPOSE_MEASURES", "GoalSeekResult", "conversion_sensitivity", "decompose", "goal_seek", "parse_target",
+           "target_probability"]
+EXIT_RATES = ("cp_exit_rate", "lac_exit_rate", "cin_exit_rate")
+Z95 = 1.959963984540054   # the normal 97.5% point: a definition, not an assumption
 
 DECOMPOSE_MEASURES: dict[str, str] = {"cp_plans": "end", "lac": "end", "caseload_cin_cp": "end",
                                       "placement_cost": "total"}
@@ -212,3 +220,32 @@ def decompose(baseline, scenario: Scenario, calibration, params=None,
     table.attrs["method"] = ("Shapley values over lever groups: each group's average marginal effect over every "
                              "order of switching the groups on; contributions sum exactly to the total change.")
     return table
+
+
+def _shifted(calibration: Calibration, direction: float) -> Calibration:
+    """Every rate at the end of its 95% interval for the mean: conversions by +direction, exit rates opposite."""
+    rates = {}
+    for name, rate in calibration.rates.items():
+        half = Z95 * rate.sd / math.sqrt(rate.n_months) if rate.n_months else 0.0
+        sign = -direction if name in EXIT_RATES else direction
+        rates[name] = Rate(name, min(max(rate.mean + sign * half, 0.0), 1.0), rate.sd, rate.n_months, rate.rule)
+    return Calibration(rates, calibration.notes)
+
+
+def conversion_sensitivity(baseline, scenario: Scenario, calibration, params=None,
+                           measures: dict[str, str] | None = None) -> pd.DataFrame:
+    """measure, basis, change, change_low, change_high: the change with rates at their 95% bounds (see docstring)."""
+    measures = measures or DECOMPOSE_MEASURES
+    central = _summary(apply_scenario(baseline, scenario, calibration, params), measures)
+    bounds = [_summary(apply_scenario(baseline, scenario, _shifted(calibration, d), params), measures)
+              for d in (1.0, -1.0)]
+    rows = []
+    for measure, how in measures.items():
+        if measure not in central:
+            continue
+        values = [central[measure]] + [b.get(measure, central[measure]) for b in bounds]
+        basis = (f"change in total over {baseline.months[0]:%b %Y}-{baseline.months[-1]:%b %Y}" if how == "total"
+                 else f"change at {baseline.months[-1]:%b %Y}")
+        rows.append({"measure": measure, "basis": basis, "change": central[measure], "change_low": min(values),
+                     "change_high": max(values)})
+    return pd.DataFrame(rows, columns=["measure", "basis", "change", "change_low", "change_high"])

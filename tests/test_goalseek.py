@@ -95,3 +95,16 @@ def test_decomposing_a_single_lever_scenario_gives_it_everything(engine):
     table = decompose(baseline, load_scenario(SCENARIO_DIR / "edge-of-care.yaml"), calibration)
     assert set(table["lever_group"]) == {"edge_of_care"}
     assert (table["contribution"] == table["total"]).all()
+
+
+def test_conversion_sensitivity_brackets_the_change(engine):
+    from forecasting.goalseek import conversion_sensitivity
+
+    baseline, calibration = engine
+    table = conversion_sensitivity(baseline, load_scenario(SCENARIO_DIR / "combined-plan.yaml"), calibration)
+    assert set(table["measure"]) >= {"cp_plans", "lac", "placement_cost"}
+    assert (table["change_low"] <= table["change"]).all() and (table["change"] <= table["change_high"]).all()
+    lac = table.set_index("measure").loc["lac"]
+    assert lac["change_low"] < lac["change"] < lac["change_high"]      # the rates' uncertainty does move it
+    neutral = conversion_sensitivity(baseline, load_scenario(SCENARIO_DIR / "baseline.yaml"), calibration)
+    assert (neutral[["change", "change_low", "change_high"]] == 0.0).all().all()
