@@ -134,6 +134,11 @@ def goal_seek(baseline, calibration, dataset, target: str, lever: str, probabili
     if p0 >= probability:
         return GoalSeekResult(met=True, value=neutral, achieved_probability=p0, message=(
             f"{what} already without changing {lever} (P = {p0:.0%} at the neutral value {neutral:g})."), **common)
+    if all(abs(p - p0) < 1e-12 for p in p_ends.values()):
+        return GoalSeekResult(met=False, value=None, achieved_probability=p0, message=(
+            f"{lever} does not change the chance of meeting the {target_row['indicator']} target in this model "
+            f"(P = {p0:.0%} anywhere in its range [{low:g}, {high:g}]); choose a lever that acts on "
+            f"{target_row['indicator']}."), **common)
     if p_ends[best] < probability:
         return GoalSeekResult(met=False, value=None, achieved_probability=p_ends[best], message=(
             f"The target cannot be met within the lever's range [{low:g}, {high:g}] {spec.unit}: even at {best:g} "

@@ -5,6 +5,9 @@ The journey (scorecard codes in brackets):
   -> initial CP conferences (CP2) -> new CP plans (CP4 (val)) -> CP plans in force (CP6B, stock)
   referrals -> new LAC episodes (LAC2) -> LAC at month end (LAC1, stock) -> ceasing LAC (LAC4)
   assessments -> children in need open (EH2, stock).
+  Early Help step-down (levers): stepped-down contacts -> Universal Help Plans (EH1b) open for an episode
+  (the extra Early Help caseload); a share come back later as re-referrals. Step-ups from Universal Help to CIN
+  (M5 / EH1b) are calibrated as a check on that share.
 
 Rules:
 - `calibrate_pipeline(dataset)` estimates each conversion as the mean over months of the monthly ratio, with its

@@ -108,3 +108,9 @@ def test_conversion_sensitivity_brackets_the_change(engine):
     assert lac["change_low"] < lac["change"] < lac["change_high"]      # the rates' uncertainty does move it
     neutral = conversion_sensitivity(baseline, load_scenario(SCENARIO_DIR / "baseline.yaml"), calibration)
     assert (neutral[["change", "change_low", "change_high"]] == 0.0).all().all()
+
+
+def test_goal_seek_with_a_lever_that_does_not_act_on_the_target(engine, embedded_dataset):
+    baseline, calibration = engine
+    answer = goal_seek(baseline, calibration, embedded_dataset, "LAC1:2019-20", "recruits_fte", 0.5)
+    assert not answer.met and "does not change the chance" in answer.message
