@@ -167,6 +167,10 @@ def prepare_baseline(forecasts: pd.DataFrame, dataset, calibration: Calibration,
                               "referrals (M2), CP plans (CP6B) and looked-after children (LAC1) in the data.")
     months = pd.DatetimeIndex(sorted(forecasts["month"].unique()))
     wide = forecasts.pivot_table(index="month", columns="indicator", values="mean").reindex(months)
+    gaps = [code for code in REQUIRED if wide[code].isna().any()]
+    if gaps:
+        raise UserFacingError(f"The baseline forecast of {', '.join(gaps)} is missing some months between "
+                              f"{months[0]:%Y-%m} and {months[-1]:%Y-%m}; re-run the forecast over one horizon.")
     notes: list[str] = []
     flows: dict[str, np.ndarray] = {}
     fill = {"assessments": ("referrals", "referral_to_assessment"), "s47_enquiries": ("referrals", "referral_to_s47"),

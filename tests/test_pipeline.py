@@ -150,3 +150,13 @@ def test_edge_of_care_factor_and_extra_exits_hand_computed():
     # month 1: -2 in, +1 out -> -3; month 2: -2 in, +1 + 0.02 x (-3) out -> -3 - 2 - 0.94 = -5.94
     assert d["lac"][0] == pytest.approx(-3.0)
     assert d["lac"][1] == pytest.approx(-5.94)
+
+
+def test_missing_flow_forecasts_are_filled_from_referrals_and_noted():
+    dataset = _toy_dataset()
+    baseline, cal = _toy_baseline(dataset)
+    frame = baseline.forecasts[~baseline.forecasts["indicator"].isin(["EH3", "CP1", "CP2"])]
+    partial = prepare_baseline(frame, dataset, cal)
+    np.testing.assert_allclose(partial.flows["assessments"], 200 * 0.5)
+    np.testing.assert_allclose(partial.flows["icpc"], 200 * 0.4 * 0.5)
+    assert any("No forecast for EH3" in note for note in partial.notes)
