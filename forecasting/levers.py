@@ -104,8 +104,9 @@ LEVERS: dict[str, LeverSpec] = {s.name: s for s in [
     _spec("vacancy_fte_change", "workforce", "FTE", 0.0, -40.0, 40.0, 0.0,
           "Change in vacant posts left uncovered (positive = more vacancies, fewer staff).",
           "For scale: vacancy rate 17% in England, 2017 (DfE workforce statistics)."),
-    _spec("turnover_pct_change", "workforce", "percentage points a year", 0.0, -15.0, 15.0, 0.0,
-          "Change in annual social-worker turnover; leavers not replaced reduce FTE month by month.",
+    _spec("turnover_pct_change", "workforce", "percentage points a year", 0.0, 0.0, 15.0, 0.0,
+          "Extra annual social-worker turnover whose leavers are NOT replaced (0 = leavers replaced as now); "
+          "the unreplaced leavers reduce FTE month by month.",
           "For scale: turnover 15% a year in England, 2017 (DfE workforce statistics)."),
     # ---- Placement mix
     _spec("extra_in_house_carers", "placement_mix", "foster carers", 0.0, 0.0, 60.0, 10.0,
