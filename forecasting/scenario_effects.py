@@ -98,15 +98,16 @@ def workforce_and_costs(baseline, deltas, levers, params, notes: list[str], *, w
             baseline.extras["params"] = load_parameters()
         params = baseline.extras["params"]
     dataset = baseline.extras.get("dataset")
+    version = _params_key(params)   # cached baseline projections are per parameter values (e.g. edited unit costs)
     if workforce_model is None:
-        if "default_workforce_model" not in baseline.extras:
-            baseline.extras["default_workforce_model"] = default_workforce_model(dataset, params)
-        workforce_model = baseline.extras["default_workforce_model"]
+        if ("default_workforce_model", version) not in baseline.extras:
+            baseline.extras[("default_workforce_model", version)] = default_workforce_model(dataset, params)
+        workforce_model = baseline.extras[("default_workforce_model", version)]
     neutral = _neutral_levers(levers)
     if workforce_model is None:
         notes.append("Workforce model not available: caseload and timeliness are not projected.")
     else:
-        key = ("workforce", id(workforce_model))
+        key = ("workforce", id(workforce_model), version)
         if key not in baseline.extras:
             baseline.extras[key] = workforce_model(_demand(baseline, None), neutral, params)
         base = baseline.extras[key]
@@ -120,7 +121,7 @@ def workforce_and_costs(baseline, deltas, levers, params, notes: list[str], *, w
     if cost_model is None:
         notes.append("Placement cost model not available: placement cost is not projected.")
     elif "lac" in baseline.flows:
-        key = ("costs", id(cost_model))
+        key = ("costs", id(cost_model), version)
         if key not in baseline.extras:
             baseline.extras[key] = cost_model(baseline.flows["lac"], baseline.months, neutral, params, dataset)
         base = baseline.extras[key]
@@ -129,6 +130,14 @@ def workforce_and_costs(baseline, deltas, levers, params, notes: list[str], *, w
             b = base[column].to_numpy(dtype=float)
             out[column] = (b, scen[column].to_numpy(dtype=float) - b)
     return out
+
+
+def _params_key(params) -> tuple:
+    """Hashable fingerprint of the parameter values in force."""
+    try:
+        return tuple(sorted((name, float(getattr(p, "value", p))) for name, p in params.items()))
+    except (AttributeError, TypeError, ValueError):
+        return (id(params),)
 
 
 def _neutral_levers(levers):

@@ -215,3 +215,18 @@ def test_more_agency_cover_never_worsens_caseload(engine):
     high = apply_scenario(baseline, _scenario(agency_fte_change=10.0), calibration, cost_model=_no_costs).table
     caseload = low["measure"].str.startswith("caseload_")
     assert (high.loc[caseload, "scenario"].to_numpy() <= low.loc[caseload, "scenario"].to_numpy() + 1e-9).all()
+
+
+def test_edited_parameters_reprice_the_baseline_too(engine):
+    """Changing a unit cost must move the baseline cost as well as the scenario's (no stale cached baseline)."""
+    from forecasting.parameters import load_parameters, with_overrides
+
+    _, baseline, calibration = engine
+    params = load_parameters()
+    plan = load_scenario(SCENARIO_DIR / "edge-of-care.yaml")
+    before = apply_scenario(baseline, plan, calibration, params).measure("placement_cost")
+    dearer = with_overrides(params, {"unit_cost_ifa": params["unit_cost_ifa"].value * 1.2})
+    after = apply_scenario(baseline, plan, calibration, dearer).measure("placement_cost")
+    assert (after["baseline"] > before["baseline"]).all()
+    neutral = apply_scenario(baseline, _scenario(), calibration, dearer).measure("placement_cost")
+    assert (neutral["delta"] == 0.0).all()
