@@ -112,8 +112,14 @@ def calibrate_pipeline(dataset) -> Calibration:
                        "DERIVED: CP plans ended = opening CP6B + new plans (CP4 (val)) + transfer-ins (CP2b) - "
                        "closing CP6B, divided by opening CP6B (the scorecard's CP7 has gaps).", notes))
     lac_out = s["LAC4"].reindex(s["LAC1"].index)
-    rates.append(_rate("lac_exit_rate", _ratio(lac_out, s["LAC1"].shift(1)),
-                       "ceasing LAC episodes (LAC4) / opening LAC1 each month.", notes))
+    if lac_out.notna().sum():
+        rates.append(_rate("lac_exit_rate", _ratio(lac_out, s["LAC1"].shift(1)),
+                           "ceasing LAC episodes (LAC4) / opening LAC1 each month.", notes))
+    else:
+        derived_out = s["LAC1"].shift(1) + s["LAC2"].reindex(s["LAC1"].index) - s["LAC1"]
+        rates.append(_rate("lac_exit_rate", _ratio(derived_out, s["LAC1"].shift(1)),
+                           "DERIVED (no LAC4 in the data): children ceasing care = opening LAC1 + new episodes "
+                           "(LAC2) - closing LAC1, divided by opening LAC1.", notes))
     cin_closed = s["EH2"].shift(1) + s["EH3"].reindex(s["EH2"].index) - s["EH2"]
     rates.append(_rate("cin_exit_rate", _ratio(cin_closed, s["EH2"].shift(1)),
                        "DERIVED: CIN closures = opening EH2 + assessments completed (EH3, taken as the CIN inflow) - "
@@ -179,15 +185,18 @@ def prepare_baseline(forecasts: pd.DataFrame, dataset, calibration: Calibration,
     for measure, code in FLOW_INDICATORS.items():
         if code in wide.columns and wide[code].notna().all():
             flows[measure] = wide[code].to_numpy(dtype=float)
-        elif measure in fill:
+        elif measure in fill and fill[measure][0] in flows and calibration.rates[fill[measure][1]].n_months > 0:
             source, rate = fill[measure]
             flows[measure] = flows[source] * calibration[rate]
-            notes.append(f"No forecast for {code}: {measure} taken as {source} x {rate}.")
-        elif measure == "cin_open":
-            notes.append("No forecast for EH2: children-in-need open cases are left out of the scenario.")
+            notes.append(f"No forecast for {code}: {measure} taken as {source} x {rate} ({calibration[rate]:.3f}).")
+        else:
+            notes.append(f"No forecast for {code} and no history to estimate it from: {measure} is left out of "
+                         "the scenario.")
     opening = {}
     for stock, (inflow, outflow) in STOCKS.items():
-        if stock not in flows:
+        if stock not in flows or inflow not in flows:
+            if stock in flows:
+                notes.append(f"{stock}: no inflow ({inflow}) to work with, so the scenario leaves it unchanged.")
             continue
         history = dataset.series(FLOW_INDICATORS[stock]).dropna()
         opening[stock] = float(history.iloc[-1]) if len(history) else float(flows[stock][0])
@@ -257,14 +266,17 @@ def run_pipeline(baseline: BaselineFlows, changes: PipelineChanges, calibration:
     d["s47_enquiries"] = downstream * calibration["referral_to_s47"]
     d["icpc"] = d["s47_enquiries"] * calibration["s47_to_icpc"]
     d["new_cp_plans"] = d["icpc"] * calibration["icpc_to_plan"]
-    demand_entries = f["lac_starts"] + downstream * calibration["referral_to_lac_start"]
-    d["lac_starts"] = np.maximum(demand_entries, 0.0) * changes.lac_entry_factor - f["lac_starts"]
+    if "lac_starts" in f:
+        demand_entries = f["lac_starts"] + downstream * calibration["referral_to_lac_start"]
+        d["lac_starts"] = np.maximum(demand_entries, 0.0) * changes.lac_entry_factor - f["lac_starts"]
     zero = np.zeros(len(baseline.months))
     for stock_name, (inflow, outflow), rate, extra in (
             ("cp_plans", STOCKS["cp_plans"], "cp_exit_rate", zero),
             ("lac", STOCKS["lac"], "lac_exit_rate", changes.lac_extra_exits),
             ("cin_open", STOCKS["cin_open"], "cin_exit_rate", zero)):
-        if stock_name not in f:
+        if stock_name not in f or inflow not in f:
+            if stock_name in f:
+                d[stock_name] = np.zeros(len(zero))        # present but unreachable: unchanged (noted)
             continue
         d_stock, d_in, d_out = stock_flow(f[stock_name], f[inflow], f[outflow], d[inflow], calibration[rate], extra)
         d[stock_name], d[inflow], d[outflow] = d_stock, d_in, d_out

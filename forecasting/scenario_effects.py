@@ -29,6 +29,10 @@ __all__ = ["TIMELINESS", "shift_forecasts", "workforce_and_costs"]
 TIMELINESS = ("M8-QL", "EH4-QL", "CP8-QL")
 QUANTILES = ("mean", "lo80", "hi80", "lo95", "hi95")
 DEMAND_COLUMNS = ("contacts", "referrals", "assessments", "cin_open", "cp_plans", "lac")
+# workforce measures that need each demand column (dropped, with a note, when the baseline lacks it)
+DEPENDS_ON = {"contacts": ("caseload_mash", "M8-QL"), "assessments": ("caseload_assessment", "EH4-QL"),
+              "cin_open": ("caseload_cin_cp", "CP8-QL"), "cp_plans": ("caseload_cin_cp", "CP8-QL"),
+              "lac": ("caseload_lac",)}
 
 
 def _demand(baseline, deltas: dict[str, np.ndarray] | None) -> pd.DataFrame:
@@ -112,7 +116,14 @@ def workforce_and_costs(baseline, deltas, levers, params, notes: list[str], *, w
             baseline.extras[key] = workforce_model(_demand(baseline, None), neutral, params)
         base = baseline.extras[key]
         scen = workforce_model(_demand(baseline, deltas), levers, params)
+        missing = [c for c in DEMAND_COLUMNS if c not in baseline.flows]
+        dropped = sorted({m for c in missing for m in DEPENDS_ON.get(c, ())})
+        if dropped:
+            notes.append(f"No baseline for {', '.join(missing)}: {', '.join(dropped)} left out (they would count "
+                         "those cases as zero).")
         for column in base.columns:
+            if column in dropped:
+                continue
             b = base[column].to_numpy(dtype=float)
             out[column] = (b, scen[column].to_numpy(dtype=float) - b)
     if cost_model is None:
@@ -125,7 +136,7 @@ def workforce_and_costs(baseline, deltas, levers, params, notes: list[str], *, w
         if key not in baseline.extras:
             baseline.extras[key] = cost_model(baseline.flows["lac"], baseline.months, neutral, params, dataset)
         base = baseline.extras[key]
-        scen = cost_model(baseline.flows["lac"] + deltas["lac"], baseline.months, levers, params, dataset)
+        scen = cost_model(baseline.flows["lac"] + deltas.get("lac", 0.0), baseline.months, levers, params, dataset)
         for column in base.columns:
             b = base[column].to_numpy(dtype=float)
             out[column] = (b, scen[column].to_numpy(dtype=float) - b)

@@ -292,10 +292,8 @@ def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Cal
     changes = front_door_changes(levers, baseline, calibration)
     deltas = run_pipeline(baseline, changes, calibration).deltas
     months, f = baseline.months, baseline.flows
-    rows = {name: (f.get(name, np.zeros(len(months))), deltas[name]) for name in deltas}
+    rows = {name: (f[name], deltas[name]) for name in deltas if name in f}   # measures with a baseline only
     rows["early_help_extra_open"] = (np.zeros(len(months)), deltas["early_help_open"])
-    for name in ("early_help_open", "early_help_new", "early_help_closed"):
-        rows.pop(name)
     notes = list(baseline.notes)
     extra = scenario_effects.workforce_and_costs(baseline, deltas, levers, params, notes,
                                                  workforce_model=workforce_model, cost_model=cost_model)
@@ -311,10 +309,10 @@ def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Cal
     delta = np.concatenate([d for _, d in rows.values()])
     table = pd.DataFrame({"measure": np.repeat(list(rows), len(months)), "month": np.tile(months.values, len(rows)),
                           "baseline": base, "scenario": base + delta, "delta": delta})
-    indicator_deltas = {code: deltas[m] for m, code in FLOW_INDICATORS.items() if m in deltas}
+    indicator_deltas = {code: deltas[m] for m, code in FLOW_INDICATORS.items() if m in deltas and m in f}
     indicator_deltas["EH1b"] = deltas["early_help_new"]        # extra Universal Help Plans opened
     for outflow, code in (("cp_plans_ended", "CP7"), ("lac_ceased", "LAC4")):
-        if outflow in deltas:
+        if outflow in deltas and outflow in f:
             indicator_deltas[code] = deltas[outflow]
     for measure, (_, delta) in extra.items():
         if measure in scenario_effects.TIMELINESS:

@@ -230,3 +230,25 @@ def test_edited_parameters_reprice_the_baseline_too(engine):
     assert (after["baseline"] > before["baseline"]).all()
     neutral = apply_scenario(baseline, _scenario(), calibration, dearer).measure("placement_cost")
     assert (neutral["delta"] == 0.0).all()
+
+
+def test_a_data_set_with_only_the_core_indicators_still_runs_and_says_what_is_left_out(engine, embedded_dataset):
+    import dataclasses
+    from types import SimpleNamespace
+
+    result, _, _ = engine
+    keep = ["M1", "M2", "CP6B", "LAC1", "LAC2"]
+    obs = embedded_dataset.observations
+    small = dataclasses.replace(embedded_dataset, observations=obs[obs["unique_id"].isin(keep)].reset_index(drop=True))
+    forecast = SimpleNamespace(forecasts=result.forecasts[result.forecasts["indicator"].isin(keep)],
+                               distribution=result.distribution[result.distribution["indicator"].isin(keep)])
+    baseline, calibration = build_baseline(small, forecast)
+    out = apply_scenario(baseline, load_scenario(SCENARIO_DIR / "combined-plan.yaml"), calibration)
+    measures = set(out.table["measure"])
+    assert {"referrals", "lac", "cp_plans", "placement_cost"} <= measures
+    assert "caseload_cin_cp" not in measures and "assessments" not in measures
+    assert (out.measure("cp_plans")["delta"] == 0.0).all()
+    assert out.measure("lac")["delta"].iloc[-1] < 0
+    assert "DERIVED (no LAC4" in calibration.rates["lac_exit_rate"].rule
+    assert any("caseload_cin_cp left out" in note for note in out.notes)
+    assert any("EH3" in note and "left out" in note for note in out.notes)
