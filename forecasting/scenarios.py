@@ -131,6 +131,8 @@ def scenario_from_dict(data: Any, source: str = "scenario") -> Scenario:
     if "schema_version" in data and data["schema_version"] != SCHEMA_VERSION:
         raise UserFacingError(f"{source}: schema_version {data['schema_version']!r} is not supported; expected "
                               f"{SCHEMA_VERSION}.")
+    if "levers" in data and data["levers"] is None:      # `levers:` with nothing under it = all neutral
+        data = {**data, "levers": {}}
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
@@ -159,6 +161,20 @@ def load_scenario(path: str | Path) -> Scenario:
     return scenario_from_dict(data, str(path))
 
 
+def _fsync_directory(folder: Path) -> None:
+    """Make the rename itself durable where the OS allows it (POSIX); harmless elsewhere."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def save_scenario(scenario: Scenario, path: str | Path, overwrite: bool = False) -> Path:
     """Write atomically (temp file in the same folder + fsync + os.replace); refuse to overwrite by default."""
     path = Path(path)
@@ -175,6 +191,7 @@ def save_scenario(scenario: Scenario, path: str | Path, overwrite: bool = False)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+        _fsync_directory(path.parent)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

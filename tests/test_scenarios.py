@@ -252,3 +252,8 @@ def test_a_data_set_with_only_the_core_indicators_still_runs_and_says_what_is_le
     assert "DERIVED (no LAC4" in calibration.rates["lac_exit_rate"].rule
     assert any("caseload_cin_cp left out" in note for note in out.notes)
     assert any("EH3" in note and "left out" in note for note in out.notes)
+
+
+def test_empty_levers_section_means_all_neutral(tmp_path):
+    scenario = load_scenario(_write(tmp_path, "schema_version: 1\nname: nothing yet\nlevers:\n"))
+    assert scenario.active_groups() == []
