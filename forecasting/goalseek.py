@@ -155,20 +155,30 @@ def goal_seek(baseline, calibration, dataset, target: str, lever: str, probabili
             lo = mid
     # the answer on the display grid (0.1): the grid point inside (lo, hi] if it meets, else the next one out
     step, sign = 10 ** -DISPLAY_DECIMALS, (1.0 if best > neutral else -1.0)
-    inner = sign * math.floor(round(sign * hi / step, 6)) * step
+    inner = round(sign * math.floor(round(sign * hi / step, 6)) * step, DISPLAY_DECIMALS)
     value = achieved = None
     if sign * (inner - lo) > 0:
         p_inner = p_at(inner)
         if p_inner >= probability:
             value, achieved = inner, p_inner
     if value is None:
-        outer = min(max(sign * math.ceil(round(sign * hi / step, 6)) * step, low), high)
+        outer = min(max(round(sign * math.ceil(round(sign * hi / step, 6)) * step, DISPLAY_DECIMALS), low), high)
         p_outer = p_at(outer)
         value, achieved = (outer, p_outer) if p_outer >= probability else (hi, p_at(hi))
     return GoalSeekResult(met=True, value=value, achieved_probability=achieved, message=(
-        f"{lever} = {value:g} {spec.unit} is the smallest value that gives {what}: P = {achieved:.0%} "
-        f"(at {lo:.2f} it is below {probability:.0%}). Lever range [{low:g}, {high:g}]; other levers as in the "
-        f"scenario."), **common)
+        f"{lever} = {value:g} {spec.unit} is the smallest value that gives {what}: P = {achieved:.1%} "
+        f"(at {lo:.2f} it falls short). Lever range [{low:g}, {high:g}]. {_context(baseline, scenario, lever)}"),
+        **common)
+
+
+def _context(baseline, scenario: Scenario, lever: str) -> str:
+    """The timing levers of the sought lever's group and the other active levers, in words."""
+    values = scenario.levers.model_dump()
+    group = LEVERS[lever].group
+    timing = [f"{n} = {values[n] if values[n] is not None else f'{baseline.months[0]:%Y-%m} (first forecast month)'}"
+              for n, spec in LEVERS.items() if spec.group == group and n not in EFFECT_LEVERS]
+    others = [f"{n} = {values[n]:g}" for n in EFFECT_LEVERS if n != lever and values[n] != LEVERS[n].neutral]
+    return (f"Timing: {', '.join(timing) or 'none'}. Other levers: {', '.join(others) or 'all neutral (baseline)'}.")
 
 
 def _groups_of(scenario: Scenario) -> list[str]:
