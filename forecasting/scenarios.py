@@ -334,5 +334,10 @@ def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Cal
     for measure, (_, delta) in extra.items():
         if measure in scenario_effects.TIMELINESS:
             indicator_deltas[measure] = delta
+    if "ifa_children" in extra:                                     # placement mix on the scorecard's own counts
+        indicator_deltas["LAC9 (val)"] = extra["ifa_children"][1]
+        start = pd.Timestamp(levers.in_house_carers_start) if levers.in_house_carers_start else months[0]
+        indicator_deltas["LAC16"] = levers.extra_in_house_carers * ramp(months, start,
+                                                                        levers.in_house_carers_ramp_months)
     forecasts = scenario_effects.shift_forecasts(baseline, indicator_deltas)
     return ScenarioResult(scenario, table, forecasts, indicator_deltas, baseline, notes)

@@ -257,3 +257,16 @@ def test_a_data_set_with_only_the_core_indicators_still_runs_and_says_what_is_le
 def test_empty_levers_section_means_all_neutral(tmp_path):
     scenario = load_scenario(_write(tmp_path, "schema_version: 1\nname: nothing yet\nlevers:\n"))
     assert scenario.active_groups() == []
+
+
+def test_extra_in_house_carers_move_the_scorecard_counts(engine):
+    result, baseline, calibration = engine
+    out = apply_scenario(baseline, _scenario(extra_in_house_carers=12.0, in_house_carers_start="2018-10",
+                                             in_house_carers_ramp_months=12.0), calibration)
+    base = result.forecasts.set_index(["indicator", "month"])["mean"]
+    scen = out.forecasts.set_index(["indicator", "month"])["mean"]
+    march = pd.Timestamp("2020-03-01")
+    assert scen["LAC16", march] - base["LAC16", march] == pytest.approx(12.0)    # fully ramped by then
+    assert scen["LAC16", pd.Timestamp("2018-09-01")] == base["LAC16", pd.Timestamp("2018-09-01")]
+    assert scen["LAC9 (val)", march] < base["LAC9 (val)", march]
+    assert out.measure("placement_cost")["delta"].iloc[-1] < 0
