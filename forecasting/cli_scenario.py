@@ -80,6 +80,12 @@ def _levers_frame(scenario) -> pd.DataFrame:
                          for name, spec in LEVERS.items()])
 
 
+def _capacity_table(baseline) -> pd.DataFrame:
+    """The flow teams' throughput per FTE calibrated on the history (empty when not calibrated)."""
+    capacity = baseline.extras.get("capacity_calibration")
+    return capacity.table if capacity is not None else pd.DataFrame({"note": ["not calibrated"]})
+
+
 def run_scenario_command(args: argparse.Namespace) -> int:
     from forecasting.goalseek import conversion_sensitivity, decompose
     from forecasting.reports import to_csv, to_xlsx
@@ -99,7 +105,7 @@ def run_scenario_command(args: argparse.Namespace) -> int:
         notes = pd.DataFrame({"note": [decomposition.attrs.get("method", "")] + result.notes + calibration.notes})
         payload = to_xlsx({"scenario": table, "levers": _levers_frame(scenario),
                            "calibration": calibration.table(), "decomposition": decomposition,
-                           "sensitivity": sensitivity, "notes": notes})
+                           "sensitivity": sensitivity, "capacity": _capacity_table(baseline), "notes": notes})
     else:
         payload = to_csv(table)
     try:
@@ -107,6 +113,9 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserFacingError(f"could not write {out}: {exc.strerror or exc}. Check the folder is writable.") from None
     print("\n".join(_summary_lines(result)))
+    capacity = baseline.extras.get("capacity_calibration")
+    for line in capacity.describe() if capacity is not None else ():
+        print(f"  {line}")
     if len(decomposition) and decomposition["lever_group"].nunique() > 1:
         print("Where the change comes from (Shapley values over lever groups; they add up to the change):")
         for measure, group in decomposition.groupby("measure", sort=False):

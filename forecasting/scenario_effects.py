@@ -2,7 +2,8 @@
 
 Rules:
 - Workforce: the baseline and scenario demand (contacts, referrals, assessments, cin_open, cp_plans, lac by month)
-  go to `forecasting.workforce.project_workforce` with the baseline and scenario staffing plans; the scenario's
+  go to `forecasting.workforce.project_workforce` with the baseline and scenario staffing plans, the flow teams'
+  throughput calibrated on the data set's history (`workforce.calibrate_capacity`); the scenario's
   caseload and timeliness are the baseline projection plus (scenario projection - baseline projection), so a
   neutral scenario changes nothing. The baseline projection is computed once and cached on the baseline.
 - Costs: LAC (baseline and scenario) go to `forecasting.costs.project_placement_costs` with the extra in-house
@@ -54,18 +55,23 @@ def default_workforce_model(dataset=None, params=None) -> Callable | None:
         from forecasting import workforce
     except ImportError:
         return None
-    curves = None
+    curves, capacity = None, None
     if dataset is not None:
         try:
             plan = workforce.StaffingPlan.from_parameters(params)
+            history = workforce.history_demand(dataset)
+            capacity = workforce.calibrate_capacity(history, plan, params)
             observed = {m: dataset.series(m) for m in workforce.TIMELINESS_TEAM if m in dataset.indicator_codes}
-            curves = workforce.fit_timeliness(workforce.history_demand(dataset), observed, plan, params)
+            curves = workforce.fit_timeliness(history, observed, plan, params, capacity.per_fte)
         except Exception as exc:  # a fit problem must not stop the scenario: fall back to parameter curves
-            log.warning("timeliness curves not fitted (%s); using the parameter curves", exc)
+            log.warning("capacity/timeliness not calibrated (%s); using the parameters", exc)
+    per_fte = capacity.per_fte if capacity is not None else None
 
     def measures(demand: pd.DataFrame, levers, params) -> pd.DataFrame:
-        return workforce.scenario_measures(demand, levers, params, curves)
+        return workforce.scenario_measures(demand, levers, params, curves, per_fte)
 
+    measures.capacity = capacity     # the calibrated throughput, for display
+    measures.curves = curves
     return measures
 
 

@@ -260,7 +260,25 @@ def build_baseline(dataset, forecast_result=None, params=None) -> tuple[Baseline
     baseline.extras["population"] = dataset.context.get("population_0_17")
     baseline.extras["catalogue"] = dataset.indicators
     baseline.extras["dataset"] = dataset
+    _note_capacity(baseline, calibration, dataset, params)
     return baseline, calibration
+
+
+def _note_capacity(baseline: BaselineFlows, calibration: Calibration, dataset, params) -> None:
+    """The flow teams' throughput calibrated on the history, kept on the baseline and stated in the notes."""
+    from forecasting import workforce
+    from forecasting.parameters import load_parameters
+
+    params = params if params is not None else load_parameters(include_levers=False)
+    try:
+        capacity = workforce.calibrate_capacity(workforce.history_demand(dataset),
+                                                workforce.StaffingPlan.from_parameters(params), params)
+    except (ValueError, KeyError) as exc:
+        calibration.notes.append(f"Team throughput not calibrated from the history ({exc}); the parameters "
+                                 "contacts_per_fte_mash / assessments_per_fte_month are used.")
+        return
+    baseline.extras["capacity_calibration"] = capacity
+    calibration.notes.extend(capacity.describe())
 
 
 def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration) -> PipelineChanges:

@@ -1,10 +1,20 @@
 """Workforce: case-holding capacity by team, caseload per worker, timeliness as a function of load, FTE sizing.
 
 Teams (`TEAMS`) and their work (all rates are named parameters in data/assumptions.yaml):
-- `mash`: contacts a month (flow), capacity = FTE x `contacts_per_fte_mash`.
-- `assessment`: single assessments a month (flow), capacity = FTE x `assessments_per_fte_month`.
+- `mash`: contacts a month (flow), capacity = FTE x throughput per FTE (calibrated; else `contacts_per_fte_mash`).
+- `assessment`: single assessments a month (flow), capacity = FTE x throughput per FTE (calibrated; else
+  `assessments_per_fte_month`).
 - `cin_cp`: open CIN cases + CP plans (stock), capacity = FTE x `caseload_norm_cin_cp`.
 - `lac`: looked-after children (stock), capacity = FTE x `caseload_norm_lac`.
+
+Capacity calibration (`calibrate_capacity`, flow teams): the scorecard has no FTE, so throughput per FTE is read
+off the history, not assumed. The team decided every month's arrivals without a lasting backlog (M8-QL stayed in
+57-81%), so it can sustain at least its busiest run of `capacity_window_months` (3) months; throughput per FTE =
+that / the history plan's staffed FTE. Embedded data: the MASH cleared 1,545 contacts a month in Apr-Jun 2018, so
+the baseline (~1,430 a month) holds a steady utilisation ~0.93 whatever FTE is assumed (FTE only scales
+contacts per worker). The figures are reported (`CapacityCalibration.table`/`describe`, CLI calibration notes)
+and the timeliness curves are fitted on utilisation computed with them; `contacts_per_fte_mash` /
+`assessments_per_fte_month` apply only when the history cannot calibrate a team.
 
 Queue rule for flow teams: workload_t = arrivals_t + backlog_{t-1}; done_t = min(workload_t, capacity_t);
 backlog_t = workload_t - done_t (backlog starts at 0). For stock teams workload = open cases.
@@ -19,11 +29,10 @@ Staffing history: the scorecard has no FTE figures. History uses the `StaffingPl
 flat (establishment - vacancies + agency cover), an assumption: utilisation in the history then moves with
 demand only. The Chair's 11 vacancies (May 2018) are spread over teams in proportion to establishment.
 
-Validation (`validate_timeliness(load_dataset())`, shipped parameters, fit on Jun-17..Feb-18, scored on
-Mar-18..Jun-18, mean absolute error in percentage points, model / last-value naive / training mean):
-M8-QL 7.3 / 12.8 / 10.4; EH4-QL 16.1 / 12.5 / 15.1 (the fit found no load effect, slope held at 0);
-CP8-QL 5.2 / 3.5 / 4.8. With 9 months and no staffing data the load effect is weakly identified: only the
-MASH curve beats the naive rule. Scenario deltas use the parameter curves (`default_curves`), not these fits.
+Validation (`validate_timeliness(load_dataset())`, shipped parameters, capacity and curves fitted on Jun-17..Feb-18,
+scored on Mar-18..Jun-18, mean absolute error in percentage points, model / last-value naive / training mean):
+M8-QL 7.3 / 12.8 / 10.4; EH4-QL 16.2 / 12.5 / 15.1; CP8-QL 5.2 / 3.5 / 4.8. With 9 months and no staffing data the
+load effect is weakly identified: only the MASH curve beats the naive rule.
 """
 from __future__ import annotations
 
@@ -37,8 +46,8 @@ from sklearn.linear_model import LinearRegression
 from forecasting.parameters import Parameter, load_parameters, value
 
 log = logging.getLogger(__name__)
-__all__ = ["DEMAND_COLUMNS", "TEAMS", "TIMELINESS_TEAM", "Recruit", "StaffingPlan", "TimelinessCurve",
-           "WorkforceProjection", "fit_timeliness", "fte_needed", "history_demand", "project_workforce",
+__all__ = ["DEMAND_COLUMNS", "TEAMS", "TIMELINESS_TEAM", "CapacityCalibration", "Recruit", "StaffingPlan",
+           "TimelinessCurve", "WorkforceProjection", "calibrate_capacity", "fit_timeliness", "fte_needed", "history_demand", "project_workforce",
            "scenario_measures", "validate_timeliness"]
 
 TEAMS: tuple[str, ...] = ("mash", "assessment", "cin_cp", "lac")
@@ -161,37 +170,45 @@ def _check_demand(demand: pd.DataFrame) -> tuple[pd.DatetimeIndex, dict[str, np.
             {c: np.clip(demand[c].to_numpy(dtype=float), 0.0, None) for c in DEMAND_COLUMNS})
 
 
-def _team_arrays(demand: dict[str, np.ndarray], fte: dict[str, np.ndarray], params: dict[str, Parameter]
-                 ) -> dict[str, dict[str, np.ndarray]]:
+def _per_fte(team: str, params: dict[str, Parameter], capacity: dict[str, float] | None) -> float:
+    """Throughput (flow teams) or caseload norm (stock teams) per FTE: the calibrated figure if given."""
+    if capacity and team in capacity:
+        return float(capacity[team])
+    return value(params, TEAM_WORK[team][2])
+
+
+def _team_arrays(demand: dict[str, np.ndarray], fte: dict[str, np.ndarray], params: dict[str, Parameter],
+                 capacity: dict[str, float] | None = None) -> dict[str, dict[str, np.ndarray]]:
     """The queue rule of the module docstring: {team: {workload, fte, capacity, utilisation,
-    caseload_per_worker, backlog}}."""
+    caseload_per_worker, backlog}}. `capacity` = calibrated throughput per FTE by team (else the parameters)."""
     out = {}
     for team in TEAMS:
-        kind, columns, norm_name = TEAM_WORK[team]
+        kind, columns, _ = TEAM_WORK[team]
         staff = np.asarray(fte[team], dtype=float)
-        capacity = staff * value(params, norm_name)
+        capacity_t = staff * _per_fte(team, params, capacity)
         arrivals = sum(demand[c] for c in columns)
         if kind == "flow":
             workload, backlog = np.empty_like(arrivals), np.empty_like(arrivals)
             carried = 0.0
-            for i, (arriving, cap) in enumerate(zip(arrivals.tolist(), capacity.tolist())):
+            for i, (arriving, cap) in enumerate(zip(arrivals.tolist(), capacity_t.tolist())):
                 workload[i] = arriving + carried
                 carried = workload[i] - min(workload[i], cap)
                 backlog[i] = carried
         else:
             workload, backlog = arrivals, np.zeros_like(arrivals)
         with np.errstate(divide="ignore", invalid="ignore"):
-            utilisation = np.where(capacity > 0, workload / np.maximum(capacity, _EPS), np.inf)
+            utilisation = np.where(capacity_t > 0, workload / np.maximum(capacity_t, _EPS), np.inf)
             per_worker = np.where(staff > 0, workload / np.maximum(staff, _EPS), np.inf)
-        out[team] = {"workload": workload, "fte": staff, "capacity": capacity, "utilisation": utilisation,
+        out[team] = {"workload": workload, "fte": staff, "capacity": capacity_t, "utilisation": utilisation,
                      "caseload_per_worker": per_worker, "backlog": backlog}
     return out
 
 
-def team_load(demand: pd.DataFrame, fte: pd.DataFrame, params: dict[str, Parameter]) -> pd.DataFrame:
+def team_load(demand: pd.DataFrame, fte: pd.DataFrame, params: dict[str, Parameter],
+              capacity: dict[str, float] | None = None) -> pd.DataFrame:
     """The queue rule of the module docstring, per team and month (long frame `by_team`)."""
     months, arrays = _check_demand(demand)
-    teams = _team_arrays(arrays, {team: fte[team].to_numpy(dtype=float) for team in TEAMS}, params)
+    teams = _team_arrays(arrays, {team: fte[team].to_numpy(dtype=float) for team in TEAMS}, params, capacity)
     return _long(months, teams)
 
 
@@ -212,12 +229,16 @@ def default_curves(params: dict[str, Parameter]) -> dict[str, TimelinessCurve]:
 
 
 def project_workforce(demand: pd.DataFrame, staffing: StaffingPlan, params: dict[str, Parameter] | None = None,
-                      curves: dict[str, TimelinessCurve] | None = None) -> WorkforceProjection:
-    """Caseload, utilisation and timeliness by month and team for `demand` (columns DEMAND_COLUMNS)."""
+                      curves: dict[str, TimelinessCurve] | None = None,
+                      capacity: dict[str, float] | None = None) -> WorkforceProjection:
+    """Caseload, utilisation and timeliness by month and team for `demand` (columns DEMAND_COLUMNS).
+
+    `capacity`: calibrated throughput per FTE by flow team (`calibrate_capacity(...).per_fte`); default the
+    parameters."""
     params = params or load_parameters(include_levers=False)
     curves = curves or default_curves(params)
     months, arrays = _check_demand(demand)
-    teams = _team_arrays(arrays, staffing.fte_arrays(months), params)
+    teams = _team_arrays(arrays, staffing.fte_arrays(months), params, capacity)
     rows = []
     for measure, team in TIMELINESS_TEAM.items():
         load = teams[team]["utilisation"]
@@ -237,10 +258,54 @@ def history_demand(dataset) -> pd.DataFrame:
     return frame.interpolate(limit_direction="both")
 
 
+@dataclass(frozen=True)
+class CapacityCalibration:
+    """Throughput per FTE of the flow teams read off the history (rule in the module docstring).
+
+    `table`: team, measure, window_months, busiest_months, demonstrated_throughput, staffed_fte, per_fte,
+    parameter_default, mean_utilisation_history, rule."""
+
+    per_fte: dict[str, float]
+    table: pd.DataFrame
+
+    def describe(self) -> list[str]:
+        return [f"{r.team} capacity calibrated from the history: {r.per_fte:.1f} {r.measure} per FTE a month "
+                f"({r.rule}; the parameter default {r.parameter_default:g} is not used)" for r in self.table.itertuples()]
+
+
+def calibrate_capacity(demand: pd.DataFrame, staffing: StaffingPlan, params: dict[str, Parameter]
+                       ) -> CapacityCalibration:
+    """Flow teams' throughput per FTE = busiest `capacity_window_months` run of arrivals / staffed FTE."""
+    window = max(int(value(params, "capacity_window_months")), 1)
+    fte = staffing.fte_arrays(pd.DatetimeIndex(demand.index))
+    rows, per_fte = [], {}
+    for team in TEAMS:
+        kind, columns, norm_name = TEAM_WORK[team]
+        if kind != "flow" or not all(c in demand.columns for c in columns):
+            continue
+        arrivals = sum(demand[c] for c in columns).dropna()
+        staffed = float(np.mean(fte[team])) if len(fte[team]) else 0.0
+        if len(arrivals) < window or staffed <= 0:
+            continue
+        rolling = arrivals.rolling(window).mean()
+        end = rolling.idxmax()
+        start = arrivals.index[arrivals.index.get_loc(end) - window + 1]
+        demonstrated = float(rolling.max())
+        per_fte[team] = demonstrated / staffed
+        rows.append({"team": team, "measure": "+".join(columns), "window_months": window,
+                     "busiest_months": f"{start:%b %Y}-{end:%b %Y}", "demonstrated_throughput": demonstrated,
+                     "staffed_fte": staffed, "per_fte": per_fte[team], "parameter_default": value(params, norm_name),
+                     "mean_utilisation_history": float(arrivals.mean() / demonstrated),
+                     "rule": f"busiest {window} months {start:%b %Y}-{end:%b %Y} cleared {demonstrated:,.0f} a month "
+                             f"with {staffed:.1f} staffed FTE"})
+    return CapacityCalibration(per_fte, pd.DataFrame(rows))
+
+
 def fit_timeliness(demand: pd.DataFrame, observed: dict[str, pd.Series], staffing: StaffingPlan,
-                   params: dict[str, Parameter]) -> dict[str, TimelinessCurve]:
+                   params: dict[str, Parameter], capacity: dict[str, float] | None = None
+                   ) -> dict[str, TimelinessCurve]:
     """Fit logit(on-time share) = intercept - slope x utilisation by least squares (scikit-learn), slope >= min."""
-    by_team = team_load(demand, staffing.fte(demand.index), params)
+    by_team = team_load(demand, staffing.fte(demand.index), params, capacity)
     min_slope = value(params, "timeliness_min_slope")
     defaults = default_curves(params)
     curves = {}
@@ -281,9 +346,11 @@ def validate_timeliness(dataset, params: dict[str, Parameter] | None = None,
     train, test = demand.iloc[:n_train], demand.iloc[n_train:]
     if test.empty:
         raise ValueError(f"only {len(demand)} months of history: nothing left to test after {n_train} months")
-    curves = fit_timeliness(train, {m: s.reindex(train.index) for m, s in observed.items()}, staffing, params)
+    capacity = calibrate_capacity(train, staffing, params).per_fte       # calibrated on the training months only
+    curves = fit_timeliness(train, {m: s.reindex(train.index) for m, s in observed.items()}, staffing, params,
+                            capacity)
     # the test months continue the training months' queue (backlog carries over)
-    projection = project_workforce(demand, staffing, params, curves).timeliness
+    projection = project_workforce(demand, staffing, params, curves, capacity).timeliness
     rows = []
     for measure in TIMELINESS_TEAM:
         actual = observed.get(measure, pd.Series(dtype=float))
@@ -302,7 +369,8 @@ def validate_timeliness(dataset, params: dict[str, Parameter] | None = None,
 
 # ------------------------------------------------------------------------------------------------ sizing
 def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None, caseload_norm=None,
-               timeliness_target=None, curves: dict[str, TimelinessCurve] | None = None) -> pd.DataFrame:
+               timeliness_target=None, curves: dict[str, TimelinessCurve] | None = None,
+               capacity: dict[str, float] | None = None) -> pd.DataFrame:
     """FTE needed by month and team: for a caseload norm (default: the norm parameters; a number applies to the
     case-holding teams, a dict sets teams) and, if given, a timeliness target (percent; a number for every
     measure or {measure: percent}). Steady state: flow teams clear each month's arrivals (no backlog).
@@ -310,7 +378,7 @@ def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None,
     params = params or load_parameters(include_levers=False)
     curves = curves or default_curves(params)
     months, arrays = _check_demand(demand)
-    norms = {team: value(params, TEAM_WORK[team][2]) for team in TEAMS}
+    norms = {team: _per_fte(team, params, capacity) for team in TEAMS}
     if isinstance(caseload_norm, dict):
         norms.update({team: float(v) for team, v in caseload_norm.items()})
     elif caseload_norm is not None:
@@ -342,7 +410,8 @@ def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None,
 
 # ------------------------------------------------------------------------------------ scenario adapter
 def scenario_measures(demand: pd.DataFrame, levers, params: dict[str, Parameter] | None = None,
-                      curves: dict[str, TimelinessCurve] | None = None) -> pd.DataFrame:
+                      curves: dict[str, TimelinessCurve] | None = None,
+                      capacity: dict[str, float] | None = None) -> pd.DataFrame:
     """Caseload by team and timeliness by month for the scenario engine (`forecasting.scenario_effects`).
 
     `levers` has the workforce levers of forecasting.levers (recruits_fte, recruits_team, recruits_start,
@@ -366,7 +435,7 @@ def scenario_measures(demand: pd.DataFrame, levers, params: dict[str, Parameter]
     # fast path (a scenario recompute must stay well under 50 ms); equals project_workforce(...).wide()
     curves = curves or default_curves(params)
     months, arrays = _check_demand(demand)
-    teams = _team_arrays(arrays, plan.fte_arrays(months), params)
+    teams = _team_arrays(arrays, plan.fte_arrays(months), params, capacity)
     columns = {f"caseload_{team}": teams[team]["caseload_per_worker"] for team in TEAMS}
     columns.update({m: curves[m].on_time(teams[team]["utilisation"]) for m, team in TIMELINESS_TEAM.items()})
     return pd.DataFrame(columns, index=months)

@@ -25,6 +25,7 @@ def test_scenario_writes_the_long_table(tmp_path, capsys):
     assert lac["delta"].iloc[-1] < 0
     printed = capsys.readouterr().out
     assert "looked-after children in Mar 2020" in printed
+    assert "mash capacity calibrated from the history" in printed        # the calibrated throughput is shown
 
 
 def test_scenario_xlsx_has_levers_and_calibration(tmp_path):
@@ -35,6 +36,9 @@ def test_scenario_xlsx_has_levers_and_calibration(tmp_path):
     levers = sheets["levers"].set_index("lever")
     assert levers.loc["recruits_fte", "value"] == 8
     assert levers["source"].notna().all()
+    capacity = sheets["capacity"].set_index("team")
+    assert capacity.loc["mash", "per_fte"] == pytest.approx(
+        capacity.loc["mash", "demonstrated_throughput"] / capacity.loc["mash", "staffed_fte"])
 
 
 @pytest.mark.parametrize("text, message", [

@@ -9,6 +9,7 @@ from forecasting.workforce import (
     Recruit,
     StaffingPlan,
     TimelinessCurve,
+    calibrate_capacity,
     fte_needed,
     project_workforce,
     scenario_measures,
@@ -135,3 +136,80 @@ def test_scenario_fast_path_equals_the_projection(params):
 def test_fte_needed_rejects_unknown_team(params):
     with pytest.raises(ValueError, match="unknown team"):
         fte_needed(demand(), params, caseload_norm={"social_care": 12})
+
+
+# ------------------------------------------------------------------------------ capacity calibrated on history
+def _history_plan(params, mash_fte):
+    from forecasting.parameters import with_overrides
+
+    params = with_overrides(params, {"establishment_fte_mash": mash_fte})
+    return params, StaffingPlan.from_parameters(params)
+
+
+def test_capacity_calibration_hand_computed(params):
+    history = pd.DataFrame({"contacts": [100.0, 300.0, 200.0, 250.0, 50.0], "assessments": [10.0] * 5},
+                           index=pd.date_range("2017-06-01", periods=5, freq="MS"))
+    plan = StaffingPlan({t: 5.0 for t in TEAMS}, {}, {})
+    cal = calibrate_capacity(history, plan, params)               # window 3: busiest run Jul-Sep = 250 a month
+    assert cal.per_fte["mash"] == pytest.approx(250.0 / 5.0)
+    assert cal.per_fte["assessment"] == pytest.approx(2.0)
+    row = cal.table.set_index("team").loc["mash"]
+    assert row["busiest_months"] == "Jul 2017-Sep 2017" and row["parameter_default"] == 100
+    assert any("50.0 contacts per FTE" in line for line in cal.describe())
+
+
+@pytest.mark.parametrize("mash_fte", [8, 14, 25])
+def test_calibrated_baseline_front_door_is_steady_whatever_fte_is_assumed(embedded_dataset, params, mash_fte):
+    """Flat demand at the recent level for 21 months: MASH caseload per worker and M8-QL stay in a plausible band."""
+    from forecasting.workforce import fit_timeliness, history_demand
+
+    params, plan = _history_plan(params, mash_fte)
+    history = history_demand(embedded_dataset)
+    cal = calibrate_capacity(history, plan, params)
+    observed = {m: embedded_dataset.series(m) for m in TIMELINESS_TEAM}
+    curves = fit_timeliness(history, observed, plan, params, cal.per_fte)
+    months = pd.date_range("2018-07-01", periods=21, freq="MS")
+    recent = history.iloc[-6:].mean()                             # Jan-Jun 2018, about 1,460 contacts a month
+    flat = pd.DataFrame({c: float(recent[c]) for c in history.columns}, index=months)
+    wide = project_workforce(flat, plan, params, curves, cal.per_fte)
+    mash = wide.by_team[wide.by_team["team"] == "mash"]
+    assert (mash["backlog"] == 0).all()                           # no queue builds at the recent demand
+    per_worker = mash["caseload_per_worker"].to_numpy()
+    assert per_worker.max() == pytest.approx(per_worker.min())    # steady, not drifting
+    assert per_worker[0] == pytest.approx(recent["contacts"] / plan.fte(months)["mash"].iloc[0])
+    m8 = wide.wide()["M8-QL"].to_numpy()
+    history_m8 = embedded_dataset.series("M8-QL").dropna()
+    assert history_m8.min() <= m8.min() and m8.max() <= history_m8.max()   # within what was observed
+    assert m8.max() - m8.min() < 1e-9
+    # the model's history utilisation reproduces the observed timeliness on average
+    replay = project_workforce(history, plan, params, curves, cal.per_fte).wide()["M8-QL"]
+    assert abs(replay.mean() - history_m8.mean()) < 2.0
+
+
+def test_uncalibrated_parameter_capacity_diverges_at_the_same_demand(embedded_dataset, params):
+    """The failure the calibration fixes: 14 FTE x the parameter 100 contacts builds an endless backlog."""
+    from forecasting.workforce import history_demand
+
+    params, plan = _history_plan(params, 14)
+    months = pd.date_range("2018-07-01", periods=21, freq="MS")
+    recent = history_demand(embedded_dataset).iloc[-6:].mean()
+    flat = pd.DataFrame({c: float(recent[c]) for c in recent.index}, index=months)
+    backlog = project_workforce(flat, plan, params).by_team.query("team == 'mash'")["backlog"].to_numpy()
+    assert (np.diff(backlog) > 0).all()
+
+
+def test_small_front_door_change_moves_m8_a_little(embedded_dataset, params):
+    from forecasting.workforce import fit_timeliness, history_demand
+
+    plan = StaffingPlan.from_parameters(params)
+    history = history_demand(embedded_dataset)
+    cal = calibrate_capacity(history, plan, params)
+    curves = fit_timeliness(history, {m: embedded_dataset.series(m) for m in TIMELINESS_TEAM}, plan, params,
+                            cal.per_fte)
+    months = pd.date_range("2018-07-01", periods=21, freq="MS")
+    flat = pd.DataFrame({c: float(history[c].iloc[-6:].mean()) for c in history.columns}, index=months)
+    fewer = flat.assign(contacts=flat["contacts"] * 0.98)          # 2% fewer contacts
+    base = project_workforce(flat, plan, params, curves, cal.per_fte).wide()["M8-QL"]
+    less = project_workforce(fewer, plan, params, curves, cal.per_fte).wide()["M8-QL"]
+    change = (less - base).to_numpy()
+    assert (change >= 0).all() and change.max() < 1.5              # a small improvement, not a swing
