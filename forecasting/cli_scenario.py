@@ -22,6 +22,8 @@ FORMATS = ("csv", "xlsx")
 SUMMARY_MEASURES = {"referrals": "referrals a month", "cp_plans": "children on CP plans",
                     "lac": "looked-after children", "caseload_cin_cp": "CIN/CP cases per social worker",
                     "CP8-QL": "% CP children seen in time (CP8-QL)", "M8-QL": "% MASH decisions in 24h (M8-QL)",
+                    "early_help_assessments": "Universal Help Assessments completed a month (EH1c)",
+                    "early_help_extra_open": "extra families open to Early Help (step-down caseload)",
                     "placement_cost": "placement spend a month (£)"}
 
 

@@ -68,6 +68,12 @@ LEVERS: dict[str, LeverSpec] = {s.name: s for s in [
     _spec("early_help_plan_pct", "early_help", "percent of stepped-down contacts", 40.0, 0.0, 100.0, 40.0,
           "Share of stepped-down contacts that open an Early Help plan (the rest get advice or signposting).",
           _ASSUMPTION + " For scale, the scorecard shows 70-170 Universal Help Plans opened a month (EH1b)."),
+    _spec("early_help_assessment_pct", "early_help", "percent of stepped-down contacts", 10.0, 0.0, 100.0, 10.0,
+          "Share of stepped-down contacts whose family completes a Universal Help Assessment (EH1c) in the month "
+          "of the step-down (the rest are helped without one).",
+          _ASSUMPTION + " For scale, the scorecard shows 1-33 Universal Help Assessments completed a month "
+                        "(EH1c, Jun-17 to Jun-18) against 66-167 plans opened (EH1b), about 1 assessment per 7 "
+                        "plans; 10% of stepped-down contacts is about a quarter of the 40% who open a plan."),
     _spec("early_help_episode_months", "early_help", "months", 6.0, 1.0, 24.0, 6.0,
           "How long a stepped-down family stays open to Early Help (sets the extra Early Help caseload).",
           _ASSUMPTION),

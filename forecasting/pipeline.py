@@ -5,9 +5,10 @@ The journey (scorecard codes in brackets):
   -> initial CP conferences (CP2) -> new CP plans (CP4 (val)) -> CP plans in force (CP6B, stock)
   referrals -> new LAC episodes (LAC2) -> LAC at month end (LAC1, stock) -> ceasing LAC (LAC4)
   assessments -> children in need open (EH2, stock).
-  Early Help step-down (levers): stepped-down contacts -> Universal Help Plans (EH1b) open for an episode
-  (the extra Early Help caseload); a share come back later as re-referrals. Step-ups from Universal Help to CIN
-  (M5 / EH1b) are calibrated as a check on that share.
+  Early Help step-down (levers): stepped-down contacts -> Universal Help Assessments completed (EH1c, a share of
+  them) and Universal Help Plans opened (EH1b, a share of them); each plan stays open for an episode (the extra
+  Early Help caseload, measure `early_help_open`); a share come back later as re-referrals. Step-ups from
+  Universal Help to CIN (M5 / EH1b) are calibrated as a check on that share.
 
 Rules:
 - `calibrate_pipeline(dataset)` estimates each conversion as the mean over months of the monthly ratio, with its
@@ -22,6 +23,12 @@ Rules:
   with d_out capped so the scenario stock (baseline + d_stock) never goes below zero, and d_in floored so the
   scenario inflow never goes below zero. With no changes every delta is exactly 0.0, so the scenario equals
   the baseline bit for bit.
+- Lags (`PipelineChanges.cp_lag_months`, `care_lag_months`; parameters `referral_to_cp_plan_lag_months`,
+  `referral_to_care_lag_months`): a change in referrals reaches S47 enquiries, ICPCs and new CP plans
+  `cp_lag_months` later and entries to care `care_lag_months` later (delta shifted right, zeros in front; effects
+  that would land after the horizon fall outside it). Assessments and contacts are not lagged. Edge-of-care
+  factors act on entries in the month they happen. Shifting zeros gives zeros, so neutral levers still give
+  exactly 0.0, and the stocks' conservation is unchanged (the lag only moves the inflow change).
 """
 from __future__ import annotations
 
@@ -35,12 +42,13 @@ from forecasting.cli import UserFacingError
 
 log = logging.getLogger(__name__)
 __all__ = ["BaselineFlows", "FLOW_INDICATORS", "PipelineChanges", "PipelineDeltas", "Rate", "calibrate_pipeline",
-           "prepare_baseline", "run_pipeline", "stock_flow"]
+           "lagged", "prepare_baseline", "run_pipeline", "stock_flow"]
 
 # measure name -> scorecard indicator the baseline takes it from
 FLOW_INDICATORS: dict[str, str] = {
     "contacts": "M1", "referrals": "M2", "assessments": "EH3", "s47_enquiries": "CP1", "icpc": "CP2",
     "new_cp_plans": "CP4 (val)", "cp_plans": "CP6B", "lac_starts": "LAC2", "lac": "LAC1", "cin_open": "EH2",
+    "early_help_assessments": "EH1c", "early_help_plans": "EH1b",
 }
 STOCKS = {"cp_plans": ("new_cp_plans", "cp_plans_ended"), "lac": ("lac_starts", "lac_ceased"),
           "cin_open": ("assessments", "cin_closed")}
@@ -217,10 +225,13 @@ class PipelineChanges:
     referrals: np.ndarray           # change in referrals (diversion, leakage, shock)
     lac_entry_factor: np.ndarray    # multiplier on entries to care (1 = unchanged)
     lac_extra_exits: np.ndarray     # extra children leaving care per month
-    early_help_in: np.ndarray       # families newly open to Early Help because of step-down
+    early_help_in: np.ndarray       # families newly open to Early Help because of step-down (plans opened)
     early_help_episode_months: int = 6
     referrals_downstream: np.ndarray | None = None   # change in referrals weighted by their risk of going on
     #                                                  to S47/CP/care (None = same as `referrals`)
+    early_help_assessments: np.ndarray | None = None  # extra Universal Help Assessments completed (None = none)
+    cp_lag_months: int = 0          # months from a referral to its S47 / ICPC / CP plan
+    care_lag_months: int = 0        # months from a referral to its entry to care
 
 
 @dataclass
@@ -257,17 +268,26 @@ def stock_flow(stock: np.ndarray, inflow: np.ndarray, outflow: np.ndarray, d_in:
     return d_stock, d_in, d_out
 
 
+def lagged(values: np.ndarray, months: int) -> np.ndarray:
+    """`values` shifted `months` later (zeros in front, the tail past the horizon dropped); 0 = unchanged."""
+    months = max(int(months), 0)
+    if months == 0:
+        return values
+    return np.concatenate([np.zeros(min(months, len(values))), values])[:len(values)]
+
+
 def run_pipeline(baseline: BaselineFlows, changes: PipelineChanges, calibration: Calibration) -> PipelineDeltas:
     """Propagate front-door changes down the journey and through the stocks. Returns deltas only."""
     f = baseline.flows
     d: dict[str, np.ndarray] = {"contacts": changes.contacts, "referrals": changes.referrals}
     d["assessments"] = changes.referrals * calibration["referral_to_assessment"]
     downstream = changes.referrals if changes.referrals_downstream is None else changes.referrals_downstream
-    d["s47_enquiries"] = downstream * calibration["referral_to_s47"]
+    d["s47_enquiries"] = lagged(downstream, changes.cp_lag_months) * calibration["referral_to_s47"]
     d["icpc"] = d["s47_enquiries"] * calibration["s47_to_icpc"]
     d["new_cp_plans"] = d["icpc"] * calibration["icpc_to_plan"]
     if "lac_starts" in f:
-        demand_entries = f["lac_starts"] + downstream * calibration["referral_to_lac_start"]
+        demand_entries = f["lac_starts"] + lagged(downstream, changes.care_lag_months) * \
+            calibration["referral_to_lac_start"]
         d["lac_starts"] = np.maximum(demand_entries, 0.0) * changes.lac_entry_factor - f["lac_starts"]
     zero = np.zeros(len(baseline.months))
     for stock_name, (inflow, outflow), rate, extra in (
@@ -284,6 +304,9 @@ def run_pipeline(baseline: BaselineFlows, changes: PipelineChanges, calibration:
     episode = max(int(changes.early_help_episode_months), 1)
     closed = np.concatenate([np.zeros(episode), changes.early_help_in])[:len(zero)]
     d["early_help_new"] = changes.early_help_in
+    d["early_help_plans"] = changes.early_help_in
+    d["early_help_assessments"] = (changes.early_help_assessments if changes.early_help_assessments is not None
+                                   else np.zeros(len(zero)))
     d["early_help_closed"] = closed
     d["early_help_open"] = np.cumsum(changes.early_help_in - closed)
     return PipelineDeltas(d)

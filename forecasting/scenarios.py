@@ -281,8 +281,23 @@ def _note_capacity(baseline: BaselineFlows, calibration: Calibration, dataset, p
     calibration.notes.extend(capacity.describe())
 
 
-def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration) -> PipelineChanges:
-    """Levers -> changes at the front door and at the edge of care (rules in forecasting.levers)."""
+def _params(baseline: BaselineFlows, params):
+    if params is not None:
+        return params
+    if "params" not in baseline.extras:
+        from forecasting.parameters import load_parameters
+
+        baseline.extras["params"] = load_parameters()
+    return baseline.extras["params"]
+
+
+def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration, params=None) -> PipelineChanges:
+    """Levers -> changes at the front door and at the edge of care (rules in forecasting.levers); the lags from a
+    referral to a CP plan / entry to care are the parameters referral_to_cp_plan_lag_months and
+    referral_to_care_lag_months (see forecasting.pipeline)."""
+    from forecasting.parameters import value
+
+    params = _params(baseline, params)
     months, f = baseline.months, baseline.flows
     first = months[0]
     start = lambda name: pd.Timestamp(getattr(levers, name)) if getattr(levers, name) else first  # noqa: E731
@@ -302,7 +317,10 @@ def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration
         lac_entry_factor=1.0 - levers.edge_of_care_entry_reduction / 100.0 * eoc,
         lac_extra_exits=levers.edge_of_care_extra_exits * eoc,
         early_help_in=diverted * levers.early_help_plan_pct / 100.0,
-        early_help_episode_months=int(round(levers.early_help_episode_months)))
+        early_help_episode_months=int(round(levers.early_help_episode_months)),
+        early_help_assessments=diverted * levers.early_help_assessment_pct / 100.0,
+        cp_lag_months=int(round(value(params, "referral_to_cp_plan_lag_months"))),
+        care_lag_months=int(round(value(params, "referral_to_care_lag_months"))))
 
 
 def _engine_means(baseline: BaselineFlows) -> dict[str, np.ndarray]:
@@ -324,7 +342,7 @@ def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Cal
     forecasting.scenario_effects); pass stand-ins to test or to skip them.
     """
     levers = scenario.levers
-    changes = front_door_changes(levers, baseline, calibration)
+    changes = front_door_changes(levers, baseline, calibration, params)
     deltas = run_pipeline(baseline, changes, calibration).deltas
     months, f = baseline.months, baseline.flows
     rows = {name: (f[name], deltas[name]) for name in deltas if name in f}   # measures with a baseline only
@@ -345,7 +363,8 @@ def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Cal
     table = pd.DataFrame({"measure": np.repeat(list(rows), len(months)), "month": np.tile(months.values, len(rows)),
                           "baseline": base, "scenario": base + delta, "delta": delta})
     indicator_deltas = {code: deltas[m] for m, code in FLOW_INDICATORS.items() if m in deltas and m in f}
-    indicator_deltas["EH1b"] = deltas["early_help_new"]        # extra Universal Help Plans opened
+    indicator_deltas["EH1b"] = deltas["early_help_plans"]      # extra Universal Help Plans opened
+    indicator_deltas["EH1c"] = deltas["early_help_assessments"]  # extra Universal Help Assessments completed
     for outflow, code in (("cp_plans_ended", "CP7"), ("lac_ceased", "LAC4")):
         if outflow in deltas and outflow in f:
             indicator_deltas[code] = deltas[outflow]

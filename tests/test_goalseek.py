@@ -114,3 +114,15 @@ def test_goal_seek_with_a_lever_that_does_not_act_on_the_target(engine, embedded
     baseline, calibration = engine
     answer = goal_seek(baseline, calibration, embedded_dataset, "LAC1:2019-20", "recruits_fte", 0.5)
     assert not answer.met and "does not change the chance" in answer.message
+
+
+def test_goal_seek_on_early_help_assessments_with_the_step_down(engine, embedded_dataset):
+    """EH1c (Universal Help Assessments, annual total) now moves with the step-down: a real, checkable answer."""
+    baseline, calibration = engine
+    answer = goal_seek(baseline, calibration, embedded_dataset, "EH1c:2018-19", "early_help_diversion_pct", 0.5)
+    p_neutral, p_high = answer.evaluations[0][1], answer.evaluations[1][1]
+    assert p_neutral < 0.5 < p_high                            # the two ends differ (they used to be equal)
+    assert answer.met and 0 < answer.value < 40
+    assert _p(engine, embedded_dataset, "EH1c:2018-19", "early_help_diversion_pct", answer.value) >= 0.5
+    assert _p(engine, embedded_dataset, "EH1c:2018-19", "early_help_diversion_pct",
+              round(answer.value - 0.1, 6)) < 0.5

@@ -160,3 +160,22 @@ def test_missing_flow_forecasts_are_filled_from_referrals_and_noted():
     np.testing.assert_allclose(partial.flows["assessments"], 200 * 0.5)
     np.testing.assert_allclose(partial.flows["icpc"], 200 * 0.4 * 0.5)
     assert any("No forecast for EH3" in note for note in partial.notes)
+
+
+def test_lags_shift_cp_and_care_changes_hand_computed():
+    from forecasting.pipeline import lagged
+
+    np.testing.assert_array_equal(lagged(np.array([1.0, 2.0, 3.0]), 2), [0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(lagged(np.array([1.0, 2.0]), 5), [0.0, 0.0])
+    baseline, cal = _toy_baseline(_toy_dataset())
+    zero = np.zeros(len(MONTHS))
+    fewer = np.full(len(MONTHS), -20.0)
+    d = run_pipeline(baseline, PipelineChanges(zero, fewer, np.ones(len(MONTHS)), zero, zero, cp_lag_months=1,
+                                               care_lag_months=2), cal).deltas
+    np.testing.assert_allclose(d["assessments"], -10.0)                              # not lagged
+    np.testing.assert_allclose(d["new_cp_plans"], [0.0] + [-20 * 0.4 * 0.5 * 0.75] * 5)
+    np.testing.assert_allclose(d["lac_starts"], [0.0, 0.0, -1.0, -1.0, -1.0, -1.0])
+    assert d["cp_plans"][0] == 0.0 and d["cp_plans"][1] == pytest.approx(-3.0)
+    neutral = run_pipeline(baseline, PipelineChanges(zero, zero, np.ones(len(MONTHS)), zero, zero, cp_lag_months=3,
+                                                     care_lag_months=3), cal).deltas
+    assert all((delta == 0.0).all() for delta in neutral.values())

@@ -270,3 +270,53 @@ def test_extra_in_house_carers_move_the_scorecard_counts(engine):
     assert scen["LAC16", pd.Timestamp("2018-09-01")] == base["LAC16", pd.Timestamp("2018-09-01")]
     assert scen["LAC9 (val)", march] < base["LAC9 (val)", march]
     assert out.measure("placement_cost")["delta"].iloc[-1] < 0
+
+
+# ------------------------------------------------------------------ Early Help activity and referral-to-CP/care lags
+def test_step_down_creates_early_help_assessments_plans_and_caseload(engine):
+    result, baseline, calibration = engine
+    levers = dict(early_help_diversion_pct=15, early_help_ramp_months=0, early_help_assessment_pct=10,
+                  early_help_plan_pct=40, early_help_episode_months=6)
+    out = apply_scenario(baseline, _scenario(**levers), calibration)
+    diverted = baseline.flows["contacts"] * 0.15                       # full effect from the first month
+    np.testing.assert_allclose(out.measure("early_help_assessments")["delta"], diverted * 0.10)
+    np.testing.assert_allclose(out.measure("early_help_plans")["delta"], diverted * 0.40)
+    # the scorecard's own EH1c / EH1b forecasts move by the same amounts
+    for code, share in (("EH1c", 0.10), ("EH1b", 0.40)):
+        base = result.forecasts[result.forecasts["indicator"] == code]["mean"].to_numpy()
+        scen = out.forecasts[out.forecasts["indicator"] == code]["mean"].to_numpy()
+        np.testing.assert_allclose(scen - base, diverted * share)
+    # extra Early Help caseload: plans open for 6 months, so month 6 holds 6 months of plans, then it levels off
+    caseload = out.measure("early_help_extra_open")["delta"].to_numpy()
+    plans = diverted * 0.40
+    assert caseload[5] == pytest.approx(plans[:6].sum())
+    assert caseload[8] == pytest.approx(plans[3:9].sum())
+    doubled = apply_scenario(baseline, _scenario(**{**levers, "early_help_assessment_pct": 20}), calibration)
+    np.testing.assert_allclose(doubled.measure("early_help_assessments")["delta"], diverted * 0.20)
+
+
+def test_referral_changes_reach_cp_and_care_after_the_lags(engine):
+    from forecasting.parameters import load_parameters, with_overrides
+
+    _, baseline, calibration = engine
+    scenario = _scenario(early_help_diversion_pct=15, early_help_start="2018-09", early_help_ramp_months=0)
+    params = with_overrides(load_parameters(), {"referral_to_cp_plan_lag_months": 1, "referral_to_care_lag_months": 2})
+    out = apply_scenario(baseline, scenario, calibration, params)
+    first = list(baseline.months).index(pd.Timestamp("2018-09-01"))
+    referrals = out.measure("referrals")["delta"].to_numpy()
+    plans = out.measure("new_cp_plans")["delta"].to_numpy()
+    entries = out.measure("lac_starts")["delta"].to_numpy()
+    assert referrals[first] < 0 and (referrals[:first] == 0).all()
+    assert (plans[:first + 1] == 0).all() and plans[first + 1] < 0           # one month later
+    assert (entries[:first + 2] == 0).all() and entries[first + 2] < 0       # two months later
+    no_lag = apply_scenario(baseline, scenario, calibration, with_overrides(
+        params, {"referral_to_cp_plan_lag_months": 0, "referral_to_care_lag_months": 0}))
+    np.testing.assert_allclose(plans[first + 1:], no_lag.measure("new_cp_plans")["delta"].to_numpy()[first:-1])
+    # a lag delays, so by the horizon fewer children have been kept off plans / out of care than without it
+    assert no_lag.measure("cp_plans")["delta"].iloc[-1] < out.measure("cp_plans")["delta"].iloc[-1] < 0
+    assert no_lag.measure("lac")["delta"].iloc[-1] < out.measure("lac")["delta"].iloc[-1] < 0
+    for stock, inflow, outflow in (("cp_plans", "new_cp_plans", "cp_plans_ended"), ("lac", "lac_starts", "lac_ceased")):
+        _stock_checks(out, baseline, stock, inflow, outflow)
+    # with longer lags, neutral levers still reproduce the baseline exactly
+    longer = with_overrides(params, {"referral_to_cp_plan_lag_months": 6, "referral_to_care_lag_months": 12})
+    assert (apply_scenario(baseline, _scenario(), calibration, longer).table["delta"] == 0.0).all()
