@@ -65,6 +65,13 @@ def main() -> None:
     answer = goal_seek(baseline, calibration, dataset, "LAC1:2019-20", "edge_of_care_extra_exits", 0.5)
     print(f"goal-seek LAC1:2019-20 with edge_of_care_extra_exits: {time.perf_counter() - start:.2f} s, "
           f"{len(answer.evaluations)} evaluations")
+    start = time.perf_counter()
+    answer = goal_seek(baseline, calibration, dataset, "EH1c:2018-19", "early_help_diversion_pct", 0.5)
+    print(f"goal-seek EH1c:2018-19 with early_help_diversion_pct: {time.perf_counter() - start:.2f} s, "
+          f"{len(answer.evaluations)} evaluations, answer {answer.value}")
+    capacity = baseline.extras.get("capacity_calibration")
+    for line in capacity.describe() if capacity is not None else ():
+        print(line)
 
 
 if __name__ == "__main__":

@@ -62,3 +62,14 @@ def test_table_lists_every_parameter_and_marks_levers():
     assert numeric and all(params[name].default == LEVERS[name].neutral for name in numeric)
     assert params["recruits_fte"].high == LEVERS["recruits_fte"].high
     assert "recruits_fte" not in load_parameters(include_levers=False)
+
+
+def test_capacity_and_lag_assumptions_are_named_sourced_parameters():
+    params = load_parameters()
+    for name, default in (("capacity_window_months", 3), ("referral_to_cp_plan_lag_months", 1),
+                          ("referral_to_care_lag_months", 2)):
+        parameter = params[name]
+        assert parameter.value == default and parameter.unit == "months"
+        assert "Assumption" in parameter.source and parameter.low <= parameter.value <= parameter.high
+    assert "calibrated" in params["establishment_fte_mash"].source      # the FTE no longer decides stability
+    assert "Used only when" in params["contacts_per_fte_mash"].source
