@@ -320,3 +320,22 @@ def test_referral_changes_reach_cp_and_care_after_the_lags(engine):
     # with longer lags, neutral levers still reproduce the baseline exactly
     longer = with_overrides(params, {"referral_to_cp_plan_lag_months": 6, "referral_to_care_lag_months": 12})
     assert (apply_scenario(baseline, _scenario(), calibration, longer).table["delta"] == 0.0).all()
+
+
+def test_workforce_baseline_front_door_is_steady_on_the_engine_forecast(engine, embedded_dataset):
+    """The workforce model's own baseline (flat staffing, forecast demand) keeps the MASH near its recent level."""
+    _, baseline, calibration = engine
+    out = apply_scenario(baseline, _scenario(), calibration)
+    key = next(k for k in baseline.extras if isinstance(k, tuple) and k[0] == "workforce")
+    projection = baseline.extras[key]
+    per_worker = projection["caseload_mash"].to_numpy()
+    assert per_worker.max() / per_worker.min() < 1.10                # no runaway backlog over 21 months
+    m8 = projection["M8-QL"].to_numpy()
+    history = embedded_dataset.series("M8-QL").dropna()
+    assert history.min() <= m8.min() and m8.max() <= history.max()
+    assert "capacity_calibration" in baseline.extras
+    assert any("mash capacity calibrated from the history" in note for note in calibration.notes)
+    # a 1% step-down moves M8-QL by well under a point (it used to swing it by ~6 points by Mar-20)
+    small = apply_scenario(baseline, _scenario(early_help_diversion_pct=1.0), calibration)
+    assert 0 < small.measure("M8-QL")["delta"].abs().max() < 1.0
+    assert (out.table["delta"] == 0.0).all()
