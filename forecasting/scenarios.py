@@ -319,8 +319,8 @@ def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration
         early_help_in=diverted * levers.early_help_plan_pct / 100.0,
         early_help_episode_months=int(round(levers.early_help_episode_months)),
         early_help_assessments=diverted * levers.early_help_assessment_pct / 100.0,
-        cp_lag_months=int(round(value(params, "referral_to_cp_plan_lag_months"))),
-        care_lag_months=int(round(value(params, "referral_to_care_lag_months"))))
+        cp_lag_months=round(value(params, "referral_to_cp_plan_lag_months")),
+        care_lag_months=round(value(params, "referral_to_care_lag_months")))
 
 
 def _engine_means(baseline: BaselineFlows) -> dict[str, np.ndarray]:

@@ -47,8 +47,8 @@ from forecasting.parameters import Parameter, load_parameters, value
 
 log = logging.getLogger(__name__)
 __all__ = ["DEMAND_COLUMNS", "TEAMS", "TIMELINESS_TEAM", "CapacityCalibration", "Recruit", "StaffingPlan",
-           "TimelinessCurve", "WorkforceProjection", "calibrate_capacity", "fit_timeliness", "fte_needed", "history_demand", "project_workforce",
-           "scenario_measures", "validate_timeliness"]
+           "TimelinessCurve", "WorkforceProjection", "calibrate_capacity", "fit_timeliness", "fte_needed",
+           "history_demand", "project_workforce", "scenario_measures", "validate_timeliness"]
 
 TEAMS: tuple[str, ...] = ("mash", "assessment", "cin_cp", "lac")
 DEMAND_COLUMNS: tuple[str, ...] = ("contacts", "referrals", "assessments", "cin_open", "cp_plans", "lac")
@@ -270,7 +270,8 @@ class CapacityCalibration:
 
     def describe(self) -> list[str]:
         return [f"{r.team} capacity calibrated from the history: {r.per_fte:.1f} {r.measure} per FTE a month "
-                f"({r.rule}; the parameter default {r.parameter_default:g} is not used)" for r in self.table.itertuples()]
+                f"({r.rule}; the parameter default {r.parameter_default:g} is not used)"
+                for r in self.table.itertuples()]
 
 
 def calibrate_capacity(demand: pd.DataFrame, staffing: StaffingPlan, params: dict[str, Parameter]

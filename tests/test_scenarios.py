@@ -275,8 +275,8 @@ def test_extra_in_house_carers_move_the_scorecard_counts(engine):
 # ------------------------------------------------------------------ Early Help activity and referral-to-CP/care lags
 def test_step_down_creates_early_help_assessments_plans_and_caseload(engine):
     result, baseline, calibration = engine
-    levers = dict(early_help_diversion_pct=15, early_help_ramp_months=0, early_help_assessment_pct=10,
-                  early_help_plan_pct=40, early_help_episode_months=6)
+    levers = {"early_help_diversion_pct": 15, "early_help_ramp_months": 0, "early_help_assessment_pct": 10,
+              "early_help_plan_pct": 40, "early_help_episode_months": 6}
     out = apply_scenario(baseline, _scenario(**levers), calibration)
     diverted = baseline.flows["contacts"] * 0.15                       # full effect from the first month
     np.testing.assert_allclose(out.measure("early_help_assessments")["delta"], diverted * 0.10)
