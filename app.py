@@ -4,6 +4,12 @@ import streamlit as st
 st.set_page_config(page_title="Children's services demand planner", layout="wide")
 
 navigation = st.navigation([
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/forecasts.py", title="Forecasts", icon=":material/show_chart:"),
+    st.Page("pages/scenarios.py", title="Scenarios", icon=":material/tune:"),
+    st.Page("pages/workforce.py", title="Workforce", icon=":material/groups:"),
+    st.Page("pages/finance.py", title="Finance", icon=":material/payments:"),
     st.Page("pages/data.py", title="Data", icon=":material/table:"),
+    st.Page("pages/method.py", title="Method & assumptions", icon=":material/menu_book:"),
 ])
 navigation.run()

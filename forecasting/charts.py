@@ -1,0 +1,145 @@
+"""Plotly figures for the app and the HTML report. Pure functions of frames: no Streamlit here.
+
+Colours are fixed so a leader sees the same meaning on every page: history dark blue, forecast orange with
+80% (darker) and 95% (lighter) bands, scenario green, targets red dashed, benchmarks grey dotted.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+HISTORY = "#1f3b73"
+FORECAST = "#e07b00"
+BAND80 = "rgba(224,123,0,0.30)"
+BAND95 = "rgba(224,123,0,0.13)"
+SCENARIO = "#2a9d55"
+TARGET = "#c0392b"
+BENCHMARK = "#7f8c8d"
+COMPARATOR_NAMES = {"statistical_neighbours": "Statistical neighbours", "england": "England",
+                    "south_east": "South East"}
+
+
+def _band(figure, months, low, high, colour, name, row=None, col=None, showlegend=True):
+    kwargs = {"row": row, "col": col} if row else {}
+    figure.add_trace(go.Scatter(x=list(months) + list(months)[::-1], y=list(high) + list(low)[::-1], fill="toself",
+                                fillcolor=colour, line={"width": 0}, hoverinfo="skip", name=name,
+                                showlegend=showlegend, legendgroup=name), **kwargs)
+
+
+def fan_chart(history: pd.Series, forecast: pd.DataFrame, *, title: str = "", unit: str = "count",
+              targets: pd.DataFrame | None = None, benchmarks: pd.DataFrame | None = None,
+              candidates: pd.DataFrame | None = None) -> go.Figure:
+    """History line, forecast median with 80/95% bands, optional target markers and benchmark lines.
+
+    `history`: values indexed by month. `forecast`: month, mean, lo80, hi80, lo95, hi95. `targets`: period,
+    target, target_date. `benchmarks`: comparator, value. `candidates`: month, model, mean (other models).
+    """
+    figure = go.Figure()
+    if not forecast.empty:
+        _band(figure, forecast["month"], forecast["lo95"], forecast["hi95"], BAND95, "95% range")
+        _band(figure, forecast["month"], forecast["lo80"], forecast["hi80"], BAND80, "80% range")
+    figure.add_trace(go.Scatter(x=history.index, y=history.values, mode="lines+markers", name="Actual",
+                                line={"color": HISTORY, "width": 2}))
+    if not forecast.empty:
+        joined_x = [history.dropna().index[-1], *forecast["month"]] if history.notna().any() else forecast["month"]
+        joined_y = [history.dropna().iloc[-1], *forecast["mean"]] if history.notna().any() else forecast["mean"]
+        figure.add_trace(go.Scatter(x=joined_x, y=joined_y, mode="lines", name="Forecast (central)",
+                                    line={"color": FORECAST, "width": 2, "dash": "dash"}))
+    for model, frame in (candidates.groupby("model") if candidates is not None and not candidates.empty else []):
+        figure.add_trace(go.Scatter(x=frame["month"], y=frame["mean"], mode="lines", name=model, opacity=0.6,
+                                    line={"width": 1}))
+    if targets is not None:
+        for row in targets.itertuples():
+            figure.add_trace(go.Scatter(x=[pd.Timestamp(row.target_date)], y=[row.target], mode="markers+text",
+                                        marker={"symbol": "x", "size": 12, "color": TARGET},
+                                        text=[f"Target {row.period}: {row.target:g}"], textposition="top center",
+                                        name=f"Target {row.period}"))
+    if benchmarks is not None:
+        for row in benchmarks.itertuples():
+            figure.add_hline(y=row.value, line={"color": BENCHMARK, "dash": "dot", "width": 1},
+                             annotation_text=COMPARATOR_NAMES.get(row.comparator, row.comparator),
+                             annotation_position="bottom right")
+    figure.update_layout(title=title, hovermode="x unified", margin={"l": 10, "r": 10, "t": 50, "b": 10},
+                         yaxis_title={"percent": "%", "rate_per_10k": "per 10,000 children"}.get(unit, "number"),
+                         legend={"orientation": "h", "y": -0.15})
+    if unit == "percent":
+        figure.update_yaxes(range=[0, 100])
+    return figure
+
+
+def small_multiples(panels: list[tuple[str, pd.Series, pd.DataFrame]], columns: int = 3) -> go.Figure:
+    """A grid of compact fan charts: (title, history, forecast) per panel."""
+    rows = -(-len(panels) // columns)
+    figure = make_subplots(rows=rows, cols=columns, subplot_titles=[p[0] for p in panels],
+                           vertical_spacing=0.12, horizontal_spacing=0.06)
+    for number, (_, history, forecast) in enumerate(panels):
+        row, col = number // columns + 1, number % columns + 1
+        first = number == 0
+        if not forecast.empty:
+            _band(figure, forecast["month"], forecast["lo95"], forecast["hi95"], BAND95, "95% range", row, col, first)
+            _band(figure, forecast["month"], forecast["lo80"], forecast["hi80"], BAND80, "80% range", row, col, first)
+            figure.add_trace(go.Scatter(x=forecast["month"], y=forecast["mean"], mode="lines", name="Forecast",
+                                        line={"color": FORECAST, "dash": "dash"}, showlegend=first,
+                                        legendgroup="Forecast"), row=row, col=col)
+        figure.add_trace(go.Scatter(x=history.index, y=history.values, mode="lines", name="Actual",
+                                    line={"color": HISTORY}, showlegend=first, legendgroup="Actual"),
+                         row=row, col=col)
+    figure.update_layout(height=280 * rows, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                         legend={"orientation": "h", "y": -0.05})
+    return figure
+
+
+def scenario_chart(measure: pd.DataFrame, *, title: str, unit_label: str = "") -> go.Figure:
+    """Baseline against scenario for one measure: `measure` has month, baseline, scenario."""
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=measure["month"], y=measure["baseline"], mode="lines", name="Baseline forecast",
+                                line={"color": FORECAST, "dash": "dash"}))
+    figure.add_trace(go.Scatter(x=measure["month"], y=measure["scenario"], mode="lines", name="Scenario",
+                                line={"color": SCENARIO, "width": 3}))
+    figure.update_layout(title=title, yaxis_title=unit_label, hovermode="x unified", height=320,
+                         margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": -0.2})
+    return figure
+
+
+def decomposition_chart(decomposition: pd.DataFrame, *, title: str = "Where the change comes from") -> go.Figure:
+    """Horizontal stacked bars: each lever group's contribution to each measure's change."""
+    figure = go.Figure()
+    for group, frame in decomposition.groupby("lever_group", sort=False):
+        figure.add_trace(go.Bar(y=frame["measure"], x=frame["contribution"], name=group.replace("_", " "),
+                                orientation="h"))
+    figure.update_layout(barmode="relative", title=title, height=360, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+                         xaxis_title="change at the end of the projection", legend={"orientation": "h", "y": -0.2})
+    return figure
+
+
+def stacked_area(frame: pd.DataFrame, *, x: str, y: str, colour: str, title: str, y_title: str) -> go.Figure:
+    """Stacked areas of `y` by `colour` over `x` (e.g. children by placement type by month)."""
+    figure = go.Figure()
+    for name, part in frame.groupby(colour, sort=False):
+        figure.add_trace(go.Scatter(x=part[x], y=part[y], name=str(name).replace("_", " "), stackgroup="one",
+                                    mode="lines"))
+    figure.update_layout(title=title, yaxis_title=y_title, hovermode="x unified", height=360,
+                         margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": -0.2})
+    return figure
+
+
+def grouped_bars(frame: pd.DataFrame, *, x: str, y: str, colour: str, title: str, y_title: str) -> go.Figure:
+    figure = go.Figure()
+    for name, part in frame.groupby(colour, sort=False):
+        figure.add_trace(go.Bar(x=part[x], y=part[y], name=str(name).replace("_", " ")))
+    figure.update_layout(barmode="group", title=title, yaxis_title=y_title, height=360,
+                         margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": -0.2})
+    return figure
+
+
+def lines(frame: pd.DataFrame, *, x: str, y: str, colour: str, title: str, y_title: str,
+          reference: float | None = None, reference_label: str = "") -> go.Figure:
+    figure = go.Figure()
+    for name, part in frame.groupby(colour, sort=False):
+        figure.add_trace(go.Scatter(x=part[x], y=part[y], name=str(name).replace("_", " "), mode="lines"))
+    if reference is not None:
+        figure.add_hline(y=reference, line={"color": TARGET, "dash": "dash"}, annotation_text=reference_label)
+    figure.update_layout(title=title, yaxis_title=y_title, hovermode="x unified", height=340,
+                         margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": -0.2})
+    return figure

@@ -1,0 +1,35 @@
+"""Overview: the headline measures at a glance, their projections to March 2019 and 2020, targets and RAG."""
+import streamlit as st
+
+from forecasting import evaluate_targets
+from forecasting.charts import small_multiples
+from forecasting.headlines import HEADLINES, headline_table
+from ui import state
+from ui.downloads import download_buttons
+
+st.title("Overview")
+dataset = state.active_dataset()
+result = state.forecast_result(dataset)
+targets = evaluate_targets(dataset, result.forecasts)
+table = headline_table(dataset, result.forecasts, targets)
+st.caption("Projections are the central forecast with the 95% range; P(met) is the chance of meeting the "
+           "target on the forecast's own uncertainty. RAG: Green at 80% or more, Amber 50-80%, Red below "
+           "(thresholds on the Method page).")
+st.dataframe(table, hide_index=True, width="stretch", column_config={
+    "latest": st.column_config.NumberColumn(format="%.0f"),
+    "projected_2018_19": st.column_config.NumberColumn("Mar-19 projection", format="%.0f"),
+    "projected_2019_20": st.column_config.NumberColumn("Mar-20 projection", format="%.0f"),
+    "p_met_2018_19": st.column_config.NumberColumn("P(met) 18/19", format="%.2f"),
+    "p_met_2019_20": st.column_config.NumberColumn("P(met) 19/20", format="%.2f")})
+download_buttons(table, "headline measures")
+
+panels = []
+for code, label in HEADLINES:
+    if code in dataset.indicator_codes:
+        panels.append((label, dataset.series(code), result.forecasts[result.forecasts["indicator"] == code]))
+st.plotly_chart(small_multiples(panels), width="stretch")
+
+st.subheader("Every target in the scorecard")
+st.dataframe(targets[["indicator", "period", "target", "basis", "projected", "lo95", "hi95", "probability_met", "rag",
+                      "explanation"]], hide_index=True, width="stretch")
+download_buttons(targets, "targets")

@@ -1,0 +1,80 @@
+"""The active data set (per session) and cached thin wrappers around the forecasting package.
+
+Uploaded data lives in `st.session_state` (one user's upload never reaches another's session); computations
+are cached by a fingerprint of the data, so switching back and forth is instant.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from forecasting import load_dataset, load_parameters, run_forecast
+from forecasting.cache import dataset_fingerprint
+from forecasting.parameters import with_overrides
+from forecasting.scenarios import build_baseline
+
+DATASET_KEY = "active_dataset"
+OVERRIDES_KEY = "parameter_overrides"
+
+
+@st.cache_resource(show_spinner=False)
+def embedded_dataset():
+    return load_dataset()
+
+
+def active_dataset():
+    """The session's uploaded data set, or the embedded Jun-18 scorecard."""
+    return st.session_state.get(DATASET_KEY) or embedded_dataset()
+
+
+def use_dataset(dataset) -> None:
+    st.session_state[DATASET_KEY] = dataset
+
+
+def use_embedded() -> None:
+    st.session_state.pop(DATASET_KEY, None)
+
+
+def is_embedded() -> bool:
+    return DATASET_KEY not in st.session_state
+
+
+def fingerprint(dataset) -> str:
+    return dataset_fingerprint(dataset)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _forecast(key: str, _dataset):
+    return run_forecast(_dataset)
+
+
+def forecast_result(dataset=None):
+    """Back-tested forecasts of every indicator (cached per data set and on disk)."""
+    dataset = dataset or active_dataset()
+    with st.spinner("Back-testing and forecasting every indicator (first time only, a few seconds)..."):
+        return _forecast(fingerprint(dataset), dataset)
+
+
+def parameter_overrides() -> dict[str, float]:
+    return dict(st.session_state.get(OVERRIDES_KEY, {}))
+
+
+def set_parameter_overrides(overrides: dict[str, float]) -> None:
+    st.session_state[OVERRIDES_KEY] = dict(overrides)
+
+
+def parameters():
+    """Named assumptions with this session's edits applied."""
+    return with_overrides(load_parameters(), parameter_overrides())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _baseline(key: str, overrides_key: tuple, _dataset, _params):
+    return build_baseline(_dataset, run_forecast(_dataset), _params)
+
+
+def scenario_baseline(dataset=None):
+    """(baseline flows, calibration) for the scenario engine, on top of the forecasts."""
+    dataset = dataset or active_dataset()
+    overrides = parameter_overrides()
+    forecast_result(dataset)
+    return _baseline(fingerprint(dataset), tuple(sorted(overrides.items())), dataset, parameters())
