@@ -1,7 +1,22 @@
-"""Streamlit entry point: only builds the navigation; each page lives in pages/."""
+"""Streamlit entry point: optional sign-in, then the navigation; each page lives in pages/."""
 import streamlit as st
 
 st.set_page_config(page_title="Children's services demand planner", layout="wide")
+
+
+def _sign_in_required() -> bool:
+    """True when an [auth] section is configured in .streamlit/secrets.toml (off by default)."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+if _sign_in_required() and not st.user.is_logged_in:
+    st.title("Children's services demand planner")
+    st.write("Sign in with your organisation account to continue.")
+    st.button("Sign in", on_click=st.login)
+    st.stop()
 
 navigation = st.navigation([
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

@@ -13,14 +13,15 @@ HEADLINES = (("M1", "Contacts to the front door"), ("M2", "Referrals"), ("CP6B",
 YEAR_ENDS = (("2018-19", pd.Timestamp("2019-03-01")), ("2019-20", pd.Timestamp("2020-03-01")))
 
 
-def _direction(change: float, polarity: str) -> str:
-    if pd.isna(change):
+def _direction(change: float | None, polarity: str) -> str:
+    """'+6% on a year before', with '(better)'/'(worse)' when the indicator has a polarity and moved >= 2%."""
+    if change is None or pd.isna(change):
         return "-"
-    arrow = "up" if change > 0 else "down" if change < 0 else "level"
-    if abs(change) < 2 or polarity == "neutral" or arrow == "level":
-        return f"{arrow} {abs(change):.0f}%"
+    text = f"{change:+.0f}% on a year before"
+    if abs(change) < 2 or polarity not in ("higher_is_better", "lower_is_better"):
+        return text
     good = (change > 0) == (polarity == "higher_is_better")
-    return f"{arrow} {abs(change):.0f}% ({'better' if good else 'worse'})"
+    return f"{text} ({'better' if good else 'worse'})"
 
 
 def headline_table(dataset, forecasts: pd.DataFrame, targets: pd.DataFrame,

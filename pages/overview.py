@@ -15,6 +15,15 @@ table = headline_table(dataset, result.forecasts, targets)
 st.caption("Projections are the central forecast with the 95% range; P(met) is the chance of meeting the "
            "target on the forecast's own uncertainty. RAG: Green at 80% or more, Amber 50-80%, Red below "
            "(thresholds on the Method page).")
+cards = st.columns(len(table))
+for card, row in zip(cards, table.to_dict("records")):
+    target = row.get("target_2019_20")
+    status = f" · target {target:,.0f}: {row.get('rag_2019_20')}" if isinstance(target, float) and target == target else ""
+    card.metric(f"{row['measure']} ({row['latest_month']})", f"{row['latest']:,.0f}", row["vs_year_before"],
+                delta_color="off", help=f"Mar-20 projection {row.get('projected_2019_20', float('nan')):,.0f} "
+                                        f"(95% range {row.get('range95_2019_20', '-')}){status}")
+    card.caption(f"Mar-20: {row.get('projected_2019_20', float('nan')):,.0f} ({row.get('range95_2019_20', '-')})"
+                 + status)
 st.dataframe(table, hide_index=True, width="stretch", column_config={
     "latest": st.column_config.NumberColumn(format="%.0f"),
     "projected_2018_19": st.column_config.NumberColumn("Mar-19 projection", format="%.0f"),

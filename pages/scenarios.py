@@ -53,8 +53,9 @@ def scenario_panel():
     metrics = st.columns(4)
     for column, (measure, label, _) in zip(metrics, CHARTS[:4]):
         if measure in end.index:
+            delta = end.at[measure, "delta"]
             column.metric(f"{label}, {last:%b-%y}", f"{end.at[measure, 'scenario']:,.0f}",
-                          f"{end.at[measure, 'delta']:+,.1f} vs baseline", delta_color="inverse")
+                          f"{delta:+,.1f} vs baseline" if abs(delta) >= 0.05 else None, delta_color="inverse")
     figures = []
     grid = st.columns(2)
     for number, (measure, label, unit) in enumerate(CHARTS):
