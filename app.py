@@ -25,6 +25,7 @@ navigation = st.navigation([
     st.Page("pages/workforce.py", title="Workforce", icon=":material/groups:"),
     st.Page("pages/finance.py", title="Finance", icon=":material/payments:"),
     st.Page("pages/data.py", title="Data", icon=":material/table:"),
+    st.Page("pages/authorities.py", title="Compare authorities", icon=":material/compare_arrows:"),
     st.Page("pages/method.py", title="Method & assumptions", icon=":material/menu_book:"),
 ])
 navigation.run()

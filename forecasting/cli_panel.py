@@ -16,12 +16,13 @@ def register(subparsers) -> None:
     panel.add_argument("--horizon", type=int, default=21)
     panel.add_argument("--out", required=True, help="forecasts CSV: authority,indicator,month,model,mean,lo80..hi95")
     panel.add_argument("--backtest-out", help="also write the back-test scores here")
+    panel.add_argument("--targets-out", help="also write each authority's targets against its forecasts here")
     panel.set_defaults(handler=run_panel_command)
 
 
 def run_panel_command(args) -> int:
     from forecasting.distributed import run_panel
-    from forecasting.panel import load_panel, split_ids
+    from forecasting.panel import load_panel, panel_targets, split_ids
 
     loaded = load_panel(args.data)
     for authority, report in loaded.reports.items():
@@ -42,4 +43,6 @@ def run_panel_command(args) -> int:
     if args.backtest_out:
         backtest = result.backtest.join(split_ids(result.backtest["unique_id"])).drop(columns="unique_id")
         backtest.to_csv(Path(args.backtest_out), index=False, float_format="%.4g")
+    if args.targets_out:
+        panel_targets(loaded, result.forecasts).to_csv(Path(args.targets_out), index=False, float_format="%.4g")
     return 0

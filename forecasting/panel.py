@@ -113,3 +113,20 @@ def synthetic_panel(n_authorities: int = 152, n_indicators: int = 40, n_months: 
     values = np.round(level * trend * holiday * noise)
     ids = [f"SYN{a:03d}{SEPARATOR}IND{i:02d}" for a in range(n_authorities) for i in range(n_indicators)]
     return pd.DataFrame({"unique_id": np.repeat(ids, n_months), "ds": np.tile(months, n), "y": values.ravel()})
+
+
+def panel_targets(panel: Panel, forecasts: pd.DataFrame) -> pd.DataFrame:
+    """Every authority's targets against its own forecasts (`forecasts` keyed by "<authority>|<indicator>")."""
+    from forecasting.targets import evaluate_targets
+
+    ids = split_ids(forecasts["unique_id"])
+    tables = []
+    for authority, dataset in sorted(panel.datasets.items()):
+        if dataset.targets.empty:
+            continue
+        own = forecasts[ids["authority"] == authority].assign(indicator=ids["indicator"])
+        tables.append(evaluate_targets(dataset, own).assign(authority=authority))
+    if not tables:
+        return pd.DataFrame(columns=["authority", "indicator", "period", "target", "projected", "probability_met", "rag"])
+    table = pd.concat(tables, ignore_index=True)
+    return table[["authority", *[c for c in table.columns if c != "authority"]]]

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "forecasts", "scenarios", "workforce", "finance", "data", "method"]
+PAGES = ["overview", "forecasts", "scenarios", "workforce", "finance", "data", "method", "authorities"]
 TIMEOUT = 120
 
 
@@ -81,3 +81,18 @@ def test_data_page_switches_back_to_embedded():
     app.button[0].click().run()
     assert not app.exception
     assert any("Active data set:** the embedded" in m.value for m in app.markdown)
+
+
+def test_authorities_page_compares_and_switches(embedded_dataset):
+    import pandas as pd
+
+    long = embedded_dataset.observations.rename(columns={"unique_id": "indicator", "ds": "month", "y": "value"})
+    long = long[long.indicator.isin(["M1", "LAC1"])].assign(month=lambda f: f.month.dt.strftime("%Y-%m"))
+    frame = pd.concat([long.assign(authority="Southampton"), long.assign(authority="Portsmouth")])
+    app = run_page("authorities")
+    app.get("file_uploader")[0].upload("councils.csv", frame.to_csv(index=False).encode(), "text/csv").run()
+    assert not app.exception
+    app.selectbox[1].set_value("Portsmouth").run()
+    app.button[0].click().run()
+    assert not app.exception and "Portsmouth is now the active data set" in app.success[0].value
+    assert app.session_state["active_dataset"].indicator_codes == ["LAC1", "M1"]

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = [("", "Overview"), ("forecasts", "Forecasts"), ("scenarios", "Scenarios"), ("workforce", "Workforce"),
-         ("finance", "Finance"), ("data", "Data"), ("method", "Method & assumptions")]
+         ("finance", "Finance"), ("data", "Data"), ("method", "Method & assumptions"),
+         ("authorities", "Compare authorities")]
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 pytestmark = pytest.mark.browser

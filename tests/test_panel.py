@@ -61,3 +61,23 @@ def test_synthetic_panel_shape_and_holiday_dip():
     holiday = logged[logged.month.isin([8, 12])].groupby("unique_id")["logy"].mean()
     term = logged[logged.month.isin([7, 9, 11, 1])].groupby("unique_id")["logy"].mean()
     assert (holiday - term).mean() < -0.03  # the dip is in the synthetic data
+
+
+def test_panel_cli_forecasts_and_targets_per_authority(tmp_path, embedded_dataset):
+    import subprocess
+    import sys
+
+    frame = pd.concat([_long(embedded_dataset, "Southampton"), _long(embedded_dataset, "Portsmouth", 0.9)])
+    source = tmp_path / "councils.csv"
+    frame.to_csv(source, index=False)
+    out, targets = tmp_path / "f.csv", tmp_path / "t.csv"
+    result = subprocess.run([sys.executable, "-m", "forecasting", "panel", "--data", str(source), "--jobs", "1",
+                             "--horizon", "21", "--out", str(out), "--targets-out", str(targets)],
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    forecasts = pd.read_csv(out)
+    assert set(forecasts["authority"]) == {"Portsmouth", "Southampton"}
+    assert forecasts.groupby(["authority", "indicator"]).size().eq(21).all()
+    table = pd.read_csv(targets)
+    lac = table[(table.indicator == "LAC1") & (table.period == "2019-20")]
+    assert set(lac["authority"]) == {"Portsmouth", "Southampton"} and lac["target"].eq(390).all()
