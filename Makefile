@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: app test setup browser-deps lint bench clean
+.PHONY: app test setup browser-deps lint bench scale readme clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/forecast_speed.py
 	$(BIN)/python benchmarks/scenario_speed.py
+
+scale: setup
+	$(BIN)/python benchmarks/scale.py --growth
+	$(BIN)/python benchmarks/scale.py --engine dask
+
+# Regenerate the README's back-test summary from the CLI (never typed by hand).
+readme: setup
+	$(BIN)/python -m forecasting backtest --out models/backtest.csv --summary models/backtest-summary.md
+	$(BIN)/python tools/splice_readme.py models/backtest-summary.md README.md
 
 clean:
 	rm -rf $(VENV) models/cache .pytest_cache

@@ -11,11 +11,14 @@ process and of its worker processes. (tracemalloc is not used: it slowed the run
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import time
 
-from forecasting.distributed import run_panel
-from forecasting.panel import synthetic_panel
+os.environ.setdefault("PYTHONWARNINGS", "ignore::FutureWarning")  # dask workers: pandas deprecation noise
+
+from forecasting.distributed import run_panel  # noqa: E402
+from forecasting.panel import synthetic_panel  # noqa: E402
 
 
 def one_run(n_authorities: int, n_indicators: int, n_months: int, engine: str, jobs: int, horizon: int) -> dict:
