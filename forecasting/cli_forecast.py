@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.cli import UserFacingError
+from forecasting.data import load_data_option
 
 FORMATS = ("csv", "xlsx")
 
@@ -42,19 +43,6 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, default=1, help="parallel processes (default 1)")
 
 
-def _load(path: str | None):
-    from forecasting.data import DataValidationError, check_path, load_dataset
-
-    if path is None:
-        return load_dataset()
-    if not Path(path).exists():
-        raise UserFacingError(f"--data {path}: no such file or folder. Give a data set folder or a CSV/XLSX file.")
-    dataset, report = check_path(path)
-    if dataset is None:
-        raise DataValidationError(report)
-    return dataset
-
-
 def _settings(args, horizon: int):
     from forecasting.forecast import ForecastSettings
     from forecasting.models import MODEL_ORDER
@@ -78,7 +66,7 @@ def _run(args, horizon: int):
     out = Path(args.out)
     if not out.parent.exists():
         raise UserFacingError(f"--out {out}: the folder {out.parent} does not exist. Create it or choose another.")
-    dataset = _load(args.data)
+    dataset = load_data_option(args.data)
     settings = _settings(args, horizon)
     print(f"forecasting {len(dataset.indicator_codes)} indicators from {dataset.source or 'the data'}...",
           file=sys.stderr, flush=True)

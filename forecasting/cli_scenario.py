@@ -46,11 +46,11 @@ def register(subparsers) -> None:
 
 
 def _engine(data: str | None):
-    from forecasting.cli_forecast import _load
+    from forecasting.data import load_data_option
     from forecasting.forecast import run_forecast
     from forecasting.scenarios import build_baseline
 
-    dataset = _load(data)
+    dataset = load_data_option(data)
     print(f"forecasting the baseline from {dataset.source or 'the data'}...", file=sys.stderr, flush=True)
     baseline, calibration = build_baseline(dataset, run_forecast(dataset))
     return dataset, baseline, calibration
@@ -97,7 +97,7 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     if not out.parent.exists():
         raise UserFacingError(f"--out {out}: the folder {out.parent} does not exist. Create it or choose another.")
     scenario = load_scenario(args.file)         # check the file before the (slower) forecast
-    dataset, baseline, calibration = _engine(args.data)
+    _dataset, baseline, calibration = _engine(args.data)
     result = apply_scenario(baseline, scenario, calibration)
     table = result.table.assign(month=pd.to_datetime(result.table["month"]).dt.strftime("%Y-%m"))
     fmt = args.format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from forecasting.cli import UserFacingError
+from forecasting.data import load_data_option
 
 FORMATS = ("csv", "xlsx")
 OUTPUT_COLUMNS = ["indicator", "period", "target", "projected", "lo95", "hi95", "probability_met", "rag"]
@@ -45,19 +46,6 @@ def _module(name: str, what: str):
                               "run without that option or update the tool.") from None
 
 
-def _load(path: str | None):
-    from forecasting.data import DataValidationError, check_path, load_dataset
-
-    if path is None:
-        return load_dataset()
-    if not Path(path).exists():
-        raise UserFacingError(f"--data {path}: no such file or folder. Give a data set folder or a CSV/XLSX file.")
-    dataset, report = check_path(path)
-    if dataset is None:
-        raise DataValidationError(report)
-    return dataset
-
-
 def _write(frame: pd.DataFrame, out: Path, fmt: str | None, sheet: str) -> None:
     from forecasting.reports import to_csv, to_xlsx
 
@@ -80,7 +68,7 @@ def run_targets_command(args: argparse.Namespace) -> int:
             raise UserFacingError(f"{path}: the folder {path.parent} does not exist. Create it or choose another.")
     forecast = _module("forecasting.forecast", "Forecasting")
     targets = _module("forecasting.targets", "Target evaluation")
-    dataset = _load(args.data)
+    dataset = load_data_option(args.data)
     if dataset.targets is None or dataset.targets.empty:
         raise UserFacingError(f"{dataset.source or 'the data'} has no targets (targets.csv); nothing to evaluate.")
     print(f"forecasting {len(dataset.indicator_codes)} indicators...", file=sys.stderr, flush=True)

@@ -136,6 +136,21 @@ def load_dataset(path: str | Path = EMBEDDED_DATASET) -> Dataset:
     return load_dataset_dir(path)
 
 
+def load_data_option(path: str | None) -> Dataset:
+    """What a `--data PATH` option means: the embedded data set when None, else a validated folder or file.
+
+    Raises UserFacingError (missing path) or DataValidationError (blocking problems, all listed).
+    """
+    if path is None:
+        return load_dataset()
+    if not Path(path).exists():
+        raise UserFacingError(f"--data {path}: no such file or folder. Give a data set folder or a CSV/XLSX file.")
+    dataset, report = check_path(path)
+    if dataset is None:
+        raise DataValidationError(report)
+    return dataset
+
+
 class DataValidationError(UserFacingError):
     """Blocking problems in a data file; `report` holds all of them."""
 
