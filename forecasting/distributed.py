@@ -46,7 +46,13 @@ class PanelResult:
 
 
 def scale_models() -> list:
-    from statsforecast.models import HistoricAverage, Naive, OptimizedTheta, RandomWalkWithDrift, SeasonalNaive
+    from statsforecast.models import (
+        HistoricAverage,
+        Naive,
+        OptimizedTheta,
+        RandomWalkWithDrift,
+        SeasonalNaive,
+    )
 
     return [Naive(), SeasonalNaive(season_length=SEASON_LENGTH), RandomWalkWithDrift(alias="RandomWalkWithDrift"),
             HistoricAverage(), OptimizedTheta(season_length=SEASON_LENGTH)]

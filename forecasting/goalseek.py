@@ -27,7 +27,6 @@ import logging
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from forecasting.cli import UserFacingError

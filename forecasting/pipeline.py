@@ -41,8 +41,18 @@ import pandas as pd
 from forecasting.cli import UserFacingError
 
 log = logging.getLogger(__name__)
-__all__ = ["BaselineFlows", "FLOW_INDICATORS", "PipelineChanges", "PipelineDeltas", "Rate", "calibrate_pipeline",
-           "lagged", "prepare_baseline", "run_pipeline", "stock_flow"]
+__all__ = [
+    "FLOW_INDICATORS",
+    "BaselineFlows",
+    "PipelineChanges",
+    "PipelineDeltas",
+    "Rate",
+    "calibrate_pipeline",
+    "lagged",
+    "prepare_baseline",
+    "run_pipeline",
+    "stock_flow",
+]
 
 # measure name -> scorecard indicator the baseline takes it from
 FLOW_INDICATORS: dict[str, str] = {
@@ -93,7 +103,7 @@ def _rate(name: str, values: pd.Series, rule: str, notes: list[str]) -> Rate:
         notes.append(f"{name}: no months with both figures; rate set to 0 (no propagation). {rule}")
         return Rate(name, 0.0, 0.0, 0, rule + " NOT ESTIMABLE from this data set: set to 0.")
     sd = float(values.std(ddof=1)) if len(values) > 1 else 0.0
-    return Rate(name, float(values.mean()), sd, int(len(values)), rule)
+    return Rate(name, float(values.mean()), sd, len(values), rule)
 
 
 def calibrate_pipeline(dataset) -> Calibration:

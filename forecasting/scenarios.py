@@ -30,15 +30,21 @@ import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
-
 from scipy.stats import norm
 
-from forecasting.cli import UserFacingError
-from forecasting.models import to_model_scale
-from forecasting.levers import LEVERS, MONTH_UNIT, TEAMS, ramp, window
-from forecasting.pipeline import (FLOW_INDICATORS, BaselineFlows, Calibration, PipelineChanges, calibrate_pipeline,
-                                  prepare_baseline, run_pipeline)
 from forecasting import scenario_effects
+from forecasting.cli import UserFacingError
+from forecasting.levers import LEVERS, MONTH_UNIT, TEAMS, ramp, window
+from forecasting.models import to_model_scale
+from forecasting.pipeline import (
+    FLOW_INDICATORS,
+    BaselineFlows,
+    Calibration,
+    PipelineChanges,
+    calibrate_pipeline,
+    prepare_baseline,
+    run_pipeline,
+)
 
 log = logging.getLogger(__name__)
 __all__ = ["SCHEMA_VERSION", "Levers", "Scenario", "ScenarioResult", "apply_scenario", "build_baseline",
@@ -89,7 +95,7 @@ class Scenario(BaseModel):
     description: str = ""
     levers: Levers = Field(default_factory=Levers)  # type: ignore[valid-type]
 
-    def with_levers(self, **changes) -> "Scenario":
+    def with_levers(self, **changes) -> Scenario:
         """A copy with some levers changed (validated)."""
         return Scenario(schema_version=self.schema_version, name=self.name, description=self.description,
                         levers=self.levers.model_dump() | changes)
@@ -300,7 +306,7 @@ def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration
     params = _params(baseline, params)
     months, f = baseline.months, baseline.flows
     first = months[0]
-    start = lambda name: pd.Timestamp(getattr(levers, name)) if getattr(levers, name) else first  # noqa: E731
+    start = lambda name: pd.Timestamp(getattr(levers, name)) if getattr(levers, name) else first
     conversion = calibration["contact_to_referral"]
     shock = f["contacts"] * levers.demand_shock_pct / 100.0 * window(months, start("demand_shock_start"),
                                                                        levers.demand_shock_months)

@@ -49,7 +49,7 @@ if not state.is_embedded() and active.button("Switch back to the embedded data")
     st.rerun()
 wide = dataset.observations.pivot(index="unique_id", columns="ds", values="y")
 wide.columns = [month_label(m) for m in wide.columns]
-names = dataset.indicators["name"] if "name" in dataset.indicators else None
+names = dataset.indicators.get("name")
 if names is not None:
     wide.insert(0, "name", names.reindex(wide.index))
 wide.index.name = "indicator"

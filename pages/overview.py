@@ -1,4 +1,5 @@
 """Overview: the headline measures at a glance, their projections to March 2019 and 2020, targets and RAG."""
+import pandas as pd
 import streamlit as st
 
 from forecasting import evaluate_targets
@@ -18,7 +19,7 @@ st.caption("Projections are the central forecast with the 95% range; P(met) is t
 cards = st.columns(len(table))
 for card, row in zip(cards, table.to_dict("records")):
     target = row.get("target_2019_20")
-    status = f" · target {target:,.0f}: {row.get('rag_2019_20')}" if isinstance(target, float) and target == target else ""
+    status = f" · target {target:,.0f}: {row.get('rag_2019_20')}" if pd.notna(target) else ""
     card.metric(f"{row['measure']} ({row['latest_month']})", f"{row['latest']:,.0f}", row["vs_year_before"],
                 delta_color="off", help=f"Mar-20 projection {row.get('projected_2019_20', float('nan')):,.0f} "
                                         f"(95% range {row.get('range95_2019_20', '-')}){status}")

@@ -13,7 +13,6 @@ from ui import state
 from ui.downloads import download_buttons
 from ui.lever_widgets import GROUP_TITLES, SCENARIO_DIR, lever_inputs, load_into_widgets
 
-
 CHARTS = [("referrals", "Referrals a month", "referrals"), ("cp_plans", "Children on CP plans", "children"),
           ("lac", "Looked-after children", "children"), ("caseload_cin_cp", "CIN/CP caseload per worker", "cases"),
           ("EH4-QL", "Single assessments in 45 days", "%"), ("M8-QL", "MASH decisions in 24 hours", "%"),

@@ -39,7 +39,7 @@ def test_scenario_slider_changes_the_figures():
     app.slider(key="lever__edge_of_care_entry_reduction").set_value(30.0).run()
     assert not app.exception
     after = _metric_values(app)
-    lac = [label for label in after if label.startswith("Looked-after children")][0]
+    lac = next(label for label in after if label.startswith("Looked-after children"))
     assert int(after[lac].replace(",", "")) < int(before[lac].replace(",", ""))
 
 
