@@ -5,6 +5,7 @@ import streamlit as st
 from forecasting import evaluate_targets
 from forecasting.charts import small_multiples
 from forecasting.headlines import HEADLINES, headline_table
+from forecasting.scenarios import Scenario, apply_scenario
 from ui import state
 from ui.downloads import download_buttons
 
@@ -32,6 +33,15 @@ st.dataframe(table, hide_index=True, width="stretch", column_config={
     "p_met_2018_19": st.column_config.NumberColumn("P(met) 18/19", format="%.2f"),
     "p_met_2019_20": st.column_config.NumberColumn("P(met) 19/20", format="%.2f")})
 download_buttons(table, "headline measures")
+
+baseline, calibration = state.scenario_baseline(dataset)
+neutral = apply_scenario(baseline, Scenario(schema_version=1, name="baseline"), calibration, state.parameters())
+caseload = neutral.measure("caseload_cin_cp")
+if not caseload.empty:
+    st.caption(f"CIN/CP caseload per social worker (workforce model on the baseline forecast, assumed team sizes on "
+               f"the Workforce page): {caseload['baseline'].iloc[0]:.1f} in {caseload['month'].iloc[0]:%b-%y}, "
+               f"{caseload['baseline'].iloc[-1]:.1f} by {caseload['month'].iloc[-1]:%b-%y} against a norm of "
+               f"{state.parameters()['caseload_norm_cin_cp'].value:g}.")
 
 panels = []
 for code, label in HEADLINES:

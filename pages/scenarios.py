@@ -1,6 +1,7 @@
 """Scenarios: move the levers, see baseline against scenario for every measure leaders are judged by."""
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from forecasting.charts import decomposition_chart, scenario_chart
@@ -89,14 +90,24 @@ def scenario_panel():
 
 
 def _lever_table(scenario):
-    import pandas as pd
-
     values = scenario.levers.model_dump()
     return pd.DataFrame([{"lever": n, "value": values[n], "unit": s.unit, "neutral": s.neutral, "source": s.source}
                          for n, s in LEVERS.items()])
 
 
 scenario_panel()
+
+st.subheader("Compare saved scenarios")
+picked = st.multiselect("Scenarios", [p.stem for p in saved], default=[p.stem for p in saved][:3])
+if picked:
+    rows = []
+    for stem in picked:
+        table = apply_scenario(baseline, load_scenario(SCENARIO_DIR / f"{stem}.yaml"), calibration, params).table
+        end = table[table["month"] == table["month"].max()].set_index("measure")["scenario"]
+        rows.append({"scenario": stem, **{label: end.get(measure) for measure, label, _ in CHARTS}})
+    comparison = pd.DataFrame(rows)
+    st.dataframe(comparison, hide_index=True, width="stretch")
+    download_buttons(comparison, "scenario comparison", key="comparison")
 
 st.subheader("Goal-seek: what would it take?")
 targets = dataset.targets
