@@ -5,6 +5,7 @@ import streamlit as st
 
 from forecasting import load_upload
 from forecasting.data import write_template
+from forecasting.side_tables import replace_side_table
 from forecasting.validation import month_label
 from ui import state
 from ui.downloads import download_buttons
@@ -38,6 +39,22 @@ with st.expander("Upload your own scorecard", expanded=True):
             st.dataframe(problems[["severity", "file", "sheet", "row", "column", "message", "hint"]],
                          hide_index=True, width="stretch")
             download_buttons(problems, "validation report")
+
+with st.expander("Your council's targets, benchmarks or population (optional)"):
+    st.write("An uploaded scorecard borrows the embedded council's targets, benchmarks and 0-17 population until "
+             "you give your own: a CSV with **indicator, period, target, basis** (targets), **indicator, "
+             "comparator, value** (benchmarks) or **key, value** (e.g. population_0_17).")
+    side = st.file_uploader("Targets, benchmarks or context CSV", type=["csv"],
+                            key=f"side_upload_{st.session_state.get('upload_generation', 0)}")
+    if side is not None:
+        updated, side_report = replace_side_table(state.active_dataset(), side.name, side.getvalue())
+        if updated is not None:
+            state.use_dataset(updated)
+            st.success(f"{side.name} is now used for the active data set.")
+        else:
+            st.error(f"{side.name} cannot be used yet: {len(side_report.errors)} blocking problem(s).")
+        if side_report.problems:
+            st.dataframe(side_report.to_frame()[["severity", "row", "column", "message", "hint"]], hide_index=True)
 
 dataset = state.active_dataset()
 source = "the embedded Jun-18 scorecard (Southampton)" if state.is_embedded() else dataset.source

@@ -96,3 +96,12 @@ def test_authorities_page_compares_and_switches(embedded_dataset):
     app.button[0].click().run()
     assert not app.exception and "Portsmouth is now the active data set" in app.success[0].value
     assert app.session_state["active_dataset"].indicator_codes == ["LAC1", "M1"]
+
+
+def test_data_page_takes_the_councils_own_targets():
+    app = run_page("data")
+    app.get("file_uploader")[1].upload("targets.csv", b"indicator,period,target,basis\nLAC1,2019-20,420,year_end_level\n",
+                                       "text/csv").run()
+    assert not app.exception
+    assert any("targets.csv is now used" in s.value for s in app.success)
+    assert app.session_state["active_dataset"].targets["target"].tolist() == [420.0]
