@@ -17,8 +17,8 @@ import time
 
 os.environ.setdefault("PYTHONWARNINGS", "ignore::FutureWarning")  # dask workers: pandas deprecation noise
 
-from forecasting.distributed import run_panel  # noqa: E402
-from forecasting.panel import synthetic_panel  # noqa: E402
+from forecasting.distributed import run_panel
+from forecasting.panel import synthetic_panel
 
 
 def one_run(n_authorities: int, n_indicators: int, n_months: int, engine: str, jobs: int, horizon: int) -> dict:

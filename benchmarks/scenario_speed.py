@@ -52,7 +52,7 @@ def main() -> None:
         print(f"{path.stem:<28}{np.median(ms):>10.1f}{np.percentile(ms, 90):>9.1f}{ms.max():>9.1f}  "
               f"{'yes' if np.median(ms) < TARGET_MS else 'NO'}")
     plan = load_scenario(SCENARIOS / "combined-plan.yaml")
-    empty = lambda *a: pd.DataFrame(index=baseline.months)  # noqa: E731
+    empty = lambda *a: pd.DataFrame(index=baseline.months)
     core = timings(lambda: apply_scenario(baseline, plan, calibration, workforce_model=empty, cost_model=empty),
                    args.repeats)
     print(f"combined plan without workforce and cost models (pipeline + forecast shift only): "

@@ -1,5 +1,4 @@
 """`python -m forecasting scenario|goalseek`: outputs, plain-words answers, and clear errors (no tracebacks)."""
-import io
 from pathlib import Path
 
 import pandas as pd

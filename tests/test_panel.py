@@ -1,8 +1,6 @@
 """Many authorities: loading a long file with an authority column or a folder of files; synthetic panels."""
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
 from forecasting.panel import load_panel, panel_from_long_file, split_ids, synthetic_panel

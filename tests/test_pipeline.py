@@ -4,8 +4,15 @@ import pandas as pd
 import pytest
 
 from forecasting.data import Dataset
-from forecasting.pipeline import (BaselineFlows, Calibration, PipelineChanges, Rate, calibrate_pipeline,
-                                  prepare_baseline, run_pipeline, stock_flow)
+from forecasting.pipeline import (
+    Calibration,
+    PipelineChanges,
+    Rate,
+    calibrate_pipeline,
+    prepare_baseline,
+    run_pipeline,
+    stock_flow,
+)
 
 MONTHS = pd.date_range("2018-07-01", periods=6, freq="MS")
 

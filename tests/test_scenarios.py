@@ -7,8 +7,14 @@ import pytest
 
 from forecasting.cli import UserFacingError
 from forecasting.levers import LEVERS
-from forecasting.scenarios import (Scenario, apply_scenario, build_baseline, load_scenario, save_scenario,
-                                   scenario_from_dict)
+from forecasting.scenarios import (
+    Scenario,
+    apply_scenario,
+    build_baseline,
+    load_scenario,
+    save_scenario,
+    scenario_from_dict,
+)
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
