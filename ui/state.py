@@ -1,7 +1,9 @@
 """The active data set (per session) and cached thin wrappers around the forecasting package.
 
 Uploaded data lives in `st.session_state` (one user's upload never reaches another's session); computations
-are cached by a fingerprint of the data, so switching back and forth is instant.
+are cached by a fingerprint of the data, so switching back and forth is instant. Forecast results use
+`st.cache_data` (each caller gets its own copy); the scenario baseline holds fitted callables, so it is a
+`st.cache_resource` that pages only read.
 """
 from __future__ import annotations
 
@@ -42,7 +44,7 @@ def fingerprint(dataset) -> str:
     return dataset_fingerprint(dataset)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8)
 def _forecast(key: str, _dataset):
     return run_forecast(_dataset)
 
