@@ -124,7 +124,7 @@ def test_scenario_slider_redraws(page, server):
 
 def test_upload_in_browser(page, server):
     _open(page, server, "data", "Data")
-    page.locator('input[type="file"]').set_input_files(str(ROOT / "tests" / "malformed" / "19-negative-count.xlsx"))
+    page.locator('input[type="file"]').first.set_input_files(str(ROOT / "tests" / "malformed" / "19-negative-count.xlsx"))
     page.get_by_text("cannot be used yet").wait_for(timeout=30_000)
     _no_exception(page)
     page.screenshot(path=str(ARTIFACTS / "data-bad-upload.png"), full_page=True)
