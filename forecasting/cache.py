@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parent.parent / "models" / "cache"
 KEY_FILE = ".key"
 MAX_FILES = 20  # older results (other data, settings or code versions) beyond this many are deleted on save
-_SOURCES = ("models.py", "backtest.py", "forecast.py", "seasonality.py", "cache.py")
+_SOURCES = ("models.py", "backtest.py", "forecast.py", "explain.py", "seasonality.py", "cache.py")
 
 
 def cache_dir(path: str | Path | None = None) -> Path:

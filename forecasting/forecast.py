@@ -39,6 +39,7 @@ from scipy.stats import norm
 
 from forecasting import backtest as bt
 from forecasting.backtest import History, z_score
+from forecasting.explain import explain_choice
 from forecasting.models import (
     ARIMA_MIN_OBS,
     MODEL_ORDER,
@@ -372,42 +373,9 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
     backtest_table["n_windows"] = backtest_table["n_windows"].fillna(0).astype(int)
     backtest_table["excluded_reason"] = backtest_table["excluded_reason"].fillna("")
     all_forecasts = _interval_frame(all_frames, levels)
-    explanations = {code: _explain(code, backtest_table, fits.get(code), notes.get(code, ""),
+    explanations = {code: explain_choice(code, backtest_table, fits.get(code), notes.get(code, ""),
                                    derived_notes.get(code, ""), levels) for code in histories}
     checks = [check for fit in fits.values() if (check := bt.selection_check(fit)) is not None]
     selection = pd.DataFrame(checks, columns=["indicator", "selected", "mase_last_window", "naive_mase_last_window"])
     return ForecastResult(forecasts, all_forecasts, backtest_table, explanations, distribution, holiday_text,
                           settings, selection)
-
-
-def _error_words(row) -> str:
-    if row is None or not np.isfinite(row["mae"]):
-        return "not measurable"
-    return f"{row['mape']:.0f}%" if np.isfinite(row["mape"]) else f"{row['mae']:.3g} (in the indicator's units)"
-
-
-def _explain(code, table, fit, holiday_note, derived_note, levels) -> str:
-    rows = table[table["indicator"] == code]
-    chosen_rows = rows[rows["chosen"]]
-    if chosen_rows.empty:
-        return f"{code}: no readable values in the data, so there is no forecast."
-    chosen_row = chosen_rows.iloc[0]
-    naive = rows[rows["model"] == "Naive"]
-    naive_row = naive.iloc[0] if not naive.empty else None
-    name = chosen_row["model"]
-    base = name.split("+")[0]
-    what = SPECS[base].description if base in SPECS else derived_note
-    text = f"{code}: {name} ({what})."
-    if fit is not None and fit.choice_note:
-        return f"{text} Chosen because {fit.choice_note}; the interval is a rough allowance, not measured."
-    if int(chosen_row["n_windows"]) == 0 or not np.isfinite(chosen_row["mae"]):
-        return f"{text} Its accuracy could not be measured on past data."
-    text += (f" On past data this model's typical error was {_error_words(chosen_row)}, naive's "
-             f"{_error_words(naive_row)} (MASE {chosen_row['mase']:.2f} vs "
-             f"{naive_row['mase'] if naive_row is not None else float('nan'):.2f}).")
-    level = levels[0]
-    if np.isfinite(chosen_row[f"coverage{level}"]):
-        text += f" Its {level}% intervals held {chosen_row[f'coverage{level}']:.0%} of past values."
-    if holiday_note:
-        text += f" Also, {holiday_note}."
-    return text
