@@ -37,9 +37,15 @@ norm = st.slider("Caseload norm for case-holding teams (children per worker)", 1
                  value(params, "caseload_norm_cin_cp"), 0.5,
                  help=params["caseload_norm_cin_cp"].source)
 by_team = projection.by_team
-st.plotly_chart(lines(by_team, x="month", y="caseload_per_worker", colour="team", title="Caseload per worker",
-                      y_title="cases per FTE", reference=norm, reference_label=f"norm {norm:g}"),
-                width="stretch")
+holding = by_team[by_team["team"].isin(["cin_cp", "lac"])]
+flow = by_team[by_team["team"].isin(["mash", "assessment"])]
+left, right = st.columns(2)
+left.plotly_chart(lines(holding, x="month", y="caseload_per_worker", colour="team",
+                        title="Children per worker (CIN/CP and LAC teams)", y_title="children per FTE",
+                        reference=norm, reference_label=f"norm {norm:g}"), width="stretch")
+right.plotly_chart(lines(flow, x="month", y="caseload_per_worker", colour="team",
+                         title="Work per worker a month (MASH contacts, assessments)", y_title="per FTE a month"),
+                   width="stretch")
 download_buttons(by_team, "caseload by team", key="caseload")
 st.plotly_chart(lines(projection.timeliness, x="month", y="on_time_pct", colour="measure",
                       title="Timeliness projected from load", y_title="% on time"), width="stretch")
