@@ -129,7 +129,8 @@ def goal_seek(baseline, calibration, dataset, target: str, lever: str, probabili
     ends = [e for e in (high, low) if e != neutral]
     p_ends = {e: p_at(e) for e in ends}
     best = max(ends, key=lambda e: p_ends[e])
-    common = dict(target=target, lever=lever, probability=probability, low=low, high=high, evaluations=evaluations)
+    common = {"target": target, "lever": lever, "probability": probability, "low": low, "high": high,
+              "evaluations": evaluations}
     if p0 >= probability:
         return GoalSeekResult(met=True, value=neutral, achieved_probability=p0, message=(
             f"{what} already without changing {lever} (P = {p0:.0%} at the neutral value {neutral:g})."), **common)

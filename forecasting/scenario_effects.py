@@ -63,7 +63,7 @@ def default_workforce_model(dataset=None, params=None) -> Callable | None:
             capacity = workforce.calibrate_capacity(history, plan, params)
             observed = {m: dataset.series(m) for m in workforce.TIMELINESS_TEAM if m in dataset.indicator_codes}
             curves = workforce.fit_timeliness(history, observed, plan, params, capacity.per_fte)
-        except Exception as exc:  # a fit problem must not stop the scenario: fall back to parameter curves
+        except Exception as exc:  # noqa: BLE001  a fit problem must not stop the scenario: fall back to parameter curves
             log.warning("capacity/timeliness not calibrated (%s); using the parameters", exc)
     per_fte = capacity.per_fte if capacity is not None else None
 

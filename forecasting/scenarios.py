@@ -312,7 +312,7 @@ def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration
                                                                        levers.demand_shock_months)
     diverted = ((f["contacts"] + shock) * levers.early_help_diversion_pct / 100.0
                 * ramp(months, start("early_help_start"), levers.early_help_ramp_months))
-    lag = int(round(levers.early_help_leakage_lag_months))
+    lag = round(levers.early_help_leakage_lag_months)
     returning = np.concatenate([np.zeros(lag), diverted * conversion * levers.early_help_leakage_pct / 100.0])
     referrals = shock * conversion - diverted * conversion + returning[:len(months)]
     risk = levers.early_help_downstream_pct / 100.0
@@ -323,7 +323,7 @@ def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration
         lac_entry_factor=1.0 - levers.edge_of_care_entry_reduction / 100.0 * eoc,
         lac_extra_exits=levers.edge_of_care_extra_exits * eoc,
         early_help_in=diverted * levers.early_help_plan_pct / 100.0,
-        early_help_episode_months=int(round(levers.early_help_episode_months)),
+        early_help_episode_months=round(levers.early_help_episode_months),
         early_help_assessments=diverted * levers.early_help_assessment_pct / 100.0,
         cp_lag_months=round(value(params, "referral_to_cp_plan_lag_months")),
         care_lag_months=round(value(params, "referral_to_care_lag_months")))

@@ -57,7 +57,7 @@ def test_calibration_on_embedded_data_matches_printed_conversion(embedded_datase
 def test_stock_flow_hand_computed():
     stock = np.array([10.0, 10.0, 10.0])
     flow = np.array([2.0, 2.0, 2.0])
-    d_stock, d_in, d_out = stock_flow(stock, flow, flow, np.array([-1.0, 0.0, 0.0]), 0.5, np.zeros(3))
+    d_stock, _d_in, d_out = stock_flow(stock, flow, flow, np.array([-1.0, 0.0, 0.0]), 0.5, np.zeros(3))
     # month 1: one fewer in, no change out; month 2: half the missing child would have left; month 3: half again
     np.testing.assert_allclose(d_out, [0.0, -0.5, -0.25])
     np.testing.assert_allclose(d_stock, [-1.0, -0.5, -0.25])
