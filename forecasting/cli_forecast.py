@@ -74,18 +74,13 @@ def _run(args, horizon: int):
 
 
 def _write(frame: pd.DataFrame, args, sheet: str) -> None:
-    from forecasting.reports import to_csv, to_xlsx
+    from forecasting.reports import write_table
 
-    out = Path(args.out)
-    fmt = args.format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
     frame = frame.copy()
     if "month" in frame:
         frame["month"] = pd.to_datetime(frame["month"]).dt.strftime("%Y-%m")
-    try:
-        out.write_bytes(to_xlsx({sheet: frame}) if fmt == "xlsx" else to_csv(frame))
-    except OSError as exc:
-        raise UserFacingError(f"could not write {out}: {exc.strerror or exc}. Check the folder is writable.") from None
-    print(f"wrote {len(frame)} rows to {out}", file=sys.stderr)
+    write_table(frame, Path(args.out), args.format, sheet)
+    print(f"wrote {len(frame)} rows to {args.out}", file=sys.stderr)
 
 
 def run_forecast_command(args: argparse.Namespace) -> int:

@@ -47,17 +47,13 @@ def _module(name: str, what: str):
 
 
 def _write(frame: pd.DataFrame, out: Path, fmt: str | None, sheet: str) -> None:
-    from forecasting.reports import to_csv, to_xlsx
+    from forecasting.reports import write_table
 
-    fmt = fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
     frame = frame.copy()
     for column in ("target_date", "projected_month"):
         if column in frame:
             frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
-    try:
-        out.write_bytes(to_xlsx({sheet: frame}) if fmt == "xlsx" else to_csv(frame))
-    except OSError as exc:
-        raise UserFacingError(f"could not write {out}: {exc.strerror or exc}. Check the folder is writable.") from None
+    write_table(frame, out, fmt, sheet)
     print(f"wrote {len(frame)} rows to {out}", file=sys.stderr)
 
 

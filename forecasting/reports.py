@@ -18,6 +18,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from forecasting.cli import UserFacingError
+
 log = logging.getLogger(__name__)
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -145,3 +147,19 @@ def _fmt(value: float) -> str:
     if pd.isna(value):
         return ""
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+
+
+def write_table(frame: pd.DataFrame, out, file_format: str | None = None, sheet: str = "data") -> None:
+    """Write a table for a CLI user: XLSX when asked (or when `out` ends .xlsx), else CSV; safe cells either way.
+
+    A folder that cannot be written to is a UserFacingError, not a traceback.
+    """
+    from pathlib import Path
+
+    out = Path(out)
+    file_format = file_format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    try:
+        out.write_bytes(to_xlsx({sheet: frame}) if file_format == "xlsx" else to_csv(frame))
+    except OSError as exc:
+        raise UserFacingError(f"could not write {out}: {exc.strerror or exc}. Check the folder is writable.") from None
+    log.info("wrote %d rows to %s", len(frame), out)
