@@ -1,4 +1,4 @@
-"""Streamlit entry point: optional sign-in, then the navigation; each page lives in pages/."""
+"""Streamlit entry point: optional sign-in, then the navigation; each page lives in views/ (not pages/, which Streamlit would auto-discover)."""
 import streamlit as st
 
 st.set_page_config(page_title="Children's services demand planner", layout="wide")
@@ -19,13 +19,13 @@ if _sign_in_required() and not st.user.is_logged_in:
     st.stop()
 
 navigation = st.navigation([
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/forecasts.py", title="Forecasts", icon=":material/show_chart:"),
-    st.Page("pages/scenarios.py", title="Scenarios", icon=":material/tune:"),
-    st.Page("pages/workforce.py", title="Workforce", icon=":material/groups:"),
-    st.Page("pages/finance.py", title="Finance", icon=":material/payments:"),
-    st.Page("pages/data.py", title="Data", icon=":material/table:"),
-    st.Page("pages/authorities.py", title="Compare authorities", icon=":material/compare_arrows:"),
-    st.Page("pages/method.py", title="Method & assumptions", icon=":material/menu_book:"),
+    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("views/forecasts.py", title="Forecasts", icon=":material/show_chart:"),
+    st.Page("views/scenarios.py", title="Scenarios", icon=":material/tune:"),
+    st.Page("views/workforce.py", title="Workforce", icon=":material/groups:"),
+    st.Page("views/finance.py", title="Finance", icon=":material/payments:"),
+    st.Page("views/data.py", title="Data", icon=":material/table:"),
+    st.Page("views/authorities.py", title="Compare authorities", icon=":material/compare_arrows:"),
+    st.Page("views/method.py", title="Method & assumptions", icon=":material/menu_book:"),
 ])
 navigation.run()

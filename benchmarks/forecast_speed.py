@@ -22,7 +22,7 @@ COLD_SCRIPT = r"""
 import json, sys, time
 start = time.perf_counter()
 from forecasting import load_dataset
-from forecasting.forecast import ForecastSettings, run_forecast
+from forecasting.engine.forecast import ForecastSettings, run_forecast
 imported = time.perf_counter()
 dataset = load_dataset()
 loaded = time.perf_counter()
@@ -48,7 +48,7 @@ def cold(models: str) -> dict:
 
 def warm(models: str, repeats: int) -> dict:
     from forecasting import load_dataset
-    from forecasting.forecast import ForecastSettings, run_forecast
+    from forecasting.engine.forecast import ForecastSettings, run_forecast
 
     settings = ForecastSettings(models=tuple(models.split(","))) if models else ForecastSettings()
     load_times, run_times = [], []

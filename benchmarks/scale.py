@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/scale.py --engine dask         # same on a LocalCluster (127.0.0.1)
     .venv/bin/python benchmarks/scale.py --growth              # 1k, 2k, 4k, 6k series, local
 
-The panel is synthetic (forecasting.panel.synthetic_panel: trend, August/December dips, noise), labelled
+The panel is synthetic (forecasting.data.panel.synthetic_panel: trend, August/December dips, noise), labelled
 SYN..., not any council's data. Prints wall times, time per series and peak memory (ru_maxrss) of this
 process and of its worker processes. (tracemalloc is not used: it slowed the run about 3x.)
 """
@@ -17,8 +17,8 @@ import time
 
 os.environ.setdefault("PYTHONWARNINGS", "ignore::FutureWarning")  # dask workers: pandas deprecation noise
 
-from forecasting.distributed import run_panel
-from forecasting.panel import synthetic_panel
+from forecasting.data.panel import synthetic_panel
+from forecasting.engine.distributed import run_panel
 
 
 def one_run(n_authorities: int, n_indicators: int, n_months: int, engine: str, jobs: int, horizon: int) -> dict:

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from forecasting.data import load_dataset
-from forecasting.forecast import run_forecast
-from forecasting.goalseek import decompose, goal_seek
-from forecasting.scenarios import apply_scenario, build_baseline, load_scenario
+from forecasting.engine.forecast import run_forecast
+from forecasting.planning.goalseek import decompose, goal_seek
+from forecasting.planning.scenarios import apply_scenario, build_baseline, load_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 TARGET_MS = 50.0

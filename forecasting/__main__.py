@@ -1,7 +1,7 @@
 """`python -m forecasting ...` entry point."""
 import sys
 
-from forecasting.cli import main
+from forecasting.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

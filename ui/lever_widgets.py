@@ -1,4 +1,4 @@
-"""Scenario levers as Streamlit inputs, built from forecasting.levers.LEVERS (unit, range, source)."""
+"""Scenario levers as Streamlit inputs, built from forecasting.planning.levers.LEVERS (unit, range, source)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from forecasting.levers import LEVERS, MONTH_UNIT, TEAMS
+from forecasting.planning.levers import LEVERS, MONTH_UNIT, TEAMS
 
 GROUP_TITLES = {"early_help": "Early Help step-down", "edge_of_care": "Edge of care", "workforce": "Social workers",
                 "placement_mix": "Placement mix (in-house foster carers)", "demand_shock": "Demand shock"}

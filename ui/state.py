@@ -10,9 +10,9 @@ from __future__ import annotations
 import streamlit as st
 
 from forecasting import load_dataset, load_parameters, run_forecast
-from forecasting.cache import dataset_fingerprint
-from forecasting.parameters import with_overrides
-from forecasting.scenarios import build_baseline
+from forecasting.engine.cache import dataset_fingerprint
+from forecasting.planning.parameters import with_overrides
+from forecasting.planning.scenarios import build_baseline
 
 DATASET_KEY = "active_dataset"
 OVERRIDES_KEY = "parameter_overrides"

@@ -1,0 +1,93 @@
+"""`python -m forecasting data ...`: check, show and template commands for scorecard data."""
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from forecasting.data import EMBEDDED_DATASET, check_path, write_template
+from forecasting.data.validation import MAX_LISTED_PER_KIND, month_label
+from forecasting.errors import UserFacingError
+
+SHOW_MONTHS = 6  # months shown by `data show`; a terminal is ~120 characters wide
+
+
+def register(subparsers) -> None:
+    data = subparsers.add_parser("data", help="check, show or template a scorecard data set")
+    commands = data.add_subparsers(dest="data_command", metavar="ACTION")
+
+    check = commands.add_parser("check", help="validate a data set folder or a CSV/XLSX file")
+    check.add_argument("path", nargs="?", default=str(EMBEDDED_DATASET), help="folder or file (default: embedded)")
+    check.add_argument("--sheet", help="sheet to read in an Excel workbook")
+    check.add_argument("--today", type=_iso_date,
+                       help="treat this date as today (YYYY-MM-DD) when checking for future months")
+    check.add_argument("--all", action="store_true", help="list every problem (default: at most "
+                       f"{MAX_LISTED_PER_KIND} of each kind)")
+    check.set_defaults(handler=run_check)
+
+    show = commands.add_parser("show", help="print a compact table of the data")
+    show.add_argument("path", nargs="?", default=str(EMBEDDED_DATASET), help="folder or file (default: embedded)")
+    show.add_argument("--sheet", help="sheet to read in an Excel workbook")
+    show.add_argument("--months", type=int, default=SHOW_MONTHS, help=f"latest months to show ({SHOW_MONTHS})")
+    show.set_defaults(handler=run_show)
+
+    template = commands.add_parser("template", help="write a blank template to fill in (.xlsx or .csv)")
+    template.add_argument("out", help="file to write, e.g. scorecard-template.xlsx")
+    template.add_argument("--form", choices=("wide", "long"), default="wide", help="layout (default: wide)")
+    template.set_defaults(handler=run_template)
+    data.set_defaults(handler=lambda args: data.print_help() or 2)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD, e.g. 2018-07-15") from None
+
+
+def run_check(args: argparse.Namespace) -> int:
+    dataset, report = check_path(args.path, sheet=args.sheet, today=args.today)
+    print(report.as_text(max_per_kind=None if args.all else MAX_LISTED_PER_KIND))
+    if dataset is not None and pd.notna(dataset.last_month):
+        print(f"{len(dataset.indicator_codes)} indicators, {len(dataset.observations)} indicator-months, "
+              f"last month {month_label(dataset.last_month)}.")
+    return 0 if report.ok else 1
+
+
+def run_show(args: argparse.Namespace) -> int:
+    dataset, report = check_path(args.path, sheet=args.sheet)
+    if dataset is None:
+        print(report.as_text())
+        return 1
+    print(format_table(dataset.observations, dataset.indicators, months=max(1, args.months)))
+    return 0
+
+
+def format_table(observations: pd.DataFrame, indicators: pd.DataFrame, *, months: int) -> str:
+    """Indicators as rows, the latest `months` months as columns, with the unit."""
+    wide = observations.pivot(index="unique_id", columns="ds", values="y").sort_index(axis=1).iloc[:, -months:]
+    order = [code for code in indicators.index if code in wide.index] + [c for c in wide.index if c not in indicators.index]
+    wide = wide.loc[order]
+    wide.columns = [month_label(m) for m in wide.columns]
+    units = indicators["unit"].reindex(wide.index).fillna("?") if "unit" in indicators else "?"
+    wide.insert(0, "unit", units)
+    wide.index.name = "indicator"
+    return wide.to_string(na_rep="-", float_format=_number)
+
+
+def _number(value: float) -> str:
+    text = f"{value:,.1f}"
+    return text.removesuffix(".0")
+
+
+def run_template(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        raise UserFacingError(f"Cannot write {out.name}: choose a name ending .xlsx or .csv")
+    if out.exists():
+        raise UserFacingError(f"{out} already exists; choose another name or delete it first")
+    write_template(out, form=args.form)
+    print(f"Wrote {out}")
+    return 0

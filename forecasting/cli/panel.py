@@ -1,0 +1,49 @@
+"""`python -m forecasting panel`: back-test and forecast many authorities at once, locally or on Dask."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from forecasting.errors import UserFacingError
+
+
+def register(subparsers) -> None:
+    panel = subparsers.add_parser("panel", help="forecast many authorities at once (local or Dask)")
+    panel.add_argument("--data", required=True,
+                       help="a folder with one CSV/XLSX per authority, or one long file with an authority column")
+    panel.add_argument("--engine", choices=("local", "dask"), default="local")
+    panel.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster")
+    panel.add_argument("--jobs", type=int, default=2, help="processes (local) or workers (local Dask cluster)")
+    panel.add_argument("--horizon", type=int, default=21)
+    panel.add_argument("--out", required=True, help="forecasts CSV: authority,indicator,month,model,mean,lo80..hi95")
+    panel.add_argument("--backtest-out", help="also write the back-test scores here")
+    panel.add_argument("--targets-out", help="also write each authority's targets against its forecasts here")
+    panel.set_defaults(handler=run_panel_command)
+
+
+def run_panel_command(args) -> int:
+    from forecasting.data.panel import load_panel, split_ids
+    from forecasting.engine.distributed import run_panel
+    from forecasting.planning.targets import panel_targets
+
+    loaded = load_panel(args.data)
+    for authority, report in loaded.reports.items():
+        print(f"{authority}: not used\n{report.as_text()}")
+    if not loaded.datasets:
+        raise UserFacingError("No authority's data could be used; see the messages above.")
+    if args.engine == "local" and args.scheduler:
+        raise UserFacingError("--scheduler needs --engine dask")
+    result = run_panel(loaded.long_frame(), args.horizon, units=loaded.units(), engine=args.engine,
+                       scheduler=args.scheduler, n_jobs=args.jobs)
+    forecasts = result.forecasts
+    forecasts = forecasts.join(split_ids(forecasts["unique_id"])).drop(columns="unique_id")
+    forecasts["month"] = forecasts["month"].dt.strftime("%Y-%m")
+    columns = ["authority", "indicator", "month", "model", "mean", "lo80", "hi80", "lo95", "hi95"]
+    forecasts[columns].to_csv(Path(args.out), index=False, float_format="%.4g")
+    print(f"Wrote forecasts for {len(loaded.datasets)} authorities ({forecasts['indicator'].nunique()} indicators) "
+          f"to {args.out}")
+    if args.backtest_out:
+        backtest = result.backtest.join(split_ids(result.backtest["unique_id"])).drop(columns="unique_id")
+        backtest.to_csv(Path(args.backtest_out), index=False, float_format="%.4g")
+    if args.targets_out:
+        panel_targets(loaded, result.forecasts).to_csv(Path(args.targets_out), index=False, float_format="%.4g")
+    return 0

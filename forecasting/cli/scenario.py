@@ -1,0 +1,149 @@
+"""`python -m forecasting scenario|goalseek ...`: run a scenario file; find the lever value that meets a target.
+
+  python -m forecasting scenario scenarios/edge-of-care.yaml --data PATH --out results.csv [--format xlsx]
+      writes measure,month,baseline,scenario,delta (XLSX adds the levers, calibration, decomposition and notes)
+      and prints a short plain-words summary.
+  python -m forecasting goalseek --target LAC1:2019-20 --lever edge_of_care_extra_exits --probability 0.5
+      [--data PATH] [--scenario FILE.yaml]   prints the answer in plain words ("cannot be met" is an answer).
+
+--data defaults to the embedded data set. Months are written as YYYY-MM.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from forecasting.errors import UserFacingError
+
+FORMATS = ("csv", "xlsx")
+SUMMARY_MEASURES = {"referrals": "referrals a month", "cp_plans": "children on CP plans",
+                    "lac": "looked-after children", "caseload_cin_cp": "CIN/CP cases per social worker",
+                    "CP8-QL": "% CP children seen in time (CP8-QL)", "M8-QL": "% MASH decisions in 24h (M8-QL)",
+                    "early_help_assessments": "Universal Help Assessments completed a month (EH1c)",
+                    "early_help_extra_open": "extra families open to Early Help (step-down caseload)",
+                    "placement_cost": "placement spend a month (£)"}
+
+
+def register(subparsers) -> None:
+    scenario = subparsers.add_parser("scenario", help="run a scenario file against the baseline forecast")
+    scenario.add_argument("file", help="scenario YAML file (see scenarios/ for examples)")
+    scenario.add_argument("--data", help="data set folder or CSV/XLSX file (default: the embedded data set)")
+    scenario.add_argument("--out", required=True, help="file to write (.csv or .xlsx)")
+    scenario.add_argument("--format", choices=FORMATS, help="output format (default: from --out, else csv)")
+    scenario.set_defaults(handler=run_scenario_command)
+
+    goalseek = subparsers.add_parser("goalseek", help="smallest lever value that meets a target with a probability")
+    goalseek.add_argument("--target", required=True, help="INDICATOR:PERIOD from targets.csv, e.g. LAC1:2019-20")
+    goalseek.add_argument("--lever", required=True, help="lever to move, e.g. edge_of_care_extra_exits")
+    goalseek.add_argument("--probability", type=float, default=0.5,
+                          help="required probability of meeting the target, 0-1 (default 0.5)")
+    goalseek.add_argument("--data", help="data set folder or CSV/XLSX file (default: the embedded data set)")
+    goalseek.add_argument("--scenario", help="scenario YAML holding the other levers (default: the baseline)")
+    goalseek.set_defaults(handler=run_goalseek_command)
+
+
+def _engine(data: str | None):
+    from forecasting.data import load_data_option
+    from forecasting.engine.forecast import run_forecast
+    from forecasting.planning.scenarios import build_baseline
+
+    dataset = load_data_option(data)
+    print(f"forecasting the baseline from {dataset.source or 'the data'}...", file=sys.stderr, flush=True)
+    baseline, calibration = build_baseline(dataset, run_forecast(dataset))
+    return dataset, baseline, calibration
+
+
+def _summary_lines(result) -> list[str]:
+    table = result.table
+    lines = [f"Scenario: {result.scenario.name}"]
+    for measure, words in SUMMARY_MEASURES.items():
+        rows = table[table["measure"] == measure]
+        if rows.empty:
+            continue
+        last = rows.iloc[-1]
+        lines.append(f"  {words} in {pd.Timestamp(last['month']):%b %Y}: {last['scenario']:,.1f} "
+                     f"(baseline {last['baseline']:,.1f}, change {last['delta']:+,.1f})")
+    cost = table[table["measure"] == "placement_cost"]
+    if not cost.empty:
+        lines.append(f"  placement spend over {pd.Timestamp(cost['month'].iloc[0]):%b %Y}-"
+                     f"{pd.Timestamp(cost['month'].iloc[-1]):%b %Y}: change £{cost['delta'].sum():+,.0f}")
+    return lines
+
+
+def _levers_frame(scenario) -> pd.DataFrame:
+    from forecasting.planning.levers import LEVERS
+
+    values = scenario.levers.model_dump()
+    return pd.DataFrame([{"lever": name, "value": values[name], "neutral": spec.neutral, "unit": spec.unit,
+                          "low": spec.low, "high": spec.high, "description": spec.description, "source": spec.source}
+                         for name, spec in LEVERS.items()])
+
+
+def _capacity_table(baseline) -> pd.DataFrame:
+    """The flow teams' throughput per FTE calibrated on the history (empty when not calibrated)."""
+    capacity = baseline.extras.get("capacity_calibration")
+    return capacity.table if capacity is not None else pd.DataFrame({"note": ["not calibrated"]})
+
+
+def run_scenario_command(args: argparse.Namespace) -> int:
+    from forecasting.planning.goalseek import conversion_sensitivity, decompose
+    from forecasting.planning.scenarios import apply_scenario, load_scenario
+    from forecasting.reports.exports import to_csv, to_xlsx
+
+    out = Path(args.out)
+    if not out.parent.exists():
+        raise UserFacingError(f"--out {out}: the folder {out.parent} does not exist. Create it or choose another.")
+    scenario = load_scenario(args.file)         # check the file before the (slower) forecast
+    _dataset, baseline, calibration = _engine(args.data)
+    result = apply_scenario(baseline, scenario, calibration)
+    table = result.table.assign(month=pd.to_datetime(result.table["month"]).dt.strftime("%Y-%m"))
+    fmt = args.format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    decomposition = decompose(baseline, scenario, calibration)
+    sensitivity = conversion_sensitivity(baseline, scenario, calibration)
+    if fmt == "xlsx":
+        notes = pd.DataFrame({"note": [decomposition.attrs.get("method", "")] + result.notes + calibration.notes})
+        payload = to_xlsx({"scenario": table, "levers": _levers_frame(scenario),
+                           "calibration": calibration.table(), "decomposition": decomposition,
+                           "sensitivity": sensitivity, "capacity": _capacity_table(baseline), "notes": notes})
+    else:
+        payload = to_csv(table)
+    try:
+        out.write_bytes(payload)
+    except OSError as exc:
+        raise UserFacingError(f"could not write {out}: {exc.strerror or exc}. Check the folder is writable.") from None
+    print("\n".join(_summary_lines(result)))
+    capacity = baseline.extras.get("capacity_calibration")
+    for line in capacity.describe() if capacity is not None else ():
+        print(f"  {line}")
+    if len(decomposition) and decomposition["lever_group"].nunique() > 1:
+        print("Where the change comes from (Shapley values over lever groups; they add up to the change):")
+        for measure, group in decomposition.groupby("measure", sort=False):
+            parts = ", ".join(f"{r.lever_group} {r.contribution:+,.1f}" for r in group.itertuples() if r.contribution)
+            print(f"  {measure} ({group['basis'].iloc[0]}, total {group['total'].iloc[0]:+,.1f}): {parts or 'none'}")
+    moving = sensitivity[(sensitivity["change_low"] != 0) | (sensitivity["change_high"] != 0)]
+    if len(moving):
+        print("How sure (calibrated conversion and exit rates at the ends of their 95% intervals):")
+        for row in moving.itertuples():
+            print(f"  {row.measure} ({row.basis}): {row.change:+,.1f}, between {row.change_low:+,.1f} and "
+                  f"{row.change_high:+,.1f}")
+    for note in result.notes:
+        print(f"  note: {note}")
+    print(f"wrote {len(table)} rows to {out}", file=sys.stderr)
+    return 0
+
+
+def run_goalseek_command(args: argparse.Namespace) -> int:
+    from forecasting.planning.goalseek import goal_seek, parse_target
+    from forecasting.planning.scenarios import load_scenario
+
+    scenario = load_scenario(args.scenario) if args.scenario else None
+    if not 0.0 < args.probability < 1.0:
+        raise UserFacingError(f"--probability {args.probability}: expected a number between 0 and 1, e.g. 0.5")
+    dataset, baseline, calibration = _engine(args.data)
+    parse_target(args.target, dataset)
+    answer = goal_seek(baseline, calibration, dataset, args.target, args.lever, args.probability, scenario=scenario)
+    print(answer.message)
+    return 0

@@ -1,0 +1,84 @@
+"""`python -m forecasting targets ...`: every target's projected value, interval, P(met) and RAG as CSV or XLSX.
+
+  python -m forecasting targets --data PATH [--scenario FILE.yaml] --out targets.csv [--format xlsx]
+                                [--benchmarks benchmarks.csv] [--no-cache]
+
+Columns: indicator, period, target, projected, lo95, hi95, probability_met, rag, then basis, target_date, gap,
+polarity, explanation. Without --scenario the statistical baseline (forecasting.engine.forecast.run_forecast) is used
+with its exact forecast distribution; with --scenario the scenario-adjusted forecasts (forecasting.planning.scenarios),
+whose year-end probabilities use the engine's distribution shifted by the scenario. Annual totals use the
+normal approximation described in forecasting.planning.targets.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from forecasting.data import load_data_option
+from forecasting.errors import UserFacingError
+
+FORMATS = ("csv", "xlsx")
+OUTPUT_COLUMNS = ["indicator", "period", "target", "projected", "lo95", "hi95", "probability_met", "rag"]
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("targets", help="projected value, P(met) and RAG for every target")
+    parser.add_argument("--data", help="data set folder or CSV/XLSX file (default: the embedded data set)")
+    parser.add_argument("--scenario", help="scenario YAML file (default: the statistical baseline)")
+    parser.add_argument("--out", required=True, help="file to write (.csv or .xlsx)")
+    parser.add_argument("--format", choices=FORMATS, help="output format (default: from --out, else csv)")
+    parser.add_argument("--benchmarks", help="also write the comparison with benchmarks to this file")
+    parser.add_argument("--no-cache", action="store_true", help="recompute the forecasts even if cached")
+    parser.set_defaults(handler=run_targets_command)
+
+
+def _module(name: str, what: str):
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        raise UserFacingError(f"{what} is not available in this version ({name} is missing); "
+                              "run without that option or update the tool.") from None
+
+
+def _write(frame: pd.DataFrame, out: Path, fmt: str | None, sheet: str) -> None:
+    from forecasting.reports.exports import write_table
+
+    frame = frame.copy()
+    for column in ("target_date", "projected_month"):
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
+    write_table(frame, out, fmt, sheet)
+    print(f"wrote {len(frame)} rows to {out}", file=sys.stderr)
+
+
+def run_targets_command(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    for path in filter(None, (out, Path(args.benchmarks) if args.benchmarks else None)):
+        if not path.parent.exists():
+            raise UserFacingError(f"{path}: the folder {path.parent} does not exist. Create it or choose another.")
+    forecast = _module("forecasting.engine.forecast", "Forecasting")
+    targets = _module("forecasting.planning.targets", "Target evaluation")
+    dataset = load_data_option(args.data)
+    if dataset.targets is None or dataset.targets.empty:
+        raise UserFacingError(f"{dataset.source or 'the data'} has no targets (targets.csv); nothing to evaluate.")
+    print(f"forecasting {len(dataset.indicator_codes)} indicators...", file=sys.stderr, flush=True)
+    result = forecast.run_forecast(dataset, use_cache=not args.no_cache)
+    forecasts = result
+    if args.scenario:
+        scenarios = _module("forecasting.planning.scenarios", "Scenarios (--scenario)")
+        scenario = scenarios.load_scenario(args.scenario)
+        baseline, calibration = scenarios.build_baseline(dataset, result)
+        forecasts = scenarios.apply_scenario(baseline, scenario, calibration)   # offers probability_below
+        print(f"applied scenario {args.scenario}", file=sys.stderr)
+    table = targets.evaluate_targets(dataset, forecasts)
+    table = table[OUTPUT_COLUMNS + [c for c in table.columns if c not in OUTPUT_COLUMNS]]
+    _write(table, out, args.format, "targets")
+    if args.benchmarks:
+        _write(targets.compare_benchmarks(dataset, forecasts), Path(args.benchmarks), None, "benchmarks")
+    return 0

@@ -1,0 +1,352 @@
+"""Reading and validating one uploaded CSV/XLSX file, or checking a data set directory. Never raises.
+
+`load_upload(name, bytes)` is what the app's upload widget calls; `check_path(path)` is what the CLI and
+`load_dataset(file)` call. Both return `(Dataset | None, ValidationReport)`: the Dataset is None when the report
+has blocking errors; every problem is in the report with its file, sheet, row/column and a fix hint.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from forecasting.data.contract import (
+    DEFAULT_MAX_UPLOAD_BYTES,
+    Dataset,
+    _read_context,
+    _read_optional_csv,
+    resolve_catalogue,
+)
+from forecasting.data.dataset_checks import read_side_file, validate_catalogue
+from forecasting.data.sheet_layout import ParsedTable, explain_missing_header, find_header, parse_sheet
+from forecasting.data.spreadsheet import (
+    MAX_ROWS,
+    CsvLayoutError,
+    decode_text,
+    formulas_without_results,
+    read_csv_sheet,
+    read_xlsx_sheets,
+    sniff,
+)
+from forecasting.data.validation import ValidationReport, resolve_today, validate_observations
+
+log = logging.getLogger(__name__)
+__all__ = ["check_path", "load_upload"]
+
+
+def load_upload(
+    filename: str,
+    content: bytes,
+    *,
+    catalogue: Dataset | pd.DataFrame | None = None,
+    today: date | str | None = None,
+    max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    sheet: str | None = None,
+    units: dict[str, str] | None = None,
+) -> tuple[Dataset | None, ValidationReport]:
+    """Read and validate one uploaded CSV/XLSX (long or wide form). Never raises.
+
+    `catalogue` gives the known indicators (the embedded data set's by default); `units` sets the unit of
+    unknown indicators the user was asked about. The Dataset is None when there are blocking errors.
+    """
+    name = Path(str(filename or "upload")).name or "upload"
+    report = ValidationReport(source=name)
+    try:
+        dataset = _load_upload(name, content, report, catalogue=catalogue, today=today, max_bytes=max_bytes,
+                               sheet=sheet, units=units)
+    except Exception as exc:  # never a traceback for a user: an unforeseen failure is one more located error
+        log.warning("unexpected failure reading %s", name, exc_info=True)
+        report.error(f"The file could not be read ({type(exc).__name__}: {exc})",
+                     "Check that it opens in Excel; if it does, save it again as .xlsx or CSV and retry.",
+                     code="unexpected", file=name)
+        dataset = None
+    if dataset is not None and not report.ok:
+        dataset = None
+    if dataset is not None:
+        dataset.warnings = [p.as_text() for p in report.warnings]
+    return dataset, report
+
+
+def check_path(
+    path: str | Path,
+    *,
+    today: date | str | None = None,
+    sheet: str | None = None,
+    catalogue: Dataset | pd.DataFrame | None = None,
+    max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+) -> tuple[Dataset | None, ValidationReport]:
+    """Validate a data set directory or one CSV/XLSX file. Never raises."""
+    path = Path(path)
+    report = ValidationReport(source=str(path))
+    try:
+        if path.is_dir():
+            return _check_directory(path, report, today=today)
+        if not path.exists():
+            report.error(f"No such file or folder: {path}", "Check the path (and the current folder).",
+                         code="not_found", file=path.name)
+            return None, report
+        size = path.stat().st_size
+        if size > max_bytes:
+            _too_large(report, path.name, size, max_bytes)
+            return None, report
+        dataset, file_report = load_upload(path.name, path.read_bytes(), catalogue=catalogue, today=today,
+                                           max_bytes=max_bytes, sheet=sheet)
+    except OSError as exc:
+        report.error(f"The file could not be opened ({exc.strerror or exc})", "Check it exists and is readable.",
+                     code="unreadable", file=path.name)
+        return None, report
+    except Exception as exc:  # never a traceback for a user (e.g. a damaged indicators.csv)
+        log.warning("unexpected failure checking %s", path, exc_info=True)
+        report.error(f"The data could not be read ({type(exc).__name__}: {exc})",
+                     "Check that each CSV file opens in Excel with the columns of the data contract.",
+                     code="unexpected", file=path.name)
+        return None, report
+    file_report.source = str(path)
+    if dataset is not None:
+        dataset.source = str(path)
+    return dataset, file_report
+
+
+def _too_large(report: ValidationReport, name: str, size: int, limit: int) -> None:
+    report.error(f"The file is {_size_text(size)}; the limit is {_size_text(limit)}",
+                 "Upload only the scorecard sheet (delete other sheets, images and pivot caches) or save as CSV.",
+                 code="too_large", file=name)
+
+
+def _size_text(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1e6:.1f} MB"
+    return f"{size / 1e3:.1f} kB" if size >= 1_000 else f"{size} bytes"
+
+
+def _read_table(name: str, content: bytes, report: ValidationReport, sheet: str | None,
+                known_codes: frozenset[str] = frozenset()) -> ParsedTable | None:
+    """Find and parse the indicator table in a file's bytes; problems go to `report`."""
+    kind, reason = sniff(name, content)
+    suffix = Path(name).suffix.lower()
+    hint = "Save the scorecard as an Excel workbook (.xlsx) or CSV (File > Save As) and upload that."
+    if kind is None:
+        if reason == "empty":
+            report.error("The file is empty", "Upload the file again; it has no content.", code="empty", file=name)
+        else:
+            report.error(f"This is {reason}, not a CSV or Excel (.xlsx) file", hint, code="not_spreadsheet",
+                         file=name)
+        return None
+    if kind == "csv":
+        text, encoding = decode_text(content)
+        if text is None:
+            report.error("This is binary data (or text in an unknown encoding), not a CSV or Excel (.xlsx) file",
+                         hint + " For CSV choose 'CSV UTF-8'.", code="not_spreadsheet", file=name)
+            return None
+        if encoding == "Windows-1252":
+            report.warning("The file is not UTF-8; it was read as Windows-1252 (Excel's usual CSV encoding)",
+                           "Check that names with accents or £ look right; save as 'CSV UTF-8' to be sure.",
+                           code="encoding", file=name)
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            report.warning(f"The file is named {suffix} but holds plain text; it was read as CSV",
+                           "Nothing to do if the values below look right.", code="renamed", file=name)
+        if sheet:
+            report.warning(f"A CSV file has no sheets; the sheet choice '{sheet}' was ignored", code="sheet_ignored",
+                           file=name)
+        try:
+            sheets = [read_csv_sheet(text)]
+        except CsvLayoutError as exc:
+            report.error(f"The CSV text cannot be split into cells near line {exc.line} ({exc})",
+                         "Look for an unclosed quote mark (\") on or before that line, or save the file again "
+                         "from Excel as CSV.", code="csv_layout", file=name, row=exc.line)
+            return None
+        if _unclosed_quote(sheets[0], report, name):
+            return None
+    else:
+        try:
+            sheets = read_xlsx_sheets(content)
+        except Exception as exc:  # noqa: BLE001  (damaged workbooks fail in many ways inside openpyxl)
+            log.info("openpyxl could not read %s: %s", name, exc)
+            report.error(f"This Excel file could not be opened ({type(exc).__name__})", hint,
+                         code="not_spreadsheet", file=name)
+            return None
+        _warn_formulas_without_results(content, sheets, report, name)
+    return _parse_chosen_sheet(name, sheets, report, sheet if kind == "xlsx" else None, known_codes)
+
+
+def _warn_formulas_without_results(content: bytes, sheets, report: ValidationReport, name: str) -> None:
+    try:
+        found = formulas_without_results(content, sheets)
+    except Exception:  # a second look only; the workbook was already read once
+        log.info("could not look for formulas in %s", name, exc_info=True)
+        return
+    for sheet_name, cells in found.items():
+        report.warning(f"{len(cells)} cell(s) hold formulas whose results were never saved, so they read as "
+                       f"blank: {', '.join(cells[:8])}{' ...' if len(cells) > 8 else ''}",
+                       "Open the file in Excel and save it (Excel stores each formula's result), or paste the "
+                       "values instead of formulas.", code="formula_without_result", file=name, sheet=sheet_name,
+                       row=int(re.sub(r"[A-Z]+", "", cells[0])), column=re.sub(r"\d+", "", cells[0]))
+
+
+def _unclosed_quote(sheet, report: ValidationReport, name: str) -> bool:
+    """Report a CSV cell that swallowed following lines (a quote mark opened but never closed).
+
+    An unclosed quote runs to the end of the file, so only the last row is looked at: a multi-line cell there
+    that holds delimiters. Multi-line comments elsewhere are legitimate.
+    """
+    from openpyxl.utils import get_column_letter
+
+    for row_number, row in list(enumerate(sheet.rows, start=1))[-1:]:
+        for column, cell in enumerate(row, start=1):
+            if isinstance(cell, str) and "\n" in cell and any(d in cell for d in ",;\t|"):
+                report.error("A quote mark (\") opens in this cell but is not closed, so the lines after it were "
+                             "read as part of one cell", "Delete the stray quote mark, or close it, and save again.",
+                             code="csv_layout", file=name, row=row_number, column=get_column_letter(column))
+                return True
+    return False
+
+
+def _parse_chosen_sheet(name, sheets, report, sheet, known_codes) -> ParsedTable | None:
+    listing = ", ".join(f"'{s.name}'" for s in sheets)
+    if sheet is not None:
+        chosen = [s for s in sheets if s.name.strip().lower() == str(sheet).strip().lower()]
+        if not chosen:
+            report.error(f"There is no sheet named '{sheet}'; sheets found: {listing}",
+                         "Choose one of the sheets listed.", code="wrong_sheet", file=name, sheet=str(sheet))
+            return None
+        sheets = chosen
+    with_table = [s for s in sheets if find_header(s) is not None]
+    if not with_table:
+        blank = all(not any(v not in (None, "") for row in s.rows for v in row) for s in sheets)
+        where = {"file": name, "sheet": sheets[0].name if len(sheets) == 1 else None}
+        near_misses = [(s, explain_missing_header(s)) for s in sheets]
+        near_misses = [(s, found) for s, found in near_misses if found is not None]
+        if near_misses:
+            for near_sheet, (row, what) in near_misses:
+                report.error(f"No indicator table found: row {row} {what}", "Use the template (python -m "
+                             "forecasting data template): long form has columns indicator, month, value; wide "
+                             "form has an indicator column then one column per month headed Jun-17 or 2017-06.",
+                             code="no_table", file=name, sheet=near_sheet.name, row=row)
+        elif blank:
+            report.error("The file has no data" if sheets[0].name is None else f"No data in sheet(s) {listing}",
+                         "Upload the file that holds the scorecard values.", code="empty", **where)
+        else:
+            found = f" (sheets found: {listing})" if sheets[0].name is not None else ""
+            report.error("No indicator table found" + found + ": expected a header row with indicator, month, "
+                         "value (long form) or an indicator column then month headings like Jun-17 (wide form)",
+                         "Use the template (python -m forecasting data template) or choose the right sheet.",
+                         code="no_table", **where)
+        return None
+    chosen = with_table[0]
+    if len(with_table) > 1:
+        report.warning(f"Read sheet '{chosen.name}' only; sheets " + ", ".join(f"'{s.name}'" for s in with_table[1:])
+                       + " also look like data", "Choose a sheet explicitly if another one is wanted.",
+                       code="other_sheets", file=name, sheet=chosen.name)
+    elif chosen is not sheets[0]:
+        report.warning(f"Read sheet '{chosen.name}'; sheets without an indicator table were skipped: " + ", ".join(
+            f"'{s.name}'" for s in sheets if s is not chosen), code="other_sheets", file=name, sheet=chosen.name)
+    if chosen.truncated:
+        report.warning(f"The sheet has more than {MAX_ROWS:,} rows (counting formatted blank rows); only the first "
+                       f"{MAX_ROWS:,} were read", "A scorecard has tens of rows: delete the unused rows below the "
+                       "table, or move other data to another sheet.", code="truncated", file=name, sheet=chosen.name,
+                       row=MAX_ROWS + 1)
+    parsed = parse_sheet(chosen, report, {"file": name, "sheet": chosen.name}, known_codes)
+    if parsed is not None and parsed.located.empty and report.ok:
+        report.error("The table has a header row but no data rows under it", "Add one row per indicator (wide "
+                     "form) or per indicator and month (long form).", code="no_data", file=name, sheet=chosen.name)
+    return parsed
+
+
+def _load_upload(name, content, report, *, catalogue, today, max_bytes, sheet, units) -> Dataset | None:
+    if not isinstance(content, (bytes, bytearray)):
+        report.error("No file content was received", "Upload the file again.", code="empty", file=name)
+        return None
+    if len(content) > max_bytes:
+        _too_large(report, name, len(content), max_bytes)
+        return None
+    indicators, source = resolve_catalogue(catalogue)
+    parsed = _read_table(name, bytes(content), report, sheet, frozenset(str(c) for c in indicators.index))
+    if parsed is None or parsed.located.empty:
+        return None
+    units = _checked_units(units, report, name)
+    if units:
+        chosen = pd.DataFrame({"name": [parsed.names.get(c, c) for c in units], "unit": list(units.values()),
+                               "polarity": "neutral"}, index=pd.Index(list(units), name="indicator"))
+        indicators = pd.concat([indicators.drop(index=list(units), errors="ignore"), chosen])
+    where = {"file": name, "sheet": parsed.sheet}
+    observations, catalogue_rows = validate_observations(
+        parsed.located, indicators, report, today=resolve_today(today), where=where, names=parsed.names,
+        report_gaps=parsed.form == "long")
+    _require_values(observations, report, where)
+    codes = set(observations["unique_id"])
+    extra = {}
+    if source is not None:  # targets, benchmarks and context of the known indicators come along, said so
+        extra = {"context": dict(source.context),
+                 "targets": source.targets[source.targets["indicator"].isin(codes)].reset_index(drop=True),
+                 "benchmarks": source.benchmarks[source.benchmarks["indicator"].isin(codes)].reset_index(drop=True)}
+        borrowed = [f"{len(extra['targets'])} targets"] if len(extra["targets"]) else []
+        borrowed += [f"{len(extra['benchmarks'])} benchmarks"] if len(extra["benchmarks"]) else []
+        borrowed += [f"{key} = {value:,g}" for key, value in extra["context"].items()]
+        if borrowed:
+            report.warning(f"The file holds monthly values only; {', '.join(borrowed)} were taken from the "
+                           f"reference data set ({Path(source.source).name})", "If this file is another "
+                           "council's, replace them (targets, benchmarks, population) before reading targets or "
+                           "rates per 10,000.", code="borrowed_context", file=name)
+    return Dataset(observations=observations, indicators=catalogue_rows, source=name, **extra)
+
+
+def _require_values(observations: pd.DataFrame, report: ValidationReport, where: dict) -> None:
+    """Nothing can be forecast from a table whose every value is blank (e.g. an unfilled template)."""
+    if not observations.empty and observations["y"].isna().all():
+        report.error("Every value in the table is blank: there is nothing to forecast from",
+                     "Fill in the monthly values (a blank template needs at least one filled month per indicator).",
+                     code="no_values", **where)
+
+
+def _checked_units(units: dict[str, str] | None, report: ValidationReport, name: str) -> dict[str, str]:
+    """The user's choice of unit for unknown indicators, without invalid units (each reported)."""
+    allowed = ("count", "percent", "rate_per_10k")
+    for code, unit in (units or {}).items():
+        if unit not in allowed:
+            report.error(f"Unit '{unit}' chosen for {code} is not one of {', '.join(allowed)}",
+                         "Choose count, percent (0-100) or rate_per_10k.", code="bad_unit", file=name)
+    return {code: unit for code, unit in (units or {}).items() if unit in allowed}
+
+
+def _check_directory(directory: Path, report: ValidationReport, *, today) -> tuple[Dataset | None,
+                                                                                  ValidationReport]:
+    """Validate a data set directory written in the contract at the top of this module."""
+    observations_path = directory / "observations.csv"
+    if not observations_path.exists():
+        found = ", ".join(sorted(p.name for p in directory.iterdir())) or "nothing"
+        report.error(f"No observations.csv in {directory} (found: {found})", "A data set folder needs "
+                     "observations.csv with columns indicator, month, value.", code="not_found",
+                     file="observations.csv")
+        return None, report
+    indicators = pd.DataFrame(columns=["unit"], index=pd.Index([], name="indicator"))
+    catalogue = read_side_file(directory, "indicators.csv", report, check=False)
+    if catalogue is not None:
+        indicators = validate_catalogue(catalogue, report)
+    elif not (directory / "indicators.csv").exists():
+        report.warning("No indicators.csv: every indicator's unit is inferred", "Add indicators.csv (see the "
+                       "data contract in forecasting/data.py).", code="no_catalogue", file="indicators.csv")
+    parsed = _read_table("observations.csv", observations_path.read_bytes(), report, None)
+    if parsed is None or parsed.located.empty:
+        return None, report
+    observations, catalogue_rows = validate_observations(
+        parsed.located, indicators, report, today=resolve_today(today), where={"file": "observations.csv"},
+        names=parsed.names, report_gaps=True)
+    _require_values(observations, report, {"file": "observations.csv"})
+    side_files = {file: read_side_file(directory, file, report)
+                  for file in ("targets.csv", "benchmarks.csv", "context.csv")}
+    if not report.ok:
+        return None, report
+    for file in ("targets.csv", "benchmarks.csv"):
+        unknown = sorted(set(side_files[file]["indicator"].dropna()) - set(catalogue_rows.index)) \
+            if side_files[file] is not None else []
+        if unknown:
+            report.warning(f"Indicators not in observations.csv: {', '.join(unknown)}", "Check the codes.",
+                           code="unknown_indicator", file=file)
+    targets = _read_optional_csv(directory / "targets.csv", ["indicator", "period", "target", "basis"])
+    benchmarks = _read_optional_csv(directory / "benchmarks.csv", ["indicator", "comparator", "value"])
+    dataset = Dataset(observations, catalogue_rows, targets, benchmarks, source=str(directory),
+                      warnings=[p.as_text() for p in report.warnings], context=_read_context(directory))
+    return dataset, report

@@ -1,0 +1,366 @@
+"""Rolling-origin back-test of every candidate for one indicator, error scores, interval calibration.
+
+Rolling origin: with n months of history, `cv_horizon` h (default 3) and `n_windows` w (default 3), the model is
+refitted on the first c months for each cutoff c = n-h-w+1 .. n-h and forecasts the next h months (13 months
+-> training on 8, 9 and 10 months, 9 scored forecasts 1-3 months ahead). Shorter histories get fewer windows
+and a shorter h; fewer than 4 months cannot be back-tested at all (then Naive is used and the output says so).
+A model that cannot be fitted on the first training window is excluded with the reason.
+
+Scores (on the indicator's own units):
+- MAE: mean absolute error of the back-test forecasts.
+- MASE: MAE divided by the mean absolute month-to-month change over the whole observed history (the in-sample
+  one-step naive error). Scale-free, so indicators can be compared; the model with the lowest MASE is chosen
+  (ties go to the simpler model). Naive's MASE is usually above 1 because it forecasts up to h months ahead.
+- MAPE: only where every scored actual is above zero.
+- coverageL: share of scored actuals inside the calibrated L% interval (see `calibration_factors`);
+  raw_coverageL: the same for the model's own interval.
+Interior months that were unreadable are interpolated for fitting but never scored.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from forecasting.engine.models import (
+    MODEL_ORDER,
+    ModelSpec,
+    candidate_models,
+    combine,
+    forecast_model,
+    from_model_scale,
+    model_scale,
+    to_model_scale,
+)
+
+log = logging.getLogger(__name__)
+
+MIN_TRAIN = 3  # months in the first back-test training window at least
+
+
+@functools.cache
+def z_score(level: float) -> float:
+    """Half-width of a central level% normal interval in standard deviations (80 -> 1.2816)."""
+    return float(norm.ppf(0.5 + level / 200))
+
+
+@dataclass
+class History:
+    """One indicator's observed months (first to last observed) on both scales."""
+
+    indicator: str
+    months: pd.DatetimeIndex
+    y: np.ndarray       # original units, NaN where unreadable
+    z: np.ndarray       # model scale, unreadable interior months interpolated
+    scale: str
+
+    @property
+    def n(self) -> int:
+        return len(self.months)
+
+
+def prepare_history(indicator: str, ds: Sequence, y: Sequence, unit: str | None) -> History | None:
+    """History on a complete monthly grid from the first to the last observed month; None if nothing observed."""
+    frame = pd.DataFrame({"ds": pd.to_datetime(ds), "y": np.asarray(y, dtype=float)}).dropna(subset=["ds"])
+    frame = frame.groupby("ds", as_index=True)["y"].mean().sort_index()
+    observed = frame.dropna()
+    if observed.empty:
+        return None
+    grid = pd.date_range(observed.index.min(), observed.index.max(), freq="MS")
+    values = frame.reindex(grid).to_numpy(dtype=float)
+    scale = model_scale(unit)
+    z = pd.Series(to_model_scale(values, scale)).where(np.isfinite(values)).interpolate().to_numpy()
+    return History(indicator, grid, values, z, scale)
+
+
+def rolling_origins(n: int, max_horizon: int, n_windows: int) -> tuple[list[int], int]:
+    """(cutoffs, h): training lengths of each window and the steps scored; ([], 0) if too short."""
+    for h in range(max(min(max_horizon, n), 0), 0, -1):
+        windows = min(n_windows, n - h - MIN_TRAIN + 1)
+        if windows >= 1:
+            return [n - h - windows + 1 + k for k in range(windows)], h
+    return [], 0
+
+
+@dataclass
+class ModelRun:
+    """Back-test forecasts (one row per cutoff and step) and the final forecast of one model."""
+
+    name: str
+    cv: pd.DataFrame | None = None            # cutoff, ds, step, mu, sigma, y
+    mean: np.ndarray | None = None            # final forecast, model scale
+    sigma: np.ndarray | None = None
+    excluded_reason: str = ""
+    cv_mu: dict = field(default_factory=dict)       # cutoff -> back-test means (for the combination)
+    cv_sigma: dict = field(default_factory=dict)
+    scores: dict | None = None                      # memo of `scores()`
+
+
+@dataclass
+class IndicatorRuns:
+    history: History
+    runs: dict[str, ModelRun] = field(default_factory=dict)
+    chosen: str = ""
+    choice_note: str = ""
+
+
+def _fill_sigma(sigma: np.ndarray, fallback_sigma: float) -> np.ndarray:
+    steps = np.arange(1, len(sigma) + 1)
+    return np.where(np.isfinite(sigma), sigma, fallback_sigma * np.sqrt(steps))
+
+
+def _fit(spec: ModelSpec, z: np.ndarray, horizon: int, adjust_train: np.ndarray | None,
+         adjust_future: np.ndarray | None, fallback_sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    train = z if adjust_train is None else z - adjust_train
+    mean, sigma = forecast_model(spec, train, horizon)
+    if len(z) < MIN_TRAIN:  # a spread from one or two points means nothing
+        sigma = np.full(horizon, np.nan)
+    if adjust_future is not None:
+        mean = mean + adjust_future
+    return mean, _fill_sigma(sigma, fallback_sigma)
+
+
+def run_model(history: History, spec: ModelSpec, cutoffs: list[int], h: int, horizon: int, fallback_sigma: float,
+              parts: Mapping[str, ModelRun] | None = None,
+              adjustment: Callable[[pd.Timestamp, pd.DatetimeIndex], np.ndarray] | None = None,
+              name: str | None = None) -> ModelRun:
+    """Back-test and final forecast of one model. `adjustment(cutoff_month, months)` gives a model-scale
+    seasonal adjustment known at that cutoff (subtracted before fitting, added to forecasts)."""
+    run = ModelRun(name or spec.name)
+    future = pd.date_range(history.months[-1] + pd.offsets.MonthBegin(1), periods=horizon, freq="MS")
+    rows = []
+    try:
+        for cutoff in cutoffs:
+            train_months, test_months = history.months[:cutoff], history.months[cutoff:cutoff + h]
+            if spec.build is None:
+                mean, sigma = combine({k: (v.cv_mu[cutoff], v.cv_sigma[cutoff]) for k, v in parts.items()})
+            else:
+                adj = (adjustment(history.months[cutoff], train_months),
+                       adjustment(history.months[cutoff], test_months)) if adjustment else (None, None)
+                mean, sigma = _fit(spec, history.z[:cutoff], h, adj[0], adj[1], fallback_sigma)
+            rows.append(pd.DataFrame({"cutoff": history.months[cutoff - 1], "ds": test_months,
+                                      "step": np.arange(1, h + 1), "mu": mean, "sigma": sigma,
+                                      "y": history.y[cutoff:cutoff + h]}))
+        if spec.build is None:
+            run.mean, run.sigma = combine({k: (v.mean, v.sigma) for k, v in parts.items()})
+        else:
+            last = history.months[-1] + pd.offsets.MonthBegin(1)
+            adj = (adjustment(last, history.months), adjustment(last, future)) if adjustment else (None, None)
+            run.mean, run.sigma = _fit(spec, history.z, horizon, adj[0], adj[1], fallback_sigma)
+    except Exception as exc:  # noqa: BLE001  (statsforecast fails in many ways on tiny or flat series)
+        log.info("%s failed on %s: %s", run.name, history.indicator, exc)
+        run.excluded_reason = f"failed to fit ({type(exc).__name__}: {str(exc)[:80]})"
+        return run
+    run.cv = pd.concat(rows, ignore_index=True) if rows else None
+    return run
+
+
+def _cv_by_cutoff(run: ModelRun, cutoffs: list[int], h: int) -> None:
+    """Expose back-test means/sigmas per cutoff index for the combination."""
+    for index, cutoff in enumerate(cutoffs):
+        block = run.cv.iloc[index * h:(index + 1) * h]
+        run.cv_mu[cutoff], run.cv_sigma[cutoff] = block["mu"].to_numpy(), block["sigma"].to_numpy()
+
+
+def fit_indicator(history: History, *, horizon: int, names: Sequence[str] = MODEL_ORDER, cv_horizon: int = 3,
+                  n_windows: int = 3, arima_min_obs: int = 24, fallback_sigma: float = 0.25) -> IndicatorRuns:
+    """Back-test every candidate on one indicator and forecast `horizon` months after its last observed month."""
+    result = IndicatorRuns(history)
+    cutoffs, h = rolling_origins(history.n, cv_horizon, n_windows)
+    specs, excluded = candidate_models(history.n, names, arima_min_obs=arima_min_obs)
+    for name, reason in excluded.items():
+        result.runs[name] = ModelRun(name, excluded_reason=reason)
+    for spec in specs:
+        if cutoffs and cutoffs[0] < spec.min_obs:
+            result.runs[spec.name] = ModelRun(spec.name, excluded_reason=(
+                f"needs {spec.min_obs} months to fit; the first back-test window has only {cutoffs[0]}"))
+            continue
+        parts = None
+        if spec.build is None:
+            parts = {k: v for k, v in result.runs.items() if v.mean is not None and k in
+                     ("AutoETS", "AutoTheta", "AutoARIMA")}
+            if len(parts) < 2:
+                result.runs[spec.name] = ModelRun(spec.name, excluded_reason="fewer than two parts ran")
+                continue
+        run = run_model(history, spec, cutoffs, h, horizon, fallback_sigma, parts=parts)
+        if run.cv is not None:
+            _cv_by_cutoff(run, cutoffs, h)
+        result.runs[spec.name] = run
+    choose(result, cutoffs)
+    return result
+
+
+def scale_for_mase(y: np.ndarray) -> float:
+    """Mean absolute month-to-month change over the observed history (NaN if none or zero)."""
+    diffs = np.abs(np.diff(np.asarray(y, dtype=float)))
+    diffs = diffs[np.isfinite(diffs)]
+    scale = float(diffs.mean()) if diffs.size else np.nan
+    return scale if scale > 0 else np.nan
+
+
+def scores(run: ModelRun, history: History) -> dict[str, float]:
+    """MAE, MASE, MAPE and the number of windows of a model's back-test (NaN when not back-tested)."""
+    if run.cv is None or run.cv.empty:
+        return {"mae": np.nan, "mase": np.nan, "mape": np.nan, "n_windows": 0}
+    if run.scores is not None:
+        return run.scores
+    actual, mu = run.cv["y"].to_numpy(), run.cv["mu"].to_numpy()
+    keep = np.isfinite(actual)
+    result = {"mae": np.nan, "mase": np.nan, "mape": np.nan, "n_windows": int(run.cv["cutoff"].nunique())}
+    if keep.any():
+        actual = actual[keep]
+        errors = np.abs(actual - from_model_scale(mu[keep], history.scale))
+        mae = float(errors.mean())
+        result.update(mae=mae, mase=mae / scale_for_mase(history.y),
+                      mape=float(np.mean(errors / actual) * 100) if np.all(actual > 0) else np.nan)
+    run.scores = result
+    return result
+
+
+def choose(result: IndicatorRuns, cutoffs: list[int]) -> None:
+    """Pick the lowest MASE (MAE when the series never changes); Naive when nothing could be back-tested."""
+    table = []
+    for order, (name, run) in enumerate(result.runs.items()):
+        if run.mean is None:
+            continue
+        score = scores(run, result.history)
+        key = score["mase"] if np.isfinite(score["mase"]) else score["mae"]
+        if np.isfinite(key):
+            table.append((round(key, 12), MODEL_ORDER.index(name) if name in MODEL_ORDER else order, name))
+    if table:
+        result.chosen = min(table)[2]
+        result.choice_note = ""
+    else:
+        result.chosen = "Naive"
+        result.choice_note = (f"only {result.history.n} month(s) of history: too short to back-test, so Naive "
+                              "(last value carried forward) is used")
+
+
+# ------------------------------------------------------------------------------------------------ calibration
+def standardised_errors(run: ModelRun) -> np.ndarray:
+    """(actual - forecast) / sigma on the model scale, for scored back-test rows with sigma > 0."""
+    if run.cv is None:
+        return np.array([])
+    cv = run.cv
+    keep = np.isfinite(cv["y"]) & (cv["sigma"] > 0)
+    return ((cv["z_actual"] - cv["mu"]) / cv["sigma"])[keep].to_numpy() if "z_actual" in cv else np.array([])
+
+
+def calibration_factor(errors: np.ndarray, levels: Sequence[int] = (80, 95), min_errors: int = 10) -> float:
+    """Smallest factor >= 1 by which sigma must grow so that each level's interval covers its share of errors."""
+    errors = np.abs(np.asarray(errors, dtype=float))
+    errors = errors[np.isfinite(errors)]
+    if errors.size < min_errors:
+        return 1.0
+    factors = [np.quantile(errors, level / 100) / z_score(level) for level in levels]
+    return float(max(1.0, *factors))
+
+
+def calibration_factors(errors_by_series: Mapping[str, np.ndarray], levels: Sequence[int] = (80, 95)
+                        ) -> tuple[float, dict[str, float]]:
+    """(factor from all series, {series: factor from all *other* series}) for one model.
+
+    The leave-one-series-out factors are what the back-test coverage is measured with, so the reported
+    coverage is out-of-sample; the all-series factor widens the final forecasts.
+    """
+    everything = [errors for errors in errors_by_series.values() if errors.size]
+    pooled = calibration_factor(np.concatenate(everything) if everything else np.array([]), levels)
+    loo = {}
+    for series in errors_by_series:
+        others = [e for s, e in errors_by_series.items() if s != series and e.size]
+        loo[series] = calibration_factor(np.concatenate(others) if others else np.array([]), levels)
+    return pooled, loo
+
+
+def coverage(run: ModelRun, scale: str, factor: float, level: int) -> float:
+    """Share of scored back-test actuals inside the level% interval with sigma widened by `factor`."""
+    if run.cv is None:
+        return np.nan
+    actual = run.cv["y"].to_numpy()
+    keep = np.isfinite(actual)
+    if not keep.any():
+        return np.nan
+    mu, sigma = run.cv["mu"].to_numpy()[keep], run.cv["sigma"].to_numpy()[keep]
+    width = z_score(level) * factor * sigma
+    lo, hi = from_model_scale(mu - width, scale), from_model_scale(mu + width, scale)
+    actual = actual[keep]
+    return float(np.mean((actual >= lo - 1e-9) & (actual <= hi + 1e-9)))
+
+
+def add_model_scale_actuals(run: ModelRun, scale: str) -> None:
+    if run.cv is not None:
+        run.cv["z_actual"] = to_model_scale(run.cv["y"].to_numpy(), scale)
+
+
+def selection_check(fit: IndicatorRuns) -> dict | None:
+    """Is choosing by back-test itself better than naive? Choose on all windows but the last, score the last.
+
+    The chosen model's back-test MASE is optimistic (it won on those same windows); this check is not.
+    Returns None when there are fewer than two windows or Naive did not run.
+    """
+    naive = fit.runs.get("Naive")
+    if naive is None or naive.cv is None or naive.cv["cutoff"].nunique() < 2:
+        return None
+    last = naive.cv["cutoff"].max()
+    scale = scale_for_mase(fit.history.y)
+    table = {}
+    for order, (name, run) in enumerate(fit.runs.items()):
+        if run.cv is None or run.mean is None or "+" in name:
+            continue
+        actual = run.cv["y"].to_numpy()
+        error = np.abs(actual - from_model_scale(run.cv["mu"].to_numpy(), fit.history.scale))
+        early, late = (run.cv["cutoff"] < last).to_numpy(), (run.cv["cutoff"] == last).to_numpy()
+        if np.isfinite(error[early]).any() and np.isfinite(error[late]).any():
+            table[name] = (np.nanmean(error[early]), MODEL_ORDER.index(name) if name in MODEL_ORDER else order,
+                           np.nanmean(error[late]))
+    if "Naive" not in table or not np.isfinite(scale):
+        return None
+    selected = min(table, key=lambda name: table[name][:2])
+    return {"indicator": fit.history.indicator, "selected": selected, "mase_last_window": table[selected][2] / scale,
+            "naive_mase_last_window": table["Naive"][2] / scale}
+
+
+def movement_floor(history: History, steps: int, measured_steps: int, min_pairs: int = 3) -> np.ndarray:
+    """Lower bound on the model-scale spread for each of `steps` months ahead, beyond the back-tested ones.
+
+    The back-test only measures errors up to `measured_steps` months ahead. Further out, an interval is never
+    allowed to be narrower than how much the series itself has moved over the same number of months: the
+    standard deviation of its observed h-month changes, i.e. the in-sample h-month error of a random walk with
+    drift (a steady trend is not uncertainty, so the mean change is removed). It needs at least `min_pairs`
+    pairs; beyond that the last measurable value grows with the square root of h. Zero for back-tested months.
+    """
+    z = history.z
+    floor = np.zeros(steps)
+    last_h, last_rms = 0, 0.0
+    for h in range(1, steps + 1):
+        changes = z[h:] - z[:-h] if h < len(z) else np.array([])
+        changes = changes[np.isfinite(changes)]
+        if changes.size >= min_pairs:
+            last_h, last_rms = h, float(np.std(changes, ddof=1))
+            rms = last_rms
+        else:
+            rms = last_rms * np.sqrt(h / last_h) if last_h else 0.0
+        if h > measured_steps:
+            floor[h - 1] = rms
+    return floor
+
+
+def beyond_backtest_spread(sd: np.ndarray, history: History, measured_steps: int) -> np.ndarray:
+    """Spread for months further ahead than the back-test measured: max(spread at the last measured month,
+    the series' own past moves over that many months). Unchanged where measured or nothing was back-tested.
+
+    Models extrapolate their spread from 13 points in ways no data here can check (a random walk's grows with
+    the square root of h without limit; a level model's stays flat). Past h-month moves are the data's own
+    answer to "how far can this indicator move in h months, beyond its steady trend".
+    """
+    sd = np.asarray(sd, dtype=float).copy()
+    if measured_steps < 1 or len(sd) <= measured_steps:
+        return sd
+    floor = movement_floor(history, len(sd), measured_steps)
+    sd[measured_steps:] = np.maximum(sd[measured_steps - 1], floor[measured_steps:])
+    return sd

@@ -1,0 +1,287 @@
+"""Candidate statsforecast models, chosen by history length, and the domain they live in: model scales,
+coherence rules (which percents and rates are derived from their parts) and sums of monthly distributions.
+
+Every model is fitted on a *model scale* that respects the indicator's domain, so a back-transformed forecast
+can never leave it (transform rather than clip):
+  count, rate_per_10k -> log1p(y)            back: max(expm1(z), 0)        (never below 0)
+  percent             -> logit(y / 100)      back: 100 * expit(z)          (always within 0-100)
+  anything else       -> y                   (no bounds known)
+Percentages are clipped to [PERCENT_EDGE, 100 - PERCENT_EDGE] before the logit (a 100% month is finite on the
+logit scale) and back-transformed values within PERCENT_EDGE of 0 or 100 snap to the edge, so a series that is
+always 100% forecasts exactly 100%.
+
+Every candidate returns, on the model scale, a point forecast `mean` and a standard deviation `sigma` per step
+(read from the model's own 95% interval: sigma = (hi95 - lo95) / (2 * 1.96)). Forecast intervals are then
+normal on the model scale (see `forecasting.engine.forecast`), which keeps lo95 <= lo80 <= mean <= hi80 <= hi95 even
+when a model's own interval is lopsided (AutoTheta's can exclude its own point forecast).
+
+Minimum history per model (measured on statsforecast 2.1.1, see ../shared/reference/statsforecast-notes.md):
+AutoETS fails on <= 6 points, AutoTheta on <= 3, seasonal models silently drop seasonality under two full
+seasons, RandomWalkWithDrift gives NaN on 1 point. AutoARIMA costs ~50-180 ms per fit on 8-36 points against
+< 6 ms for the others, and on fewer than two seasons it only picks a low-order non-seasonal model (which
+AutoETS/AutoTheta cover), so by default it runs only from `ARIMA_MIN_OBS` months (set `arima_min_obs` lower
+to include it on short series; the back-test then reports it like any other model).
+"""
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit, logit
+from scipy.stats import norm
+
+log = logging.getLogger(__name__)
+
+SEASON_LENGTH = 12          # monthly data
+PERCENT_EDGE = 0.5          # percentage points kept away from 0 and 100 before the logit (see docstring)
+ARIMA_MIN_OBS = 24          # two full seasons; below this AutoARIMA is excluded by default (speed, see above)
+Z95 = float(norm.ppf(0.975))
+
+MODEL_ORDER = ("Naive", "HistoricAverage", "RandomWalkWithDrift", "SeasonalNaive", "AutoETS", "AutoTheta",
+               "AutoARIMA", "Combination")
+COMBINATION_PARTS = ("AutoETS", "AutoTheta", "AutoARIMA")
+
+
+# ---------------------------------------------------------------------------------------------- model scale
+def model_scale(unit: str | None) -> str:
+    """Name of the transform used for an indicator unit: `log1p`, `logit` or `identity`."""
+    if unit in ("count", "rate_per_10k"):
+        return "log1p"
+    if unit == "percent":
+        return "logit"
+    return "identity"
+
+
+def to_model_scale(values, scale: str) -> np.ndarray:
+    """Original units -> model scale (see module docstring)."""
+    values = np.asarray(values, dtype=float)
+    if scale == "log1p":
+        return np.log1p(np.maximum(values, 0.0))
+    if scale == "logit":
+        share = np.clip(values, PERCENT_EDGE, 100.0 - PERCENT_EDGE) / 100.0
+        return logit(share)
+    return values.copy()
+
+
+def from_model_scale(values, scale: str) -> np.ndarray:
+    """Model scale -> original units, within the domain (monotone non-decreasing, so quantiles map to quantiles)."""
+    values = np.asarray(values, dtype=float)
+    if scale == "log1p":
+        return np.maximum(np.expm1(values), 0.0)
+    if scale == "logit":
+        percent = 100.0 * expit(values)
+        percent = np.where(percent <= PERCENT_EDGE + 1e-9, 0.0, percent)
+        return np.where(percent >= 100.0 - PERCENT_EDGE - 1e-9, 100.0, percent)
+    return values.copy()
+
+
+# ------------------------------------------------------------------------------------------------ candidates
+@dataclass(frozen=True)
+class ModelSpec:
+    """One candidate: `name` (the alias used in every output), minimum history, and how to build it."""
+
+    name: str
+    min_obs: int
+    build: Callable[[], object] | None  # None for the combination (built from other candidates' forecasts)
+    description: str
+
+
+def _build(name: str) -> Callable[[], object]:
+    def make():
+        from statsforecast import models as sf_models  # imported lazily: ~1.5 s, only when a model is fitted
+
+        if name == "SeasonalNaive":
+            return sf_models.SeasonalNaive(season_length=SEASON_LENGTH)
+        if name in ("AutoETS", "AutoTheta", "AutoARIMA"):
+            return getattr(sf_models, name)(season_length=SEASON_LENGTH)
+        return getattr(sf_models, name)()
+
+    return make
+
+
+SPECS: dict[str, ModelSpec] = {
+    "Naive": ModelSpec("Naive", 1, _build("Naive"), "next month = last month"),
+    "HistoricAverage": ModelSpec("HistoricAverage", 2, _build("HistoricAverage"), "average of all past months"),
+    "RandomWalkWithDrift": ModelSpec("RandomWalkWithDrift", 3, _build("RandomWalkWithDrift"),
+                                     "last month plus the average monthly change (a straight line)"),
+    "SeasonalNaive": ModelSpec("SeasonalNaive", 2 * SEASON_LENGTH, _build("SeasonalNaive"),
+                               "same month last year"),
+    "AutoETS": ModelSpec("AutoETS", 8, _build("AutoETS"), "exponential smoothing (level/trend chosen by AICc)"),
+    "AutoTheta": ModelSpec("AutoTheta", 6, _build("AutoTheta"), "theta method (damped trend)"),
+    "AutoARIMA": ModelSpec("AutoARIMA", 8, _build("AutoARIMA"), "ARIMA (orders chosen by AICc)"),
+    "Combination": ModelSpec("Combination", 8, None, "average of AutoETS, AutoTheta and AutoARIMA where they ran"),
+}
+
+
+def candidate_models(
+    n_obs: int,
+    names: Sequence[str] | None = None,
+    *,
+    arima_min_obs: int = ARIMA_MIN_OBS,
+) -> tuple[list[ModelSpec], dict[str, str]]:
+    """Candidates that can run on `n_obs` months, and {excluded model: plain-words reason}.
+
+    `names` restricts the candidate set (default: all of MODEL_ORDER). Unknown names raise ValueError.
+    """
+    names = list(MODEL_ORDER if names is None else names)
+    unknown = [name for name in names if name not in SPECS]
+    if unknown:
+        raise ValueError(f"Unknown model name(s) {unknown}; choose from {', '.join(MODEL_ORDER)}.")
+    chosen, excluded = [], {}
+    for name in MODEL_ORDER:
+        if name not in names:
+            continue
+        spec = SPECS[name]
+        min_obs = max(spec.min_obs, arima_min_obs) if name == "AutoARIMA" else spec.min_obs
+        if name == "AutoARIMA" and n_obs < min_obs and n_obs >= 8:
+            excluded[name] = (f"needs {min_obs} months by default ({n_obs} available): on fewer than two years it "
+                              "only picks a low-order model that AutoETS/AutoTheta cover, at ~20x their run time")
+        elif n_obs < min_obs:
+            why = " (two full years for a seasonal model)" if name == "SeasonalNaive" else ""
+            excluded[name] = f"needs at least {min_obs} months{why}; {n_obs} available"
+        else:
+            chosen.append(spec if name != "AutoARIMA" else ModelSpec(name, min_obs, spec.build, spec.description))
+    if "Combination" in [spec.name for spec in chosen]:
+        parts = [spec.name for spec in chosen if spec.name in COMBINATION_PARTS]
+        if len(parts) < 2:
+            chosen = [spec for spec in chosen if spec.name != "Combination"]
+            excluded["Combination"] = "needs at least two of AutoETS, AutoTheta, AutoARIMA to average"
+    return chosen, excluded
+
+
+# ------------------------------------------------------------------------------------------------ forecasts
+# Spread growth of the simple models, exactly as statsforecast 2.1.1 computes it (sigma_h = sigma * growth),
+# with sigma = sqrt(sum(residuals^2) / (number of residuals - 1)). Computing it here skips statsforecast's
+# per-call scipy distribution set-up (~1 ms a call, most of the run time on 13-month series);
+# tests/test_models.py checks it against statsforecast's own intervals.
+_SPREAD_GROWTH = {
+    "Naive": lambda steps, n: np.sqrt(steps),
+    "HistoricAverage": lambda steps, n: np.full(steps.shape, np.sqrt(1 + 1 / n)),
+    "RandomWalkWithDrift": lambda steps, n: np.sqrt(steps * (1 + steps / (n - 1))),
+}
+
+
+def _simple_model_forecast(model, name: str, z: np.ndarray, horizon: int) -> dict:
+    result = model.forecast(y=z, h=horizon, fitted=True)
+    residuals = z - np.asarray(result["fitted"], dtype=float)
+    count = residuals.size - 1
+    sigma = np.sqrt(np.nansum(residuals ** 2) / count) if count > 0 else 0.0
+    spread = sigma * _SPREAD_GROWTH[name](np.arange(1, horizon + 1), z.size)
+    return {"mean": result["mean"], "lo-95": result["mean"] - Z95 * spread, "hi-95": result["mean"] + Z95 * spread}
+
+
+def forecast_model(spec: ModelSpec, z: np.ndarray, horizon: int, *, fast: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Fit `spec` on model-scale history `z` and return (mean, sigma) for `horizon` steps ahead.
+
+    sigma is NaN where the model gives no usable interval (the caller fills it). Raises on a failed fit.
+    `fast=False` asks statsforecast for the interval of the simple models too (the slow reference).
+    """
+    if spec.build is None:
+        raise ValueError("The combination is built from other models' forecasts, not fitted.")
+    model = spec.build()
+    z = np.asarray(z, dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
+            if fast and spec.name in _SPREAD_GROWTH:
+                result = _simple_model_forecast(model, spec.name, z, int(horizon))
+            else:
+                result = model.forecast(y=z, h=int(horizon), level=[95])
+    mean = np.asarray(result["mean"], dtype=float)
+    lo = np.asarray(result.get("lo-95", np.full(horizon, np.nan)), dtype=float)
+    hi = np.asarray(result.get("hi-95", np.full(horizon, np.nan)), dtype=float)
+    if mean.shape != (horizon,) or not np.all(np.isfinite(mean)):
+        raise ValueError(f"{spec.name} returned a non-finite point forecast")
+    sigma = (hi - lo) / (2 * Z95)
+    sigma = np.where(np.isfinite(sigma) & (sigma >= 0), sigma, np.nan)
+    return mean, sigma
+
+
+def combine(forecasts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Equal-weight average of the available COMBINATION_PARTS (mean and sigma averaged on the model scale).
+
+    Averaging sigmas ignores the diversification gain, so the combined interval is if anything too wide before
+    calibration; the back-test measures it like any other.
+    """
+    parts = [forecasts[name] for name in COMBINATION_PARTS if name in forecasts]
+    if len(parts) < 2:
+        raise ValueError("needs at least two of AutoETS, AutoTheta, AutoARIMA")
+    mean = np.mean([part[0] for part in parts], axis=0)
+    sigma = np.mean([part[1] for part in parts], axis=0)
+    return mean, sigma
+
+
+# ------------------------------------------------------------------------------------------------ coherence
+def population(dataset) -> float | None:
+    """Children aged 0-17: `dataset.context["population_0_17"]`, else None (rates are then forecast directly)."""
+    value = (getattr(dataset, "context", None) or {}).get("population_0_17")
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if np.isfinite(value) and value > 0 else None
+
+
+def derivations(catalogue: pd.DataFrame, histories: dict, pop: float | None) -> dict[str, tuple]:
+    """{indicator: ("percent", numerator, denominator) | ("rate", count, multiplier)} where the parts exist."""
+    result = {}
+    for code, row in catalogue.iterrows():
+        if histories.get(code) is None:
+            continue
+        numerator, denominator = row.get("numerator"), row.get("denominator")
+        if not isinstance(numerator, str) or histories.get(numerator) is None:
+            continue
+        if row.get("unit") == "percent" and isinstance(denominator, str) and histories.get(denominator) is not None:
+            result[code] = ("percent", numerator, denominator)
+        elif row.get("unit") == "rate_per_10k" and denominator == "population_0_17" and pop:
+            result[code] = ("rate", numerator, 10_000 / pop)
+    return result
+
+
+# ------------------------------------------------------------------------------------- sums over months
+def _total_at(q: float, loc, sd, scale, multiplier) -> float:
+    return float(np.sum(multiplier * from_model_scale(loc + sd * norm.ppf(q), scale)))
+
+
+def _draw_totals(loc, sd, scale, multiplier, n_draws: int, seed: int) -> np.ndarray:
+    shocks = np.random.default_rng(seed).standard_normal((n_draws, len(loc)))
+    return (multiplier * from_model_scale(loc + sd * shocks, scale)).sum(axis=1)
+
+
+def total_quantile(loc, sd, scale: str, multiplier, q: float, dependence: str = "comonotone",
+                   n_draws: int = 4000, seed: int = 0) -> float:
+    """q-quantile of the sum over months of values distributed as multiplier * back(loc + sd * Z).
+
+    Only each month's distribution is known, not how months move together, so `dependence` states it:
+    "comonotone" (one shock drives every month: the widest spread, the cautious choice for a year's total) or
+    "independent" (the narrowest; Monte Carlo with a fixed seed). Real forecast errors lie in between.
+    """
+    loc, sd = np.asarray(loc, dtype=float), np.asarray(sd, dtype=float)
+    if dependence == "comonotone":
+        return _total_at(q, loc, sd, scale, multiplier)
+    if dependence == "independent":
+        return float(np.quantile(_draw_totals(loc, sd, scale, multiplier, n_draws, seed), q))
+    raise ValueError(f"dependence must be 'comonotone' or 'independent', got {dependence!r}")
+
+
+def total_probability_below(loc, sd, scale: str, multiplier, value: float, dependence: str = "comonotone",
+                            n_draws: int = 4000, seed: int = 0) -> float:
+    """P(sum over months <= value) under the same assumptions as `total_quantile`."""
+    loc, sd = np.asarray(loc, dtype=float), np.asarray(sd, dtype=float)
+    if dependence == "independent":
+        return float(np.mean(_draw_totals(loc, sd, scale, multiplier, n_draws, seed) <= value))
+    if dependence != "comonotone":
+        raise ValueError(f"dependence must be 'comonotone' or 'independent', got {dependence!r}")
+    low, high = 1e-9, 1 - 1e-9
+    if _total_at(low, loc, sd, scale, multiplier) > value:
+        return 0.0
+    if _total_at(high, loc, sd, scale, multiplier) <= value:
+        return 1.0
+    for _ in range(60):  # the total is non-decreasing in q: bisection
+        middle = (low + high) / 2
+        low, high = (middle, high) if _total_at(middle, loc, sd, scale, multiplier) <= value else (low, middle)
+    return float(low)

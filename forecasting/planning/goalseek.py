@@ -1,0 +1,264 @@
+"""Goal-seek (smallest lever value that meets a target with a chosen probability) and decomposition.
+
+Goal-seek rules:
+- The target is a row of the data set's `targets.csv` named as `INDICATOR:PERIOD` (e.g. `LAC1:2019-20`). The
+  probability of meeting it comes from `forecasting.planning.targets.evaluate_targets` on the scenario (exact for a
+  year-end level via the shifted engine distribution; its stated approximation for annual totals).
+- Only effect levers (those that change demand, staffing or placements) can be sought; timing levers cannot.
+- The lever moves away from its neutral value towards whichever end of its range raises P(met). If P(met) is
+  already reached at neutral the answer is the neutral value; if it is not reached at that end of the range the
+  answer is "cannot be met within the lever's range [low, high]". Otherwise bisection (P(met) is monotone in an
+  effect lever: each one moves the stocks one way) finds the smallest move; the answer is the first point on a 0.1
+  grid that meets it, re-checked, so feeding it back always meets the target.
+
+Decomposition rule: Shapley values over lever groups (early_help, edge_of_care, workforce, placement_mix,
+demand_shock). A group's contribution is its marginal effect averaged over every order in which the active
+groups could be switched on; contributions therefore sum exactly to the scenario's total change. Stocks and
+caseload are compared at the last forecast month; placement cost is the total over the forecast months.
+
+Sensitivity rule (`conversion_sensitivity`): the scenario's change is recomputed with every calibrated rate at
+the end of its 95% confidence interval for the mean (mean +- 1.96 x sd / sqrt(months)), conversions and exit rates
+pushed in the directions that make the change largest and then smallest; the two runs bound the change.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from forecasting.errors import UserFacingError
+from forecasting.planning.levers import LEVERS
+from forecasting.planning.parameters import load_parameters
+from forecasting.planning.pipeline import Calibration, Rate
+from forecasting.planning.scenarios import EFFECT_LEVERS, Scenario, apply_scenario
+from forecasting.planning.targets import evaluate_targets
+
+log = logging.getLogger(__name__)
+__all__ = ["DECOMPOSE_MEASURES", "GoalSeekResult", "conversion_sensitivity", "decompose", "goal_seek", "parse_target",
+           "target_probability"]
+EXIT_RATES = ("cp_exit_rate", "lac_exit_rate", "cin_exit_rate")
+Z95 = 1.959963984540054   # the normal 97.5% point: a definition, not an assumption
+
+DECOMPOSE_MEASURES: dict[str, str] = {"cp_plans": "end", "lac": "end", "caseload_cin_cp": "end",
+                                      "placement_cost": "total"}
+MAX_BISECTIONS = 40
+DISPLAY_DECIMALS = 1
+
+
+@dataclass
+class GoalSeekResult:
+    target: str
+    lever: str
+    probability: float
+    met: bool
+    value: float | None              # lever value meeting the target (None when it cannot be met)
+    achieved_probability: float      # P(met) at `value`, or at the best end of the range when not met
+    low: float
+    high: float
+    message: str
+    evaluations: list[tuple[float, float]] = field(default_factory=list)   # (lever value, P(met)) tried
+
+
+def parse_target(text: str, dataset) -> pd.Series:
+    """`INDICATOR:PERIOD` -> the matching row of dataset.targets (a UserFacingError listing them otherwise)."""
+    indicator, sep, period = str(text).rpartition(":")
+    targets = dataset.targets
+    available = ", ".join(f"{r.indicator}:{r.period}" for r in targets.itertuples()) or "none"
+    if not sep or not indicator or not period:
+        raise UserFacingError(f"--target {text!r}: expected INDICATOR:PERIOD such as LAC1:2019-20; "
+                              f"targets in this data set: {available}")
+    rows = targets[(targets["indicator"].astype(str) == indicator.strip())
+                   & (targets["period"].astype(str) == period.strip())]
+    if rows.empty:
+        raise UserFacingError(f"--target {text!r}: no such target in the data set; choose one of: {available}")
+    return rows.iloc[0]
+
+
+def target_probability(result, dataset, target_row, params=None) -> tuple[float, float]:
+    """(P(target met), projected value) for one target row under a scenario result."""
+    one = dataset.__class__(**{**vars(dataset), "targets": pd.DataFrame([target_row])})
+    table = evaluate_targets(one, result, params=params)
+    row = table.iloc[0]
+    return float(row["probability_met"]), float(row["projected"])
+
+
+def _params(baseline):
+    if "params" not in baseline.extras:
+        baseline.extras["params"] = load_parameters()
+    return baseline.extras["params"]
+
+
+def _check_lever(lever: str) -> None:
+    if lever not in EFFECT_LEVERS:
+        raise UserFacingError(f"--lever {lever!r} cannot be goal-sought; choose one of: {', '.join(EFFECT_LEVERS)}")
+
+
+def goal_seek(baseline, calibration, dataset, target: str, lever: str, probability: float = 0.5,
+              scenario: Scenario | None = None, params=None) -> GoalSeekResult:
+    """Smallest move of `lever` from neutral meeting `target` with P >= `probability` (rules in module docstring).
+
+    `scenario` holds the other levers (default: all neutral, i.e. the baseline).
+    """
+    _check_lever(lever)
+    params = params if params is not None else _params(baseline)
+    if not 0.0 < probability < 1.0:
+        raise UserFacingError(f"--probability {probability}: expected a number between 0 and 1, e.g. 0.5")
+    target_row = parse_target(target, dataset)
+    spec = LEVERS[lever]
+    scenario = scenario or Scenario(schema_version=1, name="goal-seek")
+    evaluations: list[tuple[float, float]] = []
+
+    def p_at(x: float) -> float:
+        p, _ = target_probability(apply_scenario(baseline, scenario.with_levers(**{lever: float(x)}), calibration,
+                                                 params), dataset, target_row, params)
+        evaluations.append((float(x), p))
+        return p
+
+    neutral, low, high = float(spec.neutral), float(spec.low), float(spec.high)
+    what = (f"P({target_row['indicator']} target {target_row['target']:g} for {target_row['period']} met) "
+            f">= {probability:.0%}")
+    p0 = p_at(neutral)
+    if math.isnan(p0):
+        raise UserFacingError(f"{target}: the probability of meeting this target cannot be computed from the "
+                              "forecast (months missing); goal-seek needs a forecast for every month of the target.")
+    ends = [e for e in (high, low) if e != neutral]
+    p_ends = {e: p_at(e) for e in ends}
+    best = max(ends, key=lambda e: p_ends[e])
+    common = {"target": target, "lever": lever, "probability": probability, "low": low, "high": high,
+              "evaluations": evaluations}
+    if p0 >= probability:
+        return GoalSeekResult(met=True, value=neutral, achieved_probability=p0, message=(
+            f"{what} already without changing {lever} (P = {p0:.0%} at the neutral value {neutral:g})."), **common)
+    if all(abs(p - p0) < 1e-12 for p in p_ends.values()):
+        return GoalSeekResult(met=False, value=None, achieved_probability=p0, message=(
+            f"{lever} does not change the chance of meeting the {target_row['indicator']} target in this model "
+            f"(P = {p0:.0%} anywhere in its range [{low:g}, {high:g}]); choose a lever that acts on "
+            f"{target_row['indicator']}."), **common)
+    if p_ends[best] < probability:
+        return GoalSeekResult(met=False, value=None, achieved_probability=p_ends[best], message=(
+            f"The target cannot be met within the lever's range [{low:g}, {high:g}] {spec.unit}: even at {best:g} "
+            f"{spec.unit}, P(met) is {p_ends[best]:.0%} (needed {probability:.0%})."), **common)
+    lo, hi = neutral, best                         # lo fails, hi meets
+    tolerance = 10 ** -(DISPLAY_DECIMALS + 1)
+    for _ in range(MAX_BISECTIONS):
+        if abs(hi - lo) <= tolerance:
+            break
+        mid = (lo + hi) / 2
+        if p_at(mid) >= probability:
+            hi = mid
+        else:
+            lo = mid
+    # the answer on the display grid (0.1): the grid point inside (lo, hi] if it meets, else the next one out
+    step, sign = 10 ** -DISPLAY_DECIMALS, (1.0 if best > neutral else -1.0)
+    inner = round(sign * math.floor(round(sign * hi / step, 6)) * step, DISPLAY_DECIMALS)
+    value = achieved = None
+    if sign * (inner - lo) > 0:
+        p_inner = p_at(inner)
+        if p_inner >= probability:
+            value, achieved = inner, p_inner
+    if value is None:
+        outer = min(max(round(sign * math.ceil(round(sign * hi / step, 6)) * step, DISPLAY_DECIMALS), low), high)
+        p_outer = p_at(outer)
+        value, achieved = (outer, p_outer) if p_outer >= probability else (hi, p_at(hi))
+    return GoalSeekResult(met=True, value=value, achieved_probability=achieved, message=(
+        f"{lever} = {value:g} {spec.unit} is the smallest value that gives {what}: P = {achieved:.1%} "
+        f"(at {lo:.2f} it falls short). Lever range [{low:g}, {high:g}]. {_context(baseline, scenario, lever)}"),
+        **common)
+
+
+def _context(baseline, scenario: Scenario, lever: str) -> str:
+    """The timing levers of the sought lever's group and the other active levers, in words."""
+    values = scenario.levers.model_dump()
+    group = LEVERS[lever].group
+    timing = [f"{n} = {values[n] if values[n] is not None else f'{baseline.months[0]:%Y-%m} (first forecast month)'}"
+              for n, spec in LEVERS.items() if spec.group == group and n not in EFFECT_LEVERS]
+    others = [f"{n} = {values[n]:g}" for n in EFFECT_LEVERS if n != lever and values[n] != LEVERS[n].neutral]
+    return (f"Timing: {', '.join(timing) or 'none'}. Other levers: {', '.join(others) or 'all neutral (baseline)'}.")
+
+
+def _groups_of(scenario: Scenario) -> list[str]:
+    return scenario.active_groups()
+
+
+def _only(scenario: Scenario, groups: tuple[str, ...]) -> Scenario:
+    """The scenario with the effect levers of every group NOT in `groups` set to neutral."""
+    neutral = {n: LEVERS[n].neutral for n in EFFECT_LEVERS if LEVERS[n].group not in groups}
+    return scenario.with_levers(**neutral)
+
+
+def _summary(result, measures: dict[str, str]) -> dict[str, float]:
+    out = {}
+    for measure, how in measures.items():
+        rows = result.table[result.table["measure"] == measure]
+        if rows.empty:
+            continue
+        out[measure] = float(rows["delta"].sum()) if how == "total" else float(rows["delta"].iloc[-1])
+    return out
+
+
+def decompose(baseline, scenario: Scenario, calibration, params=None,
+              measures: dict[str, str] | None = None) -> pd.DataFrame:
+    """Shapley contribution of each active lever group: measure, lever_group, contribution, total, basis."""
+    measures = measures or DECOMPOSE_MEASURES
+    groups = _groups_of(scenario)
+    values: dict[frozenset, dict[str, float]] = {}
+    for size in range(len(groups) + 1):
+        for subset in itertools.combinations(groups, size):
+            key = frozenset(subset)
+            values[key] = (_summary(apply_scenario(baseline, _only(scenario, subset), calibration, params), measures)
+                           if subset else {})
+    n = len(groups)
+    total = values[frozenset(groups)] if groups else {}
+    rows = []
+    for measure, how in measures.items():
+        if groups and measure not in total:
+            continue
+        basis = (f"change in total over {baseline.months[0]:%b %Y}-{baseline.months[-1]:%b %Y}" if how == "total"
+                 else f"change at {baseline.months[-1]:%b %Y}")
+        for group in groups:
+            others = [g for g in groups if g != group]
+            contribution = 0.0
+            for size in range(len(others) + 1):
+                weight = math.factorial(size) * math.factorial(n - size - 1) / math.factorial(n)
+                for subset in itertools.combinations(others, size):
+                    with_g = values[frozenset(subset) | {group}].get(measure, 0.0)
+                    without = values[frozenset(subset)].get(measure, 0.0)
+                    contribution += weight * (with_g - without)
+            rows.append({"measure": measure, "lever_group": group, "contribution": contribution,
+                         "total": total.get(measure, 0.0), "basis": basis})
+    table = pd.DataFrame(rows, columns=["measure", "lever_group", "contribution", "total", "basis"])
+    table.attrs["method"] = ("Shapley values over lever groups: each group's average marginal effect over every "
+                             "order of switching the groups on; contributions sum exactly to the total change.")
+    return table
+
+
+def _shifted(calibration: Calibration, direction: float) -> Calibration:
+    """Every rate at the end of its 95% interval for the mean: conversions by +direction, exit rates opposite."""
+    rates = {}
+    for name, rate in calibration.rates.items():
+        half = Z95 * rate.sd / math.sqrt(rate.n_months) if rate.n_months else 0.0
+        sign = -direction if name in EXIT_RATES else direction
+        rates[name] = Rate(name, min(max(rate.mean + sign * half, 0.0), 1.0), rate.sd, rate.n_months, rate.rule)
+    return Calibration(rates, calibration.notes)
+
+
+def conversion_sensitivity(baseline, scenario: Scenario, calibration, params=None,
+                           measures: dict[str, str] | None = None) -> pd.DataFrame:
+    """measure, basis, change, change_low, change_high: the change with rates at their 95% bounds (see docstring)."""
+    measures = measures or DECOMPOSE_MEASURES
+    central = _summary(apply_scenario(baseline, scenario, calibration, params), measures)
+    bounds = [_summary(apply_scenario(baseline, scenario, _shifted(calibration, d), params), measures)
+              for d in (1.0, -1.0)]
+    rows = []
+    for measure, how in measures.items():
+        if measure not in central:
+            continue
+        values = [central[measure]] + [b.get(measure, central[measure]) for b in bounds]
+        basis = (f"change in total over {baseline.months[0]:%b %Y}-{baseline.months[-1]:%b %Y}" if how == "total"
+                 else f"change at {baseline.months[-1]:%b %Y}")
+        rows.append({"measure": measure, "basis": basis, "change": central[measure], "change_low": min(values),
+                     "change_high": max(values)})
+    return pd.DataFrame(rows, columns=["measure", "basis", "change", "change_low", "change_high"])

@@ -1,0 +1,379 @@
+"""Scenario files (YAML, validated with pydantic) and applying a scenario on top of the statistical baseline.
+
+A scenario file:
+    schema_version: 1
+    name: Early Help step-down
+    description: ...
+    levers:                      # any lever left out stays neutral; see forecasting.planning.levers.LEVERS
+      early_help_diversion_pct: 15
+      early_help_start: 2018-09
+
+Rules: `yaml.safe_load` only (tags such as !!python/object are refused); unknown keys, wrong types and values
+outside a lever's range are errors naming the file, the key and what was expected. Saving is atomic (temp file
+in the same folder, fsync, os.replace) and never overwrites an existing file unless `overwrite=True`.
+
+`apply_scenario(baseline, scenario, calibration, params)` turns levers into front-door changes, runs the pipeline
+(deltas only), hands demand to the workforce and cost models, and shifts the engine's forecast distribution by
+the deltas. With every lever neutral every delta is 0.0 and the scenario equals the baseline exactly.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from scipy.stats import norm
+
+from forecasting.engine.forecast import run_forecast
+from forecasting.engine.models import to_model_scale
+from forecasting.errors import UserFacingError
+from forecasting.planning import scenario_effects, workforce, workforce_history
+from forecasting.planning.levers import LEVERS, MONTH_UNIT, TEAMS, ramp, window
+from forecasting.planning.parameters import load_parameters, value
+from forecasting.planning.pipeline import (
+    FLOW_INDICATORS,
+    BaselineFlows,
+    Calibration,
+    PipelineChanges,
+    calibrate_pipeline,
+    prepare_baseline,
+    run_pipeline,
+)
+
+log = logging.getLogger(__name__)
+__all__ = ["SCHEMA_VERSION", "Levers", "Scenario", "ScenarioResult", "apply_scenario", "build_baseline",
+           "load_scenario", "save_scenario", "scenario_from_dict"]
+
+SCHEMA_VERSION = 1
+
+
+def _lever_field(spec) -> tuple[Any, Any]:
+    if spec.unit == MONTH_UNIT:
+        return (str | None, Field(default=spec.neutral, description=spec.description))
+    if spec.unit == "team":
+        return (Literal[TEAMS], Field(default=spec.neutral, description=spec.description))  # type: ignore[valid-type]
+    return (float, Field(default=spec.neutral, ge=spec.low, le=spec.high, strict=True, description=spec.description))
+
+
+class _LeverBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator(*[n for n, s in LEVERS.items() if s.unit == MONTH_UNIT], mode="before", check_fields=False)
+    @classmethod
+    def _month(cls, value):
+        if value is None:
+            return None
+        if isinstance(value, (dt.date, dt.datetime)):
+            return f"{value:%Y-%m}"
+        text = str(value).strip()
+        try:
+            return f"{pd.Timestamp(dt.datetime.strptime(text, '%Y-%m')):%Y-%m}"
+        except ValueError:
+            raise ValueError(f"expected a month as YYYY-MM (e.g. 2018-10), got {value!r}") from None
+
+
+Levers = create_model("Levers", __base__=_LeverBase, **{n: _lever_field(s) for n, s in LEVERS.items()})
+
+
+# the levers that create an effect; the others (start months, ramps, lags, team) only shape its timing
+EFFECT_LEVERS = ("early_help_diversion_pct", "edge_of_care_entry_reduction", "edge_of_care_extra_exits",
+                 "recruits_fte", "agency_fte_change", "vacancy_fte_change", "turnover_pct_change",
+                 "extra_in_house_carers", "demand_shock_pct")
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: Literal[1]
+    name: str = Field(min_length=1, max_length=120)
+    description: str = ""
+    levers: Levers = Field(default_factory=Levers)  # type: ignore[valid-type]
+
+    def with_levers(self, **changes) -> Scenario:
+        """A copy with some levers changed (validated)."""
+        return Scenario(schema_version=self.schema_version, name=self.name, description=self.description,
+                        levers=self.levers.model_dump() | changes)
+
+    def active_groups(self) -> list[str]:
+        """Lever groups with at least one effect lever away from neutral (timing levers alone don't count)."""
+        values = self.levers.model_dump()
+        return sorted({LEVERS[n].group for n in EFFECT_LEVERS if values[n] != LEVERS[n].neutral})
+
+
+# ----------------------------------------------------------------------------------------------- file I/O
+def _describe_error(err: dict) -> str:
+    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    kind, ctx = err["type"], err.get("ctx", {})
+    got = err.get("input")
+    if kind == "extra_forbidden":
+        allowed = sorted(LEVERS) if err["loc"][:1] == ("levers",) else sorted(Scenario.model_fields)
+        return f"key '{key}' is not known; expected one of: {', '.join(allowed)}"
+    if kind == "missing":
+        return f"key '{key}' is missing"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        spec = LEVERS.get(str(err["loc"][-1]))
+        band = f"between {spec.low:g} and {spec.high:g} ({spec.unit})" if spec else str(ctx)
+        return f"key '{key}' must be {band}, got {got!r}"
+    spec = LEVERS.get(str(err["loc"][-1]))
+    if kind in ("float_type", "float_parsing") and spec is not None:
+        return f"key '{key}' must be a number ({spec.unit}, {spec.low:g} to {spec.high:g}), got {got!r}"
+    return f"key '{key}': {err['msg']} (got {got!r})"
+
+
+def scenario_from_dict(data: Any, source: str = "scenario") -> Scenario:
+    """Validate a parsed mapping; errors name `source`, the key and what was expected."""
+    if data is None:
+        raise UserFacingError(f"{source}: the file is empty; expected a mapping with schema_version: "
+                              f"{SCHEMA_VERSION}, name and levers.")
+    if not isinstance(data, dict):
+        raise UserFacingError(f"{source}: expected a mapping (key: value lines) at the top level, got "
+                              f"{type(data).__name__}.")
+    if "schema_version" in data and data["schema_version"] != SCHEMA_VERSION:
+        raise UserFacingError(f"{source}: schema_version {data['schema_version']!r} is not supported; expected "
+                              f"{SCHEMA_VERSION}.")
+    if "levers" in data and data["levers"] is None:      # `levers:` with nothing under it = all neutral
+        data = {**data, "levers": {}}
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(_describe_error(e) for e in exc.errors())
+        raise UserFacingError(f"{source}: {problems}") from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate one scenario YAML file (safe_load only)."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserFacingError(f"{path}: no such scenario file.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UserFacingError(f"{path}: not a text (UTF-8) file; expected a YAML scenario.") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.constructor.ConstructorError as exc:
+        raise UserFacingError(f"{path}: YAML tags such as {exc.problem.split()[-1] if exc.problem else '!!...'} are "
+                              "not allowed in scenario files; use plain values (numbers, text, YYYY-MM).") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise UserFacingError(f"{path}: not valid YAML{where} ({getattr(exc, 'problem', exc)}).") from None
+    return scenario_from_dict(data, str(path))
+
+
+def _fsync_directory(folder: Path) -> None:
+    """Make the rename itself durable where the OS allows it (POSIX); harmless elsewhere."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def save_scenario(scenario: Scenario, path: str | Path, overwrite: bool = False) -> Path:
+    """Write atomically (temp file in the same folder + fsync + os.replace); refuse to overwrite by default."""
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise UserFacingError(f"{path} already exists; choose another name or pass overwrite=True.")
+    data = {"schema_version": scenario.schema_version, "name": scenario.name, "description": scenario.description,
+            "levers": {k: v for k, v in scenario.levers.model_dump().items() if v != LEVERS[k].neutral}}
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        _fsync_directory(path.parent)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# ----------------------------------------------------------------------------------------------- applying
+@dataclass
+class ScenarioResult:
+    """`table`: measure, month, baseline, scenario, delta. `forecasts`: indicator, month, mean, lo80, hi80, lo95,
+    hi95 with the scenario's deltas applied to the engine's distribution. `notes`: plain-words caveats."""
+
+    scenario: Scenario
+    table: pd.DataFrame
+    forecasts: pd.DataFrame
+    indicator_deltas: dict[str, np.ndarray]
+    baseline: BaselineFlows
+    notes: list[str] = field(default_factory=list)
+
+    def measure(self, name: str) -> pd.DataFrame:
+        return self.table[self.table["measure"] == name].reset_index(drop=True)
+
+    def probability_below(self, indicator: str, month, value: float) -> float:
+        """P(scenario outcome <= value): the engine's distribution shifted by this scenario's delta that month.
+
+        Exact when the baseline carries the engine's distribution (forecast.ForecastResult.distribution);
+        otherwise a normal approximation from the 95% interval. Raises KeyError for an unknown indicator/month.
+        """
+        month = pd.Timestamp(month)
+        delta = 0.0
+        if indicator in self.indicator_deltas and month in self.baseline.months:
+            delta = float(self.indicator_deltas[indicator][self.baseline.months.get_loc(month)])
+        shifted = value - delta
+        dist = self.baseline.distribution
+        if dist is not None and not dist.empty:
+            rows = dist[(dist["indicator"] == indicator) & (dist["month"] == month)]
+            if rows.empty:
+                raise KeyError(f"no forecast for {indicator} in {month:%Y-%m}")
+            row = rows.iloc[0]
+            if row["scale"] == "logit" and shifted >= 100 * row["multiplier"]:
+                return 1.0
+            if shifted < 0 and row["scale"] in ("log1p", "logit"):
+                return 0.0
+            z = to_model_scale(np.array([shifted / row["multiplier"]]), row["scale"])[0]
+            if row["sd"] <= 0:
+                return float(z >= row["loc"])
+            return float(norm.cdf((z - row["loc"]) / row["sd"]))
+        rows = self.baseline.forecasts
+        rows = rows[(rows["indicator"] == indicator) & (rows["month"] == month)]
+        if rows.empty:
+            raise KeyError(f"no forecast for {indicator} in {month:%Y-%m}")
+        row = rows.iloc[0]
+        sigma = (row["hi95"] - row["lo95"]) / (2 * norm.ppf(0.975))
+        return float(norm.cdf((shifted - row["mean"]) / sigma)) if sigma > 0 else float(shifted >= row["mean"])
+
+
+def build_baseline(dataset, forecast_result=None, params=None) -> tuple[BaselineFlows, Calibration]:
+    """Calibrate the pipeline and prepare the baseline from the engine's forecasts (run here if not given)."""
+    if forecast_result is None:
+        forecast_result = run_forecast(dataset)
+    calibration = calibrate_pipeline(dataset)
+    baseline = prepare_baseline(forecast_result.forecasts, dataset, calibration,
+                                getattr(forecast_result, "distribution", None))
+    baseline.extras["population"] = dataset.context.get("population_0_17")
+    baseline.extras["catalogue"] = dataset.indicators
+    baseline.extras["dataset"] = dataset
+    _note_capacity(baseline, calibration, dataset, params)
+    return baseline, calibration
+
+
+def _note_capacity(baseline: BaselineFlows, calibration: Calibration, dataset, params) -> None:
+    """The flow teams' throughput calibrated on the history, kept on the baseline and stated in the notes."""
+    params = params if params is not None else load_parameters(include_levers=False)
+    try:
+        capacity = workforce_history.calibrate_capacity(workforce_history.history_demand(dataset),
+                                                workforce.StaffingPlan.from_parameters(params), params)
+    except (ValueError, KeyError) as exc:
+        calibration.notes.append(f"Team throughput not calibrated from the history ({exc}); the parameters "
+                                 "contacts_per_fte_mash / assessments_per_fte_month are used.")
+        return
+    baseline.extras["capacity_calibration"] = capacity
+    calibration.notes.extend(capacity.describe())
+
+
+def _params(baseline: BaselineFlows, params):
+    if params is not None:
+        return params
+    if "params" not in baseline.extras:
+        baseline.extras["params"] = load_parameters()
+    return baseline.extras["params"]
+
+
+def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration, params=None) -> PipelineChanges:
+    """Levers -> changes at the front door and at the edge of care (rules in forecasting.planning.levers); the lags from a
+    referral to a CP plan / entry to care are the parameters referral_to_cp_plan_lag_months and
+    referral_to_care_lag_months (see forecasting.planning.pipeline)."""
+    params = _params(baseline, params)
+    months, f = baseline.months, baseline.flows
+    first = months[0]
+    start = lambda name: pd.Timestamp(getattr(levers, name)) if getattr(levers, name) else first
+    conversion = calibration["contact_to_referral"]
+    shock = f["contacts"] * levers.demand_shock_pct / 100.0 * window(months, start("demand_shock_start"),
+                                                                       levers.demand_shock_months)
+    diverted = ((f["contacts"] + shock) * levers.early_help_diversion_pct / 100.0
+                * ramp(months, start("early_help_start"), levers.early_help_ramp_months))
+    lag = round(levers.early_help_leakage_lag_months)
+    returning = np.concatenate([np.zeros(lag), diverted * conversion * levers.early_help_leakage_pct / 100.0])
+    referrals = shock * conversion - diverted * conversion + returning[:len(months)]
+    risk = levers.early_help_downstream_pct / 100.0
+    referrals_downstream = shock * conversion + (returning[:len(months)] - diverted * conversion) * risk
+    eoc = ramp(months, start("edge_of_care_start"), levers.edge_of_care_ramp_months)
+    return PipelineChanges(
+        contacts=shock - diverted, referrals=referrals, referrals_downstream=referrals_downstream,
+        lac_entry_factor=1.0 - levers.edge_of_care_entry_reduction / 100.0 * eoc,
+        lac_extra_exits=levers.edge_of_care_extra_exits * eoc,
+        early_help_in=diverted * levers.early_help_plan_pct / 100.0,
+        early_help_episode_months=round(levers.early_help_episode_months),
+        early_help_assessments=diverted * levers.early_help_assessment_pct / 100.0,
+        cp_lag_months=round(value(params, "referral_to_cp_plan_lag_months")),
+        care_lag_months=round(value(params, "referral_to_care_lag_months")))
+
+
+def _engine_means(baseline: BaselineFlows) -> dict[str, np.ndarray]:
+    """The engine's forecast means of the timeliness indicators, in month order (cached)."""
+    if "timeliness_means" not in baseline.extras:
+        frame = baseline.forecasts
+        frame = frame[frame["indicator"].isin(scenario_effects.TIMELINESS)]
+        wide = frame.pivot_table(index="month", columns="indicator", values="mean").reindex(baseline.months)
+        baseline.extras["timeliness_means"] = {c: wide[c].to_numpy(dtype=float) for c in wide.columns
+                                               if wide[c].notna().all()}
+    return baseline.extras["timeliness_means"]
+
+
+def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Calibration, params=None, *,
+                   workforce_model=None, cost_model=None) -> ScenarioResult:
+    """The scenario as effects on top of `baseline` (see module docstring). Fast: numpy over the forecast months.
+
+    `workforce_model` / `cost_model` default to forecasting.planning.workforce / forecasting.planning.costs (see
+    forecasting.planning.scenario_effects); pass stand-ins to test or to skip them.
+    """
+    levers = scenario.levers
+    changes = front_door_changes(levers, baseline, calibration, params)
+    deltas = run_pipeline(baseline, changes, calibration).deltas
+    months, f = baseline.months, baseline.flows
+    rows = {name: (f[name], deltas[name]) for name in deltas if name in f}   # measures with a baseline only
+    rows["early_help_extra_open"] = (np.zeros(len(months)), deltas["early_help_open"])
+    notes = list(baseline.notes)
+    extra = scenario_effects.workforce_and_costs(baseline, deltas, levers, params, notes,
+                                                 workforce_model=workforce_model, cost_model=cost_model)
+    engine_means = _engine_means(baseline)
+    for measure, (base, delta) in extra.items():
+        if measure in scenario_effects.TIMELINESS and measure in engine_means:
+            # timeliness: the engine's forecast is the baseline; the workforce model gives the change, kept in 0-100
+            engine = engine_means[measure]
+            delta = np.clip(engine + delta, 0.0, 100.0) - engine if np.any(delta) else delta
+            extra[measure] = (engine, delta)
+    rows.update(extra)
+    base = np.concatenate([b for b, _ in rows.values()])
+    delta = np.concatenate([d for _, d in rows.values()])
+    table = pd.DataFrame({"measure": np.repeat(list(rows), len(months)), "month": np.tile(months.values, len(rows)),
+                          "baseline": base, "scenario": base + delta, "delta": delta})
+    indicator_deltas = {code: deltas[m] for m, code in FLOW_INDICATORS.items() if m in deltas and m in f}
+    indicator_deltas["EH1b"] = deltas["early_help_plans"]      # extra Universal Help Plans opened
+    indicator_deltas["EH1c"] = deltas["early_help_assessments"]  # extra Universal Help Assessments completed
+    for outflow, code in (("cp_plans_ended", "CP7"), ("lac_ceased", "LAC4")):
+        if outflow in deltas and outflow in f:
+            indicator_deltas[code] = deltas[outflow]
+    for measure, (_, delta) in extra.items():
+        if measure in scenario_effects.TIMELINESS:
+            indicator_deltas[measure] = delta
+    if "ifa_children" in extra:                                     # placement mix on the scorecard's own counts
+        indicator_deltas["LAC9 (val)"] = extra["ifa_children"][1]
+        start = pd.Timestamp(levers.in_house_carers_start) if levers.in_house_carers_start else months[0]
+        indicator_deltas["LAC16"] = levers.extra_in_house_carers * ramp(months, start,
+                                                                        levers.in_house_carers_ramp_months)
+    forecasts = scenario_effects.shift_forecasts(baseline, indicator_deltas)
+    return ScenarioResult(scenario, table, forecasts, indicator_deltas, baseline, notes)

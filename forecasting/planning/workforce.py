@@ -1,0 +1,319 @@
+"""Workforce: case-holding capacity by team, caseload per worker, timeliness as a function of load, FTE sizing.
+
+Teams (`TEAMS`) and their work (all rates are named parameters in data/assumptions.yaml):
+- `mash`: contacts a month (flow), capacity = FTE x throughput per FTE (calibrated; else `contacts_per_fte_mash`).
+- `assessment`: single assessments a month (flow), capacity = FTE x throughput per FTE (calibrated; else
+  `assessments_per_fte_month`).
+- `cin_cp`: open CIN cases + CP plans (stock), capacity = FTE x `caseload_norm_cin_cp`.
+- `lac`: looked-after children (stock), capacity = FTE x `caseload_norm_lac`.
+
+Capacity calibration (`calibrate_capacity`, flow teams): the scorecard has no FTE, so throughput per FTE is read
+off the history, not assumed. The team decided every month's arrivals without a lasting backlog (M8-QL stayed in
+57-81%), so it can sustain at least its busiest run of `capacity_window_months` (3) months; throughput per FTE =
+that / the history plan's staffed FTE. Embedded data: the MASH cleared 1,545 contacts a month in Apr-Jun 2018, so
+the baseline (~1,430 a month) holds a steady utilisation ~0.93 whatever FTE is assumed (FTE only scales
+contacts per worker). The figures are reported (`CapacityCalibration.table`/`describe`, CLI calibration notes)
+and the timeliness curves are fitted on utilisation computed with them; `contacts_per_fte_mash` /
+`assessments_per_fte_month` apply only when the history cannot calibrate a team.
+
+Queue rule for flow teams: workload_t = arrivals_t + backlog_{t-1}; done_t = min(workload_t, capacity_t);
+backlog_t = workload_t - done_t (backlog starts at 0). For stock teams workload = open cases.
+Utilisation u = workload / capacity; caseload per worker = workload / FTE.
+
+Timeliness vs load: on-time % = 100 x logistic(intercept - slope x u) for M8-QL (MASH decisions in 24h, mash),
+EH4-QL (single assessments within 45 working days, assessment) and CP8-QL (CP children seen within 15 working
+days, cin_cp). `fit_timeliness` fits logit(on-time share) on u with scikit-learn over the history; the slope is
+clipped at `timeliness_min_slope` (>= 0), so more load never improves timeliness and more FTE never worsens it.
+
+Staffing history: the scorecard has no FTE figures. History uses the `StaffingPlan.from_parameters` plan held
+flat (establishment - vacancies + agency cover), an assumption: utilisation in the history then moves with
+demand only. The Chair's 11 vacancies (May 2018) are spread over teams in proportion to establishment.
+
+Validation (`validate_timeliness(load_dataset())`, shipped parameters, capacity and curves fitted on Jun-17..Feb-18,
+scored on Mar-18..Jun-18, mean absolute error in percentage points, model / last-value naive / training mean):
+M8-QL 7.3 / 12.8 / 10.4; EH4-QL 16.2 / 12.5 / 15.1; CP8-QL 5.2 / 3.5 / 4.8. With 9 months and no staffing data the
+load effect is weakly identified: only the MASH curve beats the naive rule.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from forecasting.planning.parameters import Parameter, load_parameters, value
+
+log = logging.getLogger(__name__)
+__all__ = ["DEMAND_COLUMNS", "TEAMS", "TIMELINESS_TEAM", "Recruit", "StaffingPlan", "TimelinessCurve",
+           "WorkforceProjection", "fte_needed", "project_workforce", "scenario_measures"]
+
+TEAMS: tuple[str, ...] = ("mash", "assessment", "cin_cp", "lac")
+DEMAND_COLUMNS: tuple[str, ...] = ("contacts", "referrals", "assessments", "cin_open", "cp_plans", "lac")
+TEAM_WORK = {"mash": ("flow", ("contacts",), "contacts_per_fte_mash"),
+             "assessment": ("flow", ("assessments",), "assessments_per_fte_month"),
+             "cin_cp": ("stock", ("cin_open", "cp_plans"), "caseload_norm_cin_cp"),
+             "lac": ("stock", ("lac",), "caseload_norm_lac")}
+TIMELINESS_TEAM = {"M8-QL": "mash", "EH4-QL": "assessment", "CP8-QL": "cin_cp"}
+HISTORY_INDICATORS = {"contacts": "M1", "referrals": "M2", "assessments": "EH3", "cin_open": "EH2",
+                      "cp_plans": "CP6B", "lac": "LAC1"}
+_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class Recruit:
+    """`fte` social workers joining `team` in `start_month`, reaching a full caseload linearly over
+    `months_to_full_caseload` months (k/months in their k-th month; 0 = full at once)."""
+
+    team: str
+    fte: float
+    start_month: pd.Timestamp
+    months_to_full_caseload: float = 0.0
+
+    def effective_fte(self, months: pd.DatetimeIndex) -> np.ndarray:
+        start = pd.Timestamp(self.start_month)
+        k = np.asarray((months.year - start.year) * 12 + (months.month - start.month) + 1, dtype=float)
+        share = (k >= 1).astype(float) if self.months_to_full_caseload <= 0 else \
+            np.clip(k / self.months_to_full_caseload, 0.0, 1.0)
+        return self.fte * share
+
+
+@dataclass(frozen=True)
+class StaffingPlan:
+    """FTE by team: establishment - vacancies + agency cover, shrunk by unreplaced turnover, plus recruits."""
+
+    establishment: dict[str, float]
+    vacancies: dict[str, float]
+    agency: dict[str, float]
+    unreplaced_turnover_pct: float = 0.0     # a year; leavers not replaced (baseline: leavers are replaced)
+    recruits: tuple[Recruit, ...] = ()
+
+    @classmethod
+    def from_parameters(cls, params: dict[str, Parameter]) -> StaffingPlan:
+        establishment = {team: value(params, f"establishment_fte_{team}") for team in TEAMS}
+        total = sum(establishment.values())
+        vacant = value(params, "vacancies_fte")
+        vacancies = {team: vacant * fte / total for team, fte in establishment.items()}
+        cover = value(params, "agency_cover_share_pct") / 100.0
+        return cls(establishment, vacancies, {team: v * cover for team, v in vacancies.items()})
+
+    def fte(self, months: pd.DatetimeIndex) -> pd.DataFrame:
+        """Effective FTE by month (index) and team (columns), never below 0."""
+        months = pd.DatetimeIndex(months)
+        return pd.DataFrame(self.fte_arrays(months), index=months)
+
+    def fte_arrays(self, months: pd.DatetimeIndex) -> dict[str, np.ndarray]:
+        """{team: effective FTE per month}: the rule of `fte`, as arrays."""
+        k = np.arange(len(months), dtype=float)
+        decay = (1.0 - self.unreplaced_turnover_pct / 100.0 / 12.0) ** k
+        out = {}
+        for team in TEAMS:
+            staffed = self.establishment.get(team, 0.0) - self.vacancies.get(team, 0.0) + self.agency.get(team, 0.0)
+            fte = staffed * decay
+            for recruit in self.recruits:
+                if recruit.team == team:
+                    fte = fte + recruit.effective_fte(months)
+            out[team] = np.maximum(fte, 0.0)
+        return out
+
+    def with_extra(self, team: str, fte: float) -> StaffingPlan:
+        """The same plan with `fte` more staff in `team` from the first month (for tests and sizing)."""
+        return replace(self, recruits=self.recruits + (Recruit(team, fte, pd.Timestamp("1900-01-01")),))
+
+
+@dataclass(frozen=True)
+class TimelinessCurve:
+    """on-time % = 100 / (1 + exp(-(intercept - slope x utilisation)))."""
+
+    measure: str
+    intercept: float
+    slope: float
+    fitted: bool
+    note: str = ""
+
+    def on_time(self, utilisation) -> np.ndarray:
+        return 100.0 / (1.0 + np.exp(-(self.intercept - self.slope * np.asarray(utilisation, dtype=float))))
+
+    def utilisation_for(self, on_time_pct: float) -> float:
+        """Highest utilisation that still gives `on_time_pct` (inf if load does not matter)."""
+        if self.slope <= 0:
+            return np.inf if self.on_time(0.0) >= on_time_pct else 0.0
+        share = np.clip(on_time_pct / 100.0, _EPS, 1 - _EPS)
+        return float((self.intercept - np.log(share / (1 - share))) / self.slope)
+
+
+@dataclass
+class WorkforceProjection:
+    """`by_team`: month, team, workload, fte, capacity, utilisation, caseload_per_worker, backlog.
+    `timeliness`: month, measure, team, utilisation, on_time_pct. `curves`: the timeliness curves used."""
+
+    by_team: pd.DataFrame
+    timeliness: pd.DataFrame
+    curves: dict[str, TimelinessCurve] = field(default_factory=dict)
+
+    def wide(self) -> pd.DataFrame:
+        """One row per month: caseload_<team> and each timeliness measure (as scenario measures)."""
+        caseload = self.by_team.pivot(index="month", columns="team", values="caseload_per_worker")
+        caseload = caseload[list(TEAMS)].add_prefix("caseload_")
+        on_time = self.timeliness.pivot(index="month", columns="measure", values="on_time_pct")
+        return caseload.join(on_time[list(TIMELINESS_TEAM)])
+
+
+def _check_demand(demand: pd.DataFrame) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
+    """(months, {column: non-negative values}) for the DEMAND_COLUMNS of `demand`."""
+    missing = [c for c in DEMAND_COLUMNS if c not in demand.columns]
+    if missing:
+        raise ValueError(f"demand needs columns {', '.join(DEMAND_COLUMNS)}; missing {', '.join(missing)}")
+    return (pd.DatetimeIndex(demand.index),
+            {c: np.clip(demand[c].to_numpy(dtype=float), 0.0, None) for c in DEMAND_COLUMNS})
+
+
+def _per_fte(team: str, params: dict[str, Parameter], capacity: dict[str, float] | None) -> float:
+    """Throughput (flow teams) or caseload norm (stock teams) per FTE: the calibrated figure if given."""
+    if capacity and team in capacity:
+        return float(capacity[team])
+    return value(params, TEAM_WORK[team][2])
+
+
+def _team_arrays(demand: dict[str, np.ndarray], fte: dict[str, np.ndarray], params: dict[str, Parameter],
+                 capacity: dict[str, float] | None = None) -> dict[str, dict[str, np.ndarray]]:
+    """The queue rule of the module docstring: {team: {workload, fte, capacity, utilisation,
+    caseload_per_worker, backlog}}. `capacity` = calibrated throughput per FTE by team (else the parameters)."""
+    out = {}
+    for team in TEAMS:
+        kind, columns, _ = TEAM_WORK[team]
+        staff = np.asarray(fte[team], dtype=float)
+        capacity_t = staff * _per_fte(team, params, capacity)
+        arrivals = sum(demand[c] for c in columns)
+        if kind == "flow":
+            workload, backlog = np.empty_like(arrivals), np.empty_like(arrivals)
+            carried = 0.0
+            for i, (arriving, cap) in enumerate(zip(arrivals.tolist(), capacity_t.tolist())):
+                workload[i] = arriving + carried
+                carried = workload[i] - min(workload[i], cap)
+                backlog[i] = carried
+        else:
+            workload, backlog = arrivals, np.zeros_like(arrivals)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            utilisation = np.where(capacity_t > 0, workload / np.maximum(capacity_t, _EPS), np.inf)
+            per_worker = np.where(staff > 0, workload / np.maximum(staff, _EPS), np.inf)
+        out[team] = {"workload": workload, "fte": staff, "capacity": capacity_t, "utilisation": utilisation,
+                     "caseload_per_worker": per_worker, "backlog": backlog}
+    return out
+
+
+def team_load(demand: pd.DataFrame, fte: pd.DataFrame, params: dict[str, Parameter],
+              capacity: dict[str, float] | None = None) -> pd.DataFrame:
+    """The queue rule of the module docstring, per team and month (long frame `by_team`)."""
+    months, arrays = _check_demand(demand)
+    teams = _team_arrays(arrays, {team: fte[team].to_numpy(dtype=float) for team in TEAMS}, params, capacity)
+    return _long(months, teams)
+
+
+def _long(months: pd.DatetimeIndex, teams: dict[str, dict[str, np.ndarray]]) -> pd.DataFrame:
+    return pd.concat([pd.DataFrame({"month": months, "team": team, **columns}) for team, columns in teams.items()],
+                     ignore_index=True)
+
+
+def default_curves(params: dict[str, Parameter]) -> dict[str, TimelinessCurve]:
+    """Curves from parameters alone: on-time % at full load (u = 1) and the default slope."""
+    slope = value(params, "timeliness_default_slope")
+    out = {}
+    for measure in TIMELINESS_TEAM:
+        share = value(params, f"on_time_at_full_load_{measure.split('-')[0].lower()}_pct") / 100.0
+        out[measure] = TimelinessCurve(measure, float(np.log(share / (1 - share)) + slope), slope, False,
+                                       "from parameters (no fit)")
+    return out
+
+
+def project_workforce(demand: pd.DataFrame, staffing: StaffingPlan, params: dict[str, Parameter] | None = None,
+                      curves: dict[str, TimelinessCurve] | None = None,
+                      capacity: dict[str, float] | None = None) -> WorkforceProjection:
+    """Caseload, utilisation and timeliness by month and team for `demand` (columns DEMAND_COLUMNS).
+
+    `capacity`: calibrated throughput per FTE by flow team (`calibrate_capacity(...).per_fte`); default the
+    parameters."""
+    params = params or load_parameters(include_levers=False)
+    curves = curves or default_curves(params)
+    months, arrays = _check_demand(demand)
+    teams = _team_arrays(arrays, staffing.fte_arrays(months), params, capacity)
+    rows = []
+    for measure, team in TIMELINESS_TEAM.items():
+        load = teams[team]["utilisation"]
+        rows.append(pd.DataFrame({"month": months, "measure": measure, "team": team, "utilisation": load,
+                                  "on_time_pct": curves[measure].on_time(load)}))
+    return WorkforceProjection(_long(months, teams), pd.concat(rows, ignore_index=True), curves)
+
+
+# ------------------------------------------------------------------------------------------------ sizing
+def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None, caseload_norm=None,
+               timeliness_target=None, curves: dict[str, TimelinessCurve] | None = None,
+               capacity: dict[str, float] | None = None) -> pd.DataFrame:
+    """FTE needed by month and team: for a caseload norm (default: the norm parameters; a number applies to the
+    case-holding teams, a dict sets teams) and, if given, a timeliness target (percent; a number for every
+    measure or {measure: percent}). Steady state: flow teams clear each month's arrivals (no backlog).
+    Columns: month, team, workload, fte_for_norm, fte_for_timeliness, fte_needed (the larger)."""
+    params = params or load_parameters(include_levers=False)
+    curves = curves or default_curves(params)
+    months, arrays = _check_demand(demand)
+    norms = {team: _per_fte(team, params, capacity) for team in TEAMS}
+    if isinstance(caseload_norm, dict):
+        norms.update({team: float(v) for team, v in caseload_norm.items()})
+    elif caseload_norm is not None:
+        norms.update({team: float(caseload_norm) for team in ("cin_cp", "lac")})
+    if isinstance(timeliness_target, dict):
+        targets = dict(timeliness_target)
+    else:
+        targets = {m: float(timeliness_target) for m in TIMELINESS_TEAM} if timeliness_target is not None else {}
+    unknown = sorted(set(norms) - set(TEAMS)) + sorted(set(targets) - set(TIMELINESS_TEAM))
+    if unknown:
+        raise ValueError(f"unknown team or measure {', '.join(unknown)}; teams are {', '.join(TEAMS)}, "
+                         f"timeliness measures {', '.join(TIMELINESS_TEAM)}")
+    frames = []
+    for team in TEAMS:
+        workload = sum(arrays[c] for c in TEAM_WORK[team][1])
+        for_norm = workload / norms[team]
+        for_time = np.full(len(workload), np.nan)
+        for measure, pct in targets.items():
+            if TIMELINESS_TEAM.get(measure) == team:
+                u_max = curves[measure].utilisation_for(pct)
+                for_time = np.full(len(workload), np.inf) if u_max <= 0 else workload / (norms[team] * u_max)
+                if not np.isfinite(u_max) or u_max <= 0:
+                    log.warning("%s target %s%%: the curve cannot reach it by staffing alone", measure, pct)
+        frames.append(pd.DataFrame({"month": months, "team": team, "workload": workload,
+                                    "fte_for_norm": for_norm, "fte_for_timeliness": for_time,
+                                    "fte_needed": np.fmax(for_norm, for_time)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+# ------------------------------------------------------------------------------------ scenario adapter
+def scenario_measures(demand: pd.DataFrame, levers, params: dict[str, Parameter] | None = None,
+                      curves: dict[str, TimelinessCurve] | None = None,
+                      capacity: dict[str, float] | None = None) -> pd.DataFrame:
+    """Caseload by team and timeliness by month for the scenario engine (`forecasting.planning.scenario_effects`).
+
+    `levers` has the workforce levers of forecasting.planning.levers (recruits_fte, recruits_team, recruits_start,
+    recruits_months_to_full_caseload, agency_fte_change, vacancy_fte_change, turnover_pct_change); changes in
+    agency and vacancies are spread over teams in proportion to establishment.
+    """
+    params = params or load_parameters(include_levers=False)
+    plan = StaffingPlan.from_parameters(params)
+    total = sum(plan.establishment.values())
+    weights = {team: fte / total for team, fte in plan.establishment.items()}
+    get = lambda name, default=0.0: getattr(levers, name, default)
+    plan = replace(
+        plan, vacancies={t: plan.vacancies[t] + get("vacancy_fte_change") * w for t, w in weights.items()},
+        agency={t: plan.agency[t] + get("agency_fte_change") * w for t, w in weights.items()},
+        unreplaced_turnover_pct=max(float(get("turnover_pct_change")), 0.0))
+    if get("recruits_fte"):
+        start = get("recruits_start", None)
+        plan = replace(plan, recruits=(Recruit(get("recruits_team", "cin_cp"), float(get("recruits_fte")),
+                                               pd.Timestamp(start) if start else pd.DatetimeIndex(demand.index)[0],
+                                               float(get("recruits_months_to_full_caseload"))),))
+    # fast path (a scenario recompute must stay well under 50 ms); equals project_workforce(...).wide()
+    curves = curves or default_curves(params)
+    months, arrays = _check_demand(demand)
+    teams = _team_arrays(arrays, plan.fte_arrays(months), params, capacity)
+    columns = {f"caseload_{team}": teams[team]["caseload_per_worker"] for team in TEAMS}
+    columns.update({m: curves[m].on_time(teams[team]["utilisation"]) for m, team in TIMELINESS_TEAM.items()})
+    return pd.DataFrame(columns, index=months)

@@ -1,0 +1,165 @@
+"""Exports for people who live in spreadsheets and committee papers.
+
+- `to_xlsx(frames)` writes one sheet per frame and neutralises spreadsheet formula injection: any text cell
+  (or column header) that starts with `=`, `+`, `-`, `@`, tab or carriage return is prefixed with a single
+  quote, so a spreadsheet shows it as text and never evaluates it (OWASP "CSV injection" advice).
+- `to_csv(frame)` does the same for CSV, which spreadsheets open just as readily.
+- `scenario_html_report(...)` builds one standalone HTML file (plotly.js inlined once, no server needed) for
+  a committee paper. Every piece of text is HTML-escaped: nothing a user typed or uploaded is rendered as HTML.
+"""
+from __future__ import annotations
+
+import html
+import io
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+import pandas as pd
+
+from forecasting.errors import UserFacingError
+
+log = logging.getLogger(__name__)
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+SHEET_NAME_MAX = 31
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def neutralise_cell(value: object) -> object:
+    """Prefix a text value that a spreadsheet would treat as a formula with `'`; leave everything else."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Copy of `frame` with every text cell and column header neutralised; numbers and dates untouched."""
+    safe = frame.copy()
+    safe.columns = [neutralise_cell(str(column)) for column in safe.columns]
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise_cell).astype(object)
+    return safe
+
+
+def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
+    """Move a meaningful index into columns and strip time zones so any writer accepts the frame."""
+    has_named_index = any(name is not None for name in frame.index.names)
+    flat = frame.reset_index() if has_named_index else frame.reset_index(drop=True)
+    if isinstance(flat.columns, pd.MultiIndex):
+        flat.columns = [" ".join(str(part) for part in column if str(part)) for column in flat.columns]
+    for column in flat.columns:
+        if isinstance(flat[column].dtype, pd.DatetimeTZDtype):
+            flat[column] = flat[column].dt.tz_localize(None)
+    return flat
+
+
+def _sheet_names(names: Sequence[str]) -> list[str]:
+    """Valid, unique Excel sheet names (<= 31 chars, no []:*?/\\), in the given order."""
+    used: set[str] = set()
+    result = []
+    for raw in names:
+        base = _SHEET_NAME_FORBIDDEN.sub("_", str(raw)).strip("'") or "Sheet"
+        name = base[:SHEET_NAME_MAX]
+        counter = 2
+        while name.lower() in used:
+            suffix = f" ({counter})"
+            name = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+            counter += 1
+        used.add(name.lower())
+        result.append(name)
+    return result
+
+
+def to_xlsx(frames: Mapping[str, pd.DataFrame]) -> bytes:
+    """One workbook, one sheet per frame (sheet names made valid), formula injection neutralised."""
+    if not frames:
+        raise ValueError("to_xlsx needs at least one table; pass {'sheet name': frame}.")
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for sheet, frame in zip(_sheet_names(list(frames)), frames.values()):
+            neutralise_frame(_flatten(frame)).to_excel(writer, sheet_name=sheet, index=False)
+    return buffer.getvalue()
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV (with BOM so Excel reads accents) with formula injection neutralised."""
+    return neutralise_frame(_flatten(frame)).to_csv(index=False).encode("utf-8-sig")
+
+
+def _escape(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+_REPORT_STYLE = """
+body { font-family: Arial, Helvetica, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1em; }
+th, td { border: 1px solid #bbb; padding: 3px 8px; text-align: right; }
+th { background: #f0f0f0; } td:first-child, th:first-child { text-align: left; }
+.meta { color: #555; font-size: 0.9em; } .notes li { margin: 0.3em 0; }
+"""
+
+
+def scenario_html_report(
+    title: str,
+    figures: Sequence[tuple[str, object]],
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    notes: Sequence[str] = (),
+    generated_at: datetime | None = None,
+    data_source: str = "",
+) -> str:
+    """A standalone HTML page: title, provenance, notes, plotly figures, tables.
+
+    `figures` is a sequence of (heading, plotly Figure); plotly.js is inlined with the first figure only,
+    so the file opens offline with no server. All text (title, headings, notes, table cells) is escaped.
+    """
+    generated_at = generated_at or datetime.now()
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{_escape(title)}</title>",
+        f"<style>{_REPORT_STYLE}</style></head><body>",
+        f"<h1>{_escape(title)}</h1>",
+        f'<p class="meta">Generated {_escape(generated_at.strftime("%d %B %Y %H:%M"))}'
+        + (f" from data set: {_escape(data_source)}" if data_source else "")
+        + "</p>",
+    ]
+    if notes:
+        parts.append('<ul class="notes">' + "".join(f"<li>{_escape(note)}</li>" for note in notes) + "</ul>")
+    for position, (heading, figure) in enumerate(figures):
+        parts.append(f"<h2>{_escape(heading)}</h2>")
+        parts.append(
+            figure.to_html(full_html=False, include_plotlyjs=(position == 0), default_width="100%")
+        )
+    for heading, frame in (tables or {}).items():
+        parts.append(f"<h2>{_escape(heading)}</h2>")
+        parts.append(_flatten(frame).to_html(index=False, escape=True, border=0, na_rep="", float_format=_fmt))
+    parts.append("</body></html>")
+    log.info("HTML report built: %d figures, %d tables", len(figures), len(tables or {}))
+    return "\n".join(parts)
+
+
+def _fmt(value: float) -> str:
+    """Plain-words number format for report tables: thousands separators, at most one decimal."""
+    if pd.isna(value):
+        return ""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+
+
+def write_table(frame: pd.DataFrame, out, file_format: str | None = None, sheet: str = "data") -> None:
+    """Write a table for a CLI user: XLSX when asked (or when `out` ends .xlsx), else CSV; safe cells either way.
+
+    A folder that cannot be written to is a UserFacingError, not a traceback.
+    """
+    from pathlib import Path
+
+    out = Path(out)
+    file_format = file_format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    try:
+        out.write_bytes(to_xlsx({sheet: frame}) if file_format == "xlsx" else to_csv(frame))
+    except OSError as exc:
+        raise UserFacingError(f"could not write {out}: {exc.strerror or exc}. Check the folder is writable.") from None
+    log.info("wrote %d rows to %s", len(frame), out)

@@ -1,0 +1,107 @@
+"""AppTest smoke tests: every page renders on the embedded data without an exception; key interactions work."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ["overview", "forecasts", "scenarios", "workforce", "finance", "data", "method", "authorities"]
+TIMEOUT = 120
+
+
+def run_page(name: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "views" / f"{name}.py"), default_timeout=TIMEOUT)
+    return app.run()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_renders_without_exception(name):
+    app = run_page(name)
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title and app.title[0].value
+
+
+def test_entry_point_builds_navigation():
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not app.exception
+    assert app.title[0].value == "Overview"
+
+
+def _metric_values(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def test_scenario_slider_changes_the_figures():
+    app = run_page("scenarios")
+    before = _metric_values(app)
+    app.slider(key="lever__edge_of_care_entry_reduction").set_value(30.0).run()
+    assert not app.exception
+    after = _metric_values(app)
+    lac = next(label for label in after if label.startswith("Looked-after children"))
+    assert int(after[lac].replace(",", "")) < int(before[lac].replace(",", ""))
+
+
+def test_forecasts_page_switches_indicator():
+    app = run_page("forecasts")
+    app.selectbox[0].set_value("M1").run()
+    assert not app.exception
+    assert any("M1" in info.value for info in app.info)
+
+
+def test_data_page_good_upload_switches_the_data(embedded_dataset):
+    app = run_page("data")
+    content = (ROOT / "tests" / "malformed" / "24-good-wide-excel-dates.xlsx").read_bytes()
+    app.get("file_uploader")[0].upload("my-scorecard.xlsx", content,
+                                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    assert not app.exception
+    assert any("Now using my-scorecard.xlsx" in s.value for s in app.success)
+    assert any("Active data set:** my-scorecard.xlsx" in m.value for m in app.markdown)
+
+
+def test_data_page_bad_upload_shows_located_errors():
+    app = run_page("data")
+    content = (ROOT / "tests" / "malformed" / "19-negative-count.xlsx").read_bytes()
+    app.get("file_uploader")[0].upload("bad.xlsx", content,
+                                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    assert not app.exception
+    assert app.error and "cannot be used yet" in app.error[0].value
+    table = app.dataframe[0].value
+    assert {"sheet", "row", "column"} <= set(table.columns)
+    assert (table["row"] == 2).any() and (table["column"] == "O").any()
+    assert any("Active data set:** the embedded" in m.value for m in app.markdown)
+
+
+def test_data_page_switches_back_to_embedded():
+    app = run_page("data")
+    content = (ROOT / "tests" / "malformed" / "24-good-wide-excel-dates.xlsx").read_bytes()
+    app.get("file_uploader")[0].upload("mine.xlsx", content,
+                                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert any("Active data set:** the embedded" in m.value for m in app.markdown)
+
+
+def test_authorities_page_compares_and_switches(embedded_dataset):
+    import pandas as pd
+
+    long = embedded_dataset.observations.rename(columns={"unique_id": "indicator", "ds": "month", "y": "value"})
+    long = long[long.indicator.isin(["M1", "LAC1"])].assign(month=lambda f: f.month.dt.strftime("%Y-%m"))
+    frame = pd.concat([long.assign(authority="Southampton"), long.assign(authority="Portsmouth")])
+    app = run_page("authorities")
+    app.get("file_uploader")[0].upload("councils.csv", frame.to_csv(index=False).encode(), "text/csv").run()
+    assert not app.exception
+    app.selectbox[1].set_value("Portsmouth").run()
+    app.button[0].click().run()
+    assert not app.exception and "Portsmouth is now the active data set" in app.success[0].value
+    assert app.session_state["active_dataset"].indicator_codes == ["LAC1", "M1"]
+
+
+def test_data_page_takes_the_councils_own_targets():
+    app = run_page("data")
+    app.get("file_uploader")[1].upload("targets.csv", b"indicator,period,target,basis\nLAC1,2019-20,420,year_end_level\n",
+                                       "text/csv").run()
+    assert not app.exception
+    assert any("targets.csv is now used" in s.value for s in app.success)
+    assert app.session_state["active_dataset"].targets["target"].tolist() == [420.0]

@@ -1,0 +1,130 @@
+"""End-to-end in a real browser: `streamlit run app.py` headless, driven by Debian's Chromium via Playwright.
+
+Visits every page, moves a scenario slider, uploads a file, asserts no exception element appears and saves a
+screenshot of each page in tests/artifacts/ (git-ignored). Skipped when Chromium is absent, unless
+REQUIRE_BROWSER_TESTS=1 (CI), when it fails instead.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PAGES = [("", "Overview"), ("forecasts", "Forecasts"), ("scenarios", "Scenarios"), ("workforce", "Workforce"),
+         ("finance", "Finance"), ("data", "Data"), ("method", "Method & assumptions"),
+         ("authorities", "Compare authorities")]
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+pytestmark = pytest.mark.browser
+
+
+def _require_browser() -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
+            pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium (make browser-deps)")
+        pytest.skip("Chromium not installed (apt-get install chromium); set REQUIRE_BROWSER_TESTS=1 to fail")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    _require_browser()
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("streamlit did not become healthy within 90 s")
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        yield tab
+        browser.close()
+
+
+def _open(page, server, path: str, title: str) -> None:
+    page.goto(f"{server}/{path}")
+    page.get_by_role("heading", name=title).first.wait_for(timeout=90_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=30_000)
+    if page.locator('[data-testid="stPlotlyChart"]').count():
+        page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)  # let data grids paint before the screenshot
+
+
+def _no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+@pytest.mark.parametrize("path,title", PAGES)
+def test_every_page_renders(page, server, path, title):
+    _open(page, server, path, title)
+    _no_exception(page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}.png"), full_page=True)
+
+
+def test_scenario_slider_redraws(page, server):
+    _open(page, server, "scenarios", "Scenarios")
+    page.get_by_role("tab", name="Edge of care").click()
+    slider = page.get_by_role("slider").first
+    metric = page.locator('[data-testid="stMetricValue"]').nth(2)
+    before = metric.inner_text()
+    slider.focus()
+    started = time.time()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "(before) => { const m = document.querySelectorAll('[data-testid=\"stMetricValue\"]')[2];"
+        " return m && m.innerText !== before; }", arg=before, timeout=30_000)
+    elapsed = time.time() - started
+    _no_exception(page)
+    print(f"slider to redrawn metric: {elapsed:.2f} s")
+    page.screenshot(path=str(ARTIFACTS / "scenarios-moved.png"), full_page=True)
+
+
+def test_upload_in_browser(page, server):
+    _open(page, server, "data", "Data")
+    page.locator('input[type="file"]').first.set_input_files(str(ROOT / "tests" / "malformed" / "19-negative-count.xlsx"))
+    page.get_by_text("cannot be used yet").wait_for(timeout=30_000)
+    _no_exception(page)
+    page.screenshot(path=str(ARTIFACTS / "data-bad-upload.png"), full_page=True)

@@ -1,0 +1,77 @@
+"""`python -m forecasting scenario|goalseek`: outputs, plain-words answers, and clear errors (no tracebacks)."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from forecasting.cli.main import main
+
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def test_scenario_writes_the_long_table(tmp_path, capsys):
+    out = tmp_path / "edge.csv"
+    assert main(["scenario", str(SCENARIO_DIR / "edge-of-care.yaml"), "--out", str(out)]) == 0
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert list(table.columns) == ["measure", "month", "baseline", "scenario", "delta"]
+    measures = set(table["measure"])
+    assert {"referrals", "cp_plans", "lac", "placement_cost"} <= measures
+    assert {"caseload_mash", "caseload_assessment", "caseload_cin_cp", "caseload_lac"} <= measures
+    assert {"M8-QL", "EH4-QL", "CP8-QL"} <= measures
+    assert table["month"].iloc[0] == "2018-07" and table["month"].iloc[-1] == "2020-03"
+    lac = table[table["measure"] == "lac"]
+    assert (lac["scenario"] - lac["baseline"] - lac["delta"]).abs().max() < 1e-9
+    assert lac["delta"].iloc[-1] < 0
+    printed = capsys.readouterr().out
+    assert "looked-after children in Mar 2020" in printed
+    assert "mash capacity calibrated from the history" in printed        # the calibrated throughput is shown
+
+
+def test_scenario_xlsx_has_levers_and_calibration(tmp_path):
+    out = tmp_path / "plan.xlsx"
+    assert main(["scenario", str(SCENARIO_DIR / "combined-plan.yaml"), "--out", str(out)]) == 0
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert {"scenario", "levers", "calibration", "decomposition", "notes"} <= set(sheets)
+    levers = sheets["levers"].set_index("lever")
+    assert levers.loc["recruits_fte", "value"] == 8
+    assert levers["source"].notna().all()
+    capacity = sheets["capacity"].set_index("team")
+    assert capacity.loc["mash", "per_fte"] == pytest.approx(
+        capacity.loc["mash", "demonstrated_throughput"] / capacity.loc["mash", "staffed_fte"])
+
+
+@pytest.mark.parametrize("text, message", [
+    ("schema_version: 1\nname: x\nlevers:\n  recruits: 3\n", "levers.recruits' is not known"),
+    ("", "the file is empty"),
+    ("schema_version: 1\nname: x\nlevers:\n  edge_of_care_entry_reduction: 80\n", "between 0 and 39"),
+])
+def test_bad_scenario_file_is_a_clear_error(tmp_path, capsys, text, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    out = tmp_path / "out.csv"
+    assert main(["scenario", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and str(path) in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_goalseek_prints_the_answer(capsys):
+    assert main(["goalseek", "--target", "LAC1:2019-20", "--lever", "edge_of_care_extra_exits",
+                 "--probability", "0.5"]) == 0
+    printed = capsys.readouterr().out
+    assert "edge_of_care_extra_exits = " in printed and "smallest value" in printed
+
+
+def test_goalseek_cannot_be_met_is_an_answer(capsys):
+    assert main(["goalseek", "--target", "LAC1:2019-20", "--lever", "edge_of_care_entry_reduction"]) == 0
+    assert "cannot be met within the lever's range [0, 39]" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--target", "LAC1:2019-20", "--lever", "nonsense"], "cannot be goal-sought"),
+    (["--target", "LAC99:2019-20", "--lever", "edge_of_care_extra_exits"], "no such target"),
+    (["--target", "LAC1:2019-20", "--lever", "edge_of_care_extra_exits", "--probability", "50"], "between 0 and 1"),
+])
+def test_goalseek_bad_arguments(capsys, argv, message):
+    assert main(["goalseek", *argv]) == 2
+    assert message in capsys.readouterr().err

@@ -1,0 +1,89 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting.planning.costs import (
+    PLACEMENT_TYPES,
+    financial_year,
+    placement_mix,
+    project_placement_costs,
+    savings,
+    unit_costs,
+)
+from forecasting.planning.parameters import ParameterError, load_parameters, with_overrides
+
+
+@pytest.fixture(scope="module")
+def params():
+    # round numbers, no inflation: every unit cost 1000/wk (the IFA one 2000), base years as shipped
+    return with_overrides(load_parameters(include_levers=False), {
+        "unit_cost_residential": 3000, "unit_cost_ifa": 1000, "unit_cost_in_house_fostering": 500,
+        "unit_cost_supported_other": 1000, "placement_inflation_pct": 0, "children_per_in_house_carer": 1.0})
+
+
+def months(n, start="2018-04"):
+    return pd.date_range(start, periods=n, freq="MS")
+
+
+def test_hand_computed_spend_ten_children_in_one_type(params):
+    lac = pd.Series(10.0, index=months(12))
+    mix = {"ifa": 1.0, "in_house_fostering": 0.0, "residential": 0.0, "supported_other": 0.0}
+    result = project_placement_costs(lac, params, mix=mix)
+    ifa = result.by_month[result.by_month["placement_type"] == "ifa"]
+    assert ifa["spend"].iloc[0] == pytest.approx(10 * 1000 * 52 / 12)
+    year = result.by_financial_year
+    assert list(year["financial_year"].unique()) == ["2018-19"]
+    assert year.loc[year["placement_type"] == "ifa", "spend"].iloc[0] == pytest.approx(10 * 1000 * 52)
+    assert bool(year["complete_year"].all())
+
+
+def test_financial_year_boundaries():
+    assert financial_year("2018-03-01") == "2017-18"
+    assert financial_year("2018-04-01") == "2018-19"
+    assert financial_year("2020-03-01") == "2019-20"
+
+
+def test_inflation_compounds_from_base_year():
+    params = with_overrides(load_parameters(include_levers=False), {"placement_inflation_pct": 5})
+    base = params["unit_cost_residential"]          # base year 2018-19
+    table = unit_costs(pd.DatetimeIndex(["2018-04-01", "2019-03-01", "2019-04-01", "2020-04-01"]), params)
+    assert list(table["residential"]) == pytest.approx([base.value, base.value, base.value * 1.05,
+                                                        base.value * 1.05 ** 2])
+
+
+def test_mix_from_scorecard_counts(embedded_dataset, params):
+    mix = placement_mix(params, embedded_dataset)
+    lac = embedded_dataset.series("LAC1").dropna().iloc[-1]
+    assert mix["ifa"] == pytest.approx(embedded_dataset.series("LAC9 (val)").dropna().iloc[-1] / lac)
+    assert mix["in_house_fostering"] == pytest.approx(embedded_dataset.series("LAC16").dropna().iloc[-1] / lac)
+    assert sum(mix.values()) == pytest.approx(1.0)
+    assert min(mix.values()) >= 0
+
+
+def test_extra_carers_move_children_from_ifa_and_save_money(params):
+    lac = pd.Series(100.0, index=months(24))
+    mix = {"ifa": 0.3, "in_house_fostering": 0.4, "residential": 0.1, "supported_other": 0.2}
+    base = project_placement_costs(lac, params, mix=mix)
+    extra = pd.Series(np.r_[np.zeros(12), np.full(12, 5.0)], index=lac.index)
+    scen = project_placement_costs(lac, params, mix=mix, extra_in_house_carers=extra)
+    diff = savings(base, scen)
+    # 5 children a month x (1000 - 500) per week x 52 weeks in the second year only
+    assert diff.set_index("financial_year")["saving"].tolist() == pytest.approx([0.0, 5 * 500 * 52])
+    totals = scen.by_month.groupby("month")["children"].sum()
+    assert np.allclose(totals, 100.0)   # children are moved, never created
+
+
+def test_extra_carers_never_take_more_than_ifa_children(params):
+    lac = pd.Series(10.0, index=months(3))
+    mix = {"ifa": 0.2, "in_house_fostering": 0.5, "residential": 0.1, "supported_other": 0.2}
+    scen = project_placement_costs(lac, params, mix=mix, extra_in_house_carers=50)
+    assert (scen.by_month.loc[scen.by_month["placement_type"] == "ifa", "children"] >= 0).all()
+    assert scen.by_month.loc[scen.by_month["placement_type"] == "ifa", "children"].max() == 0
+
+
+def test_bad_mix_overrides_raise(params):
+    with pytest.raises(ParameterError, match="add to"):
+        placement_mix(params, mix_overrides={"ifa": 0.9, "in_house_fostering": 0.5})
+    with pytest.raises(ParameterError, match="not an editable share"):
+        placement_mix(params, mix_overrides={"supported_other": 0.5})
+    assert set(placement_mix(params)) == set(PLACEMENT_TYPES)

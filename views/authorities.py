@@ -1,0 +1,35 @@
+"""Authorities: load several councils at once, compare them on one indicator, pick one to work with."""
+import plotly.express as px
+import streamlit as st
+
+from forecasting.data.panel import panel_from_long_file
+from ui import state
+from ui.downloads import download_buttons
+
+st.title("Compare authorities")
+st.write("Upload one long file with columns **authority, indicator, month, value** (CSV or XLSX). Each "
+         "authority's rows are checked like a single scorecard; problems name the original row.")
+upload = st.file_uploader("Multi-authority file", type=["csv", "xlsx", "xlsm"], key="panel_upload")
+if upload is not None:
+    st.session_state["panel"] = panel_from_long_file(upload.name, upload.getvalue())
+panel = st.session_state.get("panel")
+if panel is None:
+    st.info("No multi-authority file loaded yet. The other pages use one authority at a time.")
+    st.stop()
+for authority, report in panel.reports.items():
+    st.error(f"{authority}: not used ({len(report.errors)} blocking problem(s))")
+    st.dataframe(report.to_frame()[["severity", "row", "column", "message", "hint"]], hide_index=True)
+if not panel.datasets:
+    st.stop()
+
+codes = sorted({code for d in panel.datasets.values() for code in d.indicator_codes})
+code = st.selectbox("Indicator", codes, index=codes.index("LAC1") if "LAC1" in codes else 0)
+compare = panel.compare(code)
+st.plotly_chart(px.line(compare, x="ds", y="y", color="authority", title=f"{code} by authority",
+                        labels={"ds": "month", "y": code}), width="stretch")
+download_buttons(compare, f"{code} by authority", key="compare")
+
+chosen = st.selectbox("Work with one authority on the other pages", panel.authorities)
+if st.button(f"Use {chosen}"):
+    state.use_dataset(panel.datasets[chosen])
+    st.success(f"{chosen} is now the active data set on every page.")

@@ -1,0 +1,80 @@
+"""Data: which data set is active; upload a scorecard (wide or long, CSV/XLSX) and see located problems."""
+import io
+
+import streamlit as st
+
+from forecasting import load_upload
+from forecasting.data import write_template
+from forecasting.data.side_tables import replace_side_table
+from forecasting.data.validation import month_label
+from ui import state
+from ui.downloads import download_buttons
+
+st.title("Data")
+active = st.container()
+
+with st.expander("Upload your own scorecard", expanded=True):
+    st.write("A CSV or Excel file, either **wide** (one row per indicator, one column per month, headings like "
+             "Jun-17, 2017-06 or real Excel dates) or **long** (columns indicator, month, value). Problems are "
+             "listed with their sheet, row and column; the data in use does not change unless the file is usable.")
+    generation = st.session_state.setdefault("upload_generation", 0)
+    upload = st.file_uploader("Scorecard file", type=["csv", "xlsx", "xlsm", "xls", "txt"],
+                              key=f"scorecard_upload_{generation}")
+    template = io.BytesIO()
+    write_template(template, form="wide", file_format="xlsx")
+    st.download_button("Download a blank template (XLSX)", template.getvalue(), file_name="scorecard-template.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    if upload is not None:
+        uploaded, report = load_upload(upload.name, upload.getvalue())
+        problems = report.to_frame()
+        if report.ok and uploaded is not None:
+            state.use_dataset(uploaded)
+            st.success(f"Now using {upload.name}: {len(uploaded.indicator_codes)} indicators, last month "
+                       f"{month_label(uploaded.last_month)}." + (f" {len(report.warnings)} warning(s) below."
+                                                                  if report.warnings else ""))
+        else:
+            st.error(f"{upload.name} cannot be used yet: {len(report.errors)} blocking problem(s). "
+                     "The data in use has not changed.")
+        if not problems.empty:
+            st.dataframe(problems[["severity", "file", "sheet", "row", "column", "message", "hint"]],
+                         hide_index=True, width="stretch")
+            download_buttons(problems, "validation report")
+
+with st.expander("Your council's targets, benchmarks or population (optional)"):
+    st.write("An uploaded scorecard borrows the embedded council's targets, benchmarks and 0-17 population until "
+             "you give your own: a CSV with **indicator, period, target, basis** (targets), **indicator, "
+             "comparator, value** (benchmarks) or **key, value** (e.g. population_0_17).")
+    side = st.file_uploader("Targets, benchmarks or context CSV", type=["csv"],
+                            key=f"side_upload_{st.session_state.get('upload_generation', 0)}")
+    if side is not None:
+        updated, side_report = replace_side_table(state.active_dataset(), side.name, side.getvalue())
+        if updated is not None:
+            state.use_dataset(updated)
+            st.success(f"{side.name} is now used for the active data set.")
+        else:
+            st.error(f"{side.name} cannot be used yet: {len(side_report.errors)} blocking problem(s).")
+        if side_report.problems:
+            st.dataframe(side_report.to_frame()[["severity", "row", "column", "message", "hint"]], hide_index=True)
+
+dataset = state.active_dataset()
+source = "the embedded Jun-18 scorecard (Southampton)" if state.is_embedded() else dataset.source
+active.markdown(f"**Active data set:** {source} — {len(dataset.indicator_codes)} indicators, "
+                f"last month {month_label(dataset.last_month)}.")
+if not state.is_embedded() and active.button("Switch back to the embedded data"):
+    state.use_embedded()
+    st.session_state["upload_generation"] += 1  # a fresh, empty uploader
+    st.rerun()
+wide = dataset.observations.pivot(index="unique_id", columns="ds", values="y")
+wide.columns = [month_label(m) for m in wide.columns]
+names = dataset.indicators.get("name")
+if names is not None:
+    wide.insert(0, "name", names.reindex(wide.index))
+wide.index.name = "indicator"
+st.subheader("Monthly values")
+st.caption("Blank = not readable in the source or not supplied; it is never guessed.")
+st.dataframe(wide, width="stretch")
+download_buttons(wide.reset_index(), "monthly values")
+if dataset.warnings:
+    with st.expander(f"{len(dataset.warnings)} note(s) from loading"):
+        for warning in dataset.warnings:
+            st.text(warning)

@@ -1,0 +1,55 @@
+"""Overview: the headline measures at a glance, their projections to March 2019 and 2020, targets and RAG."""
+import pandas as pd
+import streamlit as st
+
+from forecasting import evaluate_targets
+from forecasting.planning.headlines import HEADLINES, headline_table
+from forecasting.planning.scenarios import Scenario, apply_scenario
+from forecasting.reports.charts import small_multiples
+from ui import state
+from ui.downloads import download_buttons
+
+st.title("Overview")
+dataset = state.active_dataset()
+result = state.forecast_result(dataset)
+targets = evaluate_targets(dataset, result.forecasts)
+table = headline_table(dataset, result.forecasts, targets)
+st.caption("Projections are the central forecast with the 95% range; P(met) is the chance of meeting the "
+           "target on the forecast's own uncertainty. RAG: Green at 80% or more, Amber 50-80%, Red below "
+           "(thresholds on the Method page).")
+cards = st.columns(len(table))
+for card, row in zip(cards, table.to_dict("records")):
+    target = row.get("target_2019_20")
+    status = f" · target {target:,.0f}: {row.get('rag_2019_20')}" if pd.notna(target) else ""
+    card.metric(f"{row['measure']} ({row['latest_month']})", f"{row['latest']:,.0f}", row["vs_year_before"],
+                delta_color="off", help=f"Mar-20 projection {row.get('projected_2019_20', float('nan')):,.0f} "
+                                        f"(95% range {row.get('range95_2019_20', '-')}){status}")
+    card.caption(f"Mar-20: {row.get('projected_2019_20', float('nan')):,.0f} ({row.get('range95_2019_20', '-')})"
+                 + status)
+st.dataframe(table, hide_index=True, width="stretch", column_config={
+    "latest": st.column_config.NumberColumn(format="%.0f"),
+    "projected_2018_19": st.column_config.NumberColumn("Mar-19 projection", format="%.0f"),
+    "projected_2019_20": st.column_config.NumberColumn("Mar-20 projection", format="%.0f"),
+    "p_met_2018_19": st.column_config.NumberColumn("P(met) 18/19", format="%.2f"),
+    "p_met_2019_20": st.column_config.NumberColumn("P(met) 19/20", format="%.2f")})
+download_buttons(table, "headline measures")
+
+baseline, calibration = state.scenario_baseline(dataset)
+neutral = apply_scenario(baseline, Scenario(schema_version=1, name="baseline"), calibration, state.parameters())
+caseload = neutral.measure("caseload_cin_cp")
+if not caseload.empty:
+    st.caption(f"CIN/CP caseload per social worker (workforce model on the baseline forecast, assumed team sizes on "
+               f"the Workforce page): {caseload['baseline'].iloc[0]:.1f} in {caseload['month'].iloc[0]:%b-%y}, "
+               f"{caseload['baseline'].iloc[-1]:.1f} by {caseload['month'].iloc[-1]:%b-%y} against a norm of "
+               f"{state.parameters()['caseload_norm_cin_cp'].value:g}.")
+
+panels = []
+for code, label in HEADLINES:
+    if code in dataset.indicator_codes:
+        panels.append((label, dataset.series(code), result.forecasts[result.forecasts["indicator"] == code]))
+st.plotly_chart(small_multiples(panels), width="stretch")
+
+st.subheader("Every target in the scorecard")
+st.dataframe(targets[["indicator", "period", "target", "basis", "projected", "lo95", "hi95", "probability_met", "rag",
+                      "explanation"]], hide_index=True, width="stretch")
+download_buttons(targets, "targets")

@@ -1,0 +1,127 @@
+"""Scenarios: move the levers, see baseline against scenario for every measure leaders are judged by."""
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from forecasting.errors import UserFacingError
+from forecasting.planning.goalseek import decompose, goal_seek
+from forecasting.planning.levers import LEVERS
+from forecasting.planning.scenarios import apply_scenario, load_scenario, save_scenario, scenario_from_dict
+from forecasting.reports.charts import decomposition_chart, scenario_chart
+from forecasting.reports.exports import scenario_html_report
+from ui import state
+from ui.downloads import download_buttons
+from ui.lever_widgets import GROUP_TITLES, SCENARIO_DIR, lever_inputs, load_into_widgets
+
+CHARTS = [("referrals", "Referrals a month", "referrals"), ("cp_plans", "Children on CP plans", "children"),
+          ("lac", "Looked-after children", "children"), ("caseload_cin_cp", "CIN/CP caseload per worker", "cases"),
+          ("EH4-QL", "Single assessments in 45 days", "%"), ("M8-QL", "MASH decisions in 24 hours", "%"),
+          ("placement_cost", "Placement spend a month", "£")]
+
+st.title("Scenarios")
+dataset = state.active_dataset()
+baseline, calibration = state.scenario_baseline(dataset)
+params = state.parameters()
+
+saved = sorted(SCENARIO_DIR.glob("*.yaml"))
+chosen = st.selectbox("Start from a saved scenario", ["(all levers neutral)", *[p.stem for p in saved]])
+if st.button("Load it into the levers"):
+    levers = {} if chosen.startswith("(") else load_scenario(SCENARIO_DIR / f"{chosen}.yaml").levers.model_dump()
+    neutral = {name: spec.neutral for name, spec in LEVERS.items()}
+    load_into_widgets(neutral | levers)
+    st.rerun()
+
+
+@st.fragment
+def scenario_panel():
+    values = {}
+    tabs = st.tabs(list(GROUP_TITLES.values()))
+    for tab, group in zip(tabs, GROUP_TITLES):
+        with tab:
+            values.update(lever_inputs(group, baseline.months))
+    try:
+        scenario = scenario_from_dict({"schema_version": 1, "name": st.session_state.get("scenario_name") or "App scenario",
+                                       "levers": {k: v for k, v in values.items() if v is not None}}, "levers")
+    except UserFacingError as exc:
+        st.error(str(exc))
+        return
+    result = apply_scenario(baseline, scenario, calibration, params)
+    table = result.table
+    last = table["month"].max()
+    end = table[table["month"] == last].set_index("measure")
+    metrics = st.columns(4)
+    for column, (measure, label, _) in zip(metrics, CHARTS[:4]):
+        if measure in end.index:
+            delta = end.at[measure, "delta"]
+            column.metric(f"{label}, {last:%b-%y}", f"{end.at[measure, 'scenario']:,.0f}",
+                          f"{delta:+,.1f} vs baseline" if abs(delta) >= 0.05 else None, delta_color="inverse")
+    figures = []
+    grid = st.columns(2)
+    for number, (measure, label, unit) in enumerate(CHARTS):
+        frame = result.measure(measure)
+        if frame.empty:
+            continue
+        figure = scenario_chart(frame, title=label, unit_label=unit)
+        figures.append((label, figure))
+        grid[number % 2].plotly_chart(figure, width="stretch")
+    download_buttons(table, "scenario results", key="scenario")
+    for note in result.notes:
+        st.caption(note)
+    if scenario.active_groups():
+        parts = decompose(baseline, scenario, calibration, params)
+        st.plotly_chart(decomposition_chart(parts), width="stretch")
+        download_buttons(parts, "decomposition", key="decomposition")
+    report = scenario_html_report(scenario.name, figures, {"Scenario results at the last month": end.reset_index(),
+                                                           "Levers": _lever_table(scenario)},
+                                  notes=result.notes, data_source=str(dataset.source))
+    st.download_button("Download the scenario report (HTML, opens offline)", report.encode(),
+                       file_name="scenario-report.html", mime="text/html")
+    with st.form("save"):
+        name = st.text_input("Save these levers as (file name)", key="scenario_name")
+        overwrite = st.checkbox("Replace a saved scenario with the same name")
+        if st.form_submit_button("Save scenario") and name:
+            try:
+                path = save_scenario(scenario.model_copy(update={"name": name}),
+                                     SCENARIO_DIR / f"{Path(name).stem}.yaml", overwrite=overwrite)
+                st.success(f"Saved {path.name}")
+            except UserFacingError as exc:
+                st.error(str(exc))
+
+
+def _lever_table(scenario):
+    values = scenario.levers.model_dump()
+    return pd.DataFrame([{"lever": n, "value": values[n], "unit": s.unit, "neutral": s.neutral, "source": s.source}
+                         for n, s in LEVERS.items()])
+
+
+scenario_panel()
+
+st.subheader("Compare saved scenarios")
+picked = st.multiselect("Scenarios", [p.stem for p in saved], default=[p.stem for p in saved][:3])
+if picked:
+    rows = []
+    for stem in picked:
+        table = apply_scenario(baseline, load_scenario(SCENARIO_DIR / f"{stem}.yaml"), calibration, params).table
+        end = table[table["month"] == table["month"].max()].set_index("measure")["scenario"]
+        rows.append({"scenario": stem, **{label: end.get(measure) for measure, label, _ in CHARTS}})
+    comparison = pd.DataFrame(rows)
+    st.dataframe(comparison, hide_index=True, width="stretch")
+    download_buttons(comparison, "scenario comparison", key="comparison")
+
+st.subheader("Goal-seek: what would it take?")
+targets = dataset.targets
+options = [f"{r.indicator}:{r.period}" for r in targets.itertuples()]
+numeric = [n for n, s in LEVERS.items() if s.low is not None and s.monotone]
+with st.form("goalseek"):
+    target = st.selectbox("Target", options, index=options.index("LAC1:2019-20") if "LAC1:2019-20" in options else 0)
+    lever = st.selectbox("Lever", numeric, index=numeric.index("edge_of_care_extra_exits")
+                         if "edge_of_care_extra_exits" in numeric else 0)
+    probability = st.slider("Chance of meeting it", 0.1, 0.9, 0.5, 0.05)
+    if st.form_submit_button("Find the smallest lever value"):
+        try:
+            with st.spinner("Searching..."):
+                answer = goal_seek(baseline, calibration, dataset, target, lever, probability, params=params)
+            (st.success if answer.met else st.warning)(answer.message)
+        except UserFacingError as exc:
+            st.error(str(exc))

@@ -1,0 +1,64 @@
+"""Workforce: FTE by team, caseload per worker against a norm, timeliness, and the FTE needed by month."""
+import streamlit as st
+
+from forecasting.planning.parameters import value, with_overrides
+from forecasting.planning.scenarios import Scenario, apply_scenario
+from forecasting.planning.workforce import TEAMS, StaffingPlan, fte_needed, project_workforce
+from forecasting.reports.charts import lines
+from ui import state
+from ui.downloads import download_buttons
+
+DEMAND = ("contacts", "referrals", "assessments", "cin_open", "cp_plans", "lac")
+
+st.title("Workforce")
+dataset = state.active_dataset()
+baseline, calibration = state.scenario_baseline(dataset)
+params = state.parameters()
+neutral = apply_scenario(baseline, Scenario(schema_version=1, name="baseline"), calibration, params).table
+demand = neutral[neutral["measure"].isin(DEMAND)].pivot(index="month", columns="measure", values="baseline")
+capacity = baseline.extras["capacity_calibration"]
+
+st.caption("The scorecard has no staffing figures: team sizes below start from the named assumptions on the Method "
+           "page; set them to your establishment. MASH and assessment capacity per worker is read off the "
+           "history: " + " ".join(capacity.describe()))
+columns = st.columns(len(TEAMS) + 1)
+overrides = {}
+for column, team in zip(columns, TEAMS):
+    name = f"establishment_fte_{team}"
+    overrides[name] = column.number_input(f"{team.replace('_', '/')} FTE", min_value=0.0, max_value=500.0,
+                                          value=value(params, name), step=1.0)
+overrides["vacancies_fte"] = columns[-1].number_input("vacancies (FTE, all teams)", min_value=0.0, max_value=200.0,
+                                                      value=value(params, "vacancies_fte"), step=1.0)
+params = with_overrides(params, overrides)
+plan = StaffingPlan.from_parameters(params)
+projection = project_workforce(demand, plan, params, capacity=capacity.per_fte)
+
+norm = st.slider("Caseload norm for case-holding teams (children per worker)", 10.0, 30.0,
+                 value(params, "caseload_norm_cin_cp"), 0.5,
+                 help=params["caseload_norm_cin_cp"].source)
+by_team = projection.by_team
+holding = by_team[by_team["team"].isin(["cin_cp", "lac"])]
+flow = by_team[by_team["team"].isin(["mash", "assessment"])]
+left, right = st.columns(2)
+left.plotly_chart(lines(holding, x="month", y="caseload_per_worker", colour="team",
+                        title="Children per worker (CIN/CP and LAC teams)", y_title="children per FTE",
+                        reference=norm, reference_label=f"norm {norm:g}"), width="stretch")
+right.plotly_chart(lines(flow, x="month", y="caseload_per_worker", colour="team",
+                         title="Work per worker a month (MASH contacts, assessments)", y_title="per FTE a month"),
+                   width="stretch")
+download_buttons(by_team, "caseload by team", key="caseload")
+st.plotly_chart(lines(projection.timeliness, x="month", y="on_time_pct", colour="measure",
+                      title="Timeliness projected from load", y_title="% on time"), width="stretch")
+download_buttons(projection.timeliness, "timeliness", key="timeliness")
+
+st.subheader("FTE needed")
+target = st.slider("Timeliness target (% on time, all measures)", 50.0, 95.0, 80.0, 1.0)
+needed = fte_needed(demand, params, caseload_norm=norm, timeliness_target=target, capacity=capacity.per_fte)
+staffed = plan.fte(demand.index).stack().rename("fte_staffed").reset_index().rename(
+    columns={"level_0": "month", "level_1": "team"})
+needed = needed.merge(staffed, on=["month", "team"], how="left")
+needed["gap_fte"] = needed["fte_needed"] - needed["fte_staffed"]
+st.plotly_chart(lines(needed, x="month", y="fte_needed", colour="team", title="FTE needed for the norm and target",
+                      y_title="FTE"), width="stretch")
+st.dataframe(needed[needed["month"] == needed["month"].max()], hide_index=True, width="stretch")
+download_buttons(needed, "FTE needed", key="fte")
