@@ -60,8 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # last line of defence: never a traceback for a user
-        log.debug("unexpected error", exc_info=True)
-        print(f"error: unexpected problem ({type(exc).__name__}: {exc}). "
-              "Re-run with -v and report it if it persists.", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001  last line of defence: a bug becomes a message, not a crash
+        if args.verbose:  # -v asked for details: the traceback goes to the log (stderr) at ERROR
+            log.error("unexpected error", exc_info=True)
+            hint = "Please report it with the details above."
+        else:
+            hint = "Re-run with -v for the details and report it if it persists."
+        print(f"error: unexpected problem ({type(exc).__name__}: {exc}). {hint}", file=sys.stderr)
         return 3
