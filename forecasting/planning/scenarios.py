@@ -183,10 +183,45 @@ def _fsync_directory(folder: Path) -> None:
         os.close(fd)
 
 
+def _publish_new(tmp: str, path: Path, text: str) -> None:
+    """Give the finished temp file the name `path` only if nothing has that name yet, atomically.
+
+    `os.link` fails with FileExistsError when `path` exists, including when a racing save created it a moment
+    ago, so of two saves of one new name exactly one wins and readers only ever see complete files. Where a
+    file system has no hard links, an O_CREAT|O_EXCL create (still exclusive) is written and fsynced instead.
+    """
+    refused = f"{path} already exists; choose another name or pass overwrite=True."
+    try:
+        os.link(tmp, path)
+        return
+    except FileExistsError:
+        raise UserFacingError(refused) from None
+    except (AttributeError, NotImplementedError, OSError) as exc:  # no hard links here (e.g. FAT, some SMB)
+        import errno
+
+        if isinstance(exc, OSError) and exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP,
+                                                          errno.EMLINK):
+            raise
+        log.info("hard links unavailable in %s (%s); creating %s exclusively", path.parent, exc, path.name)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # as mkstemp
+    except FileExistsError:
+        raise UserFacingError(refused) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)  # ours: created exclusively above
+        raise
+
+
 def save_scenario(scenario: Scenario, path: str | Path, overwrite: bool = False) -> Path:
-    """Write atomically (temp file in the same folder + fsync + os.replace); refuse to overwrite by default."""
+    """Write atomically (temp file in the same folder + fsync, then published in one step); never overwrite
+    an existing file unless overwrite=True, even when two saves of one new name race (see `_publish_new`)."""
     path = Path(path)
-    if path.exists() and not overwrite:
+    if path.exists() and not overwrite:  # the early, cheap refusal; _publish_new is the guarantee under a race
         raise UserFacingError(f"{path} already exists; choose another name or pass overwrite=True.")
     data = {"schema_version": scenario.schema_version, "name": scenario.name, "description": scenario.description,
             "levers": {k: v for k, v in scenario.levers.model_dump().items() if v != LEVERS[k].neutral}}
@@ -198,11 +233,13 @@ def save_scenario(scenario: Scenario, path: str | Path, overwrite: bool = False)
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _publish_new(tmp, path, text)
         _fsync_directory(path.parent)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    finally:
+        Path(tmp).unlink(missing_ok=True)  # after a link the temp name is a second name for the file; drop it
     return path
 
 
