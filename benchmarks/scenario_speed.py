@@ -69,7 +69,7 @@ def main() -> None:
     answer = goal_seek(baseline, calibration, dataset, "EH1c:2018-19", "early_help_diversion_pct", 0.5)
     print(f"goal-seek EH1c:2018-19 with early_help_diversion_pct: {time.perf_counter() - start:.2f} s, "
           f"{len(answer.evaluations)} evaluations, answer {answer.value}")
-    capacity = baseline.extras.get("capacity_calibration")
+    capacity = baseline.effects.capacity if baseline.effects is not None else None
     for line in capacity.describe() if capacity is not None else ():
         print(line)
 

@@ -12,7 +12,9 @@ import streamlit as st
 from forecasting import load_dataset, load_parameters, run_forecast
 from forecasting.engine.cache import dataset_fingerprint
 from forecasting.planning.parameters import with_overrides
+from forecasting.planning.projection import Projection
 from forecasting.planning.scenarios import build_baseline
+from forecasting.planning.targets import evaluate_targets
 
 DATASET_KEY = "active_dataset"
 OVERRIDES_KEY = "parameter_overrides"
@@ -67,6 +69,29 @@ def set_parameter_overrides(overrides: dict[str, float]) -> None:
 def parameters():
     """Named assumptions with this session's edits applied."""
     return with_overrides(load_parameters(), parameter_overrides())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _projection(key: str, _dataset, _result):
+    return Projection.from_forecast(_dataset, _result)
+
+
+def projection(dataset=None):
+    """The baseline projection every page reads (read-only, shared): the same object the CLI builds."""
+    dataset = dataset or active_dataset()
+    return _projection(fingerprint(dataset), dataset, forecast_result(dataset))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _target_table(key: str, overrides_key: tuple, _projection, _params):
+    return evaluate_targets(_projection, params=_params)
+
+
+def target_table(dataset=None):
+    """Every target of the data set on the baseline projection (P(met), RAG), with this session's parameters."""
+    dataset = dataset or active_dataset()
+    return _target_table(fingerprint(dataset), tuple(sorted(parameter_overrides().items())), projection(dataset),
+                         parameters())
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

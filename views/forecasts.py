@@ -1,7 +1,6 @@
 """Forecasts: any indicator's history and forecast fan, the model used and why, accuracy against naive."""
 import streamlit as st
 
-from forecasting import evaluate_targets
 from forecasting.reports.charts import fan_chart
 from ui import state
 from ui.downloads import download_buttons
@@ -9,6 +8,7 @@ from ui.downloads import download_buttons
 st.title("Forecasts")
 dataset = state.active_dataset()
 result = state.forecast_result(dataset)
+projection = state.projection(dataset)
 catalogue = dataset.indicators
 codes = [c for c in dataset.indicator_codes if c in set(result.forecasts["indicator"])]
 labels = {c: f"{c} — {catalogue.at[c, 'name']}" if "name" in catalogue and c in catalogue.index else c for c in codes}
@@ -16,8 +16,8 @@ default = codes.index("LAC1") if "LAC1" in codes else 0
 code = st.selectbox("Indicator", codes, index=default, format_func=labels.get)
 unit = catalogue.at[code, "unit"] if code in catalogue.index else "count"
 
-forecast = result.forecasts[result.forecasts["indicator"] == code]
-targets = evaluate_targets(dataset, result.forecasts)
+forecast = projection.forecasts[projection.forecasts["indicator"] == code]
+targets = state.target_table(dataset)
 own_targets = targets[targets["indicator"] == code]
 benchmarks = dataset.benchmarks[dataset.benchmarks["indicator"] == code]
 compare = st.toggle("Compare all candidate models", value=False)

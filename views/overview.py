@@ -2,18 +2,16 @@
 import pandas as pd
 import streamlit as st
 
-from forecasting import evaluate_targets
 from forecasting.planning.headlines import HEADLINES, headline_table
-from forecasting.planning.scenarios import Scenario, apply_scenario
 from forecasting.reports.charts import small_multiples
 from ui import state
 from ui.downloads import download_buttons
 
 st.title("Overview")
 dataset = state.active_dataset()
-result = state.forecast_result(dataset)
-targets = evaluate_targets(dataset, result.forecasts)
-table = headline_table(dataset, result.forecasts, targets)
+projection = state.projection(dataset)
+targets = state.target_table(dataset)
+table = headline_table(projection, targets)
 st.caption("Projections are the central forecast with the 95% range; P(met) is the chance of meeting the "
            "target on the forecast's own uncertainty. RAG: Green at 80% or more, Amber 50-80%, Red below "
            "(thresholds on the Method page).")
@@ -35,18 +33,17 @@ st.dataframe(table, hide_index=True, width="stretch", column_config={
 download_buttons(table, "headline measures")
 
 baseline, calibration = state.scenario_baseline(dataset)
-neutral = apply_scenario(baseline, Scenario(schema_version=1, name="baseline"), calibration, state.parameters())
-caseload = neutral.measure("caseload_cin_cp")
-if not caseload.empty:
+caseload = baseline.effects.base_workforce.get("caseload_cin_cp")
+if caseload is not None:
     st.caption(f"CIN/CP caseload per social worker (workforce model on the baseline forecast, assumed team sizes on "
-               f"the Workforce page): {caseload['baseline'].iloc[0]:.1f} in {caseload['month'].iloc[0]:%b-%y}, "
-               f"{caseload['baseline'].iloc[-1]:.1f} by {caseload['month'].iloc[-1]:%b-%y} against a norm of "
-               f"{state.parameters()['caseload_norm_cin_cp'].value:g}.")
+               f"the Workforce page): {caseload.iloc[0]:.1f} in {caseload.index[0]:%b-%y}, "
+               f"{caseload.iloc[-1]:.1f} by {caseload.index[-1]:%b-%y} against a norm of "
+               f"{baseline.params['caseload_norm_cin_cp'].value:g}.")
 
 panels = []
 for code, label in HEADLINES:
     if code in dataset.indicator_codes:
-        panels.append((label, dataset.series(code), result.forecasts[result.forecasts["indicator"] == code]))
+        panels.append((label, dataset.series(code), projection.forecasts[projection.forecasts["indicator"] == code]))
 st.plotly_chart(small_multiples(panels), width="stretch")
 
 st.subheader("Every target in the scorecard")

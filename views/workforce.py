@@ -16,7 +16,7 @@ baseline, calibration = state.scenario_baseline(dataset)
 params = state.parameters()
 neutral = apply_scenario(baseline, Scenario(schema_version=1, name="baseline"), calibration, params).table
 demand = neutral[neutral["measure"].isin(DEMAND)].pivot(index="month", columns="measure", values="baseline")
-capacity = baseline.extras["capacity_calibration"]
+capacity = baseline.effects.capacity
 
 st.caption("The scorecard has no staffing figures: team sizes below start from the named assumptions on the Method "
            "page; set them to your establishment. MASH and assessment capacity per worker is read off the "

@@ -84,7 +84,7 @@ def _levers_frame(scenario) -> pd.DataFrame:
 
 def _capacity_table(baseline) -> pd.DataFrame:
     """The flow teams' throughput per FTE calibrated on the history (empty when not calibrated)."""
-    capacity = baseline.extras.get("capacity_calibration")
+    capacity = baseline.effects.capacity if baseline.effects is not None else None
     return capacity.table if capacity is not None else pd.DataFrame({"note": ["not calibrated"]})
 
 
@@ -115,7 +115,7 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserFacingError(f"could not write {out}: {exc.strerror or exc}. Check the folder is writable.") from None
     print("\n".join(_summary_lines(result)))
-    capacity = baseline.extras.get("capacity_calibration")
+    capacity = baseline.effects.capacity if baseline.effects is not None else None
     for line in capacity.describe() if capacity is not None else ():
         print(f"  {line}")
     if len(decomposition) and decomposition["lever_group"].nunique() > 1:

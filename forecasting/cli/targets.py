@@ -4,22 +4,22 @@
                                 [--benchmarks benchmarks.csv] [--no-cache]
 
 Columns: indicator, period, target, projected, lo95, hi95, probability_met, rag, then basis, target_date, gap,
-polarity, explanation. Without --scenario the statistical baseline (forecasting.engine.forecast.run_forecast) is used
-with its exact forecast distribution; with --scenario the scenario-adjusted forecasts (forecasting.planning.scenarios),
-whose year-end probabilities use the engine's distribution shifted by the scenario. Annual totals use the
-normal approximation described in forecasting.planning.targets.
+polarity, explanation. Read from the same projection as the app (forecasting.planning.scenarios.project): the
+engine's baseline, or the scenario applied to it; rules in forecasting.planning.targets.
 """
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from forecasting.data import load_data_option
+from forecasting.engine.forecast import run_forecast
 from forecasting.errors import UserFacingError
+from forecasting.planning.scenarios import load_scenario, project
+from forecasting.planning.targets import compare_benchmarks, evaluate_targets
 
 FORMATS = ("csv", "xlsx")
 OUTPUT_COLUMNS = ["indicator", "period", "target", "projected", "lo95", "hi95", "probability_met", "rag"]
@@ -34,16 +34,6 @@ def register(subparsers) -> None:
     parser.add_argument("--benchmarks", help="also write the comparison with benchmarks to this file")
     parser.add_argument("--no-cache", action="store_true", help="recompute the forecasts even if cached")
     parser.set_defaults(handler=run_targets_command)
-
-
-def _module(name: str, what: str):
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        raise UserFacingError(f"{what} is not available in this version ({name} is missing); "
-                              "run without that option or update the tool.") from None
 
 
 def _write(frame: pd.DataFrame, out: Path, fmt: str | None, sheet: str) -> None:
@@ -62,23 +52,18 @@ def run_targets_command(args: argparse.Namespace) -> int:
     for path in filter(None, (out, Path(args.benchmarks) if args.benchmarks else None)):
         if not path.parent.exists():
             raise UserFacingError(f"{path}: the folder {path.parent} does not exist. Create it or choose another.")
-    forecast = _module("forecasting.engine.forecast", "Forecasting")
-    targets = _module("forecasting.planning.targets", "Target evaluation")
     dataset = load_data_option(args.data)
     if dataset.targets is None or dataset.targets.empty:
         raise UserFacingError(f"{dataset.source or 'the data'} has no targets (targets.csv); nothing to evaluate.")
     print(f"forecasting {len(dataset.indicator_codes)} indicators...", file=sys.stderr, flush=True)
-    result = forecast.run_forecast(dataset, use_cache=not args.no_cache)
-    forecasts = result
-    if args.scenario:
-        scenarios = _module("forecasting.planning.scenarios", "Scenarios (--scenario)")
-        scenario = scenarios.load_scenario(args.scenario)
-        baseline, calibration = scenarios.build_baseline(dataset, result)
-        forecasts = scenarios.apply_scenario(baseline, scenario, calibration)   # offers probability_below
-        print(f"applied scenario {args.scenario}", file=sys.stderr)
-    table = targets.evaluate_targets(dataset, forecasts)
+    result = run_forecast(dataset, use_cache=not args.no_cache)
+    scenario = load_scenario(args.scenario) if args.scenario else None
+    if scenario is not None:
+        print(f"applying scenario {args.scenario}", file=sys.stderr)
+    projection = project(dataset, result, scenario)
+    table = evaluate_targets(projection)
     table = table[OUTPUT_COLUMNS + [c for c in table.columns if c not in OUTPUT_COLUMNS]]
     _write(table, out, args.format, "targets")
     if args.benchmarks:
-        _write(targets.compare_benchmarks(dataset, forecasts), Path(args.benchmarks), None, "benchmarks")
+        _write(compare_benchmarks(projection), Path(args.benchmarks), None, "benchmarks")
     return 0

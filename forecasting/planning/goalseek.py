@@ -77,18 +77,15 @@ def parse_target(text: str, dataset) -> pd.Series:
     return rows.iloc[0]
 
 
-def target_probability(result, dataset, target_row, params=None) -> tuple[float, float]:
-    """(P(target met), projected value) for one target row under a scenario result."""
-    one = dataset.__class__(**{**vars(dataset), "targets": pd.DataFrame([target_row])})
-    table = evaluate_targets(one, result, params=params)
+def target_probability(result, target_row, params=None) -> tuple[float, float]:
+    """(P(target met), projected value) for one target row under a scenario result (its projection)."""
+    table = evaluate_targets(result.projection, params=params, targets=pd.DataFrame([target_row]))
     row = table.iloc[0]
     return float(row["probability_met"]), float(row["projected"])
 
 
 def _params(baseline):
-    if "params" not in baseline.extras:
-        baseline.extras["params"] = load_parameters()
-    return baseline.extras["params"]
+    return baseline.params if baseline.params is not None else load_parameters()
 
 
 def _check_lever(lever: str) -> None:
@@ -113,7 +110,7 @@ def goal_seek(baseline, calibration, dataset, target: str, lever: str, probabili
 
     def p_at(x: float) -> float:
         p, _ = target_probability(apply_scenario(baseline, scenario.with_levers(**{lever: float(x)}), calibration,
-                                                 params), dataset, target_row, params)
+                                                 params), target_row, params)
         evaluations.append((float(x), p))
         return p
 

@@ -2,11 +2,13 @@
 
 For each headline indicator: the latest value and its change on the same month last year, the projection
 at 31 March 2019 and 31 March 2020 (month 2019-03 / 2020-03) with the 95% range, and the target for that
-year with the probability of meeting it and its RAG, where a target exists.
+year with the probability of meeting it and its RAG, where a target exists. All from one Projection.
 """
 from __future__ import annotations
 
 import pandas as pd
+
+from forecasting.planning.projection import Projection
 
 HEADLINES = (("M1", "Contacts to the front door"), ("M2", "Referrals"), ("CP6B", "Children on CP plans"),
              ("LAC1", "Looked-after children"), ("EH4-QL", "Single assessments within 45 days (%)"))
@@ -24,13 +26,14 @@ def _direction(change: float | None, polarity: str) -> str:
     return f"{text} ({'better' if good else 'worse'})"
 
 
-def headline_table(dataset, forecasts: pd.DataFrame, targets: pd.DataFrame,
-                   headlines=HEADLINES) -> pd.DataFrame:
-    """One row per headline indicator present in the data (see module docstring)."""
+def headline_table(projection: Projection, targets: pd.DataFrame, headlines=HEADLINES) -> pd.DataFrame:
+    """One row per headline indicator present in the data (see module docstring), read from `projection` and the
+    `targets` table evaluated on that same projection (`forecasting.planning.targets.evaluate_targets`)."""
     rows = []
+    dataset, forecasts = projection.dataset, projection.forecasts
     catalogue = dataset.indicators
     for code, label in headlines:
-        series = dataset.series(code).dropna()
+        series = projection.observed(code).dropna()
         if series.empty:
             continue
         polarity = catalogue.at[code, "polarity"] if "polarity" in catalogue and code in catalogue.index else "neutral"

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -174,7 +175,11 @@ class BaselineFlows:
     forecasts: pd.DataFrame          # indicator, month, mean, lo80, hi80, lo95, hi95 (the engine's)
     distribution: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
-    extras: dict = field(default_factory=dict)   # cached baseline workforce/costs projections
+    # set once by forecasting.planning.scenarios.build_baseline, then only read (a baseline may be shared):
+    projection: Any = None           # planning.projection.Projection of the engine's forecasts
+    dataset: Any = None              # the data set it was built from
+    params: Any = None               # the parameter values the effect models were built with
+    effects: Any = None              # planning.scenario_effects.EffectModels for those values
 
 
 def prepare_baseline(forecasts: pd.DataFrame, dataset, calibration: Calibration,

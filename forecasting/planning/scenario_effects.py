@@ -1,36 +1,36 @@
-"""The scenario's knock-on effects: workforce (caseload, timeliness), placement costs, and the shifted forecasts.
+"""The scenario's knock-on effects: workforce (caseload, timeliness) and placement costs.
 
 Rules:
 - Workforce: the baseline and scenario demand (contacts, referrals, assessments, cin_open, cp_plans, lac by month)
-  go to `forecasting.planning.workforce.project_workforce` with the baseline and scenario staffing plans, the flow teams'
-  throughput calibrated on the data set's history (`workforce.calibrate_capacity`); the scenario's
-  caseload and timeliness are the baseline projection plus (scenario projection - baseline projection), so a
-  neutral scenario changes nothing. The baseline projection is computed once and cached on the baseline.
-- Costs: LAC (baseline and scenario) go to `forecasting.planning.costs.project_placement_costs` with the extra in-house
-  carers; the measure `placement_cost` is spend per month in pounds.
-- Forecast shift: every quantile of an affected indicator moves by the scenario's delta for that month (the
-  baseline's uncertainty is kept, centred on the scenario); counts are floored at 0 and percents kept in 0-100.
-  Rates per 10,000 move by delta x 10,000 / population_0_17; a derived percent (e.g. M3 = 100 x M2 / M1) is
-  scaled by the ratio of its numerator's and denominator's scenario-to-baseline ratios. Rows without a delta are
-  returned unchanged, bit for bit.
+  go to `forecasting.planning.workforce.scenario_measures` with the staffing levers, the flow teams' throughput
+  calibrated once on the data set's history (`workforce_history.calibrate_capacity`) and the timeliness curves
+  fitted on it; the scenario's caseload and timeliness are the baseline projection plus (scenario projection -
+  baseline projection), so a neutral scenario changes nothing.
+- Costs: LAC (baseline and scenario) go to `forecasting.planning.costs.project_placement_costs` with the extra
+  in-house carers; the measure `placement_cost` is spend per month in pounds.
+- `EffectModels` holds the fitted models and the neutral projections for one set of parameter values; it is built
+  once with the baseline (`build_effect_models`) and only read afterwards, so a baseline shared between users
+  is never changed by anyone's scenario. Other parameter values (an edited unit cost) get their own, built on
+  the spot and not stored.
+The changes to the scorecard's own indicators are applied by `forecasting.planning.projection.Projection`.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from forecasting.planning import costs, workforce, workforce_history
-from forecasting.planning.levers import LEVERS, ramp
-from forecasting.planning.parameters import load_parameters
+from forecasting.planning.levers import ramp
+from forecasting.planning.parameters import Parameter
 
 log = logging.getLogger(__name__)
-__all__ = ["TIMELINESS", "shift_forecasts", "workforce_and_costs"]
+__all__ = ["TIMELINESS", "EffectModels", "build_effect_models", "demand_frame", "workforce_and_costs"]
 
 TIMELINESS = ("M8-QL", "EH4-QL", "CP8-QL")
-QUANTILES = ("mean", "lo80", "hi80", "lo95", "hi95")
 DEMAND_COLUMNS = ("contacts", "referrals", "assessments", "cin_open", "cp_plans", "lac")
 # workforce measures that need each demand column (dropped, with a note, when the baseline lacks it)
 DEPENDS_ON = {"contacts": ("caseload_mash", "M8-QL"), "assessments": ("caseload_assessment", "EH4-QL"),
@@ -38,7 +38,8 @@ DEPENDS_ON = {"contacts": ("caseload_mash", "M8-QL"), "assessments": ("caseload_
               "lac": ("caseload_lac",)}
 
 
-def _demand(baseline, deltas: dict[str, np.ndarray] | None) -> pd.DataFrame:
+def demand_frame(baseline, deltas: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """Demand by month (DEMAND_COLUMNS) from the baseline flows, plus a scenario's `deltas` when given."""
     f = baseline.flows
     columns = {}
     for name in DEMAND_COLUMNS:
@@ -47,190 +48,105 @@ def _demand(baseline, deltas: dict[str, np.ndarray] | None) -> pd.DataFrame:
     return pd.DataFrame(columns, index=baseline.months)
 
 
-def default_workforce_model(dataset=None, params=None) -> Callable | None:
+def default_workforce_model(dataset, params, capacity) -> Callable:
     """(demand, levers, params) -> caseload_<team> and timeliness by month, from forecasting.planning.workforce.
 
-    Timeliness curves are fitted once on `dataset`'s history (workforce.fit_timeliness) when it is given;
-    otherwise the workforce module's parameter curves are used.
+    Timeliness curves are fitted on `dataset`'s history (workforce_history.fit_timeliness) with the calibrated
+    `capacity` when both are there; otherwise the workforce module's parameter curves are used.
     """
-    curves, capacity = None, None
-    if dataset is not None:
-        try:
-            plan = workforce.StaffingPlan.from_parameters(params)
-            history = workforce_history.history_demand(dataset)
-            capacity = workforce_history.calibrate_capacity(history, plan, params)
-            observed = {m: dataset.series(m) for m in workforce.TIMELINESS_TEAM if m in dataset.indicator_codes}
-            curves = workforce_history.fit_timeliness(history, observed, plan, params, capacity.per_fte)
-        except Exception as exc:  # noqa: BLE001  a fit problem must not stop the scenario: fall back to parameter curves
-            log.warning("capacity/timeliness not calibrated (%s); using the parameters", exc)
+    curves = None
     per_fte = capacity.per_fte if capacity is not None else None
+    if dataset is not None and capacity is not None:
+        plan = workforce.StaffingPlan.from_parameters(params)
+        observed = {m: dataset.series(m) for m in workforce.TIMELINESS_TEAM if m in dataset.indicator_codes}
+        try:
+            curves = workforce_history.fit_timeliness(workforce_history.history_demand(dataset), observed, plan,
+                                                      params, per_fte)
+        except (ValueError, KeyError) as exc:   # too little history to fit: the parameter curves apply
+            log.warning("timeliness curves not fitted (%s); using the parameters", exc)
 
     def measures(demand: pd.DataFrame, levers, params) -> pd.DataFrame:
         return workforce.scenario_measures(demand, levers, params, curves, per_fte)
 
-    measures.capacity = capacity     # the calibrated throughput, for display
-    measures.curves = curves
     return measures
 
 
-def default_cost_model() -> Callable | None:
-    """A function (lac, months, levers, params) -> frame with `placement_cost` by month, from forecasting.planning.costs."""
-    def placement_cost(lac: np.ndarray, months: pd.DatetimeIndex, levers, params, dataset=None) -> pd.DataFrame:
-        start = pd.Timestamp(levers.in_house_carers_start) if levers.in_house_carers_start else months[0]
-        carers = levers.extra_in_house_carers * ramp(months, start, levers.in_house_carers_ramp_months)
-        result = costs.project_placement_costs(pd.Series(lac, index=months), params, dataset=dataset,
-                                               extra_in_house_carers=pd.Series(carers, index=months))
-        by_type = result.by_month.pivot_table(index="month", columns="placement_type", values="children",
-                                              aggfunc="sum").reindex(months)
-        return pd.DataFrame({"placement_cost": result.total_by_month.reindex(months).to_numpy(dtype=float),
-                             "ifa_children": by_type["ifa"].to_numpy(dtype=float),
-                             "in_house_fostering_children": by_type["in_house_fostering"].to_numpy(dtype=float)},
-                            index=months)
-
-    return placement_cost
+def placement_cost_model(lac: np.ndarray, months: pd.DatetimeIndex, levers, params, dataset=None) -> pd.DataFrame:
+    """Placement spend by month (`placement_cost`) and children in IFA / in-house fostering, with the levers'
+    extra in-house carers, from forecasting.planning.costs."""
+    start = pd.Timestamp(levers.in_house_carers_start) if levers.in_house_carers_start else months[0]
+    carers = levers.extra_in_house_carers * ramp(months, start, levers.in_house_carers_ramp_months)
+    result = costs.project_placement_costs(pd.Series(lac, index=months), params, dataset=dataset,
+                                           extra_in_house_carers=pd.Series(carers, index=months))
+    by_type = result.by_month.pivot_table(index="month", columns="placement_type", values="children",
+                                          aggfunc="sum").reindex(months)
+    return pd.DataFrame({"placement_cost": result.total_by_month.reindex(months).to_numpy(dtype=float),
+                         "ifa_children": by_type["ifa"].to_numpy(dtype=float),
+                         "in_house_fostering_children": by_type["in_house_fostering"].to_numpy(dtype=float)},
+                        index=months)
 
 
-def workforce_and_costs(baseline, deltas, levers, params, notes: list[str], *, workforce_model=None,
-                        cost_model=None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+@dataclass(frozen=True)
+class EffectModels:
+    """Fitted effect models and their neutral (baseline) projections for one set of parameter values."""
+
+    params_key: tuple
+    capacity: object | None                 # workforce_history.CapacityCalibration, None when not calibrated
+    workforce_model: Callable | None
+    cost_model: Callable | None
+    base_workforce: pd.DataFrame | None
+    base_costs: pd.DataFrame | None
+
+
+def params_key(params: dict[str, Parameter]) -> tuple:
+    """Hashable fingerprint of the parameter values in force."""
+    return tuple(sorted((name, float(getattr(p, "value", p))) for name, p in params.items()))
+
+
+def calibrated_capacity(dataset, params):
+    """The flow teams' throughput read off the history, or None with the reason logged."""
+    if dataset is None:
+        return None
+    try:
+        return workforce_history.calibrate_capacity(workforce_history.history_demand(dataset),
+                                                    workforce.StaffingPlan.from_parameters(params), params)
+    except (ValueError, KeyError) as exc:     # the history lacks what calibration needs
+        log.info("team throughput not calibrated: %s", exc)
+        return None
+
+
+def build_effect_models(baseline, dataset, params, neutral, *, capacity=None, workforce_model=None,
+                        cost_model=None) -> EffectModels:
+    """Fit (or take) the workforce and cost models and run them once on the baseline with the `neutral` levers."""
+    if capacity is None:
+        capacity = calibrated_capacity(dataset, params)
+    workforce_model = workforce_model or default_workforce_model(dataset, params, capacity)
+    cost_model = cost_model or placement_cost_model
+    base_workforce = workforce_model(demand_frame(baseline), neutral, params)
+    base_costs = (cost_model(baseline.flows["lac"], baseline.months, neutral, params, dataset)
+                  if "lac" in baseline.flows else None)
+    return EffectModels(params_key(params), capacity, workforce_model, cost_model, base_workforce, base_costs)
+
+
+def workforce_and_costs(baseline, deltas, levers, params, notes: list[str], *, models: EffectModels,
+                        dataset=None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """{measure: (baseline values, delta)} for caseload by team, timeliness and placement cost."""
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    if params is None:
-        if "params" not in baseline.extras:
-            baseline.extras["params"] = load_parameters()
-        params = baseline.extras["params"]
-    dataset = baseline.extras.get("dataset")
-    version = _params_key(params)   # cached baseline projections are per parameter values (e.g. edited unit costs)
-    if workforce_model is None:
-        if ("default_workforce_model", version) not in baseline.extras:
-            baseline.extras[("default_workforce_model", version)] = default_workforce_model(dataset, params)
-        workforce_model = baseline.extras[("default_workforce_model", version)]
-    neutral = _neutral_levers(levers)
-    if workforce_model is None:
-        notes.append("Workforce model not available: caseload and timeliness are not projected.")
-    else:
-        key = ("workforce", id(workforce_model), version)
-        if key not in baseline.extras:
-            baseline.extras[key] = workforce_model(_demand(baseline, None), neutral, params)
-        base = baseline.extras[key]
-        scen = workforce_model(_demand(baseline, deltas), levers, params)
-        missing = [c for c in DEMAND_COLUMNS if c not in baseline.flows]
-        dropped = sorted({m for c in missing for m in DEPENDS_ON.get(c, ())})
-        if dropped:
-            notes.append(f"No baseline for {', '.join(missing)}: {', '.join(dropped)} left out (they would count "
-                         "those cases as zero).")
-        for column in base.columns:
-            if column in dropped:
-                continue
-            b = base[column].to_numpy(dtype=float)
-            out[column] = (b, scen[column].to_numpy(dtype=float) - b)
-    if cost_model is None:
-        baseline.extras.setdefault("default_cost_model", default_cost_model())
-        cost_model = baseline.extras["default_cost_model"]
-    if cost_model is None:
-        notes.append("Placement cost model not available: placement cost is not projected.")
-    elif "lac" in baseline.flows:
-        key = ("costs", id(cost_model), version)
-        if key not in baseline.extras:
-            baseline.extras[key] = cost_model(baseline.flows["lac"], baseline.months, neutral, params, dataset)
-        base = baseline.extras[key]
-        scen = cost_model(baseline.flows["lac"] + deltas.get("lac", 0.0), baseline.months, levers, params, dataset)
-        for column in base.columns:
-            b = base[column].to_numpy(dtype=float)
-            out[column] = (b, scen[column].to_numpy(dtype=float) - b)
-    return out
-
-
-def _params_key(params) -> tuple:
-    """Hashable fingerprint of the parameter values in force."""
-    try:
-        return tuple(sorted((name, float(getattr(p, "value", p))) for name, p in params.items()))
-    except (AttributeError, TypeError, ValueError):
-        return (id(params),)
-
-
-def _neutral_levers(levers):
-    return type(levers)(**{name: LEVERS[name].neutral for name in type(levers).model_fields})
-
-
-def _row_index(baseline) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """The baseline forecasts with a positional index per indicator in month order (cached)."""
-    if "forecast_rows" not in baseline.extras:
-        frame = baseline.forecasts.reset_index(drop=True)
-        month_pos = {m: i for i, m in enumerate(baseline.months)}
-        rows: dict[str, np.ndarray] = {}
-        for code, group in frame.groupby("indicator", sort=False):
-            positions = np.full(len(baseline.months), -1)
-            for idx, month in zip(group.index, group["month"]):
-                positions[month_pos[pd.Timestamp(month)]] = idx
-            rows[str(code)] = positions
-        baseline.extras["forecast_rows"] = (frame, rows, frame[list(QUANTILES)].to_numpy(dtype=float))
-    return baseline.extras["forecast_rows"]
-
-
-def _derived_rules(baseline) -> list[tuple[str, str, str, str]]:
-    """(indicator, unit, numerator, denominator) for rates and percents built from count indicators."""
-    if "derived_rules" in baseline.extras:
-        return baseline.extras["derived_rules"]
-    catalogue = baseline.extras.get("catalogue")
-    rules = []
-    if catalogue is not None and {"numerator", "unit"} <= set(catalogue.columns):
-        for code, unit, numerator, denominator in zip(catalogue.index, catalogue["unit"], catalogue["numerator"],
-                                                      catalogue.get("denominator", catalogue["numerator"])):
-            if isinstance(numerator, str) and unit in ("rate_per_10k", "percent"):
-                rules.append((str(code), unit, numerator, str(denominator)))
-    baseline.extras["derived_rules"] = rules
-    return rules
-
-
-def shift_forecasts(baseline, indicator_deltas: dict[str, np.ndarray]) -> pd.DataFrame:
-    """The engine's forecasts with the scenario's deltas applied (rules in the module docstring)."""
-    frame, rows, values = _row_index(baseline)
-    values = values.copy()
-    touched = np.zeros(len(frame), dtype=bool)
-
-    def pos_of(code):
-        positions = rows.get(code)
-        return None if positions is None else positions
-
-    for code, delta in indicator_deltas.items():
-        positions = pos_of(code)
-        if positions is None or not np.any(delta):
+    scen = models.workforce_model(demand_frame(baseline, deltas), levers, params)
+    missing = [c for c in DEMAND_COLUMNS if c not in baseline.flows]
+    dropped = sorted({m for c in missing for m in DEPENDS_ON.get(c, ())})
+    if dropped:
+        notes.append(f"No baseline for {', '.join(missing)}: {', '.join(dropped)} left out (they would count "
+                     "those cases as zero).")
+    for column in models.base_workforce.columns:
+        if column in dropped:
             continue
-        ok = positions >= 0
-        values[positions[ok]] += delta[ok, None]
-        touched[positions[ok]] = True
-    population = baseline.extras.get("population")
-    for code, unit, numerator, denominator in _derived_rules(baseline):
-        positions = pos_of(code)
-        if positions is None or code in indicator_deltas:
-            continue
-        ok = positions >= 0
-        if unit == "rate_per_10k" and numerator in indicator_deltas and population:
-            delta = indicator_deltas[numerator]
-            if np.any(delta):
-                values[positions[ok]] += (delta[ok] * 10_000.0 / population)[:, None]
-                touched[positions[ok]] = True
-        elif unit == "percent" and (numerator in indicator_deltas or denominator in indicator_deltas):
-            num_pos, den_pos = pos_of(numerator), pos_of(denominator)
-            if num_pos is None or den_pos is None or (num_pos < 0).any() or (den_pos < 0).any():
-                continue
-            factor = np.ones(len(positions))
-            for part, p in ((numerator, num_pos), (denominator, den_pos)):
-                base = frame["mean"].to_numpy(dtype=float)[p]
-                scen = values[p, 0]
-                ratio = np.divide(scen, base, out=np.ones_like(base), where=base > 0)
-                factor = factor * ratio if part == numerator else np.divide(factor, ratio, out=factor.copy(),
-                                                                            where=ratio > 0)
-            if np.any(factor != 1.0):
-                values[positions[ok]] *= factor[ok, None]
-                touched[positions[ok]] = True
-    if touched.any():
-        if "upper_bounds" not in baseline.extras:
-            percents = TIMELINESS + tuple(c for c, u, _, _ in _derived_rules(baseline) if u == "percent")
-            baseline.extras["upper_bounds"] = np.where(frame["indicator"].isin(percents), 100.0, np.inf)
-        upper = baseline.extras["upper_bounds"]
-        clipped = np.clip(values, 0.0, upper[:, None])
-        values = np.where(touched[:, None], clipped, values)
-    out = frame.copy()
-    out[list(QUANTILES)] = values
+        b = models.base_workforce[column].to_numpy(dtype=float)
+        out[column] = (b, scen[column].to_numpy(dtype=float) - b)
+    if models.base_costs is not None:
+        scen = models.cost_model(baseline.flows["lac"] + deltas.get("lac", 0.0), baseline.months, levers, params,
+                                 dataset)
+        for column in models.base_costs.columns:
+            b = models.base_costs[column].to_numpy(dtype=float)
+            out[column] = (b, scen[column].to_numpy(dtype=float) - b)
     return out

@@ -13,8 +13,10 @@ outside a lever's range are errors naming the file, the key and what was expecte
 in the same folder, fsync, os.replace) and never overwrites an existing file unless `overwrite=True`.
 
 `apply_scenario(baseline, scenario, calibration, params)` turns levers into front-door changes, runs the pipeline
-(deltas only), hands demand to the workforce and cost models, and shifts the engine's forecast distribution by
-the deltas. With every lever neutral every delta is 0.0 and the scenario equals the baseline exactly.
+(deltas only), hands demand to the workforce and cost models, and moves the baseline's `Projection` by the
+changes to the scorecard's own indicators (derived rates and percentages follow; see
+forecasting.planning.projection). With every lever neutral every delta is 0.0 and the scenario equals the baseline
+exactly. `build_baseline` builds everything a scenario reads once; nothing a scenario does changes it.
 """
 from __future__ import annotations
 
@@ -30,12 +32,10 @@ import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
-from scipy.stats import norm
 
 from forecasting.engine.forecast import run_forecast
-from forecasting.engine.models import to_model_scale
 from forecasting.errors import UserFacingError
-from forecasting.planning import scenario_effects, workforce, workforce_history
+from forecasting.planning import scenario_effects
 from forecasting.planning.levers import LEVERS, MONTH_UNIT, TEAMS, ramp, window
 from forecasting.planning.parameters import load_parameters, value
 from forecasting.planning.pipeline import (
@@ -47,10 +47,11 @@ from forecasting.planning.pipeline import (
     prepare_baseline,
     run_pipeline,
 )
+from forecasting.planning.projection import Projection
 
 log = logging.getLogger(__name__)
 __all__ = ["SCHEMA_VERSION", "Levers", "Scenario", "ScenarioResult", "apply_scenario", "build_baseline",
-           "load_scenario", "save_scenario", "scenario_from_dict"]
+           "indicator_deltas", "load_scenario", "project", "save_scenario", "scenario_from_dict"]
 
 SCHEMA_VERSION = 1
 
@@ -246,94 +247,75 @@ def save_scenario(scenario: Scenario, path: str | Path, overwrite: bool = False)
 # ----------------------------------------------------------------------------------------------- applying
 @dataclass
 class ScenarioResult:
-    """`table`: measure, month, baseline, scenario, delta. `forecasts`: indicator, month, mean, lo80, hi80, lo95,
-    hi95 with the scenario's deltas applied to the engine's distribution. `notes`: plain-words caveats."""
+    """`table`: measure, month, baseline, scenario, delta. `projection`: every indicator's distribution with the
+    scenario's changes applied (`forecasting.planning.projection`); `forecasts` is its table. `notes`: caveats."""
 
     scenario: Scenario
     table: pd.DataFrame
-    forecasts: pd.DataFrame
+    projection: Projection
     indicator_deltas: dict[str, np.ndarray]
     baseline: BaselineFlows
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def forecasts(self) -> pd.DataFrame:
+        return self.projection.forecasts
+
     def measure(self, name: str) -> pd.DataFrame:
         return self.table[self.table["measure"] == name].reset_index(drop=True)
 
-    def probability_below(self, indicator: str, month, value: float) -> float:
-        """P(scenario outcome <= value): the engine's distribution shifted by this scenario's delta that month.
-
-        Exact when the baseline carries the engine's distribution (forecast.ForecastResult.distribution);
-        otherwise a normal approximation from the 95% interval. Raises KeyError for an unknown indicator/month.
-        """
-        month = pd.Timestamp(month)
-        delta = 0.0
-        if indicator in self.indicator_deltas and month in self.baseline.months:
-            delta = float(self.indicator_deltas[indicator][self.baseline.months.get_loc(month)])
-        shifted = value - delta
-        dist = self.baseline.distribution
-        if dist is not None and not dist.empty:
-            rows = dist[(dist["indicator"] == indicator) & (dist["month"] == month)]
-            if rows.empty:
-                raise KeyError(f"no forecast for {indicator} in {month:%Y-%m}")
-            row = rows.iloc[0]
-            if row["scale"] == "logit" and shifted >= 100 * row["multiplier"]:
-                return 1.0
-            if shifted < 0 and row["scale"] in ("log1p", "logit"):
-                return 0.0
-            z = to_model_scale(np.array([shifted / row["multiplier"]]), row["scale"])[0]
-            if row["sd"] <= 0:
-                return float(z >= row["loc"])
-            return float(norm.cdf((z - row["loc"]) / row["sd"]))
-        rows = self.baseline.forecasts
-        rows = rows[(rows["indicator"] == indicator) & (rows["month"] == month)]
-        if rows.empty:
-            raise KeyError(f"no forecast for {indicator} in {month:%Y-%m}")
-        row = rows.iloc[0]
-        sigma = (row["hi95"] - row["lo95"]) / (2 * norm.ppf(0.975))
-        return float(norm.cdf((shifted - row["mean"]) / sigma)) if sigma > 0 else float(shifted >= row["mean"])
-
 
 def build_baseline(dataset, forecast_result=None, params=None) -> tuple[BaselineFlows, Calibration]:
-    """Calibrate the pipeline and prepare the baseline from the engine's forecasts (run here if not given)."""
+    """Calibrate the pipeline and prepare the baseline from the engine's forecasts (run here if not given), with
+    its projection and the effect models for `params` (default: the shipped values). Read-only afterwards."""
     if forecast_result is None:
         forecast_result = run_forecast(dataset)
+    params = params if params is not None else load_parameters()
     calibration = calibrate_pipeline(dataset)
-    baseline = prepare_baseline(forecast_result.forecasts, dataset, calibration,
-                                getattr(forecast_result, "distribution", None))
-    baseline.extras["population"] = dataset.context.get("population_0_17")
-    baseline.extras["catalogue"] = dataset.indicators
-    baseline.extras["dataset"] = dataset
-    _note_capacity(baseline, calibration, dataset, params)
+    baseline = prepare_baseline(forecast_result.forecasts, dataset, calibration, forecast_result.distribution)
+    baseline.projection = Projection.from_forecast(dataset, forecast_result)
+    baseline.dataset = dataset
+    baseline.params = params
+    baseline.effects = scenario_effects.build_effect_models(baseline, dataset, params, _neutral())
+    if baseline.effects.capacity is not None:
+        calibration.notes.extend(baseline.effects.capacity.describe())
+    else:
+        calibration.notes.append("Team throughput not calibrated from the history; the parameters "
+                                 "contacts_per_fte_mash / assessments_per_fte_month are used.")
     return baseline, calibration
 
 
-def _note_capacity(baseline: BaselineFlows, calibration: Calibration, dataset, params) -> None:
-    """The flow teams' throughput calibrated on the history, kept on the baseline and stated in the notes."""
-    params = params if params is not None else load_parameters(include_levers=False)
-    try:
-        capacity = workforce_history.calibrate_capacity(workforce_history.history_demand(dataset),
-                                                workforce.StaffingPlan.from_parameters(params), params)
-    except (ValueError, KeyError) as exc:
-        calibration.notes.append(f"Team throughput not calibrated from the history ({exc}); the parameters "
-                                 "contacts_per_fte_mash / assessments_per_fte_month are used.")
-        return
-    baseline.extras["capacity_calibration"] = capacity
-    calibration.notes.extend(capacity.describe())
+def project(dataset, forecast_result=None, scenario: Scenario | None = None, params=None) -> Projection:
+    """The one projection every page, command and report reads: the engine's baseline for `dataset`, or
+    `scenario` applied to it. `forecast_result` is the engine's (run here if not given)."""
+    if forecast_result is None:
+        forecast_result = run_forecast(dataset)
+    if scenario is None:
+        return Projection.from_forecast(dataset, forecast_result)
+    baseline, calibration = build_baseline(dataset, forecast_result, params)
+    return apply_scenario(baseline, scenario, calibration, params).projection
 
 
-def _params(baseline: BaselineFlows, params):
-    if params is not None:
-        return params
-    if "params" not in baseline.extras:
-        baseline.extras["params"] = load_parameters()
-    return baseline.extras["params"]
+def _neutral():
+    return Levers(**{name: spec.neutral for name, spec in LEVERS.items()})
+
+
+def _effects_for(baseline: BaselineFlows, params, workforce_model, cost_model) -> scenario_effects.EffectModels:
+    """The baseline's effect models when they fit `params` and no stand-in is given; else new ones (not stored)."""
+    stored = baseline.effects
+    if (stored is not None and workforce_model is None and cost_model is None
+            and stored.params_key == scenario_effects.params_key(params)):
+        return stored
+    capacity = stored.capacity if stored is not None else None
+    return scenario_effects.build_effect_models(baseline, baseline.dataset, params, _neutral(), capacity=capacity,
+                                                workforce_model=workforce_model, cost_model=cost_model)
 
 
 def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration, params=None) -> PipelineChanges:
     """Levers -> changes at the front door and at the edge of care (rules in forecasting.planning.levers); the lags from a
     referral to a CP plan / entry to care are the parameters referral_to_cp_plan_lag_months and
     referral_to_care_lag_months (see forecasting.planning.pipeline)."""
-    params = _params(baseline, params)
+    params = params if params is not None else baseline.params or load_parameters()
     months, f = baseline.months, baseline.flows
     first = months[0]
     start = lambda name: pd.Timestamp(getattr(levers, name)) if getattr(levers, name) else first
@@ -359,24 +341,14 @@ def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration
         care_lag_months=round(value(params, "referral_to_care_lag_months")))
 
 
-def _engine_means(baseline: BaselineFlows) -> dict[str, np.ndarray]:
-    """The engine's forecast means of the timeliness indicators, in month order (cached)."""
-    if "timeliness_means" not in baseline.extras:
-        frame = baseline.forecasts
-        frame = frame[frame["indicator"].isin(scenario_effects.TIMELINESS)]
-        wide = frame.pivot_table(index="month", columns="indicator", values="mean").reindex(baseline.months)
-        baseline.extras["timeliness_means"] = {c: wide[c].to_numpy(dtype=float) for c in wide.columns
-                                               if wide[c].notna().all()}
-    return baseline.extras["timeliness_means"]
-
-
 def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Calibration, params=None, *,
                    workforce_model=None, cost_model=None) -> ScenarioResult:
     """The scenario as effects on top of `baseline` (see module docstring). Fast: numpy over the forecast months.
 
-    `workforce_model` / `cost_model` default to forecasting.planning.workforce / forecasting.planning.costs (see
-    forecasting.planning.scenario_effects); pass stand-ins to test or to skip them.
+    `workforce_model` / `cost_model` default to the baseline's fitted models (forecasting.planning.scenario_effects);
+    pass stand-ins to test. Never changes `baseline`.
     """
+    params = params if params is not None else baseline.params or load_parameters()
     levers = scenario.levers
     changes = front_door_changes(levers, baseline, calibration, params)
     deltas = run_pipeline(baseline, changes, calibration).deltas
@@ -384,13 +356,14 @@ def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Cal
     rows = {name: (f[name], deltas[name]) for name in deltas if name in f}   # measures with a baseline only
     rows["early_help_extra_open"] = (np.zeros(len(months)), deltas["early_help_open"])
     notes = list(baseline.notes)
-    extra = scenario_effects.workforce_and_costs(baseline, deltas, levers, params, notes,
-                                                 workforce_model=workforce_model, cost_model=cost_model)
-    engine_means = _engine_means(baseline)
+    models = _effects_for(baseline, params, workforce_model, cost_model)
+    extra = scenario_effects.workforce_and_costs(baseline, deltas, levers, params, notes, models=models,
+                                                 dataset=baseline.dataset)
+    projection = baseline.projection
     for measure, (base, delta) in extra.items():
-        if measure in scenario_effects.TIMELINESS and measure in engine_means:
+        if measure in scenario_effects.TIMELINESS and measure in projection.indicators:
             # timeliness: the engine's forecast is the baseline; the workforce model gives the change, kept in 0-100
-            engine = engine_means[measure]
+            engine = projection.means(measure)
             delta = np.clip(engine + delta, 0.0, 100.0) - engine if np.any(delta) else delta
             extra[measure] = (engine, delta)
     rows.update(extra)
@@ -398,19 +371,24 @@ def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Cal
     delta = np.concatenate([d for _, d in rows.values()])
     table = pd.DataFrame({"measure": np.repeat(list(rows), len(months)), "month": np.tile(months.values, len(rows)),
                           "baseline": base, "scenario": base + delta, "delta": delta})
-    indicator_deltas = {code: deltas[m] for m, code in FLOW_INDICATORS.items() if m in deltas and m in f}
-    indicator_deltas["EH1b"] = deltas["early_help_plans"]      # extra Universal Help Plans opened
-    indicator_deltas["EH1c"] = deltas["early_help_assessments"]  # extra Universal Help Assessments completed
+    changed = indicator_deltas(deltas, extra, levers, baseline)
+    return ScenarioResult(scenario, table, projection.with_deltas(changed, scenario.name), changed, baseline, notes)
+
+
+def indicator_deltas(deltas, extra, levers, baseline: BaselineFlows) -> dict[str, np.ndarray]:
+    """The scenario's changes on the scorecard's own indicators (counts and timeliness), by month."""
+    months, f = baseline.months, baseline.flows
+    out = {code: deltas[m] for m, code in FLOW_INDICATORS.items() if m in deltas and m in f}
+    out["EH1b"] = deltas["early_help_plans"]            # extra Universal Help Plans opened
+    out["EH1c"] = deltas["early_help_assessments"]      # extra Universal Help Assessments completed
     for outflow, code in (("cp_plans_ended", "CP7"), ("lac_ceased", "LAC4")):
         if outflow in deltas and outflow in f:
-            indicator_deltas[code] = deltas[outflow]
+            out[code] = deltas[outflow]
     for measure, (_, delta) in extra.items():
         if measure in scenario_effects.TIMELINESS:
-            indicator_deltas[measure] = delta
+            out[measure] = delta
     if "ifa_children" in extra:                                     # placement mix on the scorecard's own counts
-        indicator_deltas["LAC9 (val)"] = extra["ifa_children"][1]
+        out["LAC9 (val)"] = extra["ifa_children"][1]
         start = pd.Timestamp(levers.in_house_carers_start) if levers.in_house_carers_start else months[0]
-        indicator_deltas["LAC16"] = levers.extra_in_house_carers * ramp(months, start,
-                                                                        levers.in_house_carers_ramp_months)
-    forecasts = scenario_effects.shift_forecasts(baseline, indicator_deltas)
-    return ScenarioResult(scenario, table, forecasts, indicator_deltas, baseline, notes)
+        out["LAC16"] = levers.extra_in_house_carers * ramp(months, start, levers.in_house_carers_ramp_months)
+    return out

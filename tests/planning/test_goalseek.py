@@ -22,7 +22,7 @@ def _p(engine, dataset, target, lever, value):
     baseline, calibration = engine
     scenario = Scenario(schema_version=1, name="check").with_levers(**{lever: value})
     result = apply_scenario(baseline, scenario, calibration)
-    return target_probability(result, dataset, parse_target(target, dataset))[0]
+    return target_probability(result, parse_target(target, dataset))[0]
 
 
 @pytest.mark.parametrize("probability", [0.3, 0.5, 0.7])

@@ -2,6 +2,7 @@
 import pandas as pd
 
 from forecasting import evaluate_targets, run_forecast
+from forecasting.planning.projection import Projection
 from forecasting.planning.headlines import _direction, headline_table
 
 
@@ -15,8 +16,8 @@ def test_direction_words():
 
 def test_headline_table_on_embedded(embedded_dataset):
     result = run_forecast(embedded_dataset)
-    targets = evaluate_targets(embedded_dataset, result.forecasts)
-    table = headline_table(embedded_dataset, result.forecasts, targets).set_index("indicator")
+    projection = Projection.from_forecast(embedded_dataset, result)
+    table = headline_table(projection, evaluate_targets(projection)).set_index("indicator")
     assert list(table.index) == ["M1", "M2", "CP6B", "LAC1", "EH4-QL"]
     assert table.at["LAC1", "latest"] == 534 and table.at["LAC1", "latest_month"] == "Jun-18"
     assert table.at["LAC1", "target_2019_20"] == 390 and table.at["LAC1", "target_2018_19"] == 460

@@ -87,7 +87,7 @@ def test_extreme_exits_on_a_small_stock_stop_at_zero(engine):
     small.flows["lac_starts"] = np.full(len(small.months), 1.0)
     small.opening["lac"] = 5.0
     small.flows["lac_ceased"] = np.concatenate([[5.0], small.flows["lac"][:-1]]) + 1.0 - small.flows["lac"]
-    small.extras.clear()
+    small.effects = None      # the neutral projections were made on the original flows: rebuild them
     out = apply_scenario(small, _scenario(edge_of_care_extra_exits=10, edge_of_care_ramp_months=0), calibration,
                          cost_model=False or _no_costs)
     lac = out.measure("lac")["scenario"].to_numpy()
@@ -124,7 +124,7 @@ def test_edge_of_care_lowers_lac_and_shifts_its_distribution(engine):
     np.testing.assert_allclose(scen["hi95"] - scen["lo95"], base["hi95"] - base["lo95"])   # same spread
     np.testing.assert_allclose(scen["mean"] - base["mean"], lac["delta"])
     rate = out.forecasts.query("indicator == 'LAC1-NI'")["mean"].to_numpy()
-    np.testing.assert_allclose(rate, scen["mean"] * 10_000 / baseline.extras["population"], rtol=1e-6)
+    np.testing.assert_allclose(rate, scen["mean"] * 10_000 / baseline.dataset.context["population_0_17"], rtol=1e-6)
 
 
 @pytest.mark.parametrize("path", sorted(SCENARIO_DIR.glob("*.yaml")), ids=lambda p: p.name)
@@ -247,7 +247,8 @@ def test_a_data_set_with_only_the_core_indicators_still_runs_and_says_what_is_le
     obs = embedded_dataset.observations
     small = dataclasses.replace(embedded_dataset, observations=obs[obs["unique_id"].isin(keep)].reset_index(drop=True))
     forecast = SimpleNamespace(forecasts=result.forecasts[result.forecasts["indicator"].isin(keep)],
-                               distribution=result.distribution[result.distribution["indicator"].isin(keep)])
+                               distribution=result.distribution[result.distribution["indicator"].isin(keep)],
+                               settings=result.settings)
     baseline, calibration = build_baseline(small, forecast)
     out = apply_scenario(baseline, load_scenario(SCENARIO_DIR / "combined-plan.yaml"), calibration)
     measures = set(out.table["measure"])
@@ -332,14 +333,13 @@ def test_workforce_baseline_front_door_is_steady_on_the_engine_forecast(engine, 
     """The workforce model's own baseline (flat staffing, forecast demand) keeps the MASH near its recent level."""
     _, baseline, calibration = engine
     out = apply_scenario(baseline, _scenario(), calibration)
-    key = next(k for k in baseline.extras if isinstance(k, tuple) and k[0] == "workforce")
-    projection = baseline.extras[key]
+    projection = baseline.effects.base_workforce
     per_worker = projection["caseload_mash"].to_numpy()
     assert per_worker.max() / per_worker.min() < 1.10                # no runaway backlog over 21 months
     m8 = projection["M8-QL"].to_numpy()
     history = embedded_dataset.series("M8-QL").dropna()
     assert history.min() <= m8.min() and m8.max() <= history.max()
-    assert "capacity_calibration" in baseline.extras
+    assert baseline.effects.capacity is not None
     assert any("mash capacity calibrated from the history" in note for note in calibration.notes)
     # a 1% step-down moves M8-QL by well under a point (it used to swing it by ~6 points by Mar-20)
     small = apply_scenario(baseline, _scenario(early_help_diversion_pct=1.0), calibration)
