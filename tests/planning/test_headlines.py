@@ -2,8 +2,8 @@
 import pandas as pd
 
 from forecasting import evaluate_targets, run_forecast
-from forecasting.planning.projection import Projection
 from forecasting.planning.headlines import _direction, headline_table
+from forecasting.planning.projection import Projection
 
 
 def test_direction_words():

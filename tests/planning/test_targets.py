@@ -174,6 +174,5 @@ def test_annual_total_of_a_scenario_moves_by_its_deltas(params):
 
 
 def test_evaluate_targets_refuses_a_plain_table(params):
-    data = toy_dataset([("LAC1", "2019-20", 470, "year_end_level")])
     with pytest.raises(TypeError, match="Projection"):
         evaluate_targets(toy_forecasts(), params=params)
