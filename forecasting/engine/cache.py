@@ -1,36 +1,58 @@
-"""joblib persistence of forecast results in models/cache/, HMAC-verified before anything is unpickled.
+"""Forecast results kept on disk in models/cache/ in formats that hold data only: Parquet and JSON, never pickle.
+
+Why: a pickle (or joblib) file runs code when loaded, so anyone able to write, or sign, a cache file could run
+code in the forecast. Here nothing is ever unpickled: a cache file can at worst be wrong or unreadable, and
+then it is ignored, logged, deleted when it is ours, and the result recomputed.
 
 - Key: SHA-256 of (the data fingerprint, the settings hash, CODE_VERSION). CODE_VERSION hashes the source of the
   forecasting modules that compute results plus the statsforecast version, so a code change never reuses an
   old result.
-- File: `<key>.joblib` = 64 hex characters of HMAC-SHA256 (over the payload), a newline, then the joblib payload.
-- The HMAC key is 32 random bytes in `models/cache/.key`, created on first use with mode 0600. A file whose
-  HMAC does not verify (tampered, truncated, written by someone else) is never unpickled: it is deleted,
-  logged, and the result recomputed.
-- Only files this module wrote are ever loaded; user uploads are never unpickled anywhere in the tool.
-The folder is git-ignored. Set FORECASTING_CACHE_DIR to move it (tests use a temporary folder).
+- File: `<key>.zip`, uncompressed zip of `manifest.json` (format version, the key, the value as a JSON tree)
+  and one Parquet file per DataFrame (`frame-<n>.parquet`, dtypes and index kept by pyarrow's pandas metadata).
+  The JSON tree holds None, bool, int, float, str, lists, tuples, dicts, Timestamps, DataFrames and the
+  dataclasses named in ALLOWED_DATACLASSES (ForecastResult, ForecastSettings), rebuilt through their
+  constructors. Anything else is refused when saving (the result is then simply not cached).
+- Every frame is read back and compared before a file is written, so a reused result equals the computed one.
+- A file is read only when it is a regular file owned by this account and writable by no one else (POSIX), its
+  manifest names the key asked for, and it parses; otherwise it is ignored (and deleted if ours).
+- Files from earlier versions (`<key>.joblib`, the HMAC `.key`) are never read; they are deleted on the next save.
+The folder is git-ignored and created private (0700). Set FORECASTING_CACHE_DIR to move it (tests do).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import hmac
+import importlib
 import io
+import json
 import logging
 import os
-import secrets
-import time
+import stat
+import tempfile
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import joblib
 import pandas as pd
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[2] / "models" / "cache"
-KEY_FILE = ".key"
+SUFFIX = ".zip"
+FORMAT_VERSION = 1
 MAX_FILES = 20  # older results (other data, settings or code versions) beyond this many are deleted on save
+MAX_FILE_BYTES = 512 * 1024 * 1024  # a bigger file is not one of ours; never read it into memory
+MANIFEST = "manifest.json"
+ALLOWED_DATACLASSES = {  # the only classes a cache file may rebuild: name -> module
+    "ForecastResult": "forecasting.engine.forecast",
+    "ForecastSettings": "forecasting.engine.forecast",
+}
+LEGACY_FILES = ("*.joblib", ".key")  # pickle-era files: never read, removed when ours
 _SOURCES = ("models.py", "backtest.py", "forecast.py", "explain.py", "seasonality.py", "cache.py")
+
+
+class CacheFileError(ValueError):
+    """A cache file that is not a well-formed result written by this module."""
 
 
 def cache_dir(path: str | Path | None = None) -> Path:
@@ -58,29 +80,10 @@ def dataset_fingerprint(dataset) -> str:
     digest = hashlib.sha256()
     observations = dataset.observations[["unique_id", "ds", "y"]]
     digest.update(pd.util.hash_pandas_object(observations, index=False).values.tobytes())
-    digest.update(dataset.indicators.to_csv().encode())
+    digest.update(dataset.indicators.to_json(orient="split", double_precision=15, date_format="iso",
+                                             default_handler=str).encode())
     digest.update(repr(sorted((getattr(dataset, "context", None) or {}).items())).encode())
     return digest.hexdigest()
-
-
-def _secret(directory: Path) -> bytes:
-    """The HMAC key, created (0600) on first use."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / KEY_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        for _ in range(20):  # another process may have created it a moment ago and be writing it
-            key = path.read_bytes()
-            if len(key) >= 32:
-                return key
-            time.sleep(0.05)
-        log.warning("cache key %s is damaged; replacing it (old cache files will be recomputed)", path)
-        path.unlink(missing_ok=True)
-        return _secret(directory)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(secrets.token_bytes(32))
-    return path.read_bytes()
 
 
 def cache_key(parts: Sequence[object]) -> str:
@@ -88,50 +91,201 @@ def cache_key(parts: Sequence[object]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def save(key: str, value: object, directory: str | Path | None = None) -> Path:
-    directory = cache_dir(directory)
-    secret = _secret(directory)
+# ----------------------------------------------------------------------------------------------- encoding
+def _frame_bytes(frame: pd.DataFrame) -> bytes:
+    """Parquet bytes of `frame`, checked to read back equal (dtypes, index, column names, values)."""
     buffer = io.BytesIO()
-    joblib.dump(value, buffer, compress=3)
-    payload = buffer.getvalue()
-    signature = hmac.new(secret, payload, hashlib.sha256).hexdigest().encode()
-    path = directory / f"{key}.joblib"
-    temporary = path.with_suffix(f".tmp{os.getpid()}")
-    temporary.write_bytes(signature + b"\n" + payload)
-    os.replace(temporary, path)
+    try:
+        frame.to_parquet(buffer, engine="pyarrow", compression="zstd")
+        pd.testing.assert_frame_equal(_read_frame(buffer.getvalue()), frame, check_exact=True, check_freq=False)
+    except Exception as exc:  # noqa: BLE001  (pyarrow/pandas raise many types for frames Parquet cannot hold)
+        raise TypeError(f"a table with columns {list(frame.columns)[:5]} does not survive Parquet: {exc}") from None
+    return buffer.getvalue()
+
+
+def _read_frame(content: bytes) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(io.BytesIO(content)).to_pandas()
+
+
+def _encode(value: object, frames: list[bytes]) -> object:
+    """A JSON-ready tree for `value`; DataFrames are appended to `frames` and referenced by name."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if hasattr(value, "dtype") and getattr(value, "shape", None) == ():  # numpy scalar
+        return _encode(value.item(), frames)
+    if isinstance(value, pd.DataFrame):
+        frames.append(_frame_bytes(value))
+        return {"frame": f"frame-{len(frames) - 1}.parquet"}
+    if isinstance(value, pd.Timestamp):
+        return {"timestamp": value.isoformat()}
+    if isinstance(value, (list, tuple)):
+        return {type(value).__name__: [_encode(item, frames) for item in value]}
+    if isinstance(value, dict):
+        return {"dict": [[_encode(key, frames), _encode(item, frames)] for key, item in value.items()]}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__
+        if name not in ALLOWED_DATACLASSES or _allowed_class(name) is not type(value):
+            raise TypeError(f"{type(value).__qualname__} is not in cache.ALLOWED_DATACLASSES")
+        fields = dataclasses.fields(value)
+        if any(not field.init for field in fields):
+            raise TypeError(f"{name} has fields its constructor does not take; it cannot be rebuilt")
+        return {"dataclass": name, "fields": {f.name: _encode(getattr(value, f.name), frames) for f in fields}}
+    raise TypeError(f"cannot store a {type(value).__qualname__} in the cache")
+
+
+def _allowed_class(name: object) -> type:
+    if not isinstance(name, str) or name not in ALLOWED_DATACLASSES:
+        raise CacheFileError(f"class {str(name)[:80]!r} is not one the cache may rebuild")
+    cls = getattr(importlib.import_module(ALLOWED_DATACLASSES[name]), name)
+    if not dataclasses.is_dataclass(cls):
+        raise CacheFileError(f"{name} is not a dataclass")
+    return cls
+
+
+def _decode(node: object, archive: zipfile.ZipFile) -> object:
+    """Inverse of `_encode`; anything unexpected is a CacheFileError."""
+    if node is None or isinstance(node, (bool, int, float, str)):
+        return node
+    if not isinstance(node, dict) or len(node) != (2 if "dataclass" in node else 1):
+        raise CacheFileError(f"unexpected node {str(node)[:80]}")
+    tag = next(iter(node))
+    content = node[tag]
+    if tag == "frame" and isinstance(content, str):
+        return _read_frame(_member(archive, content))
+    if tag == "timestamp" and isinstance(content, str):
+        return pd.Timestamp(content)
+    if tag in ("list", "tuple") and isinstance(content, list):
+        items = [_decode(item, archive) for item in content]
+        return items if tag == "list" else tuple(items)
+    if tag == "dict" and isinstance(content, list):
+        if not all(isinstance(pair, list) and len(pair) == 2 for pair in content):
+            raise CacheFileError("malformed dict")
+        return {_decode(key, archive): _decode(item, archive) for key, item in content}
+    if tag == "dataclass" and isinstance(node.get("fields"), dict):
+        cls = _allowed_class(content)
+        names = {field.name for field in dataclasses.fields(cls) if field.init}
+        if not set(node["fields"]) <= names:
+            raise CacheFileError(f"{content} has no field(s) {sorted(set(node['fields']) - names)}")
+        return cls(**{name: _decode(item, archive) for name, item in node["fields"].items()})
+    raise CacheFileError(f"unexpected node tag {str(tag)[:40]!r}")
+
+
+def _member(archive: zipfile.ZipFile, name: str) -> bytes:
+    info = archive.getinfo(name)  # KeyError for a missing member: caught as unreadable by load()
+    if info.compress_type != zipfile.ZIP_STORED or info.file_size > MAX_FILE_BYTES:
+        raise CacheFileError(f"member {name} is compressed or too large")
+    return archive.read(info)
+
+
+# ----------------------------------------------------------------------------------------------- files
+def _private_dir(directory: Path) -> Path:
+    """The cache folder, created 0700; a folder other accounts can write to is reported (files are checked)."""
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        info = directory.stat()
+        if info.st_uid != os.geteuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            log.warning("cache folder %s is owned by or writable by another account; only files this account "
+                        "owns and alone can write are read from it", directory)
+    return directory
+
+
+def _trusted(info: os.stat_result) -> bool:
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+        return False
+    if os.name != "posix":
+        return True
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _discard(path: Path, info: os.stat_result | None, reason: str) -> None:
+    """Log an unusable cache file and delete it when this account owns it (another account's is left alone)."""
+    ours = info is not None and (os.name != "posix" or info.st_uid == os.geteuid())
+    log.warning("cache file %s ignored (%s); %s", path, reason,
+                "deleted, the result is recomputed" if ours else "not ours, left in place; recomputing")
+    if ours:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not delete %s (%s)", path, exc)
+
+
+def save(key: str, value: object, directory: str | Path | None = None) -> Path:
+    """Write `value` as `<key>.zip` atomically (private temp file, then os.replace). TypeError if not storable."""
+    frames: list[bytes] = []
+    manifest = {"format": FORMAT_VERSION, "key": key, "value": _encode(value, frames)}
+    text = json.dumps(manifest, allow_nan=True)
+    directory = _private_dir(cache_dir(directory))
+    path = directory / f"{key}{SUFFIX}"
+    fd, temporary = tempfile.mkstemp(prefix=f".{key}.", suffix=".part", dir=directory)  # 0600, O_EXCL
+    try:
+        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
+            archive.writestr(MANIFEST, text)
+            for number, content in enumerate(frames):
+                archive.writestr(f"frame-{number}.parquet", content)
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
     _prune(directory)
     return path
 
 
 def _prune(directory: Path) -> None:
-    files = sorted(directory.glob("*.joblib"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in files[MAX_FILES:]:
+    """Keep the MAX_FILES newest results; delete pickle-era files this account owns."""
+    dated = [(info.st_mtime, path) for path in directory.glob(f"*{SUFFIX}") if (info := _lstat(path))]
+    for _, old in sorted(dated, reverse=True)[MAX_FILES:]:
         old.unlink(missing_ok=True)
+    for pattern in LEGACY_FILES:
+        for legacy in directory.glob(pattern):
+            info = _lstat(legacy)
+            if info is not None and (os.name != "posix" or info.st_uid == os.geteuid()):
+                log.info("deleting %s from an earlier cache format (never read)", legacy)
+                legacy.unlink(missing_ok=True)
 
 
 def load(key: str, directory: str | Path | None = None) -> tuple[bool, object]:
-    """(found, value). A file that fails HMAC verification is deleted and reported as not found."""
-    directory = cache_dir(directory)
-    path = directory / f"{key}.joblib"
-    if not path.exists():
-        return False, None
-    content = path.read_bytes()
-    signature, _, payload = content.partition(b"\n")
-    expected = hmac.new(_secret(directory), payload, hashlib.sha256).hexdigest().encode()
-    if not hmac.compare_digest(signature, expected):
-        log.warning("cache file %s failed its integrity check (changed outside the tool); ignoring it", path)
-        path.unlink(missing_ok=True)
-        return False, None
+    """(found, value). A file that is not ours alone, or does not parse, is ignored (deleted if ours)."""
+    path = cache_dir(directory) / f"{key}{SUFFIX}"
     try:
-        return True, joblib.load(io.BytesIO(payload))
-    except Exception as exc:  # noqa: BLE001  (our own file from an incompatible library version)
-        log.warning("cache file %s could not be read (%s); recomputing", path, exc)
-        path.unlink(missing_ok=True)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
         return False, None
+    except OSError as exc:  # e.g. a symbolic link (O_NOFOLLOW) or no permission
+        _discard(path, _lstat(path), f"cannot be opened safely: {exc}")
+        return False, None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not _trusted(info):
+            _discard(path, info, "not a private file of this account")
+            return False, None
+        content = handle.read(MAX_FILE_BYTES + 1)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            manifest = json.loads(_member(archive, MANIFEST))
+            if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
+                raise CacheFileError("unknown format")
+            if manifest.get("key") != key:
+                raise CacheFileError("written for another key")
+            return True, _decode(manifest["value"], archive)
+    except Exception as exc:  # noqa: BLE001  (zip, JSON, Parquet and constructors fail in many ways)
+        _discard(path, info, f"unreadable: {type(exc).__name__}: {str(exc)[:200]}")
+        return False, None
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return path.lstat()
+    except OSError:
+        return None
 
 
 def cached(parts: Sequence[object], compute: Callable[[], object], *, cache_dir: str | Path | None = None):
-    """Value for `parts` from the cache if present and verified, else `compute()` (then stored)."""
+    """Value for `parts` from the cache if present and readable, else `compute()` (then stored)."""
     key = cache_key(parts)
     try:
         found, value = load(key, cache_dir)
@@ -144,6 +298,8 @@ def cached(parts: Sequence[object], compute: Callable[[], object], *, cache_dir:
     value = compute()
     try:
         save(key, value, cache_dir)
+    except TypeError as exc:
+        log.warning("result not cached: %s", exc)
     except OSError as exc:
         log.warning("could not write the cache (%s); the result is still correct", exc)
     return value

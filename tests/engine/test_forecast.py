@@ -129,7 +129,7 @@ def test_settings_validate_and_hash():
 def test_cached_result_is_reused(tmp_path):
     data = _dataset({"C": [5, 6, 7, 6, 5, 6, 7]}, {"C": "count"})
     first = run_forecast(data, horizon=3, cache_dir=tmp_path)
-    assert len(list(tmp_path.glob("*.joblib"))) == 1
+    assert len(list(tmp_path.glob("*.zip"))) == 1  # Parquet + JSON in a zip (forecasting.engine.cache)
     second = run_forecast(data, horizon=3, cache_dir=tmp_path)
     pd.testing.assert_frame_equal(first.forecasts, second.forecasts)
 
