@@ -6,8 +6,10 @@ import streamlit as st
 
 from forecasting.errors import UserFacingError
 from forecasting.planning.goalseek import decompose, goal_seek
+from forecasting.planning.headlines import headline_table
 from forecasting.planning.levers import LEVERS
 from forecasting.planning.scenarios import apply_scenario, load_scenario, save_scenario, scenario_from_dict
+from forecasting.planning.targets import evaluate_targets
 from forecasting.reports.charts import decomposition_chart, scenario_chart
 from forecasting.reports.exports import scenario_html_report
 from ui import state
@@ -66,6 +68,14 @@ def scenario_panel():
         figures.append((label, figure))
         grid[number % 2].plotly_chart(figure, width="stretch")
     download_buttons(table, "scenario results", key="scenario")
+    scenario_targets = evaluate_targets(result.projection, params=params)
+    st.subheader("Targets under this scenario")
+    st.dataframe(scenario_targets[["indicator", "period", "target", "projected", "lo95", "hi95", "probability_met",
+                                   "rag"]], hide_index=True, width="stretch", key="scenario_targets")
+    download_buttons(scenario_targets, "targets under the scenario", key="scenario_targets_download")
+    with st.expander("Headline measures under this scenario"):
+        st.dataframe(headline_table(result.projection, scenario_targets), hide_index=True, width="stretch",
+                     key="scenario_headlines")
     for note in result.notes:
         st.caption(note)
     if scenario.active_groups():

@@ -1,7 +1,7 @@
 """`python -m forecasting targets ...`: every target's projected value, interval, P(met) and RAG as CSV or XLSX.
 
   python -m forecasting targets --data PATH [--scenario FILE.yaml] --out targets.csv [--format xlsx]
-                                [--benchmarks benchmarks.csv] [--no-cache]
+                                [--benchmarks benchmarks.csv] [--headlines headlines.csv] [--no-cache]
 
 Columns: indicator, period, target, projected, lo95, hi95, probability_met, rag, then basis, target_date, gap,
 polarity, explanation. Read from the same projection as the app (forecasting.planning.scenarios.project): the
@@ -18,6 +18,7 @@ import pandas as pd
 from forecasting.data import load_data_option
 from forecasting.engine.forecast import run_forecast
 from forecasting.errors import UserFacingError
+from forecasting.planning.headlines import headline_table
 from forecasting.planning.scenarios import load_scenario, project
 from forecasting.planning.targets import compare_benchmarks, evaluate_targets
 
@@ -32,6 +33,7 @@ def register(subparsers) -> None:
     parser.add_argument("--out", required=True, help="file to write (.csv or .xlsx)")
     parser.add_argument("--format", choices=FORMATS, help="output format (default: from --out, else csv)")
     parser.add_argument("--benchmarks", help="also write the comparison with benchmarks to this file")
+    parser.add_argument("--headlines", help="also write the headline measures (as on the Overview page) to this file")
     parser.add_argument("--no-cache", action="store_true", help="recompute the forecasts even if cached")
     parser.set_defaults(handler=run_targets_command)
 
@@ -49,7 +51,7 @@ def _write(frame: pd.DataFrame, out: Path, fmt: str | None, sheet: str) -> None:
 
 def run_targets_command(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    for path in filter(None, (out, Path(args.benchmarks) if args.benchmarks else None)):
+    for path in [out] + [Path(p) for p in (args.benchmarks, args.headlines) if p]:
         if not path.parent.exists():
             raise UserFacingError(f"{path}: the folder {path.parent} does not exist. Create it or choose another.")
     dataset = load_data_option(args.data)
@@ -66,4 +68,6 @@ def run_targets_command(args: argparse.Namespace) -> int:
     _write(table, out, args.format, "targets")
     if args.benchmarks:
         _write(compare_benchmarks(projection), Path(args.benchmarks), None, "benchmarks")
+    if args.headlines:
+        _write(headline_table(projection, table), Path(args.headlines), None, "headlines")
     return 0
