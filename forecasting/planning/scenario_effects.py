@@ -28,7 +28,8 @@ from forecasting.planning.levers import ramp
 from forecasting.planning.parameters import Parameter
 
 log = logging.getLogger(__name__)
-__all__ = ["TIMELINESS", "EffectModels", "build_effect_models", "demand_frame", "workforce_and_costs"]
+__all__ = ["TIMELINESS", "EffectModels", "build_effect_models", "demand_frame", "staffing_fte_needed",
+           "staffing_projection", "workforce_and_costs"]
 
 TIMELINESS = ("M8-QL", "EH4-QL", "CP8-QL")
 DEMAND_COLUMNS = ("contacts", "referrals", "assessments", "cin_open", "cp_plans", "lac")
@@ -48,12 +49,9 @@ def demand_frame(baseline, deltas: dict[str, np.ndarray] | None = None) -> pd.Da
     return pd.DataFrame(columns, index=baseline.months)
 
 
-def default_workforce_model(dataset, params, capacity) -> Callable:
-    """(demand, levers, params) -> caseload_<team> and timeliness by month, from forecasting.planning.workforce.
-
-    Timeliness curves are fitted on `dataset`'s history (workforce_history.fit_timeliness) with the calibrated
-    `capacity` when both are there; otherwise the workforce module's parameter curves are used.
-    """
+def fitted_curves(dataset, params, capacity) -> dict | None:
+    """Timeliness curves fitted on `dataset`'s history (workforce_history.fit_timeliness) with the calibrated
+    `capacity`; None (the workforce module's parameter curves apply) when they cannot be fitted."""
     curves = None
     per_fte = capacity.per_fte if capacity is not None else None
     if dataset is not None and capacity is not None:
@@ -64,6 +62,13 @@ def default_workforce_model(dataset, params, capacity) -> Callable:
                                                       params, per_fte)
         except (ValueError, KeyError) as exc:   # too little history to fit: the parameter curves apply
             log.warning("timeliness curves not fitted (%s); using the parameters", exc)
+    return curves
+
+
+def default_workforce_model(curves, capacity) -> Callable:
+    """(demand, levers, params) -> caseload_<team> and timeliness by month, from forecasting.planning.workforce,
+    with the given timeliness `curves` (None: the parameter curves) and calibrated `capacity`."""
+    per_fte = capacity.per_fte if capacity is not None else None
 
     def measures(demand: pd.DataFrame, levers, params) -> pd.DataFrame:
         return workforce.scenario_measures(demand, levers, params, curves, per_fte)
@@ -92,6 +97,7 @@ class EffectModels:
 
     params_key: tuple
     capacity: object | None                 # workforce_history.CapacityCalibration, None when not calibrated
+    curves: dict | None                     # fitted timeliness curves, None when the parameter curves apply
     workforce_model: Callable | None
     cost_model: Callable | None
     base_workforce: pd.DataFrame | None
@@ -120,12 +126,13 @@ def build_effect_models(baseline, dataset, params, neutral, *, capacity=None, wo
     """Fit (or take) the workforce and cost models and run them once on the baseline with the `neutral` levers."""
     if capacity is None:
         capacity = calibrated_capacity(dataset, params)
-    workforce_model = workforce_model or default_workforce_model(dataset, params, capacity)
+    curves = fitted_curves(dataset, params, capacity)
+    workforce_model = workforce_model or default_workforce_model(curves, capacity)
     cost_model = cost_model or placement_cost_model
     base_workforce = workforce_model(demand_frame(baseline), neutral, params)
     base_costs = (cost_model(baseline.flows["lac"], baseline.months, neutral, params, dataset)
                   if "lac" in baseline.flows else None)
-    return EffectModels(params_key(params), capacity, workforce_model, cost_model, base_workforce, base_costs)
+    return EffectModels(params_key(params), capacity, curves, workforce_model, cost_model, base_workforce, base_costs)
 
 
 def workforce_and_costs(baseline, deltas, levers, params, notes: list[str], *, models: EffectModels,
@@ -150,3 +157,54 @@ def workforce_and_costs(baseline, deltas, levers, params, notes: list[str], *, m
             b = models.base_costs[column].to_numpy(dtype=float)
             out[column] = (b, scen[column].to_numpy(dtype=float) - b)
     return out
+
+
+# ---------------------------------------------------------------------------------------- staffing plans
+def staffing_projection(baseline, params) -> workforce.WorkforceProjection:
+    """Caseload, utilisation and timeliness on the baseline demand for the staffing plan in `params`
+    (establishment, vacancies, agency cover). Each timeliness measure is the engine's forecast plus the change
+    this plan makes against the baseline's plan, kept in 0-100: one baseline per measure on every page; a plan
+    equal to the baseline's reproduces the engine's forecast exactly. Measures the data set cannot forecast are
+    left out."""
+    models = baseline.effects
+    per_fte = models.capacity.per_fte if models.capacity is not None else None
+    demand = demand_frame(baseline)
+    mine = workforce.project_workforce(demand, workforce.StaffingPlan.from_parameters(params), params,
+                                       curves=models.curves, capacity=per_fte)
+    base = workforce.project_workforce(demand, workforce.StaffingPlan.from_parameters(baseline.params),
+                                       baseline.params, curves=models.curves, capacity=per_fte)
+    frames = []
+    for measure in TIMELINESS:
+        if measure not in baseline.projection.indicators:
+            continue
+        rows = mine.timeliness[mine.timeliness["measure"] == measure].reset_index(drop=True)
+        change = rows["on_time_pct"].to_numpy() - base.timeliness.loc[base.timeliness["measure"] == measure,
+                                                                      "on_time_pct"].to_numpy()
+        engine = baseline.projection.means(measure, rows["month"])
+        frames.append(rows.assign(on_time_pct=np.clip(engine + change, 0.0, 100.0)))
+    columns = ["month", "measure", "team", "utilisation", "on_time_pct"]
+    timeliness = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    return workforce.WorkforceProjection(mine.by_team, timeliness, mine.curves)
+
+
+def staffing_fte_needed(baseline, params, caseload_norms: dict[str, float] | None = None,
+                        timeliness_target: float | None = None) -> pd.DataFrame:
+    """FTE needed by month and team (workforce.fte_needed) for case-holding `caseload_norms` ({team: children per
+    worker}, default the norm parameters) and a timeliness target, measured on the same baseline as
+    `staffing_projection`: the curve must lift the engine's forecast to the target."""
+    models = baseline.effects
+    per_fte = models.capacity.per_fte if models.capacity is not None else None
+    demand = demand_frame(baseline)
+    base = workforce.project_workforce(demand, workforce.StaffingPlan.from_parameters(baseline.params),
+                                       baseline.params, curves=models.curves, capacity=per_fte)
+    offsets, targets = {}, None
+    if timeliness_target is not None:
+        targets = {}
+        for measure in TIMELINESS:
+            if measure not in baseline.projection.indicators:
+                continue
+            curve_now = base.timeliness.loc[base.timeliness["measure"] == measure, "on_time_pct"].to_numpy()
+            offsets[measure] = baseline.projection.means(measure, baseline.months) - curve_now
+            targets[measure] = float(timeliness_target)
+    return workforce.fte_needed(demand, params, caseload_norm=caseload_norms, timeliness_target=targets,
+                                curves=base.curves, capacity=per_fte, offsets=offsets)

@@ -248,10 +248,13 @@ def project_workforce(demand: pd.DataFrame, staffing: StaffingPlan, params: dict
 # ------------------------------------------------------------------------------------------------ sizing
 def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None, caseload_norm=None,
                timeliness_target=None, curves: dict[str, TimelinessCurve] | None = None,
-               capacity: dict[str, float] | None = None) -> pd.DataFrame:
+               capacity: dict[str, float] | None = None,
+               offsets: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
     """FTE needed by month and team: for a caseload norm (default: the norm parameters; a number applies to the
     case-holding teams, a dict sets teams) and, if given, a timeliness target (percent; a number for every
     measure or {measure: percent}). Steady state: flow teams clear each month's arrivals (no backlog).
+    `offsets` {measure: by month}: the engine's forecast minus the curve at the baseline plan's load; the curve
+    must then reach target - offset (timeliness = engine forecast + the change staffing makes).
     Columns: month, team, workload, fte_for_norm, fte_for_timeliness, fte_needed (the larger)."""
     params = params or load_parameters(include_levers=False)
     curves = curves or default_curves(params)
@@ -276,9 +279,11 @@ def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None,
         for_time = np.full(len(workload), np.nan)
         for measure, pct in targets.items():
             if TIMELINESS_TEAM.get(measure) == team:
-                u_max = curves[measure].utilisation_for(pct)
-                for_time = np.full(len(workload), np.inf) if u_max <= 0 else workload / (norms[team] * u_max)
-                if not np.isfinite(u_max) or u_max <= 0:
+                offset = np.broadcast_to((offsets or {}).get(measure, 0.0), workload.shape)
+                u_max = np.array([curves[measure].utilisation_for(pct - o) for o in offset])
+                with np.errstate(divide="ignore"):
+                    for_time = np.where(u_max > 0, workload / (norms[team] * np.maximum(u_max, _EPS)), np.inf)
+                if not np.all(np.isfinite(u_max) & (u_max > 0)):
                     log.warning("%s target %s%%: the curve cannot reach it by staffing alone", measure, pct)
         frames.append(pd.DataFrame({"month": months, "team": team, "workload": workload,
                                     "fte_for_norm": for_norm, "fte_for_timeliness": for_time,
