@@ -95,13 +95,13 @@ def target_table(dataset=None):
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _baseline(key: str, overrides_key: tuple, _dataset, _params):
-    return build_baseline(_dataset, run_forecast(_dataset), _params)
+def _baseline(key: str, overrides_key: tuple, _dataset, _params, _result):
+    return build_baseline(_dataset, _result, _params)
 
 
 def scenario_baseline(dataset=None):
     """(baseline flows, calibration) for the scenario engine, on top of the forecasts."""
     dataset = dataset or active_dataset()
     overrides = parameter_overrides()
-    forecast_result(dataset)
-    return _baseline(fingerprint(dataset), tuple(sorted(overrides.items())), dataset, parameters())
+    return _baseline(fingerprint(dataset), tuple(sorted(overrides.items())), dataset, parameters(),
+                     forecast_result(dataset))
