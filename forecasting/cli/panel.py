@@ -1,9 +1,13 @@
-"""`python -m forecasting panel`: back-test and forecast many authorities at once, locally or on Dask."""
+"""`python -m forecasting panel`: back-test and forecast many authorities at once, locally or on Dask.
+
+Every table goes out through `reports.exports.write_table` (CSV, or XLSX for a name ending .xlsx), so an
+authority or indicator name that looks like a spreadsheet formula is written as text, never evaluated.
+"""
 from __future__ import annotations
 
-from pathlib import Path
-
 from forecasting.errors import UserFacingError
+
+FLOAT_FORMAT = "%.4g"  # CSV numbers to 4 significant figures: forecasts are not more precise than that
 
 
 def register(subparsers) -> None:
@@ -14,9 +18,12 @@ def register(subparsers) -> None:
     panel.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster")
     panel.add_argument("--jobs", type=int, default=2, help="processes (local) or workers (local Dask cluster)")
     panel.add_argument("--horizon", type=int, default=21)
-    panel.add_argument("--out", required=True, help="forecasts CSV: authority,indicator,month,model,mean,lo80..hi95")
-    panel.add_argument("--backtest-out", help="also write the back-test scores here")
-    panel.add_argument("--targets-out", help="also write each authority's targets against its forecasts here")
+    panel.add_argument("--out", required=True,
+                       help="forecasts file (CSV, or XLSX if it ends .xlsx): authority,indicator,month,model,mean,"
+                            "lo80..hi95")
+    panel.add_argument("--backtest-out", help="also write the back-test scores here (CSV or .xlsx)")
+    panel.add_argument("--targets-out",
+                       help="also write each authority's targets against its forecasts here (CSV or .xlsx)")
     panel.set_defaults(handler=run_panel_command)
 
 
@@ -24,6 +31,7 @@ def run_panel_command(args) -> int:
     from forecasting.data.panel import load_panel, split_ids
     from forecasting.engine.distributed import run_panel
     from forecasting.planning.targets import panel_targets
+    from forecasting.reports.exports import write_table
 
     loaded = load_panel(args.data)
     for authority, report in loaded.reports.items():
@@ -38,12 +46,13 @@ def run_panel_command(args) -> int:
     forecasts = forecasts.join(split_ids(forecasts["unique_id"])).drop(columns="unique_id")
     forecasts["month"] = forecasts["month"].dt.strftime("%Y-%m")
     columns = ["authority", "indicator", "month", "model", "mean", "lo80", "hi80", "lo95", "hi95"]
-    forecasts[columns].to_csv(Path(args.out), index=False, float_format="%.4g")
+    write_table(forecasts[columns], args.out, sheet="forecasts", float_format=FLOAT_FORMAT)
     print(f"Wrote forecasts for {len(loaded.datasets)} authorities ({forecasts['indicator'].nunique()} indicators) "
           f"to {args.out}")
     if args.backtest_out:
         backtest = result.backtest.join(split_ids(result.backtest["unique_id"])).drop(columns="unique_id")
-        backtest.to_csv(Path(args.backtest_out), index=False, float_format="%.4g")
+        write_table(backtest, args.backtest_out, sheet="backtest", float_format=FLOAT_FORMAT)
     if args.targets_out:
-        panel_targets(loaded, result.forecasts).to_csv(Path(args.targets_out), index=False, float_format="%.4g")
+        write_table(panel_targets(loaded, result.forecasts), args.targets_out, sheet="targets",
+                    float_format=FLOAT_FORMAT)
     return 0

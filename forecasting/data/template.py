@@ -10,6 +10,7 @@ import pandas as pd
 
 from forecasting.data.contract import Dataset, resolve_catalogue
 from forecasting.data.validation import resolve_today
+from forecasting.reports.exports import neutralise_cell, to_csv
 
 TEMPLATE_MONTHS = 13  # months in a blank template: a year and the same month the year before
 
@@ -50,11 +51,11 @@ def write_template(
         frame = frame.rename(columns={m: m.strftime("%b-%y") for m in months})
         if form == "long":
             frame["month"] = frame["month"].dt.strftime("%Y-%m")
-        text = frame.to_csv(index=False)
+        content = to_csv(frame)  # the one guarded writer: indicator names from a catalogue are text, not formulas
         if isinstance(path_or_buffer, (str, Path)):
-            Path(path_or_buffer).write_text(text, encoding="utf-8")
+            Path(path_or_buffer).write_bytes(content)
         else:
-            path_or_buffer.write(text.encode("utf-8"))
+            path_or_buffer.write(content)
         return
     _write_template_xlsx(path_or_buffer, frame, months, form)
 
@@ -67,8 +68,8 @@ def _write_template_xlsx(path_or_buffer, frame: pd.DataFrame, months: list, form
     sheet.title = "Data"
     headers = list(frame.columns)
     sheet.append(headers)
-    for row in frame.itertuples(index=False):
-        sheet.append([None if pd.isna(v) else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v)
+    for row in frame.itertuples(index=False):  # text cells guarded as in reports.exports (dated headers kept)
+        sheet.append([None if pd.isna(v) else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else neutralise_cell(v))
                       for v in row])
     for cell in sheet[1]:
         if isinstance(cell.value, pd.Timestamp) or hasattr(cell.value, "year"):

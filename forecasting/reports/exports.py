@@ -84,9 +84,12 @@ def to_xlsx(frames: Mapping[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with BOM so Excel reads accents) with formula injection neutralised."""
-    return neutralise_frame(_flatten(frame)).to_csv(index=False).encode("utf-8-sig")
+def to_csv(frame: pd.DataFrame, float_format: str | None = None) -> bytes:
+    """UTF-8 CSV (with BOM so Excel reads accents) with formula injection neutralised.
+
+    `float_format` (e.g. "%.4g") rounds numbers for a smaller file; text cells are guarded either way.
+    """
+    return neutralise_frame(_flatten(frame)).to_csv(index=False, float_format=float_format).encode("utf-8-sig")
 
 
 def _escape(text: object) -> str:
@@ -149,17 +152,20 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
 
 
-def write_table(frame: pd.DataFrame, out, file_format: str | None = None, sheet: str = "data") -> None:
+def write_table(frame: pd.DataFrame, out, file_format: str | None = None, sheet: str = "data",
+                float_format: str | None = None) -> None:
     """Write a table for a CLI user: XLSX when asked (or when `out` ends .xlsx), else CSV; safe cells either way.
 
-    A folder that cannot be written to is a UserFacingError, not a traceback.
+    The one writer for every table the tool writes to a file (a test fails on a direct DataFrame.to_csv or
+    .to_excel elsewhere in `forecasting/`). `float_format` applies to CSV; XLSX keeps full precision and lets
+    the spreadsheet format numbers. A folder that cannot be written to is a UserFacingError, not a traceback.
     """
     from pathlib import Path
 
     out = Path(out)
     file_format = file_format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
     try:
-        out.write_bytes(to_xlsx({sheet: frame}) if file_format == "xlsx" else to_csv(frame))
+        out.write_bytes(to_xlsx({sheet: frame}) if file_format == "xlsx" else to_csv(frame, float_format))
     except OSError as exc:
         raise UserFacingError(f"could not write {out}: {exc.strerror or exc}. Check the folder is writable.") from None
     log.info("wrote %d rows to %s", len(frame), out)

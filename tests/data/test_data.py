@@ -323,6 +323,6 @@ def test_template_can_be_written_to_a_buffer_for_a_download_button(file_format):
     write_template(buffer, form="wide", file_format=file_format, months=["2018-05-01", "2018-06-01"])
     content = buffer.getvalue()
     if file_format == "csv":
-        assert content.decode("utf-8").splitlines()[0] == "indicator,name,May-18,Jun-18"
+        assert content.decode("utf-8-sig").splitlines()[0] == "indicator,name,May-18,Jun-18"  # BOM: for Excel
     _, report = load_upload(f"template.{file_format}", content, today=TODAY)
     assert [p.code for p in report.errors] == ["no_values"]
