@@ -11,5 +11,5 @@ from forecasting.planning.scenarios import (
 )
 from forecasting.planning.targets import evaluate_targets
 
-__all__ = ["Scenario", "apply_scenario", "build_baseline", "decompose", "evaluate_targets", "goal_seek",
-           "load_parameters", "load_scenario", "save_scenario"]
+__all__ = ["Projection", "Scenario", "apply_scenario", "build_baseline", "decompose", "evaluate_targets",
+           "goal_seek", "load_parameters", "load_scenario", "project", "save_scenario"]
