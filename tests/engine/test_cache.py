@@ -63,12 +63,14 @@ def real_result(embedded_dataset):
 def _varied_result() -> ForecastResult:
     """Dtypes the engine does not produce today but might: the cache must keep them all."""
     frame = pd.DataFrame({
-        "text": ["a", None, "=c"], "mixed": [np.nan, "x", None], "when": pd.to_datetime(["2020-01-01", None, "2021-05-01"]),
+        "text": ["a", None, "=c"], "mixed": [np.nan, "x", None],
+        "when": pd.to_datetime(["2020-01-01", None, "2021-05-01"]),
         "count": np.array([1, 2, 3], dtype="int64"), "flag": [True, False, True], "value": [1.5, np.nan, np.inf],
         "group": pd.Categorical(["x", "y", "x"]), "maybe": pd.array([1, None, 3], dtype="Int64"),
         "london": pd.date_range("2020-03-29", periods=3, freq="h", tz="Europe/London"),
     }, index=pd.Index(["r1", "r2", "r3"], name="row"))
-    return ForecastResult(forecasts=frame, all_forecasts=frame.drop(columns="group").iloc[:0], backtest=pd.DataFrame({7: [0.1]}),
+    return ForecastResult(forecasts=frame, all_forecasts=frame.drop(columns="group").iloc[:0],
+                          backtest=pd.DataFrame({7: [0.1]}),
                           explanations={"M1": "plain words", "M2": ""}, distribution=frame.reset_index(),
                           holiday="", settings=ForecastSettings(horizon=6, levels=(95, 80), models=("Naive",)),
                           selection_check=pd.DataFrame())
@@ -263,8 +265,8 @@ UNPICKLING = re.compile(r"pickle\.(load|loads|Unpickler)\b|joblib\.load\b|read_p
 
 
 def test_nothing_in_the_tool_unpickles():
-    sources = [*(REPO / "forecasting").rglob("*.py"), *(REPO / "ui").rglob("*.py"), *(REPO / "views").rglob("*.py"),
-               REPO / "app.py"]
+    sources = [*(REPO / "forecasting").rglob("*.py"), *(REPO / "ui").rglob("*.py"),
+               *(REPO / "views").rglob("*.py"), REPO / "app.py"]
     offenders = [f"{path.relative_to(REPO)}:{number}: {line.strip()}"
                  for path in sources if path.exists()
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
