@@ -122,11 +122,11 @@ def _encode(value: object, frames: list[bytes]) -> object:
     if isinstance(value, pd.DataFrame):
         frames.append(_frame_bytes(value))
         return {"frame": f"frame-{len(frames) - 1}.parquet"}
-    if isinstance(value, pd.Timestamp):
+    if isinstance(value, pd.Timestamp) and value.tz is None:  # (time zones live in frames, which keep them)
         return {"timestamp": value.isoformat()}
-    if isinstance(value, (list, tuple)):
+    if type(value) in (list, tuple):  # exact types: a subclass would come back as its base class
         return {type(value).__name__: [_encode(item, frames) for item in value]}
-    if isinstance(value, dict):
+    if type(value) is dict:
         return {"dict": [[_encode(key, frames), _encode(item, frames)] for key, item in value.items()]}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         name = type(value).__name__

@@ -10,6 +10,7 @@ import pickle
 import re
 import stat
 import zipfile
+from collections import OrderedDict
 from pathlib import Path
 
 import joblib
@@ -228,6 +229,25 @@ def test_frame_parquet_cannot_hold_exactly_is_not_cached(tmp_path, caplog):
     assert cache.cached(PARTS, compute, cache_dir=tmp_path)["frame"] is frame
     assert len(calls) == 2
     assert "does not survive Parquet" in caplog.text and not list(tmp_path.glob(f"*{cache.SUFFIX}"))
+
+
+def test_plain_values_round_trip(tmp_path):
+    value = {"list": [1, 2.5, None, "x"], "tuple": (1, ("nested", True)), 3: {"deep": [float("nan")]},
+             "when": pd.Timestamp("2020-04-01"), "numpy": np.int64(7), "inf": float("-inf")}
+    cache.save("plain", value, tmp_path)
+    found, loaded = cache.load("plain", tmp_path)
+    assert found and loaded.keys() == value.keys()
+    assert loaded["tuple"] == (1, ("nested", True)) and loaded["list"] == [1, 2.5, None, "x"]
+    assert np.isnan(loaded[3]["deep"][0]) and loaded["when"] == value["when"] and loaded["inf"] == float("-inf")
+    assert loaded["numpy"] == 7 and type(loaded["numpy"]) is int
+
+
+@pytest.mark.parametrize("value", [pd.Timestamp("2020-04-01", tz="Europe/London"), OrderedDict(),
+                                   pd.Series([1.0]), {1, 2}])
+def test_values_that_would_not_come_back_identical_are_refused(tmp_path, value):
+    with pytest.raises(TypeError):
+        cache.save("k", {"v": value}, tmp_path)
+    assert not list(tmp_path.glob(f"*{cache.SUFFIX}"))
 
 
 def test_unknown_dataclass_is_refused_when_saving(tmp_path):
