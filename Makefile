@@ -31,8 +31,11 @@ app: setup
 test: setup browser-deps
 	$(BIN)/python -m pytest
 
+# Style and bugs (ruff), the layer contracts (import-linter, config in pyproject.toml), types (mypy on forecasting/).
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/python -m mypy
 
 bench: setup
 	$(BIN)/python benchmarks/forecast_speed.py

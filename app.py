@@ -17,7 +17,9 @@ if _sign_in_required() and not st.user.is_logged_in:
     # Signed out: the sign-in page is the only page registered, so every URL (/, /scenarios, ...) lands on it
     # and no other page script runs, whatever files lie beside app.py (tests/app/test_sign_in*.py).
     navigation = st.navigation(
-        [st.Page("views/sign_in.py", title="Sign in", icon=":material/login:", default=True)], position="hidden")
+        [st.Page("views/sign_in.py", title="Sign in", icon=":material/login:", default=True)],
+        position="hidden",
+    )
 else:
     navigation = st.navigation([
         st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),

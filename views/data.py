@@ -4,9 +4,9 @@ import io
 import streamlit as st
 
 from forecasting import load_upload
-from forecasting.data import write_template
 from forecasting.data.side_tables import replace_side_table
 from forecasting.data.validation import month_label
+from forecasting.reports.template import write_template
 from ui import state
 from ui.downloads import download_buttons
 

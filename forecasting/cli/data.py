@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from forecasting.data import EMBEDDED_DATASET, check_path, write_template
+from forecasting.data import EMBEDDED_DATASET, check_path
 from forecasting.data.validation import MAX_LISTED_PER_KIND, month_label
 from forecasting.errors import UserFacingError
+from forecasting.reports.template import write_template
 
 SHOW_MONTHS = 6  # months shown by `data show`; a terminal is ~120 characters wide
 
@@ -19,7 +20,9 @@ def register(subparsers) -> None:
     commands = data.add_subparsers(dest="data_command", metavar="ACTION")
 
     check = commands.add_parser("check", help="validate a data set folder or a CSV/XLSX file")
-    check.add_argument("path", nargs="?", default=str(EMBEDDED_DATASET), help="folder or file (default: embedded)")
+    check.add_argument(
+        "path", nargs="?", default=str(EMBEDDED_DATASET), help="folder or file (default: embedded)"
+    )
     check.add_argument("--sheet", help="sheet to read in an Excel workbook")
     check.add_argument("--today", type=_iso_date,
                        help="treat this date as today (YYYY-MM-DD) when checking for future months")
@@ -28,9 +31,13 @@ def register(subparsers) -> None:
     check.set_defaults(handler=run_check)
 
     show = commands.add_parser("show", help="print a compact table of the data")
-    show.add_argument("path", nargs="?", default=str(EMBEDDED_DATASET), help="folder or file (default: embedded)")
+    show.add_argument(
+        "path", nargs="?", default=str(EMBEDDED_DATASET), help="folder or file (default: embedded)"
+    )
     show.add_argument("--sheet", help="sheet to read in an Excel workbook")
-    show.add_argument("--months", type=int, default=SHOW_MONTHS, help=f"latest months to show ({SHOW_MONTHS})")
+    show.add_argument(
+        "--months", type=int, default=SHOW_MONTHS, help=f"latest months to show ({SHOW_MONTHS})"
+    )
     show.set_defaults(handler=run_show)
 
     template = commands.add_parser("template", help="write a blank template to fill in (.xlsx or .csv)")
@@ -44,7 +51,9 @@ def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD, e.g. 2018-07-15") from None
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date written YYYY-MM-DD, e.g. 2018-07-15"
+        ) from None
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -67,8 +76,12 @@ def run_show(args: argparse.Namespace) -> int:
 
 def format_table(observations: pd.DataFrame, indicators: pd.DataFrame, *, months: int) -> str:
     """Indicators as rows, the latest `months` months as columns, with the unit."""
-    wide = observations.pivot(index="unique_id", columns="ds", values="y").sort_index(axis=1).iloc[:, -months:]
-    order = [code for code in indicators.index if code in wide.index] + [c for c in wide.index if c not in indicators.index]
+    wide = (
+        observations.pivot(index="unique_id", columns="ds", values="y").sort_index(axis=1).iloc[:, -months:]
+    )
+    order = [code for code in indicators.index if code in wide.index] + [
+        c for c in wide.index if c not in indicators.index
+    ]
     wide = wide.loc[order]
     wide.columns = [month_label(m) for m in wide.columns]
     units = indicators["unit"].reindex(wide.index).fillna("?") if "unit" in indicators else "?"

@@ -1,4 +1,5 @@
-"""Sign-in gate (AppTest): with an [auth] section configured, a signed-out session can reach no page but sign-in.
+"""Sign-in gate (AppTest): with an [auth] section configured, a signed-out session reaches no page but
+sign-in.
 
 The real-browser version, which opens every page URL on a fresh server, is tests/app/test_sign_in_browser.py.
 """
@@ -67,6 +68,7 @@ def test_without_an_auth_section_the_app_opens_directly():
 
 
 def test_no_pages_folder_beside_app_py():
-    """Streamlit 1.67 runs pages/<name>.py itself for /<name> while no run has yet called st.navigation (e.g. the
-    first request to a fresh server): app.py, and so its sign-in gate, never runs. Pages live in views/."""
+    """Streamlit 1.67 runs pages/<name>.py itself for /<name> while no run has yet called st.navigation (e.g.
+    the first request to a fresh server): app.py, and so its sign-in gate, never runs. Pages live in
+    views/."""
     assert not (ROOT / "pages").exists()

@@ -3,7 +3,7 @@ sign-in screen, and none of a page's content, at every page URL.
 
 The [auth] values are dummies in a secrets file under pytest's tmp dir, handed to Streamlit with
 `--secrets.files` (nothing is written to the repo's .streamlit/); no OIDC provider is contacted because no one
-clicks "Sign in". The first request the fresh server gets is a deep URL (/scenarios), as in the original report.
+clicks "Sign in". The first request the fresh server gets is a deep URL (/scenarios), as in the report.
 Skipped without Chromium unless REQUIRE_BROWSER_TESTS=1, like tests/app/test_browser.py.
 """
 from __future__ import annotations

@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from forecasting.data import DataValidationError, check_path, load_dataset, load_upload, write_template
+from forecasting.data import DataValidationError, check_path, load_dataset, load_upload
+from forecasting.reports.template import write_template
 
 CORPUS = Path(__file__).resolve().parents[1] / "malformed"
 TODAY = "2026-11-22"

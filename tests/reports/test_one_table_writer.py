@@ -1,5 +1,6 @@
 """One writer for every table: no DataFrame.to_csv / .to_excel / ExcelWriter in forecasting/ outside
-reports/exports.py (which guards formula-looking cells), and the blank template's text cells are guarded too."""
+reports/exports.py (which guards formula-looking cells), and the blank template's text cells are guarded
+too."""
 import csv
 import io
 import re
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import openpyxl
 
-from forecasting.data import write_template
 from forecasting.reports.exports import FORMULA_TRIGGERS
+from forecasting.reports.template import write_template
 
 PACKAGE = Path(__file__).resolve().parents[2] / "forecasting"
 DIRECT_WRITE = re.compile(r"\.to_csv\(|\.to_excel\(|ExcelWriter\(")

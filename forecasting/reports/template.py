@@ -1,4 +1,7 @@
-"""Blank upload templates (XLSX or CSV, wide or long form) carrying the known indicator codes."""
+"""Blank upload templates (XLSX or CSV, wide or long form) carrying the known indicator codes.
+
+A report, not a reader: it writes through the guarded table writer in `exports`, and reads only the data
+catalogue below it."""
 from __future__ import annotations
 
 import io
@@ -32,7 +35,9 @@ def write_template(
     if form not in ("wide", "long"):
         raise ValueError(f"form must be 'wide' or 'long', not {form!r}")
     indicators, _ = resolve_catalogue(catalogue)
-    names = indicators["name"] if "name" in indicators else pd.Series(indicators.index, index=indicators.index)
+    names = (
+        indicators["name"] if "name" in indicators else pd.Series(indicators.index, index=indicators.index)
+    )
     if months is None:
         last = resolve_today(today) - pd.DateOffset(months=1)
         months = list(pd.date_range(end=last, periods=TEMPLATE_MONTHS, freq="MS"))
@@ -51,7 +56,8 @@ def write_template(
         frame = frame.rename(columns={m: m.strftime("%b-%y") for m in months})
         if form == "long":
             frame["month"] = frame["month"].dt.strftime("%Y-%m")
-        content = to_csv(frame)  # the one guarded writer: indicator names from a catalogue are text, not formulas
+        # the one guarded writer: indicator names from a catalogue are text, not formulas
+        content = to_csv(frame)
         if isinstance(path_or_buffer, (str, Path)):
             Path(path_or_buffer).write_bytes(content)
         else:
@@ -69,8 +75,14 @@ def _write_template_xlsx(path_or_buffer, frame: pd.DataFrame, months: list, form
     headers = list(frame.columns)
     sheet.append(headers)
     for row in frame.itertuples(index=False):  # text cells guarded as in reports.exports (dated headers kept)
-        sheet.append([None if pd.isna(v) else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else neutralise_cell(v))
-                      for v in row])
+        sheet.append(
+            [
+                None
+                if pd.isna(v)
+                else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else neutralise_cell(v))
+                for v in row
+            ]
+        )
     for cell in sheet[1]:
         if isinstance(cell.value, pd.Timestamp) or hasattr(cell.value, "year"):
             cell.number_format = "mmm-yy"
@@ -78,9 +90,11 @@ def _write_template_xlsx(path_or_buffer, frame: pd.DataFrame, months: list, form
         for cell in sheet["B"][1:]:
             cell.number_format = "yyyy-mm"
     notes = workbook.create_sheet("Instructions")
-    for line in ("One value per indicator and month. Counts are whole numbers; percentages 0-100 (22.6 or 22.6%).",
-                 "Leave a cell blank (or '-') if the value is not known. Do not add months after this month.",
-                 "Keep the indicator codes as on the scorecard; new codes are accepted with a warning."):
+    for line in (
+        "One value per indicator and month. Counts are whole numbers; percentages 0-100 (22.6 or 22.6%).",
+        "Leave a cell blank (or '-') if the value is not known. Do not add months after this month.",
+        "Keep the indicator codes as on the scorecard; new codes are accepted with a warning.",
+    ):
         notes.append([line])
     buffer = io.BytesIO()
     workbook.save(buffer)
