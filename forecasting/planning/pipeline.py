@@ -11,6 +11,10 @@ The journey (scorecard codes in brackets):
   Universal Help to CIN (M5 / EH1b) are calibrated as a check on that share.
 
 Rules:
+- Partial data: only contacts (M1) are required. Each other measure is taken when the data set has it, filled
+  from referrals at a calibrated conversion when only its forecast is missing, else left out; a conversion with
+  no months of data is 0 (changes stop there) and a stock without its inflow is unchanged by any scenario. Every
+  such case is a note in plain words (forecasting.planning.coverage says which page parts that affects).
 - `calibrate_pipeline(dataset)` estimates each conversion as the mean over months of the monthly ratio, with its
   standard deviation across months and the number of months used. Flows the scorecard does not give are derived
   from stock change: ended = opening + new - closing (CP plans ended, CIN closures, LAC exits) and are labelled
@@ -40,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.errors import UserFacingError
+from forecasting.planning.coverage import indicator_words
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -63,7 +68,7 @@ FLOW_INDICATORS: dict[str, str] = {
 }
 STOCKS = {"cp_plans": ("new_cp_plans", "cp_plans_ended"), "lac": ("lac_starts", "lac_ceased"),
           "cin_open": ("assessments", "cin_closed")}
-REQUIRED = ("M1", "M2", "CP6B", "LAC1")
+REQUIRED = ("M1",)     # the front door: every lever is translated into changes in contacts first
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,10 @@ def calibrate_pipeline(dataset) -> Calibration:
          for code in ("M1", "M2", "EH3", "CP1", "CP2", "CP4 (val)", "CP2b", "CP6B", "CP7", "LAC1", "LAC2", "LAC4",
                       "EH2", "M5", "EH1b")}
     notes: list[str] = []
+    absent = [code for code, values in s.items() if values.dropna().empty]
+    if absent:
+        notes.append(f"This data set has no {', '.join(indicator_words(c) for c in absent)}: the rates that need "
+                     "them cannot be estimated and are set to 0, so a scenario's changes stop there.")
     rates = [
         _rate("contact_to_referral", _ratio(s["M2"], s["M1"]), "referrals (M2) / contacts (M1) each month.", notes),
         _rate("referral_to_assessment", _ratio(s["EH3"], s["M2"]),
@@ -186,20 +195,22 @@ def prepare_baseline(forecasts: pd.DataFrame, dataset, calibration: Calibration,
                      distribution: pd.DataFrame | None = None) -> BaselineFlows:
     """Arrays of the engine's forecast means per pipeline measure (see FLOW_INDICATORS).
 
-    A missing flow indicator is filled as referrals x its calibrated conversion and noted; a missing required
-    indicator (M1, M2, CP6B, LAC1) is a user problem.
+    Works on whatever the data set has: a flow indicator without a forecast is filled as referrals x its
+    calibrated conversion when the history allows, else left out of the scenario, with a note either way; a
+    stock without its inflow stays unchanged under any scenario (noted). Only contacts (M1), the front door
+    every lever starts from, are required; without them, or with a forecast that stops short of the horizon for
+    some indicator, this is a user problem (UserFacingError).
     """
-    available = set(forecasts["indicator"])
-    missing = [code for code in REQUIRED if code not in available]
-    if missing:
-        raise UserFacingError(f"The baseline forecast has no {', '.join(missing)}; scenarios need contacts (M1), "
-                              "referrals (M2), CP plans (CP6B) and looked-after children (LAC1) in the data.")
     months = pd.DatetimeIndex(sorted(forecasts["month"].unique()))
     wide = forecasts.pivot_table(index="month", columns="indicator", values="mean").reindex(months)
-    gaps = [code for code in REQUIRED if wide[code].isna().any()]
-    if gaps:
-        raise UserFacingError(f"The baseline forecast of {', '.join(gaps)} is missing some months between "
-                              f"{months[0]:%Y-%m} and {months[-1]:%Y-%m}; re-run the forecast over one horizon.")
+    for code in REQUIRED:
+        if code not in wide.columns or wide[code].isna().all():
+            raise UserFacingError("Scenarios need contacts (M1): every lever is first a change in contacts at the "
+                                  "front door, and this data set has no contacts. Upload a scorecard with M1.")
+    for code in FLOW_INDICATORS.values():
+        if code in wide.columns and wide[code].isna().any() and wide[code].notna().any():
+            raise UserFacingError(f"The baseline forecast of {indicator_words(code)} is missing some months between "
+                                  f"{months[0]:%Y-%m} and {months[-1]:%Y-%m}; re-run the forecast over one horizon.")
     notes: list[str] = []
     flows: dict[str, np.ndarray] = {}
     fill = {"assessments": ("referrals", "referral_to_assessment"), "s47_enquiries": ("referrals", "referral_to_s47"),
@@ -211,15 +222,19 @@ def prepare_baseline(forecasts: pd.DataFrame, dataset, calibration: Calibration,
         elif measure in fill and fill[measure][0] in flows and calibration.rates[fill[measure][1]].n_months > 0:
             source, rate = fill[measure]
             flows[measure] = flows[source] * calibration[rate]
-            notes.append(f"No forecast for {code}: {measure} taken as {source} x {rate} ({calibration[rate]:.3f}).")
+            notes.append(f"No forecast for {indicator_words(code)}: taken as {source} x {rate} "
+                         f"({calibration[rate]:.3f}).")
         else:
-            notes.append(f"No forecast for {code} and no history to estimate it from: {measure} is left out of "
-                         "the scenario.")
+            notes.append(f"No forecast for {indicator_words(code)} and no history to estimate it from: left out "
+                         "of the scenario.")
     opening = {}
     for stock, (inflow, outflow) in STOCKS.items():
         if stock not in flows or inflow not in flows:
             if stock in flows:
-                notes.append(f"{stock}: no inflow ({inflow}) to work with, so the scenario leaves it unchanged.")
+                words = indicator_words(FLOW_INDICATORS[stock])
+                notes.append(f"{words[0].upper()}{words[1:]}: no inflow "
+                             f"({indicator_words(FLOW_INDICATORS[inflow])}) to work with, so the scenario leaves "
+                             "it unchanged.")
             continue
         history = dataset.series(FLOW_INDICATORS[stock]).dropna()
         opening[stock] = float(history.iloc[-1]) if len(history) else float(flows[stock][0])

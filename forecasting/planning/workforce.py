@@ -19,6 +19,8 @@ and the timeliness curves are fitted on utilisation computed with them; `contact
 Queue rule for flow teams: workload_t = arrivals_t + backlog_{t-1}; done_t = min(workload_t, capacity_t);
 backlog_t = workload_t - done_t (backlog starts at 0). For stock teams workload = open cases.
 Utilisation u = workload / capacity; caseload per worker = workload / FTE.
+Partial data: a team whose demand columns are not in the demand frame (the data set lacks, say, EH3) is left
+out of every table, never counted as zero work; at least one team's demand is needed (`teams_with_demand`).
 
 Timeliness vs load: on-time % = 100 x logistic(intercept - slope x u) for M8-QL (MASH decisions in 24h, mash),
 EH4-QL (single assessments within 45 working days, assessment) and CP8-QL (CP children seen within 15 working
@@ -46,7 +48,7 @@ from forecasting.planning.parameters import Parameter, load_parameters, value
 
 log = logging.getLogger(__name__)
 __all__ = ["DEMAND_COLUMNS", "TEAMS", "TIMELINESS_TEAM", "Recruit", "StaffingPlan", "TimelinessCurve",
-           "WorkforceProjection", "fte_needed", "project_workforce", "scenario_measures"]
+           "WorkforceProjection", "fte_needed", "project_workforce", "scenario_measures", "teams_with_demand"]
 
 TEAMS: tuple[str, ...] = ("mash", "assessment", "cin_cp", "lac")
 DEMAND_COLUMNS: tuple[str, ...] = ("contacts", "referrals", "assessments", "cin_open", "cp_plans", "lac")
@@ -154,18 +156,24 @@ class WorkforceProjection:
     def wide(self) -> pd.DataFrame:
         """One row per month: caseload_<team> and each timeliness measure (as scenario measures)."""
         caseload = self.by_team.pivot(index="month", columns="team", values="caseload_per_worker")
-        caseload = caseload[list(TEAMS)].add_prefix("caseload_")
+        caseload = caseload[[t for t in TEAMS if t in caseload.columns]].add_prefix("caseload_")
         on_time = self.timeliness.pivot(index="month", columns="measure", values="on_time_pct")
-        return caseload.join(on_time[list(TIMELINESS_TEAM)])
+        return caseload.join(on_time[[m for m in TIMELINESS_TEAM if m in on_time.columns]])
+
+
+def teams_with_demand(columns) -> list[str]:
+    """The teams whose every demand column (TEAM_WORK) is among `columns`, in TEAMS order."""
+    columns = set(columns)
+    return [team for team in TEAMS if set(TEAM_WORK[team][1]) <= columns]
 
 
 def _check_demand(demand: pd.DataFrame) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
-    """(months, {column: non-negative values}) for the DEMAND_COLUMNS of `demand`."""
-    missing = [c for c in DEMAND_COLUMNS if c not in demand.columns]
-    if missing:
-        raise ValueError(f"demand needs columns {', '.join(DEMAND_COLUMNS)}; missing {', '.join(missing)}")
+    """(months, {column: non-negative values}) for the DEMAND_COLUMNS `demand` has; one team's at least."""
+    if not teams_with_demand(demand.columns):
+        raise ValueError(f"demand has none of the columns a team works on ({', '.join(DEMAND_COLUMNS)}); got "
+                         f"{', '.join(map(str, demand.columns)) or 'no columns'}")
     return (pd.DatetimeIndex(demand.index),
-            {c: np.clip(demand[c].to_numpy(dtype=float), 0.0, None) for c in DEMAND_COLUMNS})
+            {c: np.clip(demand[c].to_numpy(dtype=float), 0.0, None) for c in DEMAND_COLUMNS if c in demand.columns})
 
 
 def _per_fte(team: str, params: dict[str, Parameter], capacity: dict[str, float] | None) -> float:
@@ -178,9 +186,10 @@ def _per_fte(team: str, params: dict[str, Parameter], capacity: dict[str, float]
 def _team_arrays(demand: dict[str, np.ndarray], fte: dict[str, np.ndarray], params: dict[str, Parameter],
                  capacity: dict[str, float] | None = None) -> dict[str, dict[str, np.ndarray]]:
     """The queue rule of the module docstring: {team: {workload, fte, capacity, utilisation,
-    caseload_per_worker, backlog}}. `capacity` = calibrated throughput per FTE by team (else the parameters)."""
+    caseload_per_worker, backlog}} for the teams whose demand is given. `capacity` = calibrated throughput per
+    FTE by team (else the parameters)."""
     out = {}
-    for team in TEAMS:
+    for team in teams_with_demand(demand):
         kind, columns, _ = TEAM_WORK[team]
         staff = np.asarray(fte[team], dtype=float)
         capacity_t = staff * _per_fte(team, params, capacity)
@@ -206,7 +215,7 @@ def team_load(demand: pd.DataFrame, fte: pd.DataFrame, params: dict[str, Paramet
               capacity: dict[str, float] | None = None) -> pd.DataFrame:
     """The queue rule of the module docstring, per team and month (long frame `by_team`)."""
     months, arrays = _check_demand(demand)
-    teams = _team_arrays(arrays, {team: fte[team].to_numpy(dtype=float) for team in TEAMS}, params, capacity)
+    teams = _team_arrays(arrays, {team: fte[team].to_numpy(dtype=float) for team in fte.columns}, params, capacity)
     return _long(months, teams)
 
 
@@ -239,10 +248,14 @@ def project_workforce(demand: pd.DataFrame, staffing: StaffingPlan, params: dict
     teams = _team_arrays(arrays, staffing.fte_arrays(months), params, capacity)
     rows = []
     for measure, team in TIMELINESS_TEAM.items():
+        if team not in teams:
+            continue
         load = teams[team]["utilisation"]
         rows.append(pd.DataFrame({"month": months, "measure": measure, "team": team, "utilisation": load,
                                   "on_time_pct": curves[measure].on_time(load)}))
-    return WorkforceProjection(_long(months, teams), pd.concat(rows, ignore_index=True), curves)
+    timeliness = pd.concat(rows, ignore_index=True) if rows else \
+        pd.DataFrame(columns=["month", "measure", "team", "utilisation", "on_time_pct"])
+    return WorkforceProjection(_long(months, teams), timeliness, curves)
 
 
 # ------------------------------------------------------------------------------------------------ sizing
@@ -273,7 +286,7 @@ def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None,
         raise ValueError(f"unknown team or measure {', '.join(unknown)}; teams are {', '.join(TEAMS)}, "
                          f"timeliness measures {', '.join(TIMELINESS_TEAM)}")
     frames = []
-    for team in TEAMS:
+    for team in teams_with_demand(arrays):
         workload = sum(arrays[c] for c in TEAM_WORK[team][1])
         for_norm = workload / norms[team]
         for_time = np.full(len(workload), np.nan)
@@ -319,6 +332,7 @@ def scenario_measures(demand: pd.DataFrame, levers, params: dict[str, Parameter]
     curves = curves or default_curves(params)
     months, arrays = _check_demand(demand)
     teams = _team_arrays(arrays, plan.fte_arrays(months), params, capacity)
-    columns = {f"caseload_{team}": teams[team]["caseload_per_worker"] for team in TEAMS}
-    columns.update({m: curves[m].on_time(teams[team]["utilisation"]) for m, team in TIMELINESS_TEAM.items()})
+    columns = {f"caseload_{team}": teams[team]["caseload_per_worker"] for team in teams}
+    columns.update({m: curves[m].on_time(teams[team]["utilisation"]) for m, team in TIMELINESS_TEAM.items()
+                    if team in teams})
     return pd.DataFrame(columns, index=months)

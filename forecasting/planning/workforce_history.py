@@ -22,18 +22,32 @@ from forecasting.planning.workforce import (
     default_curves,
     project_workforce,
     team_load,
+    teams_with_demand,
 )
 
 log = logging.getLogger(__name__)
 
 def history_demand(dataset) -> pd.DataFrame:
-    """Observed demand in the DEMAND_COLUMNS shape (M1, M2, EH3, EH2, CP6B, LAC1); gaps filled by interpolation."""
-    codes = set(dataset.observations["unique_id"])
-    missing = [code for code in HISTORY_INDICATORS.values() if code not in codes]
-    if missing:
-        raise ValueError(f"the data set lacks {', '.join(missing)}, needed for the workforce history")
-    frame = pd.DataFrame({column: dataset.series(code) for column, code in HISTORY_INDICATORS.items()})
-    return frame.interpolate(limit_direction="both")
+    """Observed demand in the DEMAND_COLUMNS shape (M1, M2, EH3, EH2, CP6B, LAC1); gaps filled by interpolation.
+
+    Only the columns the data set has (an indicator with no value at all counts as absent): the teams working on
+    the others are left out downstream. ValueError when no team's demand is there at all."""
+    present = set(dataset.observations.dropna(subset=["y"])["unique_id"])
+    columns = {column: dataset.series(code) for column, code in HISTORY_INDICATORS.items() if code in present}
+    if not teams_with_demand(columns):
+        raise ValueError("the data set has none of " + ", ".join(HISTORY_INDICATORS.values())
+                         + ": no team's workload can be read from it")
+    return pd.DataFrame(columns).interpolate(limit_direction="both")
+
+
+def forecast_demand(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """The engine's forecast means (indicator, month, mean) in the same shape as `history_demand`: one column
+    per demand indicator forecast in every month, so a team is only projected on demand it really has."""
+    wide = forecasts[forecasts["indicator"].isin(HISTORY_INDICATORS.values())].pivot_table(
+        index="month", columns="indicator", values="mean")
+    columns = {column: wide[code] for column, code in HISTORY_INDICATORS.items()
+               if code in wide.columns and wide[code].notna().all()}
+    return pd.DataFrame(columns, index=pd.DatetimeIndex(wide.index, name="month"))
 
 
 @dataclass(frozen=True)
@@ -89,6 +103,9 @@ def fit_timeliness(demand: pd.DataFrame, observed: dict[str, pd.Series], staffin
     defaults = default_curves(params)
     curves = {}
     for measure, team in TIMELINESS_TEAM.items():
+        if team not in set(by_team["team"]):
+            curves[measure] = replace(defaults[measure], note=f"no {team} workload in the data; parameters used")
+            continue
         load = by_team[by_team["team"] == team].set_index("month")["utilisation"]
         pct = observed.get(measure, pd.Series(dtype=float)).reindex(load.index)
         ok = pct.notna() & np.isfinite(load)
@@ -131,7 +148,7 @@ def validate_timeliness(dataset, params: dict[str, Parameter] | None = None,
     # the test months continue the training months' queue (backlog carries over)
     projection = project_workforce(demand, staffing, params, curves, capacity).timeliness
     rows = []
-    for measure in TIMELINESS_TEAM:
+    for measure in projection["measure"].unique():
         actual = observed.get(measure, pd.Series(dtype=float))
         predicted = projection[projection["measure"] == measure].set_index("month")["on_time_pct"]
         test_actual = actual.reindex(test.index)

@@ -126,14 +126,71 @@ def test_fewer_referrals_propagate_at_calibrated_conversions():
     assert (np.diff(d["cp_plans"]) < 0).all()                         # keeps falling towards its new level
 
 
-def test_missing_required_indicator_is_a_user_error():
+def test_missing_contacts_is_a_user_error_in_words():
     from forecasting.errors import UserFacingError
 
     dataset = _toy_dataset()
-    frame = pd.DataFrame({"indicator": ["M1"], "month": [MONTHS[0]], "mean": [1.0], "lo80": [1.0], "hi80": [1.0],
+    frame = pd.DataFrame({"indicator": ["LAC1"], "month": [MONTHS[0]], "mean": [1.0], "lo80": [1.0], "hi80": [1.0],
                           "lo95": [1.0], "hi95": [1.0]})
-    with pytest.raises(UserFacingError, match="LAC1"):
+    with pytest.raises(UserFacingError, match=r"need contacts \(M1\)"):
         prepare_baseline(frame, dataset, Calibration({"x": Rate("x", 0, 0, 0, "")}))
+    full, cal = _toy_baseline(dataset)
+    short = full.forecasts.drop(index=full.forecasts.index[full.forecasts["indicator"] == "LAC1"][-1])
+    with pytest.raises(UserFacingError, match=r"looked-after children \(LAC1\) is missing some months"):
+        prepare_baseline(short, dataset, cal)
+
+
+CP_CODES = ("CP1", "CP2", "CP4 (val)", "CP2b", "CP6B")
+
+
+def _without(dataset: Dataset, codes) -> Dataset:
+    observations = dataset.observations[~dataset.observations["unique_id"].isin(codes)]
+    return Dataset(observations=observations, indicators=dataset.indicators.drop(index=list(codes), errors="ignore"))
+
+
+def test_calibration_without_cp_indicators_keeps_the_rest_and_names_what_is_missing():
+    cal = calibrate_pipeline(_without(_toy_dataset(), CP_CODES))
+    assert cal["contact_to_referral"] == pytest.approx(200 / 1000)
+    assert cal["referral_to_assessment"] == pytest.approx(100 / 200)
+    assert cal["referral_to_lac_start"] == pytest.approx(10 / 200)
+    assert cal["lac_exit_rate"] == pytest.approx(10 / 500)           # LAC4 / opening LAC1
+    for name in ("referral_to_s47", "s47_to_icpc", "icpc_to_plan", "cp_exit_rate"):
+        assert cal.rates[name].n_months == 0 and cal[name] == 0.0, name
+    words = next(note for note in cal.notes if note.startswith("This data set has no"))
+    assert "Section 47 enquiries started (CP1)" in words and "children on child protection plans (CP6B)" in words
+    assert "referrals (M2)" not in words
+
+
+def test_baseline_without_cp_indicators_moves_care_and_leaves_cp_out():
+    dataset = _without(_toy_dataset(), CP_CODES)
+    full, _ = _toy_baseline(_toy_dataset())
+    cal = calibrate_pipeline(dataset)
+    baseline = prepare_baseline(full.forecasts[~full.forecasts["indicator"].isin(CP_CODES)], dataset, cal)
+    assert {"s47_enquiries", "icpc", "new_cp_plans", "cp_plans"}.isdisjoint(baseline.flows)
+    assert {"contacts", "referrals", "assessments", "lac", "lac_starts", "cin_open"} <= set(baseline.flows)
+    assert any("children on child protection plans (CP6B)" in note for note in baseline.notes)
+    zero = np.zeros(len(MONTHS))
+    fewer = np.full(len(MONTHS), -20.0)                                  # 20 fewer referrals a month
+    d = run_pipeline(baseline, PipelineChanges(zero, fewer, np.ones(len(MONTHS)), zero, zero), cal).deltas
+    np.testing.assert_allclose(d["assessments"], -10.0)                 # 20 x 0.5
+    np.testing.assert_allclose(d["lac_starts"], -1.0)                   # 20 x 10/200
+    # LAC: month 1 one fewer in, same out -> -1; month 2: -1 - 1 + 0.02 x 1 fewer leaving = -1.98
+    assert d["lac"][:2] == pytest.approx([-1.0, -1.98])
+    np.testing.assert_array_equal(d["s47_enquiries"], 0.0)              # no rate to propagate at
+    assert "cp_plans" not in d
+
+
+def test_baseline_with_contacts_and_looked_after_children_only():
+    dataset = _without(_toy_dataset(), [c for c in _toy_dataset().indicator_codes if c not in ("M1", "LAC1")])
+    full, _ = _toy_baseline(_toy_dataset())
+    cal = calibrate_pipeline(dataset)
+    baseline = prepare_baseline(full.forecasts[full.forecasts["indicator"].isin(["M1", "LAC1"])], dataset, cal)
+    assert set(baseline.flows) == {"contacts", "lac"}
+    assert any(note.startswith("Looked-after children (LAC1): no inflow") for note in baseline.notes)
+    zero = np.zeros(len(MONTHS))
+    exits = np.full(len(MONTHS), 2.0)
+    d = run_pipeline(baseline, PipelineChanges(zero, zero, np.ones(len(MONTHS)), exits, zero), cal).deltas
+    np.testing.assert_array_equal(d["lac"], 0.0)       # no inflow to conserve against: left unchanged, as noted
 
 
 def test_downstream_weighting_applies_to_s47_cp_and_care_but_not_assessments():
@@ -166,7 +223,7 @@ def test_missing_flow_forecasts_are_filled_from_referrals_and_noted():
     partial = prepare_baseline(frame, dataset, cal)
     np.testing.assert_allclose(partial.flows["assessments"], 200 * 0.5)
     np.testing.assert_allclose(partial.flows["icpc"], 200 * 0.4 * 0.5)
-    assert any("No forecast for EH3" in note for note in partial.notes)
+    assert any("No forecast for single assessments completed (EH3)" in note for note in partial.notes)
 
 
 def test_lags_shift_cp_and_care_changes_hand_computed():

@@ -212,3 +212,55 @@ def test_small_front_door_change_moves_m8_a_little(embedded_dataset, params):
     less = project_workforce(fewer, plan, params, curves, cal.per_fte).wide()["M8-QL"]
     change = (less - base).to_numpy()
     assert (change >= 0).all() and change.max() < 1.5              # a small improvement, not a swing
+
+
+# ------------------------------------------------------------------------------ partial data: only the teams it has
+def _toy_dataset(series: dict[str, list[float]]):
+    from forecasting.data import Dataset
+
+    months = pd.date_range("2018-01-01", periods=4, freq="MS")
+    obs = pd.DataFrame([{"unique_id": code, "ds": m, "y": float(v)} for code, values in series.items()
+                        for m, v in zip(months, values)])
+    return Dataset(observations=obs, indicators=pd.DataFrame({"unit": ["count"] * len(series)},
+                                                             index=pd.Index(list(series), name="indicator")))
+
+
+def test_history_without_assessments_or_cin_keeps_the_teams_it_has(params):
+    """No EH2/EH3 (used to raise, so the Workforce page crashed): MASH and LAC teams only, hand-computed."""
+    from forecasting.planning.workforce_history import fit_timeliness, history_demand
+
+    dataset = _toy_dataset({"M1": [100, 300, 200, 250], "CP6B": [30, 30, 30, 30], "LAC1": [40, 44, 48, 52]})
+    history = history_demand(dataset)
+    assert list(history.columns) == ["contacts", "cp_plans", "lac"]
+    plan = StaffingPlan({t: 5.0 for t in TEAMS}, {}, {})
+    cal = calibrate_capacity(history, plan, params)                 # busiest 3 months Feb-Apr: 250 a month
+    assert cal.per_fte == pytest.approx({"mash": 250.0 / 5.0})      # no assessment team without EH3
+    projection = project_workforce(history, plan, params, capacity=cal.per_fte)
+    assert sorted(projection.by_team["team"].unique()) == ["lac", "mash"]   # cin_cp needs EH2 as well as CP6B
+    lac = projection.by_team.query("team == 'lac'")["caseload_per_worker"].tolist()
+    assert lac == pytest.approx([8.0, 8.8, 9.6, 10.4])             # LAC1 / 5 FTE
+    assert list(projection.timeliness["measure"].unique()) == ["M8-QL"]
+    curves = fit_timeliness(history, {}, plan, params, cal.per_fte)
+    assert not curves["EH4-QL"].fitted and "no assessment workload" in curves["EH4-QL"].note
+    needed = fte_needed(history, params, caseload_norm=20.0, capacity=cal.per_fte)
+    assert set(needed["team"]) == {"mash", "lac"}
+    assert needed.query("team == 'lac'")["fte_needed"].tolist() == pytest.approx([2.0, 2.2, 2.4, 2.6])
+
+
+def test_history_with_no_team_demand_is_a_clear_error():
+    from forecasting.planning.workforce_history import history_demand
+
+    with pytest.raises(ValueError, match="no team's workload"):
+        history_demand(_toy_dataset({"M3": [20, 21, 22, 23]}))
+
+
+def test_forecast_demand_takes_only_complete_indicators():
+    from forecasting.planning.workforce_history import forecast_demand
+
+    months = pd.date_range("2018-07-01", periods=3, freq="MS")
+    forecasts = pd.DataFrame({"indicator": ["M1"] * 3 + ["LAC1"] * 3 + ["EH3"] * 2 + ["M3"] * 3,
+                              "month": list(months) * 2 + list(months[:2]) + list(months),
+                              "mean": [10.0, 11, 12, 50, 51, 52, 7, 8, 30, 31, 32]})
+    demand = forecast_demand(forecasts)
+    assert list(demand.columns) == ["contacts", "lac"]               # EH3 lacks a month; M3 is not demand
+    assert demand["lac"].tolist() == [50.0, 51.0, 52.0]
