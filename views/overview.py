@@ -6,16 +6,18 @@ from forecasting.planning.headlines import HEADLINES, headline_table
 from forecasting.reports.charts import small_multiples
 from ui import state
 from ui.downloads import download_buttons
+from ui.notices import show_coverage
 
 st.title("Overview")
 dataset = state.active_dataset()
+coverage = show_coverage(dataset, "overview")
 projection = state.projection(dataset)
 targets = state.target_table(dataset)
 table = headline_table(projection, targets)
 st.caption("Projections are the central forecast with the 95% range; P(met) is the chance of meeting the "
            "target on the forecast's own uncertainty. RAG: Green at 80% or more, Amber 50-80%, Red below "
            "(thresholds on the Method page).")
-cards = st.columns(len(table))
+cards = st.columns(max(len(table), 1))
 for card, row in zip(cards, table.to_dict("records")):
     target = row.get("target_2019_20")
     status = f" · target {target:,.0f}: {row.get('rag_2019_20')}" if pd.notna(target) else ""
@@ -32,11 +34,11 @@ st.dataframe(table, hide_index=True, width="stretch", column_config={
     "p_met_2019_20": st.column_config.NumberColumn("P(met) 19/20", format="%.2f")})
 download_buttons(table, "headline measures")
 
-baseline, calibration = state.scenario_baseline(dataset)
-caseload = baseline.effects.base_workforce.get("caseload_cin_cp")
-if caseload is not None:
-    st.caption(f"CIN/CP caseload per social worker (workforce model on the baseline forecast, assumed team sizes on "
-               f"the Workforce page): {caseload.iloc[0]:.1f} in {caseload.index[0]:%b-%y}, "
+if coverage.has("caseload"):       # from the scenario baseline (needs M1) on open CIN cases and CP plans
+    baseline, calibration = state.scenario_baseline(dataset)
+    caseload = baseline.effects.base_workforce["caseload_cin_cp"]
+    st.caption(f"CIN/CP caseload per social worker (workforce model on the baseline forecast, assumed team sizes "
+               f"on the Workforce page): {caseload.iloc[0]:.1f} in {caseload.index[0]:%b-%y}, "
                f"{caseload.iloc[-1]:.1f} by {caseload.index[-1]:%b-%y} against a norm of "
                f"{baseline.params['caseload_norm_cin_cp'].value:g}.")
 
@@ -44,7 +46,8 @@ panels = []
 for code, label in HEADLINES:
     if code in dataset.indicator_codes:
         panels.append((label, dataset.series(code), projection.forecasts[projection.forecasts["indicator"] == code]))
-st.plotly_chart(small_multiples(panels), width="stretch")
+if panels:
+    st.plotly_chart(small_multiples(panels), width="stretch")
 
 st.subheader("Every target in the scorecard")
 st.dataframe(targets[["indicator", "period", "target", "basis", "projected", "lo95", "hi95", "probability_met", "rag",

@@ -15,6 +15,7 @@ from forecasting.reports.exports import scenario_html_report
 from ui import state
 from ui.downloads import download_buttons
 from ui.lever_widgets import GROUP_TITLES, SCENARIO_DIR, lever_inputs, load_into_widgets
+from ui.notices import show_coverage
 
 CHARTS = [("referrals", "Referrals a month", "referrals"), ("cp_plans", "Children on CP plans", "children"),
           ("lac", "Looked-after children", "children"), ("caseload_cin_cp", "CIN/CP caseload per worker", "cases"),
@@ -23,6 +24,7 @@ CHARTS = [("referrals", "Referrals a month", "referrals"), ("cp_plans", "Childre
 
 st.title("Scenarios")
 dataset = state.active_dataset()
+show_coverage(dataset, "scenarios")
 baseline, calibration = state.scenario_baseline(dataset)
 params = state.parameters()
 
@@ -120,9 +122,12 @@ if picked:
     download_buttons(comparison, "scenario comparison", key="comparison")
 
 st.subheader("Goal-seek: what would it take?")
-targets = dataset.targets
+targets = dataset.targets[dataset.targets["indicator"].isin(dataset.indicator_codes)]  # only what the data has
 options = [f"{r.indicator}:{r.period}" for r in targets.itertuples()]
 numeric = [n for n, s in LEVERS.items() if s.low is not None and s.monotone]
+if not options:
+    st.info("No target in this data set is for an indicator it holds; add your targets on the Data page.")
+    st.stop()
 with st.form("goalseek"):
     target = st.selectbox("Target", options, index=options.index("LAC1:2019-20") if "LAC1:2019-20" in options else 0)
     lever = st.selectbox("Lever", numeric, index=numeric.index("edge_of_care_extra_exits")

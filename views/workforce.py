@@ -7,9 +7,12 @@ from forecasting.planning.workforce import TEAMS, StaffingPlan
 from forecasting.reports.charts import lines
 from ui import state
 from ui.downloads import download_buttons
+from ui.notices import show_coverage
 
 st.title("Workforce")
 dataset = state.active_dataset()
+coverage = show_coverage(dataset, "workforce")
+teams = [team for team in TEAMS if coverage.has(team)]     # a team without its demand in the data is left out
 baseline, calibration = state.scenario_baseline(dataset)
 params = state.parameters()
 capacity = baseline.effects.capacity
@@ -35,26 +38,29 @@ norm = left.slider("Caseload norm, CIN/CP teams (children per worker)", float(ci
                    float(cin_spec.value), 0.5, help=f"{cin_spec.source} ({cin_spec.year})")
 lac_norm = right.slider("Caseload norm, looked-after children's teams (children per worker)", float(lac_spec.low),
                         float(lac_spec.high), float(lac_spec.value), 0.5, help=f"{lac_spec.source} ({lac_spec.year})")
-by_team = projection.by_team
+by_team = projection.by_team[projection.by_team["team"].isin(teams)]
 holding = by_team[by_team["team"].isin(["cin_cp", "lac"])]
 flow = by_team[by_team["team"].isin(["mash", "assessment"])]
 left, right = st.columns(2)
-left.plotly_chart(lines(holding, x="month", y="caseload_per_worker", colour="team",
-                        title="Children per worker (CIN/CP and LAC teams)", y_title="children per FTE",
-                        reference=norm, reference_label=f"CIN/CP norm {norm:g}"), width="stretch")
+if not holding.empty:
+    left.plotly_chart(lines(holding, x="month", y="caseload_per_worker", colour="team",
+                            title="Children per worker (CIN/CP and LAC teams)", y_title="children per FTE",
+                            reference=norm, reference_label=f"CIN/CP norm {norm:g}"), width="stretch")
 right.plotly_chart(lines(flow, x="month", y="caseload_per_worker", colour="team",
                          title="Work per worker a month (MASH contacts, assessments)", y_title="per FTE a month"),
                    width="stretch")
 download_buttons(by_team, "caseload by team", key="caseload")
 st.caption("Timeliness starts from the forecast on every other page; the staffing above changes it through the "
            "load on each team (the change is zero at the assumed establishment).")
-st.plotly_chart(lines(projection.timeliness, x="month", y="on_time_pct", colour="measure",
-                      title="Timeliness: forecast with this staffing", y_title="% on time"), width="stretch")
-download_buttons(projection.timeliness, "timeliness", key="timeliness")
+if not projection.timeliness.empty:
+    st.plotly_chart(lines(projection.timeliness, x="month", y="on_time_pct", colour="measure",
+                          title="Timeliness: forecast with this staffing", y_title="% on time"), width="stretch")
+    download_buttons(projection.timeliness, "timeliness", key="timeliness")
 
 st.subheader("FTE needed")
 target = st.slider("Timeliness target (% on time, all measures)", 50.0, 95.0, 80.0, 1.0)
 needed = staffing_fte_needed(baseline, params, {"cin_cp": norm, "lac": lac_norm}, target)
+needed = needed[needed["team"].isin(teams)]
 staffed = plan.fte(baseline.months).stack().rename("fte_staffed").reset_index().rename(
     columns={"level_0": "month", "level_1": "team"})
 needed = needed.merge(staffed, on=["month", "team"], how="left")
