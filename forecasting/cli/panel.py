@@ -13,14 +13,17 @@ FLOAT_FORMAT = "%.4g"  # CSV numbers to 4 significant figures: forecasts are not
 def register(subparsers) -> None:
     panel = subparsers.add_parser("panel", help="forecast many authorities at once (local or Dask)")
     panel.add_argument("--data", required=True,
-                       help="a folder with one CSV/XLSX per authority, or one long file with an authority column")
+                       help="a folder with one CSV/XLSX per authority, or one long file with an authority "
+                            "column")
     panel.add_argument("--engine", choices=("local", "dask"), default="local")
-    panel.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster")
-    panel.add_argument("--jobs", type=int, default=2, help="processes (local) or workers (local Dask cluster)")
+    panel.add_argument("--scheduler",
+                       help="Dask scheduler address (tcp://host:8786); default: a local cluster")
+    panel.add_argument("--jobs", type=int, default=2,
+                       help="processes (local) or workers (local Dask cluster)")
     panel.add_argument("--horizon", type=int, default=21)
     panel.add_argument("--out", required=True,
-                       help="forecasts file (CSV, or XLSX if it ends .xlsx): authority,indicator,month,model,mean,"
-                            "lo80..hi95")
+                       help="forecasts file (CSV, or XLSX if it ends .xlsx): authority, indicator, month, "
+                            "model, mean, lo80..hi95")
     panel.add_argument("--backtest-out", help="also write the back-test scores here (CSV or .xlsx)")
     panel.add_argument("--targets-out",
                        help="also write each authority's targets against its forecasts here (CSV or .xlsx)")
@@ -47,8 +50,8 @@ def run_panel_command(args) -> int:
     forecasts["month"] = forecasts["month"].dt.strftime("%Y-%m")
     columns = ["authority", "indicator", "month", "model", "mean", "lo80", "hi80", "lo95", "hi95"]
     write_table(forecasts[columns], args.out, sheet="forecasts", float_format=FLOAT_FORMAT)
-    print(f"Wrote forecasts for {len(loaded.datasets)} authorities ({forecasts['indicator'].nunique()} indicators) "
-          f"to {args.out}")
+    print(f"Wrote forecasts for {len(loaded.datasets)} authorities "
+          f"({forecasts['indicator'].nunique()} indicators) to {args.out}")
     if args.backtest_out:
         backtest = result.backtest.join(split_ids(result.backtest["unique_id"])).drop(columns="unique_id")
         write_table(backtest, args.backtest_out, sheet="backtest", float_format=FLOAT_FORMAT)

@@ -1,21 +1,22 @@
-"""Forecast results kept on disk in models/cache/ in formats that hold data only: Parquet and JSON, never pickle.
+"""Forecast results kept on disk in models/cache/ in data-only formats: Parquet and JSON, never pickle.
 
 Why: a pickle (or joblib) file runs code when loaded, so anyone able to write, or sign, a cache file could run
 code in the forecast. Here nothing is ever unpickled: a cache file can at worst be wrong or unreadable, and
 then it is ignored, logged, deleted when it is ours, and the result recomputed.
 
-- Key: SHA-256 of (the data fingerprint, the settings hash, CODE_VERSION). CODE_VERSION hashes the source of the
-  forecasting modules that compute results plus the statsforecast version, so a code change never reuses an
-  old result.
+- Key: SHA-256 of (the data fingerprint, the settings hash, CODE_VERSION). CODE_VERSION hashes the source of
+  the forecasting modules that compute results plus the statsforecast version, so a code change never reuses
+  an old result.
 - File: `<key>.zip`, uncompressed zip of `manifest.json` (format version, the key, the value as a JSON tree)
-  and one Parquet file per DataFrame (`frame-<n>.parquet`, dtypes and index kept by pyarrow's pandas metadata).
+  and one Parquet file per DataFrame (`frame-<n>.parquet`; dtypes and index kept by pyarrow's pandas
+  metadata).
   The JSON tree holds None, bool, int, float, str, lists, tuples, dicts, Timestamps, DataFrames and the
   dataclasses named in ALLOWED_DATACLASSES (ForecastResult, ForecastSettings), rebuilt through their
   constructors. Anything else is refused when saving (the result is then simply not cached).
 - Every frame is read back and compared before a file is written, so a reused result equals the computed one.
 - A file is read only when it is a regular file owned by this account and writable by no one else (POSIX), its
   manifest names the key asked for, and it parses; otherwise it is ignored (and deleted if ours).
-- Files from earlier versions (`<key>.joblib`, the HMAC `.key`) are never read; they are deleted on the next save.
+- Files from earlier versions (`<key>.joblib`, the HMAC `.key`) are never read; the next save deletes them.
 The folder is git-ignored and created private (0700). Set FORECASTING_CACHE_DIR to move it (tests do).
 """
 from __future__ import annotations
@@ -33,6 +34,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 log = logging.getLogger(__name__)
@@ -79,7 +81,7 @@ def dataset_fingerprint(dataset) -> str:
     """SHA-256 of everything in a Dataset that a forecast reads (observations, catalogue, context)."""
     digest = hashlib.sha256()
     observations = dataset.observations[["unique_id", "ds", "y"]]
-    digest.update(pd.util.hash_pandas_object(observations, index=False).values.tobytes())
+    digest.update(pd.util.hash_pandas_object(observations, index=False).to_numpy().tobytes())
     digest.update(dataset.indicators.to_json(orient="split", double_precision=15, date_format="iso",
                                              default_handler=str).encode())
     digest.update(repr(sorted((getattr(dataset, "context", None) or {}).items())).encode())
@@ -97,9 +99,11 @@ def _frame_bytes(frame: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
     try:
         frame.to_parquet(buffer, engine="pyarrow", compression="zstd")
-        pd.testing.assert_frame_equal(_read_frame(buffer.getvalue()), frame, check_exact=True, check_freq=False)
+        pd.testing.assert_frame_equal(_read_frame(buffer.getvalue()), frame, check_exact=True,
+                                      check_freq=False)
     except Exception as exc:  # noqa: BLE001  (pyarrow/pandas raise many types for frames Parquet cannot hold)
-        raise TypeError(f"a table with columns {list(frame.columns)[:5]} does not survive Parquet: {exc}") from None
+        columns = list(frame.columns)[:5]
+        raise TypeError(f"a table with columns {columns} does not survive Parquet: {exc}") from None
     return buffer.getvalue()
 
 
@@ -117,14 +121,14 @@ def _encode(value: object, frames: list[bytes]) -> object:
         return int(value)
     if isinstance(value, float):
         return float(value)
-    if hasattr(value, "dtype") and getattr(value, "shape", None) == ():  # numpy scalar
+    if isinstance(value, np.generic):  # numpy scalar -> the Python number it equals
         return _encode(value.item(), frames)
     if isinstance(value, pd.DataFrame):
         frames.append(_frame_bytes(value))
         return {"frame": f"frame-{len(frames) - 1}.parquet"}
     if isinstance(value, pd.Timestamp) and value.tz is None:  # (time zones live in frames, which keep them)
         return {"timestamp": value.isoformat()}
-    if type(value) in (list, tuple):  # exact types: a subclass would come back as its base class
+    if isinstance(value, (list, tuple)) and type(value) in (list, tuple):  # a subclass would return as base
         return {type(value).__name__: [_encode(item, frames) for item in value]}
     if type(value) is dict:
         return {"dict": [[_encode(key, frames), _encode(item, frames)] for key, item in value.items()]}
@@ -135,7 +139,8 @@ def _encode(value: object, frames: list[bytes]) -> object:
         fields = dataclasses.fields(value)
         if any(not field.init for field in fields):
             raise TypeError(f"{name} has fields its constructor does not take; it cannot be rebuilt")
-        return {"dataclass": name, "fields": {f.name: _encode(getattr(value, f.name), frames) for f in fields}}
+        encoded = {field.name: _encode(getattr(value, field.name), frames) for field in fields}
+        return {"dataclass": name, "fields": encoded}
     raise TypeError(f"cannot store a {type(value).__qualname__} in the cache")
 
 
@@ -143,7 +148,7 @@ def _allowed_class(name: object) -> type:
     if not isinstance(name, str) or name not in ALLOWED_DATACLASSES:
         raise CacheFileError(f"class {str(name)[:80]!r} is not one the cache may rebuild")
     cls = getattr(importlib.import_module(ALLOWED_DATACLASSES[name]), name)
-    if not dataclasses.is_dataclass(cls):
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
         raise CacheFileError(f"{name} is not a dataclass")
     return cls
 
@@ -185,7 +190,7 @@ def _member(archive: zipfile.ZipFile, name: str) -> bytes:
 
 # ----------------------------------------------------------------------------------------------- files
 def _private_dir(directory: Path) -> Path:
-    """The cache folder, created 0700; a folder other accounts can write to is reported (files are checked)."""
+    """The cache folder, created 0700; one other accounts can write to is reported (its files are checked)."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     if os.name == "posix":
         info = directory.stat()
@@ -204,7 +209,7 @@ def _trusted(info: os.stat_result) -> bool:
 
 
 def _discard(path: Path, info: os.stat_result | None, reason: str) -> None:
-    """Log an unusable cache file and delete it when this account owns it (another account's is left alone)."""
+    """Log an unusable cache file; delete it when this account owns it (another account's is left alone)."""
     ours = info is not None and (os.name != "posix" or info.st_uid == os.geteuid())
     log.warning("cache file %s ignored (%s); %s", path, reason,
                 "deleted, the result is recomputed" if ours else "not ours, left in place; recomputing")
@@ -216,7 +221,7 @@ def _discard(path: Path, info: os.stat_result | None, reason: str) -> None:
 
 
 def save(key: str, value: object, directory: str | Path | None = None) -> Path:
-    """Write `value` as `<key>.zip` atomically (private temp file, then os.replace). TypeError if not storable."""
+    """Write `value` as `<key>.zip` atomically (private temp file, os.replace); TypeError if unstorable."""
     frames: list[bytes] = []
     manifest = {"format": FORMAT_VERSION, "key": key, "value": _encode(value, frames)}
     text = json.dumps(manifest, allow_nan=True)
@@ -224,7 +229,7 @@ def save(key: str, value: object, directory: str | Path | None = None) -> Path:
     path = directory / f"{key}{SUFFIX}"
     fd, temporary = tempfile.mkstemp(prefix=f".{key}.", suffix=".part", dir=directory)  # 0600, O_EXCL
     try:
-        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
+        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
             archive.writestr(MANIFEST, text)
             for number, content in enumerate(frames):
                 archive.writestr(f"frame-{number}.parquet", content)

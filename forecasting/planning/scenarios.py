@@ -222,9 +222,10 @@ def save_scenario(scenario: Scenario, path: str | Path, overwrite: bool = False)
     """Write atomically (temp file in the same folder + fsync, then published in one step); never overwrite
     an existing file unless overwrite=True, even when two saves of one new name race (see `_publish_new`)."""
     path = Path(path)
-    if path.exists() and not overwrite:  # the early, cheap refusal; _publish_new is the guarantee under a race
+    if path.exists() and not overwrite:  # early, cheap refusal; _publish_new is the guarantee under a race
         raise UserFacingError(f"{path} already exists; choose another name or pass overwrite=True.")
-    data = {"schema_version": scenario.schema_version, "name": scenario.name, "description": scenario.description,
+    data = {"schema_version": scenario.schema_version, "name": scenario.name,
+            "description": scenario.description,
             "levers": {k: v for k, v in scenario.levers.model_dump().items() if v != LEVERS[k].neutral}}
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     path.parent.mkdir(parents=True, exist_ok=True)

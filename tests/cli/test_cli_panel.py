@@ -10,7 +10,8 @@ import pytest
 from forecasting.cli.main import main
 from forecasting.reports.exports import FORMULA_TRIGGERS
 
-EVIL = ['=HYPERLINK("http://evil.example","Click")', "+cmd /C calc!A0", "@SUM(A1)", "-2+3"]  # ('|' separates ids)
+# ('|' separates authority from indicator in panel ids, so no name here has one)
+EVIL = ['=HYPERLINK("http://evil.example","Click")', "+cmd /C calc!A0", "@SUM(A1)", "-2+3"]
 AUTHORITIES = [*EVIL, "Southampton"]
 
 
@@ -26,17 +27,19 @@ def _is_number(text: str) -> bool:
 def written(tmp_path_factory, embedded_dataset):
     """One panel run with formula-looking authority names: forecasts as CSV, back-test and targets as XLSX."""
     folder = tmp_path_factory.mktemp("panel")
-    frame = embedded_dataset.observations.rename(columns={"unique_id": "indicator", "ds": "month", "y": "value"})
+    columns = {"unique_id": "indicator", "ds": "month", "y": "value"}
+    frame = embedded_dataset.observations.rename(columns=columns)
     frame = frame[frame["indicator"].isin(["M1", "LAC1"])].copy()
     frame["month"] = frame["month"].dt.strftime("%Y-%m")
-    long = pd.concat([frame.assign(authority=name) for name in AUTHORITIES])[["authority", "indicator", "month",
-                                                                              "value"]]
+    long = pd.concat([frame.assign(authority=name) for name in AUTHORITIES])
+    long = long[["authority", "indicator", "month", "value"]]
     source = folder / "councils.csv"
     source.write_text(long.to_csv(index=False), encoding="utf-8")
     outputs = {"forecasts": folder / "forecasts.csv", "backtest": folder / "backtest.xlsx",
                "targets": folder / "targets.xlsx"}
-    code = main(["panel", "--data", str(source), "--jobs", "1", "--horizon", "3", "--out", str(outputs["forecasts"]),
-                 "--backtest-out", str(outputs["backtest"]), "--targets-out", str(outputs["targets"])])
+    code = main(["panel", "--data", str(source), "--jobs", "1", "--horizon", "3",
+                 "--out", str(outputs["forecasts"]), "--backtest-out", str(outputs["backtest"]),
+                 "--targets-out", str(outputs["targets"])])
     assert code == 0
     return outputs
 
@@ -46,7 +49,8 @@ def test_forecasts_csv_cells_are_neutralised(written):
     header, body = rows[0], rows[1:]
     authorities = {row[header.index("authority")] for row in body}
     assert authorities == {"'" + name for name in EVIL} | {"Southampton"}
-    dangerous = [cell for row in body for cell in row if cell.startswith(FORMULA_TRIGGERS) and not _is_number(cell)]
+    cells = [cell for row in body for cell in row]
+    dangerous = [cell for cell in cells if cell.startswith(FORMULA_TRIGGERS) and not _is_number(cell)]
     assert dangerous == []
     assert pd.api.types.is_numeric_dtype(pd.read_csv(written["forecasts"])["mean"])  # numbers stay numbers
 

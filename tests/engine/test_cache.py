@@ -1,5 +1,5 @@
-"""Cache: results round-trip exactly through Parquet + JSON; forged, foreign, truncated or garbage files never run
-code and are recomputed; nothing in the tool unpickles."""
+"""Cache: results round-trip exactly through Parquet + JSON; forged, foreign, truncated or garbage files never
+run code and are recomputed; nothing in the tool unpickles."""
 import dataclasses
 import hashlib
 import hmac
@@ -66,14 +66,16 @@ def _varied_result() -> ForecastResult:
     frame = pd.DataFrame({
         "text": ["a", None, "=c"], "mixed": [np.nan, "x", None],
         "when": pd.to_datetime(["2020-01-01", None, "2021-05-01"]),
-        "count": np.array([1, 2, 3], dtype="int64"), "flag": [True, False, True], "value": [1.5, np.nan, np.inf],
+        "count": np.array([1, 2, 3], dtype="int64"), "flag": [True, False, True],
+        "value": [1.5, np.nan, np.inf],
         "group": pd.Categorical(["x", "y", "x"]), "maybe": pd.array([1, None, 3], dtype="Int64"),
         "london": pd.date_range("2020-03-29", periods=3, freq="h", tz="Europe/London"),
     }, index=pd.Index(["r1", "r2", "r3"], name="row"))
     return ForecastResult(forecasts=frame, all_forecasts=frame.drop(columns="group").iloc[:0],
                           backtest=pd.DataFrame({7: [0.1]}),
                           explanations={"M1": "plain words", "M2": ""}, distribution=frame.reset_index(),
-                          holiday="", settings=ForecastSettings(horizon=6, levels=(95, 80), models=("Naive",)),
+                          holiday="",
+                          settings=ForecastSettings(horizon=6, levels=(95, 80), models=("Naive",)),
                           selection_check=pd.DataFrame())
 
 
@@ -109,7 +111,8 @@ def test_varied_dtypes_round_trip_exactly(tmp_path):
 def test_run_forecast_second_run_comes_from_the_cache(tmp_path, embedded_dataset, real_result, monkeypatch):
     settings = ForecastSettings()
     first = run_forecast(embedded_dataset, settings=settings, cache_dir=tmp_path)
-    monkeypatch.setattr(forecast_module, "_compute", lambda *a, **k: pytest.fail("recomputed despite the cache"))
+    monkeypatch.setattr(forecast_module, "_compute",
+                        lambda *a, **k: pytest.fail("recomputed despite the cache"))
     second = run_forecast(embedded_dataset, settings=settings, cache_dir=tmp_path)
     _assert_results_equal(second, first)
     _assert_results_equal(second, real_result)
@@ -129,7 +132,8 @@ def _forged_zip(key: str, marker: Path, variant: str) -> bytes:
         value = {"dataclass": "open", "fields": {"file": str(marker), "mode": "w"}}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(cache.MANIFEST, json.dumps({"format": cache.FORMAT_VERSION, "key": key, "value": value}))
+        manifest = {"format": cache.FORMAT_VERSION, "key": key, "value": value}
+        archive.writestr(cache.MANIFEST, json.dumps(manifest))
         archive.writestr("frame-0.parquet", payload)
     return buffer.getvalue()
 
@@ -193,7 +197,8 @@ def test_file_others_can_write_is_never_read(tmp_path):
     assert len(calls) == 2
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="needs root to give a file to another account")
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0,
+                    reason="needs root to give a file to another account")
 def test_file_owned_by_another_account_is_ignored_and_left_alone(tmp_path):
     calls, compute = _counter()
     cache.cached(PARTS, compute, cache_dir=tmp_path)
@@ -222,7 +227,7 @@ def test_unstorable_value_is_returned_but_not_cached(tmp_path, caplog):
 
 
 def test_frame_parquet_cannot_hold_exactly_is_not_cached(tmp_path, caplog):
-    """An empty categorical loses its categories in Parquet: caching it would change the result, so it is not."""
+    """An empty categorical loses its categories in Parquet; caching it would change the result."""
     frame = pd.DataFrame({"group": pd.Categorical([], categories=["x", "y"])})
     calls, compute = _counter({"frame": frame})
     assert cache.cached(PARTS, compute, cache_dir=tmp_path)["frame"] is frame
@@ -238,7 +243,8 @@ def test_plain_values_round_trip(tmp_path):
     found, loaded = cache.load("plain", tmp_path)
     assert found and loaded.keys() == value.keys()
     assert loaded["tuple"] == (1, ("nested", True)) and loaded["list"] == [1, 2.5, None, "x"]
-    assert np.isnan(loaded[3]["deep"][0]) and loaded["when"] == value["when"] and loaded["inf"] == float("-inf")
+    assert np.isnan(loaded[3]["deep"][0]) and loaded["when"] == value["when"]
+    assert loaded["inf"] == float("-inf")
     assert loaded["numpy"] == 7 and type(loaded["numpy"]) is int
 
 
@@ -277,7 +283,8 @@ def test_old_results_are_pruned(tmp_path, monkeypatch):
     for index in range(5):
         path = cache.save(f"k{index}", index, tmp_path)
         os.utime(path, (1000 + index, 1000 + index))
-    assert sorted(p.name for p in tmp_path.glob(f"*{cache.SUFFIX}")) == [f"k{i}{cache.SUFFIX}" for i in (2, 3, 4)]
+    kept = sorted(p.name for p in tmp_path.glob(f"*{cache.SUFFIX}"))
+    assert kept == [f"k{i}{cache.SUFFIX}" for i in (2, 3, 4)]
 
 
 UNPICKLING = re.compile(r"pickle\.(load|loads|Unpickler)\b|joblib\.load\b|read_pickle|allow_pickle\s*=\s*True"

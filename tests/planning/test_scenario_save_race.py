@@ -58,7 +58,8 @@ def test_racing_threads_one_new_name_exactly_one_wins(tmp_path, contenders):
         barrier = threading.Barrier(2)
         outcomes: dict[int, str] = {}
         threads = [threading.Thread(target=_thread_contender,
-                                    args=(index, contenders[index], path, barrier, outcomes)) for index in (0, 1)]
+                                    args=(index, contenders[index], path, barrier, outcomes))
+                   for index in (0, 1)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -79,7 +80,8 @@ def test_racing_processes_one_new_name_exactly_one_wins(tmp_path, contenders):
         path = folder / "plan.yaml"
         barrier, results = context.Barrier(2), context.Queue()
         workers = [context.Process(target=_process_contender,
-                                   args=(index, contenders[index], path, barrier, results)) for index in (0, 1)]
+                                   args=(index, contenders[index], path, barrier, results))
+                   for index in (0, 1)]
         for worker in workers:
             worker.start()
         outcomes = dict(results.get(timeout=60) for _ in workers)

@@ -33,14 +33,15 @@ def _direct_writes(package: Path = PACKAGE) -> set[tuple[str, str]]:
 
 
 def test_no_table_is_written_around_the_guarded_writer():
-    assert _direct_writes() == set(NOT_EXPORTS), "write tables with forecasting.reports.exports.write_table/to_csv"
+    assert _direct_writes() == set(NOT_EXPORTS), "write tables with reports.exports.write_table / to_csv"
 
 
 def test_the_scan_sees_a_direct_write(tmp_path):
     """The scan itself works: direct writes elsewhere are found, the guarded writer's own are not."""
     (tmp_path / "reports").mkdir()
     (tmp_path / "reports" / "exports.py").write_text("safe.to_csv(index=False)\n", encoding="utf-8")
-    (tmp_path / "cli.py").write_text("frame.to_csv(out, index=False)\nbook = pd.ExcelWriter(out)\n", encoding="utf-8")
+    (tmp_path / "cli.py").write_text("frame.to_csv(out, index=False)\nbook = pd.ExcelWriter(out)\n",
+                                     encoding="utf-8")
     assert _direct_writes(tmp_path) == {("cli.py", "frame.to_csv(out, index=False)"),
                                         ("cli.py", "book = pd.ExcelWriter(out)")}
 
