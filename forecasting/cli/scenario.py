@@ -121,7 +121,8 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     if len(decomposition) and decomposition["lever_group"].nunique() > 1:
         print("Where the change comes from (Shapley values over lever groups; they add up to the change):")
         for measure, group in decomposition.groupby("measure", sort=False):
-            parts = ", ".join(f"{r.lever_group} {r.contribution:+,.1f}" for r in group.itertuples() if r.contribution)
+            contributions = zip(group["lever_group"], group["contribution"], strict=True)
+            parts = ", ".join(f"{lever_group} {value:+,.1f}" for lever_group, value in contributions if value)
             print(f"  {measure} ({group['basis'].iloc[0]}, total {group['total'].iloc[0]:+,.1f}): {parts or 'none'}")
     moving = sensitivity[(sensitivity["change_low"] != 0) | (sensitivity["change_high"] != 0)]
     if len(moving):

@@ -62,7 +62,8 @@ def load_panel(path: str | Path, *, today=None) -> Panel:
     """A folder of per-authority files, or one long file with an `authority` column."""
     path = Path(path)
     if path.is_dir():
-        datasets, reports = {}, {}
+        datasets: dict[str, Dataset] = {}
+        reports: dict[str, ValidationReport] = {}
         for file in sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES):
             dataset, report = check_path(file, today=today)
             (datasets.__setitem__(file.stem, dataset) if dataset is not None else reports.__setitem__(file.stem, report))

@@ -79,7 +79,7 @@ def year_row_months(rows: list[list], index: int) -> dict[int, pd.Timestamp]:
     names = {i: MONTH_NAMES[_header_text(v)] for i, v in enumerate(rows[index]) if _header_text(v) in MONTH_NAMES}
     if len(names) < 2:
         return {}
-    years = {j: year for j, v in enumerate(rows[index - 1]) if (year := _year_of(v)) is not None}
+    years = {j: found for j, v in enumerate(rows[index - 1]) if (found := _year_of(v)) is not None}
     months = {}
     for i, month in names.items():
         left = [j for j in years if j <= i]
@@ -141,8 +141,12 @@ def _parse_long(rows: list[list], header: int, report, where, _known=frozenset()
     month_col = _column_of(headers, MONTH_HEADERS)
     value_col = _column_of(headers, VALUE_HEADERS)
     name_col = _column_of(headers, NAME_HEADERS)
+    # find_header chose the long form because all three headings are there
+    assert id_col is not None and month_col is not None and value_col is not None
     letters = {i: get_column_letter(i + 1) for i in (id_col, month_col, value_col)}
-    records, names, missing_rows = [], {}, []
+    records: list[dict] = []
+    names: dict[str, str] = {}
+    missing_rows: list[tuple[int, str, str]] = []
     for offset, row in enumerate(rows[header + 1:], start=header + 2):
         if all(parse_value(v)[0] == "missing" for v in row):
             continue
@@ -194,8 +198,8 @@ def _parse_wide(rows: list[list], header: int, report, where, known_codes=frozen
                                                                                                 bool]:
     header_row = rows[header]
     headers = [_header_text(v) for v in header_row]
-    months = {i: parse_month(v) for i, v in enumerate(header_row)}
-    months = {i: m for i, m in months.items() if m is not None}
+    parsed = {i: parse_month(v) for i, v in enumerate(header_row)}
+    months = {i: m for i, m in parsed.items() if m is not None}
     named_id = [i for h in ID_HEADERS for i, t in enumerate(headers) if t == h and i not in months]
     id_col = named_id[0] if named_id else 0
     name_col = _column_of([h if i not in (id_col, *months) else "" for i, h in enumerate(headers)],
@@ -232,7 +236,10 @@ def _parse_wide(rows: list[list], header: int, report, where, known_codes=frozen
             "Nothing to do if these are the scorecard's summary columns.", code="ignored_columns",
             row=header_excel_row, column=", ".join(letter(i + 1) for i in ignored), **where)
 
-    records, names, empty_rows, first_row = [], {}, [], {}
+    records: list[dict] = []
+    names: dict[str, str] = {}
+    empty_rows: list[int] = []
+    first_row: dict[str, int] = {}
     for excel_row, row in enumerate(rows[header + 1:], start=header + 2):
         cells = {i: parse_value(_cell(row, i)) for i in months}
         code = str(_cell(row, id_col) if _cell(row, id_col) is not None else "").strip()

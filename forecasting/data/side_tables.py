@@ -65,5 +65,6 @@ def replace_side_table(dataset: Dataset, name: str, content: bytes) -> tuple[Dat
         report.warning(f"No monthly values for {', '.join(unknown)} in the active data set; kept, but they cannot "
                        "be projected", "Check the indicator codes match the scorecard's.", code="unknown_indicator",
                        file=name)
-    field = "targets" if kind == "targets.csv" else "benchmarks"
-    return dataclasses.replace(dataset, **{field: table.reset_index(drop=True)}), report
+    if kind == "targets.csv":
+        return dataclasses.replace(dataset, targets=table.reset_index(drop=True)), report
+    return dataclasses.replace(dataset, benchmarks=table.reset_index(drop=True)), report

@@ -219,7 +219,7 @@ def formulas_without_results(content: bytes, sheets: list[Sheet]) -> dict[str, l
                     formula = isinstance(value, str) and value.startswith("=") or type(value).__name__ == \
                         "ArrayFormula"
                     if formula and (c >= len(sheet.rows[r]) or sheet.rows[r][c] is None):
-                        blank_formulas.setdefault(sheet.name, []).append(f"{get_column_letter(c + 1)}{r + 1}")
+                        blank_formulas.setdefault(str(sheet.name), []).append(f"{get_column_letter(c + 1)}{r + 1}")
     finally:
         workbook.close()
     return blank_formulas

@@ -10,6 +10,7 @@ import logging
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -217,8 +218,7 @@ def _parse_chosen_sheet(name, sheets, report, sheet, known_codes) -> ParsedTable
     if not with_table:
         blank = all(not any(v not in (None, "") for row in s.rows for v in row) for s in sheets)
         where = {"file": name, "sheet": sheets[0].name if len(sheets) == 1 else None}
-        near_misses = [(s, explain_missing_header(s)) for s in sheets]
-        near_misses = [(s, found) for s, found in near_misses if found is not None]
+        near_misses = [(s, missing) for s in sheets if (missing := explain_missing_header(s)) is not None]
         if near_misses:
             for near_sheet, (row, what) in near_misses:
                 report.error(f"No indicator table found: row {row} {what}", "Use the template (python -m "
@@ -277,7 +277,7 @@ def _load_upload(name, content, report, *, catalogue, today, max_bytes, sheet, u
         report_gaps=parsed.form == "long")
     _require_values(observations, report, where)
     codes = set(observations["unique_id"])
-    extra = {}
+    extra: dict[str, Any] = {}
     if source is not None:  # targets, benchmarks and context of the known indicators come along, said so
         extra = {"context": dict(source.context),
                  "targets": source.targets[source.targets["indicator"].isin(codes)].reset_index(drop=True),
@@ -340,8 +340,8 @@ def _check_directory(directory: Path, report: ValidationReport, *, today) -> tup
     if not report.ok:
         return None, report
     for file in ("targets.csv", "benchmarks.csv"):
-        unknown = sorted(set(side_files[file]["indicator"].dropna()) - set(catalogue_rows.index)) \
-            if side_files[file] is not None else []
+        side = side_files[file]
+        unknown = sorted(set(side["indicator"].dropna()) - set(catalogue_rows.index)) if side is not None else []
         if unknown:
             report.warning(f"Indicators not in observations.csv: {', '.join(unknown)}", "Check the codes.",
                            code="unknown_indicator", file=file)

@@ -15,6 +15,7 @@ import logging
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import Any, cast
 
 import pandas as pd
 import pandera.pandas as pa
@@ -131,7 +132,8 @@ def resolve_today(today: date | datetime | str | None = None) -> pd.Timestamp:
     return stamp.to_period("M").to_timestamp()
 
 
-def month_label(month: pd.Timestamp) -> str:
+def month_label(month: Any) -> str:
+    """'Jun-18' for a month given as anything pd.Timestamp reads (Timestamp, date, '2018-06')."""
     return pd.Timestamp(month).strftime("%b-%y")
 
 
@@ -281,7 +283,8 @@ def validate_observations(
     # Units: catalogue first, inferred (and said so) for unknown indicators.
     units = catalogue["unit"].to_dict() if "unit" in catalogue else {}
     inferred_rows = {}
-    for code, group in located.groupby("unique_id", sort=False):
+    for code_key, group in located.groupby("unique_id", sort=False):
+        code = cast(str, code_key)  # indicator codes are text
         if code in units:
             continue
         unit, reason = infer_unit(code, names.get(code, ""), group["y"], bool(group["percent_sign"].any()))

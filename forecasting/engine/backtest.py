@@ -67,12 +67,12 @@ class History:
 def prepare_history(indicator: str, ds: Sequence, y: Sequence, unit: str | None) -> History | None:
     """History on a complete monthly grid from the first to the last observed month; None if nothing observed."""
     frame = pd.DataFrame({"ds": pd.to_datetime(ds), "y": np.asarray(y, dtype=float)}).dropna(subset=["ds"])
-    frame = frame.groupby("ds", as_index=True)["y"].mean().sort_index()
-    observed = frame.dropna()
+    by_month = frame.groupby("ds", as_index=True)["y"].mean().sort_index()
+    observed = by_month.dropna()
     if observed.empty:
         return None
     grid = pd.date_range(observed.index.min(), observed.index.max(), freq="MS")
-    values = frame.reindex(grid).to_numpy(dtype=float)
+    values = by_month.reindex(grid).to_numpy(dtype=float)
     scale = model_scale(unit)
     z = pd.Series(to_model_scale(values, scale)).where(np.isfinite(values)).interpolate().to_numpy()
     return History(indicator, grid, values, z, scale)
@@ -132,13 +132,14 @@ def run_model(history: History, spec: ModelSpec, cutoffs: list[int], h: int, hor
     """Back-test and final forecast of one model. `adjustment(cutoff_month, months)` gives a model-scale
     seasonal adjustment known at that cutoff (subtracted before fitting, added to forecasts)."""
     run = ModelRun(name or spec.name)
+    combined = dict(parts or {})  # the combination's parts: runs that produced a forecast (see fit_indicator)
     future = pd.date_range(history.months[-1] + pd.offsets.MonthBegin(1), periods=horizon, freq="MS")
     rows = []
     try:
         for cutoff in cutoffs:
             train_months, test_months = history.months[:cutoff], history.months[cutoff:cutoff + h]
             if spec.build is None:
-                mean, sigma = combine({k: (v.cv_mu[cutoff], v.cv_sigma[cutoff]) for k, v in parts.items()})
+                mean, sigma = combine({k: (v.cv_mu[cutoff], v.cv_sigma[cutoff]) for k, v in combined.items()})
             else:
                 adj = (adjustment(history.months[cutoff], train_months),
                        adjustment(history.months[cutoff], test_months)) if adjustment else (None, None)
@@ -147,7 +148,8 @@ def run_model(history: History, spec: ModelSpec, cutoffs: list[int], h: int, hor
                                       "step": np.arange(1, h + 1), "mu": mean, "sigma": sigma,
                                       "y": history.y[cutoff:cutoff + h]}))
         if spec.build is None:
-            run.mean, run.sigma = combine({k: (v.mean, v.sigma) for k, v in parts.items()})
+            run.mean, run.sigma = combine({k: (v.mean, v.sigma) for k, v in combined.items()
+                                           if v.mean is not None and v.sigma is not None})
         else:
             last = history.months[-1] + pd.offsets.MonthBegin(1)
             adj = (adjustment(last, history.months), adjustment(last, future)) if adjustment else (None, None)
@@ -162,8 +164,10 @@ def run_model(history: History, spec: ModelSpec, cutoffs: list[int], h: int, hor
 
 def _cv_by_cutoff(run: ModelRun, cutoffs: list[int], h: int) -> None:
     """Expose back-test means/sigmas per cutoff index for the combination."""
+    cv = run.cv
+    assert cv is not None, "only runs that were back-tested are combined"
     for index, cutoff in enumerate(cutoffs):
-        block = run.cv.iloc[index * h:(index + 1) * h]
+        block = cv.iloc[index * h:(index + 1) * h]
         run.cv_mu[cutoff], run.cv_sigma[cutoff] = block["mu"].to_numpy(), block["sigma"].to_numpy()
 
 

@@ -22,6 +22,7 @@ import logging
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -79,7 +80,7 @@ def dask_client(scheduler: str | None, n_workers: int):
 def _to_model_scale(panel: pd.DataFrame, scales: pd.Series) -> pd.DataFrame:
     frame = panel[["unique_id", "ds", "y"]].copy()
     for scale, index in frame.groupby(frame["unique_id"].map(scales).fillna("log1p")).groups.items():
-        frame.loc[index, "y"] = to_model_scale(frame.loc[index, "y"].to_numpy(), scale)
+        frame.loc[index.tolist(), "y"] = to_model_scale(frame.loc[index.tolist(), "y"].to_numpy(), str(scale))
     return frame
 
 
@@ -100,10 +101,11 @@ def _run(frame: pd.DataFrame, horizon: int, backtest_horizon: int, n_windows: in
     with dask_client(scheduler, n_jobs) as client:
         partitions = max(1, min(frame["unique_id"].nunique(), 4 * max(1, len(client.scheduler_info()["workers"]))))
         data = dd.from_pandas(frame, npartitions=partitions)
-        forecaster = StatsForecast(models=scale_models(), freq="MS", n_jobs=1, fallback_model=Naive())
-        cv = forecaster.cross_validation(df=data, h=backtest_horizon, n_windows=n_windows,
+        # On a Dask frame StatsForecast (through fugue) returns Dask frames, not the pandas type it declares.
+        dask_forecaster: Any = StatsForecast(models=scale_models(), freq="MS", n_jobs=1, fallback_model=Naive())
+        cv = dask_forecaster.cross_validation(df=data, h=backtest_horizon, n_windows=n_windows,
                                          step_size=backtest_horizon).compute()
-        future = forecaster.forecast(df=data, h=horizon, level=levels).compute()
+        future = dask_forecaster.forecast(df=data, h=horizon, level=levels).compute()
     return cv, future
 
 
@@ -145,7 +147,7 @@ def _chosen_forecasts(future: pd.DataFrame, backtest: pd.DataFrame, scales: pd.S
     out = pd.concat(parts, ignore_index=True)
     columns = ["mean", "lo80", "hi80", "lo95", "hi95"]
     for scale, index in out.groupby(out["unique_id"].map(scales).fillna("log1p")).groups.items():
-        out.loc[index, columns] = from_model_scale(out.loc[index, columns].to_numpy(), scale)
+        out.loc[index.tolist(), columns] = from_model_scale(out.loc[index.tolist(), columns].to_numpy(), str(scale))
     return out.sort_values(["unique_id", "month"]).reset_index(drop=True)
 
 

@@ -32,6 +32,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -119,7 +120,7 @@ class ForecastResult:
     def _rows(self, indicator: str, months) -> pd.DataFrame:
         wanted = pd.DatetimeIndex(pd.to_datetime(list(months)))
         rows = self.distribution[self.distribution["indicator"] == indicator].set_index("month")
-        missing = wanted.difference(rows.index)
+        missing = wanted.difference(pd.DatetimeIndex(rows.index))
         if len(missing):
             raise KeyError(f"No forecast for {indicator} in {', '.join(f'{m:%Y-%m}' for m in missing)}")
         return rows.loc[wanted]
@@ -179,22 +180,23 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
     pop = population(dataset)
     derived = derivations(catalogue, histories, pop)
 
-    group = [c for c in holiday_group(catalogue, list(histories)) if histories.get(c) and histories[c].scale == "log1p"]
-    full_effect, adjustment = holiday_adjuster({c: histories[c] for c in group})
-    group_series = {c: (histories[c].months, histories[c].z) for c in group}
+    observed = {code: history for code, history in histories.items() if history is not None}
+    group = [c for c in holiday_group(catalogue, list(histories)) if c in observed and observed[c].scale == "log1p"]
+    full_effect, adjustment = holiday_adjuster({c: observed[c] for c in group})
+    group_series = {c: (observed[c].months, observed[c].z) for c in group}
 
     def steps_for(history: History) -> int:
         gap = (last_month.year - history.months[-1].year) * 12 + last_month.month - history.months[-1].month
         return settings.horizon + max(gap, 0)
 
-    codes = [code for code, history in histories.items() if history is not None]
-    kwargs = {"names": settings.models, "cv_horizon": settings.cv_horizon, "n_windows": settings.n_windows,
+    codes = list(observed)
+    kwargs: dict[str, Any] = {"names": settings.models, "cv_horizon": settings.cv_horizon, "n_windows": settings.n_windows,
               "arima_min_obs": settings.arima_min_obs, "fallback_sigma": settings.fallback_sigma}
     if settings.n_jobs != 1 and len(codes) > 1:
         from joblib import Parallel, delayed
 
         fitted = Parallel(n_jobs=settings.n_jobs)(
-            delayed(bt.fit_indicator)(histories[c], horizon=steps_for(histories[c]), **kwargs) for c in codes)
+            delayed(bt.fit_indicator)(observed[c], horizon=steps_for(observed[c]), **kwargs) for c in codes)
         fits = dict(zip(codes, fitted))
         if progress:
             progress(len(codes), len(codes), "all")
@@ -203,12 +205,12 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
         for index, code in enumerate(codes, start=1):
             if progress:
                 progress(index, len(codes), code)
-            fits[code] = bt.fit_indicator(histories[code], horizon=steps_for(histories[code]), **kwargs)
+            fits[code] = bt.fit_indicator(observed[code], horizon=steps_for(observed[code]), **kwargs)
 
     notes = {}
     for code in group:
         if settings.seasonality and full_effect.detected:
-            notes[code] = try_holiday(fits[code], adjustment, group_series, steps=steps_for(histories[code]),
+            notes[code] = try_holiday(fits[code], adjustment, group_series, steps=steps_for(observed[code]),
                                       cv_horizon=settings.cv_horizon, n_windows=settings.n_windows,
                                       fallback_sigma=settings.fallback_sigma)
 

@@ -28,6 +28,7 @@ import logging
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -86,11 +87,11 @@ class ModelSpec:
 
     name: str
     min_obs: int
-    build: Callable[[], object] | None  # None for the combination (built from other candidates' forecasts)
+    build: Callable[[], Any] | None  # None for the combination (built from other candidates' forecasts)
     description: str
 
 
-def _build(name: str) -> Callable[[], object]:
+def _build(name: str) -> Callable[[], Any]:
     def make():
         from statsforecast import models as sf_models  # imported lazily: ~1.5 s, only when a model is fitted
 
@@ -218,9 +219,11 @@ def combine(forecasts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np.nda
 # ------------------------------------------------------------------------------------------------ coherence
 def population(dataset) -> float | None:
     """Children aged 0-17: `dataset.context["population_0_17"]`, else None (rates are then forecast directly)."""
-    value = (getattr(dataset, "context", None) or {}).get("population_0_17")
+    given = (getattr(dataset, "context", None) or {}).get("population_0_17")
+    if given is None:
+        return None
     try:
-        value = float(value)
+        value = float(given)
     except (TypeError, ValueError):
         return None
     return value if np.isfinite(value) and value > 0 else None
@@ -228,8 +231,9 @@ def population(dataset) -> float | None:
 
 def derivations(catalogue: pd.DataFrame, histories: dict, pop: float | None) -> dict[str, tuple]:
     """{indicator: ("percent", numerator, denominator) | ("rate", count, multiplier)} where the parts exist."""
-    result = {}
-    for code, row in catalogue.iterrows():
+    result: dict[str, tuple] = {}
+    for key, row in catalogue.iterrows():
+        code = str(key)  # the catalogue is indexed by indicator code
         if histories.get(code) is None:
             continue
         numerator, denominator = row.get("numerator"), row.get("denominator")

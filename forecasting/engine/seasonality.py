@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import t as student_t
 
-from forecasting.engine.backtest import ModelRun, rolling_origins, run_model, scores
+from forecasting.engine.backtest import History, ModelRun, rolling_origins, run_model, scores
 from forecasting.engine.models import SPECS
 
 HOLIDAY_MONTHS = (8, 12)  # August (summer holiday) and December (Christmas holiday)
@@ -81,7 +81,7 @@ def _neighbour_contrasts(z, months) -> list[tuple[pd.Timestamp, float]]:
     return result
 
 
-def holiday_contrasts(z: np.ndarray, months: Sequence[pd.Timestamp],
+def holiday_contrasts(z: np.ndarray, months: pd.DatetimeIndex | Sequence[pd.Timestamp],
                       holiday_months: Sequence[int] = HOLIDAY_MONTHS) -> dict[int, list[float]]:
     """Contrasts d = z[holiday] - mean(z[neighbours]) for one series (NaN months are skipped)."""
     result: dict[int, list[float]] = {}
@@ -91,7 +91,7 @@ def holiday_contrasts(z: np.ndarray, months: Sequence[pd.Timestamp],
     return result
 
 
-def noise_sd(z: np.ndarray, months: Sequence[pd.Timestamp], holiday_months: Sequence[int] = HOLIDAY_MONTHS) -> float:
+def noise_sd(z: np.ndarray, months: pd.DatetimeIndex | Sequence[pd.Timestamp], holiday_months: Sequence[int] = HOLIDAY_MONTHS) -> float:
     """Root-mean-square contrast at term-time months with term-time neighbours (NaN if too few)."""
     near = {m for h in holiday_months for m in ((h - 2) % 12 + 1, h, h % 12 + 1)}
     values = [d for month, d in _neighbour_contrasts(z, months) if month.month not in near]
@@ -120,7 +120,7 @@ def _pool(pairs: list[tuple[float, float]]) -> tuple[float, float, float]:
     return mean, t, mean * shrink
 
 
-def estimate_holiday_effect(series: Mapping[str, tuple[Sequence[pd.Timestamp], np.ndarray]],
+def estimate_holiday_effect(series: Mapping[str, tuple[pd.DatetimeIndex | Sequence[pd.Timestamp], np.ndarray]],
                             holiday_months: Sequence[int] = HOLIDAY_MONTHS,
                             exclude: str | None = None) -> HolidayEffect:
     """Pool the holiday contrasts of `series` ({id: (months, log1p values)}), leaving out `exclude` if given."""
@@ -172,7 +172,7 @@ def holiday_group(indicators: pd.DataFrame, available: Sequence[str]) -> list[st
 
 
 # ------------------------------------------------------------------------------------ use in the forecasts
-def holiday_adjuster(group_histories: Mapping[str, object]):
+def holiday_adjuster(group_histories: Mapping[str, History]):
     """(effect on all data, adjustment(first_test_month, months)) for the back-test and forecasts.
 
     The adjustment at a back-test cutoff uses only data before that cutoff's first forecast month.

@@ -5,6 +5,8 @@ Colours are fixed so a leader sees the same meaning on every page: history dark 
 """
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -49,6 +51,7 @@ def fan_chart(history: pd.Series, forecast: pd.DataFrame, *, title: str = "", un
     for model, frame in (candidates.groupby("model") if candidates is not None and not candidates.empty else []):
         figure.add_trace(go.Scatter(x=frame["month"], y=frame["mean"], mode="lines", name=model, opacity=0.6,
                                     line={"width": 1}))
+    row: Any  # an itertuples() row: its fields are whatever the frame holds
     if targets is not None:
         for row in targets.itertuples():
             figure.add_trace(go.Scatter(x=[pd.Timestamp(row.target_date)], y=[row.target], mode="markers+text",
@@ -106,7 +109,7 @@ def decomposition_chart(decomposition: pd.DataFrame, *, title: str = "Where the 
     """Horizontal stacked bars: each lever group's contribution to each measure's change."""
     figure = go.Figure()
     for group, frame in decomposition.groupby("lever_group", sort=False):
-        figure.add_trace(go.Bar(y=frame["measure"], x=frame["contribution"], name=group.replace("_", " "),
+        figure.add_trace(go.Bar(y=frame["measure"], x=frame["contribution"], name=str(group).replace("_", " "),
                                 orientation="h"))
     figure.update_layout(barmode="relative", title=title, height=360, margin={"l": 10, "r": 10, "t": 50, "b": 10},
                          xaxis_title="change at the end of the projection", legend={"orientation": "h", "y": -0.2})

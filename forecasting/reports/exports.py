@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
@@ -108,7 +109,7 @@ th { background: #f0f0f0; } td:first-child, th:first-child { text-align: left; }
 
 def scenario_html_report(
     title: str,
-    figures: Sequence[tuple[str, object]],
+    figures: Sequence[tuple[str, Any]],  # (heading, plotly Figure); plotly ships no type information
     tables: Mapping[str, pd.DataFrame] | None = None,
     notes: Sequence[str] = (),
     generated_at: datetime | None = None,
