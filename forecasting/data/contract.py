@@ -93,7 +93,7 @@ def _read_context(directory: Path) -> dict[str, float]:
     if not path.exists():
         return {}
     frame = pd.read_csv(path, dtype={"key": str})
-    return {str(k).strip(): float(v) for k, v in zip(frame["key"], pd.to_numeric(frame["value"], errors="coerce"))
+    return {str(k).strip(): float(v) for k, v in zip(frame["key"], pd.to_numeric(frame["value"], errors="coerce"), strict=True)
             if pd.notna(v)}
 
 

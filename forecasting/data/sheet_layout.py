@@ -328,7 +328,7 @@ def explain_missing_header(sheet: Sheet) -> tuple[int, str] | None:
         if has_value and not has_month:
             return index + 1, ("has indicator and value columns but no month column (long form needs "
                                "indicator, month, value)")
-        bare = [str(v).strip() for v, t in zip(row, texts) if t in MONTH_NAMES]
+        bare = [str(v).strip() for v, t in zip(row, texts, strict=True) if t in MONTH_NAMES]
         if len(bare) >= 2:
             return index + 1, (f"has month names without a year ({', '.join(bare[:3])} ...): write each heading "
                                "with its year, e.g. Jun-17 or 2017-06, or use Excel dates")

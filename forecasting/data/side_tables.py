@@ -55,7 +55,7 @@ def replace_side_table(dataset: Dataset, name: str, content: bytes) -> tuple[Dat
     if not report.ok:
         return None, report
     if kind == "context.csv":
-        context = dict(dataset.context) | {k.strip(): float(v) for k, v in zip(frame["key"], frame["value"])}
+        context = dict(dataset.context) | {k.strip(): float(v) for k, v in zip(frame["key"], frame["value"], strict=True)}
         return dataclasses.replace(dataset, context=context), report
     table = frame[list(KINDS[kind])].copy()
     number = KINDS[kind][2]  # target or value

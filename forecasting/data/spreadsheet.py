@@ -211,7 +211,7 @@ def formulas_without_results(content: bytes, sheets: list[Sheet]) -> dict[str, l
     blank_formulas: dict[str, list[str]] = {}
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     try:
-        for worksheet, sheet in zip(workbook.worksheets, sheets):
+        for worksheet, sheet in zip(workbook.worksheets, sheets, strict=True):  # one Sheet per worksheet
             if hasattr(worksheet, "reset_dimensions"):
                 worksheet.reset_dimensions()
             for r, row in enumerate(worksheet.iter_rows(max_row=len(sheet.rows), values_only=True)):

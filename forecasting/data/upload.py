@@ -58,7 +58,7 @@ def load_upload(
     try:
         dataset = _load_upload(name, content, report, catalogue=catalogue, today=today, max_bytes=max_bytes,
                                sheet=sheet, units=units)
-    except Exception as exc:  # never a traceback for a user: an unforeseen failure is one more located error
+    except Exception as exc:  # noqa: BLE001  never a traceback for a user: an unforeseen failure is one more error
         log.warning("unexpected failure reading %s", name, exc_info=True)
         report.error(f"The file could not be read ({type(exc).__name__}: {exc})",
                      "Check that it opens in Excel; if it does, save it again as .xlsx or CSV and retry.",
@@ -99,7 +99,7 @@ def check_path(
         report.error(f"The file could not be opened ({exc.strerror or exc})", "Check it exists and is readable.",
                      code="unreadable", file=path.name)
         return None, report
-    except Exception as exc:  # never a traceback for a user (e.g. a damaged indicators.csv)
+    except Exception as exc:  # noqa: BLE001  never a traceback for a user (e.g. a damaged indicators.csv)
         log.warning("unexpected failure checking %s", path, exc_info=True)
         report.error(f"The data could not be read ({type(exc).__name__}: {exc})",
                      "Check that each CSV file opens in Excel with the columns of the data contract.",
@@ -176,7 +176,7 @@ def _read_table(name: str, content: bytes, report: ValidationReport, sheet: str 
 def _warn_formulas_without_results(content: bytes, sheets, report: ValidationReport, name: str) -> None:
     try:
         found = formulas_without_results(content, sheets)
-    except Exception:  # a second look only; the workbook was already read once
+    except Exception:  # noqa: BLE001  a second look only; the workbook was already read once
         log.info("could not look for formulas in %s", name, exc_info=True)
         return
     for sheet_name, cells in found.items():

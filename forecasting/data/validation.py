@@ -274,7 +274,7 @@ def validate_observations(
     # Duplicate (indicator, month).
     duplicated = located.duplicated(["unique_id", "ds"], keep=False)
     for (code, month), group in located[duplicated].groupby(["unique_id", "ds"], sort=False):
-        places = ", ".join(f"{c}{r}" if pd.notna(r) else str(c) for r, c in zip(group["row"], group["column"]))
+        places = ", ".join(f"{c}{r}" if pd.notna(r) else str(c) for r, c in zip(group["row"], group["column"], strict=True))
         last = group.iloc[-1]
         report.error(f"{code} {month_label(month)} is given more than once ({places})",
                      "Keep one value per indicator and month: delete or correct the repeats.",

@@ -197,7 +197,7 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
 
         fitted = Parallel(n_jobs=settings.n_jobs)(
             delayed(bt.fit_indicator)(observed[c], horizon=steps_for(observed[c]), **kwargs) for c in codes)
-        fits = dict(zip(codes, fitted))
+        fits = dict(zip(codes, fitted, strict=True))
         if progress:
             progress(len(codes), len(codes), "all")
     else:

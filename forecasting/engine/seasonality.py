@@ -71,7 +71,7 @@ class HolidayEffect:
 
 
 def _neighbour_contrasts(z, months) -> list[tuple[pd.Timestamp, float]]:
-    index = {pd.Timestamp(month): value for month, value in zip(months, np.asarray(z, dtype=float))}
+    index = {pd.Timestamp(month): value for month, value in zip(months, np.asarray(z, dtype=float), strict=True)}
     result = []
     for month, value in index.items():
         before = index.get(month - pd.offsets.MonthBegin(1), np.nan)

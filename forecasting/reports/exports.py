@@ -80,7 +80,7 @@ def to_xlsx(frames: Mapping[str, pd.DataFrame]) -> bytes:
         raise ValueError("to_xlsx needs at least one table; pass {'sheet name': frame}.")
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for sheet, frame in zip(_sheet_names(list(frames)), frames.values()):
+        for sheet, frame in zip(_sheet_names(list(frames)), frames.values(), strict=True):
             neutralise_frame(_flatten(frame)).to_excel(writer, sheet_name=sheet, index=False)
     return buffer.getvalue()
 
