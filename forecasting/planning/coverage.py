@@ -22,13 +22,13 @@ __all__ = ["CAPABILITIES", "INDICATOR_WORDS", "Coverage", "Part", "coverage", "i
 # short plain words for the indicators the planning capabilities read (the catalogue's names are long)
 INDICATOR_WORDS: dict[str, str] = {
     "M1": "contacts", "M2": "referrals", "EH3": "single assessments completed",
-    "EH2": "children in need (open cases)", "CP1": "Section 47 enquiries started",
+    "EH2": "open children-in-need cases", "CP1": "Section 47 enquiries started",
     "CP2": "initial child protection conferences", "CP4 (val)": "conferences resulting in a child protection plan",
     "CP6B": "children on child protection plans", "LAC1": "looked-after children",
     "LAC2": "children starting to be looked after", "LAC4": "children ceasing to be looked after",
     "LAC9 (val)": "children in independent fostering agency (IFA) placements", "LAC16": "in-house foster carers",
-    "M8-QL": "MASH decisions within 24 hours (%)", "EH4-QL": "single assessments within 45 working days (%)",
-    "CP8-QL": "children on plans seen within 15 working days (%)", "CP2b": "child protection transfer-ins",
+    "M8-QL": "% of MASH decisions within 24 hours", "EH4-QL": "% of single assessments within 45 working days",
+    "CP8-QL": "% of children on plans seen within 15 working days", "CP2b": "child protection transfer-ins",
     "CP7": "child protection plans ending", "M5": "children stepped up from Universal Help",
     "EH1b": "Universal Help Plans opened", "EH1c": "Universal Help Assessments completed",
 }
@@ -67,16 +67,18 @@ CAPABILITIES: dict[str, tuple[Part, ...]] = {
         Part(("CP6B",), "children on child protection plans"),
         Part(("LAC2",), "entries to care, so no lever changes the number of looked-after children"),
         Part(("LAC1",), "looked-after children and placement spend"),
-        Part(("EH2",), "children in need and the CIN/CP caseload")),
+        Part(("EH2",), "children in need and the CIN/CP caseload"),
+        *(Part((code,), "a forecast of your own figures as the timeliness baseline (the assumed load curve is "
+                        "used instead)") for code in ("M8-QL", "EH4-QL", "CP8-QL"))),
     "workforce": (
         Part(("M1",), "the MASH team's workload and the baseline every team is projected on (it starts at "
                       "contacts)", "required", key="mash"),
         Part(("EH3",), "the assessment team's workload", key="assessment"),
         Part(("EH2", "CP6B"), "the CIN/CP team's caseload", key="cin_cp"),
         Part(("LAC1",), "the looked-after children team's caseload", key="lac"),
-        Part(("M8-QL",), "MASH timeliness fitted on your history (the assumed curve is used instead)"),
-        Part(("EH4-QL",), "assessment timeliness fitted on your history (the assumed curve is used instead)"),
-        Part(("CP8-QL",), "CP visit timeliness fitted on your history (the assumed curve is used instead)")),
+        Part(("M8-QL",), "MASH timeliness and the MASH staff needed for a timeliness target"),
+        Part(("EH4-QL",), "assessment timeliness and the assessment staff needed for a timeliness target"),
+        Part(("CP8-QL",), "CP visit timeliness and the CIN/CP staff needed for a timeliness target")),
     "finance": (
         Part(("LAC1",), "placements and their cost (they are shares of looked-after children)", "required"),
         Part(("M1",), "the comparison with a scenario (the levers act on contacts at the front door)",

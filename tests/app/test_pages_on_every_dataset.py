@@ -100,7 +100,7 @@ def test_minimal_data_set_workforce_shows_the_teams_it_can(dataset_named):
     app = run_page("workforce", dataset_named("minimal"))
     assert not app.exception
     shown = _info(app)
-    assert "single assessments completed (EH3)" in shown and "children in need (open cases) (EH2)" in shown
+    assert "single assessments completed (EH3)" in shown and "open children-in-need cases (EH2)" in shown
     needed = app.dataframe[0].value
     assert set(needed["team"]) == {"mash", "lac"}              # CIN/CP needs EH2, assessment needs EH3
     assert (needed["fte_needed"] > 0).all()

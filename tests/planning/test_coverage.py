@@ -29,7 +29,7 @@ def test_minimal_data_set_workforce_names_the_missing_teams_in_words():
     assert [team for team in ("mash", "assessment", "cin_cp", "lac") if found.has(team)] == ["mash", "lac"]
     text = found.message()
     assert "- without single assessments completed (EH3): the assessment team's workload" in text
-    assert "- without children in need (open cases) (EH2): the CIN/CP team's caseload" in text
+    assert "- without open children-in-need cases (EH2): the CIN/CP team's caseload" in text
     assert "CP6B" not in text                                   # present: not reported as missing
 
 
