@@ -1,7 +1,7 @@
 """The one error type for problems a user can fix (bad file, unknown key, impossible request).
 
-Every layer raises it; the CLI prints its message with `exit_code`, the app shows it in words. Never a traceback.
-"""
+Every layer raises it; the CLI prints its message with `exit_code`, the app shows it in words. Never a
+traceback. """
 from __future__ import annotations
 
 __all__ = ["UserFacingError"]

@@ -39,7 +39,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, help="output format (default: from --out, else csv)")
     parser.add_argument("--no-cache", action="store_true", help="recompute even if a cached result exists")
     parser.add_argument("--no-seasonality", action="store_true", help="do not try the school-holiday dip")
-    parser.add_argument("--models", help="comma-separated candidate models (default: all that fit the history)")
+    parser.add_argument(
+        "--models", help="comma-separated candidate models (default: all that fit the history)"
+    )
     parser.add_argument("--jobs", type=int, default=1, help="parallel processes (default 1)")
 
 
@@ -65,7 +67,9 @@ def _run(args, horizon: int):
 
     out = Path(args.out)
     if not out.parent.exists():
-        raise UserFacingError(f"--out {out}: the folder {out.parent} does not exist. Create it or choose another.")
+        raise UserFacingError(
+            f"--out {out}: the folder {out.parent} does not exist. Create it or choose another."
+        )
     dataset = load_data_option(args.data)
     settings = _settings(args, horizon)
     print(f"forecasting {len(dataset.indicator_codes)} indicators from {dataset.source or 'the data'}...",
@@ -123,23 +127,34 @@ def summary_markdown(result) -> str:
         if np.isfinite(chosen["mase"]) and np.isfinite(naive_mase):
             tested += 1
             beat += chosen["mase"] < naive_mase
-        lines.append(f"| {code} | {chosen['model']} | {_number(chosen['mase'], '.2f')} | {_number(naive_mase, '.2f')} "
-                     f"| {_number(chosen.get('coverage80'), '.0%')} | {_number(chosen.get('coverage95'), '.0%')} |")
+        lines.append(
+            f"| {code} | {chosen['model']} | {_number(chosen['mase'], '.2f')} | {_number(naive_mase, '.2f')} "
+            f"| {_number(chosen.get('coverage80'), '.0%')} | {_number(chosen.get('coverage95'), '.0%')} |"
+        )
     settings = result.settings
-    header = [(f"Rolling-origin back-test: {settings.n_windows} windows, 1-{settings.cv_horizon} months ahead. "
-               "MASE = back-test MAE / mean absolute month-to-month change over the history (lower is better; "
-               "naive forecasts up to 3 months ahead, so its MASE is often above 1). Coverage = share of back-test "
-               "actuals inside the calibrated interval (calibration factor from the other indicators)."),
-              (f"The chosen model beats naive on {beat} of {tested} indicators with both scores. "
-              f"School-holiday dip: {result.holiday}; used for "
-              f"{int(table.loc[table['chosen'], 'model'].str.endswith('+holiday').sum())} indicator(s).")]
+    header = [
+        (
+            f"Rolling-origin back-test: {settings.n_windows} windows, 1-{settings.cv_horizon} months ahead. "
+            "MASE = back-test MAE / mean absolute month-to-month change over the history (lower is better; "
+            "naive forecasts up to 3 months ahead, so its MASE is often above 1). "
+            "Coverage = share of back-test actuals inside the calibrated interval "
+            "(calibration factor from the other indicators)."
+        ),
+        (
+            f"The chosen model beats naive on {beat} of {tested} indicators with both scores. "
+            f"School-holiday dip: {result.holiday}; used for "
+            f"{int(table.loc[table['chosen'], 'model'].str.endswith('+holiday').sum())} indicator(s)."
+        ),
+    ]
     check = getattr(result, "selection_check", None)
     if check is not None and not check.empty:
         wins = int((check["mase_last_window"] < check["naive_mase_last_window"]).sum())
         header.append(
-            f"Out-of-sample check of the choice itself (choose on the earlier windows, score the last one): the "
-            f"selected model beat naive on {wins} of {len(check)} indicators; median MASE "
-            f"{check['mase_last_window'].median():.2f} vs naive {check['naive_mase_last_window'].median():.2f}. "
-            "The MASE columns below are from the windows the choice was made on, so they flatter the choice.")
+            "Out-of-sample check of the choice itself (choose on the earlier windows, score the last one): "
+            f"the selected model beat naive on {wins} of {len(check)} indicators; median MASE "
+            f"{check['mase_last_window'].median():.2f} "
+            f"vs naive {check['naive_mase_last_window'].median():.2f}. "
+            "The MASE columns below are from the windows the choice was made on, so they flatter the choice."
+        )
     header.append("")
     return "\n".join(header + lines) + "\n"

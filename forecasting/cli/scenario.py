@@ -1,8 +1,9 @@
-"""`python -m forecasting scenario|goalseek ...`: run a scenario file; find the lever value that meets a target.
+"""`python -m forecasting scenario|goalseek ...`: run a scenario file; find the lever value that meets a
+target.
 
   python -m forecasting scenario scenarios/edge-of-care.yaml --data PATH --out results.csv [--format xlsx]
-      writes measure,month,baseline,scenario,delta (XLSX adds the levers, calibration, decomposition and notes)
-      and prints a short plain-words summary.
+      writes measure,month,baseline,scenario,delta (XLSX adds the levers, calibration, decomposition and
+      notes) and prints a short plain-words summary.
   python -m forecasting goalseek --target LAC1:2019-20 --lever edge_of_care_extra_exits --probability 0.5
       [--data PATH] [--scenario FILE.yaml]   prints the answer in plain words ("cannot be met" is an answer).
 
@@ -19,12 +20,17 @@ import pandas as pd
 from forecasting.errors import UserFacingError
 
 FORMATS = ("csv", "xlsx")
-SUMMARY_MEASURES = {"referrals": "referrals a month", "cp_plans": "children on CP plans",
-                    "lac": "looked-after children", "caseload_cin_cp": "CIN/CP cases per social worker",
-                    "CP8-QL": "% CP children seen in time (CP8-QL)", "M8-QL": "% MASH decisions in 24h (M8-QL)",
-                    "early_help_assessments": "Universal Help Assessments completed a month (EH1c)",
-                    "early_help_extra_open": "extra families open to Early Help (step-down caseload)",
-                    "placement_cost": "placement spend a month (£)"}
+SUMMARY_MEASURES = {
+    "referrals": "referrals a month",
+    "cp_plans": "children on CP plans",
+    "lac": "looked-after children",
+    "caseload_cin_cp": "CIN/CP cases per social worker",
+    "CP8-QL": "% CP children seen in time (CP8-QL)",
+    "M8-QL": "% MASH decisions in 24h (M8-QL)",
+    "early_help_assessments": "Universal Help Assessments completed a month (EH1c)",
+    "early_help_extra_open": "extra families open to Early Help (step-down caseload)",
+    "placement_cost": "placement spend a month (£)",
+}
 
 
 def register(subparsers) -> None:
@@ -35,8 +41,12 @@ def register(subparsers) -> None:
     scenario.add_argument("--format", choices=FORMATS, help="output format (default: from --out, else csv)")
     scenario.set_defaults(handler=run_scenario_command)
 
-    goalseek = subparsers.add_parser("goalseek", help="smallest lever value that meets a target with a probability")
-    goalseek.add_argument("--target", required=True, help="INDICATOR:PERIOD from targets.csv, e.g. LAC1:2019-20")
+    goalseek = subparsers.add_parser(
+        "goalseek", help="smallest lever value that meets a target with a probability"
+    )
+    goalseek.add_argument(
+        "--target", required=True, help="INDICATOR:PERIOD from targets.csv, e.g. LAC1:2019-20"
+    )
     goalseek.add_argument("--lever", required=True, help="lever to move, e.g. edge_of_care_extra_exits")
     goalseek.add_argument("--probability", type=float, default=0.5,
                           help="required probability of meeting the target, 0-1 (default 0.5)")
@@ -77,9 +87,21 @@ def _levers_frame(scenario) -> pd.DataFrame:
     from forecasting.planning.levers import LEVERS
 
     values = scenario.levers.model_dump()
-    return pd.DataFrame([{"lever": name, "value": values[name], "neutral": spec.neutral, "unit": spec.unit,
-                          "low": spec.low, "high": spec.high, "description": spec.description, "source": spec.source}
-                         for name, spec in LEVERS.items()])
+    return pd.DataFrame(
+        [
+            {
+                "lever": name,
+                "value": values[name],
+                "neutral": spec.neutral,
+                "unit": spec.unit,
+                "low": spec.low,
+                "high": spec.high,
+                "description": spec.description,
+                "source": spec.source,
+            }
+            for name, spec in LEVERS.items()
+        ]
+    )
 
 
 def _capacity_table(baseline) -> pd.DataFrame:
@@ -95,7 +117,9 @@ def run_scenario_command(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if not out.parent.exists():
-        raise UserFacingError(f"--out {out}: the folder {out.parent} does not exist. Create it or choose another.")
+        raise UserFacingError(
+            f"--out {out}: the folder {out.parent} does not exist. Create it or choose another."
+        )
     scenario = load_scenario(args.file)         # check the file before the (slower) forecast
     _dataset, baseline, calibration = _engine(args.data)
     result = apply_scenario(baseline, scenario, calibration)
@@ -104,7 +128,9 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     decomposition = decompose(baseline, scenario, calibration)
     sensitivity = conversion_sensitivity(baseline, scenario, calibration)
     if fmt == "xlsx":
-        notes = pd.DataFrame({"note": [decomposition.attrs.get("method", "")] + result.notes + calibration.notes})
+        notes = pd.DataFrame(
+            {"note": [decomposition.attrs.get("method", "")] + result.notes + calibration.notes}
+        )
         payload = to_xlsx({"scenario": table, "levers": _levers_frame(scenario),
                            "calibration": calibration.table(), "decomposition": decomposition,
                            "sensitivity": sensitivity, "capacity": _capacity_table(baseline), "notes": notes})
@@ -113,7 +139,9 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     try:
         out.write_bytes(payload)
     except OSError as exc:
-        raise UserFacingError(f"could not write {out}: {exc.strerror or exc}. Check the folder is writable.") from None
+        raise UserFacingError(
+            f"could not write {out}: {exc.strerror or exc}. Check the folder is writable."
+        ) from None
     print("\n".join(_summary_lines(result)))
     capacity = baseline.effects.capacity if baseline.effects is not None else None
     for line in capacity.describe() if capacity is not None else ():
@@ -123,7 +151,8 @@ def run_scenario_command(args: argparse.Namespace) -> int:
         for measure, group in decomposition.groupby("measure", sort=False):
             contributions = zip(group["lever_group"], group["contribution"], strict=True)
             parts = ", ".join(f"{lever_group} {value:+,.1f}" for lever_group, value in contributions if value)
-            print(f"  {measure} ({group['basis'].iloc[0]}, total {group['total'].iloc[0]:+,.1f}): {parts or 'none'}")
+            total = group["total"].iloc[0]
+            print(f"  {measure} ({group['basis'].iloc[0]}, total {total:+,.1f}): {parts or 'none'}")
     moving = sensitivity[(sensitivity["change_low"] != 0) | (sensitivity["change_high"] != 0)]
     if len(moving):
         print("How sure (calibrated conversion and exit rates at the ends of their 95% intervals):")
@@ -142,9 +171,13 @@ def run_goalseek_command(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario) if args.scenario else None
     if not 0.0 < args.probability < 1.0:
-        raise UserFacingError(f"--probability {args.probability}: expected a number between 0 and 1, e.g. 0.5")
+        raise UserFacingError(
+            f"--probability {args.probability}: expected a number between 0 and 1, e.g. 0.5"
+        )
     dataset, baseline, calibration = _engine(args.data)
     parse_target(args.target, dataset)
-    answer = goal_seek(baseline, calibration, dataset, args.target, args.lever, args.probability, scenario=scenario)
+    answer = goal_seek(
+        baseline, calibration, dataset, args.target, args.lever, args.probability, scenario=scenario
+    )
     print(answer.message)
     return 0

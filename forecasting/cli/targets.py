@@ -1,4 +1,5 @@
-"""`python -m forecasting targets ...`: every target's projected value, interval, P(met) and RAG as CSV or XLSX.
+"""`python -m forecasting targets ...`: every target's projected value, interval, P(met) and RAG as CSV or
+XLSX.
 
   python -m forecasting targets --data PATH [--scenario FILE.yaml] --out targets.csv [--format xlsx]
                                 [--benchmarks benchmarks.csv] [--headlines headlines.csv] [--no-cache]
@@ -33,7 +34,9 @@ def register(subparsers) -> None:
     parser.add_argument("--out", required=True, help="file to write (.csv or .xlsx)")
     parser.add_argument("--format", choices=FORMATS, help="output format (default: from --out, else csv)")
     parser.add_argument("--benchmarks", help="also write the comparison with benchmarks to this file")
-    parser.add_argument("--headlines", help="also write the headline measures (as on the Overview page) to this file")
+    parser.add_argument(
+        "--headlines", help="also write the headline measures (as on the Overview page) to this file"
+    )
     parser.add_argument("--no-cache", action="store_true", help="recompute the forecasts even if cached")
     parser.set_defaults(handler=run_targets_command)
 
@@ -53,10 +56,14 @@ def run_targets_command(args: argparse.Namespace) -> int:
     out = Path(args.out)
     for path in [out] + [Path(p) for p in (args.benchmarks, args.headlines) if p]:
         if not path.parent.exists():
-            raise UserFacingError(f"{path}: the folder {path.parent} does not exist. Create it or choose another.")
+            raise UserFacingError(
+                f"{path}: the folder {path.parent} does not exist. Create it or choose another."
+            )
     dataset = load_data_option(args.data)
     if dataset.targets is None or dataset.targets.empty:
-        raise UserFacingError(f"{dataset.source or 'the data'} has no targets (targets.csv); nothing to evaluate.")
+        raise UserFacingError(
+            f"{dataset.source or 'the data'} has no targets (targets.csv); nothing to evaluate."
+        )
     print(f"forecasting {len(dataset.indicator_codes)} indicators...", file=sys.stderr, flush=True)
     result = run_forecast(dataset, use_cache=not args.no_cache)
     scenario = load_scenario(args.scenario) if args.scenario else None

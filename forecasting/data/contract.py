@@ -7,7 +7,8 @@ A data set directory holds:
   benchmarks.csv        indicator,comparator,value
   printed_summary.csv   the scorecard's own 12-month average / max / % change columns (checksums)
   context.csv           key,value,unit,source   named figures, e.g. population_0_17 (optional)
-Side files are checked by `forecasting.data.dataset_checks`; one uploaded file is read by `forecasting.data.upload`.
+Side files are checked by `forecasting.data.dataset_checks`; one uploaded file is read by
+`forecasting.data.upload`.
 
 Everything downstream uses statsforecast's long frame: `unique_id` (indicator code), `ds` (month-start
 Timestamp), `y` (float). Units: `count`, `percent`, `rate_per_10k`. Polarity: `higher_is_better`,
@@ -30,8 +31,14 @@ from forecasting.data.validation import ValidationReport
 from forecasting.errors import UserFacingError
 
 log = logging.getLogger(__name__)
-__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "EMBEDDED_DATASET", "DataValidationError", "Dataset", "load_dataset_dir",
-           "resolve_catalogue"]
+__all__ = [
+    "DEFAULT_MAX_UPLOAD_BYTES",
+    "EMBEDDED_DATASET",
+    "DataValidationError",
+    "Dataset",
+    "load_dataset_dir",
+    "resolve_catalogue",
+]
 
 EMBEDDED_DATASET = Path(__file__).resolve().parents[2] / "data" / "southampton-2018-06"
 
@@ -61,8 +68,12 @@ class Dataset:
 
     observations: pd.DataFrame
     indicators: pd.DataFrame
-    targets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator", "period", "target", "basis"]))
-    benchmarks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator", "comparator", "value"]))
+    targets: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["indicator", "period", "target", "basis"])
+    )
+    benchmarks: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["indicator", "comparator", "value"])
+    )
     source: str = ""
     warnings: list[str] = field(default_factory=list)
     context: dict[str, float] = field(default_factory=dict)
@@ -93,8 +104,11 @@ def _read_context(directory: Path) -> dict[str, float]:
     if not path.exists():
         return {}
     frame = pd.read_csv(path, dtype={"key": str})
-    return {str(k).strip(): float(v) for k, v in zip(frame["key"], pd.to_numeric(frame["value"], errors="coerce"), strict=True)
-            if pd.notna(v)}
+    return {
+        str(k).strip(): float(v)
+        for k, v in zip(frame["key"], pd.to_numeric(frame["value"], errors="coerce"), strict=True)
+        if pd.notna(v)
+    }
 
 
 def load_dataset_dir(directory: str | Path) -> Dataset:

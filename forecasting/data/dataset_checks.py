@@ -33,27 +33,41 @@ def _one_of(values: tuple[str, ...]) -> pa.Check:
 
 CODE = pa.Column(str, pa.Check.str_length(min_value=1, error="an indicator code"))
 SCHEMAS = {
-    "indicators.csv": pa.DataFrameSchema({
-        "indicator": pa.Column(str, pa.Check.str_length(min_value=1, error="an indicator code"), unique=True),
-        "unit": pa.Column(str, _one_of(UNITS)),
-        "polarity": pa.Column(str, _one_of(POLARITIES), required=False, nullable=True),
-        "kind": pa.Column(str, _one_of(KINDS), required=False, nullable=True),
-    }),
-    "targets.csv": pa.DataFrameSchema({
-        "indicator": CODE,
-        "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}$", error="a financial year such as 2018-19")),
-        "target": pa.Column(str, _number()),
-        "basis": pa.Column(str, _one_of(TARGET_BASES)),
-    }),
-    "benchmarks.csv": pa.DataFrameSchema({
-        "indicator": CODE,
-        "comparator": pa.Column(str, _one_of(COMPARATORS)),
-        "value": pa.Column(str, _number(nonnegative=True)),
-    }),
-    "context.csv": pa.DataFrameSchema({
-        "key": pa.Column(str, pa.Check.str_length(min_value=1, error="a name such as population_0_17"), unique=True),
-        "value": pa.Column(str, _number(nonnegative=True)),
-    }),
+    "indicators.csv": pa.DataFrameSchema(
+        {
+            "indicator": pa.Column(
+                str, pa.Check.str_length(min_value=1, error="an indicator code"), unique=True
+            ),
+            "unit": pa.Column(str, _one_of(UNITS)),
+            "polarity": pa.Column(str, _one_of(POLARITIES), required=False, nullable=True),
+            "kind": pa.Column(str, _one_of(KINDS), required=False, nullable=True),
+        }
+    ),
+    "targets.csv": pa.DataFrameSchema(
+        {
+            "indicator": CODE,
+            "period": pa.Column(
+                str, pa.Check.str_matches(r"^\d{4}-\d{2}$", error="a financial year such as 2018-19")
+            ),
+            "target": pa.Column(str, _number()),
+            "basis": pa.Column(str, _one_of(TARGET_BASES)),
+        }
+    ),
+    "benchmarks.csv": pa.DataFrameSchema(
+        {
+            "indicator": CODE,
+            "comparator": pa.Column(str, _one_of(COMPARATORS)),
+            "value": pa.Column(str, _number(nonnegative=True)),
+        }
+    ),
+    "context.csv": pa.DataFrameSchema(
+        {
+            "key": pa.Column(
+                str, pa.Check.str_length(min_value=1, error="a name such as population_0_17"), unique=True
+            ),
+            "value": pa.Column(str, _number(nonnegative=True)),
+        }
+    ),
 }
 
 
@@ -80,8 +94,14 @@ def _report_case(case: pd.Series, columns: list[str], report: ValidationReport, 
         report.error(f"'{value}' appears more than once in column '{column}'", "Keep one row for each.",
                      code="side_file_duplicate", file=file, row=row, column=letter)
     elif check == "not_nullable":
-        report.error(f"Column '{column}' is blank here", "Fill it in or delete the row.", code="side_file_blank",
-                     file=file, row=row, column=letter)
+        report.error(
+            f"Column '{column}' is blank here",
+            "Fill it in or delete the row.",
+            code="side_file_blank",
+            file=file,
+            row=row,
+            column=letter,
+        )
     else:
         shown = "blank" if pd.isna(value) else f"'{value}'"
         report.error(f"{shown} in column '{column}' should be {check}",
@@ -98,8 +118,12 @@ def read_side_file(directory: Path, file: str, report: ValidationReport, *, chec
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        report.error(f"{file} could not be read as CSV ({type(exc).__name__})",
-                     "Save it from Excel as 'CSV UTF-8' with a header row.", code="side_file_unreadable", file=file)
+        report.error(
+            f"{file} could not be read as CSV ({type(exc).__name__})",
+            "Save it from Excel as 'CSV UTF-8' with a header row.",
+            code="side_file_unreadable",
+            file=file,
+        )
         return None
     if check:
         check_side_file(frame, report, file=file)

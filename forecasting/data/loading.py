@@ -1,5 +1,7 @@
-"""Which reader a path needs: a data set folder (the contract in `forecasting.data.contract`) or one CSV/XLSX file
-(validated by `forecasting.data.upload`). The CLI's `--data PATH` and the app's start-up both come through here."""
+"""Which reader a path needs: a data set folder (the contract in `forecasting.data.contract`) or one CSV/XLSX
+file (validated by `forecasting.data.upload`). The CLI's `--data PATH` and the app's start-up both come
+through
+here."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,7 +35,9 @@ def load_data_option(path: str | None) -> Dataset:
     if path is None:
         return load_dataset()
     if not Path(path).exists():
-        raise UserFacingError(f"--data {path}: no such file or folder. Give a data set folder or a CSV/XLSX file.")
+        raise UserFacingError(
+            f"--data {path}: no such file or folder. Give a data set folder or a CSV/XLSX file."
+        )
     dataset, report = check_path(path)
     if dataset is None:
         raise DataValidationError(report)

@@ -1,4 +1,5 @@
-"""Many councils at once: a panel of data sets, one per authority, with `unique_id` = "<authority>|<indicator>".
+"""Many councils at once: a panel of data sets, one per authority, with `unique_id` =
+"<authority>|<indicator>".
 
 Input forms (both validated by the single-council loader, so every message still names file, row, column):
 - a folder with one CSV/XLSX per authority (the file name, without extension, is the authority);
@@ -39,7 +40,9 @@ class Panel:
         """unique_id ("<authority>|<indicator>"), ds, y for every authority."""
         frames = [d.observations.assign(unique_id=authority + SEPARATOR + d.observations["unique_id"])
                   for authority, d in sorted(self.datasets.items())]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["unique_id", "ds", "y"])
+        return (
+            pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["unique_id", "ds", "y"])
+        )
 
     def units(self) -> dict[str, str]:
         return {f"{authority}{SEPARATOR}{code}": unit for authority, d in self.datasets.items()
@@ -49,7 +52,9 @@ class Panel:
         """One indicator across authorities: authority, ds, y."""
         frame = self.long_frame()
         ids = split_ids(frame["unique_id"])
-        return frame.assign(**ids)[ids["indicator"] == indicator][["authority", "ds", "y"]].reset_index(drop=True)
+        return frame.assign(**ids)[ids["indicator"] == indicator][["authority", "ds", "y"]].reset_index(
+            drop=True
+        )
 
 
 def split_ids(unique_ids: pd.Series) -> pd.DataFrame:
@@ -66,7 +71,11 @@ def load_panel(path: str | Path, *, today=None) -> Panel:
         reports: dict[str, ValidationReport] = {}
         for file in sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES):
             dataset, report = check_path(file, today=today)
-            (datasets.__setitem__(file.stem, dataset) if dataset is not None else reports.__setitem__(file.stem, report))
+            (
+                datasets.__setitem__(file.stem, dataset)
+                if dataset is not None
+                else reports.__setitem__(file.stem, report)
+            )
         return Panel(datasets, reports)
     return panel_from_long_file(path.name, path.read_bytes(), today=today)
 
@@ -77,8 +86,16 @@ def panel_from_long_file(name: str, content: bytes, *, today=None) -> Panel:
     frame = reader(io.BytesIO(content), dtype=str)
     columns = {c.strip().lower(): c for c in frame.columns}
     if "authority" not in columns:
-        return Panel({}, {"(file)": _single_error(name, "No 'authority' column: a multi-authority file needs columns "
-                                                  "authority, indicator, month, value")})
+        return Panel(
+            {},
+            {
+                "(file)": _single_error(
+                    name,
+                    "No 'authority' column: a multi-authority file needs columns "
+                    "authority, indicator, month, value",
+                )
+            },
+        )
     authority_column = columns["authority"]
     datasets, reports = {}, {}
     for authority in sorted(frame[authority_column].dropna().astype(str).str.strip().unique()):
@@ -114,4 +131,6 @@ def synthetic_panel(n_authorities: int = 152, n_indicators: int = 40, n_months: 
     noise = np.exp(rng.normal(0, rng.uniform(0.05, 0.2, n)[:, None], (n, n_months)))
     values = np.round(level * trend * holiday * noise)
     ids = [f"SYN{a:03d}{SEPARATOR}IND{i:02d}" for a in range(n_authorities) for i in range(n_indicators)]
-    return pd.DataFrame({"unique_id": np.repeat(ids, n_months), "ds": np.tile(months, n), "y": values.ravel()})
+    return pd.DataFrame(
+        {"unique_id": np.repeat(ids, n_months), "ds": np.tile(months, n), "y": values.ravel()}
+    )

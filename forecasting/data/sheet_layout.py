@@ -76,7 +76,9 @@ def year_row_months(rows: list[list], index: int) -> dict[int, pd.Timestamp]:
     """
     if index == 0:
         return {}
-    names = {i: MONTH_NAMES[_header_text(v)] for i, v in enumerate(rows[index]) if _header_text(v) in MONTH_NAMES}
+    names = {
+        i: MONTH_NAMES[_header_text(v)] for i, v in enumerate(rows[index]) if _header_text(v) in MONTH_NAMES
+    }
     if len(names) < 2:
         return {}
     years = {j: found for j, v in enumerate(rows[index - 1]) if (found := _year_of(v)) is not None}
@@ -152,15 +154,27 @@ def _parse_long(rows: list[list], header: int, report, where, _known=frozenset()
             continue
         code = str(_cell(row, id_col) or "").strip()
         if not code:
-            report.error("This row has no indicator code", "Fill in the indicator code (e.g. M1) or delete the row.",
-                         code="missing_code", row=offset, column=letters[id_col], **where)
+            report.error(
+                "This row has no indicator code",
+                "Fill in the indicator code (e.g. M1) or delete the row.",
+                code="missing_code",
+                row=offset,
+                column=letters[id_col],
+                **where,
+            )
             continue
         raw_month = _cell(row, month_col)
         month = parse_month(raw_month)
         if month is None:
             shown = "blank" if raw_month in (None, "") else f"'{raw_month}'"
-            report.error(f"Month {shown} for {code} is not a month", "Write months as 2017-06 or Jun-17 "
-                         "(or an Excel date).", code="bad_month", row=offset, column=letters[month_col], **where)
+            report.error(
+                f"Month {shown} for {code} is not a month",
+                "Write months as 2017-06 or Jun-17 (or an Excel date).",
+                code="bad_month",
+                row=offset,
+                column=letters[month_col],
+                **where,
+            )
             continue
         raw = _cell(row, value_col)
         kind, number, percent = parse_value(raw)
@@ -176,9 +190,14 @@ def _parse_long(rows: list[list], header: int, report, where, _known=frozenset()
                         "id_column": letters[id_col]})
     if missing_rows:
         codes = list(dict.fromkeys(c for _, _, c in missing_rows))
-        _warn_missing([r for r, _, _ in missing_rows], {k for _, k, _ in missing_rows}, report,
-                      column=letters[value_col], where=where, code=", ".join(codes[:8]) + (" ..." if len(codes) > 8
-                                                                                         else ""))
+        _warn_missing(
+            [r for r, _, _ in missing_rows],
+            {k for _, k, _ in missing_rows},
+            report,
+            column=letters[value_col],
+            where=where,
+            code=", ".join(codes[:8]) + (" ..." if len(codes) > 8 else ""),
+        )
     return _frame(records), names, False
 
 
@@ -194,8 +213,9 @@ def _warn_missing(rows_or_columns: list, kinds: set, report, where, row=None, co
                    code="missing_value", row=row, column=column, **where)
 
 
-def _parse_wide(rows: list[list], header: int, report, where, known_codes=frozenset()) -> tuple[pd.DataFrame, dict,
-                                                                                                bool]:
+def _parse_wide(
+    rows: list[list], header: int, report, where, known_codes=frozenset()
+) -> tuple[pd.DataFrame, dict, bool]:
     header_row = rows[header]
     headers = [_header_text(v) for v in header_row]
     parsed = {i: parse_month(v) for i, v in enumerate(header_row)}
@@ -204,7 +224,12 @@ def _parse_wide(rows: list[list], header: int, report, where, known_codes=frozen
     id_col = named_id[0] if named_id else 0
     name_col = _column_of([h if i not in (id_col, *months) else "" for i, h in enumerate(headers)],
                           (*NAME_HEADERS, "indicator"))  # codes under 'Ref', descriptions under 'Indicator'
-    if headers[id_col] == "indicator" and name_col is None and id_col != 0 and _looks_like_names(rows, header, id_col):
+    if (
+        headers[id_col] == "indicator"
+        and name_col is None
+        and id_col != 0
+        and _looks_like_names(rows, header, id_col)
+    ):
         id_col, name_col = 0, id_col  # 'Indicator' holds descriptions; the codes are in column A
     letter = get_column_letter
     header_excel_row = header + 1
@@ -214,10 +239,16 @@ def _parse_wide(rows: list[list], header: int, report, where, known_codes=frozen
         by_month.setdefault(month, []).append(i)
     for month, columns in by_month.items():
         if len(columns) > 1:
-            report.error(f"Month {month_label(month)} heads more than one column ("
-                         + ", ".join(letter(c + 1) for c in columns) + ")",
-                         "Each month must appear once: delete or correct the repeated heading.",
-                         code="duplicate_month", row=header_excel_row, column=letter(columns[-1] + 1), **where)
+            report.error(
+                f"Month {month_label(month)} heads more than one column ("
+                + ", ".join(letter(c + 1) for c in columns)
+                + ")",
+                "Each month must appear once: delete or correct the repeated heading.",
+                code="duplicate_month",
+                row=header_excel_row,
+                column=letter(columns[-1] + 1),
+                **where,
+            )
     month_columns = set(months)
     months = {columns[0]: month for month, columns in by_month.items()}  # repeats reported, first one used
     span = pd.date_range(min(by_month), max(by_month), freq="MS")
@@ -253,10 +284,16 @@ def _parse_wide(rows: list[list], header: int, report, where, known_codes=frozen
                          row=excel_row, column=letter(id_col + 1), **where)
             continue
         if code in first_row:
-            report.error(f"Indicator {code} is on more than one row (rows {first_row[code]} and {excel_row}); "
-                         f"row {excel_row} was not read", "Keep one row per indicator: delete the repeat, or "
-                         "correct its code if it is a different indicator.", code="duplicate_indicator",
-                         row=excel_row, column=letter(id_col + 1), **where)
+            report.error(
+                f"Indicator {code} is on more than one row (rows {first_row[code]} and {excel_row}); "
+                f"row {excel_row} was not read",
+                "Keep one row per indicator: delete the repeat, or "
+                "correct its code if it is a different indicator.",
+                code="duplicate_indicator",
+                row=excel_row,
+                column=letter(id_col + 1),
+                **where,
+            )
             continue
         first_row[code] = excel_row
         if name_col is not None and _cell(row, name_col):
@@ -277,10 +314,15 @@ def _parse_wide(rows: list[list], header: int, report, where, known_codes=frozen
             shown = ", ".join(missing_columns[:6]) + (", ..." if len(missing_columns) > 6 else "")
             _warn_missing(missing_columns, kinds, report, where, row=excel_row, column=shown, code=code)
     if empty_rows:
-        report.warning("Rows with no value in any month column were skipped: "
-                       + ", ".join(str(r) for r in empty_rows[:20]) + (" ..." if len(empty_rows) > 20 else ""),
-                       "Nothing to do if these are section headings or notes.", code="skipped_rows",
-                       row=empty_rows[0], **where)
+        report.warning(
+            "Rows with no value in any month column were skipped: "
+            + ", ".join(str(r) for r in empty_rows[:20])
+            + (" ..." if len(empty_rows) > 20 else ""),
+            "Nothing to do if these are section headings or notes.",
+            code="skipped_rows",
+            row=empty_rows[0],
+            **where,
+        )
     return _frame(records), names, bool(len(absent))
 
 
@@ -304,12 +346,18 @@ def _unplaced_month_columns(rows, header, months: dict, skip: tuple, report, whe
         shown = "is blank" if heading in (None, "") else f"'{str(heading).strip()[:30]}' is not a month"
         guess = before + pd.DateOffset(months=1)
         example = guess if guess < after else pd.Timestamp("2017-06-01")
-        report.error(f"The heading of column {get_column_letter(i + 1)} {shown}, but the column sits between the "
-                     f"{month_label(before)} and {month_label(after)} columns and holds numbers: its values were "
-                     "not read", f"Write the month in the heading, e.g. {month_label(example)} or "
-                     f"{example:%Y-%m} (or an Excel date); unmerge header cells so each month column has its own "
-                     "heading.", code="bad_month_heading",
-                     row=header + 1, column=get_column_letter(i + 1), **where)
+        report.error(
+            f"The heading of column {get_column_letter(i + 1)} {shown}, but the column sits between the "
+            f"{month_label(before)} and {month_label(after)} columns and holds numbers: its values were "
+            "not read",
+            f"Write the month in the heading, e.g. {month_label(example)} or "
+            f"{example:%Y-%m} (or an Excel date); unmerge header cells so each month column has its own "
+            "heading.",
+            code="bad_month_heading",
+            row=header + 1,
+            column=get_column_letter(i + 1),
+            **where,
+        )
     return unplaced
 
 
@@ -323,19 +371,25 @@ def explain_missing_header(sheet: Sheet) -> tuple[int, str] | None:
         has_month = any(t in MONTH_HEADERS for t in texts)
         has_value = any(t in VALUE_HEADERS for t in texts)
         if has_month and not has_value:
-            return index + 1, ("has indicator and month columns but no value column (long form needs the three "
-                               "columns indicator, month, value)")
+            return index + 1, (
+                "has indicator and month columns but no value column (long form needs the three "
+                "columns indicator, month, value)"
+            )
         if has_value and not has_month:
             return index + 1, ("has indicator and value columns but no month column (long form needs "
                                "indicator, month, value)")
         bare = [str(v).strip() for v, t in zip(row, texts, strict=True) if t in MONTH_NAMES]
         if len(bare) >= 2:
-            return index + 1, (f"has month names without a year ({', '.join(bare[:3])} ...): write each heading "
-                               "with its year, e.g. Jun-17 or 2017-06, or use Excel dates")
+            return index + 1, (
+                f"has month names without a year ({', '.join(bare[:3])} ...): write each heading "
+                "with its year, e.g. Jun-17 or 2017-06, or use Excel dates"
+            )
         cells = [f"'{str(v).strip()[:20]}'" for v in row if v not in (None, "")]
         found = ", ".join(cells[:8]) + (", ..." if len(cells) > 8 else "")
-        return index + 1, (f"looks like the header row (it has '{id_heading}') but has no month headings such "
-                           f"as Jun-17 or 2017-06 (found {found})")
+        return index + 1, (
+            f"looks like the header row (it has '{id_heading}') but has no month headings such "
+            f"as Jun-17 or 2017-06 (found {found})"
+        )
     return None
 
 

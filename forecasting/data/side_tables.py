@@ -31,22 +31,33 @@ def _kind(columns: list[str]) -> str | None:
     return next((kind for kind, needed in KINDS.items() if set(needed) <= present), None)
 
 
-def replace_side_table(dataset: Dataset, name: str, content: bytes) -> tuple[Dataset | None, ValidationReport]:
+def replace_side_table(
+    dataset: Dataset, name: str, content: bytes
+) -> tuple[Dataset | None, ValidationReport]:
     """(the data set with that table replaced, report); None when the file cannot be used. Never raises."""
     report = ValidationReport(source=name)
     try:
         frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, na_values=[""],
                             encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        report.error(f"The file could not be read as CSV ({type(exc).__name__})",
-                     "Save it from Excel as 'CSV UTF-8' with a header row.", code="side_file_unreadable", file=name)
+        report.error(
+            f"The file could not be read as CSV ({type(exc).__name__})",
+            "Save it from Excel as 'CSV UTF-8' with a header row.",
+            code="side_file_unreadable",
+            file=name,
+        )
         return None, report
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     kind = _kind(list(frame.columns))
     if kind is None:
-        report.error(f"Header {', '.join(frame.columns) or '(none)'} is not a targets, benchmarks or context table",
-                     "Use indicator,period,target,basis (targets), indicator,comparator,value (benchmarks) or "
-                     "key,value (context, e.g. population_0_17).", code="side_file_column", file=name, row=1)
+        report.error(
+            f"Header {', '.join(frame.columns) or '(none)'} is not a targets, benchmarks or context table",
+            "Use indicator,period,target,basis (targets), indicator,comparator,value (benchmarks) or "
+            "key,value (context, e.g. population_0_17).",
+            code="side_file_column",
+            file=name,
+            row=1,
+        )
         return None, report
     checks = ValidationReport(source=name)
     check_side_file(frame, checks, file=kind)
@@ -55,16 +66,22 @@ def replace_side_table(dataset: Dataset, name: str, content: bytes) -> tuple[Dat
     if not report.ok:
         return None, report
     if kind == "context.csv":
-        context = dict(dataset.context) | {k.strip(): float(v) for k, v in zip(frame["key"], frame["value"], strict=True)}
+        context = dict(dataset.context) | {
+            k.strip(): float(v) for k, v in zip(frame["key"], frame["value"], strict=True)
+        }
         return dataclasses.replace(dataset, context=context), report
     table = frame[list(KINDS[kind])].copy()
     number = KINDS[kind][2]  # target or value
     table[number] = pd.to_numeric(table[number])
     unknown = sorted(set(table["indicator"]) - set(dataset.indicator_codes))
     if unknown:
-        report.warning(f"No monthly values for {', '.join(unknown)} in the active data set; kept, but they cannot "
-                       "be projected", "Check the indicator codes match the scorecard's.", code="unknown_indicator",
-                       file=name)
+        report.warning(
+            f"No monthly values for {', '.join(unknown)} in the active data set; kept, but they cannot "
+            "be projected",
+            "Check the indicator codes match the scorecard's.",
+            code="unknown_indicator",
+            file=name,
+        )
     if kind == "targets.csv":
         return dataclasses.replace(dataset, targets=table.reset_index(drop=True)), report
     return dataclasses.replace(dataset, benchmarks=table.reset_index(drop=True)), report

@@ -1,4 +1,5 @@
-"""Reading the cells of one uploaded file: what kind of file it is, its text or sheets, and what each cell holds.
+"""Reading the cells of one uploaded file: what kind of file it is, its text or sheets, and what each cell
+holds.
 
 Decided by the bytes, not the file name (a PDF renamed .xlsx is a PDF). Cells are classified, never trusted:
 a month heading or date becomes a month start, a value becomes a number, a blank, a suppressed figure, an
@@ -58,7 +59,9 @@ def parse_month(value) -> pd.Timestamp | None:
     match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?", text)
     if match:
         year, month = int(match[1]), int(match[2])
-    elif (match := re.fullmatch(r"([a-z]{3,9})[\s\-/'.,]*(\d{2}|\d{4})", text)) or (match := re.fullmatch(r"\d{1,2}[-\s]([a-z]{3,9})[-\s](\d{2}|\d{4})", text)):
+    elif (match := re.fullmatch(r"([a-z]{3,9})[\s\-/'.,]*(\d{2}|\d{4})", text)) or (
+        match := re.fullmatch(r"\d{1,2}[-\s]([a-z]{3,9})[-\s](\d{2}|\d{4})", text)
+    ):
         if match[1] not in MONTH_NAMES:
             return None
         year, month = int(match[2]), MONTH_NAMES[match[1]]
@@ -135,7 +138,11 @@ def decode_text(content: bytes) -> tuple[str | None, str]:
     head = content[:4000]
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         text, encoding = content.decode("utf-16", errors="replace"), "UTF-16"
-    elif len(head) >= 4 and head[1::2].count(0) > 0.9 * len(head[1::2]) and head[0::2].count(0) < 0.1 * len(head):
+    elif (
+        len(head) >= 4
+        and head[1::2].count(0) > 0.9 * len(head[1::2])
+        and head[0::2].count(0) < 0.1 * len(head)
+    ):
         text, encoding = content.decode("utf-16-le", errors="replace"), "UTF-16"
     else:
         try:
@@ -219,7 +226,9 @@ def formulas_without_results(content: bytes, sheets: list[Sheet]) -> dict[str, l
                     formula = isinstance(value, str) and value.startswith("=") or type(value).__name__ == \
                         "ArrayFormula"
                     if formula and (c >= len(sheet.rows[r]) or sheet.rows[r][c] is None):
-                        blank_formulas.setdefault(str(sheet.name), []).append(f"{get_column_letter(c + 1)}{r + 1}")
+                        blank_formulas.setdefault(str(sheet.name), []).append(
+                            f"{get_column_letter(c + 1)}{r + 1}"
+                        )
     finally:
         workbook.close()
     return blank_formulas

@@ -1,8 +1,8 @@
 """Reading and validating one uploaded CSV/XLSX file, or checking a data set directory. Never raises.
 
 `load_upload(name, bytes)` is what the app's upload widget calls; `check_path(path)` is what the CLI and
-`load_dataset(file)` call. Both return `(Dataset | None, ValidationReport)`: the Dataset is None when the report
-has blocking errors; every problem is in the report with its file, sheet, row/column and a fix hint.
+`load_dataset(file)` call. Both return `(Dataset | None, ValidationReport)`: the Dataset is None when the
+report has blocking errors; every problem is in the report with its file, sheet, row/column and a fix hint.
 """
 from __future__ import annotations
 
@@ -96,8 +96,12 @@ def check_path(
         dataset, file_report = load_upload(path.name, path.read_bytes(), catalogue=catalogue, today=today,
                                            max_bytes=max_bytes, sheet=sheet)
     except OSError as exc:
-        report.error(f"The file could not be opened ({exc.strerror or exc})", "Check it exists and is readable.",
-                     code="unreadable", file=path.name)
+        report.error(
+            f"The file could not be opened ({exc.strerror or exc})",
+            "Check it exists and is readable.",
+            code="unreadable",
+            file=path.name,
+        )
         return None, report
     except Exception as exc:  # noqa: BLE001  never a traceback for a user (e.g. a damaged indicators.csv)
         log.warning("unexpected failure checking %s", path, exc_info=True)
@@ -112,9 +116,12 @@ def check_path(
 
 
 def _too_large(report: ValidationReport, name: str, size: int, limit: int) -> None:
-    report.error(f"The file is {_size_text(size)}; the limit is {_size_text(limit)}",
-                 "Upload only the scorecard sheet (delete other sheets, images and pivot caches) or save as CSV.",
-                 code="too_large", file=name)
+    report.error(
+        f"The file is {_size_text(size)}; the limit is {_size_text(limit)}",
+        "Upload only the scorecard sheet (delete other sheets, images and pivot caches) or save as CSV.",
+        code="too_large",
+        file=name,
+    )
 
 
 def _size_text(size: int) -> str:
@@ -131,7 +138,9 @@ def _read_table(name: str, content: bytes, report: ValidationReport, sheet: str 
     hint = "Save the scorecard as an Excel workbook (.xlsx) or CSV (File > Save As) and upload that."
     if kind is None:
         if reason == "empty":
-            report.error("The file is empty", "Upload the file again; it has no content.", code="empty", file=name)
+            report.error(
+                "The file is empty", "Upload the file again; it has no content.", code="empty", file=name
+            )
         else:
             report.error(f"This is {reason}, not a CSV or Excel (.xlsx) file", hint, code="not_spreadsheet",
                          file=name)
@@ -139,8 +148,12 @@ def _read_table(name: str, content: bytes, report: ValidationReport, sheet: str 
     if kind == "csv":
         text, encoding = decode_text(content)
         if text is None:
-            report.error("This is binary data (or text in an unknown encoding), not a CSV or Excel (.xlsx) file",
-                         hint + " For CSV choose 'CSV UTF-8'.", code="not_spreadsheet", file=name)
+            report.error(
+                "This is binary data (or text in an unknown encoding), not a CSV or Excel (.xlsx) file",
+                hint + " For CSV choose 'CSV UTF-8'.",
+                code="not_spreadsheet",
+                file=name,
+            )
             return None
         if encoding == "Windows-1252":
             report.warning("The file is not UTF-8; it was read as Windows-1252 (Excel's usual CSV encoding)",
@@ -150,14 +163,22 @@ def _read_table(name: str, content: bytes, report: ValidationReport, sheet: str 
             report.warning(f"The file is named {suffix} but holds plain text; it was read as CSV",
                            "Nothing to do if the values below look right.", code="renamed", file=name)
         if sheet:
-            report.warning(f"A CSV file has no sheets; the sheet choice '{sheet}' was ignored", code="sheet_ignored",
-                           file=name)
+            report.warning(
+                f"A CSV file has no sheets; the sheet choice '{sheet}' was ignored",
+                code="sheet_ignored",
+                file=name,
+            )
         try:
             sheets = [read_csv_sheet(text)]
         except CsvLayoutError as exc:
-            report.error(f"The CSV text cannot be split into cells near line {exc.line} ({exc})",
-                         "Look for an unclosed quote mark (\") on or before that line, or save the file again "
-                         "from Excel as CSV.", code="csv_layout", file=name, row=exc.line)
+            report.error(
+                f"The CSV text cannot be split into cells near line {exc.line} ({exc})",
+                'Look for an unclosed quote mark (") on or before that line, or save the file again '
+                "from Excel as CSV.",
+                code="csv_layout",
+                file=name,
+                row=exc.line,
+            )
             return None
         if _unclosed_quote(sheets[0], report, name):
             return None
@@ -180,11 +201,17 @@ def _warn_formulas_without_results(content: bytes, sheets, report: ValidationRep
         log.info("could not look for formulas in %s", name, exc_info=True)
         return
     for sheet_name, cells in found.items():
-        report.warning(f"{len(cells)} cell(s) hold formulas whose results were never saved, so they read as "
-                       f"blank: {', '.join(cells[:8])}{' ...' if len(cells) > 8 else ''}",
-                       "Open the file in Excel and save it (Excel stores each formula's result), or paste the "
-                       "values instead of formulas.", code="formula_without_result", file=name, sheet=sheet_name,
-                       row=int(re.sub(r"[A-Z]+", "", cells[0])), column=re.sub(r"\d+", "", cells[0]))
+        report.warning(
+            f"{len(cells)} cell(s) hold formulas whose results were never saved, so they read as "
+            f"blank: {', '.join(cells[:8])}{' ...' if len(cells) > 8 else ''}",
+            "Open the file in Excel and save it (Excel stores each formula's result), or paste the "
+            "values instead of formulas.",
+            code="formula_without_result",
+            file=name,
+            sheet=sheet_name,
+            row=int(re.sub(r"[A-Z]+", "", cells[0])),
+            column=re.sub(r"\d+", "", cells[0]),
+        )
 
 
 def _unclosed_quote(sheet, report: ValidationReport, name: str) -> bool:
@@ -198,9 +225,15 @@ def _unclosed_quote(sheet, report: ValidationReport, name: str) -> bool:
     for row_number, row in list(enumerate(sheet.rows, start=1))[-1:]:
         for column, cell in enumerate(row, start=1):
             if isinstance(cell, str) and "\n" in cell and any(d in cell for d in ",;\t|"):
-                report.error("A quote mark (\") opens in this cell but is not closed, so the lines after it were "
-                             "read as part of one cell", "Delete the stray quote mark, or close it, and save again.",
-                             code="csv_layout", file=name, row=row_number, column=get_column_letter(column))
+                report.error(
+                    'A quote mark (") opens in this cell but is not closed, so the lines after it were '
+                    "read as part of one cell",
+                    "Delete the stray quote mark, or close it, and save again.",
+                    code="csv_layout",
+                    file=name,
+                    row=row_number,
+                    column=get_column_letter(column),
+                )
                 return True
     return False
 
@@ -221,37 +254,72 @@ def _parse_chosen_sheet(name, sheets, report, sheet, known_codes) -> ParsedTable
         near_misses = [(s, missing) for s in sheets if (missing := explain_missing_header(s)) is not None]
         if near_misses:
             for near_sheet, (row, what) in near_misses:
-                report.error(f"No indicator table found: row {row} {what}", "Use the template (python -m "
-                             "forecasting data template): long form has columns indicator, month, value; wide "
-                             "form has an indicator column then one column per month headed Jun-17 or 2017-06.",
-                             code="no_table", file=name, sheet=near_sheet.name, row=row)
+                report.error(
+                    f"No indicator table found: row {row} {what}",
+                    "Use the template (python -m "
+                    "forecasting data template): long form has columns indicator, month, value; wide "
+                    "form has an indicator column then one column per month headed Jun-17 or 2017-06.",
+                    code="no_table",
+                    file=name,
+                    sheet=near_sheet.name,
+                    row=row,
+                )
         elif blank:
-            report.error("The file has no data" if sheets[0].name is None else f"No data in sheet(s) {listing}",
-                         "Upload the file that holds the scorecard values.", code="empty", **where)
+            report.error(
+                "The file has no data" if sheets[0].name is None else f"No data in sheet(s) {listing}",
+                "Upload the file that holds the scorecard values.",
+                code="empty",
+                **where,
+            )
         else:
             found = f" (sheets found: {listing})" if sheets[0].name is not None else ""
-            report.error("No indicator table found" + found + ": expected a header row with indicator, month, "
-                         "value (long form) or an indicator column then month headings like Jun-17 (wide form)",
-                         "Use the template (python -m forecasting data template) or choose the right sheet.",
-                         code="no_table", **where)
+            report.error(
+                "No indicator table found" + found + ": expected a header row with indicator, month, "
+                "value (long form) or an indicator column then month headings like Jun-17 (wide form)",
+                "Use the template (python -m forecasting data template) or choose the right sheet.",
+                code="no_table",
+                **where,
+            )
         return None
     chosen = with_table[0]
     if len(with_table) > 1:
-        report.warning(f"Read sheet '{chosen.name}' only; sheets " + ", ".join(f"'{s.name}'" for s in with_table[1:])
-                       + " also look like data", "Choose a sheet explicitly if another one is wanted.",
-                       code="other_sheets", file=name, sheet=chosen.name)
+        report.warning(
+            f"Read sheet '{chosen.name}' only; sheets "
+            + ", ".join(f"'{s.name}'" for s in with_table[1:])
+            + " also look like data",
+            "Choose a sheet explicitly if another one is wanted.",
+            code="other_sheets",
+            file=name,
+            sheet=chosen.name,
+        )
     elif chosen is not sheets[0]:
-        report.warning(f"Read sheet '{chosen.name}'; sheets without an indicator table were skipped: " + ", ".join(
-            f"'{s.name}'" for s in sheets if s is not chosen), code="other_sheets", file=name, sheet=chosen.name)
+        report.warning(
+            f"Read sheet '{chosen.name}'; sheets without an indicator table were skipped: "
+            + ", ".join(f"'{s.name}'" for s in sheets if s is not chosen),
+            code="other_sheets",
+            file=name,
+            sheet=chosen.name,
+        )
     if chosen.truncated:
-        report.warning(f"The sheet has more than {MAX_ROWS:,} rows (counting formatted blank rows); only the first "
-                       f"{MAX_ROWS:,} were read", "A scorecard has tens of rows: delete the unused rows below the "
-                       "table, or move other data to another sheet.", code="truncated", file=name, sheet=chosen.name,
-                       row=MAX_ROWS + 1)
+        report.warning(
+            f"The sheet has more than {MAX_ROWS:,} rows (counting formatted blank rows); only the first "
+            f"{MAX_ROWS:,} were read",
+            "A scorecard has tens of rows: delete the unused rows below the "
+            "table, or move other data to another sheet.",
+            code="truncated",
+            file=name,
+            sheet=chosen.name,
+            row=MAX_ROWS + 1,
+        )
     parsed = parse_sheet(chosen, report, {"file": name, "sheet": chosen.name}, known_codes)
     if parsed is not None and parsed.located.empty and report.ok:
-        report.error("The table has a header row but no data rows under it", "Add one row per indicator (wide "
-                     "form) or per indicator and month (long form).", code="no_data", file=name, sheet=chosen.name)
+        report.error(
+            "The table has a header row but no data rows under it",
+            "Add one row per indicator (wide form) or per indicator and month (long form).",
+            code="no_data",
+            file=name,
+            sheet=chosen.name,
+        )
     return parsed
 
 
@@ -279,26 +347,38 @@ def _load_upload(name, content, report, *, catalogue, today, max_bytes, sheet, u
     codes = set(observations["unique_id"])
     extra: dict[str, Any] = {}
     if source is not None:  # targets, benchmarks and context of the known indicators come along, said so
-        extra = {"context": dict(source.context),
-                 "targets": source.targets[source.targets["indicator"].isin(codes)].reset_index(drop=True),
-                 "benchmarks": source.benchmarks[source.benchmarks["indicator"].isin(codes)].reset_index(drop=True)}
+        extra = {
+            "context": dict(source.context),
+            "targets": source.targets[source.targets["indicator"].isin(codes)].reset_index(drop=True),
+            "benchmarks": source.benchmarks[source.benchmarks["indicator"].isin(codes)].reset_index(
+                drop=True
+            ),
+        }
         borrowed = [f"{len(extra['targets'])} targets"] if len(extra["targets"]) else []
         borrowed += [f"{len(extra['benchmarks'])} benchmarks"] if len(extra["benchmarks"]) else []
         borrowed += [f"{key} = {value:,g}" for key, value in extra["context"].items()]
         if borrowed:
-            report.warning(f"The file holds monthly values only; {', '.join(borrowed)} were taken from the "
-                           f"reference data set ({Path(source.source).name})", "If this file is another "
-                           "council's, replace them (targets, benchmarks, population) before reading targets or "
-                           "rates per 10,000.", code="borrowed_context", file=name)
+            report.warning(
+                f"The file holds monthly values only; {', '.join(borrowed)} were taken from the "
+                f"reference data set ({Path(source.source).name})",
+                "If this file is another "
+                "council's, replace them (targets, benchmarks, population) before reading targets or "
+                "rates per 10,000.",
+                code="borrowed_context",
+                file=name,
+            )
     return Dataset(observations=observations, indicators=catalogue_rows, source=name, **extra)
 
 
 def _require_values(observations: pd.DataFrame, report: ValidationReport, where: dict) -> None:
     """Nothing can be forecast from a table whose every value is blank (e.g. an unfilled template)."""
     if not observations.empty and observations["y"].isna().all():
-        report.error("Every value in the table is blank: there is nothing to forecast from",
-                     "Fill in the monthly values (a blank template needs at least one filled month per indicator).",
-                     code="no_values", **where)
+        report.error(
+            "Every value in the table is blank: there is nothing to forecast from",
+            "Fill in the monthly values (a blank template needs at least one filled month per indicator).",
+            code="no_values",
+            **where,
+        )
 
 
 def _checked_units(units: dict[str, str] | None, report: ValidationReport, name: str) -> dict[str, str]:
@@ -341,7 +421,9 @@ def _check_directory(directory: Path, report: ValidationReport, *, today) -> tup
         return None, report
     for file in ("targets.csv", "benchmarks.csv"):
         side = side_files[file]
-        unknown = sorted(set(side["indicator"].dropna()) - set(catalogue_rows.index)) if side is not None else []
+        unknown = (
+            sorted(set(side["indicator"].dropna()) - set(catalogue_rows.index)) if side is not None else []
+        )
         if unknown:
             report.warning(f"Indicators not in observations.csv: {', '.join(unknown)}", "Check the codes.",
                            code="unknown_indicator", file=file)

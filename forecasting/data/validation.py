@@ -118,9 +118,13 @@ class ValidationReport:
                     lines.append("  " + problem.as_text().replace("\n", "\n  "))
             for kind, count in shown.items():
                 if kind and count > limit:
-                    lines.append(f"  ... and {count - limit} more like '{kind}' (all are in the report table)")
+                    lines.append(
+                        f"  ... and {count - limit} more like '{kind}' (all are in the report table)"
+                    )
         if self.ok:
-            lines.append("No blocking errors: the data can be used." if self.warnings else "No problems found.")
+            lines.append(
+                "No blocking errors: the data can be used." if self.warnings else "No problems found."
+            )
         else:
             lines.append("Blocking errors found: fix them and load the file again.")
         return "\n".join(lines)
@@ -182,8 +186,10 @@ VALUE_RULES = pa.DataFrameSchema(
 LONG_FRAME_CONTRACT = pa.DataFrameSchema(
     {
         "unique_id": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "ds": pa.Column("datetime64[ns]", pa.Check(lambda s: (s == s.dt.to_period("M").dt.to_timestamp()).all(),
-                                                   error="month start")),
+        "ds": pa.Column(
+            "datetime64[ns]",
+            pa.Check(lambda s: (s == s.dt.to_period("M").dt.to_timestamp()).all(), error="month start"),
+        ),
         "y": pa.Column(float, nullable=True),
     },
     unique=["unique_id", "ds"],
@@ -261,10 +267,15 @@ def validate_observations(
     if future.any():
         valued = located[future & located["y"].notna()]
         for _, cell in valued.iterrows():
-            report.error(f"{cell['unique_id']} has a value for {month_label(cell['ds'])}, which is after this month "
-                         f"({month_label(today)})", "Check the year in the month heading or date; future months "
-                         "must be left out or blank.", code="future_month", row=_row(cell),
-                         column=cell["column"], **where)
+            report.error(
+                f"{cell['unique_id']} has a value for {month_label(cell['ds'])}, which is after this month "
+                f"({month_label(today)})",
+                "Check the year in the month heading or date; future months must be left out or blank.",
+                code="future_month",
+                row=_row(cell),
+                column=cell["column"],
+                **where,
+            )
         blank_months = sorted(set(located.loc[future & located["y"].isna(), "ds"]) - set(valued["ds"]))
         if blank_months:
             report.warning("Future months with no values were ignored: " + months_text(blank_months),
@@ -274,7 +285,9 @@ def validate_observations(
     # Duplicate (indicator, month).
     duplicated = located.duplicated(["unique_id", "ds"], keep=False)
     for (code, month), group in located[duplicated].groupby(["unique_id", "ds"], sort=False):
-        places = ", ".join(f"{c}{r}" if pd.notna(r) else str(c) for r, c in zip(group["row"], group["column"], strict=True))
+        places = ", ".join(
+            f"{c}{r}" if pd.notna(r) else str(c) for r, c in zip(group["row"], group["column"], strict=True)
+        )
         last = group.iloc[-1]
         report.error(f"{code} {month_label(month)} is given more than once ({places})",
                      "Keep one value per indicator and month: delete or correct the repeats.",
@@ -292,10 +305,15 @@ def validate_observations(
         inferred_rows[code] = {"name": names.get(code, code), "unit": unit, "polarity": "neutral",
                                "kind": "ratio" if unit != "count" else "flow"}
         first = group.iloc[0]
-        report.warning(f"Unknown indicator '{code}': not in the indicator catalogue; treated as {unit} because "
-                       f"{reason}", "If that is wrong, add the indicator to indicators.csv with its unit and "
-                       "polarity, or choose its unit when asked.", code="unknown_indicator",
-                       row=_row(first), column=first["id_column"], **where)
+        report.warning(
+            f"Unknown indicator '{code}': not in the indicator catalogue; treated as {unit} because {reason}",
+            "If that is wrong, add the indicator to indicators.csv with its unit and "
+            "polarity, or choose its unit when asked.",
+            code="unknown_indicator",
+            row=_row(first),
+            column=first["id_column"],
+            **where,
+        )
     located["unit"] = located["unique_id"].map(units)
 
     _apply_value_rules(located, report, where)
@@ -316,11 +334,16 @@ def _warn_about_percent_forms(located: pd.DataFrame, report: ValidationReport, w
         first = group.iloc[0]
         if unit == "percent" and len(values) and (values.abs() <= 1).all() and (values != 0).any() \
                 and not group["percent_sign"].any():
-            report.warning(f"{code} is a percentage but every value is between 0 and 1 "
-                           f"(e.g. {values.iloc[0]:g}): these look like fractions",
-                           f"Multiply by 100 (enter {values.iloc[0] * 100:g} for {values.iloc[0]:g}) or format "
-                           "the cells as percentages in Excel.", code="percent_as_fraction",
-                           row=_row(first), column=first["column"], **where)
+            report.warning(
+                f"{code} is a percentage but every value is between 0 and 1 "
+                f"(e.g. {values.iloc[0]:g}): these look like fractions",
+                f"Multiply by 100 (enter {values.iloc[0] * 100:g} for {values.iloc[0]:g}) or format "
+                "the cells as percentages in Excel.",
+                code="percent_as_fraction",
+                row=_row(first),
+                column=first["column"],
+                **where,
+            )
         if unit == "count" and group["percent_sign"].any():
             cell = group[group["percent_sign"]].iloc[0]
             report.warning(f"{code} is a count but some values carry a % sign (e.g. {cell['raw']})",

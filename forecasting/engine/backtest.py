@@ -1,10 +1,10 @@
 """Rolling-origin back-test of every candidate for one indicator, error scores, interval calibration.
 
-Rolling origin: with n months of history, `cv_horizon` h (default 3) and `n_windows` w (default 3), the model is
-refitted on the first c months for each cutoff c = n-h-w+1 .. n-h and forecasts the next h months (13 months
--> training on 8, 9 and 10 months, 9 scored forecasts 1-3 months ahead). Shorter histories get fewer windows
-and a shorter h; fewer than 4 months cannot be back-tested at all (then Naive is used and the output says so).
-A model that cannot be fitted on the first training window is excluded with the reason.
+Rolling origin: with n months of history, `cv_horizon` h (default 3) and `n_windows` w (default 3), the model
+is refitted on the first c months for each cutoff c = n-h-w+1 .. n-h and forecasts the next h months (13
+months -> training on 8, 9 and 10 months, 9 scored forecasts 1-3 months ahead). Shorter histories get fewer
+windows and a shorter h; fewer than 4 months cannot be back-tested at all (then Naive is used and the output
+says so). A model that cannot be fitted on the first training window is excluded with the reason.
 
 Scores (on the indicator's own units):
 - MAE: mean absolute error of the back-test forecasts.
@@ -65,7 +65,8 @@ class History:
 
 
 def prepare_history(indicator: str, ds: Sequence, y: Sequence, unit: str | None) -> History | None:
-    """History on a complete monthly grid from the first to the last observed month; None if nothing observed."""
+    """History on a complete monthly grid from the first to the last observed month; None if nothing
+    observed."""
     frame = pd.DataFrame({"ds": pd.to_datetime(ds), "y": np.asarray(y, dtype=float)}).dropna(subset=["ds"])
     by_month = frame.groupby("ds", as_index=True)["y"].mean().sort_index()
     observed = by_month.dropna()
@@ -125,10 +126,17 @@ def _fit(spec: ModelSpec, z: np.ndarray, horizon: int, adjust_train: np.ndarray 
     return mean, _fill_sigma(sigma, fallback_sigma)
 
 
-def run_model(history: History, spec: ModelSpec, cutoffs: list[int], h: int, horizon: int, fallback_sigma: float,
-              parts: Mapping[str, ModelRun] | None = None,
-              adjustment: Callable[[pd.Timestamp, pd.DatetimeIndex], np.ndarray] | None = None,
-              name: str | None = None) -> ModelRun:
+def run_model(
+    history: History,
+    spec: ModelSpec,
+    cutoffs: list[int],
+    h: int,
+    horizon: int,
+    fallback_sigma: float,
+    parts: Mapping[str, ModelRun] | None = None,
+    adjustment: Callable[[pd.Timestamp, pd.DatetimeIndex], np.ndarray] | None = None,
+    name: str | None = None,
+) -> ModelRun:
     """Back-test and final forecast of one model. `adjustment(cutoff_month, months)` gives a model-scale
     seasonal adjustment known at that cutoff (subtracted before fitting, added to forecasts)."""
     run = ModelRun(name or spec.name)
@@ -173,7 +181,8 @@ def _cv_by_cutoff(run: ModelRun, cutoffs: list[int], h: int) -> None:
 
 def fit_indicator(history: History, *, horizon: int, names: Sequence[str] = MODEL_ORDER, cv_horizon: int = 3,
                   n_windows: int = 3, arima_min_obs: int = 24, fallback_sigma: float = 0.25) -> IndicatorRuns:
-    """Back-test every candidate on one indicator and forecast `horizon` months after its last observed month."""
+    """Back-test every candidate on one indicator and forecast `horizon` months after its last observed
+    month."""
     result = IndicatorRuns(history)
     cutoffs, h = rolling_origins(history.n, cv_horizon, n_windows)
     specs, excluded = candidate_models(history.n, names, arima_min_obs=arima_min_obs)
@@ -241,8 +250,10 @@ def choose(result: IndicatorRuns, cutoffs: list[int]) -> None:
         result.choice_note = ""
     else:
         result.chosen = "Naive"
-        result.choice_note = (f"only {result.history.n} month(s) of history: too short to back-test, so Naive "
-                              "(last value carried forward) is used")
+        result.choice_note = (
+            f"only {result.history.n} month(s) of history: too short to back-test, so Naive "
+            "(last value carried forward) is used"
+        )
 
 
 # ------------------------------------------------------------------------------------------------ calibration
@@ -256,7 +267,8 @@ def standardised_errors(run: ModelRun) -> np.ndarray:
 
 
 def calibration_factor(errors: np.ndarray, levels: Sequence[int] = (80, 95), min_errors: int = 10) -> float:
-    """Smallest factor >= 1 by which sigma must grow so that each level's interval covers its share of errors."""
+    """Smallest factor >= 1 by which sigma must grow so that each level's interval covers its share of
+    errors."""
     errors = np.abs(np.asarray(errors, dtype=float))
     errors = errors[np.isfinite(errors)]
     if errors.size < min_errors:
@@ -320,13 +332,20 @@ def selection_check(fit: IndicatorRuns) -> dict | None:
         error = np.abs(actual - from_model_scale(run.cv["mu"].to_numpy(), fit.history.scale))
         early, late = (run.cv["cutoff"] < last).to_numpy(), (run.cv["cutoff"] == last).to_numpy()
         if np.isfinite(error[early]).any() and np.isfinite(error[late]).any():
-            table[name] = (np.nanmean(error[early]), MODEL_ORDER.index(name) if name in MODEL_ORDER else order,
-                           np.nanmean(error[late]))
+            table[name] = (
+                np.nanmean(error[early]),
+                MODEL_ORDER.index(name) if name in MODEL_ORDER else order,
+                np.nanmean(error[late]),
+            )
     if "Naive" not in table or not np.isfinite(scale):
         return None
     selected = min(table, key=lambda name: table[name][:2])
-    return {"indicator": fit.history.indicator, "selected": selected, "mase_last_window": table[selected][2] / scale,
-            "naive_mase_last_window": table["Naive"][2] / scale}
+    return {
+        "indicator": fit.history.indicator,
+        "selected": selected,
+        "mase_last_window": table[selected][2] / scale,
+        "naive_mase_last_window": table["Naive"][2] / scale,
+    }
 
 
 def movement_floor(history: History, steps: int, measured_steps: int, min_pairs: int = 3) -> np.ndarray:

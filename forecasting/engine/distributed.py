@@ -7,15 +7,14 @@ One statsforecast run serves the whole panel; the engine only decides where it r
 Both run the same models on the same data, so they give the same numbers (tested).
 
 Model set for scale (SCALE_MODELS): Naive, SeasonalNaive (12), RandomWalkWithDrift, HistoricAverage and
-OptimizedTheta (12-month season, deseasonalised when the seasonality test says so). Measured per series
-(2 back-test fits + 1 forecast with intervals, 60 months, statsforecast 2.1.1, one core): the four simple models
+OptimizedTheta (12-month season, deseasonalised when the seasonality test says so). Measured per series (2
+back-test fits + 1 forecast with intervals, 60 months, statsforecast 2.1.1, one core): the four simple models
 2.5 ms together, OptimizedTheta 4.0 ms, AutoTheta 11.4 ms (it fits four Theta variants); a seasonal AutoETS
 (~55 ms a fit) or AutoARIMA (~75 ms) would put 6,000 series far past a minute on 2 cores. The single-council
-engine (forecast.py) keeps the full candidate set.
-Series are modelled on the same domain scales as the single-council engine (log1p for counts and rates,
-logit for percentages). Choice per series: lowest MASE over the back-test windows, where each error is
-scaled by the mean absolute month-to-month change of the series before the first window.
-"""
+engine (forecast.py) keeps the full candidate set. Series are modelled on the same domain scales as the
+single-council engine (log1p for counts and rates, logit for percentages). Choice per series: lowest MASE over
+the back-test windows, where each error is scaled by the mean absolute month-to-month change of the series
+before the first window. """
 from __future__ import annotations
 
 import logging
@@ -55,8 +54,13 @@ def scale_models() -> list:
         SeasonalNaive,
     )
 
-    return [Naive(), SeasonalNaive(season_length=SEASON_LENGTH), RandomWalkWithDrift(alias="RandomWalkWithDrift"),
-            HistoricAverage(), OptimizedTheta(season_length=SEASON_LENGTH)]
+    return [
+        Naive(),
+        SeasonalNaive(season_length=SEASON_LENGTH),
+        RandomWalkWithDrift(alias="RandomWalkWithDrift"),
+        HistoricAverage(),
+        OptimizedTheta(season_length=SEASON_LENGTH),
+    ]
 
 
 @contextmanager
@@ -99,10 +103,14 @@ def _run(frame: pd.DataFrame, horizon: int, backtest_horizon: int, n_windows: in
     import dask.dataframe as dd
 
     with dask_client(scheduler, n_jobs) as client:
-        partitions = max(1, min(frame["unique_id"].nunique(), 4 * max(1, len(client.scheduler_info()["workers"]))))
+        partitions = max(
+            1, min(frame["unique_id"].nunique(), 4 * max(1, len(client.scheduler_info()["workers"])))
+        )
         data = dd.from_pandas(frame, npartitions=partitions)
         # On a Dask frame StatsForecast (through fugue) returns Dask frames, not the pandas type it declares.
-        dask_forecaster: Any = StatsForecast(models=scale_models(), freq="MS", n_jobs=1, fallback_model=Naive())
+        dask_forecaster: Any = StatsForecast(
+            models=scale_models(), freq="MS", n_jobs=1, fallback_model=Naive()
+        )
         cv = dask_forecaster.cross_validation(df=data, h=backtest_horizon, n_windows=n_windows,
                                          step_size=backtest_horizon).compute()
         future = dask_forecaster.forecast(df=data, h=horizon, level=levels).compute()
@@ -116,7 +124,9 @@ def _scores(cv: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     history = history[history["ds"] <= history["first_cutoff"]].sort_values(["unique_id", "ds"])
     scale = history.groupby("unique_id")["y"].apply(lambda y: np.abs(np.diff(y.to_numpy())).mean())
     models = [m for m in SCALE_MODELS if m in cv.columns]
-    long = cv.melt(id_vars=["unique_id", "ds", "cutoff", "y"], value_vars=models, var_name="model", value_name="fit")
+    long = cv.melt(
+        id_vars=["unique_id", "ds", "cutoff", "y"], value_vars=models, var_name="model", value_name="fit"
+    )
     long["abs_error"] = (long["y"] - long["fit"]).abs()
     table = long.groupby(["unique_id", "model"], sort=False).agg(mae=("abs_error", "mean"),
                                                                  n_points=("abs_error", "size")).reset_index()
@@ -147,13 +157,23 @@ def _chosen_forecasts(future: pd.DataFrame, backtest: pd.DataFrame, scales: pd.S
     out = pd.concat(parts, ignore_index=True)
     columns = ["mean", "lo80", "hi80", "lo95", "hi95"]
     for scale, index in out.groupby(out["unique_id"].map(scales).fillna("log1p")).groups.items():
-        out.loc[index.tolist(), columns] = from_model_scale(out.loc[index.tolist(), columns].to_numpy(), str(scale))
+        out.loc[index.tolist(), columns] = from_model_scale(
+            out.loc[index.tolist(), columns].to_numpy(), str(scale)
+        )
     return out.sort_values(["unique_id", "month"]).reset_index(drop=True)
 
 
-def run_panel(panel: pd.DataFrame, horizon: int = 21, *, units: dict[str, str] | None = None, n_windows: int = 2,
-              backtest_horizon: int = 3, engine: str = "local", scheduler: str | None = None,
-              n_jobs: int = 1) -> PanelResult:
+def run_panel(
+    panel: pd.DataFrame,
+    horizon: int = 21,
+    *,
+    units: dict[str, str] | None = None,
+    n_windows: int = 2,
+    backtest_horizon: int = 3,
+    engine: str = "local",
+    scheduler: str | None = None,
+    n_jobs: int = 1,
+) -> PanelResult:
     """Back-test SCALE_MODELS on every series of `panel` (unique_id, ds, y), choose by MASE, forecast.
 
     `units` maps unique_id -> unit (count, percent, rate_per_10k); missing ids are treated as counts.
@@ -185,4 +205,6 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]").to_numpy()
         else:
             out[column] = pd.to_numeric(frame[column]).astype(float).to_numpy()
-    return out.sort_values(["unique_id", "ds"] + (["cutoff"] if "cutoff" in out else [])).reset_index(drop=True)
+    return out.sort_values(["unique_id", "ds"] + (["cutoff"] if "cutoff" in out else [])).reset_index(
+        drop=True
+    )

@@ -7,14 +7,18 @@ from forecasting.engine.models import SPECS
 
 
 def error_words(row) -> str:
-    """A back-test error a reader can picture: % for counts and rates, else the error in the indicator's units."""
+    """A back-test error a reader can picture: % for counts and rates, else the error in the indicator's
+    units."""
     if row is None or not np.isfinite(row["mae"]):
         return "not measurable"
-    return f"{row['mape']:.0f}%" if np.isfinite(row["mape"]) else f"{row['mae']:.3g} (in the indicator's units)"
+    return (
+        f"{row['mape']:.0f}%" if np.isfinite(row["mape"]) else f"{row['mae']:.3g} (in the indicator's units)"
+    )
 
 
 def explain_choice(code, table, fit, holiday_note, derived_note, levels) -> str:
-    """One or two sentences: which model, what it does, its typical error vs naive's, its interval coverage."""
+    """One or two sentences: which model, what it does, its typical error vs naive's, its interval
+    coverage."""
     rows = table[table["indicator"] == code]
     chosen_rows = rows[rows["chosen"]]
     if chosen_rows.empty:

@@ -1,12 +1,13 @@
-"""Orchestration: back-test every indicator, choose a model, forecast with calibrated intervals, keep coherence.
+"""Orchestration: back-test every indicator, choose a model, forecast with calibrated intervals, coherence.
 
 `run_forecast(dataset, horizon=21, settings=None) -> ForecastResult` (see docs/ARCHITECTURE.md).
 
 How a forecast is made, per indicator:
-1. Fit on the domain scale (`forecasting.engine.models`: log1p for counts/rates, logit for percents), back-test every
-   candidate by rolling origin and choose the lowest MASE (`forecasting.engine.backtest`).
+1. Fit on the domain scale (`forecasting.engine.models`: log1p for counts/rates, logit for percents),
+   back-test every candidate by rolling origin and choose the lowest MASE (`forecasting.engine.backtest`).
 2. Front-door count series may take the pooled school-holiday dip (`forecasting.engine.seasonality`) when the
-   leave-one-series-out check and the back-test both say it helps; the model is then named e.g. `AutoETS+holiday`.
+   leave-one-series-out check and the back-test both say it helps; the model is then named e.g.
+   `AutoETS+holiday`.
 3. Intervals are normal on the model scale: loc +- z * sd. sd is the model's own spread multiplied by a
    calibration factor per model (>= 1, never narrowing) that makes the pooled back-test errors reach 80%/95%
    coverage; the back-test table reports coverage with a leave-one-series-out factor, so it is out-of-sample.
@@ -70,8 +71,9 @@ class ForecastSettings:
     models: tuple[str, ...] = MODEL_ORDER
     seasonality: bool = True          # try the pooled school-holiday dip on front-door series
     arima_min_obs: int = ARIMA_MIN_OBS
-    fallback_sigma: float = 0.25      # model-scale spread per sqrt(month) when a series is too short to measure
-    #                                   one (<= 2 months): 0.25 on the log scale is about +-28% a month at 1 sd
+    # model-scale spread per sqrt(month) when a series is too short to measure one (<= 2 months): 0.25 on the
+    # log scale is about +-28% a month at 1 sd
+    fallback_sigma: float = 0.25
     n_jobs: int = 1
 
     def __post_init__(self):
@@ -128,8 +130,9 @@ class ForecastResult:
     def total_quantile(self, indicator: str, months, q: float, dependence: str = "comonotone") -> float:
         """q-quantile of the sum over forecast `months` (e.g. an annual total); see models.total_quantile."""
         rows = self._rows(indicator, months)
-        return total_quantile(rows["loc"], rows["sd"], rows["scale"].iloc[0], rows["multiplier"].to_numpy(), q,
-                              dependence)
+        return total_quantile(
+            rows["loc"], rows["sd"], rows["scale"].iloc[0], rows["multiplier"].to_numpy(), q, dependence
+        )
 
     def probability_total_below(self, indicator: str, months, value: float, dependence: str = "comonotone"):
         """P(sum over forecast `months` <= value); see models.total_probability_below."""
@@ -176,12 +179,16 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
     histories = {code: bt.prepare_history(code, rows["ds"], rows["y"], unit_of.get(code))
                  for code, rows in observations.groupby("unique_id", sort=False)}
     scorecard_order = [code for code in catalogue.index if code in histories]
-    histories = {code: histories[code] for code in scorecard_order + [c for c in histories if c not in catalogue.index]}
+    histories = {
+        code: histories[code] for code in scorecard_order + [c for c in histories if c not in catalogue.index]
+    }
     pop = population(dataset)
     derived = derivations(catalogue, histories, pop)
 
     observed = {code: history for code, history in histories.items() if history is not None}
-    group = [c for c in holiday_group(catalogue, list(histories)) if c in observed and observed[c].scale == "log1p"]
+    group = [
+        c for c in holiday_group(catalogue, list(histories)) if c in observed and observed[c].scale == "log1p"
+    ]
     full_effect, adjustment = holiday_adjuster({c: observed[c] for c in group})
     group_series = {c: (observed[c].months, observed[c].z) for c in group}
 
@@ -190,8 +197,13 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
         return settings.horizon + max(gap, 0)
 
     codes = list(observed)
-    kwargs: dict[str, Any] = {"names": settings.models, "cv_horizon": settings.cv_horizon, "n_windows": settings.n_windows,
-              "arima_min_obs": settings.arima_min_obs, "fallback_sigma": settings.fallback_sigma}
+    kwargs: dict[str, Any] = {
+        "names": settings.models,
+        "cv_horizon": settings.cv_horizon,
+        "n_windows": settings.n_windows,
+        "arima_min_obs": settings.arima_min_obs,
+        "fallback_sigma": settings.fallback_sigma,
+    }
     if settings.n_jobs != 1 and len(codes) > 1:
         from joblib import Parallel, delayed
 
@@ -220,7 +232,9 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
         for name, run in fit.runs.items():
             bt.add_model_scale_actuals(run, fit.history.scale)
             errors.setdefault(name.split("+")[0], {})[code] = bt.standardised_errors(run)
-    factors = {model: bt.calibration_factors(by_series, settings.levels) for model, by_series in errors.items()}
+    factors = {
+        model: bt.calibration_factors(by_series, settings.levels) for model, by_series in errors.items()
+    }
 
     holiday_text = full_effect.describe() if settings.seasonality else "not tried (seasonality switched off)"
     return _tables(settings, histories, fits, factors, derived, future, notes, holiday_text)
@@ -230,8 +244,12 @@ _z = z_score
 
 
 def _interval_columns(code, months, model, scale, loc, sd, multiplier, levels) -> dict[str, np.ndarray]:
-    columns = {"indicator": np.full(len(months), code, dtype=object), "month": np.asarray(months),
-               "model": np.full(len(months), model, dtype=object), "mean": multiplier * from_model_scale(loc, scale)}
+    columns = {
+        "indicator": np.full(len(months), code, dtype=object),
+        "month": np.asarray(months),
+        "model": np.full(len(months), model, dtype=object),
+        "mean": multiplier * from_model_scale(loc, scale),
+    }
     for level in levels:
         columns[f"lo{level}"] = multiplier * from_model_scale(loc - _z(level) * sd, scale)
         columns[f"hi{level}"] = multiplier * from_model_scale(loc + _z(level) * sd, scale)
@@ -239,7 +257,9 @@ def _interval_columns(code, months, model, scale, loc, sd, multiplier, levels) -
 
 
 def _interval_frame(parts: list[dict[str, np.ndarray]], levels) -> pd.DataFrame:
-    names = ["indicator", "month", "model", "mean"] + [f"{side}{lv}" for lv in levels for side in ("lo", "hi")]
+    names = ["indicator", "month", "model", "mean"] + [
+        f"{side}{lv}" for lv in levels for side in ("lo", "hi")
+    ]
     if not parts:
         return pd.DataFrame(columns=names)
     frame = pd.DataFrame({name: np.concatenate([part[name] for part in parts]) for name in names})
@@ -248,7 +268,8 @@ def _interval_frame(parts: list[dict[str, np.ndarray]], levels) -> pd.DataFrame:
 
 
 def _derived_cv(rule, fits, histories, factors, code, levels) -> pd.DataFrame | None:
-    """Back-test rows (cutoff, ds, forecast, loL/hiL) of a derived indicator, built from its parts' back-tests."""
+    """Back-test rows (cutoff, ds, forecast, loL/hiL) of a derived indicator, built from its parts'
+    back-tests."""
     def chosen_cv(part):
         run = fits[part].runs[fits[part].chosen]
         return None if run.cv is None else run.cv, fits[part].chosen.split("+")[0]
@@ -275,10 +296,15 @@ def _derived_cv(rule, fits, histories, factors, code, levels) -> pd.DataFrame | 
         if part == code:
             block["sd"] = cv["sigma"].to_numpy() * factors.get(model, (1.0, {}))[1].get(code, 1.0)
         parts.append(block)
-    frame = parts[0].merge(parts[1], on=["cutoff", "ds"]).merge(parts[2][["cutoff", "ds", "sd"]], on=["cutoff", "ds"])
+    frame = (
+        parts[0]
+        .merge(parts[1], on=["cutoff", "ds"])
+        .merge(parts[2][["cutoff", "ds", "sd"]], on=["cutoff", "ds"])
+    )
     denominator = frame[rule[2]].to_numpy()
-    share = np.where(denominator > 0, 100 * frame[rule[1]].to_numpy() / np.where(denominator > 0, denominator, 1),
-                     np.nan)
+    share = np.where(
+        denominator > 0, 100 * frame[rule[1]].to_numpy() / np.where(denominator > 0, denominator, 1), np.nan
+    )
     loc = to_model_scale(np.clip(share, 0, 100), "logit")
     frame["forecast"] = from_model_scale(loc, "logit")
     for level in levels:
@@ -297,8 +323,11 @@ def _derived_scores(frame, history: History, levels) -> dict:
     errors = (frame["y"] - frame["forecast"]).abs()
     diffs = np.abs(np.diff(history.y))
     scale = np.nanmean(diffs) if np.isfinite(diffs).any() else np.nan
-    result.update(mae=float(errors.mean()), mase=float(errors.mean() / scale) if scale and scale > 0 else np.nan,
-                  mape=float((errors / frame["y"]).mean() * 100) if (frame["y"] > 0).all() else np.nan)
+    result.update(
+        mae=float(errors.mean()),
+        mase=float(errors.mean() / scale) if scale and scale > 0 else np.nan,
+        mape=float((errors / frame["y"]).mean() * 100) if (frame["y"] > 0).all() else np.nan,
+    )
     for level in levels:
         inside = (frame["y"] >= frame[f"lo{level}"] - 1e-9) & (frame["y"] <= frame[f"hi{level}"] + 1e-9)
         result[f"coverage{level}"] = float(inside.mean())
@@ -338,16 +367,28 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
             label = f"Derived({rule[1]} x 10,000 / population_0_17)"
             _, scale, loc, sd, _ = chosen[rule[1]]
             chosen[code] = (label, scale, loc, sd, rule[2])
-            derived_notes[code] = f"it is {rule[1]}'s forecast per 10,000 children aged 0-17, so the two always agree"
+            derived_notes[code] = (
+                f"it is {rule[1]}'s forecast per 10,000 children aged 0-17, so the two always agree"
+            )
         else:
             label = f"Derived(100 x {rule[1]} / {rule[2]})"
             numerator = chosen[rule[1]][4] * from_model_scale(chosen[rule[1]][2], chosen[rule[1]][1])
             denominator = chosen[rule[2]][4] * from_model_scale(chosen[rule[2]][2], chosen[rule[2]][1])
             own = from_model_scale(chosen[code][2], "logit")
-            share = np.where(denominator > 0, 100 * numerator / np.where(denominator > 0, denominator, 1), own)
-            chosen[code] = (label, "logit", to_model_scale(np.clip(share, 0, 100), "logit"), chosen[code][3], 1.0)
-            derived_notes[code] = (f"it is 100 x {rule[1]} / {rule[2]} from their forecasts, so it agrees with them; "
-                                   "the spread is its own back-tested one")
+            share = np.where(
+                denominator > 0, 100 * numerator / np.where(denominator > 0, denominator, 1), own
+            )
+            chosen[code] = (
+                label,
+                "logit",
+                to_model_scale(np.clip(share, 0, 100), "logit"),
+                chosen[code][3],
+                1.0,
+            )
+            derived_notes[code] = (
+                f"it is 100 x {rule[1]} / {rule[2]} from their forecasts, so it agrees with them; "
+                "the spread is its own back-tested one"
+            )
         scores_row = {"mae": np.nan, "mase": np.nan, "mape": np.nan, "n_windows": 0}
         frame = _derived_cv(rule, fits, histories, factors, code, levels)
         if frame is not None:
@@ -368,7 +409,8 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
     columns = ["indicator", "model", "mae", "mase", "mape"] + [f"coverage{lv}" for lv in levels] + \
         ["n_windows", "chosen", "excluded_reason"] + [f"raw_coverage{lv}" for lv in levels]
     order = {code: index for index, code in enumerate(histories)}
-    backtest_rows.sort(key=lambda row: order.get(row["indicator"], len(order)))  # stable: models keep their order
+    # stable: models keep their order
+    backtest_rows.sort(key=lambda row: order.get(row["indicator"], len(order)))
     backtest_table = pd.DataFrame(backtest_rows).reindex(columns=columns)
     backtest_table["chosen"] = backtest_table["chosen"].fillna(False).astype(bool)
     backtest_table["n_windows"] = backtest_table["n_windows"].fillna(0).astype(int)
@@ -377,6 +419,8 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
     explanations = {code: explain_choice(code, backtest_table, fits.get(code), notes.get(code, ""),
                                    derived_notes.get(code, ""), levels) for code in histories}
     checks = [check for fit in fits.values() if (check := bt.selection_check(fit)) is not None]
-    selection = pd.DataFrame(checks, columns=["indicator", "selected", "mase_last_window", "naive_mase_last_window"])
+    selection = pd.DataFrame(
+        checks, columns=["indicator", "selected", "mase_last_window", "naive_mase_last_window"]
+    )
     return ForecastResult(forecasts, all_forecasts, backtest_table, explanations, distribution, holiday_text,
                           settings, selection)

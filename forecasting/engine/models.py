@@ -12,8 +12,8 @@ always 100% forecasts exactly 100%.
 
 Every candidate returns, on the model scale, a point forecast `mean` and a standard deviation `sigma` per step
 (read from the model's own 95% interval: sigma = (hi95 - lo95) / (2 * 1.96)). Forecast intervals are then
-normal on the model scale (see `forecasting.engine.forecast`), which keeps lo95 <= lo80 <= mean <= hi80 <= hi95 even
-when a model's own interval is lopsided (AutoTheta's can exclude its own point forecast).
+normal on the model scale (see `forecasting.engine.forecast`), which keeps lo95 <= lo80 <= mean <= hi80 <=
+hi95 even when a model's own interval is lopsided (AutoTheta's can exclude its own point forecast).
 
 Minimum history per model (measured on statsforecast 2.1.1, see ../shared/reference/statsforecast-notes.md):
 AutoETS fails on <= 6 points, AutoTheta on <= 3, seasonal models silently drop seasonality under two full
@@ -69,7 +69,8 @@ def to_model_scale(values, scale: str) -> np.ndarray:
 
 
 def from_model_scale(values, scale: str) -> np.ndarray:
-    """Model scale -> original units, within the domain (monotone non-decreasing, so quantiles map to quantiles)."""
+    """Model scale -> original units, within the domain (monotone non-decreasing, so quantiles map to
+    quantiles)."""
     values = np.asarray(values, dtype=float)
     if scale == "log1p":
         return np.maximum(np.expm1(values), 0.0)
@@ -106,15 +107,26 @@ def _build(name: str) -> Callable[[], Any]:
 
 SPECS: dict[str, ModelSpec] = {
     "Naive": ModelSpec("Naive", 1, _build("Naive"), "next month = last month"),
-    "HistoricAverage": ModelSpec("HistoricAverage", 2, _build("HistoricAverage"), "average of all past months"),
-    "RandomWalkWithDrift": ModelSpec("RandomWalkWithDrift", 3, _build("RandomWalkWithDrift"),
-                                     "last month plus the average monthly change (a straight line)"),
-    "SeasonalNaive": ModelSpec("SeasonalNaive", 2 * SEASON_LENGTH, _build("SeasonalNaive"),
-                               "same month last year"),
-    "AutoETS": ModelSpec("AutoETS", 8, _build("AutoETS"), "exponential smoothing (level/trend chosen by AICc)"),
+    "HistoricAverage": ModelSpec(
+        "HistoricAverage", 2, _build("HistoricAverage"), "average of all past months"
+    ),
+    "RandomWalkWithDrift": ModelSpec(
+        "RandomWalkWithDrift",
+        3,
+        _build("RandomWalkWithDrift"),
+        "last month plus the average monthly change (a straight line)",
+    ),
+    "SeasonalNaive": ModelSpec(
+        "SeasonalNaive", 2 * SEASON_LENGTH, _build("SeasonalNaive"), "same month last year"
+    ),
+    "AutoETS": ModelSpec(
+        "AutoETS", 8, _build("AutoETS"), "exponential smoothing (level/trend chosen by AICc)"
+    ),
     "AutoTheta": ModelSpec("AutoTheta", 6, _build("AutoTheta"), "theta method (damped trend)"),
     "AutoARIMA": ModelSpec("AutoARIMA", 8, _build("AutoARIMA"), "ARIMA (orders chosen by AICc)"),
-    "Combination": ModelSpec("Combination", 8, None, "average of AutoETS, AutoTheta and AutoARIMA where they ran"),
+    "Combination": ModelSpec(
+        "Combination", 8, None, "average of AutoETS, AutoTheta and AutoARIMA where they ran"
+    ),
 }
 
 
@@ -139,13 +151,17 @@ def candidate_models(
         spec = SPECS[name]
         min_obs = max(spec.min_obs, arima_min_obs) if name == "AutoARIMA" else spec.min_obs
         if name == "AutoARIMA" and n_obs < min_obs and n_obs >= 8:
-            excluded[name] = (f"needs {min_obs} months by default ({n_obs} available): on fewer than two years it "
-                              "only picks a low-order model that AutoETS/AutoTheta cover, at ~20x their run time")
+            excluded[name] = (
+                f"needs {min_obs} months by default ({n_obs} available): on fewer than two years it "
+                "only picks a low-order model that AutoETS/AutoTheta cover, at ~20x their run time"
+            )
         elif n_obs < min_obs:
             why = " (two full years for a seasonal model)" if name == "SeasonalNaive" else ""
             excluded[name] = f"needs at least {min_obs} months{why}; {n_obs} available"
         else:
-            chosen.append(spec if name != "AutoARIMA" else ModelSpec(name, min_obs, spec.build, spec.description))
+            chosen.append(
+                spec if name != "AutoARIMA" else ModelSpec(name, min_obs, spec.build, spec.description)
+            )
     if "Combination" in [spec.name for spec in chosen]:
         parts = [spec.name for spec in chosen if spec.name in COMBINATION_PARTS]
         if len(parts) < 2:
@@ -172,10 +188,16 @@ def _simple_model_forecast(model, name: str, z: np.ndarray, horizon: int) -> dic
     count = residuals.size - 1
     sigma = np.sqrt(np.nansum(residuals ** 2) / count) if count > 0 else 0.0
     spread = sigma * _SPREAD_GROWTH[name](np.arange(1, horizon + 1), z.size)
-    return {"mean": result["mean"], "lo-95": result["mean"] - Z95 * spread, "hi-95": result["mean"] + Z95 * spread}
+    return {
+        "mean": result["mean"],
+        "lo-95": result["mean"] - Z95 * spread,
+        "hi-95": result["mean"] + Z95 * spread,
+    }
 
 
-def forecast_model(spec: ModelSpec, z: np.ndarray, horizon: int, *, fast: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def forecast_model(
+    spec: ModelSpec, z: np.ndarray, horizon: int, *, fast: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Fit `spec` on model-scale history `z` and return (mean, sigma) for `horizon` steps ahead.
 
     sigma is NaN where the model gives no usable interval (the caller fills it). Raises on a failed fit.
@@ -218,7 +240,8 @@ def combine(forecasts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np.nda
 
 # ------------------------------------------------------------------------------------------------ coherence
 def population(dataset) -> float | None:
-    """Children aged 0-17: `dataset.context["population_0_17"]`, else None (rates are then forecast directly)."""
+    """Children aged 0-17: `dataset.context["population_0_17"]`, else None (rates are then forecast
+    directly)."""
     given = (getattr(dataset, "context", None) or {}).get("population_0_17")
     if given is None:
         return None
@@ -230,7 +253,8 @@ def population(dataset) -> float | None:
 
 
 def derivations(catalogue: pd.DataFrame, histories: dict, pop: float | None) -> dict[str, tuple]:
-    """{indicator: ("percent", numerator, denominator) | ("rate", count, multiplier)} where the parts exist."""
+    """{indicator: ("percent", numerator, denominator) | ("rate", count, multiplier)} where the parts
+    exist."""
     result: dict[str, tuple] = {}
     for key, row in catalogue.iterrows():
         code = str(key)  # the catalogue is indexed by indicator code
@@ -239,7 +263,11 @@ def derivations(catalogue: pd.DataFrame, histories: dict, pop: float | None) -> 
         numerator, denominator = row.get("numerator"), row.get("denominator")
         if not isinstance(numerator, str) or histories.get(numerator) is None:
             continue
-        if row.get("unit") == "percent" and isinstance(denominator, str) and histories.get(denominator) is not None:
+        if (
+            row.get("unit") == "percent"
+            and isinstance(denominator, str)
+            and histories.get(denominator) is not None
+        ):
             result[code] = ("percent", numerator, denominator)
         elif row.get("unit") == "rate_per_10k" and denominator == "population_0_17" and pop:
             result[code] = ("rate", numerator, 10_000 / pop)
@@ -287,5 +315,7 @@ def total_probability_below(loc, sd, scale: str, multiplier, value: float, depen
         return 1.0
     for _ in range(60):  # the total is non-decreasing in q: bisection
         middle = (low + high) / 2
-        low, high = (middle, high) if _total_at(middle, loc, sd, scale, multiplier) <= value else (low, middle)
+        low, high = (
+            (middle, high) if _total_at(middle, loc, sd, scale, multiplier) <= value else (low, middle)
+        )
     return float(low)

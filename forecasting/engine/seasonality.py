@@ -41,14 +41,16 @@ FRONT_DOOR_SERIES = ("M1", "M2", "M4", "M5", "EH1a", "EH1b", "EH1c", "EH3", "CP1
 
 @dataclass
 class HolidayEffect:
-    """Pooled holiday dip per calendar month, on the log1p scale (-0.2 means about 18% below its neighbours)."""
+    """Pooled holiday dip per calendar month, on the log1p scale (-0.2 means about 18% below its
+    neighbours)."""
 
     effect: dict[int, float] = field(default_factory=dict)      # shrunk effect used for adjustment
     raw: dict[int, float] = field(default_factory=dict)         # pooled mean contrast before shrinkage
     t: dict[int, float] = field(default_factory=dict)
     n: dict[int, int] = field(default_factory=dict)
     contrasts: dict[str, dict[int, list[float]]] = field(default_factory=dict)  # series -> month -> contrasts
-    noise: dict[str, float] = field(default_factory=dict)                     # series -> noise sd (NaN: unknown)
+    # series -> noise sd (NaN: unknown)
+    noise: dict[str, float] = field(default_factory=dict)
 
     @property
     def detected(self) -> bool:
@@ -71,7 +73,9 @@ class HolidayEffect:
 
 
 def _neighbour_contrasts(z, months) -> list[tuple[pd.Timestamp, float]]:
-    index = {pd.Timestamp(month): value for month, value in zip(months, np.asarray(z, dtype=float), strict=True)}
+    index = {
+        pd.Timestamp(month): value for month, value in zip(months, np.asarray(z, dtype=float), strict=True)
+    }
     result = []
     for month, value in index.items():
         before = index.get(month - pd.offsets.MonthBegin(1), np.nan)
@@ -91,7 +95,11 @@ def holiday_contrasts(z: np.ndarray, months: pd.DatetimeIndex | Sequence[pd.Time
     return result
 
 
-def noise_sd(z: np.ndarray, months: pd.DatetimeIndex | Sequence[pd.Timestamp], holiday_months: Sequence[int] = HOLIDAY_MONTHS) -> float:
+def noise_sd(
+    z: np.ndarray,
+    months: pd.DatetimeIndex | Sequence[pd.Timestamp],
+    holiday_months: Sequence[int] = HOLIDAY_MONTHS,
+) -> float:
     """Root-mean-square contrast at term-time months with term-time neighbours (NaN if too few)."""
     near = {m for h in holiday_months for m in ((h - 2) % 12 + 1, h, h % 12 + 1)}
     values = [d for month, d in _neighbour_contrasts(z, months) if month.month not in near]
@@ -120,10 +128,13 @@ def _pool(pairs: list[tuple[float, float]]) -> tuple[float, float, float]:
     return mean, t, mean * shrink
 
 
-def estimate_holiday_effect(series: Mapping[str, tuple[pd.DatetimeIndex | Sequence[pd.Timestamp], np.ndarray]],
-                            holiday_months: Sequence[int] = HOLIDAY_MONTHS,
-                            exclude: str | None = None) -> HolidayEffect:
-    """Pool the holiday contrasts of `series` ({id: (months, log1p values)}), leaving out `exclude` if given."""
+def estimate_holiday_effect(
+    series: Mapping[str, tuple[pd.DatetimeIndex | Sequence[pd.Timestamp], np.ndarray]],
+    holiday_months: Sequence[int] = HOLIDAY_MONTHS,
+    exclude: str | None = None,
+) -> HolidayEffect:
+    """Pool the holiday contrasts of `series` ({id: (months, log1p values)}), leaving out `exclude` if
+    given."""
     result = HolidayEffect()
     for series_id, (months, z) in series.items():
         result.contrasts[series_id] = holiday_contrasts(z, months, holiday_months)
@@ -141,7 +152,8 @@ def estimate_holiday_effect(series: Mapping[str, tuple[pd.DatetimeIndex | Sequen
 
 def helps_series(series: Mapping[str, tuple[Sequence[pd.Timestamp], np.ndarray]], series_id: str,
                  holiday_months: Sequence[int] = HOLIDAY_MONTHS) -> tuple[bool, str]:
-    """Leave-one-series-out check: does the effect pooled from the *other* series fit this one's holiday months?
+    """Leave-one-series-out check: does the effect pooled from the *other* series fit this one's holiday
+    months?
 
     Returns (helps, reason). Helps when the mean absolute contrast error falls, |d - effect| < |d|.
     """
@@ -155,8 +167,15 @@ def helps_series(series: Mapping[str, tuple[Sequence[pd.Timestamp], np.ndarray]]
     without = float(np.mean([abs(d) for d, _ in pairs]))
     with_effect = float(np.mean([abs(d - e) for d, e in pairs]))
     if with_effect < without:
-        return True, f"holiday months fit better with the pooled dip (error {with_effect:.3f} vs {without:.3f})"
-    return False, f"this series' holiday months do not follow the pooled dip (error {with_effect:.3f} vs {without:.3f})"
+        return (
+            True,
+            f"holiday months fit better with the pooled dip (error {with_effect:.3f} vs {without:.3f})",
+        )
+    return (
+        False,
+        f"this series' holiday months do not follow the pooled dip "
+        f"(error {with_effect:.3f} vs {without:.3f})",
+    )
 
 
 def holiday_group(indicators: pd.DataFrame, available: Sequence[str]) -> list[str]:
@@ -181,8 +200,12 @@ def holiday_adjuster(group_histories: Mapping[str, History]):
 
     def effect_before(month: pd.Timestamp) -> HolidayEffect:
         if month not in memo:
-            memo[month] = estimate_holiday_effect({
-                code: (h.months[h.months < month], h.z[h.months < month]) for code, h in group_histories.items()})
+            memo[month] = estimate_holiday_effect(
+                {
+                    code: (h.months[h.months < month], h.z[h.months < month])
+                    for code, h in group_histories.items()
+                }
+            )
         return memo[month]
 
     def adjustment(first_test_month, months):
@@ -196,9 +219,8 @@ def try_holiday(fit, adjustment, group_series, *, steps: int, cv_horizon: int, n
                 fallback_sigma: float) -> str:
     """Back-test the chosen model with the holiday adjustment and keep it when it helps; returns a note.
 
-    Kept only when `helps_series` (leave-one-series-out) says so *and* the rolling back-test MASE is not worse.
-    A `<model>+holiday` row always appears in the back-test table, with the reason when not kept.
-    """
+    Kept only when `helps_series` (leave-one-series-out) says so *and* the rolling back-test MASE is not
+    worse. A `<model>+holiday` row always appears in the back-test table, with the reason when not kept. """
     history = fit.history
     base = fit.chosen if SPECS[fit.chosen].build is not None else "AutoETS"
     if base not in fit.runs or fit.runs[base].mean is None:
@@ -216,6 +238,8 @@ def try_holiday(fit, adjustment, group_series, *, steps: int, cv_horizon: int, n
     with_dip, without = scores(run, history)["mase"], scores(fit.runs[fit.chosen], history)["mase"]
     if np.isfinite(with_dip) and with_dip <= without:
         fit.chosen = name
-        return f"the school-holiday dip is included ({reason}; back-test MASE {with_dip:.2f} vs {without:.2f})"
+        return (
+            f"the school-holiday dip is included ({reason}; back-test MASE {with_dip:.2f} vs {without:.2f})"
+        )
     run.excluded_reason = f"holiday dip not kept: back-test MASE {with_dip:.2f} vs {without:.2f} without it"
     return ""

@@ -24,9 +24,20 @@ COMPARATOR_NAMES = {"statistical_neighbours": "Statistical neighbours", "england
 
 def _band(figure, months, low, high, colour, name, row=None, col=None, showlegend=True):
     kwargs = {"row": row, "col": col} if row else {}
-    figure.add_trace(go.Scatter(x=list(months) + list(months)[::-1], y=list(high) + list(low)[::-1], fill="toself",
-                                fillcolor=colour, line={"width": 0}, hoverinfo="skip", name=name,
-                                showlegend=showlegend, legendgroup=name), **kwargs)
+    figure.add_trace(
+        go.Scatter(
+            x=list(months) + list(months)[::-1],
+            y=list(high) + list(low)[::-1],
+            fill="toself",
+            fillcolor=colour,
+            line={"width": 0},
+            hoverinfo="skip",
+            name=name,
+            showlegend=showlegend,
+            legendgroup=name,
+        ),
+        **kwargs,
+    )
 
 
 def fan_chart(history: pd.Series, forecast: pd.DataFrame, *, title: str = "", unit: str = "count",
@@ -44,28 +55,45 @@ def fan_chart(history: pd.Series, forecast: pd.DataFrame, *, title: str = "", un
     figure.add_trace(go.Scatter(x=history.index, y=history.values, mode="lines+markers", name="Actual",
                                 line={"color": HISTORY, "width": 2}))
     if not forecast.empty:
-        joined_x = [history.dropna().index[-1], *forecast["month"]] if history.notna().any() else forecast["month"]
-        joined_y = [history.dropna().iloc[-1], *forecast["mean"]] if history.notna().any() else forecast["mean"]
+        joined_x = (
+            [history.dropna().index[-1], *forecast["month"]] if history.notna().any() else forecast["month"]
+        )
+        joined_y = (
+            [history.dropna().iloc[-1], *forecast["mean"]] if history.notna().any() else forecast["mean"]
+        )
         figure.add_trace(go.Scatter(x=joined_x, y=joined_y, mode="lines", name="Forecast (central)",
                                     line={"color": FORECAST, "width": 2, "dash": "dash"}))
-    for model, frame in (candidates.groupby("model") if candidates is not None and not candidates.empty else []):
+    for model, frame in (
+        candidates.groupby("model") if candidates is not None and not candidates.empty else []
+    ):
         figure.add_trace(go.Scatter(x=frame["month"], y=frame["mean"], mode="lines", name=model, opacity=0.6,
                                     line={"width": 1}))
     row: Any  # an itertuples() row: its fields are whatever the frame holds
     if targets is not None:
         for row in targets.itertuples():
-            figure.add_trace(go.Scatter(x=[pd.Timestamp(row.target_date)], y=[row.target], mode="markers+text",
-                                        marker={"symbol": "x", "size": 12, "color": TARGET},
-                                        text=[f"Target {row.period}: {row.target:g}"], textposition="top center",
-                                        name=f"Target {row.period}"))
+            figure.add_trace(
+                go.Scatter(
+                    x=[pd.Timestamp(row.target_date)],
+                    y=[row.target],
+                    mode="markers+text",
+                    marker={"symbol": "x", "size": 12, "color": TARGET},
+                    text=[f"Target {row.period}: {row.target:g}"],
+                    textposition="top center",
+                    name=f"Target {row.period}",
+                )
+            )
     if benchmarks is not None:
         for row in benchmarks.itertuples():
             figure.add_hline(y=row.value, line={"color": BENCHMARK, "dash": "dot", "width": 1},
                              annotation_text=COMPARATOR_NAMES.get(row.comparator, row.comparator),
                              annotation_position="bottom right")
-    figure.update_layout(title=title, hovermode="x unified", margin={"l": 10, "r": 10, "t": 50, "b": 10},
-                         yaxis_title={"percent": "%", "rate_per_10k": "per 10,000 children"}.get(unit, "number"),
-                         legend={"orientation": "h", "y": -0.15})
+    figure.update_layout(
+        title=title,
+        hovermode="x unified",
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        yaxis_title={"percent": "%", "rate_per_10k": "per 10,000 children"}.get(unit, "number"),
+        legend={"orientation": "h", "y": -0.15},
+    )
     if unit == "percent":
         figure.update_yaxes(range=[0, 100])
     return figure
@@ -80,11 +108,41 @@ def small_multiples(panels: list[tuple[str, pd.Series, pd.DataFrame]], columns: 
         row, col = number // columns + 1, number % columns + 1
         first = number == 0
         if not forecast.empty:
-            _band(figure, forecast["month"], forecast["lo95"], forecast["hi95"], BAND95, "95% range", row, col, first)
-            _band(figure, forecast["month"], forecast["lo80"], forecast["hi80"], BAND80, "80% range", row, col, first)
-            figure.add_trace(go.Scatter(x=forecast["month"], y=forecast["mean"], mode="lines", name="Forecast",
-                                        line={"color": FORECAST, "dash": "dash"}, showlegend=first,
-                                        legendgroup="Forecast"), row=row, col=col)
+            _band(
+                figure,
+                forecast["month"],
+                forecast["lo95"],
+                forecast["hi95"],
+                BAND95,
+                "95% range",
+                row,
+                col,
+                first,
+            )
+            _band(
+                figure,
+                forecast["month"],
+                forecast["lo80"],
+                forecast["hi80"],
+                BAND80,
+                "80% range",
+                row,
+                col,
+                first,
+            )
+            figure.add_trace(
+                go.Scatter(
+                    x=forecast["month"],
+                    y=forecast["mean"],
+                    mode="lines",
+                    name="Forecast",
+                    line={"color": FORECAST, "dash": "dash"},
+                    showlegend=first,
+                    legendgroup="Forecast",
+                ),
+                row=row,
+                col=col,
+            )
         figure.add_trace(go.Scatter(x=history.index, y=history.values, mode="lines", name="Actual",
                                     line={"color": HISTORY}, showlegend=first, legendgroup="Actual"),
                          row=row, col=col)
@@ -96,8 +154,15 @@ def small_multiples(panels: list[tuple[str, pd.Series, pd.DataFrame]], columns: 
 def scenario_chart(measure: pd.DataFrame, *, title: str, unit_label: str = "") -> go.Figure:
     """Baseline against scenario for one measure: `measure` has month, baseline, scenario."""
     figure = go.Figure()
-    figure.add_trace(go.Scatter(x=measure["month"], y=measure["baseline"], mode="lines", name="Baseline forecast",
-                                line={"color": FORECAST, "dash": "dash"}))
+    figure.add_trace(
+        go.Scatter(
+            x=measure["month"],
+            y=measure["baseline"],
+            mode="lines",
+            name="Baseline forecast",
+            line={"color": FORECAST, "dash": "dash"},
+        )
+    )
     figure.add_trace(go.Scatter(x=measure["month"], y=measure["scenario"], mode="lines", name="Scenario",
                                 line={"color": SCENARIO, "width": 3}))
     figure.update_layout(title=title, yaxis_title=unit_label, hovermode="x unified", height=320,
@@ -105,14 +170,28 @@ def scenario_chart(measure: pd.DataFrame, *, title: str, unit_label: str = "") -
     return figure
 
 
-def decomposition_chart(decomposition: pd.DataFrame, *, title: str = "Where the change comes from") -> go.Figure:
+def decomposition_chart(
+    decomposition: pd.DataFrame, *, title: str = "Where the change comes from"
+) -> go.Figure:
     """Horizontal stacked bars: each lever group's contribution to each measure's change."""
     figure = go.Figure()
     for group, frame in decomposition.groupby("lever_group", sort=False):
-        figure.add_trace(go.Bar(y=frame["measure"], x=frame["contribution"], name=str(group).replace("_", " "),
-                                orientation="h"))
-    figure.update_layout(barmode="relative", title=title, height=360, margin={"l": 10, "r": 10, "t": 50, "b": 10},
-                         xaxis_title="change at the end of the projection", legend={"orientation": "h", "y": -0.2})
+        figure.add_trace(
+            go.Bar(
+                y=frame["measure"],
+                x=frame["contribution"],
+                name=str(group).replace("_", " "),
+                orientation="h",
+            )
+        )
+    figure.update_layout(
+        barmode="relative",
+        title=title,
+        height=360,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis_title="change at the end of the projection",
+        legend={"orientation": "h", "y": -0.2},
+    )
     return figure
 
 
