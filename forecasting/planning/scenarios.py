@@ -10,7 +10,8 @@ A scenario file:
 
 Rules: `yaml.safe_load` only (tags such as !!python/object are refused); unknown keys, wrong types and values
 outside a lever's range are errors naming the file, the key and what was expected. Saving is atomic (temp file
-in the same folder, fsync, os.replace) and never overwrites an existing file unless `overwrite=True`.
+in the same folder, fsync, then a hard link that fails if the name exists, so of two racing saves exactly one
+wins) and never overwrites an existing file unless `overwrite=True` (then os.replace).
 
 `apply_scenario(baseline, scenario, calibration, params)` turns levers into front-door changes, runs the pipeline
 (deltas only), hands demand to the workforce and cost models, and moves the baseline's `Projection` by the
