@@ -37,8 +37,9 @@ print(json.dumps({"import": imported - start, "load": loaded - imported, "foreca
 
 def cold(models: str) -> dict:
     started = time.perf_counter()
-    process = subprocess.run([sys.executable, "-c", COLD_SCRIPT, models], cwd=ROOT, capture_output=True, text=True,
-                             check=False)
+    process = subprocess.run(
+        [sys.executable, "-c", COLD_SCRIPT, models], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     if process.returncode != 0:
         raise SystemExit(f"cold run failed:\n{process.stderr[-2000:]}")
     figures = json.loads(process.stdout.strip().splitlines()[-1])
@@ -78,10 +79,13 @@ def main() -> None:
         c = cold(models)
         w = warm(models, args.repeats)
         rows.append((label, c, w))
-        print(f"{label:15s} cold: process {c['process']:.2f} s (import {c['import']:.2f}, load {c['load']:.2f}, "
-              f"back-test+forecast {c['forecast']:.2f}) | warm: load {w['load']:.2f} s, back-test+forecast "
-              f"{w['forecast']:.2f} s ({1000 * w['forecast'] / w['series']:.0f} ms per series over {w['series']}), "
-              f"from cache {w['cached']:.3f} s")
+        print(
+            f"{label:15s} cold: process {c['process']:.2f} s (import {c['import']:.2f}, "
+            f"load {c['load']:.2f}, back-test+forecast {c['forecast']:.2f}) | warm: load {w['load']:.2f} s, "
+            f"back-test+forecast {w['forecast']:.2f} s "
+            f"({1000 * w['forecast'] / w['series']:.0f} ms per series over {w['series']}), "
+            f"from cache {w['cached']:.3f} s"
+        )
     full, naive = rows[0], rows[1]
     print(f"ratio all/naive: warm {full[2]['forecast'] / naive[2]['forecast']:.1f}x, "
           f"cold {full[1]['process'] / naive[1]['process']:.1f}x")

@@ -2,11 +2,10 @@
 
     /work/main/.venv/bin/python benchmarks/scenario_speed.py [--repeats 50]
 
-Prints median / 90th percentile / max milliseconds for `apply_scenario` on each shipped scenario, and the split
-between the pipeline itself, the workforce model and the placement-cost model for the combined plan. The
+Prints median / 90th percentile / max milliseconds for `apply_scenario` on each shipped scenario, and the
+split between the pipeline itself, the workforce model and the placement-cost model for the combined plan. The
 forecast, the calibration and the baseline workforce/cost projections are computed once beforehand (as the app
-does when the data set is loaded); the first call per scenario is a warm-up and not counted.
-"""
+does when the data set is loaded); the first call per scenario is a warm-up and not counted. """
 from __future__ import annotations
 
 import argparse
@@ -52,9 +51,14 @@ def main() -> None:
         print(f"{path.stem:<28}{np.median(ms):>10.1f}{np.percentile(ms, 90):>9.1f}{ms.max():>9.1f}  "
               f"{'yes' if np.median(ms) < TARGET_MS else 'NO'}")
     plan = load_scenario(SCENARIOS / "combined-plan.yaml")
-    empty = lambda *a: pd.DataFrame(index=baseline.months)
-    core = timings(lambda: apply_scenario(baseline, plan, calibration, workforce_model=empty, cost_model=empty),
-                   args.repeats)
+
+    def empty(*_):
+        return pd.DataFrame(index=baseline.months)
+
+    core = timings(
+        lambda: apply_scenario(baseline, plan, calibration, workforce_model=empty, cost_model=empty),
+        args.repeats,
+    )
     print(f"combined plan without workforce and cost models (pipeline + forecast shift only): "
           f"median {np.median(core):.1f} ms")
     start = time.perf_counter()

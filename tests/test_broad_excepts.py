@@ -1,9 +1,8 @@
 """Every broad exception handler in the product code says why it is broad, or hands the exception on.
 
-ruff's BLE001 does not flag a broad handler that logs with exc_info, so this scan covers those too: an
-`except Exception`, `except BaseException` or bare `except` must end in a bare `raise` (clean-up, then re-raise)
-or carry `# noqa: BLE001  <reason>` on its line.
-"""
+ruff's BLE001 does not flag a broad handler that logs with exc_info, so this scan covers those too: an `except
+Exception`, `except BaseException` or bare `except` must end in a bare `raise` (clean-up, then re-raise) or
+carry `# noqa: BLE001 <reason>` on its line. """
 from __future__ import annotations
 
 import ast

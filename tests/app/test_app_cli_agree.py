@@ -1,8 +1,8 @@
 """One answer per question: the app's target and headline figures equal the CLI's, baseline and scenario.
 
-The Overview page (baseline) and the Scenarios page (a shipped scenario loaded into the levers) are rendered with
-AppTest; the same figures are written by `python -m forecasting targets [--scenario] --headlines`; every target
-row and every headline cell must agree exactly (both read `forecasting.planning.scenarios.project`).
+The Overview page (baseline) and the Scenarios page (a shipped scenario loaded into the levers) are rendered
+with AppTest; the same figures are written by `python -m forecasting targets [--scenario] --headlines`; every
+target row and every headline cell must agree exactly (both read `forecasting.planning.scenarios.project`).
 """
 from __future__ import annotations
 
@@ -55,7 +55,8 @@ def _assert_same_headlines(app_table: pd.DataFrame, cli_table: pd.DataFrame) -> 
             np.testing.assert_allclose(left.to_numpy(float), right.to_numpy(float), rtol=1e-9, equal_nan=True,
                                        err_msg=column)
         else:
-            # the CSV writer's formula guard prefixes ' to text starting with + - = @ (e.g. "+6% on a year before")
+            # the CSV writer's formula guard prefixes ' to text starting with + - = @ (e.g. "+6% on a year
+            # before")
             cli_text = [text.removeprefix("'") for text in right.fillna("").astype(str)]
             assert list(left.fillna("").astype(str)) == cli_text, column
 

@@ -1,4 +1,5 @@
-"""AppTest smoke tests: every page renders on the embedded data without an exception; key interactions work."""
+"""AppTest smoke tests: every page renders on the embedded data without an exception; key interactions
+work."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -86,7 +87,9 @@ def test_data_page_switches_back_to_embedded():
 def test_authorities_page_compares_and_switches(embedded_dataset):
     import pandas as pd
 
-    long = embedded_dataset.observations.rename(columns={"unique_id": "indicator", "ds": "month", "y": "value"})
+    long = embedded_dataset.observations.rename(
+        columns={"unique_id": "indicator", "ds": "month", "y": "value"}
+    )
     long = long[long.indicator.isin(["M1", "LAC1"])].assign(month=lambda f: f.month.dt.strftime("%Y-%m"))
     frame = pd.concat([long.assign(authority="Southampton"), long.assign(authority="Portsmouth")])
     app = run_page("authorities")
@@ -100,8 +103,9 @@ def test_authorities_page_compares_and_switches(embedded_dataset):
 
 def test_data_page_takes_the_councils_own_targets():
     app = run_page("data")
-    app.get("file_uploader")[1].upload("targets.csv", b"indicator,period,target,basis\nLAC1,2019-20,420,year_end_level\n",
-                                       "text/csv").run()
+    app.get("file_uploader")[1].upload(
+        "targets.csv", b"indicator,period,target,basis\nLAC1,2019-20,420,year_end_level\n", "text/csv"
+    ).run()
     assert not app.exception
     assert any("targets.csv is now used" in s.value for s in app.success)
     assert app.session_state["active_dataset"].targets["target"].tolist() == [420.0]

@@ -83,7 +83,9 @@ def page(server):
 def _open(page, server, path: str, title: str) -> None:
     page.goto(f"{server}/{path}")
     page.get_by_role("heading", name=title).first.wait_for(timeout=90_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000
+    )
     page.wait_for_load_state("networkidle")
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=30_000)
     if page.locator('[data-testid="stPlotlyChart"]').count():
@@ -124,7 +126,9 @@ def test_scenario_slider_redraws(page, server):
 
 def test_upload_in_browser(page, server):
     _open(page, server, "data", "Data")
-    page.locator('input[type="file"]').first.set_input_files(str(ROOT / "tests" / "malformed" / "19-negative-count.xlsx"))
+    page.locator('input[type="file"]').first.set_input_files(
+        str(ROOT / "tests" / "malformed" / "19-negative-count.xlsx")
+    )
     page.get_by_text("cannot be used yet").wait_for(timeout=30_000)
     _no_exception(page)
     page.screenshot(path=str(ARTIFACTS / "data-bad-upload.png"), full_page=True)

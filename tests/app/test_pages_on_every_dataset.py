@@ -1,10 +1,10 @@
 """Every page renders on every data set the Data page accepts, and says in words which indicators it lacks.
 
-The data sets: each file of the upload corpus (tests/malformed) that `check_path` accepts with no blocking error,
-and a minimal scorecard with only contacts, referrals, CP plans and looked-after children (M1, M2, CP6B, LAC1),
-loaded through `load_upload` and put into the session the way the Data page does (`ui.state.use_dataset`).
-Forecasts are cached on disk in a temporary folder (by data fingerprint) and in memory by Streamlit.
-"""
+The data sets: each file of the upload corpus (tests/malformed) that `check_path` accepts with no blocking
+error, and a minimal scorecard with only contacts, referrals, CP plans and looked-after children (M1, M2,
+CP6B, LAC1), loaded through `load_upload` and put into the session the way the Data page does
+(`ui.state.use_dataset`). Forecasts are cached on disk in a temporary folder (by data fingerprint) and in
+memory by Streamlit. """
 from __future__ import annotations
 
 import os
@@ -122,8 +122,14 @@ def test_repository_good_example_draws_finance_with_the_scenario(dataset_named):
     assert any("Savings from" in s.value for s in app.subheader)
 
 
-@pytest.mark.parametrize("page, needed", [("scenarios", "contacts (M1)"), ("finance", "looked-after children (LAC1)"),
-                                          ("workforce", "contacts (M1)")])
+@pytest.mark.parametrize(
+    "page, needed",
+    [
+        ("scenarios", "contacts (M1)"),
+        ("finance", "looked-after children (LAC1)"),
+        ("workforce", "contacts (M1)"),
+    ],
+)
 def test_percent_only_data_set_says_the_page_cannot_be_drawn(page, needed, dataset_named):
     app = run_page(page, dataset_named("35-percent-as-fraction.csv"))       # holds only M3
     assert not app.exception

@@ -1,4 +1,5 @@
-"""`python -m forecasting data check|show|template` as a user runs them (in-process, plus one real subprocess)."""
+"""`python -m forecasting data check|show|template` as a user runs them (in-process, plus one real
+subprocess)."""
 from __future__ import annotations
 
 import subprocess
@@ -25,11 +26,18 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_real_command_line_checks_the_embedded_data_set():
-    result = subprocess.run([sys.executable, "-m", "forecasting", "data", "check", EMBEDDED], capture_output=True,
-                            text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "forecasting", "data", "check", EMBEDDED],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "No blocking errors" in result.stdout and "58 indicators, 754 indicator-months, last month Jun-18" in \
-        result.stdout
+    assert (
+        "No blocking errors" in result.stdout
+        and "58 indicators, 754 indicator-months, last month Jun-18" in result.stdout
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -49,7 +57,9 @@ def test_check_today_is_a_parameter(capsys):
     assert code == 1 and "after this month (Apr-18)" in out and "more like 'future_month'" in out
     code, out, _ = run(capsys, "data", "check", EMBEDDED, "--today", "2018-04-15", "--all")
     observations = pd.read_csv(Path(EMBEDDED) / "observations.csv")
-    valued_after_april = observations[observations["month"].isin(["2018-05", "2018-06"])]["value"].notna().sum()
+    valued_after_april = (
+        observations[observations["month"].isin(["2018-05", "2018-06"])]["value"].notna().sum()
+    )
     assert out.count("after this month (Apr-18)") == valued_after_april > 100
     code, _, err = run(capsys, "data", "check", EMBEDDED, "--today", "15/04/2018")
     assert code == 2 and "is not a date written YYYY-MM-DD" in err
@@ -61,7 +71,9 @@ def test_check_missing_path_is_a_message_not_a_traceback(capsys):
 
 
 def test_check_wrong_sheet(capsys):
-    code, out, _ = run(capsys, "data", "check", str(CORPUS / "24-good-wide-excel-dates.xlsx"), "--sheet", "Nope")
+    code, out, _ = run(
+        capsys, "data", "check", str(CORPUS / "24-good-wide-excel-dates.xlsx"), "--sheet", "Nope"
+    )
     assert code == 1 and "There is no sheet named 'Nope'; sheets found: 'Cover', 'Scorecard'" in out
 
 

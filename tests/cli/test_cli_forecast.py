@@ -14,9 +14,12 @@ def small_data(tmp_path):
     months = pd.date_range("2017-06-01", periods=13, freq="MS").strftime("%Y-%m")
     contacts = (1300 + rng.normal(0, 80, 13)).round()
     referrals = (contacts * 0.2).round()
-    rows = [("M1", m, v) for m, v in zip(months, contacts)] + [("M2", m, v) for m, v in zip(months, referrals)]
-    rows += [("M3", m, round(100 * r / c, 1)) for m, r, c in zip(months, referrals, contacts)]
-    pd.DataFrame(rows, columns=["indicator", "month", "value"]).to_csv(folder / "observations.csv", index=False)
+    rows = [("M1", m, v) for m, v in zip(months, contacts, strict=True)]
+    rows += [("M2", m, v) for m, v in zip(months, referrals, strict=True)]
+    rows += [("M3", m, round(100 * r / c, 1)) for m, r, c in zip(months, referrals, contacts, strict=True)]
+    pd.DataFrame(rows, columns=["indicator", "month", "value"]).to_csv(
+        folder / "observations.csv", index=False
+    )
     pd.DataFrame({"indicator": ["M1", "M2", "M3"], "name": ["Contacts", "Referrals", "Conversion"],
                   "unit": ["count", "count", "percent"], "polarity": ["neutral"] * 3,
                   "kind": ["flow", "flow", "ratio"], "outcome": [""] * 3, "numerator": ["", "", "M2"],
@@ -53,8 +56,13 @@ def test_backtest_writes_table_summary_and_xlsx(small_data, tmp_path):
 
 def test_user_problems_are_plain_errors(small_data, tmp_path, capsys):
     assert main(["forecast", "--data", str(tmp_path / "missing"), "--out", str(tmp_path / "x.csv")]) == 2
-    assert main(["forecast", "--data", str(small_data), "--horizon", "0", "--out", str(tmp_path / "x.csv")]) == 2
+    assert (
+        main(["forecast", "--data", str(small_data), "--horizon", "0", "--out", str(tmp_path / "x.csv")]) == 2
+    )
     assert main(["forecast", "--data", str(small_data), "--out", str(tmp_path / "no" / "x.csv")]) == 2
-    assert main(["backtest", "--data", str(small_data), "--models", "Prophet", "--out", str(tmp_path / "x.csv")]) == 2
+    assert (
+        main(["backtest", "--data", str(small_data), "--models", "Prophet", "--out", str(tmp_path / "x.csv")])
+        == 2
+    )
     err = capsys.readouterr().err
     assert "Traceback" not in err and "no such file" in err and "choose from" in err

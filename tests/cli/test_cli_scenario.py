@@ -1,4 +1,5 @@
-"""`python -m forecasting scenario|goalseek`: outputs, plain-words answers, and clear errors (no tracebacks)."""
+"""`python -m forecasting scenario|goalseek`: outputs, plain-words answers, and clear errors (no
+tracebacks)."""
 from pathlib import Path
 
 import pandas as pd
@@ -67,11 +68,17 @@ def test_goalseek_cannot_be_met_is_an_answer(capsys):
     assert "cannot be met within the lever's range [0, 39]" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--target", "LAC1:2019-20", "--lever", "nonsense"], "cannot be goal-sought"),
-    (["--target", "LAC99:2019-20", "--lever", "edge_of_care_extra_exits"], "no such target"),
-    (["--target", "LAC1:2019-20", "--lever", "edge_of_care_extra_exits", "--probability", "50"], "between 0 and 1"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--target", "LAC1:2019-20", "--lever", "nonsense"], "cannot be goal-sought"),
+        (["--target", "LAC99:2019-20", "--lever", "edge_of_care_extra_exits"], "no such target"),
+        (
+            ["--target", "LAC1:2019-20", "--lever", "edge_of_care_extra_exits", "--probability", "50"],
+            "between 0 and 1",
+        ),
+    ],
+)
 def test_goalseek_bad_arguments(capsys, argv, message):
     assert main(["goalseek", *argv]) == 2
     assert message in capsys.readouterr().err

@@ -32,8 +32,14 @@ def test_targets_command_writes_every_target(tmp_path, embedded_dataset):
 def test_targets_command_with_scenario_lowers_projected_lac(tmp_path):
     base, scen = tmp_path / "base.csv", tmp_path / "scen.xlsx"
     assert main(["targets", "--out", str(base)]) == 0
-    assert main(["targets", "--scenario", str(ROOT / "scenarios" / "edge-of-care.yaml"), "--out", str(scen)]) == 0
-    pick = lambda t: t[(t["indicator"] == "LAC1") & (t["period"] == "2019-20")].iloc[0]
+    assert (
+        main(["targets", "--scenario", str(ROOT / "scenarios" / "edge-of-care.yaml"), "--out", str(scen)])
+        == 0
+    )
+
+    def pick(table):
+        return table[(table["indicator"] == "LAC1") & (table["period"] == "2019-20")].iloc[0]
+
     before = pick(pd.read_csv(base, encoding="utf-8-sig"))
     after = pick(pd.read_excel(scen))
     assert after["projected"] < before["projected"]

@@ -1,4 +1,5 @@
-"""Loading and validating scorecard data: the malformed corpus, good files in every form, the data set folder."""
+"""Loading and validating scorecard data: the malformed corpus, good files in every form, the data set
+folder."""
 from __future__ import annotations
 
 import io
@@ -22,53 +23,132 @@ CASES = {
     "04-header-only.csv": ("error", "header row but no data rows", {}, {}),
     "05-non-numeric.csv": ("error", "'12a' for M1 is not a number", {"row": 2, "column": "G"}, {}),
     "06-negative-count.csv": ("error", "M1 is a count but the value is -5", {"row": 2, "column": "E"}, {}),
-    "07-percent-over-100.csv": ("error", "M3 is a percentage but the value is 140", {"row": 3, "column": "I"}, {}),
-    "08-future-month.csv": ("error", "has a value for Jan-99, which is after this month", {"row": 2, "column": "O"},
-                            {}),
-    "09-duplicate-month-long.csv": ("error", "M1 Jun-18 is given more than once (C14, C15)",
-                                    {"row": 15, "column": "C"}, {}),
+    "07-percent-over-100.csv": (
+        "error",
+        "M3 is a percentage but the value is 140",
+        {"row": 3, "column": "I"},
+        {},
+    ),
+    "08-future-month.csv": (
+        "error",
+        "has a value for Jan-99, which is after this month",
+        {"row": 2, "column": "O"},
+        {},
+    ),
+    "09-duplicate-month-long.csv": (
+        "error",
+        "M1 Jun-18 is given more than once (C14, C15)",
+        {"row": 15, "column": "C"},
+        {},
+    ),
     "10-gap-long.csv": ("warning", "M1 has no row for Dec-17", {}, {}),
     "11-unknown-indicator.csv": ("warning", "Unknown indicator 'XYZ9'", {"row": 5, "column": "A"}, {}),
-    "12-bad-month-header.csv": ("error", "The heading of column H 'Sometime' is not a month",
-                                {"row": 1, "column": "H"}, {}),
-    "13-long-missing-value-column.csv": ("error", "row 1 has indicator and month columns but no value column",
-                                         {"row": 1}, {}),
-    "14-duplicate-indicator-rows.csv": ("error", "Indicator M1 is on more than one row (rows 2 and 5)",
-                                        {"row": 5, "column": "A"}, {}),
+    "12-bad-month-header.csv": (
+        "error",
+        "The heading of column H 'Sometime' is not a month",
+        {"row": 1, "column": "H"},
+        {},
+    ),
+    "13-long-missing-value-column.csv": (
+        "error",
+        "row 1 has indicator and month columns but no value column",
+        {"row": 1},
+        {},
+    ),
+    "14-duplicate-indicator-rows.csv": (
+        "error",
+        "Indicator M1 is on more than one row (rows 2 and 5)",
+        {"row": 5, "column": "A"},
+        {},
+    ),
     "15-excel-error-cell.csv": ("warning", "Excel errors (e.g. #DIV/0!)", {"row": 2, "column": "K"}, {}),
     "16-latin1-encoding.csv": ("warning", "it was read as Windows-1252", {}, {}),
     "17-zip-not-xlsx.xlsx": ("error", "This is a zip archive holding other files", {}, {}),
     "18-no-table.xlsx": ("error", "No indicator table found", {"sheet": "Notes"}, {}),
-    "19-negative-count.xlsx": ("error", "LAC1 is a count but the value is -1",
-                               {"sheet": "Scorecard", "row": 2, "column": "O"}, {}),
-    "20-percent-over-100.xlsx": ("error", "M3 is a percentage but the value is 150.5",
-                                 {"sheet": "Scorecard", "row": 2, "column": "O"}, {}),
-    "21-text-in-number.xlsx": ("error", "'about 1300' for M1 is not a number",
-                               {"sheet": "Scorecard", "row": 2, "column": "F"}, {}),
+    "19-negative-count.xlsx": (
+        "error",
+        "LAC1 is a count but the value is -1",
+        {"sheet": "Scorecard", "row": 2, "column": "O"},
+        {},
+    ),
+    "20-percent-over-100.xlsx": (
+        "error",
+        "M3 is a percentage but the value is 150.5",
+        {"sheet": "Scorecard", "row": 2, "column": "O"},
+        {},
+    ),
+    "21-text-in-number.xlsx": (
+        "error",
+        "'about 1300' for M1 is not a number",
+        {"sheet": "Scorecard", "row": 2, "column": "F"},
+        {},
+    ),
     "22-blank-workbook.xlsx": ("error", "No data in sheet(s) 'Sheet1'", {"sheet": "Sheet1"}, {}),
-    "23-duplicate-month-columns.csv": ("error", "Month Jun-17 heads more than one column (C, O)",
-                                       {"row": 1, "column": "O"}, {}),
-    "25-wrong-sheet-requested.xlsx": ("error", "There is no sheet named 'June 2018'; sheets found: 'Scorecard'",
-                                      {"sheet": "June 2018"}, {"sheet": "June 2018"}),
+    "23-duplicate-month-columns.csv": (
+        "error",
+        "Month Jun-17 heads more than one column (C, O)",
+        {"row": 1, "column": "O"},
+        {},
+    ),
+    "25-wrong-sheet-requested.xlsx": (
+        "error",
+        "There is no sheet named 'June 2018'; sheets found: 'Scorecard'",
+        {"sheet": "June 2018"},
+        {"sheet": "June 2018"},
+    ),
     "26-oversize.csv": ("error", "the limit is 200 bytes", {}, {"max_bytes": 200}),
     "27-bad-encoding.csv": ("error", "text in an unknown encoding", {}, {}),
-    "28-merged-title-no-month-headings.xlsx": ("error", "row 3 looks like the header row (it has 'indicator')",
-                                               {"sheet": "Scorecard", "row": 3}, {}),
-    "29-blank-month-heading.csv": ("error", "The heading of column H is blank", {"row": 1, "column": "H"}, {}),
-    "30-excel-error-cell.xlsx": ("warning", "M3: 1 value(s) Excel errors (e.g. #DIV/0!)",
-                                 {"sheet": "Scorecard", "row": 2, "column": "F"}, {}),
-    "31-long-bad-month.xlsx": ("error", "Month 'Juneish' for M1 is not a month",
-                               {"sheet": "Data", "row": 3, "column": "B"}, {}),
+    "28-merged-title-no-month-headings.xlsx": (
+        "error",
+        "row 3 looks like the header row (it has 'indicator')",
+        {"sheet": "Scorecard", "row": 3},
+        {},
+    ),
+    "29-blank-month-heading.csv": (
+        "error",
+        "The heading of column H is blank",
+        {"row": 1, "column": "H"},
+        {},
+    ),
+    "30-excel-error-cell.xlsx": (
+        "warning",
+        "M3: 1 value(s) Excel errors (e.g. #DIV/0!)",
+        {"sheet": "Scorecard", "row": 2, "column": "F"},
+        {},
+    ),
+    "31-long-bad-month.xlsx": (
+        "error",
+        "Month 'Juneish' for M1 is not a month",
+        {"sheet": "Data", "row": 3, "column": "B"},
+        {},
+    ),
     "32-png-renamed.xlsx": ("error", "This is a PNG image", {}, {}),
-    "33-row-without-code.csv": ("error", "This row has values but no indicator code", {"row": 3, "column": "A"}, {}),
+    "33-row-without-code.csv": (
+        "error",
+        "This row has values but no indicator code",
+        {"row": 3, "column": "A"},
+        {},
+    ),
     "34-header-only.xlsx": ("error", "header row but no data rows", {"sheet": "Scorecard"}, {}),
-    "35-percent-as-fraction.csv": ("warning", "M3 is a percentage but every value is between 0 and 1",
-                                   {"row": 2, "column": "C"}, {}),
-    "36-future-month-long.xlsx": ("error", "LAC1 has a value for Jul-31, which is after this month (Nov-26)",
-                                  {"sheet": "Data", "row": 3, "column": "C"}, {}),
+    "35-percent-as-fraction.csv": (
+        "warning",
+        "M3 is a percentage but every value is between 0 and 1",
+        {"row": 2, "column": "C"},
+        {},
+    ),
+    "36-future-month-long.xlsx": (
+        "error",
+        "LAC1 has a value for Jul-31, which is after this month (Nov-26)",
+        {"sheet": "Data", "row": 3, "column": "C"},
+        {},
+    ),
     "37-old-excel-format.xls": ("error", "old-style Excel 97-2003 (.xls)", {}, {}),
-    "38-formulas-without-results.xlsx": ("warning", "1 cell(s) hold formulas whose results were never saved",
-                                         {"sheet": "Scorecard", "row": 2, "column": "O"}, {}),
+    "38-formulas-without-results.xlsx": (
+        "warning",
+        "1 cell(s) hold formulas whose results were never saved",
+        {"sheet": "Scorecard", "row": 2, "column": "O"},
+        {},
+    ),
 }
 
 
@@ -162,7 +242,9 @@ def test_embedded_data_set_loads_clean(embedded_dataset):
 
 
 def test_long_round_trip_of_embedded_data_through_xlsx(embedded_dataset, tmp_path):
-    long = embedded_dataset.observations.rename(columns={"unique_id": "indicator", "ds": "month", "y": "value"})
+    long = embedded_dataset.observations.rename(
+        columns={"unique_id": "indicator", "ds": "month", "y": "value"}
+    )
     buffer = io.BytesIO()
     long.assign(month=long.month.dt.strftime("%Y-%m")).to_excel(buffer, index=False)
     dataset, report = load_upload("long.xlsx", buffer.getvalue(), today=TODAY)
@@ -186,7 +268,9 @@ def test_template_reads_back_without_errors(tmp_path, suffix, form):
     else:
         filled["value"] = 1.0
     buffer = io.BytesIO()
-    filled.to_excel(buffer, index=False) if suffix == ".xlsx" else buffer.write(filled.to_csv(index=False).encode())
+    filled.to_excel(buffer, index=False) if suffix == ".xlsx" else buffer.write(
+        filled.to_csv(index=False).encode()
+    )
     dataset, report = load_upload(f"filled{suffix}", buffer.getvalue(), today=TODAY)
     assert report.ok, report.as_text()
     assert len(dataset.indicator_codes) == 58 and dataset.last_month == pd.Timestamp("2026-10-01")
@@ -214,7 +298,9 @@ def test_wide_csv_round_trip_equals_embedded_data(embedded_dataset):
     dataset, report = load_upload("scorecard.csv", wide.to_csv().encode("utf-8"), today=TODAY)
     assert report.ok, report.as_text()
     pd.testing.assert_frame_equal(_sorted(dataset.observations), _sorted(embedded_dataset.observations))
-    assert list(dataset.indicators["unit"]) == list(embedded_dataset.indicators.loc[dataset.indicators.index, "unit"])
+    assert list(dataset.indicators["unit"]) == list(
+        embedded_dataset.indicators.loc[dataset.indicators.index, "unit"]
+    )
     assert dataset.context == embedded_dataset.context
 
 
@@ -243,7 +329,9 @@ def test_wide_xlsx_with_real_excel_dates_round_trip_equals_embedded_data(embedde
 
 
 def test_long_csv_round_trip_equals_embedded_data(embedded_dataset):
-    long = embedded_dataset.observations.rename(columns={"unique_id": "indicator", "ds": "month", "y": "value"})
+    long = embedded_dataset.observations.rename(
+        columns={"unique_id": "indicator", "ds": "month", "y": "value"}
+    )
     content = long.assign(month=long.month.dt.strftime("%Y-%m")).to_csv(index=False).encode("utf-8")
     dataset, report = load_upload("long.csv", content, today=TODAY)
     assert report.ok, report.as_text()
@@ -278,7 +366,9 @@ def test_unknown_indicator_unit_inferred_or_given():
 
 def test_load_dataset_reads_context_and_tolerates_its_absence(tmp_path):
     (tmp_path / "observations.csv").write_text("indicator,month,value\nM1,2018-05,10\nM1,2018-06,\n")
-    (tmp_path / "indicators.csv").write_text("indicator,name,unit,polarity,kind\nM1,Contacts,count,neutral,flow\n")
+    (tmp_path / "indicators.csv").write_text(
+        "indicator,name,unit,polarity,kind\nM1,Contacts,count,neutral,flow\n"
+    )
     dataset = load_dataset(tmp_path)
     assert dataset.context == {} and dataset.last_month == pd.Timestamp("2018-05-01")
     (tmp_path / "context.csv").write_text("key,value,unit,source\npopulation_0_17,50000,children,ONS\n")
@@ -305,8 +395,15 @@ def test_damaged_files_never_raise_and_never_hit_the_catch_all(seed):
     import random
 
     rng = random.Random(seed)
-    name = rng.choice(["24-good-wide-excel-dates.xlsx", "11-unknown-indicator.csv", "09-duplicate-month-long.csv",
-                       "30-excel-error-cell.xlsx", "16-latin1-encoding.csv"])
+    name = rng.choice(
+        [
+            "24-good-wide-excel-dates.xlsx",
+            "11-unknown-indicator.csv",
+            "09-duplicate-month-long.csv",
+            "30-excel-error-cell.xlsx",
+            "16-latin1-encoding.csv",
+        ]
+    )
     content = bytearray((CORPUS / name).read_bytes())
     for _ in range(rng.randint(1, 20)):  # flip bytes, then maybe truncate
         content[rng.randrange(len(content))] = rng.randrange(256)

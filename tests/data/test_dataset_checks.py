@@ -21,8 +21,12 @@ def test_catalogue_problems_are_located_and_say_what_is_allowed():
     report = ValidationReport()
     usable = validate_catalogue(frame, report)
     found = sorted((p.row, p.column, p.code) for p in report.errors)
-    assert found == [(2, "A", "side_file_duplicate"), (3, "B", "side_file_value"), (3, "C", "side_file_value"),
-                     (4, "A", "side_file_duplicate")]  # both rows of a repeated code are shown
+    assert found == [
+        (2, "A", "side_file_duplicate"),
+        (3, "B", "side_file_value"),
+        (3, "C", "side_file_value"),
+        (4, "A", "side_file_duplicate"),
+    ]  # both rows of a repeated code are shown
     unit = next(p for p in report.errors if p.column == "B")
     assert unit.message == "'percentage' in column 'unit' should be one of count, percent, rate_per_10k"
     assert list(usable.index) == ["M1", "M3"]
@@ -48,7 +52,9 @@ def test_targets_and_benchmarks_cells_are_checked():
 def test_bad_side_file_blocks_the_folder_with_its_location(tmp_path):
     (tmp_path / "observations.csv").write_text("indicator,month,value\nM1,2018-05,10\nM1,2018-06,12\n")
     (tmp_path / "indicators.csv").write_text("indicator,name,unit\nM1,Contacts,count\n")
-    (tmp_path / "context.csv").write_text("key,value,unit,source\npopulation_0_17,fifty thousand,children,x\n")
+    (tmp_path / "context.csv").write_text(
+        "key,value,unit,source\npopulation_0_17,fifty thousand,children,x\n"
+    )
     dataset, report = check_path(tmp_path, today="2026-11-22")
     assert dataset is None
     [problem] = report.errors

@@ -19,7 +19,10 @@ KNOWN_EXCEPTIONS = {
     ("CP1-NI", "pct_change_year"): "Jun-17 lost in the OCR (left blank)",
     ("CP2-NI", "avg_12m"): "Jan-18 printed as a fragment '1' (left blank)",
     ("CP2-NI", "max_12m"): "Jan-18 printed as a fragment '1' (left blank)",
-    ("CP2-NI", "pct_change_month"): "the scorecard computes % change on unrounded rates (7.1/9.9); printed rates are rounded",
+    (
+        "CP2-NI",
+        "pct_change_month",
+    ): "the scorecard computes % change on unrounded rates (7.1/9.9); printed rates are rounded",
     ("CP2b%", "avg_12m"): "Jan-Apr 18 had no transfer-ins, so no percentage; checked separately below",
     ("CP2b%", "max_12m"): "Jan-Apr 18 had no transfer-ins, so no percentage; checked separately below",
     ("CP6", "pct_change_year"): "Jun-17 printed as a fragment '6' (left blank)",
@@ -27,12 +30,20 @@ KNOWN_EXCEPTIONS = {
     ("CP7", "max_12m"): "six months printed as fragments (left blank)",
     ("LAC2", "avg_12m"): "Aug-17 and Oct-17 printed as fragments '1' (left blank)",
     ("LAC2", "max_12m"): "Aug-17 and Oct-17 printed as fragments '1' (left blank)",
-    ("LAC9 (%)", "pct_change_month"): "the scorecard computes % change on unrounded percentages (131/534 vs 133/524)",
-    ("LAC9 (%)", "pct_change_year"): "the scorecard computes % change on unrounded percentages (131/534 vs 144/526)",
+    (
+        "LAC9 (%)",
+        "pct_change_month",
+    ): "the scorecard computes % change on unrounded percentages (131/534 vs 133/524)",
+    (
+        "LAC9 (%)",
+        "pct_change_year",
+    ): "the scorecard computes % change on unrounded percentages (131/534 vs 144/526)",
 }
 
 # Values no printed figure can pin down, with the reason.
-UNPINNED = {("LAC12 (val)", "2017-06"): "Jun-18 is 0, so the year-on-year change is -100% whatever Jun-17 was"}
+UNPINNED = {
+    ("LAC12 (val)", "2017-06"): "Jun-18 is 0, so the year-on-year change is -100% whatever Jun-17 was"
+}
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -51,7 +62,7 @@ def printed() -> pd.DataFrame:
 
 def _failing(observations, printed) -> set[tuple[str, str]]:
     mismatches = summary_mismatches(observations, printed)
-    return set(zip(mismatches["indicator"], mismatches["figure"]))
+    return set(zip(mismatches["indicator"], mismatches["figure"], strict=True))
 
 
 def test_printed_checksums_agree_except_listed(observations, printed):
@@ -67,7 +78,9 @@ def test_checksums_cover_most_indicators(printed):
 
 def test_transfer_in_percentage_average_is_over_defined_months(observations, printed):
     values = observations[observations.indicator == "CP2b%"].sort_values("month")["value"].iloc[-12:]
-    assert values.dropna().mean() == pytest.approx(printed.set_index("indicator").loc["CP2b%", "avg_12m"], abs=0.05)
+    assert values.dropna().mean() == pytest.approx(
+        printed.set_index("indicator").loc["CP2b%", "avg_12m"], abs=0.05
+    )
 
 
 def _checked_cells(observations, printed) -> list[int]:
@@ -79,11 +92,18 @@ def _checked_cells(observations, printed) -> list[int]:
             continue
         figures = checked.loc[row.indicator]
         in_last_12 = row.month >= "2017-07"
-        feeds_avg = in_last_12 and pd.notna(figures.avg_12m) and (row.indicator, "avg_12m") not in KNOWN_EXCEPTIONS
+        feeds_avg = (
+            in_last_12 and pd.notna(figures.avg_12m) and (row.indicator, "avg_12m") not in KNOWN_EXCEPTIONS
+        )
         feeds_change = any(
-            row.month in months and pd.notna(figures[figure]) and (row.indicator, figure) not in KNOWN_EXCEPTIONS
-            for figure, months in (("pct_change_year", ("2017-06", "2018-06")),
-                                   ("pct_change_month", ("2018-05", "2018-06"))))
+            row.month in months
+            and pd.notna(figures[figure])
+            and (row.indicator, figure) not in KNOWN_EXCEPTIONS
+            for figure, months in (
+                ("pct_change_year", ("2017-06", "2018-06")),
+                ("pct_change_month", ("2018-05", "2018-06")),
+            )
+        )
         if (feeds_avg or feeds_change) and (row.indicator, row.month) not in UNPINNED:
             rows.append(index)
     return rows
@@ -119,10 +139,17 @@ def test_values_within_their_domain(observations):
     assert (observations.value[units == "percent"].dropna() <= 100).all()
 
 
-@pytest.mark.parametrize("percent,numerator,denominator", [
-    ("M3", "M2", "M1"), ("CP4", "CP4 (val)", "CP2"), ("CP3-QL", "CP3-QL (val)", "CP2"),
-    ("LAC6 (%)", "LAC6 (val)", "LAC4"), ("LAC12 (%)", "LAC12 (val)", "LAC4"), ("LAC9 (%)", "LAC9 (val)", "LAC1"),
-])
+@pytest.mark.parametrize(
+    "percent,numerator,denominator",
+    [
+        ("M3", "M2", "M1"),
+        ("CP4", "CP4 (val)", "CP2"),
+        ("CP3-QL", "CP3-QL (val)", "CP2"),
+        ("LAC6 (%)", "LAC6 (val)", "LAC4"),
+        ("LAC12 (%)", "LAC12 (val)", "LAC4"),
+        ("LAC9 (%)", "LAC9 (val)", "LAC1"),
+    ],
+)
 def test_printed_percentages_match_their_counts(observations, percent, numerator, denominator):
     wide = observations.pivot(index="month", columns="indicator", values="value")
     derived = 100 * wide[numerator] / wide[denominator]

@@ -7,7 +7,9 @@ from forecasting.data.panel import load_panel, panel_from_long_file, split_ids, 
 
 
 def _long(embedded_dataset, authority: str, scale: float = 1.0) -> pd.DataFrame:
-    frame = embedded_dataset.observations.rename(columns={"unique_id": "indicator", "ds": "month", "y": "value"})
+    frame = embedded_dataset.observations.rename(
+        columns={"unique_id": "indicator", "ds": "month", "y": "value"}
+    )
     frame = frame[frame["indicator"].isin(["M1", "M2", "LAC1"])].copy()
     frame["month"] = frame["month"].dt.strftime("%Y-%m")
     frame["value"] = (frame["value"] * scale).round()
@@ -69,9 +71,28 @@ def test_panel_cli_forecasts_and_targets_per_authority(tmp_path, embedded_datase
     source = tmp_path / "councils.csv"
     frame.to_csv(source, index=False)
     out, targets = tmp_path / "f.csv", tmp_path / "t.csv"
-    result = subprocess.run([sys.executable, "-m", "forecasting", "panel", "--data", str(source), "--jobs", "1",
-                             "--horizon", "21", "--out", str(out), "--targets-out", str(targets)],
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "forecasting",
+            "panel",
+            "--data",
+            str(source),
+            "--jobs",
+            "1",
+            "--horizon",
+            "21",
+            "--out",
+            str(out),
+            "--targets-out",
+            str(targets),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     forecasts = pd.read_csv(out)
     assert set(forecasts["authority"]) == {"Portsmouth", "Southampton"}

@@ -25,8 +25,15 @@ def test_header_found_below_a_title_and_blank_rows():
 
 
 def test_long_form_values_keep_their_cells():
-    parsed, report = parse([["indicator", "month", "value", "name"], ["M1", "2017-06", "1,357", "Contacts"],
-                            ["M1", datetime(2017, 7, 1), 1491, None], [], ["M3", "Jun-17", "22.6%", "Conversion"]])
+    parsed, report = parse(
+        [
+            ["indicator", "month", "value", "name"],
+            ["M1", "2017-06", "1,357", "Contacts"],
+            ["M1", datetime(2017, 7, 1), 1491, None],
+            [],
+            ["M3", "Jun-17", "22.6%", "Conversion"],
+        ]
+    )
     assert report.problems == [] and parsed.form == "long"
     frame = parsed.located
     assert list(frame["y"]) == [1357.0, 1491.0, 22.6]
@@ -92,11 +99,22 @@ def test_incomplete_header_rows_are_explained():
 
 
 def test_two_row_header_of_years_over_month_names():
-    rows = [["Scorecard"], [None, None, "2017-18", None, None, None, "2018-19"],  # merged financial-year cells
-            ["Ref", "Indicator", "Dec", "Jan", "Feb", "Mar", "Apr"], ["M1", "Contacts", 997, 1421, 1309, 1376, 1649]]
+    # merged financial-year cells
+    rows = [
+        ["Scorecard"],
+        [None, None, "2017-18", None, None, None, "2018-19"],
+        ["Ref", "Indicator", "Dec", "Jan", "Feb", "Mar", "Apr"],
+        ["M1", "Contacts", 997, 1421, 1309, 1376, 1649],
+    ]
     parsed, report = parse(rows)
     assert report.problems == []
-    assert list(parsed.located["ds"].dt.strftime("%Y-%m")) == ["2017-12", "2018-01", "2018-02", "2018-03", "2018-04"]
+    assert list(parsed.located["ds"].dt.strftime("%Y-%m")) == [
+        "2017-12",
+        "2018-01",
+        "2018-02",
+        "2018-03",
+        "2018-04",
+    ]
     assert list(parsed.located["column"]) == ["C", "D", "E", "F", "G"] and set(parsed.located["row"]) == {4}
     calendar = [[None, 2017, None, 2018], ["indicator", "Nov", "Dec", "Jan"], ["M1", 1, 2, 3]]
     parsed, _ = parse(calendar)

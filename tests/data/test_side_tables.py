@@ -13,7 +13,9 @@ def test_targets_replace_the_borrowed_ones(embedded_dataset):
 
 
 def test_bad_cell_is_located_and_nothing_changes(embedded_dataset):
-    content = b"indicator,period,target,basis\nLAC1,2019-20,420,year_end_level\nM1,2018-19,lots,annual_total\n"
+    content = (
+        b"indicator,period,target,basis\nLAC1,2019-20,420,year_end_level\nM1,2018-19,lots,annual_total\n"
+    )
     updated, report = replace_side_table(embedded_dataset, "ours.csv", content)
     assert updated is None
     [problem] = report.errors
@@ -21,9 +23,13 @@ def test_bad_cell_is_located_and_nothing_changes(embedded_dataset):
 
 
 def test_population_and_benchmarks(embedded_dataset):
-    updated, _ = replace_side_table(embedded_dataset, "pop.csv", b"key,value,unit,source\npopulation_0_17,51000,,ONS\n")
+    updated, _ = replace_side_table(
+        embedded_dataset, "pop.csv", b"key,value,unit,source\npopulation_0_17,51000,,ONS\n"
+    )
     assert updated.context["population_0_17"] == pytest.approx(51000)
-    updated, report = replace_side_table(embedded_dataset, "b.csv", b"indicator,comparator,value\nLAC1,england,65\nZZ9,england,3\n")
+    updated, report = replace_side_table(
+        embedded_dataset, "b.csv", b"indicator,comparator,value\nLAC1,england,65\nZZ9,england,3\n"
+    )
     assert set(updated.benchmarks["indicator"]) == {"LAC1", "ZZ9"}
     assert [w.code for w in report.warnings] == ["unknown_indicator"]
 

@@ -22,15 +22,33 @@ from forecasting.data.spreadsheet import (
 )
 
 
-@pytest.mark.parametrize("heading", ["Jun-17", "jun 17", "June 2017", "Jun 2017", "2017-06", "2017/06", "06/2017",
-                                     "01/06/2017", "2017-06-01", "2017-06-01 00:00:00", "Jun'17", "1-Jun-17",
-                                     datetime(2017, 6, 1), date(2017, 6, 30), pd.Timestamp("2017-06-15")])
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Jun-17",
+        "jun 17",
+        "June 2017",
+        "Jun 2017",
+        "2017-06",
+        "2017/06",
+        "06/2017",
+        "01/06/2017",
+        "2017-06-01",
+        "2017-06-01 00:00:00",
+        "Jun'17",
+        "1-Jun-17",
+        datetime(2017, 6, 1),
+        date(2017, 6, 30),
+        pd.Timestamp("2017-06-15"),
+    ],
+)
 def test_month_headings_in_every_usual_form(heading):
     assert parse_month(heading) == pd.Timestamp("2017-06-01")
 
 
-@pytest.mark.parametrize("heading", ["Sometime", "", None, "12m avg", "% change", "Jux-17", "2017-13", "Target",
-                                     1433, 2017, "DoT"])
+@pytest.mark.parametrize(
+    "heading", ["Sometime", "", None, "12m avg", "% change", "Jux-17", "2017-13", "Target", 1433, 2017, "DoT"]
+)
 def test_things_that_are_not_months(heading):
     assert parse_month(heading) is None
 
@@ -97,7 +115,10 @@ def test_sniff_decides_by_bytes(content, expected):
 def test_sniff_tells_zips_apart():
     assert sniff("a.xlsx", _zip({"readme.txt": "hi"}))[1] == "a zip archive holding other files"
     assert sniff("a.xlsx", _zip({"word/document.xml": "<w/>"}))[1] == "a Word document"
-    assert sniff("a.xlsx", _zip({"mimetype": "x", "content.xml": "<x/>"}))[1] == "an OpenDocument file (.ods/.odt)"
+    assert (
+        sniff("a.xlsx", _zip({"mimetype": "x", "content.xml": "<x/>"}))[1]
+        == "an OpenDocument file (.ods/.odt)"
+    )
     assert sniff("a.csv", _workbook_bytes([["a"]])) == ("xlsx", "Excel workbook")
 
 

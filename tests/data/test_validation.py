@@ -1,4 +1,5 @@
-"""Domain rules over a located long frame, and the report that carries every problem with its place and fix."""
+"""Domain rules over a located long frame, and the report that carries every problem with its place and
+fix."""
 from __future__ import annotations
 
 import pandas as pd
@@ -30,7 +31,9 @@ def located(cells: list[tuple]) -> pd.DataFrame:
 
 def validate(cells, catalogue=CATALOGUE, **options):
     report = ValidationReport(source="upload.csv")
-    tidy, indicators = validate_observations(located(cells), catalogue, report, today=TODAY, where=WHERE, **options)
+    tidy, indicators = validate_observations(
+        located(cells), catalogue, report, today=TODAY, where=WHERE, **options
+    )
     return tidy, indicators, report
 
 
@@ -131,7 +134,9 @@ def test_unit_inference(code, name, values, sign, unit):
 def test_months_text_collapses_runs():
     months = pd.to_datetime(["2017-12-01", "2018-07-01", "2018-08-01", "2018-09-01", "2019-03-01"])
     assert months_text(months) == "Dec-17, Jul-18 to Sep-18 (3 months), Mar-19"
-    assert months_text(pd.date_range("2018-07-01", "2098-12-01", freq="MS")).startswith("Jul-18 to Dec-98 (966")
+    assert months_text(pd.date_range("2018-07-01", "2098-12-01", freq="MS")).startswith(
+        "Jul-18 to Dec-98 (966"
+    )
 
 
 def test_resolve_today_is_called_at_call_time_and_accepts_strings():
@@ -140,7 +145,10 @@ def test_resolve_today_is_called_at_call_time_and_accepts_strings():
 
 
 def test_problem_location_reads_like_excel():
-    assert Problem("error", "x", file="a.xlsx", sheet="S", row=2, column="O").location == "a.xlsx, sheet 'S', cell O2"
+    assert (
+        Problem("error", "x", file="a.xlsx", sheet="S", row=2, column="O").location
+        == "a.xlsx, sheet 'S', cell O2"
+    )
     assert Problem("error", "x", file="a.csv", row=1, column="C, D").location == "a.csv, row 1, column C, D"
     assert Problem("error", "x", file="a.csv", row=4).location == "a.csv, row 4"
 
@@ -154,7 +162,15 @@ def test_report_separates_errors_from_warnings_and_summarises_long_runs():
     assert not report.ok and len(report.errors) == MAX_LISTED_PER_KIND + 5 and len(report.warnings) == 1
     assert text.index("blocking errors") < text.index("1 warning:")
     assert "... and 5 more like 'negative_count'" in text and "Fix: fix it" in text
-    assert list(report.to_frame().columns) == ["severity", "file", "sheet", "row", "column", "message", "hint",
-                                               "code"]
+    assert list(report.to_frame().columns) == [
+        "severity",
+        "file",
+        "sheet",
+        "row",
+        "column",
+        "message",
+        "hint",
+        "code",
+    ]
     with pytest.raises(ValueError):
         report.add("fatal", "not a severity")

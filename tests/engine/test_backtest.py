@@ -21,8 +21,18 @@ def _history(values, unit="count", start="2017-06-01"):
     return prepare_history("X", months, values, unit)
 
 
-@pytest.mark.parametrize("n, cutoffs, h", [(13, [8, 9, 10], 3), (36, [31, 32, 33], 3), (5, [3], 2), (4, [3], 1),
-                                           (3, [], 0), (2, [], 0), (1, [], 0)])
+@pytest.mark.parametrize(
+    "n, cutoffs, h",
+    [
+        (13, [8, 9, 10], 3),
+        (36, [31, 32, 33], 3),
+        (5, [3], 2),
+        (4, [3], 1),
+        (3, [], 0),
+        (2, [], 0),
+        (1, [], 0),
+    ],
+)
 def test_rolling_origins_by_history_length(n, cutoffs, h):
     assert rolling_origins(n, 3, 3) == (cutoffs, h)
 
@@ -88,7 +98,9 @@ def test_leave_one_series_out_factor_ignores_own_errors():
 
 
 def test_coverage_counts_actuals_inside_interval():
-    run = ModelRun("m", cv=pd.DataFrame({"mu": [0.0, 0.0, 0.0, 0.0], "sigma": [1.0] * 4, "y": [0.0, 1.0, 1.5, 3.0]}))
+    run = ModelRun(
+        "m", cv=pd.DataFrame({"mu": [0.0, 0.0, 0.0, 0.0], "sigma": [1.0] * 4, "y": [0.0, 1.0, 1.5, 3.0]})
+    )
     assert coverage(run, "identity", 1.0, 80) == pytest.approx(0.5)   # +-1.28 holds 0 and 1
     assert coverage(run, "identity", 1.0, 95) == pytest.approx(0.75)  # +-1.96 holds 0, 1, 1.5
     assert coverage(run, "identity", 2.0, 95) == pytest.approx(1.0)

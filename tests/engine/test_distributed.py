@@ -49,8 +49,9 @@ local, dask = run_panel(panel, 6), run_panel(panel, 6, engine="dask", n_jobs=2)
 f = local.forecasts.merge(dask.forecasts, on=["unique_id", "month"], suffixes=("_l", "_d"))
 s = local.backtest.merge(dask.backtest, on=["unique_id", "model"], suffixes=("_l", "_d"))
 rel = lambda a, b: float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-12)))
-print(json.dumps({"rows": len(f), "expected": len(local.forecasts), "same_models": bool((f.model_l == f.model_d).all()),
-                  "mean": rel(f.mean_d, f.mean_l), "lo95": rel(f.lo95_d, f.lo95_l), "hi95": rel(f.hi95_d, f.hi95_l),
+print(json.dumps({"rows": len(f), "expected": len(local.forecasts),
+                  "same_models": bool((f.model_l == f.model_d).all()), "mean": rel(f.mean_d, f.mean_l),
+                  "lo95": rel(f.lo95_d, f.lo95_l), "hi95": rel(f.hi95_d, f.hi95_l),
                   "mase": rel(s.mase_d, s.mase_l)}))
 """
 

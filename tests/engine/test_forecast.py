@@ -13,7 +13,7 @@ def _dataset(series: dict[str, list[float]], units: dict[str, str], rules=None, 
     rows = []
     for code, values in series.items():
         months = pd.date_range(end=LAST, periods=len(values), freq="MS")
-        rows += [{"unique_id": code, "ds": m, "y": float(v)} for m, v in zip(months, values)]
+        rows += [{"unique_id": code, "ds": m, "y": float(v)} for m, v in zip(months, values, strict=True)]
     rules = rules or {}
     catalogue = pd.DataFrame({"unit": [units[c] for c in series],
                               "kind": ["ratio" if units[c] == "percent" else "flow" for c in series],
@@ -81,7 +81,9 @@ def test_derived_percent_and_rate_agree_with_their_parts():
     for code in ("M3", "M2-NI"):
         assert result.probability_below(code, month, f.loc[(code, month), "hi80"]) == pytest.approx(0.9)
         assert result.quantile(code, month, 0.025) == pytest.approx(f.loc[(code, month), "lo95"])
-    assert result.probability_below("M3", month, 100) == 1.0 and result.probability_below("M3", month, -1) == 0.0
+    assert (
+        result.probability_below("M3", month, 100) == 1.0 and result.probability_below("M3", month, -1) == 0.0
+    )
     derived_rows = result.backtest[result.backtest["model"].str.startswith("Derived")]
     assert set(derived_rows["indicator"]) == {"M3", "M2-NI"} and derived_rows["chosen"].all()
     assert (result.backtest.groupby("indicator")["chosen"].sum() == 1).all()
@@ -111,7 +113,9 @@ def test_indicator_without_values_is_reported_not_forecast():
 
 
 def test_indicator_ending_early_is_forecast_over_the_common_months():
-    data = _dataset({"C": [5, 6, 7, 6, 5, 6], "D": [3, 4, 3, 4, np.nan, np.nan]}, {"C": "count", "D": "count"})
+    data = _dataset(
+        {"C": [5, 6, 7, 6, 5, 6], "D": [3, 4, 3, 4, np.nan, np.nan]}, {"C": "count", "D": "count"}
+    )
     result = run_forecast(data, horizon=4, use_cache=False)
     months = result.forecasts.groupby("indicator")["month"].agg(["min", "max"])
     assert (months["min"] == LAST + pd.offsets.MonthBegin(1)).all()

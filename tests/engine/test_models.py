@@ -25,10 +25,13 @@ def test_every_model_contract(name):
 
 
 def test_candidates_by_history_length():
-    for n, expected in [(1, ["Naive"]), (2, ["Naive", "HistoricAverage"]),
-                        (5, ["Naive", "HistoricAverage", "RandomWalkWithDrift"]),
-                        (13, ["Naive", "HistoricAverage", "RandomWalkWithDrift", "AutoETS", "AutoTheta", "Combination"]),
-                        (36, list(MODEL_ORDER))]:
+    for n, expected in [
+        (1, ["Naive"]),
+        (2, ["Naive", "HistoricAverage"]),
+        (5, ["Naive", "HistoricAverage", "RandomWalkWithDrift"]),
+        (13, ["Naive", "HistoricAverage", "RandomWalkWithDrift", "AutoETS", "AutoTheta", "Combination"]),
+        (36, list(MODEL_ORDER)),
+    ]:
         chosen, excluded = candidate_models(n)
         assert [spec.name for spec in chosen] == expected
         assert set(excluded) == set(MODEL_ORDER) - set(expected)
@@ -85,10 +88,14 @@ def test_total_of_months_bounds_and_consistency():
     expected = sum(np.expm1(loc + sd * norm.ppf(0.9)))  # comonotone: the sum of the monthly quantiles
     assert total_quantile(loc, sd, "log1p", 1.0, 0.9) == pytest.approx(expected)
     assert total_quantile(loc, sd, "log1p", 1.0, 0.9, "independent") < expected  # independence: narrower
-    assert total_quantile(loc, sd, "log1p", 1.0, 0.1, "independent") > total_quantile(loc, sd, "log1p", 1.0, 0.1)
+    assert total_quantile(loc, sd, "log1p", 1.0, 0.1, "independent") > total_quantile(
+        loc, sd, "log1p", 1.0, 0.1
+    )
     for dependence in ("comonotone", "independent"):
         value = total_quantile(loc, sd, "log1p", 2.0, 0.3, dependence)
-        assert total_probability_below(loc, sd, "log1p", 2.0, value, dependence) == pytest.approx(0.3, abs=0.02)
+        assert total_probability_below(loc, sd, "log1p", 2.0, value, dependence) == pytest.approx(
+            0.3, abs=0.02
+        )
     assert total_probability_below(loc, sd, "log1p", 1.0, -1.0) == 0.0
     assert total_probability_below(loc, sd, "log1p", 1.0, 1e9) == 1.0
     with pytest.raises(ValueError, match="dependence"):

@@ -41,8 +41,10 @@ def test_known_dip_is_recovered_and_only_shrunk_toward_zero():
 
 
 def test_white_noise_claims_no_dip_in_nearly_all_draws():
-    claims = sum(estimate_holiday_effect(_front_door(np.random.default_rng(seed), dip=0.0, noise=0.1)).detected
-                 for seed in range(200))
+    claims = sum(
+        estimate_holiday_effect(_front_door(np.random.default_rng(seed), dip=0.0, noise=0.1)).detected
+        for seed in range(200)
+    )
     # two months tested at |t| > 2: about 10% false claims expected by chance; far below half
     assert claims / 200 < 0.15
     effect = estimate_holiday_effect(_front_door(np.random.default_rng(7), dip=0.0))

@@ -40,7 +40,7 @@ def long_csv(records: list[tuple]) -> str:
 
 def long_records() -> list[tuple]:
     months = [f"{y}-{m:02d}" for y, m in [(2017, m) for m in range(6, 13)] + [(2018, m) for m in range(1, 7)]]
-    return [("M1", m, v) for m, v in zip(months, M1)]
+    return [("M1", m, v) for m, v in zip(months, M1, strict=True)]
 
 
 def workbook(sheets: dict[str, list[list]]) -> bytes:
@@ -68,27 +68,38 @@ def build() -> dict[str, bytes | str]:
     files["04-header-only.csv"] = wide_csv([])
     files["05-non-numeric.csv"] = wide_csv([["M1", "Contacts", *M1[:4], "12a", *M1[5:]], *rows[1:]])
     files["06-negative-count.csv"] = wide_csv([["M1", "Contacts", *M1[:2], -5, *M1[3:]], *rows[1:]])
-    files["07-percent-over-100.csv"] = wide_csv([rows[0], ["M3", "Conversion %", *M3[:6], 140, *M3[7:]], rows[2]])
+    files["07-percent-over-100.csv"] = wide_csv(
+        [rows[0], ["M3", "Conversion %", *M3[:6], 140, *M3[7:]], rows[2]]
+    )
     future = [*MONTHS[1:], "Jan-99"]
     files["08-future-month.csv"] = wide_csv(rows, header=["indicator", "name", *future])
     files["09-duplicate-month-long.csv"] = long_csv(long_records() + [("M1", "2018-06", 1500)])
     files["10-gap-long.csv"] = long_csv([r for r in long_records() if r[1] != "2017-12"])
     files["11-unknown-indicator.csv"] = wide_csv([*rows, ["XYZ9", "Widgets made", *range(13)]])
-    files["12-bad-month-header.csv"] = wide_csv(rows, header=["indicator", "name", *MONTHS[:5], "Sometime", *MONTHS[6:]])
+    files["12-bad-month-header.csv"] = wide_csv(
+        rows, header=["indicator", "name", *MONTHS[:5], "Sometime", *MONTHS[6:]]
+    )
     files["13-long-missing-value-column.csv"] = "indicator,month\nM1,2017-06\nM1,2017-07\n"
     files["14-duplicate-indicator-rows.csv"] = wide_csv([*rows, ["M1", "Contacts again", *M1]])
     files["15-excel-error-cell.csv"] = wide_csv([["M1", "Contacts", *M1[:8], "#DIV/0!", *M1[9:]], *rows[1:]])
-    files["16-latin1-encoding.csv"] = wide_csv([*rows, ["M2", "Référrals £", *range(100, 113)]]).encode("cp1252")
+    files["16-latin1-encoding.csv"] = wide_csv([*rows, ["M2", "Référrals £", *range(100, 113)]]).encode(
+        "cp1252"
+    )
     files["17-zip-not-xlsx.xlsx"] = _plain_zip()
-    files["18-no-table.xlsx"] = workbook({"Notes": [["This workbook has commentary only"], ["Nothing to see"]]})
+    files["18-no-table.xlsx"] = workbook(
+        {"Notes": [["This workbook has commentary only"], ["Nothing to see"]]}
+    )
     files["19-negative-count.xlsx"] = workbook({"Scorecard": [["indicator", "name", *excel_dates()],
                                                               ["LAC1", "LAC", *LAC1[:12], -1]]})
     files["20-percent-over-100.xlsx"] = workbook({"Scorecard": [["indicator", "name", *MONTHS],
                                                                 ["M3", "Conversion", *M3[:12], 150.5]]})
-    files["21-text-in-number.xlsx"] = workbook({"Scorecard": [["indicator", "name", *MONTHS],
-                                                              ["M1", "Contacts", *M1[:3], "about 1300", *M1[4:]]]})
+    files["21-text-in-number.xlsx"] = workbook(
+        {"Scorecard": [["indicator", "name", *MONTHS], ["M1", "Contacts", *M1[:3], "about 1300", *M1[4:]]]}
+    )
     files["22-blank-workbook.xlsx"] = workbook({"Sheet1": []})
-    files["23-duplicate-month-columns.csv"] = wide_csv(rows, header=["indicator", "name", *MONTHS[:12], "Jun-17"])
+    files["23-duplicate-month-columns.csv"] = wide_csv(
+        rows, header=["indicator", "name", *MONTHS[:12], "Jun-17"]
+    )
     files["24-good-wide-excel-dates.xlsx"] = workbook({
         "Cover": [["Children and Families scorecard"]],
         "Scorecard": [["indicator", "name", *excel_dates()], *[[r[0], r[1], *r[2:]] for r in rows]]})
@@ -96,15 +107,33 @@ def build() -> dict[str, bytes | str]:
     files["26-oversize.csv"] = wide_csv(rows)  # read with a small max_bytes
     files["27-bad-encoding.csv"] = b"indicator,name,Jun-17,Jul-17\n" + bytes(range(0x80, 0xA0)) * 20
     files["28-merged-title-no-month-headings.xlsx"] = _merged_title_workbook(rows)
-    files["29-blank-month-heading.csv"] = wide_csv(rows, header=["indicator", "name", *MONTHS[:5], "", *MONTHS[6:]])
-    files["30-excel-error-cell.xlsx"] = workbook({"Scorecard": [["indicator", "name", *excel_dates()],
-                                                                ["M3", "Conversion", *M3[:3], "#DIV/0!", *M3[4:]]]})
-    files["31-long-bad-month.xlsx"] = workbook({"Data": [["indicator", "month", "value"], ["M1", "2017-06", 1357],
-                                                         ["M1", "Juneish", 1491], ["M1", "2017-08", 1259]]})
+    files["29-blank-month-heading.csv"] = wide_csv(
+        rows, header=["indicator", "name", *MONTHS[:5], "", *MONTHS[6:]]
+    )
+    files["30-excel-error-cell.xlsx"] = workbook(
+        {
+            "Scorecard": [
+                ["indicator", "name", *excel_dates()],
+                ["M3", "Conversion", *M3[:3], "#DIV/0!", *M3[4:]],
+            ]
+        }
+    )
+    files["31-long-bad-month.xlsx"] = workbook(
+        {
+            "Data": [
+                ["indicator", "month", "value"],
+                ["M1", "2017-06", 1357],
+                ["M1", "Juneish", 1491],
+                ["M1", "2017-08", 1259],
+            ]
+        }
+    )
     files["32-png-renamed.xlsx"] = files["02-png-renamed.csv"]
     files["33-row-without-code.csv"] = wide_csv([rows[0], ["", "Conversion %", *M3], rows[2]])
     files["34-header-only.xlsx"] = workbook({"Scorecard": [["indicator", "name", *excel_dates()]]})
-    files["35-percent-as-fraction.csv"] = long_csv([("M3", r[1], round(v / 100, 3)) for r, v in zip(long_records(), M3)])
+    files["35-percent-as-fraction.csv"] = long_csv(
+        [("M3", r[1], round(v / 100, 3)) for r, v in zip(long_records(), M3, strict=True)]
+    )
     files["36-future-month-long.xlsx"] = workbook({"Data": [["indicator", "month", "value"],
                                                             ["LAC1", datetime(2018, 6, 1), 534],
                                                             ["LAC1", datetime(2031, 7, 1), 540]]})
@@ -115,7 +144,8 @@ def build() -> dict[str, bytes | str]:
 
 
 def _merged_title_workbook(rows: list[list]) -> bytes:
-    """A title merged across the top, a blank row, then a header whose month cells are one merged '2017-18'."""
+    """A title merged across the top, a blank row, then a header whose month cells are one merged
+    '2017-18'."""
     book = Workbook()
     sheet = book.active
     sheet.title = "Scorecard"

@@ -10,7 +10,9 @@ HISTORY = pd.Series([9.0, 10.0], index=pd.date_range("2018-05-01", periods=2, fr
 
 
 def test_fan_chart_has_bands_actuals_forecast_target_and_benchmark():
-    targets = pd.DataFrame({"period": ["2019-20"], "target": [390.0], "target_date": [pd.Timestamp("2020-03-31")]})
+    targets = pd.DataFrame(
+        {"period": ["2019-20"], "target": [390.0], "target_date": [pd.Timestamp("2020-03-31")]}
+    )
     benchmarks = pd.DataFrame({"comparator": ["england"], "value": [11.0]})
     figure = fan_chart(HISTORY, FORECAST, title="LAC", targets=targets, benchmarks=benchmarks)
     names = [trace.name for trace in figure.data]
