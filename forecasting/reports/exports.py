@@ -1,11 +1,15 @@
 """Exports for people who live in spreadsheets and committee papers.
 
-- `to_xlsx(frames)` writes one sheet per frame and neutralises spreadsheet formula injection: any text cell
-  (or column header) that starts with `=`, `+`, `-`, `@`, tab or carriage return is prefixed with a single
-  quote, so a spreadsheet shows it as text and never evaluates it (OWASP "CSV injection" advice).
-- `to_csv(frame)` does the same for CSV, which spreadsheets open just as readily.
+- `to_xlsx(frames)` writes one sheet per frame, Excel-ready: a bold, frozen header row, column widths that
+  fit, number formats by what a column holds (£ for money, % for probabilities and percentages, whole numbers
+  for counts, months as Jun-18; `forecasting.reports.formats`), RAG cells filled in their colour, and an
+  "About" sheet last saying what each sheet holds. Formula injection is neutralised without a visible
+  apostrophe: a text cell (or header) that starts with `=`, `+`, `-`, `@`, tab or carriage return is stored as
+  text with Excel's quote-prefix style, shown as typed and never evaluated (OWASP "CSV injection" advice).
+- `to_csv(frame)` prefixes such cells with a single quote (CSV has no styles) and rounds float noise
+  (1432.9999999999998 -> 1433) to 12 significant digits unless a `float_format` is given.
 - `scenario_html_report(...)` builds one standalone HTML file (plotly.js inlined once, no server needed) for
-  a committee paper. Every piece of text is HTML-escaped: nothing a user typed or uploaded is rendered as HTML.
+  a committee paper. Every piece of text is HTML-escaped: nothing a user typed or uploaded becomes markup.
 """
 from __future__ import annotations
 
@@ -20,10 +24,11 @@ from typing import Any
 import pandas as pd
 
 from forecasting.errors import UserFacingError
+from forecasting.reports.formats import FORMULA_TRIGGERS, write_sheet
 
 log = logging.getLogger(__name__)
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CSV_FLOAT_FORMAT = "%.12g"   # enough digits for any count or pound, none of the binary noise
 SHEET_NAME_MAX = 31
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -74,23 +79,33 @@ def _sheet_names(names: Sequence[str]) -> list[str]:
     return result
 
 
-def to_xlsx(frames: Mapping[str, pd.DataFrame]) -> bytes:
-    """One workbook, one sheet per frame (sheet names made valid), formula injection neutralised."""
+def to_xlsx(frames: Mapping[str, pd.DataFrame], about: Mapping[str, str] | None = None) -> bytes:
+    """One Excel-ready workbook, one sheet per frame (sheet names made valid) plus an "About" sheet (module
+    docstring); `about` gives a sentence per sheet name saying what it holds."""
+    from openpyxl import Workbook
+
     if not frames:
         raise ValueError("to_xlsx needs at least one table; pass {'sheet name': frame}.")
+    book = Workbook()
+    book.remove(book.active)
+    names = _sheet_names([*frames, "About"])
+    for sheet_name, frame in zip(names, frames.values(), strict=False):
+        write_sheet(book.create_sheet(sheet_name), _flatten(frame))
+    summary = pd.DataFrame({"sheet": names[:-1], "rows": [len(frame) for frame in frames.values()],
+                            "what it holds": [(about or {}).get(name, "") for name in frames]})
+    write_sheet(book.create_sheet(names[-1]), summary)
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for sheet, frame in zip(_sheet_names(list(frames)), frames.values(), strict=True):
-            neutralise_frame(_flatten(frame)).to_excel(writer, sheet_name=sheet, index=False)
+    book.save(buffer)
     return buffer.getvalue()
 
 
 def to_csv(frame: pd.DataFrame, float_format: str | None = None) -> bytes:
-    """UTF-8 CSV (with BOM so Excel reads accents) with formula injection neutralised.
+    """UTF-8 CSV (with BOM so Excel reads accents) with formula injection neutralised and float noise rounded.
 
-    `float_format` (e.g. "%.4g") rounds numbers for a smaller file; text cells are guarded either way.
+    `float_format` (e.g. "%.4g") rounds numbers further for a smaller file; text cells are guarded either way.
     """
-    return neutralise_frame(_flatten(frame)).to_csv(index=False, float_format=float_format).encode("utf-8-sig")
+    return neutralise_frame(_flatten(frame)).to_csv(index=False, float_format=float_format or CSV_FLOAT_FORMAT
+                                                    ).encode("utf-8-sig")
 
 
 def _escape(text: object) -> str:
@@ -140,7 +155,8 @@ def scenario_html_report(
         )
     for heading, frame in (tables or {}).items():
         parts.append(f"<h2>{_escape(heading)}</h2>")
-        parts.append(_flatten(frame).to_html(index=False, escape=True, border=0, na_rep="", float_format=_fmt))
+        parts.append(_flatten(frame).to_html(index=False, escape=True, border=0, na_rep="",
+                                             float_format=_fmt))
     parts.append("</body></html>")
     log.info("HTML report built: %d figures, %d tables", len(figures), len(tables or {}))
     return "\n".join(parts)
@@ -155,7 +171,7 @@ def _fmt(value: float) -> str:
 
 def write_table(frame: pd.DataFrame, out, file_format: str | None = None, sheet: str = "data",
                 float_format: str | None = None) -> None:
-    """Write a table for a CLI user: XLSX when asked (or when `out` ends .xlsx), else CSV; safe cells either way.
+    """Write a table for a CLI user: XLSX when asked (or when `out` ends .xlsx), else CSV; safe cells always.
 
     The one writer for every table the tool writes to a file (a test fails on a direct DataFrame.to_csv or
     .to_excel elsewhere in `forecasting/`). `float_format` applies to CSV; XLSX keeps full precision and lets
@@ -168,5 +184,6 @@ def write_table(frame: pd.DataFrame, out, file_format: str | None = None, sheet:
     try:
         out.write_bytes(to_xlsx({sheet: frame}) if file_format == "xlsx" else to_csv(frame, float_format))
     except OSError as exc:
-        raise UserFacingError(f"could not write {out}: {exc.strerror or exc}. Check the folder is writable.") from None
+        raise UserFacingError(f"could not write {out}: {exc.strerror or exc}. "
+                              "Check the folder is writable.") from None
     log.info("wrote %d rows to %s", len(frame), out)

@@ -35,11 +35,13 @@ def test_to_xlsx_neutralises_every_text_cell_and_header():
     frame = pd.DataFrame({"=evil header": DANGEROUS, "value": range(len(DANGEROUS))})
     book = _workbook(to_xlsx({"scenario": frame}))
     sheet = book["scenario"]
-    assert sheet.cell(1, 1).value == "'=evil header"
+    assert sheet.cell(1, 1).value == "=evil header" and sheet.cell(1, 1).data_type == "s"
+    assert sheet.cell(1, 1).quotePrefix
     cells = [sheet.cell(row, 1) for row in range(2, len(DANGEROUS) + 2)]
-    # (XML storage turns a bare CR into LF on reading back; the guarding quote is what matters)
-    assert [cell.value.replace("\n", "\r") for cell in cells] == ["'" + text for text in DANGEROUS]
+    # shown as typed (no visible apostrophe): XML storage turns a bare CR into LF on reading back
+    assert [cell.value.replace("\n", "\r") for cell in cells] == DANGEROUS
     assert all(cell.data_type == "s" for cell in cells)  # text, never a formula ("f")
+    assert all(cell.quotePrefix for cell in cells)      # Excel's "text, not a formula" style
     # numbers stay numbers, including negatives
     assert [sheet.cell(row, 2).value for row in range(2, len(DANGEROUS) + 2)] == list(range(len(DANGEROUS)))
 
@@ -54,7 +56,7 @@ def test_to_xlsx_keeps_negative_numbers_and_dates_as_values():
 def test_to_xlsx_makes_sheet_names_valid_and_unique():
     frames = {"a/b:c" * 10: pd.DataFrame({"x": [1]}), "A/B:C" * 10: pd.DataFrame({"x": [2]})}
     names = _workbook(to_xlsx(frames)).sheetnames
-    assert len(names) == 2 and len({n.lower() for n in names}) == 2
+    assert len(names) == 3 and len({n.lower() for n in names}) == 3 and names[-1] == "About"
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
 
 
