@@ -38,9 +38,11 @@ def test_workbook_is_excel_ready():
     sheet = book["targets"]
     assert sheet.freeze_panes == "A2" and sheet.cell(1, 1).font.bold
     assert sheet.cell(2, 2).number_format == "mmm-yy"
-    assert sheet.cell(2, 3).number_format == '"£"#,##0' and sheet.cell(2, 3).value == pytest.approx(21767603.4075)
+    assert sheet.cell(2, 3).number_format == '"£"#,##0'
+    assert sheet.cell(2, 3).value == pytest.approx(21767603.4075)
     assert sheet.cell(2, 4).number_format == "0%"
-    assert sheet.cell(2, 5).fill.start_color.rgb.endswith(RAG_FILLS["Red"]) and sheet.cell(2, 5).value == "Red"
+    assert sheet.cell(2, 5).fill.start_color.rgb.endswith(RAG_FILLS["Red"])
+    assert sheet.cell(2, 5).value == "Red"
     assert sheet.cell(3, 5).fill.start_color.rgb.endswith(RAG_FILLS["Green"])
     assert sheet.column_dimensions["C"].width >= len("21,767,603.4")
     about = [[cell.value for cell in row] for row in book["About"].iter_rows()]
