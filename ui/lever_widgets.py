@@ -1,4 +1,5 @@
-"""Scenario levers as Streamlit inputs, built from forecasting.planning.levers.LEVERS (unit, range, source)."""
+"""Scenario levers as Streamlit inputs, built from forecasting.planning.levers.LEVERS (unit, range,
+source)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +9,13 @@ import streamlit as st
 
 from forecasting.planning.levers import LEVERS, MONTH_UNIT, TEAMS
 
-GROUP_TITLES = {"early_help": "Early Help step-down", "edge_of_care": "Edge of care", "workforce": "Social workers",
-                "placement_mix": "Placement mix (in-house foster carers)", "demand_shock": "Demand shock"}
+GROUP_TITLES = {
+    "early_help": "Early Help step-down",
+    "edge_of_care": "Edge of care",
+    "workforce": "Social workers",
+    "placement_mix": "Placement mix (in-house foster carers)",
+    "demand_shock": "Demand shock",
+}
 PREFIX = "lever__"
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -38,15 +44,26 @@ def lever_inputs(group: str, months: pd.DatetimeIndex) -> dict:
             current = st.session_state.get(key)
             if current not in month_options:
                 st.session_state[key] = None
-            values[name] = st.selectbox(f"{name.replace('_', ' ')} (month)", month_options, key=key, help=help_text,
-                                        format_func=lambda m: "first forecast month" if m is None else m)
+            values[name] = st.selectbox(
+                f"{name.replace('_', ' ')} (month)",
+                month_options,
+                key=key,
+                help=help_text,
+                format_func=lambda m: "first forecast month" if m is None else m,
+            )
         elif spec.unit == "team":
             st.session_state.setdefault(key, spec.default or TEAMS[0])
             values[name] = st.selectbox("team the recruits join", list(TEAMS), key=key, help=help_text)
         else:
             st.session_state.setdefault(key, float(spec.neutral))
-            values[name] = st.slider(f"{name.replace('_', ' ')} ({spec.unit})", float(spec.low), float(spec.high),
-                                     key=key, help=help_text, step=_step(spec))
+            values[name] = st.slider(
+                f"{name.replace('_', ' ')} ({spec.unit})",
+                float(spec.low),
+                float(spec.high),
+                key=key,
+                help=help_text,
+                step=_step(spec),
+            )
     return values
 
 

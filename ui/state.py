@@ -88,10 +88,12 @@ def _target_table(key: str, overrides_key: tuple, _projection, _params):
 
 
 def target_table(dataset=None):
-    """Every target of the data set on the baseline projection (P(met), RAG), with this session's parameters."""
+    """Every target of the data set on the baseline projection (P(met), RAG), with this session's
+    parameters."""
     dataset = dataset or active_dataset()
-    return _target_table(fingerprint(dataset), tuple(sorted(parameter_overrides().items())), projection(dataset),
-                         parameters())
+    return _target_table(
+        fingerprint(dataset), tuple(sorted(parameter_overrides().items())), projection(dataset), parameters()
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -14,16 +14,22 @@ st.title("Data")
 active = st.container()
 
 with st.expander("Upload your own scorecard", expanded=True):
-    st.write("A CSV or Excel file, either **wide** (one row per indicator, one column per month, headings like "
-             "Jun-17, 2017-06 or real Excel dates) or **long** (columns indicator, month, value). Problems are "
-             "listed with their sheet, row and column; the data in use does not change unless the file is usable.")
+    st.write(
+        "A CSV or Excel file, either **wide** (one row per indicator, one column per month, headings like "
+        "Jun-17, 2017-06 or real Excel dates) or **long** (columns indicator, month, value). Problems are "
+        "listed with their sheet, row and column; the data in use does not change unless the file is usable."
+    )
     generation = st.session_state.setdefault("upload_generation", 0)
     upload = st.file_uploader("Scorecard file", type=["csv", "xlsx", "xlsm", "xls", "txt"],
                               key=f"scorecard_upload_{generation}")
     template = io.BytesIO()
     write_template(template, form="wide", file_format="xlsx")
-    st.download_button("Download a blank template (XLSX)", template.getvalue(), file_name="scorecard-template.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.download_button(
+        "Download a blank template (XLSX)",
+        template.getvalue(),
+        file_name="scorecard-template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     if upload is not None:
         uploaded, report = load_upload(upload.name, upload.getvalue())
         problems = report.to_frame()
@@ -41,9 +47,11 @@ with st.expander("Upload your own scorecard", expanded=True):
             download_buttons(problems, "validation report")
 
 with st.expander("Your council's targets, benchmarks or population (optional)"):
-    st.write("An uploaded scorecard borrows the embedded council's targets, benchmarks and 0-17 population until "
-             "you give your own: a CSV with **indicator, period, target, basis** (targets), **indicator, "
-             "comparator, value** (benchmarks) or **key, value** (e.g. population_0_17).")
+    st.write(
+        "An uploaded scorecard borrows the embedded council's targets, benchmarks and 0-17 population until "
+        "you give your own: a CSV with **indicator, period, target, basis** (targets), **indicator, "
+        "comparator, value** (benchmarks) or **key, value** (e.g. population_0_17)."
+    )
     side = st.file_uploader("Targets, benchmarks or context CSV", type=["csv"],
                             key=f"side_upload_{st.session_state.get('upload_generation', 0)}")
     if side is not None:
@@ -54,7 +62,9 @@ with st.expander("Your council's targets, benchmarks or population (optional)"):
         else:
             st.error(f"{side.name} cannot be used yet: {len(side_report.errors)} blocking problem(s).")
         if side_report.problems:
-            st.dataframe(side_report.to_frame()[["severity", "row", "column", "message", "hint"]], hide_index=True)
+            st.dataframe(
+                side_report.to_frame()[["severity", "row", "column", "message", "hint"]], hide_index=True
+            )
 
 dataset = state.active_dataset()
 source = "the embedded Jun-18 scorecard (Southampton)" if state.is_embedded() else dataset.source

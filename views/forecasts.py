@@ -11,7 +11,10 @@ result = state.forecast_result(dataset)
 projection = state.projection(dataset)
 catalogue = dataset.indicators
 codes = [c for c in dataset.indicator_codes if c in set(result.forecasts["indicator"])]
-labels = {c: f"{c} — {catalogue.at[c, 'name']}" if "name" in catalogue and c in catalogue.index else c for c in codes}
+labels = {
+    c: f"{c} — {catalogue.at[c, 'name']}" if "name" in catalogue and c in catalogue.index else c
+    for c in codes
+}
 default = codes.index("LAC1") if "LAC1" in codes else 0
 code = st.selectbox("Indicator", codes, index=default, format_func=labels.get)
 unit = catalogue.at[code, "unit"] if code in catalogue.index else "count"
@@ -37,7 +40,9 @@ if not own_targets.empty:
 
 st.subheader("How each model did on past data")
 backtest = result.backtest[result.backtest["indicator"] == code].drop(columns="indicator")
-st.caption("MASE below 1 means smaller errors than 'next month = this month' had in sample; coverage is how often "
-           "the 80% / 95% range held the actual value in the back-test (checked on other indicators).")
+st.caption(
+    "MASE below 1 means smaller errors than 'next month = this month' had in sample; coverage is how often "
+    "the 80% / 95% range held the actual value in the back-test (checked on other indicators)."
+)
 st.dataframe(backtest, hide_index=True, width="stretch")
 download_buttons(backtest, f"{code} back-test", key="backtest")

@@ -17,10 +17,15 @@ from ui.downloads import download_buttons
 from ui.lever_widgets import GROUP_TITLES, SCENARIO_DIR, lever_inputs, load_into_widgets
 from ui.notices import show_coverage
 
-CHARTS = [("referrals", "Referrals a month", "referrals"), ("cp_plans", "Children on CP plans", "children"),
-          ("lac", "Looked-after children", "children"), ("caseload_cin_cp", "CIN/CP caseload per worker", "cases"),
-          ("EH4-QL", "Single assessments in 45 days", "%"), ("M8-QL", "MASH decisions in 24 hours", "%"),
-          ("placement_cost", "Placement spend a month", "£")]
+CHARTS = [
+    ("referrals", "Referrals a month", "referrals"),
+    ("cp_plans", "Children on CP plans", "children"),
+    ("lac", "Looked-after children", "children"),
+    ("caseload_cin_cp", "CIN/CP caseload per worker", "cases"),
+    ("EH4-QL", "Single assessments in 45 days", "%"),
+    ("M8-QL", "MASH decisions in 24 hours", "%"),
+    ("placement_cost", "Placement spend a month", "£"),
+]
 
 st.title("Scenarios")
 dataset = state.active_dataset()
@@ -31,7 +36,9 @@ params = state.parameters()
 saved = sorted(SCENARIO_DIR.glob("*.yaml"))
 chosen = st.selectbox("Start from a saved scenario", ["(all levers neutral)", *[p.stem for p in saved]])
 if st.button("Load it into the levers"):
-    levers = {} if chosen.startswith("(") else load_scenario(SCENARIO_DIR / f"{chosen}.yaml").levers.model_dump()
+    levers = (
+        {} if chosen.startswith("(") else load_scenario(SCENARIO_DIR / f"{chosen}.yaml").levers.model_dump()
+    )
     neutral = {name: spec.neutral for name, spec in LEVERS.items()}
     load_into_widgets(neutral | levers)
     st.rerun()
@@ -41,12 +48,18 @@ if st.button("Load it into the levers"):
 def scenario_panel():
     values = {}
     tabs = st.tabs(list(GROUP_TITLES.values()))
-    for tab, group in zip(tabs, GROUP_TITLES):
+    for tab, group in zip(tabs, GROUP_TITLES, strict=True):
         with tab:
             values.update(lever_inputs(group, baseline.months))
     try:
-        scenario = scenario_from_dict({"schema_version": 1, "name": st.session_state.get("scenario_name") or "App scenario",
-                                       "levers": {k: v for k, v in values.items() if v is not None}}, "levers")
+        scenario = scenario_from_dict(
+            {
+                "schema_version": 1,
+                "name": st.session_state.get("scenario_name") or "App scenario",
+                "levers": {k: v for k, v in values.items() if v is not None},
+            },
+            "levers",
+        )
     except UserFacingError as exc:
         st.error(str(exc))
         return
@@ -55,7 +68,7 @@ def scenario_panel():
     last = table["month"].max()
     end = table[table["month"] == last].set_index("measure")
     metrics = st.columns(4)
-    for column, (measure, label, _) in zip(metrics, CHARTS[:4]):
+    for column, (measure, label, _) in zip(metrics, CHARTS[:4], strict=True):
         if measure in end.index:
             delta = end.at[measure, "delta"]
             column.metric(f"{label}, {last:%b-%y}", f"{end.at[measure, 'scenario']:,.0f}",
@@ -72,8 +85,14 @@ def scenario_panel():
     download_buttons(table, "scenario results", key="scenario")
     scenario_targets = evaluate_targets(result.projection, params=params)
     st.subheader("Targets under this scenario")
-    st.dataframe(scenario_targets[["indicator", "period", "target", "projected", "lo95", "hi95", "probability_met",
-                                   "rag"]], hide_index=True, width="stretch", key="scenario_targets")
+    st.dataframe(
+        scenario_targets[
+            ["indicator", "period", "target", "projected", "lo95", "hi95", "probability_met", "rag"]
+        ],
+        hide_index=True,
+        width="stretch",
+        key="scenario_targets",
+    )
     download_buttons(scenario_targets, "targets under the scenario", key="scenario_targets_download")
     with st.expander("Headline measures under this scenario"):
         st.dataframe(headline_table(result.projection, scenario_targets), hide_index=True, width="stretch",
@@ -84,9 +103,13 @@ def scenario_panel():
         parts = decompose(baseline, scenario, calibration, params)
         st.plotly_chart(decomposition_chart(parts), width="stretch")
         download_buttons(parts, "decomposition", key="decomposition")
-    report = scenario_html_report(scenario.name, figures, {"Scenario results at the last month": end.reset_index(),
-                                                           "Levers": _lever_table(scenario)},
-                                  notes=result.notes, data_source=str(dataset.source))
+    report = scenario_html_report(
+        scenario.name,
+        figures,
+        {"Scenario results at the last month": end.reset_index(), "Levers": _lever_table(scenario)},
+        notes=result.notes,
+        data_source=str(dataset.source),
+    )
     st.download_button("Download the scenario report (HTML, opens offline)", report.encode(),
                        file_name="scenario-report.html", mime="text/html")
     with st.form("save"):
@@ -103,8 +126,12 @@ def scenario_panel():
 
 def _lever_table(scenario):
     values = scenario.levers.model_dump()
-    return pd.DataFrame([{"lever": n, "value": values[n], "unit": s.unit, "neutral": s.neutral, "source": s.source}
-                         for n, s in LEVERS.items()])
+    return pd.DataFrame(
+        [
+            {"lever": n, "value": values[n], "unit": s.unit, "neutral": s.neutral, "source": s.source}
+            for n, s in LEVERS.items()
+        ]
+    )
 
 
 scenario_panel()
@@ -114,7 +141,9 @@ picked = st.multiselect("Scenarios", [p.stem for p in saved], default=[p.stem fo
 if picked:
     rows = []
     for stem in picked:
-        table = apply_scenario(baseline, load_scenario(SCENARIO_DIR / f"{stem}.yaml"), calibration, params).table
+        table = apply_scenario(
+            baseline, load_scenario(SCENARIO_DIR / f"{stem}.yaml"), calibration, params
+        ).table
         end = table[table["month"] == table["month"].max()].set_index("measure")["scenario"]
         rows.append({"scenario": stem, **{label: end.get(measure) for measure, label, _ in CHARTS}})
     comparison = pd.DataFrame(rows)
@@ -122,14 +151,17 @@ if picked:
     download_buttons(comparison, "scenario comparison", key="comparison")
 
 st.subheader("Goal-seek: what would it take?")
-targets = dataset.targets[dataset.targets["indicator"].isin(dataset.indicator_codes)]  # only what the data has
+# only what the data has
+targets = dataset.targets[dataset.targets["indicator"].isin(dataset.indicator_codes)]
 options = [f"{r.indicator}:{r.period}" for r in targets.itertuples()]
 numeric = [n for n, s in LEVERS.items() if s.low is not None and s.monotone]
 if not options:
     st.info("No target in this data set is for an indicator it holds; add your targets on the Data page.")
     st.stop()
 with st.form("goalseek"):
-    target = st.selectbox("Target", options, index=options.index("LAC1:2019-20") if "LAC1:2019-20" in options else 0)
+    target = st.selectbox(
+        "Target", options, index=options.index("LAC1:2019-20") if "LAC1:2019-20" in options else 0
+    )
     lever = st.selectbox("Lever", numeric, index=numeric.index("edge_of_care_extra_exits")
                          if "edge_of_care_extra_exits" in numeric else 0)
     probability = st.slider("Chance of meeting it", 0.1, 0.9, 0.5, 0.05)
