@@ -44,6 +44,17 @@ def register(subparsers) -> None:
     template.add_argument("out", help="file to write, e.g. scorecard-template.xlsx")
     template.add_argument("--form", choices=("wide", "long"), default="wide", help="layout (default: wide)")
     template.set_defaults(handler=run_template)
+    convert = commands.add_parser(
+        "convert", help="write the monthly values (indicator,month,value) of any accepted input, 903 included"
+    )
+    convert.add_argument("path", help="data set folder, CSV/XLSX scorecard, or folder of SSDA903 files")
+    convert.add_argument("--out", required=True, help="file to write (.csv, or .xlsx)")
+    convert.add_argument("--la", help="one authority of a several-authority SSDA903 input (default: all, "
+                         "with an authority column)")
+    convert.add_argument("--sheet", help="sheet to read in an Excel workbook")
+    convert.add_argument("--today", type=_iso_date, help="treat this date as today (YYYY-MM-DD)")
+    convert.add_argument("--force", action="store_true", help="replace --out if it exists")
+    convert.set_defaults(handler=run_convert)
     data.set_defaults(handler=lambda args: data.print_help() or 2)
 
 
@@ -104,3 +115,44 @@ def run_template(args: argparse.Namespace) -> int:
     write_template(out, form=args.form)
     print(f"Wrote {out}")
     return 0
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    """Validate any accepted input and write its monthly values as indicator,month,value (aggregates only)."""
+    from forecasting.data.ssda903 import looks_like_903
+    from forecasting.data.ssda903_load import load_903_path
+    from forecasting.reports.exports import write_table
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise UserFacingError(f"{out} already exists; choose another name, delete it, or add --force")
+    folder = Path(args.path)
+    if folder.is_dir() and not (folder / "observations.csv").exists() and looks_like_903(folder):
+        loaded = load_903_path(args.path, today=args.today)
+        print(loaded.report.as_text())
+        if not loaded.ok:
+            return 1
+        datasets = loaded.datasets
+        if args.la is not None:
+            if args.la not in datasets:
+                found = ", ".join(datasets)
+                raise UserFacingError(f"No authority '{args.la}' in {args.path}; found: {found}")
+            datasets = {args.la: datasets[args.la]}
+    else:
+        dataset, report = check_path(args.path, sheet=args.sheet, today=args.today)
+        print(report.as_text())
+        if dataset is None:
+            return 1
+        datasets = {"": dataset}
+    table = pd.concat([_long_form(d.observations).assign(authority=name) for name, d in datasets.items()],
+                      ignore_index=True)
+    columns = ["authority"] * (len(datasets) > 1) + ["indicator", "month", "value"]
+    write_table(table[columns], out)
+    print(f"Wrote {out}: {table['indicator'].nunique()} indicators, {len(table)} rows"
+          + (f", {len(datasets)} authorities" if len(datasets) > 1 else "") + ".")
+    return 0
+
+
+def _long_form(observations: pd.DataFrame) -> pd.DataFrame:
+    months = observations["ds"].dt.strftime("%Y-%m")
+    return pd.DataFrame({"indicator": observations["unique_id"], "month": months, "value": observations["y"]})

@@ -83,6 +83,13 @@ def check_path(
     path = Path(path)
     report = ValidationReport(source=str(path))
     try:
+        if path.is_dir() and not (path / "observations.csv").exists():
+            from forecasting.data.ssda903 import looks_like_903  # SSDA903 return files (issue 17)
+
+            if looks_like_903(path):
+                from forecasting.data.ssda903_load import check_903_path
+
+                return check_903_path(path, today=today)
         if path.is_dir():
             return _check_directory(path, report, today=today)
         if not path.exists():
