@@ -23,19 +23,12 @@ st.caption(
     "history: "
     + (" ".join(capacity.describe()) if capacity is not None else "not possible on this data set.")
 )
-columns = st.columns(len(TEAMS) + 1)
+columns = st.columns(len(TEAMS))
 overrides = {}
-for column, team in zip(columns, TEAMS, strict=False):  # the last column holds vacancies
+for column, team in zip(columns, TEAMS, strict=True):
     name = f"establishment_fte_{team}"
     overrides[name] = column.number_input(f"{team.replace('_', '/')} FTE", min_value=0.0, max_value=500.0,
                                           value=value(params, name), step=1.0)
-overrides["vacancies_fte"] = columns[-1].number_input(
-    "vacancies (FTE, all teams)",
-    min_value=0.0,
-    max_value=200.0,
-    value=value(params, "vacancies_fte"),
-    step=1.0,
-)
 params = with_overrides(params, overrides)
 plan = StaffingPlan.from_parameters(params)
 projection = staffing_projection(baseline, params)

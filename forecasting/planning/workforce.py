@@ -17,7 +17,9 @@ and the timeliness curves are fitted on utilisation computed with them; `contact
 `assessments_per_fte_month` apply only when the history cannot calibrate a team.
 
 Queue rule for flow teams: workload_t = arrivals_t + backlog_{t-1}; done_t = min(workload_t, capacity_t);
-backlog_t = workload_t - done_t (backlog starts at 0). For stock teams workload = open cases.
+backlog_t = min(workload_t - done_t, ceiling x capacity_t) with ceiling = `backlog_ceiling_months`; the rest,
+triaged_t, is triaged (closed or passed on) rather than queued, and reported (backlog starts at 0). For stock
+teams workload = open cases.
 Utilisation u = workload / capacity; caseload per worker = workload / FTE.
 Partial data: a team whose demand columns are not in the demand frame (the data set lacks, say, EH3) is left
 out of every table, never counted as zero work; at least one team's demand is needed (`teams_with_demand`).
@@ -27,9 +29,11 @@ EH4-QL (single assessments within 45 working days, assessment) and CP8-QL (CP ch
 days, cin_cp). `fit_timeliness` fits logit(on-time share) on u with scikit-learn over the history; the slope is
 clipped at `timeliness_min_slope` (>= 0), so more load never improves timeliness and more FTE never worsens it.
 
-Staffing history: the scorecard has no FTE figures. History uses the `StaffingPlan.from_parameters` plan held
-flat (establishment - vacancies + agency cover), an assumption: utilisation in the history then moves with
-demand only. The Chair's 11 vacancies (May 2018) are spread over teams in proportion to establishment.
+Staffing: the plan and its monthly flows (recruitment order, turnover, ramp-up, ASYE) are in
+`forecasting.planning.staffing`; FTE carrying work = filled + agency - ramp-up and ASYE shortfall. History:
+the scorecard has no FTE figures, so the history uses the `StaffingPlan.from_parameters` plan held flat, an
+assumption: utilisation in the history then moves with demand only. The Chair's 11 vacancies (May 2018) are
+spread over teams in proportion to establishment in the shipped plan.
 
 Validation (`validate_timeliness(load_dataset())`, shipped parameters, capacity and curves fitted on Jun-17..Feb-18,
 scored on Mar-18..Jun-18, mean absolute error in percentage points, model / last-value naive / training mean):
@@ -45,10 +49,13 @@ import numpy as np
 import pandas as pd
 
 from forecasting.planning.parameters import Parameter, load_parameters, value
+from forecasting.planning.staffing import Recruit, StaffingPlan, staffing_flows
+from forecasting.planning.workforce_cost import team_costs
 
 log = logging.getLogger(__name__)
-__all__ = ["DEMAND_COLUMNS", "TEAMS", "TIMELINESS_TEAM", "Recruit", "StaffingPlan", "TimelinessCurve",
-           "WorkforceProjection", "fte_needed", "project_workforce", "scenario_measures", "teams_with_demand"]
+__all__ = ["DEMAND_COLUMNS", "STAFFING_MEASURES", "TEAMS", "TIMELINESS_TEAM", "Recruit", "StaffingPlan",
+           "TimelinessCurve", "WorkforceProjection", "fte_needed", "plan_with_levers", "project_workforce",
+           "scenario_measures", "teams_with_demand"]
 
 TEAMS: tuple[str, ...] = ("mash", "assessment", "cin_cp", "lac")
 DEMAND_COLUMNS: tuple[str, ...] = ("contacts", "referrals", "assessments", "cin_open", "cp_plans", "lac")
@@ -60,67 +67,6 @@ TIMELINESS_TEAM = {"M8-QL": "mash", "EH4-QL": "assessment", "CP8-QL": "cin_cp"}
 HISTORY_INDICATORS = {"contacts": "M1", "referrals": "M2", "assessments": "EH3", "cin_open": "EH2",
                       "cp_plans": "CP6B", "lac": "LAC1"}
 _EPS = 1e-6
-
-
-@dataclass(frozen=True)
-class Recruit:
-    """`fte` social workers joining `team` in `start_month`, reaching a full caseload linearly over
-    `months_to_full_caseload` months (k/months in their k-th month; 0 = full at once)."""
-
-    team: str
-    fte: float
-    start_month: pd.Timestamp
-    months_to_full_caseload: float = 0.0
-
-    def effective_fte(self, months: pd.DatetimeIndex) -> np.ndarray:
-        start = pd.Timestamp(self.start_month)
-        k = np.asarray((months.year - start.year) * 12 + (months.month - start.month) + 1, dtype=float)
-        share = (k >= 1).astype(float) if self.months_to_full_caseload <= 0 else \
-            np.clip(k / self.months_to_full_caseload, 0.0, 1.0)
-        return self.fte * share
-
-
-@dataclass(frozen=True)
-class StaffingPlan:
-    """FTE by team: establishment - vacancies + agency cover, shrunk by unreplaced turnover, plus recruits."""
-
-    establishment: dict[str, float]
-    vacancies: dict[str, float]
-    agency: dict[str, float]
-    unreplaced_turnover_pct: float = 0.0     # a year; leavers not replaced (baseline: leavers are replaced)
-    recruits: tuple[Recruit, ...] = ()
-
-    @classmethod
-    def from_parameters(cls, params: dict[str, Parameter]) -> StaffingPlan:
-        establishment = {team: value(params, f"establishment_fte_{team}") for team in TEAMS}
-        total = sum(establishment.values())
-        vacant = value(params, "vacancies_fte")
-        vacancies = {team: vacant * fte / total for team, fte in establishment.items()}
-        cover = value(params, "agency_cover_share_pct") / 100.0
-        return cls(establishment, vacancies, {team: v * cover for team, v in vacancies.items()})
-
-    def fte(self, months: pd.DatetimeIndex) -> pd.DataFrame:
-        """Effective FTE by month (index) and team (columns), never below 0."""
-        months = pd.DatetimeIndex(months)
-        return pd.DataFrame(self.fte_arrays(months), index=months)
-
-    def fte_arrays(self, months: pd.DatetimeIndex) -> dict[str, np.ndarray]:
-        """{team: effective FTE per month}: the rule of `fte`, as arrays."""
-        k = np.arange(len(months), dtype=float)
-        decay = (1.0 - self.unreplaced_turnover_pct / 100.0 / 12.0) ** k
-        out = {}
-        for team in TEAMS:
-            staffed = self.establishment.get(team, 0.0) - self.vacancies.get(team, 0.0) + self.agency.get(team, 0.0)
-            fte = staffed * decay
-            for recruit in self.recruits:
-                if recruit.team == team:
-                    fte = fte + recruit.effective_fte(months)
-            out[team] = np.maximum(fte, 0.0)
-        return out
-
-    def with_extra(self, team: str, fte: float) -> StaffingPlan:
-        """The same plan with `fte` more staff in `team` from the first month (for tests and sizing)."""
-        return replace(self, recruits=self.recruits + (Recruit(team, fte, pd.Timestamp("1900-01-01")),))
 
 
 @dataclass(frozen=True)
@@ -183,6 +129,11 @@ def _per_fte(team: str, params: dict[str, Parameter], capacity: dict[str, float]
     return value(params, TEAM_WORK[team][2])
 
 
+def _backlog_ceiling(params: dict[str, Parameter]) -> float:
+    """Months of capacity a flow team carries over at most (no ceiling if the parameter is absent)."""
+    return value(params, "backlog_ceiling_months") if "backlog_ceiling_months" in params else np.inf
+
+
 def _team_arrays(demand: dict[str, np.ndarray], fte: dict[str, np.ndarray], params: dict[str, Parameter],
                  capacity: dict[str, float] | None = None) -> dict[str, dict[str, np.ndarray]]:
     """The queue rule of the module docstring: {team: {workload, fte, capacity, utilisation,
@@ -193,21 +144,25 @@ def _team_arrays(demand: dict[str, np.ndarray], fte: dict[str, np.ndarray], para
         kind, columns, _ = TEAM_WORK[team]
         staff = np.asarray(fte[team], dtype=float)
         capacity_t = staff * _per_fte(team, params, capacity)
-        arrivals = sum(demand[c] for c in columns)
+        arrivals = np.sum([demand[c] for c in columns], axis=0)
         if kind == "flow":
             workload, backlog = np.empty_like(arrivals), np.empty_like(arrivals)
+            triaged = np.zeros_like(arrivals)
+            ceiling = _backlog_ceiling(params)
             carried = 0.0
-            for i, (arriving, cap) in enumerate(zip(arrivals.tolist(), capacity_t.tolist())):
+            for i, (arriving, cap) in enumerate(zip(arrivals.tolist(), capacity_t.tolist(), strict=True)):
                 workload[i] = arriving + carried
-                carried = workload[i] - min(workload[i], cap)
+                left = workload[i] - min(workload[i], cap)
+                carried = min(left, ceiling * cap)
+                triaged[i] = left - carried
                 backlog[i] = carried
         else:
-            workload, backlog = arrivals, np.zeros_like(arrivals)
+            workload, backlog, triaged = arrivals, np.zeros_like(arrivals), np.zeros_like(arrivals)
         with np.errstate(divide="ignore", invalid="ignore"):
             utilisation = np.where(capacity_t > 0, workload / np.maximum(capacity_t, _EPS), np.inf)
             per_worker = np.where(staff > 0, workload / np.maximum(staff, _EPS), np.inf)
         out[team] = {"workload": workload, "fte": staff, "capacity": capacity_t, "utilisation": utilisation,
-                     "caseload_per_worker": per_worker, "backlog": backlog}
+                     "caseload_per_worker": per_worker, "backlog": backlog, "triaged": triaged}
     return out
 
 
@@ -287,7 +242,7 @@ def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None,
                          f"timeliness measures {', '.join(TIMELINESS_TEAM)}")
     frames = []
     for team in teams_with_demand(arrays):
-        workload = sum(arrays[c] for c in TEAM_WORK[team][1])
+        workload = np.sum([arrays[c] for c in TEAM_WORK[team][1]], axis=0)
         for_norm = workload / norms[team]
         for_time = np.full(len(workload), np.nan)
         for measure, pct in targets.items():
@@ -305,34 +260,58 @@ def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None,
 
 
 # ------------------------------------------------------------------------------------ scenario adapter
+def plan_with_levers(plan: StaffingPlan, levers, first_month: pd.Timestamp) -> StaffingPlan:
+    """The plan after a scenario's workforce levers (forecasting.planning.levers): recruits_fte joining
+    recruits_team at recruits_start (placed by the recruitment order of forecasting.planning.staffing),
+    agency_fte_change and vacancy_fte_change spread over the social-work teams in proportion to establishment
+    (agency never below 0, vacancies never above establishment), turnover_pct_change leavers not replaced."""
+    def get(name, default=0.0):
+        return getattr(levers, name, default)
+
+    weights = {team: plan.establishment.get(team, 0.0) for team in TEAMS}
+    total = sum(weights.values()) or 1.0
+    vacancies = dict(plan.vacancies)
+    agency = dict(plan.agency)
+    for team, fte in weights.items():
+        share = fte / total
+        moved = plan.vacancies.get(team, 0.0) + get("vacancy_fte_change") * share
+        vacancies[team] = min(max(moved, 0.0), fte)
+        agency[team] = max(plan.agency.get(team, 0.0) + get("agency_fte_change") * share, 0.0)
+    plan = replace(plan, vacancies=vacancies, agency=agency,
+                   unreplaced_turnover_pct=max(float(get("turnover_pct_change")), 0.0))
+    if get("recruits_fte"):
+        start = get("recruits_start", None)
+        plan = replace(plan, recruits=plan.recruits + (Recruit(
+            get("recruits_team", "cin_cp"), float(get("recruits_fte")),
+            pd.Timestamp(start) if start else pd.Timestamp(first_month),
+            float(get("recruits_months_to_full_caseload"))),))
+    return plan
+
+
+STAFFING_MEASURES = ("filled_fte", "vacancies_fte", "agency_fte", "staffing_cost")
+
+
 def scenario_measures(demand: pd.DataFrame, levers, params: dict[str, Parameter] | None = None,
                       curves: dict[str, TimelinessCurve] | None = None,
                       capacity: dict[str, float] | None = None) -> pd.DataFrame:
-    """Caseload by team and timeliness by month for the scenario engine (`forecasting.planning.scenario_effects`).
-
-    `levers` has the workforce levers of forecasting.planning.levers (recruits_fte, recruits_team, recruits_start,
-    recruits_months_to_full_caseload, agency_fte_change, vacancy_fte_change, turnover_pct_change); changes in
-    agency and vacancies are spread over teams in proportion to establishment.
+    """Caseload by team, timeliness and the staffing measures by month for the scenario engine
+    (`forecasting.planning.scenario_effects`): the plan in `params` after the workforce levers
+    (`plan_with_levers`). Staffing measures, all teams of the plan: filled_fte, vacancies_fte, agency_fte (end
+    of month) and staffing_cost (£ a month, forecasting.planning.workforce_cost).
     """
     params = params or load_parameters(include_levers=False)
-    plan = StaffingPlan.from_parameters(params)
-    total = sum(plan.establishment.values())
-    weights = {team: fte / total for team, fte in plan.establishment.items()}
-    get = lambda name, default=0.0: getattr(levers, name, default)
-    plan = replace(
-        plan, vacancies={t: plan.vacancies[t] + get("vacancy_fte_change") * w for t, w in weights.items()},
-        agency={t: plan.agency[t] + get("agency_fte_change") * w for t, w in weights.items()},
-        unreplaced_turnover_pct=max(float(get("turnover_pct_change")), 0.0))
-    if get("recruits_fte"):
-        start = get("recruits_start", None)
-        plan = replace(plan, recruits=(Recruit(get("recruits_team", "cin_cp"), float(get("recruits_fte")),
-                                               pd.Timestamp(start) if start else pd.DatetimeIndex(demand.index)[0],
-                                               float(get("recruits_months_to_full_caseload"))),))
+    months, arrays = _check_demand(demand)
+    plan = plan_with_levers(StaffingPlan.from_parameters(params), levers, months[0])
+    flows = staffing_flows(plan, months)
     # fast path (a scenario recompute must stay well under 50 ms); equals project_workforce(...).wide()
     curves = curves or default_curves(params)
-    months, arrays = _check_demand(demand)
-    teams = _team_arrays(arrays, plan.fte_arrays(months), params, capacity)
+    teams = _team_arrays(arrays, {team: f["fte_working"] for team, f in flows.items()}, params, capacity)
     columns = {f"caseload_{team}": teams[team]["caseload_per_worker"] for team in teams}
     columns.update({m: curves[m].on_time(teams[team]["utilisation"]) for m, team in TIMELINESS_TEAM.items()
                     if team in teams})
+    columns["filled_fte"] = np.sum([f["filled"] for f in flows.values()], axis=0)
+    columns["vacancies_fte"] = np.sum([f["vacancies"] for f in flows.values()], axis=0)
+    columns["agency_fte"] = np.sum([f["agency"] for f in flows.values()], axis=0)
+    columns["staffing_cost"] = np.sum([team_costs(team, f, plan.asye.get(team, 0.0), params)["staffing_cost"]
+                                       for team, f in flows.items()], axis=0)
     return pd.DataFrame(columns, index=months)
