@@ -49,6 +49,7 @@ from forecasting.planning.pipeline import (
     run_pipeline,
 )
 from forecasting.planning.projection import Projection
+from forecasting.planning.scenario_yaml import load_yaml_text, read_scenario_text
 
 log = logging.getLogger(__name__)
 __all__ = ["SCHEMA_VERSION", "Levers", "Scenario", "ScenarioResult", "apply_scenario", "build_baseline",
@@ -151,23 +152,9 @@ def scenario_from_dict(data: Any, source: str = "scenario") -> Scenario:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate one scenario YAML file (safe_load only)."""
+    """Read and validate one scenario YAML file (safe_load without aliases, bounded; see scenario_yaml)."""
     path = Path(path)
-    if not path.is_file():
-        raise UserFacingError(f"{path}: no such scenario file.")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise UserFacingError(f"{path}: not a text (UTF-8) file; expected a YAML scenario.") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.constructor.ConstructorError as exc:
-        raise UserFacingError(f"{path}: YAML tags such as {exc.problem.split()[-1] if exc.problem else '!!...'} are "
-                              "not allowed in scenario files; use plain values (numbers, text, YYYY-MM).") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise UserFacingError(f"{path}: not valid YAML{where} ({getattr(exc, 'problem', exc)}).") from None
+    data = load_yaml_text(read_scenario_text(path), str(path))
     return scenario_from_dict(data, str(path))
 
 
