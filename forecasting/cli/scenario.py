@@ -20,6 +20,8 @@ import pandas as pd
 from forecasting.errors import UserFacingError
 
 FORMATS = ("csv", "xlsx")
+STAFFING_HELP = ("staffing plan sheet (CSV/XLSX, one row per team; `python -m forecasting workforce "
+                 "--write-plan FILE` gives the layout); default: the shipped plan")
 SUMMARY_MEASURES = {
     "referrals": "referrals a month",
     "cp_plans": "children on CP plans",
@@ -30,6 +32,8 @@ SUMMARY_MEASURES = {
     "early_help_assessments": "Universal Help Assessments completed a month (EH1c)",
     "early_help_extra_open": "extra families open to Early Help (step-down caseload)",
     "placement_cost": "placement spend a month (£)",
+    "staffing_cost": "front-line staffing cost a month (£)",
+    "agency_fte": "agency social workers (FTE)",
 }
 
 
@@ -39,6 +43,7 @@ def register(subparsers) -> None:
     scenario.add_argument("--data", help="data set folder or CSV/XLSX file (default: the embedded data set)")
     scenario.add_argument("--out", required=True, help="file to write (.csv or .xlsx)")
     scenario.add_argument("--format", choices=FORMATS, help="output format (default: from --out, else csv)")
+    scenario.add_argument("--staffing", help=STAFFING_HELP)
     scenario.set_defaults(handler=run_scenario_command)
 
     goalseek = subparsers.add_parser(
@@ -52,17 +57,28 @@ def register(subparsers) -> None:
                           help="required probability of meeting the target, 0-1 (default 0.5)")
     goalseek.add_argument("--data", help="data set folder or CSV/XLSX file (default: the embedded data set)")
     goalseek.add_argument("--scenario", help="scenario YAML holding the other levers (default: the baseline)")
+    goalseek.add_argument("--staffing", help=STAFFING_HELP)
     goalseek.set_defaults(handler=run_goalseek_command)
 
 
-def _engine(data: str | None):
+def staffing_parameters(staffing: str | None):
+    """The parameters with the staffing plan sheet `staffing` applied (None: the shipped plan)."""
+    from forecasting.planning.parameters import load_parameters
+    from forecasting.planning.staffing_plan import apply_staffing_file
+
+    params = load_parameters()
+    return apply_staffing_file(staffing, params) if staffing else params
+
+
+def _engine(data: str | None, staffing: str | None = None):
     from forecasting.data import load_data_option
     from forecasting.engine.forecast import run_forecast
     from forecasting.planning.scenarios import build_baseline
 
+    params = staffing_parameters(staffing)      # check the plan before the (slower) forecast
     dataset = load_data_option(data)
     print(f"forecasting the baseline from {dataset.source or 'the data'}...", file=sys.stderr, flush=True)
-    baseline, calibration = build_baseline(dataset, run_forecast(dataset))
+    baseline, calibration = build_baseline(dataset, run_forecast(dataset), params)
     return dataset, baseline, calibration
 
 
@@ -121,7 +137,7 @@ def run_scenario_command(args: argparse.Namespace) -> int:
             f"--out {out}: the folder {out.parent} does not exist. Create it or choose another."
         )
     scenario = load_scenario(args.file)         # check the file before the (slower) forecast
-    _dataset, baseline, calibration = _engine(args.data)
+    _dataset, baseline, calibration = _engine(args.data, getattr(args, "staffing", None))
     result = apply_scenario(baseline, scenario, calibration)
     table = result.table.assign(month=pd.to_datetime(result.table["month"]).dt.strftime("%Y-%m"))
     fmt = args.format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
@@ -174,7 +190,7 @@ def run_goalseek_command(args: argparse.Namespace) -> int:
         raise UserFacingError(
             f"--probability {args.probability}: expected a number between 0 and 1, e.g. 0.5"
         )
-    dataset, baseline, calibration = _engine(args.data)
+    dataset, baseline, calibration = _engine(args.data, getattr(args, "staffing", None))
     parse_target(args.target, dataset)
     answer = goal_seek(
         baseline, calibration, dataset, args.target, args.lever, args.probability, scenario=scenario

@@ -38,6 +38,8 @@ def register(subparsers) -> None:
         "--headlines", help="also write the headline measures (as on the Overview page) to this file"
     )
     parser.add_argument("--no-cache", action="store_true", help="recompute the forecasts even if cached")
+    parser.add_argument("--staffing", help="staffing plan sheet (CSV/XLSX) the scenario's workforce levers "
+                        "act on (default: the shipped plan)")
     parser.set_defaults(handler=run_targets_command)
 
 
@@ -59,6 +61,9 @@ def run_targets_command(args: argparse.Namespace) -> int:
             raise UserFacingError(
                 f"{path}: the folder {path.parent} does not exist. Create it or choose another."
             )
+    from forecasting.cli.scenario import staffing_parameters
+
+    params = staffing_parameters(getattr(args, "staffing", None))   # check the plan before the forecast
     dataset = load_data_option(args.data)
     if dataset.targets is None or dataset.targets.empty:
         raise UserFacingError(
@@ -69,7 +74,7 @@ def run_targets_command(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario) if args.scenario else None
     if scenario is not None:
         print(f"applying scenario {args.scenario}", file=sys.stderr)
-    projection = project(dataset, result, scenario)
+    projection = project(dataset, result, scenario, params)
     table = evaluate_targets(projection)
     table = table[OUTPUT_COLUMNS + [c for c in table.columns if c not in OUTPUT_COLUMNS]]
     _write(table, out, args.format, "targets")

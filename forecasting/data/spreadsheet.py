@@ -237,6 +237,7 @@ def formulas_without_results(content: bytes, sheets: list[Sheet]) -> dict[str, l
 def _cell_value(cell):
     value = getattr(cell, "value", None)
     number_format = getattr(cell, "number_format", "") or ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
+    scaling = re.sub(r'"[^"]*"|\\.', "", number_format)   # a quoted or escaped % is shown, not a x100 scale
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in scaling:
         return PercentValue(round(value * 100, 10))
     return value

@@ -188,10 +188,11 @@ def staffing_projection(baseline, params) -> workforce.WorkforceProjection:
 
 
 def staffing_fte_needed(baseline, params, caseload_norms: dict[str, float] | None = None,
-                        timeliness_target: float | None = None) -> pd.DataFrame:
+                        timeliness_target: float | dict[str, float] | None = None) -> pd.DataFrame:
     """FTE needed by month and team (workforce.fte_needed) for case-holding `caseload_norms` ({team: children per
-    worker}, default the norm parameters) and a timeliness target, measured on the same baseline as
-    `staffing_projection`: the curve must lift the engine's forecast to the target."""
+    worker}, default the norm parameters) and a timeliness target (percent: one for every measure, or
+    {measure: percent}), measured on the same baseline as `staffing_projection`: the curve must lift the
+    engine's forecast to the target."""
     models = baseline.effects
     per_fte = models.capacity.per_fte if models.capacity is not None else None
     demand = demand_frame(baseline)
@@ -201,10 +202,12 @@ def staffing_fte_needed(baseline, params, caseload_norms: dict[str, float] | Non
     if timeliness_target is not None:
         targets = {}
         for measure in TIMELINESS:
-            if measure not in baseline.projection.indicators:
+            wanted = (timeliness_target.get(measure) if isinstance(timeliness_target, dict)
+                      else timeliness_target)
+            if measure not in baseline.projection.indicators or wanted is None:
                 continue
             curve_now = base.timeliness.loc[base.timeliness["measure"] == measure, "on_time_pct"].to_numpy()
             offsets[measure] = baseline.projection.means(measure, baseline.months) - curve_now
-            targets[measure] = float(timeliness_target)
+            targets[measure] = float(wanted)
     return workforce.fte_needed(demand, params, caseload_norm=caseload_norms, timeliness_target=targets,
                                 curves=base.curves, capacity=per_fte, offsets=offsets)

@@ -1,0 +1,181 @@
+"""`python -m forecasting workforce ...`: the workforce planner's answer from the command line.
+
+  python -m forecasting workforce [--data PATH] [--staffing plan.xlsx] --out answer.xlsx
+                                  [--norm cin_cp=18 --norm lac=15] [--target EH4-QL=85 --target CP8-QL=90]
+  python -m forecasting workforce --write-plan plan.xlsx    the current staffing plan, to edit and pass back
+
+Prints, per team, the FTE needed at the peak, filled posts and agency cover, the recruits needed and the month
+to start them given the ramp-up, and the cost of closing the gap employed vs agency. The XLSX holds the
+answer, FTE needed by month, the monthly staffing flows, cost by month and financial year, the plan and every
+assumption with its source (CSV: the answer only). Rules in forecasting.planning.workforce_sizing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from forecasting.errors import UserFacingError
+
+TEAMS = ("mash", "assessment", "cin_cp", "lac")
+MEASURES = ("M8-QL", "EH4-QL", "CP8-QL")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "workforce", help="FTE needed by team, the gap, recruits by when and the cost"
+    )
+    parser.add_argument("--data", help="data set folder or CSV/XLSX file (default: the embedded data set)")
+    parser.add_argument("--staffing", help="staffing plan sheet (CSV/XLSX; --write-plan gives the layout)")
+    parser.add_argument("--out", help="file to write (.xlsx: every table; .csv: the answer)")
+    parser.add_argument(
+        "--norm",
+        action="append",
+        default=[],
+        metavar="TEAM=NUMBER",
+        help=f"caseload norm per FTE for a team ({', '.join(TEAMS)}); repeat for more teams",
+    )
+    parser.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="MEASURE=PERCENT",
+        help=f"timeliness target in percent ({', '.join(MEASURES)}); repeat for more measures",
+    )
+    parser.add_argument(
+        "--write-plan", help="write the staffing plan in force (shipped or --staffing) and stop"
+    )
+    parser.set_defaults(handler=run_workforce_command)
+
+
+def _pairs(
+    items: list[str], allowed: tuple[str, ...], option: str, low: float, high: float
+) -> dict[str, float]:
+    out = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or key not in allowed:
+            raise UserFacingError(
+                f"{option} {item!r}: expected NAME=NUMBER with NAME one of {', '.join(allowed)}, "
+                f"e.g. {option} {allowed[-1]}=18"
+            )
+        try:
+            number = float(raw)
+        except ValueError:
+            raise UserFacingError(f"{option} {item!r}: {raw!r} is not a number") from None
+        if not low < number <= high:
+            raise UserFacingError(f"{option} {item!r}: expected a number above {low:g} and at most {high:g}")
+        out[key] = number
+    return out
+
+
+def _check_out(path: str | None) -> Path | None:
+    if path is None:
+        return None
+    out = Path(path)
+    if not out.parent.exists():
+        raise UserFacingError(f"{out}: the folder {out.parent} does not exist. Create it or choose another.")
+    return out
+
+
+def _write(out: Path, payload: bytes) -> None:
+    try:
+        out.write_bytes(payload)
+    except OSError as exc:
+        raise UserFacingError(
+            f"could not write {out}: {exc.strerror or exc}. Check the folder is writable."
+        ) from None
+
+
+def run_workforce_command(args: argparse.Namespace) -> int:
+    from forecasting.planning.parameters import load_parameters
+    from forecasting.planning.staffing_plan import apply_staffing_file, plan_table
+    from forecasting.reports.exports import to_csv, to_xlsx
+
+    out, plan_out = _check_out(args.out), _check_out(args.write_plan)
+    if out is None and plan_out is None:
+        raise UserFacingError(
+            "give --out FILE for the answer, or --write-plan FILE for the staffing plan sheet"
+        )
+    norms = _pairs(args.norm, TEAMS, "--norm", 0.0, 1000.0)
+    targets = _pairs(args.target, MEASURES, "--target", 0.0, 100.0)
+    params = load_parameters()
+    if args.staffing:
+        params = apply_staffing_file(args.staffing, params)
+    if plan_out is not None:
+        plan = plan_table(params)
+        _write(
+            plan_out, to_xlsx({"staffing plan": plan}) if plan_out.suffix.lower() == ".xlsx" else to_csv(plan)
+        )
+        print(f"wrote the staffing plan ({len(plan)} teams) to {plan_out}", file=sys.stderr)
+        if out is None:
+            return 0
+    assert out is not None
+    tables, lines = workforce_tables(args.data, params, norms, targets)
+    payload = to_xlsx(tables) if out.suffix.lower() == ".xlsx" else to_csv(tables["answer"])
+    _write(out, payload)
+    print("\n".join(lines))
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def workforce_tables(
+    data: str | None, params, norms: dict[str, float], targets: dict[str, float]
+) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """({sheet: table}, plain-words lines) for the planner's answer on the data set `data`."""
+    from forecasting.data import load_data_option
+    from forecasting.engine.forecast import run_forecast
+    from forecasting.planning.scenarios import build_baseline
+    from forecasting.planning.staffing import StaffingPlan, flows_frame
+    from forecasting.planning.staffing_plan import plan_sources, plan_table
+    from forecasting.planning.workforce_cost import cost_by_financial_year, staffing_cost_frame
+    from forecasting.planning.workforce_sizing import size_workforce
+
+    dataset = load_data_option(data)
+    print(f"forecasting the baseline from {dataset.source or 'the data'}...", file=sys.stderr, flush=True)
+    baseline, _calibration = build_baseline(dataset, run_forecast(dataset), params)
+    sizing = size_workforce(baseline, params, norms or None, targets or None)
+    plan = StaffingPlan.from_parameters(params)
+    costs = staffing_cost_frame(plan, baseline.months, params)
+    by_year = cost_by_financial_year(costs)
+    asked = [
+        f"caseload norms {', '.join(f'{k} {v:g}' for k, v in norms.items())}"
+        if norms
+        else "caseload norms from the assumptions"
+    ]
+    asked.append(
+        f"timeliness targets {', '.join(f'{k} {v:g}%' for k, v in targets.items())}"
+        if targets
+        else "no timeliness target"
+    )
+    lines = [f"Workforce: {'; '.join(asked)}."] + [f"  {line}" for line in sizing.answer()]
+    spend = by_year.groupby("financial_year")["staffing_cost"].sum()
+    lines.append(
+        "  Staffing cost of the plan (front-line staff): "
+        + "; ".join(
+            f"{year} £{total:,.0f}"
+            + (" (part year)" if by_year.loc[by_year["financial_year"] == year, "months"].max() < 12 else "")
+            for year, total in spend.items()
+        )
+        + "."
+    )
+    lines += [f"  note: {note}" for note in sizing.notes]
+
+    def monthly(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(month=pd.to_datetime(frame["month"]).dt.strftime("%Y-%m"))
+
+    tables = {
+        "answer": sizing.summary,
+        "fte needed by month": monthly(sizing.by_month),
+        "staffing flows": monthly(flows_frame(plan, baseline.months)),
+        "cost by month": monthly(costs),
+        "cost by financial year": by_year,
+        "staffing plan": plan_table(params),
+        "assumptions": plan_sources(params),
+        "notes": pd.DataFrame({"note": lines}),
+    }
+    return tables, lines

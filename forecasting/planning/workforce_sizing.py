@@ -1,0 +1,206 @@
+"""The workforce planner's answer: FTE needed by team and month for a caseload norm per team and a timeliness
+target per measure, the gap to filled posts, the recruits needed and by when, and what closing the gap costs.
+
+Rules:
+- FTE needed by month and team: `scenario_effects.staffing_fte_needed` (the one sizing function; timeliness
+  starts from the engine's forecast, the workforce model gives the change), the larger of the caseload norm's
+  and the timeliness target's FTE. A target the fitted curve cannot reach by staffing alone is infinite and
+  reported in words, never as a number.
+- Staff in the plan (forecasting.planning.staffing): filled posts, agency and FTE carrying work, by month.
+- Per team (`summary`): peak FTE needed over the horizon and its month; gap to filled posts = peak needed -
+  filled (the posts recruitment must fill if agency cover is to end); gap to staff in post = peak needed - FTE
+  carrying work now (agency included). Recruits needed = the gap to filled posts if positive (by the
+  recruitment order they fill vacancies, release agency, then add posts; posts to add = needed above
+  establishment). The first month need exceeds filled posts is when they must carry a full caseload; a recruit
+  does so in their m-th month (m = months to a full caseload), so they must start m - 1 months earlier
+  (`start_by`; before the first forecast month means already late). Replacements to stand still = filled x
+  turnover a year (leavers the plan assumes are replaced).
+- Cost of closing the gap for a year: employed = recruits x full employed cost x 12 + recruits x recruitment
+  cost per hire; agency = recruits x agency cost x 12 (forecasting.planning.workforce_cost).
+- Early Help family workers have no demand on the scorecard, so they are not sized (said in `notes`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from forecasting.planning.parameters import Parameter, value
+from forecasting.planning.scenario_effects import staffing_fte_needed
+from forecasting.planning.staffing import TEAM_NAMES, StaffingPlan, staffing_flows
+from forecasting.planning.workforce_cost import agency_cost_per_fte_month, full_cost_per_fte_month
+
+__all__ = ["WorkforceSizing", "size_workforce"]
+
+
+@dataclass
+class WorkforceSizing:
+    """`by_month`: month, team, workload, fte_for_norm, fte_for_timeliness, fte_needed, filled_fte,
+    agency_fte, fte_working, gap_to_filled, gap_to_working. `summary`: one row per team plus an all-teams row.
+    `notes`: plain-words caveats."""
+
+    by_month: pd.DataFrame
+    summary: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def answer(self) -> list[str]:
+        """The summary in plain words, one line per team and a total."""
+        lines = []
+        rows: list[Any] = list(self.summary.itertuples())
+        for row in rows:
+            if not np.isfinite(row.fte_needed):
+                lines.append(
+                    f"{row.team_name}: the timeliness target cannot be reached by staffing alone "
+                    "(the fitted curve flattens out); see the notes."
+                )
+                continue
+            words = (
+                f"{row.team_name}: {row.fte_needed:,.1f} FTE needed at the peak ({row.peak_month}), "
+                f"{row.filled_fte:,.1f} filled posts and {row.agency_fte:,.1f} agency"
+            )
+            if row.recruits_needed > 0:
+                words += (
+                    f"; recruit {row.recruits_needed:,.1f} FTE, starting by {row.start_by} "
+                    f"(closing the gap costs £{row.cost_employed_year:,.0f} a year employed or "
+                    f"£{row.cost_agency_year:,.0f} a year with agency staff)"
+                )
+            else:
+                words += f"; no gap ({-row.gap_to_filled:,.1f} FTE to spare against filled posts)"
+            lines.append(words + ".")
+        return lines
+
+
+def _month_label(month: pd.Timestamp) -> str:
+    return f"{month:%b %Y}"
+
+
+def size_workforce(
+    baseline,
+    params: dict[str, Parameter],
+    caseload_norms: dict[str, float] | None = None,
+    timeliness_targets: dict[str, float] | None = None,
+) -> WorkforceSizing:
+    """The planner's answer on `baseline` (scenarios.build_baseline) for the staffing plan in `params`
+    (rules in the module docstring). `caseload_norms` {team: cases (or contacts/assessments a month) per FTE},
+    default the parameters; `timeliness_targets` {measure: percent}, default none."""
+    months = pd.DatetimeIndex(baseline.months)
+    needed = staffing_fte_needed(baseline, params, caseload_norms, timeliness_targets or None)
+    plan = StaffingPlan.from_parameters(params)
+    flows = staffing_flows(plan, months)
+    staff = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "month": months,
+                    "team": team,
+                    "filled_fte": f["filled"],
+                    "agency_fte": f["agency"],
+                    "fte_working": f["fte_working"],
+                }
+            )
+            for team, f in flows.items()
+        ],
+        ignore_index=True,
+    )
+    by_month = needed.merge(staff, on=["month", "team"], how="left")
+    by_month["gap_to_filled"] = by_month["fte_needed"] - by_month["filled_fte"]
+    by_month["gap_to_working"] = by_month["fte_needed"] - by_month["fte_working"]
+    notes = [
+        "Early Help family workers are not sized: the scorecard has no Early Help caseload (their plan and "
+        "cost are shown)."
+    ]
+    rows = []
+    for key, group in by_month.groupby("team", sort=False):
+        team = str(key)
+        group = group.reset_index(drop=True)
+        peak = int(np.nanargmax(np.where(np.isfinite(group["fte_needed"]), group["fte_needed"], np.inf)))
+        need = float(group["fte_needed"].iloc[peak])
+        filled, agency = float(group["filled_fte"].iloc[0]), float(group["agency_fte"].iloc[0])
+        working = float(group["fte_working"].iloc[0])
+        est = plan.establishment.get(team, 0.0)
+        recruits = max(need - filled, 0.0) if np.isfinite(need) else np.nan
+        short = group.index[group["gap_to_filled"] > 1e-9]
+        ramp = plan.months_to_full_caseload.get(team, 0.0)
+        if len(short) and np.isfinite(need):
+            first_short = group["month"].iloc[short[0]]
+            start = first_short - pd.DateOffset(months=max(int(np.ceil(ramp)) - 1, 0))
+            start_by = _month_label(start) + (" (already late)" if start < months[0] else "")
+            needed_from = _month_label(first_short)
+        else:
+            start_by = needed_from = ""
+        employed_year = recruits * full_cost_per_fte_month(params, team) * 12
+        rows.append(
+            {
+                "team": team,
+                "team_name": TEAM_NAMES.get(team, team),
+                "fte_needed": need,
+                "peak_month": _month_label(group["month"].iloc[peak]),
+                "establishment_fte": est,
+                "filled_fte": filled,
+                "agency_fte": agency,
+                "fte_working": working,
+                "gap_to_filled": need - filled,
+                "gap_to_working": need - working,
+                "recruits_needed": recruits,
+                "posts_to_add": max(need - est, 0.0) if np.isfinite(need) else np.nan,
+                "needed_from": needed_from,
+                "months_to_full_caseload": ramp,
+                "start_by": start_by,
+                "replacements_a_year": filled * plan.turnover_pct.get(team, 0.0) / 100.0,
+                "cost_employed_year": employed_year + recruits * value(params, "recruitment_cost_per_hire"),
+                "cost_agency_year": recruits * agency_cost_per_fte_month(params, team) * 12,
+            }
+        )
+        if not np.isfinite(need):
+            notes.append(
+                f"{TEAM_NAMES.get(team, team)}: the timeliness target is out of reach of staffing alone "
+                "on the fitted curve (its load effect is weak; see the Method page)."
+            )
+    summary = pd.DataFrame(rows)
+    summary = pd.concat([summary, pd.DataFrame([_all_teams(by_month, summary, rows)])], ignore_index=True)
+    return WorkforceSizing(by_month, summary, notes)
+
+
+def _all_teams(by_month: pd.DataFrame, summary: pd.DataFrame, rows: list[dict]) -> dict:
+    """The all-teams row over the teams whose need is finite: peak of the monthly total need; recruits = the
+    sum of each team's recruits (a spare worker in one team does not fill another team's gap)."""
+    finite = summary.loc[np.isfinite(summary["fte_needed"]), "team"].tolist()
+    monthly = by_month[by_month["team"].isin(finite)].groupby("month")["fte_needed"].sum()
+    part = summary[summary["team"].isin(finite)]
+    sums = {
+        c: float(part[c].sum())
+        for c in (
+            "establishment_fte",
+            "filled_fte",
+            "agency_fte",
+            "fte_working",
+            "recruits_needed",
+            "posts_to_add",
+            "replacements_a_year",
+            "cost_employed_year",
+            "cost_agency_year",
+        )
+    }
+    need = float(monthly.max()) if len(monthly) else 0.0
+    left_out = [r["team_name"] for r in rows if r["team"] not in finite]
+    return {
+        "team": "all",
+        "team_name": "All teams sized" + (f" (not {', '.join(left_out)})" if left_out else ""),
+        "fte_needed": need,
+        "peak_month": _month_label(pd.Timestamp(monthly.idxmax())) if len(monthly) else "",
+        "gap_to_filled": need - sums["filled_fte"],
+        "gap_to_working": need - sums["fte_working"],
+        "needed_from": "",
+        "months_to_full_caseload": np.nan,
+        "start_by": min(
+            (r["start_by"] for r in rows if r["start_by"] and r["team"] in finite), default="", key=_sort_key
+        ),
+        **sums,
+    }
+
+
+def _sort_key(label: str) -> pd.Timestamp:
+    return pd.Timestamp(pd.to_datetime(label.split(" (")[0], format="%b %Y"))

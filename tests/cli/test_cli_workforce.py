@@ -1,0 +1,75 @@
+"""`python -m forecasting workforce` and `--staffing FILE` on scenario/targets: the answer in words and in
+XLSX, the plan sheet round trip, and clear errors."""
+
+import pandas as pd
+import pytest
+
+from forecasting.cli.main import main
+
+
+def test_workforce_answer_and_plan_round_trip(tmp_path, capsys):
+    plan = tmp_path / "plan.xlsx"
+    assert main(["workforce", "--write-plan", str(plan)]) == 0
+    out = tmp_path / "answer.xlsx"
+    assert (
+        main(
+            [
+                "workforce",
+                "--staffing",
+                str(plan),
+                "--norm",
+                "cin_cp=18",
+                "--target",
+                "CP8-QL=90",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    printed = capsys.readouterr().out
+    assert "CIN / child protection:" in printed and "FTE needed at the peak" in printed
+    assert "Staffing cost of the plan" in printed and "2019-20 £" in printed
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert {
+        "answer",
+        "fte needed by month",
+        "staffing flows",
+        "cost by month",
+        "cost by financial year",
+        "staffing plan",
+        "assumptions",
+    } <= set(sheets)
+    answer = sheets["answer"].set_index("team")
+    assert answer.loc["all", "recruits_needed"] >= answer.loc["cin_cp", "recruits_needed"] >= 0
+
+
+def test_workforce_errors_are_plain(tmp_path, capsys):
+    assert main(["workforce", "--out", str(tmp_path / "a.csv"), "--norm", "social=3"]) == 2
+    assert "expected NAME=NUMBER" in capsys.readouterr().err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("team,establishment_fte\nmash,-4\n")
+    assert main(["workforce", "--staffing", str(bad), "--out", str(tmp_path / "a.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "cell B2" in err and "Traceback" not in err
+    assert main(["workforce"]) == 2
+
+
+def test_scenario_uses_the_staffing_plan(tmp_path):
+    plan = tmp_path / "plan.csv"
+    plan.write_text("team,establishment_fte,vacancies_fte,agency_fte\ncin_cp,90,0,0\n")
+    scenario = tmp_path / "recruit.yaml"
+    scenario.write_text(
+        "schema_version: 1\nname: recruit\nlevers:\n  recruits_fte: 4\n  recruits_team: cin_cp\n"
+    )
+    shipped, mine = tmp_path / "shipped.csv", tmp_path / "mine.csv"
+    assert main(["scenario", str(scenario), "--out", str(shipped)]) == 0
+    assert main(["scenario", str(scenario), "--staffing", str(plan), "--out", str(mine)]) == 0
+    a, b = pd.read_csv(shipped, encoding="utf-8-sig"), pd.read_csv(mine, encoding="utf-8-sig")
+    filled = {name: t[t["measure"] == "filled_fte"]["baseline"].iloc[0] for name, t in (("a", a), ("b", b))}
+    assert filled["b"] - filled["a"] == pytest.approx(90 - (80 - 5.79))
+    # the 4 recruits fill the shipped plan's uncovered vacancies; in a fully staffed plan they add posts
+    for table in (a, b):
+        assert {"filled_fte", "vacancies_fte", "agency_fte", "staffing_cost"} <= set(table["measure"])
+        cost = table[table["measure"] == "staffing_cost"]
+        assert (cost["delta"] > 0).all()
