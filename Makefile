@@ -45,6 +45,13 @@ scale: setup
 	$(BIN)/python benchmarks/scale.py --growth
 	$(BIN)/python benchmarks/scale.py --engine dask
 
+# Side by side with data-to-insight's cs-demand-model (optional extra `anchor`): it needs pandas<2, so it gets its
+# own environment (.venv-anchor); the comparison itself runs here and calls it (benchmarks/anchor_d2i.py).
+anchor: setup
+	@test -x .venv-anchor/bin/python || $(PYTHON) -m venv .venv-anchor
+	.venv-anchor/bin/python -m pip install --quiet -c benchmarks/anchor-constraints.txt cs-demand-model==0.5.1
+	$(BIN)/python benchmarks/anchor_d2i.py --anchor-python .venv-anchor/bin/python
+
 # Regenerate the README's back-test summary from the CLI (never typed by hand).
 readme: setup
 	$(BIN)/python -m forecasting backtest --out models/backtest.csv --summary models/backtest-summary.md

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "forecasting.cli.targets",
     "forecasting.cli.scenario",
     "forecasting.cli.panel",
+    "forecasting.cli.care",
     "forecasting.cli.workforce",
 )
 
