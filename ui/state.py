@@ -11,13 +11,18 @@ import streamlit as st
 
 from forecasting import load_dataset, load_parameters, run_forecast
 from forecasting.engine.cache import dataset_fingerprint
+from forecasting.planning.costs import PLACEMENT_TYPES
 from forecasting.planning.parameters import with_overrides
+from forecasting.planning.plan_costs import PLAN_COST_PARAMETERS
+from forecasting.planning.prices import current_financial_year, enter_costs
 from forecasting.planning.projection import Projection
 from forecasting.planning.scenarios import build_baseline
 from forecasting.planning.targets import evaluate_targets
 
 DATASET_KEY = "active_dataset"
 OVERRIDES_KEY = "parameter_overrides"
+PRICE_YEAR_KEY = "price_year"
+COST_PARAMETERS = (*(f"unit_cost_{kind}" for kind in PLACEMENT_TYPES), *PLAN_COST_PARAMETERS)
 
 
 @st.cache_resource(show_spinner=False)
@@ -66,9 +71,27 @@ def set_parameter_overrides(overrides: dict[str, float]) -> None:
     st.session_state[OVERRIDES_KEY] = dict(overrides)
 
 
+def price_year() -> str | None:
+    """Financial year the session's typed-in costs are priced in (None: the data's current financial year)."""
+    return st.session_state.get(PRICE_YEAR_KEY)
+
+
+def set_price_year(year: str | None) -> None:
+    st.session_state[PRICE_YEAR_KEY] = year
+
+
 def parameters():
-    """Named assumptions with this session's edits applied."""
-    return with_overrides(load_parameters(), parameter_overrides())
+    """Named assumptions with this session's edits applied; typed-in costs are in the session's price year
+    (default the data's current financial year; forecasting.planning.prices)."""
+    overrides = parameter_overrides()
+    costs = {name: v for name, v in overrides.items() if name in COST_PARAMETERS}
+    params = with_overrides(load_parameters(), {n: v for n, v in overrides.items() if n not in costs})
+    return enter_costs(params, costs, price_year() or current_financial_year(active_dataset()))
+
+
+def _overrides_key() -> tuple:
+    """Cache key of this session's edits (values and the price year of typed-in costs)."""
+    return (*sorted(parameter_overrides().items()), ("price_year", price_year() or ""))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -92,7 +115,7 @@ def target_table(dataset=None):
     parameters."""
     dataset = dataset or active_dataset()
     return _target_table(
-        fingerprint(dataset), tuple(sorted(parameter_overrides().items())), projection(dataset), parameters()
+        fingerprint(dataset), _overrides_key(), projection(dataset), parameters()
     )
 
 
@@ -104,6 +127,4 @@ def _baseline(key: str, overrides_key: tuple, _dataset, _params, _result):
 def scenario_baseline(dataset=None):
     """(baseline flows, calibration) for the scenario engine, on top of the forecasts."""
     dataset = dataset or active_dataset()
-    overrides = parameter_overrides()
-    return _baseline(fingerprint(dataset), tuple(sorted(overrides.items())), dataset, parameters(),
-                     forecast_result(dataset))
+    return _baseline(fingerprint(dataset), _overrides_key(), dataset, parameters(), forecast_result(dataset))

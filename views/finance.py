@@ -1,69 +1,140 @@
-"""Finance: placements and spend by type and financial year, baseline against scenario, editable unit
-costs."""
+"""Finance: a plan's net position by full financial year (placements, staff, the plan's own costs), payback,
+NPV and cost per child; spend by placement type; editable costs with their price year; budget and actual
+spend uploads. The figures are those of `python -m forecasting finance` (same functions)."""
+
 import pandas as pd
 import streamlit as st
 
-from forecasting.planning.costs import project_placement_costs, savings
+from forecasting.errors import UserFacingError
+from forecasting.planning.budgets import read_actual_spend, read_budget
+from forecasting.planning.costs import full_year_lac, project_placement_costs
 from forecasting.planning.coverage import coverage
+from forecasting.planning.finance import finance_view
+from forecasting.planning.plan_costs import PLAN_COST_PARAMETERS
+from forecasting.planning.prices import INFLATION_PARAMETER, current_financial_year, statement
 from forecasting.planning.scenarios import apply_scenario, load_scenario
 from forecasting.planning.workforce_history import forecast_demand
-from forecasting.reports.charts import grouped_bars, stacked_area
+from forecasting.reports.charts import grouped_bars, lines
+from forecasting.reports.finance_workbook import finance_sheets, finance_workbook, money
 from ui import state
 from ui.downloads import download_buttons
 from ui.lever_widgets import SCENARIO_DIR
 from ui.notices import show_coverage
 
-COSTS = (
+UNIT_COSTS = (
     "unit_cost_residential",
     "unit_cost_ifa",
     "unit_cost_in_house_fostering",
     "unit_cost_supported_other",
-    "placement_inflation_pct",
 )
+RATES = (*INFLATION_PARAMETER.values(), "general_inflation_pct", "discount_rate_pct")
+
+
+def money_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Money (columns headed '(£)') as £1,234,567 text for reading; the downloads keep numbers."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if str(column).endswith("(£)"):
+            shown[column] = shown[column].map(lambda v: money(None if pd.isna(v) else float(v)))
+    return shown
+
+
+def cost_inputs(params, base: str) -> None:
+    """Costs and rates a finance user edits; typed-in costs are in the chosen price year."""
+    overrides = state.parameter_overrides()
+    years = [f"{y}-{(y + 1) % 100:02d}" for y in range(int(base[:4]) - 3, int(base[:4]) + 3)]
+    year = st.selectbox(
+        "Costs you type are in the prices of",
+        years,
+        index=years.index(state.price_year() or base),
+        help="Each typed cost is inflated from this financial year at its type's rate.",
+    )
+    for name in (*UNIT_COSTS, *PLAN_COST_PARAMETERS, *RATES):
+        spec = params[name]
+        typed = st.number_input(
+            f"{spec.label} ({spec.unit}; price year {spec.year})",
+            min_value=float(spec.low),
+            max_value=float(spec.high),
+            value=float(spec.value),
+            key=f"cost-{name}",
+            help=f"Source: {spec.source} ({spec.year})",
+        )
+        if typed != spec.value:
+            overrides[name] = typed
+    if st.button("Use these costs everywhere"):
+        state.set_parameter_overrides(overrides)
+        state.set_price_year(year)
+        st.rerun()
+
 
 st.title("Finance")
 dataset = state.active_dataset()
 show_coverage(dataset, "finance")
 params = state.parameters()
+base = current_financial_year(dataset)
+st.caption(statement(params, base))
+with st.expander(
+    "Costs, inflation and discount rate (editable; defaults from public sources)", expanded=False
+):
+    cost_inputs(params, base)
 
-with st.expander("Unit costs (editable; defaults from public sources)", expanded=False):
-    overrides = state.parameter_overrides()
-    for name in COSTS:
-        spec = params[name]
-        overrides[name] = st.number_input(f"{spec.label} ({spec.unit})", min_value=float(spec.low),
-                                          max_value=float(spec.high), value=float(spec.value),
-                                          help=f"Source: {spec.source} ({spec.year})")
-        st.caption(f"{spec.source} ({spec.year})")
-    if st.button("Use these costs everywhere"):
-        state.set_parameter_overrides(overrides)
-        st.rerun()
+if not coverage(dataset, "scenarios").usable:  # the levers start at contacts (M1); said above when missing
+    lac, basis = full_year_lac(dataset, forecast_demand(state.forecast_result(dataset).forecasts)["lac"])
+    base_costs = project_placement_costs(lac, params, dataset=dataset, basis=basis)
+    st.subheader("Placement spend by full financial year (baseline)")
+    st.dataframe(base_costs.by_financial_year, hide_index=True, width="stretch")
+    download_buttons(base_costs.by_financial_year, "spend by financial year", key="years")
+    st.stop()
 
-base_costs = project_placement_costs(forecast_demand(state.forecast_result(dataset).forecasts)["lac"], params,
-                                     dataset=dataset)
-years, scenario_costs = [base_costs.by_financial_year.assign(case="baseline")], None
-if coverage(dataset, "scenarios").usable:     # the levers start at contacts (M1); said above when missing
-    baseline, calibration = state.scenario_baseline(dataset)
-    saved = sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
-    chosen = st.selectbox("Compare with scenario", saved,
-                          index=saved.index("combined-plan") if "combined-plan" in saved else 0)
-    result = apply_scenario(baseline, load_scenario(SCENARIO_DIR / f"{chosen}.yaml"), calibration, params)
-    lac = result.measure("lac").set_index("month")
-    carers = result.indicator_deltas.get("LAC16")
-    scenario_costs = project_placement_costs(
-        lac["scenario"],
-        params,
-        dataset=dataset,
-        extra_in_house_carers=pd.Series(carers, index=lac.index) if carers is not None else 0.0,
+with st.expander("Upload actual spend or a budget (CSV or XLSX)", expanded=False):
+    st.caption(
+        "Actual spend: columns month, placement_type, spend. Budget: columns line, financial_year, budget "
+        "(lines: in-house fostering, IFA, residential, supported / other, all placements, plan delivery, "
+        "allowances)."
     )
-    years.append(scenario_costs.by_financial_year.assign(case=chosen))
-st.plotly_chart(stacked_area(base_costs.by_month, x="month", y="children", colour="placement_type",
-                             title="Children by placement type (baseline forecast)", y_title="children"),
-                width="stretch")
-download_buttons(base_costs.by_month, "placements by month", key="placements")
-years = pd.concat(years)
+    spend_file = st.file_uploader("Actual spend by month and placement type", type=["csv", "xlsx"])
+    budget_file = st.file_uploader("Budget by line and financial year", type=["csv", "xlsx"])
+try:
+    actual_spend = read_actual_spend(spend_file.getvalue(), spend_file.name) if spend_file else None
+    budget = read_budget(budget_file.getvalue(), budget_file.name) if budget_file else None
+except UserFacingError as exc:
+    st.error(str(exc))
+    actual_spend = budget = None
+
+baseline, calibration = state.scenario_baseline(dataset)
+saved = sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+chosen = st.selectbox(
+    "Plan (scenario)", saved, index=saved.index("combined-plan") if "combined-plan" in saved else 0
+)
+result = apply_scenario(baseline, load_scenario(SCENARIO_DIR / f"{chosen}.yaml"), calibration, params)
+view = finance_view(result, params, actual_spend=actual_spend, budget=budget)
+sheets = finance_sheets(view, params)
+
+st.subheader(f"Savings from '{view.scenario_name}': the investment")
+st.dataframe(sheets["Investment summary"], hide_index=True, width="stretch")
+cumulative = view.by_month.assign(line="cumulative net saving")
+st.plotly_chart(
+    lines(
+        cumulative,
+        x="month",
+        y="cumulative_net_saving",
+        colour="line",
+        title="Cumulative net position of the plan (above £0 = paid back)",
+        y_title="£",
+    ),
+    width="stretch",
+)
+st.subheader("Net position by financial year")
+st.caption(
+    "Net saving = avoided placement spend - delivery cost - allowances after extra exits - extra staffing. "
+    "Each year says which months are actual and which forecast."
+)
+st.dataframe(money_columns(sheets["Net position by year"]), hide_index=True, width="stretch")
+st.subheader("Placement spend by type and financial year")
+years = view.spend_by_type.groupby(["financial_year", "case"], as_index=False)["spend"].sum()
 st.plotly_chart(
     grouped_bars(
-        years.groupby(["financial_year", "case"], as_index=False)["spend"].sum(),
+        years,
         x="financial_year",
         y="spend",
         colour="case",
@@ -72,16 +143,18 @@ st.plotly_chart(
     ),
     width="stretch",
 )
-download_buttons(years, "spend by financial year", key="years")
-if scenario_costs is None:
-    st.stop()
-saving = savings(base_costs, scenario_costs)
-st.subheader(f"Savings from '{chosen}' (baseline minus scenario)")
-st.caption(
-    "Part years (the forecast starts in July 2018) are marked in the download; savings are against the "
-    "statistical baseline, not against a budget."
+st.dataframe(money_columns(sheets["Spend by type and year"]), hide_index=True, width="stretch")
+if "Budget variance" in sheets:
+    st.subheader("Against the budget")
+    st.dataframe(money_columns(sheets["Budget variance"]), hide_index=True, width="stretch")
+with st.expander("Plan costs by month, assumptions and notes"):
+    st.dataframe(money_columns(sheets["Plan costs by month"]), hide_index=True, width="stretch")
+    st.dataframe(sheets["Assumptions"], hide_index=True, width="stretch")
+    for note in sheets["Notes"]["Note"]:
+        st.caption(note)
+st.download_button(
+    "Finance workbook (XLSX)",
+    finance_workbook(view, params),
+    file_name=f"finance-{chosen}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
-st.dataframe(saving, hide_index=True, width="stretch",
-             column_config={c: st.column_config.NumberColumn(format="£%.0f") for c in
-                            ("baseline_spend", "scenario_spend", "saving")})
-download_buttons(saving, "savings", key="savings")

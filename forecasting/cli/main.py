@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "forecasting.cli.panel",
     "forecasting.cli.care",
     "forecasting.cli.workforce",
+    "forecasting.cli.finance",
 )
 
 

@@ -1,18 +1,24 @@
 """Placement costs: children looked after by placement type, weekly unit costs with inflation, spend by month
-and by financial year, and savings of a scenario against the baseline.
+and by full financial year (elapsed months actual, the rest forecast), and savings of a scenario.
 
-Rules (all figures are named parameters in data/assumptions.yaml):
+Rules (all figures are named parameters in data/assumptions.yaml; price base rules in
+forecasting.planning.prices):
 - Placement types: `in_house_fostering`, `ifa`, `residential`, `supported_other`.
-- Mix (shares of LAC): IFA from the scorecard where it counts them (LAC9 (val) / LAC1, latest month); in-house
-  from in-house foster carers (LAC16) x `children_per_in_house_carer` / LAC1; residential from `share_residential`;
-  supported/other takes what is left. Without the scorecard counts, `share_ifa` and `share_in_house_fostering`.
+- Mix (shares of LAC): IFA from the scorecard where it counts them (LAC9 (val) / LAC1, latest month);
+  in-house from in-house foster carers (LAC16) x `children_per_in_house_carer` / LAC1; residential from
+  `share_residential`; supported/other takes what is left. Without the scorecard counts, `share_ifa` and
+  `share_in_house_fostering`.
   Any share can be overridden (`mix_overrides`); the remainder is always re-derived so shares sum to 1.
 - Extra in-house carers (a lever; a number or a month-indexed series) each take `children_per_in_house_carer`
   children out of IFA placements, never more than are in IFA that month.
-- Unit cost in a month = base weekly cost x (1 + inflation)^(financial years since the cost's base year), the
-  base year being the first year in the parameter's `year` (e.g. "2018-19" -> 2018-19; deflated when later).
-- Spend in a month = children x weekly unit cost x 52/12 (weeks in an average month).
+- Unit cost in a month = weekly cost x (1 + that type's inflation)^(financial years since the cost's price
+  year).
+- Spend in a month = children x weekly unit cost x weeks_per_year / 12.
+- Full financial years (`full_year_lac`): the months of the first forecast year before the forecast starts are
+  costed from the children in care observed then (LAC1), marked `actual`; forecast months are `forecast`.
+  Spend the user uploads for a month and type replaces the costed figure and is marked `actual spend`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,52 +29,58 @@ import numpy as np
 import pandas as pd
 
 from forecasting.planning.parameters import Parameter, ParameterError, value
+from forecasting.planning.prices import (
+    INFLATION_PARAMETER,
+    financial_year,
+    inflation_factors,
+    price_year,
+    weeks_per_month,
+)
 
 log = logging.getLogger(__name__)
-__all__ = ["PLACEMENT_TYPES", "WEEKS_PER_MONTH", "PlacementCosts", "financial_year", "placement_mix",
-           "project_placement_costs", "savings", "unit_costs"]
+__all__ = [
+    "BASIS_ACTUAL",
+    "BASIS_ACTUAL_SPEND",
+    "BASIS_FORECAST",
+    "PLACEMENT_TYPES",
+    "PlacementCosts",
+    "financial_year",
+    "full_year_lac",
+    "placement_mix",
+    "project_placement_costs",
+    "savings",
+    "unit_costs",
+]
 
 PLACEMENT_TYPES: tuple[str, ...] = ("in_house_fostering", "ifa", "residential", "supported_other")
 UNIT_COST_PARAMETER = {kind: f"unit_cost_{kind}" for kind in PLACEMENT_TYPES}
-WEEKS_PER_MONTH = 52 / 12   # a definition (52 weeks over 12 months), not an assumption
-
-
-def financial_year(month) -> str:
-    """'2018-19' for any month from Apr 2018 to Mar 2019."""
-    month = pd.Timestamp(month)
-    start = month.year if month.month >= 4 else month.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
-def _fy_start(month: pd.Timestamp) -> int:
-    return month.year if month.month >= 4 else month.year - 1
-
-
-def _base_year(parameter: Parameter) -> int:
-    digits = "".join(ch for ch in parameter.year[:4] if ch.isdigit())
-    if len(digits) != 4:
-        raise ParameterError(f"parameter {parameter.name}: year {parameter.year!r} must start with a 4-digit year "
-                             "(e.g. 2018-19) so costs can be inflated from it")
-    return int(digits)
+BASIS_ACTUAL = "actual"  # observed children in care, costed at unit costs
+BASIS_ACTUAL_SPEND = "actual spend"  # spend the user uploaded
+BASIS_FORECAST = "forecast"
 
 
 def unit_costs(months: pd.DatetimeIndex, params: dict[str, Parameter]) -> pd.DataFrame:
-    """Weekly unit cost per placement type (columns) for each month (index), inflated from each base year."""
-    rate = value(params, "placement_inflation_pct") / 100.0
-    years = np.array([_fy_start(pd.Timestamp(m)) for m in months])
+    """Weekly unit cost per placement type (columns) for each month (index), inflated from each price year at
+    that type's rate."""
     out = {}
     for kind, name in UNIT_COST_PARAMETER.items():
         parameter = params[name]
-        out[kind] = parameter.value * (1.0 + rate) ** (years - _base_year(parameter))
+        out[kind] = parameter.value * inflation_factors(
+            months, value(params, INFLATION_PARAMETER[kind]), price_year(parameter)
+        )
     return pd.DataFrame(out, index=pd.DatetimeIndex(months, name="month"))
 
 
-def placement_mix(params: dict[str, Parameter], dataset=None, mix_overrides: dict[str, float] | None = None
-                  ) -> dict[str, float]:
-    """Shares of LAC by placement type (sum 1): from the scorecard's LAC9/LAC16 where given, else parameters."""
+def placement_mix(
+    params: dict[str, Parameter], dataset=None, mix_overrides: dict[str, float] | None = None
+) -> dict[str, float]:
+    """Shares of LAC by placement type (sum 1): the scorecard's LAC9/LAC16 where given, else parameters."""
     per_carer = value(params, "children_per_in_house_carer")
-    shares = {"ifa": value(params, "share_ifa"), "in_house_fostering": value(params, "share_in_house_fostering"),
-              "residential": value(params, "share_residential")}
+    shares = {
+        "ifa": value(params, "share_ifa"),
+        "in_house_fostering": value(params, "share_in_house_fostering"),
+        "residential": value(params, "share_residential"),
+    }
     if dataset is not None:
         lac = _latest(dataset, "LAC1")
         ifa, carers = _latest(dataset, "LAC9 (val)"), _latest(dataset, "LAC16")
@@ -78,15 +90,19 @@ def placement_mix(params: dict[str, Parameter], dataset=None, mix_overrides: dic
             shares["in_house_fostering"] = carers * per_carer / lac
     for kind, share in (mix_overrides or {}).items():
         if kind not in shares:
-            raise ParameterError(f"placement mix: {kind!r} is not an editable share; choose from "
-                                 f"{', '.join(shares)} (supported_other is the remainder)")
+            raise ParameterError(
+                f"placement mix: {kind!r} is not an editable share; choose from "
+                f"{', '.join(shares)} (supported_other is the remainder)"
+            )
         if not 0.0 <= float(share) <= 1.0:
             raise ParameterError(f"placement mix: share of {kind} must be between 0 and 1, got {share}")
         shares[kind] = float(share)
     total = sum(shares.values())
     if total > 1.0:
-        raise ParameterError(f"placement mix: IFA + in-house + residential shares add to {total:.2f}, more than 1; "
-                             "lower one of them or children_per_in_house_carer")
+        raise ParameterError(
+            f"placement mix: IFA + in-house + residential shares add to {total:.2f}, more than 1; "
+            "lower one of them or children_per_in_house_carer"
+        )
     shares["supported_other"] = 1.0 - total
     return {kind: shares[kind] for kind in PLACEMENT_TYPES}
 
@@ -103,13 +119,14 @@ def _latest(dataset, code: str) -> float | None:
 
 @dataclass
 class PlacementCosts:
-    """`by_month`: month, placement_type, children, weekly_unit_cost, spend.
-    `by_financial_year` (computed when first asked): financial_year, placement_type, months, child_months, spend,
-    complete_year (False for a part year)."""
+    """`by_month`: month, placement_type, children, weekly_unit_cost, spend, basis (actual / actual spend /
+    forecast).
+    `by_financial_year` (computed when first asked): financial_year, placement_type, months, actual_months,
+    forecast_months, child_months, spend, complete_year (False for a part year), months_basis (in words)."""
 
     by_month: pd.DataFrame
     mix: dict[str, float]
-    total_by_month: pd.Series     # spend per month, all placement types
+    total_by_month: pd.Series  # spend per month, all placement types
     children_by_type: pd.DataFrame  # month (index) x placement type (columns): children
 
     @cached_property
@@ -117,45 +134,147 @@ class PlacementCosts:
         return _by_financial_year(self.by_month)
 
 
-def project_placement_costs(lac: pd.Series, params: dict[str, Parameter], mix: dict[str, float] | None = None,
-                            mix_overrides: dict[str, float] | None = None, extra_in_house_carers=0.0,
-                            dataset=None) -> PlacementCosts:
-    """Children and spend by placement type for each month of `lac` (month-indexed numbers of LAC)."""
+def full_year_lac(dataset, forecast_lac: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(children looked after by month, basis by month) from the April of the first forecast month's financial
+    year: the elapsed months from the observed LAC1 (`actual`), then `forecast_lac` (`forecast`). Elapsed
+    months the data does not have are left out (the year is then marked part)."""
+    forecast_lac = pd.Series(forecast_lac, dtype=float)
+    forecast_lac.index = pd.DatetimeIndex(forecast_lac.index, name="month")
+    first = forecast_lac.index.min()
+    april = pd.Timestamp(year=first.year if first.month >= 4 else first.year - 1, month=4, day=1)
+    observed = pd.Series(dtype=float)
+    if dataset is not None and "LAC1" in getattr(dataset, "indicator_codes", ()):
+        observed = dataset.series("LAC1").dropna()
+        observed.index = pd.DatetimeIndex(observed.index)
+        observed = observed[(observed.index >= april) & (observed.index < first)]
+    lac = pd.concat([observed.astype(float), forecast_lac]).sort_index()
+    lac.index.name = "month"
+    basis = pd.Series(BASIS_FORECAST, index=lac.index, name="basis")
+    basis[basis.index < first] = BASIS_ACTUAL
+    return lac, basis
+
+
+def project_placement_costs(
+    lac: pd.Series,
+    params: dict[str, Parameter],
+    mix: dict[str, float] | None = None,
+    mix_overrides: dict[str, float] | None = None,
+    extra_in_house_carers=0.0,
+    dataset=None,
+    basis: pd.Series | None = None,
+    actual_spend: pd.DataFrame | None = None,
+) -> PlacementCosts:
+    """Children and spend by placement type for each month of `lac` (month-indexed numbers of LAC).
+
+    `basis` (by month; default all forecast) says which months are actual; `actual_spend` (month,
+    placement_type, spend) replaces the costed spend of those months and types with what was spent."""
     lac = pd.Series(lac, dtype=float).sort_index()
     lac.index = pd.DatetimeIndex(lac.index, name="month")
     if (lac < 0).any() or lac.isna().any():
-        raise ParameterError("placement costs need a non-negative number of children looked after in every month")
+        raise ParameterError(
+            "placement costs need a non-negative number of children looked after in every month"
+        )
     mix = dict(mix) if mix is not None else placement_mix(params, dataset, mix_overrides)
     children = pd.DataFrame({kind: lac * mix[kind] for kind in PLACEMENT_TYPES}, index=lac.index)
-    extra = pd.Series(extra_in_house_carers, index=lac.index, dtype=float) if np.isscalar(extra_in_house_carers) \
+    extra: pd.Series = (
+        pd.Series(extra_in_house_carers, index=lac.index, dtype=float)
+        if np.isscalar(extra_in_house_carers)
         else pd.Series(extra_in_house_carers, dtype=float).reindex(lac.index).fillna(0.0)
+    )
     moved = np.minimum(extra.clip(lower=0.0) * value(params, "children_per_in_house_carer"), children["ifa"])
     children["ifa"] -= moved
     children["in_house_fostering"] += moved
     costs = unit_costs(lac.index, params)
-    spend = children[list(PLACEMENT_TYPES)].to_numpy() * costs[list(PLACEMENT_TYPES)].to_numpy() * WEEKS_PER_MONTH
-    by_month = pd.DataFrame({
-        "month": np.repeat(lac.index.values, len(PLACEMENT_TYPES)),
-        "placement_type": np.tile(PLACEMENT_TYPES, len(lac)),
-        "children": children[list(PLACEMENT_TYPES)].to_numpy().ravel(),
-        "weekly_unit_cost": costs[list(PLACEMENT_TYPES)].to_numpy().ravel(),
-        "spend": spend.ravel(),
-    })
-    return PlacementCosts(by_month=by_month, mix=mix,
-                          total_by_month=pd.Series(spend.sum(axis=1), index=lac.index, name="spend"),
-                          children_by_type=children[list(PLACEMENT_TYPES)])
+    spend = (
+        children[list(PLACEMENT_TYPES)].to_numpy()
+        * costs[list(PLACEMENT_TYPES)].to_numpy()
+        * weeks_per_month(params)
+    )
+    words = (
+        np.full(len(lac), BASIS_FORECAST, dtype=object)
+        if basis is None
+        else pd.Series(basis).reindex(lac.index).fillna(BASIS_FORECAST).to_numpy(dtype=object)
+    )
+    words = np.repeat(words[:, None], len(PLACEMENT_TYPES), axis=1)
+    if actual_spend is not None and len(actual_spend):
+        spend, words = _with_actual_spend(spend, words, lac.index, actual_spend)
+    by_month = pd.DataFrame(
+        {
+            "month": np.repeat(lac.index.values, len(PLACEMENT_TYPES)),
+            "placement_type": np.tile(PLACEMENT_TYPES, len(lac)),
+            "children": children[list(PLACEMENT_TYPES)].to_numpy().ravel(),
+            "weekly_unit_cost": costs[list(PLACEMENT_TYPES)].to_numpy().ravel(),
+            "spend": spend.ravel(),
+            "basis": words.ravel(),
+        }
+    )
+    return PlacementCosts(
+        by_month=by_month,
+        mix=mix,
+        total_by_month=pd.Series(spend.sum(axis=1), index=lac.index, name="spend"),
+        children_by_type=children[list(PLACEMENT_TYPES)],
+    )
+
+
+def _with_actual_spend(
+    spend: np.ndarray, words: np.ndarray, months: pd.DatetimeIndex, actual_spend: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """Uploaded spend in place of the costed figure for the (month, type) cells it covers."""
+    spend, words = spend.copy(), words.copy()
+    row = {m: i for i, m in enumerate(months)}
+    column = {kind: j for j, kind in enumerate(PLACEMENT_TYPES)}
+    for month, kind, amount in actual_spend[["month", "placement_type", "spend"]].itertuples(index=False):
+        i, j = row.get(pd.Timestamp(month)), column.get(kind)
+        if i is not None and j is not None:
+            spend[i, j] = float(amount)
+            words[i, j] = BASIS_ACTUAL_SPEND
+    return spend, words
+
+
+def months_in_words(months: pd.Series, basis: pd.Series) -> str:
+    """'Apr-Jun 2018 actual, Jul 2018-Mar 2019 forecast' for the months of one year."""
+    frame = pd.DataFrame({"month": pd.to_datetime(months), "basis": basis}).drop_duplicates("month")
+    frame = frame.sort_values("month")
+    parts, run = [], None
+    for month, word in frame.itertuples(index=False):
+        if run and run[2] == word and (month.year - run[1].year) * 12 + month.month - run[1].month == 1:
+            run[1] = month
+        else:
+            if run:
+                parts.append(run)
+            run = [month, month, word]
+    if run:
+        parts.append(run)
+    return ", ".join((f"{a:%b %Y}" if a == b else f"{a:%b %Y}-{b:%b %Y}") + f" {w}" for a, b, w in parts)
 
 
 def _by_financial_year(by_month: pd.DataFrame) -> pd.DataFrame:
     frame = by_month.assign(financial_year=by_month["month"].map(financial_year))
-    table = frame.groupby(["financial_year", "placement_type"], sort=True).agg(
-        months=("month", "nunique"), child_months=("children", "sum"), spend=("spend", "sum")).reset_index()
+    if "basis" not in frame:
+        frame["basis"] = BASIS_FORECAST
+    frame["actual"] = frame["month"].where(frame["basis"] != BASIS_FORECAST)
+    table = (
+        frame.groupby(["financial_year", "placement_type"], sort=True)
+        .agg(
+            months=("month", "nunique"),
+            actual_months=("actual", "nunique"),
+            child_months=("children", "sum"),
+            spend=("spend", "sum"),
+        )
+        .reset_index()
+    )
+    table["forecast_months"] = table["months"] - table["actual_months"]
     table["complete_year"] = table["months"] == 12
+    words = {
+        year: months_in_words(group["month"], group["basis"])
+        for year, group in frame.groupby("financial_year", sort=True)
+    }
+    table["months_basis"] = table["financial_year"].map(words)
     return table
 
 
 def savings(baseline: PlacementCosts, scenario: PlacementCosts, by: str = "financial_year") -> pd.DataFrame:
-    """Baseline spend minus scenario spend (positive = the scenario saves money), by financial year or month."""
+    """Baseline spend minus scenario spend (positive = the scenario saves), by financial year or month."""
     if by not in ("financial_year", "month"):
         raise ValueError("by must be 'financial_year' or 'month'")
     table_of = (lambda c: c.by_financial_year) if by == "financial_year" else (lambda c: c.by_month)

@@ -7,7 +7,8 @@ Rules:
   fitted on it; the scenario's caseload and timeliness are the baseline projection plus (scenario projection -
   baseline projection), so a neutral scenario changes nothing.
 - Costs: LAC (baseline and scenario) go to `forecasting.planning.costs.project_placement_costs` with the extra
-  in-house carers; the measure `placement_cost` is spend per month in pounds.
+  in-house carers; the measure `placement_cost` is spend per month in pounds. The plan's own costs
+  (`delivery_cost`, `allowances_cost`) and `net_cost` come from `forecasting.planning.plan_costs`.
 - `EffectModels` holds the fitted models and the neutral projections for one set of parameter values; it is built
   once with the baseline (`build_effect_models`) and only read afterwards, so a baseline shared between users
   is never changed by anyone's scenario. Other parameter values (an edited unit cost) get their own, built on
@@ -23,13 +24,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecasting.planning import costs, workforce, workforce_history
-from forecasting.planning.levers import ramp
+from forecasting.planning import costs, plan_costs, workforce, workforce_history
 from forecasting.planning.parameters import Parameter
 
 log = logging.getLogger(__name__)
-__all__ = ["TIMELINESS", "EffectModels", "build_effect_models", "demand_frame", "staffing_fte_needed",
-           "staffing_projection", "workforce_and_costs"]
+__all__ = ["TIMELINESS", "EffectModels", "build_effect_models", "demand_frame", "placement_costs",
+           "staffing_fte_needed", "staffing_projection", "workforce_and_costs"]
 
 TIMELINESS = ("M8-QL", "EH4-QL", "CP8-QL")
 DEMAND_COLUMNS = ("contacts", "referrals", "assessments", "cin_open", "cp_plans", "lac")
@@ -76,15 +76,22 @@ def default_workforce_model(curves, capacity) -> Callable:
     return measures
 
 
+def placement_costs(lac, months: pd.DatetimeIndex, levers, params, dataset=None,
+                    **options) -> costs.PlacementCosts:
+    """Children and spend by placement type for `lac` (by month) with the levers' extra in-house carers; the
+    one call behind `placement_cost` (and the Finance views' spend by type). `options` go to
+    costs.project_placement_costs (basis, actual_spend)."""
+    lac = pd.Series(np.asarray(lac, dtype=float), index=months)
+    carers = plan_costs.extra_carers(pd.DatetimeIndex(months), levers)
+    return costs.project_placement_costs(lac, params, dataset=dataset,
+                                         extra_in_house_carers=pd.Series(carers, index=months), **options)
+
+
 def placement_cost_model(lac: np.ndarray, months: pd.DatetimeIndex, levers, params, dataset=None) -> pd.DataFrame:
     """Placement spend by month (`placement_cost`) and children in IFA / in-house fostering, with the levers'
     extra in-house carers, from forecasting.planning.costs."""
-    start = pd.Timestamp(levers.in_house_carers_start) if levers.in_house_carers_start else months[0]
-    carers = levers.extra_in_house_carers * ramp(months, start, levers.in_house_carers_ramp_months)
-    result = costs.project_placement_costs(pd.Series(lac, index=months), params, dataset=dataset,
-                                           extra_in_house_carers=pd.Series(carers, index=months))
-    by_type = result.by_month.pivot_table(index="month", columns="placement_type", values="children",
-                                          aggfunc="sum").reindex(months)
+    result = placement_costs(lac, months, levers, params, dataset)
+    by_type = result.children_by_type.reindex(months)
     return pd.DataFrame({"placement_cost": result.total_by_month.reindex(months).to_numpy(dtype=float),
                          "ifa_children": by_type["ifa"].to_numpy(dtype=float),
                          "in_house_fostering_children": by_type["in_house_fostering"].to_numpy(dtype=float)},
@@ -156,6 +163,7 @@ def workforce_and_costs(baseline, deltas, levers, params, notes: list[str], *, m
         for column in models.base_costs.columns:
             b = models.base_costs[column].to_numpy(dtype=float)
             out[column] = (b, scen[column].to_numpy(dtype=float) - b)
+    out.update(plan_costs.plan_cost_measures(baseline.months, levers, deltas, params, out, notes))
     return out
 
 

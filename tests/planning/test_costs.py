@@ -18,7 +18,13 @@ def params():
     # round numbers, no inflation: every unit cost 1000/wk (the IFA one 2000), base years as shipped
     return with_overrides(load_parameters(include_levers=False), {
         "unit_cost_residential": 3000, "unit_cost_ifa": 1000, "unit_cost_in_house_fostering": 500,
-        "unit_cost_supported_other": 1000, "placement_inflation_pct": 0, "children_per_in_house_carer": 1.0})
+        "unit_cost_supported_other": 1000, **_rates(0), "weeks_per_year": 52.0,
+        "children_per_in_house_carer": 1.0})
+
+
+def _rates(pct):
+    """The same inflation for every placement type (each type has its own parameter)."""
+    return {f"placement_inflation_pct_{kind}": pct for kind in PLACEMENT_TYPES}
 
 
 def months(n, start="2018-04"):
@@ -44,7 +50,7 @@ def test_financial_year_boundaries():
 
 
 def test_inflation_compounds_from_base_year():
-    params = with_overrides(load_parameters(include_levers=False), {"placement_inflation_pct": 5})
+    params = with_overrides(load_parameters(include_levers=False), _rates(5))
     base = params["unit_cost_residential"]          # base year 2018-19
     table = unit_costs(pd.DatetimeIndex(["2018-04-01", "2019-03-01", "2019-04-01", "2020-04-01"]), params)
     assert list(table["residential"]) == pytest.approx([base.value, base.value, base.value * 1.05,

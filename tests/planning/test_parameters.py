@@ -12,7 +12,7 @@ from forecasting.planning.parameters import (
 def test_shipped_parameters_load_with_sources_and_ranges():
     params = load_parameters()
     for name in ("unit_cost_residential", "unit_cost_ifa", "unit_cost_in_house_fostering",
-                 "unit_cost_supported_other", "placement_inflation_pct", "caseload_norm_cin_cp",
+                 "unit_cost_supported_other", "placement_inflation_pct_ifa", "caseload_norm_cin_cp",
                  "vacancies_fte_cin_cp", "turnover_pct_cin_cp", "rag_green_probability"):
         parameter = params[name]
         assert parameter.source.strip() and parameter.unit.strip()

@@ -1,0 +1,103 @@
+"""`python -m forecasting finance ...`: a scenario's finance workbook, as a finance team would file it.
+
+  python -m forecasting finance --scenario FILE.yaml --out finance.xlsx [--data PATH] [--budget FILE]
+                                [--actual-spend FILE] [--set unit_cost_ifa=900 ...] [--price-year 2018-19]
+
+Sheets: spend by type and year, net position by year and by month, plan costs by month, investment summary,
+assumptions with sources, notes (and budget variance with --budget). The figures are the Finance page's:
+both call forecasting.planning.finance.finance_view and forecasting.reports.finance_workbook.finance_sheets.
+A cost set with --set is in the --price-year's prices (default: the data's current financial year).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from forecasting.errors import UserFacingError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "finance", help="net cost of a scenario by financial year, payback and NPV (XLSX workbook)"
+    )
+    parser.add_argument("--scenario", required=True, help="scenario YAML file (see scenarios/)")
+    parser.add_argument("--out", required=True, help="workbook to write (.xlsx)")
+    parser.add_argument("--data", help="data set folder or CSV/XLSX file (default: the embedded data set)")
+    parser.add_argument(
+        "--budget", help="budget by line and financial year (CSV or XLSX): adds a variance sheet"
+    )
+    parser.add_argument(
+        "--actual-spend",
+        help="spend so far by month and placement type (CSV or XLSX): replaces costed spend in those months",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change a cost or assumption, e.g. unit_cost_ifa=900 (repeatable)",
+    )
+    parser.add_argument(
+        "--price-year",
+        help="financial year the --set costs are priced in, e.g. 2018-19 "
+        "(default: the data's current financial year)",
+    )
+    parser.set_defaults(handler=run_finance_command)
+
+
+def _settings(pairs: list[str]) -> dict[str, float]:
+    out = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name.strip():
+            raise UserFacingError(f"--set {pair!r}: expected NAME=VALUE, e.g. --set unit_cost_ifa=900")
+        try:
+            out[name.strip()] = float(raw.replace(",", "").replace("£", ""))
+        except ValueError:
+            raise UserFacingError(
+                f"--set {pair!r}: {raw!r} is not a number; e.g. --set unit_cost_ifa=900"
+            ) from None
+    return out
+
+
+def run_finance_command(args: argparse.Namespace) -> int:
+    from forecasting.data import load_data_option
+    from forecasting.engine.forecast import run_forecast
+    from forecasting.planning.budgets import read_actual_spend, read_budget
+    from forecasting.planning.finance import finance_view
+    from forecasting.planning.parameters import load_parameters
+    from forecasting.planning.prices import current_financial_year, enter_costs
+    from forecasting.planning.scenarios import apply_scenario, build_baseline, load_scenario
+    from forecasting.reports.exports import to_xlsx
+    from forecasting.reports.finance_workbook import finance_sheets
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise UserFacingError(f"--out {out}: the finance workbook is an Excel file; give a name ending .xlsx")
+    if not out.parent.exists():
+        raise UserFacingError(
+            f"--out {out}: the folder {out.parent} does not exist. Create it or choose another."
+        )
+    scenario = load_scenario(args.scenario)  # check the inputs before the (slower) forecast
+    budget = read_budget(args.budget) if args.budget else None
+    actual_spend = read_actual_spend(args.actual_spend) if args.actual_spend else None
+    settings = _settings(args.set)
+    dataset = load_data_option(args.data)
+    params = enter_costs(load_parameters(), settings, args.price_year or current_financial_year(dataset))
+    print(f"forecasting the baseline from {dataset.source or 'the data'}...", file=sys.stderr, flush=True)
+    baseline, calibration = build_baseline(dataset, run_forecast(dataset), params)
+    result = apply_scenario(baseline, scenario, calibration, params)
+    view = finance_view(result, params, actual_spend=actual_spend, budget=budget)
+    sheets = finance_sheets(view, params)
+    try:
+        out.write_bytes(to_xlsx(sheets))
+    except OSError as exc:
+        raise UserFacingError(
+            f"could not write {out}: {exc.strerror or exc}. Check the folder is writable."
+        ) from None
+    for row in sheets["Investment summary"].itertuples(index=False):
+        print(f"  {row[0]}: {row[1]}")
+    print(f"wrote {len(sheets)} sheets to {out}", file=sys.stderr)
+    return 0

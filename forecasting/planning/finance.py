@@ -1,0 +1,264 @@
+"""Finance view of a scenario: spend by placement type and full financial year, the plan's net position by
+year and month, and its investment figures; the one function behind the Finance page and
+`python -m forecasting finance`.
+
+Rules:
+- Months: from the April of the first forecast month's financial year to the end of the scenario's horizon.
+  The elapsed months are costed from the children in care observed then (`actual`), or from spend the user
+  uploaded (`actual spend`); the rest come from the scenario (`forecast`). Baseline and plan are the same in
+  actual months. Every table says which months are which (`months_basis`).
+- Forecast months read the scenario table's own measures (`placement_cost`, `delivery_cost`,
+  `allowances_cost`, `staffing_cost` when present, `net_cost`), so these figures are the scenario CSV's;
+  spend by type splits `placement_cost` with the same call (scenario_effects.placement_costs).
+- Net saving = baseline net cost - plan net cost = avoided placement spend - delivery cost - allowances -
+  extra staffing cost. Payback, NPV and cost per child: forecasting.planning.investment. Prices:
+  forecasting.planning.prices (price base = the data's current financial year).
+- Point figures: intervals from the scenario issue's simulated draws can be added by running `net_saving`
+  per draw through forecasting.planning.investment (the `intervals` field is kept for them, empty now).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from forecasting.planning import budgets, investment, plan_costs, prices
+from forecasting.planning.costs import BASIS_ACTUAL_SPEND, BASIS_FORECAST, full_year_lac, months_in_words
+from forecasting.planning.parameters import Parameter
+from forecasting.planning.scenario_effects import placement_costs
+
+log = logging.getLogger(__name__)
+__all__ = ["FinanceView", "finance_view"]
+
+COST_MEASURES = ("placement_cost", "staffing_cost", "delivery_cost", "allowances_cost", "net_cost")
+
+
+@dataclass
+class FinanceView:
+    """Everything the Finance page and the finance workbook show for one scenario (see module docstring).
+
+    `spend_by_type`: financial_year, placement_type, case (baseline / plan), months_basis, actual_months,
+    forecast_months, child_months, spend. `by_month`: month, financial_year, basis, baseline and plan costs by
+    measure, net_saving, cumulative_net_saving (staffing is in forecast months only: the workforce model has
+    no actual staffing cost, so net cost totals are by month; the net saving is unaffected). `by_year`: placement
+    spend, the plan's costs and net saving by financial year, plus present values.
+    `investment`: payback, NPV, cost per child. `components`: the plan's own costs by month and component."""
+
+    scenario_name: str
+    price_base: str
+    spend_by_type: pd.DataFrame
+    by_month: pd.DataFrame
+    by_year: pd.DataFrame
+    investment: dict
+    components: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    intervals: pd.DataFrame | None = None  # filled when the scenario gives simulated draws (scenario issue)
+    budget_variance: pd.DataFrame | None = None  # with a budget: forecast - budget by line and year
+
+
+def _measure(table: pd.DataFrame, name: str, months: pd.DatetimeIndex, column: str) -> np.ndarray:
+    rows = table[table["measure"] == name]
+    if rows.empty:
+        return np.zeros(len(months))
+    return rows.set_index(pd.to_datetime(rows["month"]))[column].reindex(months).to_numpy(dtype=float)
+
+
+def _neutral_levers():
+    """Every lever at its neutral value (the baseline's plan)."""
+    from forecasting.planning.levers import LEVERS
+    from forecasting.planning.scenarios import Levers
+
+    return Levers(**{name: spec.neutral for name, spec in LEVERS.items()})
+
+
+def finance_view(
+    result,
+    params: dict[str, Parameter],
+    actual_spend: pd.DataFrame | None = None,
+    budget: pd.DataFrame | None = None,
+) -> FinanceView:
+    """The finance figures of `result` (a ScenarioResult, computed with `params`); `actual_spend` (month,
+    placement_type, spend) replaces costed spend in the months it covers; `budget` (line, financial_year,
+    budget; forecasting.planning.budgets) adds the variance."""
+    baseline = result.baseline
+    dataset = baseline.dataset
+    months = pd.DatetimeIndex(baseline.months)
+    table = result.table
+    price_base = (
+        prices.current_financial_year(dataset) if dataset is not None else prices.financial_year(months[0])
+    )
+    notes = []
+    lac_base, basis = full_year_lac(
+        dataset, pd.Series(_measure(table, "lac", months, "baseline"), index=months)
+    )
+    lac_plan, _ = full_year_lac(dataset, pd.Series(_measure(table, "lac", months, "scenario"), index=months))
+    full = pd.DatetimeIndex(lac_base.index)
+    actual = full[~full.isin(months)]
+    by_case = {}
+    for case, lac, levers in (
+        ("baseline", lac_base, _neutral_levers()),
+        ("plan", lac_plan, result.scenario.levers),
+    ):
+        forecast = placement_costs(lac.reindex(months).to_numpy(), months, levers, params, dataset)
+        observed = (
+            placement_costs(
+                lac.reindex(actual).to_numpy(),
+                actual,
+                _neutral_levers(),
+                params,
+                dataset,
+                basis=basis.reindex(actual),
+                actual_spend=actual_spend,
+            )
+            if len(actual)
+            else None
+        )
+        frames = [f.by_month for f in (observed, forecast) if f is not None]
+        by_case[case] = pd.concat(frames, ignore_index=True)
+    if "placement_cost" in set(table["measure"]):
+        check = by_case["plan"].groupby("month")["spend"].sum().reindex(months).to_numpy()
+        if not np.allclose(
+            check, _measure(table, "placement_cost", months, "scenario"), rtol=1e-9, atol=1e-6
+        ):
+            raise ValueError(
+                "finance view: placement spend by type does not add up to the scenario's "
+                "placement_cost; the parameters differ from those the scenario was run with"
+            )
+    spend_by_type = _spend_by_type(by_case)
+    by_month = _by_month(table, months, full, basis, by_case)
+    if "staffing_cost" not in set(table["measure"]):
+        notes.append(plan_costs.STAFFING_NOTE)
+    npv, by_year_pv = investment.net_present_value(
+        by_month["month"], by_month["net_saving"], price_base, params
+    )
+    by_year = _by_year(by_month, by_year_pv)
+    components = plan_costs.components(
+        months, result.scenario.levers, _measure(table, "early_help_extra_open", months, "delta"), params
+    )
+    plan_cost = float(
+        by_month[["delivery_cost", "allowances_cost"]].sum().sum()
+        + (by_month["plan_staffing_cost"] - by_month["baseline_staffing_cost"]).sum()
+    )
+    lac_fall = (lac_base - lac_plan).reindex(full).to_numpy(dtype=float)
+    per_child, per_year, fewer, care_years = investment.cost_per_child(plan_cost, lac_fall)
+    summary = {
+        "payback_month": investment.payback_month(by_month["month"], by_month["net_saving"]),
+        "npv": npv,
+        "net_saving_total": float(by_month["net_saving"].sum()),
+        "plan_cost_total": plan_cost,
+        "avoided_placement_spend": float(by_month["avoided_placement_spend"].sum()),
+        "cost_per_child_kept_out": per_child,
+        "cost_per_care_year_avoided": per_year,
+        "children_fewer_at_end": fewer,
+        "care_years_avoided": care_years,
+        "first_month": full[0],
+        "last_month": full[-1],
+        "price_base": price_base,
+        "lowest_cumulative": float(by_month["cumulative_net_saving"].min()),
+    }
+    variance = budgets.budget_variance(budget, spend_by_type, by_year) if budget is not None else None
+    return FinanceView(
+        result.scenario.name,
+        price_base,
+        spend_by_type,
+        by_month,
+        by_year,
+        summary,
+        components,
+        notes + list(dict.fromkeys(result.notes)),
+        budget_variance=variance,
+    )
+
+
+def month_basis(by_month: pd.DataFrame) -> pd.Series:
+    """One word per month from a by-type table: `actual spend` when any type's spend was uploaded."""
+    return by_month.groupby("month")["basis"].agg(
+        lambda b: BASIS_ACTUAL_SPEND if (b == BASIS_ACTUAL_SPEND).any() else b.iloc[0]
+    )
+
+
+def _spend_by_type(by_case: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    frames = []
+    words_by_month = month_basis(by_case["plan"])
+    for case, frame in by_case.items():
+        frame = frame.assign(financial_year=frame["month"].map(prices.financial_year))
+        frame["is_actual"] = frame["basis"] != BASIS_FORECAST
+        table = (
+            frame.groupby(["financial_year", "placement_type"], sort=True)
+            .agg(
+                months=("month", "nunique"),
+                actual_months=("is_actual", "sum"),
+                child_months=("children", "sum"),
+                spend=("spend", "sum"),
+            )
+            .reset_index()
+        )
+        table["actual_months"] = (table["actual_months"]).astype(int)
+        table["forecast_months"] = table["months"] - table["actual_months"]
+        words = {
+            y: months_in_words(g["month"], g["month"].map(words_by_month))
+            for y, g in frame.groupby("financial_year")
+        }
+        table["months_basis"] = table["financial_year"].map(words)
+        frames.append(table.assign(case=case))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _by_month(table, months, full, basis, by_case) -> pd.DataFrame:
+    words = month_basis(by_case["plan"])
+    out = pd.DataFrame(
+        {
+            "month": full,
+            "financial_year": [prices.financial_year(m) for m in full],
+            "basis": words.reindex(full).fillna(basis.reindex(full)).to_numpy(),
+        }
+    )
+    for case, column in (("baseline", "baseline"), ("plan", "scenario")):
+        spend = by_case[case].groupby("month")["spend"].sum().reindex(full).to_numpy(dtype=float)
+        out[f"{case}_placement_cost"] = spend
+        out[f"{case}_staffing_cost"] = (
+            pd.Series(_measure(table, "staffing_cost", months, column), index=months)
+            .reindex(full)
+            .fillna(0.0)
+            .to_numpy()
+        )
+    for name in ("delivery_cost", "allowances_cost"):
+        out[name] = (
+            pd.Series(_measure(table, name, months, "scenario"), index=months)
+            .reindex(full)
+            .fillna(0.0)
+            .to_numpy()
+        )
+    out["baseline_net_cost"] = out["baseline_placement_cost"] + out["baseline_staffing_cost"]
+    out["plan_net_cost"] = (
+        out["plan_placement_cost"] + out["plan_staffing_cost"] + out["delivery_cost"] + out["allowances_cost"]
+    )
+    out["avoided_placement_spend"] = out["baseline_placement_cost"] - out["plan_placement_cost"]
+    out["extra_staffing_cost"] = out["plan_staffing_cost"] - out["baseline_staffing_cost"]
+    out["net_saving"] = out["baseline_net_cost"] - out["plan_net_cost"]
+    out["cumulative_net_saving"] = investment.cumulative(out["net_saving"])
+    return out
+
+
+def _by_year(by_month: pd.DataFrame, by_year_pv: pd.DataFrame) -> pd.DataFrame:
+    sums = [
+        "baseline_placement_cost",
+        "plan_placement_cost",
+        "avoided_placement_spend",
+        "delivery_cost",
+        "allowances_cost",
+        "extra_staffing_cost",
+        "net_saving",
+    ]
+    grouped = by_month.groupby("financial_year", sort=True)
+    table = grouped[sums].sum().reset_index()
+    table.insert(1, "months_basis", [months_in_words(g["month"], g["basis"]) for _, g in grouped])
+    table.insert(2, "months", grouped["month"].nunique().to_numpy())
+    table["cumulative_net_saving"] = table["net_saving"].cumsum()
+    pv = by_year_pv.set_index("financial_year")
+    table["net_saving_in_base_prices"] = pv["real_net_saving"].reindex(table["financial_year"]).to_numpy()
+    table["present_value"] = pv["present_value"].reindex(table["financial_year"]).to_numpy()
+    return table

@@ -1,0 +1,322 @@
+"""The finance workbook: a scenario's finance view (forecasting.planning.finance) as sheets with words for
+headings, the same tables the Finance page shows, and money as £1,234,567 where it is shown as text.
+
+Sheets: spend by type and year, net position by year, net position by month, plan costs by month, investment
+summary, assumptions with sources, notes. `finance_sheets(view, params)` builds them; `finance_workbook(...)`
+writes them through `forecasting.reports.exports.to_xlsx` (the one table writer).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from forecasting.planning import plan_costs, prices
+from forecasting.planning.parameters import Parameter
+from forecasting.reports.exports import to_xlsx
+
+log = logging.getLogger(__name__)
+__all__ = [
+    "PLACEMENT_WORDS",
+    "SHEET_ABOUT",
+    "finance_sheets",
+    "finance_workbook",
+    "investment_table",
+    "money",
+]
+
+PLACEMENT_WORDS = {
+    "in_house_fostering": "In-house fostering",
+    "ifa": "Independent fostering agency (IFA)",
+    "residential": "Residential children's homes",
+    "supported_other": "Supported accommodation and other",
+}
+SHEET_ABOUT = {
+    "Spend by type and year": "Placement spend by type and full financial year, baseline and plan; which "
+    "months "
+    "are actual and which forecast.",
+    "Net position by year": "Avoided placement spend minus the plan's own costs by financial year, with "
+    "present "
+    "values.",
+    "Net position by month": "The same month by month, with the cumulative net position.",
+    "Plan costs by month": "What delivering the plan costs, by component and month.",
+    "Investment summary": "Payback, net present value and cost per child kept out of care, in words.",
+    "Budget variance": "Forecast spend against the uploaded budget by line and year (with --budget).",
+    "Assumptions": "Every cost and rate used, its value, price year and source.",
+    "Notes": "Caveats.",
+}
+
+
+def money(amount: float | None) -> str:
+    """£1,234,567 (or -£1,234,567); a dash when there is no figure."""
+    if amount is None or (isinstance(amount, float) and not np.isfinite(amount)):
+        return "-"
+    return f"-£{-amount:,.0f}" if round(amount) < 0 else f"£{amount:,.0f}"
+
+
+def _spend_sheet(view) -> pd.DataFrame:
+    table = view.spend_by_type
+    wide = table.pivot_table(
+        index=["financial_year", "months_basis", "placement_type"],
+        columns="case",
+        values=["spend", "child_months", "months"],
+        aggfunc="sum",
+    ).reset_index()
+    out = pd.DataFrame(
+        {
+            "Financial year": wide["financial_year"],
+            "Months (actual or forecast)": wide["months_basis"],
+            "Placement type": wide["placement_type"].map(PLACEMENT_WORDS),
+            "Children, average a month (baseline)": wide[("child_months", "baseline")]
+            / wide[("months", "baseline")],
+            "Children, average a month (plan)": wide[("child_months", "plan")] / wide[("months", "plan")],
+            "Baseline spend (£)": wide[("spend", "baseline")],
+            "Plan spend (£)": wide[("spend", "plan")],
+        }
+    )
+    out["Change in spend (£)"] = out["Plan spend (£)"] - out["Baseline spend (£)"]
+    order = {kind: i for i, kind in enumerate(PLACEMENT_WORDS.values())}
+    out = out.sort_values(
+        ["Financial year", "Placement type"],
+        key=lambda s: s.map(order) if s.name == "Placement type" else s,
+        kind="stable",
+    ).reset_index(drop=True)
+    totals = (
+        out.groupby(["Financial year", "Months (actual or forecast)"], sort=True, as_index=False)[
+            [
+                "Children, average a month (baseline)",
+                "Children, average a month (plan)",
+                "Baseline spend (£)",
+                "Plan spend (£)",
+                "Change in spend (£)",
+            ]
+        ]
+        .sum()
+        .assign(**{"Placement type": "All placements"})
+    )
+    return (
+        pd.concat([out, totals[out.columns]], ignore_index=True)
+        .sort_values("Financial year", kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+YEAR_WORDS = {
+    "financial_year": "Financial year",
+    "months_basis": "Months (actual or forecast)",
+    "months": "Months",
+    "baseline_placement_cost": "Baseline placement spend (£)",
+    "plan_placement_cost": "Plan placement spend (£)",
+    "avoided_placement_spend": "Avoided placement spend (£)",
+    "delivery_cost": "Delivery cost of the plan (£)",
+    "allowances_cost": "Allowances after extra exits (£)",
+    "extra_staffing_cost": "Extra staffing cost (£)",
+    "net_saving": "Net saving (£)",
+    "cumulative_net_saving": "Cumulative net saving (£)",
+}
+MONTH_WORDS = {
+    "month": "Month",
+    "financial_year": "Financial year",
+    "basis": "Actual or forecast",
+    "baseline_placement_cost": "Baseline placement spend (£)",
+    "plan_placement_cost": "Plan placement spend (£)",
+    "baseline_staffing_cost": "Baseline staffing cost (£)",
+    "plan_staffing_cost": "Plan staffing cost (£)",
+    "delivery_cost": "Delivery cost of the plan (£)",
+    "allowances_cost": "Allowances after extra exits (£)",
+    "baseline_net_cost": "Baseline net cost (£)",
+    "plan_net_cost": "Plan net cost (£)",
+    "avoided_placement_spend": "Avoided placement spend (£)",
+    "extra_staffing_cost": "Extra staffing cost (£)",
+    "net_saving": "Net saving (£)",
+    "cumulative_net_saving": "Cumulative net saving (£)",
+}
+
+
+def year_sheet(view) -> pd.DataFrame:
+    table = view.by_year.rename(columns=YEAR_WORDS)
+    return table.rename(
+        columns={
+            "net_saving_in_base_prices": f"Net saving in {view.price_base} prices (£)",
+            "present_value": "Present value (£)",
+        }
+    )
+
+
+def investment_table(view, params: dict[str, Parameter]) -> pd.DataFrame:
+    """The investment figures in words: item, figure (text), how it is worked out."""
+    s = view.investment
+    horizon = f"{s['first_month']:%b %Y} to {s['last_month']:%b %Y}"
+    payback = s["payback_month"]
+    if payback is None:
+        payback_words = f"not within the horizon (to {s['last_month']:%b %Y})"
+    elif s["lowest_cumulative"] >= 0:
+        payback_words = "from the start (the plan never costs more than it saves)"
+    else:
+        payback_words = f"{payback:%b %Y}"
+    rate = params["discount_rate_pct"].value
+    per_child, per_year = s["cost_per_child_kept_out"], s["cost_per_care_year_avoided"]
+    rows = [
+        ("Scenario", view.scenario_name, ""),
+        (
+            "Months covered",
+            horizon,
+            "Elapsed months of the first year from observed children in care (actual), the rest forecast.",
+        ),
+        (
+            "Avoided placement spend",
+            money(s["avoided_placement_spend"]),
+            "Baseline minus plan placement spend, cash.",
+        ),
+        (
+            "Cost of the plan",
+            money(s["plan_cost_total"]),
+            "Delivery cost + allowances after extra exits + extra staffing cost, cash.",
+        ),
+        (
+            "Net saving over the horizon",
+            money(s["net_saving_total"]),
+            "Avoided placement spend minus the cost of the plan, cash.",
+        ),
+        (
+            "Largest net outlay (lowest cumulative position)",
+            money(min(s["lowest_cumulative"], 0.0)),
+            "The most the plan is behind at any month.",
+        ),
+        (
+            "Payback month",
+            payback_words,
+            "First month from which the cumulative net position stays at or above £0.",
+        ),
+        (
+            f"Net present value ({view.price_base} prices, {rate:g}% a year)",
+            money(s["npv"]),
+            "Each year's net saving in price-base prices (general inflation), discounted at the HM "
+            "Treasury Green "
+            "Book rate; the price-base year is not discounted.",
+        ),
+        (
+            "Children fewer in care at the end",
+            f"{s['children_fewer_at_end']:,.0f}",
+            f"Baseline minus plan children looked after in {s['last_month']:%b %Y}.",
+        ),
+        (
+            "Cost per child kept out of care",
+            money(per_child) if per_child is not None else "no fall in care",
+            "Cost of the plan / children fewer in care at the end.",
+        ),
+        (
+            "Cost per care-year avoided",
+            money(per_year) if per_year is not None else "no fall in care",
+            f"Cost of the plan / {s['care_years_avoided']:,.1f} child-years of care avoided.",
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["Item", "Figure", "How it is worked out"])
+
+
+def assumptions_sheet(view, params: dict[str, Parameter], scenario=None) -> pd.DataFrame:
+    table = prices.price_base_table(params, view.price_base)
+    rates = [
+        params[name]
+        for name in (
+            *prices.INFLATION_PARAMETER.values(),
+            prices.GENERAL_INFLATION,
+            "weeks_per_year",
+            "discount_rate_pct",
+            "extra_exits_to_sgo_pct",
+            "extra_exits_to_adoption_pct",
+            "sgo_allowance_take_up_pct",
+            "adoption_allowance_take_up_pct",
+            "children_per_in_house_carer",
+            "share_residential",
+        )
+        if name in params
+    ]
+    costs = pd.DataFrame(
+        {
+            "What": table["cost"],
+            "Parameter": table["parameter"],
+            "Value": table["value"],
+            "Unit": table["unit"],
+            "Price year": table["price_year"],
+            "Inflation a year (%)": table["inflation_pct_a_year"],
+            f"Value in {view.price_base} prices": table[f"value_in_{view.price_base}_prices"],
+            "Source": table["source"],
+        }
+    )
+    others = pd.DataFrame(
+        {
+            "What": [p.label for p in rates],
+            "Parameter": [p.name for p in rates],
+            "Value": [p.value for p in rates],
+            "Unit": [p.unit for p in rates],
+            "Price year": ["" for _ in rates],
+            "Source": [f"{p.source} ({p.year})" for p in rates],
+        }
+    )
+    rule = pd.DataFrame(
+        {
+            "What": ["Price base"],
+            "Parameter": [""],
+            "Value": [np.nan],
+            "Unit": [""],
+            "Price year": [view.price_base],
+            "Source": [prices.statement(params, view.price_base)],
+        }
+    )
+    return pd.concat([rule, costs, others], ignore_index=True)
+
+
+def finance_sheets(view, params: dict[str, Parameter]) -> dict[str, pd.DataFrame]:
+    """Every sheet of the finance workbook (and table of the Finance page), headings in words."""
+    components = view.components.rename(
+        columns={k: f"{words} (£)" for k, (_, words) in plan_costs.COMPONENTS.items()}
+    ).reset_index()
+    components = components.rename(columns={"month": "Month"})
+    by_month = view.by_month.rename(columns=MONTH_WORDS)
+    about = [f"Sheet '{name}': {words}" for name, words in SHEET_ABOUT.items()]
+    notes = pd.DataFrame({"Note": [prices.statement(params, view.price_base), *view.notes, *about]})
+    sheets = {
+        "Spend by type and year": _spend_sheet(view),
+        "Net position by year": year_sheet(view),
+        "Net position by month": by_month,
+        "Plan costs by month": components,
+        "Investment summary": investment_table(view, params),
+    }
+    if view.budget_variance is not None:
+        sheets["Budget variance"] = variance_sheet(view)
+    sheets.update({"Assumptions": assumptions_sheet(view, params), "Notes": notes})
+    return sheets
+
+
+LINE_WORDS = {
+    **PLACEMENT_WORDS,
+    "all_placements": "All placements",
+    "delivery_cost": "Delivery cost of the plan",
+    "allowances_cost": "Allowances after extra exits",
+}
+
+
+def variance_sheet(view) -> pd.DataFrame:
+    """Budget against forecast by line and year; variance = forecast - budget (positive = overspend)."""
+    table = view.budget_variance
+    years = view.by_year.set_index("financial_year")["months_basis"]
+    return pd.DataFrame(
+        {
+            "Line": table["line"].map(LINE_WORDS),
+            "Financial year": table["financial_year"],
+            "Months (actual or forecast)": table["financial_year"].map(years).fillna("outside the forecast"),
+            "Budget (£)": table["budget"],
+            "Baseline forecast spend (£)": table["baseline_forecast_spend"],
+            "Plan forecast spend (£)": table["plan_forecast_spend"],
+            "Baseline variance, over (+) or under (-) budget (£)": table["baseline_variance"],
+            "Plan variance, over (+) or under (-) budget (£)": table["plan_variance"],
+        }
+    )
+
+
+def finance_workbook(view, params: dict[str, Parameter]) -> bytes:
+    """The finance workbook as XLSX bytes (through the one table writer)."""
+    return to_xlsx(finance_sheets(view, params))
