@@ -1,79 +1,170 @@
-"""Workforce: FTE by team, caseload per worker against a norm, timeliness, and the FTE needed by month."""
+"""Workforce: the staffing plan (upload, edit, download), the planner's answer (FTE needed, gap, recruits by
+when, cost), staffing and cost month by month, caseload per worker and timeliness."""
+
+import numpy as np
 import streamlit as st
 
-from forecasting.planning.parameters import value, with_overrides
-from forecasting.planning.scenario_effects import staffing_fte_needed, staffing_projection
-from forecasting.planning.workforce import TEAMS, StaffingPlan
+from forecasting.planning.scenario_effects import staffing_projection
+from forecasting.planning.staffing import StaffingPlan, flows_frame
+from forecasting.planning.workforce import TEAMS
+from forecasting.planning.workforce_cost import cost_by_financial_year, staffing_cost_frame
+from forecasting.planning.workforce_sizing import size_workforce
 from forecasting.reports.charts import lines
 from ui import state
 from ui.downloads import download_buttons
 from ui.notices import show_coverage
+from ui.plan_editor import staffing_plan_editor
+
+MEASURE_WORDS = {
+    "M8-QL": "MASH decisions within 24 hours (M8-QL)",
+    "EH4-QL": "Single assessments within 45 working days (EH4-QL)",
+    "CP8-QL": "Children on CP plans seen within 15 working days (CP8-QL)",
+}
 
 st.title("Workforce")
 dataset = state.active_dataset()
 coverage = show_coverage(dataset, "workforce")
-teams = [team for team in TEAMS if coverage.has(team)]     # a team without its demand in the data is left out
+teams = [team for team in TEAMS if coverage.has(team)]  # a team without its demand in the data is left out
 baseline, calibration = state.scenario_baseline(dataset)
 params = state.parameters()
 capacity = baseline.effects.capacity
 
+st.subheader("The answer: staff needed, the gap, recruits by when and the cost")
+left, right = st.columns(2)
+norms = {}
+for column, team, label in (
+    (left, "cin_cp", "CIN/CP teams"),
+    (right, "lac", "looked-after children's teams"),
+):
+    spec = params[f"caseload_norm_{team}"]
+    norms[team] = column.number_input(
+        f"Caseload norm, {label} (children per worker)",
+        float(spec.low),
+        float(spec.high),
+        float(spec.value),
+        0.5,
+        help=f"{spec.source} ({spec.year})",
+    )
+targets = {}
+columns = st.columns(3)
+for column, (measure, words) in zip(columns, MEASURE_WORDS.items(), strict=True):
+    if measure in baseline.projection.indicators:
+        pct = column.number_input(
+            f"Target: {words}, % (0 = none)", 0.0, 99.0, 0.0, 1.0, key=f"target-{measure}"
+        )
+        if pct > 0:
+            targets[measure] = pct
+sizing = size_workforce(baseline, params, norms, targets or None)
+summary = sizing.summary[sizing.summary["team"].isin(teams)]
+st.dataframe(summary, hide_index=True, width="stretch", column_config={"team": None})  # words, not codes
+total = sizing.summary[sizing.summary["team"] == "all"].iloc[0]
+metrics = st.columns(4)
+metrics[0].metric(
+    "FTE needed at the peak, teams sized",
+    f"{total['fte_needed']:,.1f}",
+    help=f"{total['team_name']}; peak {total['peak_month']}",
+)
+metrics[1].metric(
+    "Recruits needed",
+    f"{total['recruits_needed']:,.1f}",
+    help="Filling vacancies first, then replacing agency workers, then new posts",
+)
+metrics[2].metric("Closing the gap, employed, a year", f"£{total['cost_employed_year']:,.0f}")
+metrics[3].metric("Closing the gap, agency, a year", f"£{total['cost_agency_year']:,.0f}")
+st.markdown("\n".join(f"- {line}" for line in sizing.answer() if not line.startswith("All teams")))
+for note in sizing.notes:
+    st.caption(note)
+needed = sizing.by_month[sizing.by_month["team"].isin(teams)]
+st.plotly_chart(
+    lines(needed, x="month", y="fte_needed", colour="team", title="FTE needed by month", y_title="FTE"),
+    width="stretch",
+)
+download_buttons(sizing.summary, "workforce answer", key="answer")
+download_buttons(needed, "FTE needed by month", key="fte")
+
+st.subheader("Staffing plan")
+staffing_plan_editor(params)
+
+st.subheader("Staffing and cost month by month")
+plan = StaffingPlan.from_parameters(params)
+flows = flows_frame(plan, baseline.months)
+totals = (
+    flows.groupby("month")[["filled", "vacancies", "agency"]]
+    .sum()
+    .reset_index()
+    .melt(id_vars="month", var_name="measure", value_name="fte")
+)
+st.plotly_chart(
+    lines(
+        totals,
+        x="month",
+        y="fte",
+        colour="measure",
+        title="Filled posts, vacancies and agency cover, all teams (leavers replaced as now)",
+        y_title="FTE",
+    ),
+    width="stretch",
+)
+download_buttons(flows, "staffing flows by team and month", key="flows")
+costs = staffing_cost_frame(plan, baseline.months, params)
+by_year = cost_by_financial_year(costs)
 st.caption(
-    "The scorecard has no staffing figures: team sizes below start from the named assumptions on the Method "
-    "page; set them to your establishment. MASH and assessment capacity per worker is read off the "
-    "history: "
+    "Front-line staff only (salary with on-costs by grade, agency premium, recruitment and retention); "
+    "a part year says how many months it covers."
+)
+st.dataframe(
+    by_year,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        c: st.column_config.NumberColumn(format="£%,.0f")
+        for c in ("employed_cost", "agency_cost", "recruitment_cost", "staffing_cost")
+    },
+)
+download_buttons(costs, "staffing cost by team and month", key="costs")
+
+st.subheader("Caseload and timeliness with this plan")
+st.caption(
+    "MASH and assessment capacity per worker is read off the history: "
     + (" ".join(capacity.describe()) if capacity is not None else "not possible on this data set.")
 )
-columns = st.columns(len(TEAMS))
-overrides = {}
-for column, team in zip(columns, TEAMS, strict=True):
-    name = f"establishment_fte_{team}"
-    overrides[name] = column.number_input(f"{team.replace('_', '/')} FTE", min_value=0.0, max_value=500.0,
-                                          value=value(params, name), step=1.0)
-params = with_overrides(params, overrides)
-plan = StaffingPlan.from_parameters(params)
 projection = staffing_projection(baseline, params)
-
-left, right = st.columns(2)
-cin_spec, lac_spec = params["caseload_norm_cin_cp"], params["caseload_norm_lac"]
-norm = left.slider(
-    "Caseload norm, CIN/CP teams (children per worker)",
-    float(cin_spec.low),
-    float(cin_spec.high),
-    float(cin_spec.value),
-    0.5,
-    help=f"{cin_spec.source} ({cin_spec.year})",
-)
-lac_norm = right.slider(
-    "Caseload norm, looked-after children's teams (children per worker)",
-    float(lac_spec.low),
-    float(lac_spec.high),
-    float(lac_spec.value),
-    0.5,
-    help=f"{lac_spec.source} ({lac_spec.year})",
-)
 by_team = projection.by_team[projection.by_team["team"].isin(teams)]
 holding = by_team[by_team["team"].isin(["cin_cp", "lac"])]
 flow = by_team[by_team["team"].isin(["mash", "assessment"])]
 left, right = st.columns(2)
 if not holding.empty:
-    left.plotly_chart(lines(holding, x="month", y="caseload_per_worker", colour="team",
-                            title="Children per worker (CIN/CP and LAC teams)", y_title="children per FTE",
-                            reference=norm, reference_label=f"CIN/CP norm {norm:g}"), width="stretch")
-right.plotly_chart(
-    lines(
-        flow,
-        x="month",
-        y="caseload_per_worker",
-        colour="team",
-        title="Work per worker a month (MASH contacts, assessments)",
-        y_title="per FTE a month",
-    ),
-    width="stretch",
-)
+    left.plotly_chart(
+        lines(
+            holding,
+            x="month",
+            y="caseload_per_worker",
+            colour="team",
+            title="Children per worker (CIN/CP and LAC teams)",
+            y_title="children per FTE",
+            reference=norms["cin_cp"],
+            reference_label=f"CIN/CP norm {norms['cin_cp']:g}",
+        ),
+        width="stretch",
+    )
+if not flow.empty:
+    right.plotly_chart(
+        lines(
+            flow,
+            x="month",
+            y="caseload_per_worker",
+            colour="team",
+            title="Work per worker a month (MASH contacts, assessments)",
+            y_title="per FTE a month",
+        ),
+        width="stretch",
+    )
 download_buttons(by_team, "caseload by team", key="caseload")
+if np.any(flow["triaged"] > 0) if "triaged" in flow else False:
+    st.caption("The queue reached its ceiling (backlog_ceiling_months): the excess is triaged, not queued.")
 st.caption(
-    "Timeliness starts from the forecast on every other page; the staffing above changes it through the "
-    "load on each team (the change is zero at the assumed establishment)."
+    "Timeliness is the forecast on every other page: the plan in force is the service as it is, so it "
+    "changes timeliness only through the workforce levers of a scenario (Scenarios page)."
 )
 if not projection.timeliness.empty:
     st.plotly_chart(
@@ -82,31 +173,9 @@ if not projection.timeliness.empty:
             x="month",
             y="on_time_pct",
             colour="measure",
-            title="Timeliness: forecast with this staffing",
+            title="Timeliness: forecast",
             y_title="% on time",
         ),
         width="stretch",
     )
     download_buttons(projection.timeliness, "timeliness", key="timeliness")
-
-st.subheader("FTE needed")
-target = st.slider("Timeliness target (% on time, all measures)", 50.0, 95.0, 80.0, 1.0)
-needed = staffing_fte_needed(baseline, params, {"cin_cp": norm, "lac": lac_norm}, target)
-needed = needed[needed["team"].isin(teams)]
-staffed = plan.fte(baseline.months).stack().rename("fte_staffed").reset_index().rename(
-    columns={"level_0": "month", "level_1": "team"})
-needed = needed.merge(staffed, on=["month", "team"], how="left")
-needed["gap_fte"] = needed["fte_needed"] - needed["fte_staffed"]
-st.plotly_chart(
-    lines(
-        needed,
-        x="month",
-        y="fte_needed",
-        colour="team",
-        title="FTE needed for the norm and target",
-        y_title="FTE",
-    ),
-    width="stretch",
-)
-st.dataframe(needed[needed["month"] == needed["month"].max()], hide_index=True, width="stretch")
-download_buttons(needed, "FTE needed", key="fte")

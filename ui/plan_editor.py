@@ -1,0 +1,92 @@
+"""The staffing plan on the Workforce page: upload a sheet, edit it in place, download it; the plan becomes
+this session's parameters, so every page, scenario and goal-seek uses it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from forecasting.planning.staffing_plan import plan_sources, plan_table, read_plan
+from forecasting.reports.exports import to_csv
+from ui import state
+from ui.downloads import download_buttons
+
+EDITABLE = [
+    "establishment_fte",
+    "vacancies_fte",
+    "agency_fte",
+    "turnover_pct",
+    "months_to_full_caseload",
+    "asye_fte",
+]
+LABELS = {
+    "team_name": "Team",
+    "establishment_fte": "Establishment (FTE)",
+    "filled_fte": "Filled posts (FTE)",
+    "vacancies_fte": "Vacancies (FTE)",
+    "agency_fte": "Agency (FTE)",
+    "turnover_pct": "Turnover (% a year)",
+    "months_to_full_caseload": "Months to a full caseload",
+    "asye_fte": "Newly qualified, ASYE (FTE)",
+}
+
+
+def _use(overrides: dict[str, float]) -> None:
+    """Make the plan this session's: merged into the parameter overrides every page reads."""
+    state.set_parameter_overrides({**state.parameter_overrides(), **overrides})
+    st.rerun()
+
+
+def _apply(filename: str, content: bytes, params) -> None:
+    overrides, report = read_plan(filename, content, params)
+    if overrides is None:
+        st.error("The plan was not used: fix these problems and try again.")
+        st.dataframe(report.to_frame(), hide_index=True, width="stretch")
+        return
+    for problem in report.warnings:
+        st.caption(f"Note: {problem.message}")
+    if any(params[name].value != number for name, number in overrides.items()):
+        _use(overrides)
+
+
+def staffing_plan_editor(params) -> None:
+    """Upload / edit / download the plan; says which figures are assumptions."""
+    sources = plan_sources(params)
+    assumed = sources[
+        sources["status"].str.startswith("assumption")
+        & sources["parameter"].str.match(r"(establishment|vacancies|agency|asye)_fte_")
+    ]
+    if len(assumed):
+        st.warning(
+            f"{len(assumed)} figures in this plan are assumptions, not your council's (the scorecard has no "
+            "staffing figures): enter your establishment, vacancies and agency cover below or upload your "
+            "plan. The full list with sources is under 'Where the figures come from'."
+        )
+    table = plan_table(params)
+    edited = st.data_editor(
+        table[["team", "team_name", *EDITABLE]],
+        hide_index=True,
+        width="stretch",
+        key="staffing_plan_editor",
+        disabled=["team", "team_name"],
+        column_config={
+            name: st.column_config.NumberColumn(label, min_value=0.0, format="%.2f")
+            for name, label in LABELS.items()
+            if name in EDITABLE
+        }
+        | {"team": None, "team_name": LABELS["team_name"]},
+    )
+    left, right = st.columns([1, 2])
+    if left.button("Use this plan on every page", help="Scenarios, goal-seek and this page all use the plan"):
+        _apply("the edited plan", to_csv(pd.DataFrame(edited)), params)
+    upload = right.file_uploader(
+        "Or upload your plan (CSV or XLSX, the layout of the download below)",
+        type=["csv", "xlsx"],
+        key="staffing_plan_upload",
+    )
+    if upload is not None:
+        _apply(upload.name, upload.getvalue(), params)
+    download_buttons(table, "staffing plan", key="plan")
+    with st.expander("Where the figures come from (each with its source and year)"):
+        st.dataframe(sources, hide_index=True, width="stretch")
+        download_buttons(sources, "workforce assumptions", key="plan-sources")
