@@ -27,6 +27,7 @@ else:
         st.Page("views/scenarios.py", title="Scenarios", icon=":material/tune:"),
         st.Page("views/workforce.py", title="Workforce", icon=":material/groups:"),
         st.Page("views/finance.py", title="Finance", icon=":material/payments:"),
+        st.Page("views/children_in_care.py", title="Children in care", icon=":material/family_restroom:"),
         st.Page("views/data.py", title="Data", icon=":material/table:"),
         st.Page("views/authorities.py", title="Compare authorities", icon=":material/compare_arrows:"),
         st.Page("views/method.py", title="Method & assumptions", icon=":material/menu_book:"),

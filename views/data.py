@@ -60,6 +60,7 @@ with st.expander("Upload SSDA903 return files (children looked after)"):
             authority = st.selectbox("Authority", names_903) if len(names_903) > 1 else names_903[0]
             chosen = loaded_903.datasets[authority]
             state.use_dataset(chosen)
+            st.session_state["ssda903"] = loaded_903  # this session only: the Children in care page reads it
             st.success(f"Now using the 903 files ({authority}): {len(chosen.indicator_codes)} monthly "
                        f"indicators, last month {month_label(chosen.last_month)}.")
         else:

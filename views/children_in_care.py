@@ -1,0 +1,59 @@
+"""Children in care (SSDA903): start stock by placement type, projection with intervals, back-test."""
+import plotly.graph_objects as go
+import streamlit as st
+
+from forecasting.planning.care_backtest import backtest_care
+from forecasting.planning.care_model import fit_care_model
+from ui.downloads import download_buttons
+
+st.title("Children in care by placement type")
+loaded = st.session_state.get("ssda903")
+if loaded is None or loaded.clean is None:
+    st.info("Upload your SSDA903 return files (episodes and header) on the Data page: this page projects "
+            "children in care by placement type and age from them.")
+    st.stop()
+authorities = list(loaded.datasets)
+authority = st.selectbox("Authority", authorities) if len(authorities) > 1 else authorities[0]
+left, middle, right = st.columns(3)
+reference = left.slider("Reference period (months of history the rates come from)", 3, 36, 12)
+horizon = middle.select_slider("Months to project", options=[6, 12, 18, 24, 36], value=24)
+rewind = right.slider("Back-test: months to rewind", 3, 24, 12)
+
+projection = fit_care_model(loaded.clean, authority, reference_months=reference, horizon=horizon, n_sims=500)
+first, last = projection.rates.reference
+st.caption(f"Rates: monthly moves between placement types, exits by route, ageing and entries over "
+           f"{first:%b %Y}-{last:%b %Y}; intervals from 500 simulated paths. Every figure counts children at "
+           "month ends; child-level rows stay in this session.")
+st.subheader(f"Start stock, end of {projection.start_month:%b %Y}: {projection.start.sum():.0f} children")
+st.dataframe(projection.start.rename("children").to_frame(), width="stretch")
+
+table = projection.table
+codes = list(dict.fromkeys(table["indicator"]))
+code = st.selectbox("Projected measure", codes, index=0)
+rows = table[table["indicator"] == code]
+observed = loaded.datasets[authority]
+history = observed.series(code) if code in observed.indicator_codes else None
+figure = go.Figure()
+if history is not None:
+    figure.add_scatter(x=history.index, y=history.values, name="observed", mode="lines")
+figure.add_scatter(x=rows["month"], y=rows["hi80"], line={"width": 0}, showlegend=False, hoverinfo="skip")
+figure.add_scatter(x=rows["month"], y=rows["lo80"], fill="tonexty", line={"width": 0}, name="80% interval")
+figure.add_scatter(x=rows["month"], y=rows["mean"], name="projection", mode="lines")
+figure.update_layout(height=380, margin={"t": 20}, yaxis_title="children")
+st.plotly_chart(figure, width="stretch")
+download_buttons(table, "children in care projection")
+
+st.subheader("Back-test on this file's own history")
+st.write(f"Rewind {rewind} months, estimate the rates over the {reference} months before, project and "
+         "compare with what happened; the engine's statistical forecast of the total (LAC1) is scored on the "
+         "same months.")
+settings = (id(loaded), authority, rewind, reference)
+if st.button("Run the back-test"):
+    with st.spinner("Back-testing (the engine's forecast takes a few seconds)..."):
+        st.session_state["ssda903_backtest"] = settings, backtest_care(
+            loaded.clean, authority, rewind=rewind, reference_months=reference, n_sims=300)
+stored_settings, result = st.session_state.get("ssda903_backtest", (None, None))
+if result is not None and stored_settings == settings:
+    st.caption(f"Rewound to {result.cutoff:%b %Y}. MAE and bias in children; MAPE and coverage in %.")
+    st.dataframe(result.scores.round(2), hide_index=True, width="stretch")
+    download_buttons(result.table, "children in care back-test")
