@@ -28,6 +28,7 @@ UNIT_COSTS = (
     "unit_cost_supported_other",
 )
 RATES = (*INFLATION_PARAMETER.values(), "general_inflation_pct", "discount_rate_pct")
+MARGINAL_MIX = ("marginal_share_in_house_fostering", "marginal_share_ifa", "marginal_share_residential")
 
 
 def money_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -49,7 +50,7 @@ def cost_inputs(params, base: str) -> None:
         index=years.index(state.price_year() or base),
         help="Each typed cost is inflated from this financial year at its type's rate.",
     )
-    for name in (*UNIT_COSTS, *PLAN_COST_PARAMETERS, *RATES):
+    for name in (*UNIT_COSTS, *PLAN_COST_PARAMETERS, *RATES, *MARGINAL_MIX):
         spec = params[name]
         typed = st.number_input(
             f"{spec.label} ({spec.unit}; price year {spec.year})",

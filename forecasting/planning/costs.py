@@ -9,6 +9,10 @@ forecasting.planning.prices):
   `share_residential`; supported/other takes what is left. Without the scorecard counts, `share_ifa` and
   `share_in_house_fostering`.
   Any share can be overridden (`mix_overrides`); the remainder is always re-derived so shares sum to 1.
+- Marginal mix: with `baseline_lac` given, the baseline's children are split at the mix above and the change
+  (lac - baseline_lac: children kept out of care, or extra) at the marginal mix (`marginal_share_<type>`,
+  supported/other the remainder), because the children a plan keeps out of care are not average placements.
+  A type that would fall below 0 is floored at 0 and the shortfall taken from the others in proportion.
 - Extra in-house carers (a lever; a number or a month-indexed series) each take `children_per_in_house_carer`
   children out of IFA placements, never more than are in IFA that month.
 - Unit cost in a month = weekly cost x (1 + that type's inflation)^(financial years since the cost's price
@@ -163,11 +167,13 @@ def project_placement_costs(
     dataset=None,
     basis: pd.Series | None = None,
     actual_spend: pd.DataFrame | None = None,
+    baseline_lac: pd.Series | None = None,
 ) -> PlacementCosts:
     """Children and spend by placement type for each month of `lac` (month-indexed numbers of LAC).
 
     `basis` (by month; default all forecast) says which months are actual; `actual_spend` (month,
-    placement_type, spend) replaces the costed spend of those months and types with what was spent."""
+    placement_type, spend) replaces the costed spend of those months and types with what was spent;
+    `baseline_lac` (same months) costs the change from it at the marginal mix."""
     lac = pd.Series(lac, dtype=float).sort_index()
     lac.index = pd.DatetimeIndex(lac.index, name="month")
     if (lac < 0).any() or lac.isna().any():
@@ -175,7 +181,11 @@ def project_placement_costs(
             "placement costs need a non-negative number of children looked after in every month"
         )
     mix = dict(mix) if mix is not None else placement_mix(params, dataset, mix_overrides)
-    children = pd.DataFrame({kind: lac * mix[kind] for kind in PLACEMENT_TYPES}, index=lac.index)
+    if baseline_lac is None:
+        children = pd.DataFrame({kind: lac * mix[kind] for kind in PLACEMENT_TYPES}, index=lac.index)
+    else:
+        children = _with_marginal_change(lac, pd.Series(baseline_lac, dtype=float).set_axis(lac.index), mix,
+                                         marginal_mix(params))
     extra: pd.Series = (
         pd.Series(extra_in_house_carers, index=lac.index, dtype=float)
         if np.isscalar(extra_in_house_carers)
@@ -214,6 +224,33 @@ def project_placement_costs(
         total_by_month=pd.Series(spend.sum(axis=1), index=lac.index, name="spend"),
         children_by_type=children[list(PLACEMENT_TYPES)],
     )
+
+
+def marginal_mix(params: dict[str, Parameter]) -> dict[str, float]:
+    """Shares by type of the children a plan keeps out of (or brings into) care; supported/other the rest."""
+    shares = {kind: value(params, f"marginal_share_{kind}") for kind in PLACEMENT_TYPES[:3]}
+    total = sum(shares.values())
+    if total > 1.0:
+        raise ParameterError(
+            f"marginal placement mix: in-house + IFA + residential shares add to {total:.2f}, more than 1; "
+            "lower one of them")
+    return {**shares, "supported_other": 1.0 - total}
+
+
+def _with_marginal_change(lac: pd.Series, baseline_lac: pd.Series, mix: dict[str, float],
+                          marginal: dict[str, float]) -> pd.DataFrame:
+    """Children by type: the baseline at the average mix plus the change at the marginal mix (floored at
+    0)."""
+    change = (lac - baseline_lac).to_numpy()
+    base = baseline_lac.to_numpy()
+    table = np.column_stack([base * mix[k] + change * marginal[k] for k in PLACEMENT_TYPES])
+    for row in np.flatnonzero((table < 0).any(axis=1)):
+        values = table[row]
+        short = -values[values < 0].sum()
+        values[values < 0] = 0.0
+        positive = values > 0
+        values[positive] -= short * values[positive] / values[positive].sum()
+    return pd.DataFrame(table, index=lac.index, columns=list(PLACEMENT_TYPES))
 
 
 def _with_actual_spend(

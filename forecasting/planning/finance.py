@@ -9,7 +9,8 @@ Rules:
   actual months. Every table says which months are which (`months_basis`).
 - Forecast months read the scenario table's own measures (`placement_cost`, `delivery_cost`,
   `allowances_cost`, `staffing_cost` when present, `net_cost`), so these figures are the scenario CSV's;
-  spend by type splits `placement_cost` with the same call (scenario_effects.placement_costs).
+  spend by type splits `placement_cost` with the same call (scenario_effects.placement_costs), the children
+  the plan keeps out of care at the marginal mix (forecasting.planning.costs).
 - Net saving = baseline net cost - plan net cost = avoided placement spend - delivery cost - allowances -
   extra staffing cost. Payback, NPV and cost per child: forecasting.planning.investment. Prices:
   forecasting.planning.prices (price base = the data's current financial year).
@@ -43,8 +44,8 @@ class FinanceView:
     `spend_by_type`: financial_year, placement_type, case (baseline / plan), months_basis, actual_months,
     forecast_months, child_months, spend. `by_month`: month, financial_year, basis, baseline and plan costs by
     measure, net_saving, cumulative_net_saving (staffing is in forecast months only: the workforce model has
-    no actual staffing cost, so net cost totals are by month; the net saving is unaffected). `by_year`: placement
-    spend, the plan's costs and net saving by financial year, plus present values.
+    no actual staffing cost, so net cost totals are by month; the net saving is unaffected). `by_year`:
+    placement spend, the plan's costs and net saving by financial year, plus present values.
     `investment`: payback, NPV, cost per child. `components`: the plan's own costs by month and component."""
 
     scenario_name: str
@@ -102,7 +103,8 @@ def finance_view(
         ("baseline", lac_base, _neutral_levers()),
         ("plan", lac_plan, result.scenario.levers),
     ):
-        forecast = placement_costs(lac.reindex(months).to_numpy(), months, levers, params, dataset)
+        forecast = placement_costs(lac.reindex(months).to_numpy(), months, levers, params, dataset,
+                                   baseline_lac=lac_base.reindex(months).to_numpy())
         observed = (
             placement_costs(
                 lac.reindex(actual).to_numpy(),

@@ -17,6 +17,7 @@ The changes to the scorecard's own indicators are applied by `forecasting.planni
 """
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,15 +83,19 @@ def placement_costs(lac, months: pd.DatetimeIndex, levers, params, dataset=None,
     one call behind `placement_cost` (and the Finance views' spend by type). `options` go to
     costs.project_placement_costs (basis, actual_spend)."""
     lac = pd.Series(np.asarray(lac, dtype=float), index=months)
+    if options.get("baseline_lac") is not None:
+        options["baseline_lac"] = pd.Series(np.asarray(options["baseline_lac"], dtype=float), index=months)
     carers = plan_costs.extra_carers(pd.DatetimeIndex(months), levers)
     return costs.project_placement_costs(lac, params, dataset=dataset,
                                          extra_in_house_carers=pd.Series(carers, index=months), **options)
 
 
-def placement_cost_model(lac: np.ndarray, months: pd.DatetimeIndex, levers, params, dataset=None) -> pd.DataFrame:
+def placement_cost_model(lac: np.ndarray, months: pd.DatetimeIndex, levers, params, dataset=None,
+                         baseline_lac=None) -> pd.DataFrame:
     """Placement spend by month (`placement_cost`) and children in IFA / in-house fostering, with the levers'
-    extra in-house carers, from forecasting.planning.costs."""
-    result = placement_costs(lac, months, levers, params, dataset)
+    extra in-house carers, from forecasting.planning.costs; the change from `baseline_lac` at the marginal
+    mix."""
+    result = placement_costs(lac, months, levers, params, dataset, baseline_lac=baseline_lac)
     by_type = result.children_by_type.reindex(months)
     return pd.DataFrame({"placement_cost": result.total_by_month.reindex(months).to_numpy(dtype=float),
                          "ifa_children": by_type["ifa"].to_numpy(dtype=float),
@@ -135,7 +140,7 @@ def build_effect_models(baseline, dataset, params, neutral, *, capacity=None, wo
         capacity = calibrated_capacity(dataset, params)
     curves = fitted_curves(dataset, params, capacity)
     workforce_model = workforce_model or default_workforce_model(curves, capacity)
-    cost_model = cost_model or placement_cost_model
+    cost_model = cost_model or functools.partial(placement_cost_model, baseline_lac=baseline.flows.get("lac"))
     base_workforce = workforce_model(demand_frame(baseline), neutral, params)
     base_costs = (cost_model(baseline.flows["lac"], baseline.months, neutral, params, dataset)
                   if "lac" in baseline.flows else None)

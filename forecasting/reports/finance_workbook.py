@@ -231,6 +231,9 @@ def assumptions_sheet(view, params: dict[str, Parameter], scenario=None) -> pd.D
             "adoption_allowance_take_up_pct",
             "children_per_in_house_carer",
             "share_residential",
+            "marginal_share_in_house_fostering",
+            "marginal_share_ifa",
+            "marginal_share_residential",
         )
         if name in params
     ]

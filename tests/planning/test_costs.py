@@ -16,10 +16,18 @@ from forecasting.planning.parameters import ParameterError, load_parameters, wit
 @pytest.fixture(scope="module")
 def params():
     # round numbers, no inflation: every unit cost 1000/wk (the IFA one 2000), base years as shipped
-    return with_overrides(load_parameters(include_levers=False), {
-        "unit_cost_residential": 3000, "unit_cost_ifa": 1000, "unit_cost_in_house_fostering": 500,
-        "unit_cost_supported_other": 1000, **_rates(0), "weeks_per_year": 52.0,
-        "children_per_in_house_carer": 1.0})
+    return with_overrides(
+        load_parameters(include_levers=False),
+        {
+            "unit_cost_residential": 3000,
+            "unit_cost_ifa": 1000,
+            "unit_cost_in_house_fostering": 500,
+            "unit_cost_supported_other": 1000,
+            **_rates(0),
+            "weeks_per_year": 52.0,
+            "children_per_in_house_carer": 1.0,
+        },
+    )
 
 
 def _rates(pct):
@@ -51,17 +59,20 @@ def test_financial_year_boundaries():
 
 def test_inflation_compounds_from_base_year():
     params = with_overrides(load_parameters(include_levers=False), _rates(5))
-    base = params["unit_cost_residential"]          # base year 2018-19
+    base = params["unit_cost_residential"]  # base year 2018-19
     table = unit_costs(pd.DatetimeIndex(["2018-04-01", "2019-03-01", "2019-04-01", "2020-04-01"]), params)
-    assert list(table["residential"]) == pytest.approx([base.value, base.value, base.value * 1.05,
-                                                        base.value * 1.05 ** 2])
+    assert list(table["residential"]) == pytest.approx(
+        [base.value, base.value, base.value * 1.05, base.value * 1.05**2]
+    )
 
 
 def test_mix_from_scorecard_counts(embedded_dataset, params):
     mix = placement_mix(params, embedded_dataset)
     lac = embedded_dataset.series("LAC1").dropna().iloc[-1]
     assert mix["ifa"] == pytest.approx(embedded_dataset.series("LAC9 (val)").dropna().iloc[-1] / lac)
-    assert mix["in_house_fostering"] == pytest.approx(embedded_dataset.series("LAC16").dropna().iloc[-1] / lac)
+    assert mix["in_house_fostering"] == pytest.approx(
+        embedded_dataset.series("LAC16").dropna().iloc[-1] / lac
+    )
     assert sum(mix.values()) == pytest.approx(1.0)
     assert min(mix.values()) >= 0
 
@@ -76,7 +87,7 @@ def test_extra_carers_move_children_from_ifa_and_save_money(params):
     # 5 children a month x (1000 - 500) per week x 52 weeks in the second year only
     assert diff.set_index("financial_year")["saving"].tolist() == pytest.approx([0.0, 5 * 500 * 52])
     totals = scen.by_month.groupby("month")["children"].sum()
-    assert np.allclose(totals, 100.0)   # children are moved, never created
+    assert np.allclose(totals, 100.0)  # children are moved, never created
 
 
 def test_extra_carers_never_take_more_than_ifa_children(params):
@@ -93,3 +104,46 @@ def test_bad_mix_overrides_raise(params):
     with pytest.raises(ParameterError, match="not an editable share"):
         placement_mix(params, mix_overrides={"supported_other": 0.5})
     assert set(placement_mix(params)) == set(PLACEMENT_TYPES)
+
+
+def test_children_kept_out_of_care_are_costed_at_the_marginal_mix(params):
+    marginal = with_overrides(
+        params,
+        {
+            "marginal_share_in_house_fostering": 0.1,
+            "marginal_share_ifa": 0.45,
+            "marginal_share_residential": 0.25,
+        },
+    )  # supported/other 0.2
+    mix = {"in_house_fostering": 0.4, "ifa": 0.3, "residential": 0.1, "supported_other": 0.2}
+    base = pd.Series(100.0, index=months(2))
+    # 10 fewer children: in-house 40 - 1 = 39, IFA 30 - 4.5 = 25.5, residential 10 - 2.5 = 7.5,
+    # other 20 - 2 = 18
+    result = project_placement_costs(base - 10, marginal, mix=mix, baseline_lac=base)
+    assert result.children_by_type.iloc[0].to_dict() == pytest.approx(
+        {"in_house_fostering": 39.0, "ifa": 25.5, "residential": 7.5, "supported_other": 18.0}
+    )
+    # saving a week: 1 x 500 + 4.5 x 1000 + 2.5 x 3000 + 2 x 1000 = 14,500 (10 average children: 10,000)
+    average = project_placement_costs(base, marginal, mix=mix).total_by_month.iloc[0]
+    assert average - result.total_by_month.iloc[0] == pytest.approx(14500 * 52 / 12)
+    # 50 fewer: residential 10 - 12.5 < 0 is floored at 0 and its 2.5 taken from the others in proportion
+    # (35, 7.5, 10 -> minus 2.5 x 35/52.5, 2.5 x 7.5/52.5, 2.5 x 10/52.5)
+    floored = project_placement_costs(base - 50, marginal, mix=mix, baseline_lac=base).children_by_type.iloc[
+        0
+    ]
+    assert floored.to_dict() == pytest.approx(
+        {
+            "in_house_fostering": 35 - 2.5 * 35 / 52.5,
+            "ifa": 7.5 - 2.5 * 7.5 / 52.5,
+            "residential": 0.0,
+            "supported_other": 10 - 2.5 * 10 / 52.5,
+        }
+    )
+    assert floored.sum() == pytest.approx(50.0)
+    # no change from the baseline: exactly the average mix
+    same = project_placement_costs(base, marginal, mix=mix, baseline_lac=base)
+    assert same.total_by_month.tolist() == pytest.approx(average * np.ones(2))
+    with pytest.raises(ParameterError, match="marginal placement mix"):
+        project_placement_costs(
+            base, with_overrides(marginal, {"marginal_share_ifa": 0.9}), mix=mix, baseline_lac=base
+        )

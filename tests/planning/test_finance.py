@@ -18,6 +18,8 @@ FORECAST = pd.date_range("2018-07-01", periods=9, freq="MS")  # Jul 2018 .. Mar 
 ACTUAL = pd.date_range("2018-04-01", periods=3, freq="MS")  # Apr .. Jun 2018, observed
 # weekly cost of the average child: 0.4 x 500 + 0.3 x 1000 + 0.1 x 3000 + 0.2 x 600 = 920; x 52 / 12 a month
 CHILD_MONTH = 920 * 52 / 12
+# a child kept out of care, at the marginal mix 0.1 / 0.45 / 0.25 / 0.2: 50 + 450 + 750 + 120 = 1,370 a week
+MARGINAL_CHILD_MONTH = 1370 * 52 / 12
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +41,9 @@ def params():
             "share_in_house_fostering": 0.4,
             "share_residential": 0.1,
             "general_inflation_pct": 0.0,
+            "marginal_share_in_house_fostering": 0.1,
+            "marginal_share_ifa": 0.45,
+            "marginal_share_residential": 0.25,
         },
     )
 
@@ -100,16 +105,16 @@ def test_net_saving_by_full_financial_year_hand_computed(params):
     assert year["months"] == 12
     assert year["months_basis"] == "Apr 2018-Jun 2018 actual, Jul 2018-Mar 2019 forecast"
     assert year["baseline_placement_cost"] == pytest.approx(1206 * CHILD_MONTH)  # 4,807,920
-    assert year["plan_placement_cost"] == pytest.approx(1146 * CHILD_MONTH)  # 4,568,720
-    # avoided: 6 months x 10 children = 60 child-months = 239,200; minus delivery 9 x 5,000 = 45,000
-    assert year["avoided_placement_spend"] == pytest.approx(60 * CHILD_MONTH)
+    # avoided: 6 months x 10 children = 60 child-months at the marginal mix = 356,200; delivery 9 x 5,000
+    assert year["avoided_placement_spend"] == pytest.approx(60 * MARGINAL_CHILD_MONTH)
+    assert year["plan_placement_cost"] == pytest.approx(1206 * CHILD_MONTH - 60 * MARGINAL_CHILD_MONTH)
     assert year["delivery_cost"] == pytest.approx(45000.0)
-    assert year["net_saving"] == pytest.approx(60 * CHILD_MONTH - 45000.0)  # 194,200
+    assert year["net_saving"] == pytest.approx(60 * MARGINAL_CHILD_MONTH - 45000.0)  # 311,200
     assert year["present_value"] == pytest.approx(year["net_saving"])  # price-base year: t = 0
     # actual months: baseline = plan, no plan costs
     actual = view.by_month[view.by_month["basis"] == "actual"]
     assert len(actual) == 3 and (actual["net_saving"] == 0).all()
-    # Jul-Sep: -5,000 a month (cumulative -15,000); Oct: 10 x 3,986.67 - 5,000 = +34,866.67: paid back
+    # Jul-Sep: -5,000 a month (cumulative -15,000); Oct: 10 x 5,936.67 - 5,000 = +54,366.67: paid back
     assert view.investment["payback_month"] == pd.Timestamp("2018-10-01")
     assert view.investment["lowest_cumulative"] == pytest.approx(-15000.0)
     assert view.investment["children_fewer_at_end"] == pytest.approx(10.0)
