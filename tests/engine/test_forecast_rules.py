@@ -1,0 +1,104 @@
+"""run_forecast wiring of the choice and the intervals, checked against the back-test computed step by step:
+the model used is the one with the lowest back-test error; final spreads are widened by the pooled calibration
+factor; the published coverage uses the leave-one-series-out factor (raw coverage: none)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting.data import Dataset
+from forecasting.engine import backtest as bt
+from forecasting.engine.forecast import ForecastSettings, run_forecast
+
+LAST = pd.Timestamp("2018-06-01")
+MODELS = ("Naive", "HistoricAverage", "RandomWalkWithDrift")
+Z80 = 1.2815515655446004
+
+
+def _series():
+    rng = np.random.default_rng(7)
+    out = {}
+    for k, code in enumerate(("A", "B", "C")):
+        level = 100 * (k + 1)
+        out[code] = list(np.round(level + np.cumsum(rng.normal(0, 0.15 * level, 13))).clip(1))
+    return out
+
+
+def _dataset(series):
+    rows = []
+    for code, values in series.items():
+        months = pd.date_range(end=LAST, periods=len(values), freq="MS")
+        rows += [{"unique_id": code, "ds": m, "y": float(v)} for m, v in zip(months, values, strict=True)]
+    catalogue = pd.DataFrame({"unit": "count", "kind": "flow", "numerator": None, "denominator": None},
+                             index=pd.Index(list(series), name="indicator"))
+    return Dataset(pd.DataFrame(rows), catalogue)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    series = _series()
+    settings = ForecastSettings(horizon=6, models=MODELS, seasonality=False)
+    result = run_forecast(_dataset(series), settings=settings, use_cache=False)
+    # the same back-test, step by step
+    months = pd.date_range(end=LAST, periods=13, freq="MS")
+    fits = {code: bt.fit_indicator(bt.prepare_history(code, months, values, "count"), horizon=6, names=MODELS)
+            for code, values in series.items()}
+    factors = {}
+    for model in MODELS:
+        errors = {}
+        for code, fit in fits.items():
+            bt.add_model_scale_actuals(fit.runs[model], "log1p")
+            errors[code] = bt.standardised_errors(fit.runs[model])
+        factors[model] = bt.calibration_factors(errors)
+    return result, fits, factors
+
+
+def test_the_model_used_is_the_one_with_the_lowest_backtest_mase(fitted):
+    result, fits, _ = fitted
+    table = result.backtest
+    for code in ("A", "B", "C"):
+        rows = table[(table["indicator"] == code) & (table["n_windows"] > 0)].set_index("model")
+        mase = {model: bt.scores(fits[code].runs[model], fits[code].history)["mase"] for model in MODELS}
+        best = min(MODELS, key=lambda m: (round(mase[m], 12), MODELS.index(m)))
+        assert rows["mase"].to_dict() == pytest.approx(mase)
+        assert rows.index[rows["chosen"]].tolist() == [best]
+        used = result.forecasts[result.forecasts["indicator"] == code]
+        assert set(used["model"]) == {best}
+        same = result.all_forecasts[(result.all_forecasts["indicator"] == code)
+                                    & (result.all_forecasts["model"] == best)]
+        assert used["mean"].to_numpy() == pytest.approx(same["mean"].to_numpy())
+        assert used["mean"].to_numpy() == pytest.approx(np.expm1(fits[code].runs[best].mean))
+    # not a foregone conclusion: the three series do not all pick the same model
+    assert table[table["chosen"]]["model"].nunique() > 1
+
+
+def test_final_spread_is_the_models_widened_by_the_pooled_factor(fitted):
+    result, fits, factors = fitted
+    assert max(factors[m][0] for m in MODELS) > 1.05          # calibration actually widens something here
+    for code in ("A", "B", "C"):
+        chosen = fits[code].chosen
+        run, pooled = fits[code].runs[chosen], factors[chosen][0]
+        dist = result.distribution[result.distribution["indicator"] == code]
+        # the back-tested months (1-3 ahead): sd = the model's sd x pooled factor exactly
+        assert dist["sd"].to_numpy()[:3] == pytest.approx(run.sigma[:3] * pooled)
+        assert dist["loc"].to_numpy() == pytest.approx(run.mean)
+        row = result.forecasts[result.forecasts["indicator"] == code].iloc[0]
+        assert row["hi80"] == pytest.approx(np.expm1(run.mean[0] + Z80 * run.sigma[0] * pooled))
+        assert row["lo80"] == pytest.approx(max(np.expm1(run.mean[0] - Z80 * run.sigma[0] * pooled), 0.0))
+
+
+def test_published_coverage_uses_the_leave_one_series_out_factor(fitted):
+    result, fits, factors = fitted
+    table = result.backtest.set_index(["indicator", "model"])
+    differs = 0
+    for code in ("A", "B", "C"):
+        for model in MODELS:
+            run, (pooled, loo) = fits[code].runs[model], factors[model]
+            for level in (80, 95):
+                published = table.loc[(code, model), f"coverage{level}"]
+                assert published == pytest.approx(bt.coverage(run, "log1p", loo[code], level))
+                assert table.loc[(code, model), f"raw_coverage{level}"] == pytest.approx(
+                    bt.coverage(run, "log1p", 1.0, level))
+                differs += bt.coverage(run, "log1p", pooled, level) != bt.coverage(
+                    run, "log1p", loo[code], level
+                )
+    assert differs > 0          # the leave-one-out factor changes some figure here, so the check has teeth
