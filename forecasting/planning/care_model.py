@@ -196,17 +196,21 @@ def step_expected(stock: np.ndarray, rates: CareRates) -> tuple[np.ndarray, np.n
 def _draw_rates(rates: CareRates, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """One draw of (move+exit row probabilities [b, p, q+r], entries [b, q]) from their posterior.
 
-    Each state's row is Dirichlet(counts + PRIOR x point rates): centred on the point rates, as uncertain as
-    its exposure, and never inventing an outcome that was not seen. Entries: Gamma(count) / months.
+    Each state's row is Dirichlet(point rates x (exposure + PRIOR)): for estimated rates that is the counts
+    + PRIOR x point rates, centred on the point rates, as uncertain as the exposure, never inventing an
+    outcome that was not seen; rates changed by a lever (`care_levers`) keep the same spread. Entries:
+    Gamma(rate x months) / months, i.e. the entry count's uncertainty.
     """
     counts = rates.counts
     point = np.concatenate([rates.move, rates.exit], axis=2)
-    observed = np.concatenate([counts.moves, counts.exits], axis=2)
-    draws = rng.gamma(np.where(point > 0, observed + PRIOR * point, 1.0)) * (point > 0)
+    concentration = (counts.exposure + PRIOR)[:, :, None]
+    draws = rng.gamma(np.where(point > 0, point * concentration, 1.0)) * (point > 0)
     rows = draws / draws.sum(axis=2, keepdims=True)
     rows[counts.exposure == 0] = point[counts.exposure == 0]  # no data: keep the rule (stay put)
-    entries = rng.gamma(np.where(counts.entries > 0, counts.entries, 1.0)) * (counts.entries > 0)
-    return rows, entries / max(counts.months, 1)
+    months = max(counts.months, 1)
+    shape = rates.entries * months
+    entries = rng.gamma(np.where(shape > 0, shape, 1.0)) * (shape > 0)
+    return rows, entries / months
 
 
 def simulate(
