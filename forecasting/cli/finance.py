@@ -2,6 +2,7 @@
 
   python -m forecasting finance --scenario FILE.yaml --out finance.xlsx [--data PATH] [--budget FILE]
                                 [--actual-spend FILE] [--set unit_cost_ifa=900 ...] [--price-year 2018-19]
+                                [--horizon 57]
 
 Sheets: spend by type and year, net position by year and by month, plan costs by month, investment summary,
 assumptions with sources, notes (and budget variance with --budget). The figures are the Finance page's:
@@ -44,6 +45,8 @@ def register(subparsers) -> None:
         help="financial year the --set costs are priced in, e.g. 2018-19 "
         "(default: the data's current financial year)",
     )
+    parser.add_argument("--horizon", type=int, help="months forecast after the last data month (default: the "
+                        "engine's; 57 reaches Mar-23 for the Jun-18 data, five financial years)")
     parser.set_defaults(handler=run_finance_command)
 
 
@@ -80,6 +83,8 @@ def run_finance_command(args: argparse.Namespace) -> int:
         raise UserFacingError(
             f"--out {out}: the folder {out.parent} does not exist. Create it or choose another."
         )
+    if args.horizon is not None and not 1 <= args.horizon <= 120:
+        raise UserFacingError(f"--horizon {args.horizon}: expected 1 to 120 months, e.g. 57 for five years")
     scenario = load_scenario(args.scenario)  # check the inputs before the (slower) forecast
     budget = read_budget(args.budget) if args.budget else None
     actual_spend = read_actual_spend(args.actual_spend) if args.actual_spend else None
@@ -87,7 +92,7 @@ def run_finance_command(args: argparse.Namespace) -> int:
     dataset = load_data_option(args.data)
     params = enter_costs(load_parameters(), settings, args.price_year or current_financial_year(dataset))
     print(f"forecasting the baseline from {dataset.source or 'the data'}...", file=sys.stderr, flush=True)
-    baseline, calibration = build_baseline(dataset, run_forecast(dataset), params)
+    baseline, calibration = build_baseline(dataset, run_forecast(dataset, horizon=args.horizon), params)
     result = apply_scenario(baseline, scenario, calibration, params)
     view = finance_view(result, params, actual_spend=actual_spend, budget=budget)
     sheets = finance_sheets(view, params)

@@ -7,7 +7,8 @@ forecasting.planning.prices):
 - Mix (shares of LAC): IFA from the scorecard where it counts them (LAC9 (val) / LAC1, latest month);
   in-house from in-house foster carers (LAC16) x `children_per_in_house_carer` / LAC1; residential from
   `share_residential`; supported/other takes what is left. Without the scorecard counts, `share_ifa` and
-  `share_in_house_fostering`.
+  `share_in_house_fostering`. `mix_by_month` lets the mix move: each month's own LAC9/LAC16/LAC1 where
+  observed, else the engine's projection of them, else the latest.
   Any share can be overridden (`mix_overrides`); the remainder is always re-derived so shares sum to 1.
 - Marginal mix: with `baseline_lac` given, the baseline's children are split at the mix above and the change
   (lac - baseline_lac: children kept out of care, or extra) at the marginal mix (`marginal_share_<type>`,
@@ -111,6 +112,58 @@ def placement_mix(
     return {kind: shares[kind] for kind in PLACEMENT_TYPES}
 
 
+def mix_by_month(params: dict[str, Parameter], dataset, months, projection=None,
+                 mix_overrides: dict[str, float] | None = None) -> pd.DataFrame:
+    """Shares of LAC by placement type for each month (index) that can move: IFA (LAC9 (val)), in-house carers
+    (LAC16) and LAC1 as observed that month, else the projection's median for it (the engine's forecast: a
+    trend only where its back-test chose one), else the latest observed, else the share parameters;
+    residential from `share_residential`; overrides hold in every month; IFA and in-house are scaled down
+    together in a month where the shares would add to more than 1, so supported/other is never below 0."""
+    months = pd.DatetimeIndex(months)
+    fixed = placement_mix(params, dataset, mix_overrides)
+    counts = {code: _by_month(code, months, dataset, projection) for code in ("LAC1", "LAC9 (val)", "LAC16")}
+    lac = counts["LAC1"].where(counts["LAC1"] > 0)
+    shares = pd.DataFrame(index=months)
+    shares["ifa"] = (counts["LAC9 (val)"] / lac).fillna(fixed["ifa"])
+    carers = counts["LAC16"] * value(params, "children_per_in_house_carer")
+    shares["in_house_fostering"] = (carers / lac).fillna(fixed["in_house_fostering"])
+    for kind, share in (mix_overrides or {}).items():
+        shares[kind] = float(share)
+    shares["residential"] = fixed["residential"]
+    room = 1.0 - shares["residential"]
+    fostering = shares["ifa"] + shares["in_house_fostering"]
+    scale = np.where(fostering > room, room / fostering.where(fostering > 0, 1.0), 1.0)
+    shares["ifa"] *= scale
+    shares["in_house_fostering"] *= scale
+    shares["supported_other"] = 1.0 - shares[["ifa", "in_house_fostering", "residential"]].sum(axis=1)
+    shares.index.name = "month"
+    return shares[list(PLACEMENT_TYPES)]
+
+
+def _by_month(code: str, months: pd.DatetimeIndex, dataset, projection) -> pd.Series:
+    """One indicator by month: observed, else the projection's median, else the latest observed (NaN if
+    none)."""
+    out = pd.Series(np.nan, index=months)
+    if dataset is not None and code in getattr(dataset, "indicator_codes", ()):
+        observed = dataset.series(code).dropna()
+        out = out.fillna(pd.Series(observed.to_numpy(dtype=float), index=pd.DatetimeIndex(observed.index))
+                         .reindex(months))
+    if projection is not None and code in projection.indicators:
+        wanted = months[out.isna().to_numpy() & months.isin(projection.months)]
+        if len(wanted):
+            out[wanted] = projection.means(code, wanted)
+    latest = _latest(dataset, code) if dataset is not None else None
+    return out.fillna(latest) if latest is not None else out
+
+
+def _mix_columns(mix, index: pd.DatetimeIndex) -> dict[str, np.ndarray]:
+    """{type: shares aligned with `index`} from one mix (dict) or a mix by month (frame)."""
+    if isinstance(mix, pd.DataFrame):
+        frame = mix.reindex(index).ffill().bfill()
+        return {kind: frame[kind].to_numpy(dtype=float) for kind in PLACEMENT_TYPES}
+    return {kind: np.full(len(index), float(mix[kind])) for kind in PLACEMENT_TYPES}
+
+
 def _latest(dataset, code: str) -> float | None:
     """Latest non-missing value of one indicator (numpy, so a scenario recompute stays fast)."""
     observations = dataset.observations
@@ -129,7 +182,7 @@ class PlacementCosts:
     forecast_months, child_months, spend, complete_year (False for a part year), months_basis (in words)."""
 
     by_month: pd.DataFrame
-    mix: dict[str, float]
+    mix: dict[str, float] | pd.DataFrame   # one mix, or shares by month (mix_by_month)
     total_by_month: pd.Series  # spend per month, all placement types
     children_by_type: pd.DataFrame  # month (index) x placement type (columns): children
 
@@ -161,7 +214,7 @@ def full_year_lac(dataset, forecast_lac: pd.Series) -> tuple[pd.Series, pd.Serie
 def project_placement_costs(
     lac: pd.Series,
     params: dict[str, Parameter],
-    mix: dict[str, float] | None = None,
+    mix: dict[str, float] | pd.DataFrame | None = None,
     mix_overrides: dict[str, float] | None = None,
     extra_in_house_carers=0.0,
     dataset=None,
@@ -180,12 +233,14 @@ def project_placement_costs(
         raise ParameterError(
             "placement costs need a non-negative number of children looked after in every month"
         )
-    mix = dict(mix) if mix is not None else placement_mix(params, dataset, mix_overrides)
+    if mix is None:
+        mix = placement_mix(params, dataset, mix_overrides)
+    shares = _mix_columns(mix, lac.index)
     if baseline_lac is None:
-        children = pd.DataFrame({kind: lac * mix[kind] for kind in PLACEMENT_TYPES}, index=lac.index)
+        children = pd.DataFrame({kind: lac * shares[kind] for kind in PLACEMENT_TYPES}, index=lac.index)
     else:
-        children = _with_marginal_change(lac, pd.Series(baseline_lac, dtype=float).set_axis(lac.index), mix,
-                                         marginal_mix(params))
+        before = pd.Series(baseline_lac, dtype=float).set_axis(lac.index)
+        children = _with_marginal_change(lac, before, shares, marginal_mix(params))
     extra: pd.Series = (
         pd.Series(extra_in_house_carers, index=lac.index, dtype=float)
         if np.isscalar(extra_in_house_carers)
@@ -237,7 +292,7 @@ def marginal_mix(params: dict[str, Parameter]) -> dict[str, float]:
     return {**shares, "supported_other": 1.0 - total}
 
 
-def _with_marginal_change(lac: pd.Series, baseline_lac: pd.Series, mix: dict[str, float],
+def _with_marginal_change(lac: pd.Series, baseline_lac: pd.Series, mix: dict[str, np.ndarray],
                           marginal: dict[str, float]) -> pd.DataFrame:
     """Children by type: the baseline at the average mix plus the change at the marginal mix (floored at
     0)."""

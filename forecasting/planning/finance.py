@@ -10,7 +10,8 @@ Rules:
 - Forecast months read the scenario table's own measures (`placement_cost`, `delivery_cost`,
   `allowances_cost`, `staffing_cost` when present, `net_cost`), so these figures are the scenario CSV's;
   spend by type splits `placement_cost` with the same call (scenario_effects.placement_costs), the children
-  the plan keeps out of care at the marginal mix (forecasting.planning.costs).
+  the plan keeps out of care at the marginal mix, the mix moving by month (costs.mix_by_month: actual months
+  at their own observed mix).
 - Net saving = baseline net cost - plan net cost = avoided placement spend - delivery cost - allowances -
   extra staffing cost. Payback, NPV and cost per child: forecasting.planning.investment. Prices:
   forecasting.planning.prices (price base = the data's current financial year).
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from forecasting.planning import budgets, investment, plan_costs, prices
+from forecasting.planning import budgets, costs, investment, plan_costs, prices
 from forecasting.planning.costs import BASIS_ACTUAL_SPEND, BASIS_FORECAST, full_year_lac, months_in_words
 from forecasting.planning.parameters import Parameter
 from forecasting.planning.scenario_effects import placement_costs
@@ -99,12 +100,13 @@ def finance_view(
     full = pd.DatetimeIndex(lac_base.index)
     actual = full[~full.isin(months)]
     by_case = {}
+    mix = costs.mix_by_month(params, dataset, full, getattr(baseline, "projection", None))
     for case, lac, levers in (
         ("baseline", lac_base, _neutral_levers()),
         ("plan", lac_plan, result.scenario.levers),
     ):
         forecast = placement_costs(lac.reindex(months).to_numpy(), months, levers, params, dataset,
-                                   baseline_lac=lac_base.reindex(months).to_numpy())
+                                   baseline_lac=lac_base.reindex(months).to_numpy(), mix=mix)
         observed = (
             placement_costs(
                 lac.reindex(actual).to_numpy(),
@@ -114,6 +116,7 @@ def finance_view(
                 dataset,
                 basis=basis.reindex(actual),
                 actual_spend=actual_spend,
+                mix=mix,
             )
             if len(actual)
             else None

@@ -91,11 +91,11 @@ def placement_costs(lac, months: pd.DatetimeIndex, levers, params, dataset=None,
 
 
 def placement_cost_model(lac: np.ndarray, months: pd.DatetimeIndex, levers, params, dataset=None,
-                         baseline_lac=None) -> pd.DataFrame:
+                         baseline_lac=None, mix=None) -> pd.DataFrame:
     """Placement spend by month (`placement_cost`) and children in IFA / in-house fostering, with the levers'
     extra in-house carers, from forecasting.planning.costs; the change from `baseline_lac` at the marginal
     mix."""
-    result = placement_costs(lac, months, levers, params, dataset, baseline_lac=baseline_lac)
+    result = placement_costs(lac, months, levers, params, dataset, baseline_lac=baseline_lac, mix=mix)
     by_type = result.children_by_type.reindex(months)
     return pd.DataFrame({"placement_cost": result.total_by_month.reindex(months).to_numpy(dtype=float),
                          "ifa_children": by_type["ifa"].to_numpy(dtype=float),
@@ -140,7 +140,9 @@ def build_effect_models(baseline, dataset, params, neutral, *, capacity=None, wo
         capacity = calibrated_capacity(dataset, params)
     curves = fitted_curves(dataset, params, capacity)
     workforce_model = workforce_model or default_workforce_model(curves, capacity)
-    cost_model = cost_model or functools.partial(placement_cost_model, baseline_lac=baseline.flows.get("lac"))
+    if cost_model is None:      # the placement mix moves with the baseline projection of LAC9 / LAC16 / LAC1
+        mix = costs.mix_by_month(params, dataset, baseline.months, getattr(baseline, "projection", None))
+        cost_model = functools.partial(placement_cost_model, baseline_lac=baseline.flows.get("lac"), mix=mix)
     base_workforce = workforce_model(demand_frame(baseline), neutral, params)
     base_costs = (cost_model(baseline.flows["lac"], baseline.months, neutral, params, dataset)
                   if "lac" in baseline.flows else None)

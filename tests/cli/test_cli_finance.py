@@ -76,3 +76,14 @@ def test_finance_errors_are_messages(tmp_path, capsys, monkeypatch, extra, messa
     monkeypatch.chdir(tmp_path)
     assert main(["finance", "--scenario", str(SCENARIO_DIR / "edge-of-care.yaml"), *extra]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_finance_five_financial_years(tmp_path):
+    out = tmp_path / "five.xlsx"
+    plan = str(SCENARIO_DIR / "combined-plan.yaml")
+    argv = ["finance", "--scenario", plan, "--out", str(out), "--horizon", "57"]
+    assert main(argv) == 0
+    years = pd.read_excel(out, sheet_name="Net position by year")
+    assert years["Financial year"].tolist() == ["2018-19", "2019-20", "2020-21", "2021-22", "2022-23"]
+    assert (years["Months"] == 12).all()
+    assert main([*argv[:5], "--horizon", "0"]) == 2

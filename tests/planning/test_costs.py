@@ -147,3 +147,36 @@ def test_children_kept_out_of_care_are_costed_at_the_marginal_mix(params):
         project_placement_costs(
             base, with_overrides(marginal, {"marginal_share_ifa": 0.9}), mix=mix, baseline_lac=base
         )
+
+
+def test_mix_moves_by_month_observed_then_projected_then_latest(params):
+    from types import SimpleNamespace
+
+    from forecasting.data import Dataset
+    from forecasting.planning.costs import mix_by_month
+
+    shares = with_overrides(params, {"children_per_in_house_carer": 1.5, "share_residential": 0.1})
+    obs = pd.DataFrame({"unique_id": ["LAC1", "LAC9 (val)", "LAC16"], "ds": pd.Timestamp("2018-06-01"),
+                        "y": [100.0, 30.0, 20.0]})
+    codes = pd.Index(["LAC1", "LAC9 (val)", "LAC16"], name="indicator")
+    catalogue = pd.DataFrame({"unit": "count"}, index=codes)
+    projected = {"LAC1": [120.0, 100.0], "LAC9 (val)": [24.0, 90.0], "LAC16": [40.0, 40.0]}
+    projection = SimpleNamespace(
+        indicators=list(projected), months=pd.DatetimeIndex(["2018-07-01", "2018-08-01"]),
+        means=lambda code, months: np.array(projected[code])[[0 if m.month == 7 else 1 for m in months]])
+    table = mix_by_month(shares, Dataset(obs, catalogue), months(4, "2018-06"), projection)
+    # Jun (observed): IFA 30/100, in-house 20 x 1.5 / 100 = 0.3, residential 0.1, other 0.3
+    assert table.iloc[0].to_dict() == pytest.approx(
+        {"in_house_fostering": 0.3, "ifa": 0.3, "residential": 0.1, "supported_other": 0.3})
+    # Jul (projected): IFA 24/120 = 0.2, in-house 40 x 1.5 / 120 = 0.5, other 0.2
+    assert table.iloc[1].to_dict() == pytest.approx(
+        {"in_house_fostering": 0.5, "ifa": 0.2, "residential": 0.1, "supported_other": 0.2})
+    # Aug (projected 0.9 + 0.6 > 0.9 of room): both scaled by 0.9 / 1.5 = 0.6 -> 0.54 and 0.36, other 0
+    assert table.iloc[2].to_dict() == pytest.approx(
+        {"in_house_fostering": 0.36, "ifa": 0.54, "residential": 0.1, "supported_other": 0.0})
+    # Sep (beyond the projection): the latest observed counts, as in Jun
+    assert table.iloc[3].to_dict() == pytest.approx(table.iloc[0].to_dict())
+    # a mix by month drives the costs month by month: 10 children in Jul at 0.5 in-house, 0.2 IFA, ...
+    spend = project_placement_costs(pd.Series(10.0, index=months(4, "2018-06")), shares, mix=table)
+    assert spend.children_by_type.iloc[1].to_dict() == pytest.approx(
+        {"in_house_fostering": 5.0, "ifa": 2.0, "residential": 1.0, "supported_other": 2.0})
