@@ -11,6 +11,7 @@ Only counts are written: child-level rows stay in memory.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 
 import pandas as pd
 
@@ -42,6 +43,22 @@ def register(subparsers) -> None:
     )
     care.add_argument("--out", required=True, help="projection table (CSV, or XLSX if it ends .xlsx)")
     care.add_argument("--backtest-out", help="also write the back-test table here")
+    care.add_argument(
+        "--step-down",
+        action="append",
+        default=[],
+        metavar="FROM:TO:SHARE",
+        help="scenario: an extra monthly SHARE of children in placement type FROM move to TO, e.g. "
+        "residential:in_house_fostering:0.01 (repeatable)",
+    )
+    care.add_argument(
+        "--redirect-entries",
+        action="append",
+        default=[],
+        metavar="FROM:TO:SHARE",
+        help="scenario: a SHARE of entries into FROM go to TO instead, e.g. "
+        "ifa:in_house_fostering:0.25 (repeatable)",
+    )
     care.set_defaults(handler=run_care)
 
 
@@ -76,6 +93,23 @@ def run_care(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UserFacingError(f"{exc}. Choose --start inside the data.") from None
     print(format_projection(projection, [12, 24]))
+    levers = [("step_down", *_lever(text)) for text in args.step_down]
+    levers += [("redirect_entries", *_lever(text)) for text in args.redirect_entries]
+    if levers:
+        from forecasting.planning.care_levers import scenario_projection
+
+        try:
+            scenario = scenario_projection(loaded.clean, authority, projection, levers, n_sims=args.sims)
+        except ValueError as exc:
+            raise UserFacingError(str(exc)) from None
+        print("\nScenario (" + "; ".join(f"{n} {a}->{b} {v:g}" for n, a, b, v in levers) + "):")
+        print(format_projection(scenario, [12, 24], with_start=False))
+        projection = dataclasses.replace(
+            projection,
+            table=pd.concat(
+                [projection.table.assign(scenario="baseline"), scenario.table.assign(scenario="scenario")]
+            ),
+        )
     table = projection.table.assign(month=projection.table["month"].dt.strftime("%Y-%m"))
     write_table(table, args.out, float_format="%.4g")
     print(f"Wrote {args.out}")
@@ -105,16 +139,28 @@ def run_care(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_projection(projection, horizons: list[int]) -> str:
-    """Start stock by type, then mean (80% interval) at each horizon that was projected."""
+def _lever(text: str) -> tuple[str, str, float]:
+    try:
+        from_type, to_type, value = text.split(":")
+        return from_type.strip(), to_type.strip(), float(value)
+    except ValueError:
+        raise UserFacingError(
+            f"'{text}' is not FROM:TO:SHARE, e.g. residential:in_house_fostering:0.01"
+        ) from None
+
+
+def format_projection(projection, horizons: list[int], *, with_start: bool = True) -> str:
+    """Start stock by type (unless `with_start` is False), then mean (80% interval) at each horizon."""
     table = projection.table
     months = sorted(table["month"].unique())
-    lines = [
-        f"Start stock at the end of {projection.start_month:%b %Y} (rates over "
-        f"{projection.rates.reference[0]:%b %Y}-{projection.rates.reference[1]:%b %Y}):"
-    ]
-    lines += [f"  {code:26} {value:6.0f}" for code, value in projection.start.items()]
-    lines.append(f"  {'LAC1 (all)':26} {projection.start.sum():6.0f}")
+    lines: list[str] = []
+    if with_start:
+        lines.append(
+            f"Start stock at the end of {projection.start_month:%b %Y} (rates over "
+            f"{projection.rates.reference[0]:%b %Y}-{projection.rates.reference[1]:%b %Y}):"
+        )
+        lines += [f"  {code:26} {value:6.0f}" for code, value in projection.start.items()]
+        lines.append(f"  {'LAC1 (all)':26} {projection.start.sum():6.0f}")
     for horizon in [h for h in horizons if h <= len(months)]:
         month = pd.Timestamp(months[horizon - 1])
         rows = table[(table["month"] == month) & (table["indicator"].str.startswith(("LAC1", "PL-")))]

@@ -11,7 +11,17 @@ import dataclasses
 
 import numpy as np
 
-from forecasting.planning.care_model import CareRates
+from forecasting.data.ssda903_config import Codes903
+from forecasting.data.ssda903_episodes import Episodes903
+from forecasting.planning.care_model import (
+    DEFAULT_SIMULATIONS,
+    CareProjection,
+    CareRates,
+    project_care,
+    state_panel,
+)
+
+LEVERS = ("step_down", "redirect_entries")
 
 
 def step_down(
@@ -49,4 +59,35 @@ def redirect_entries(
     return dataclasses.replace(rates, entries=entries)
 
 
-__all__ = ["redirect_entries", "step_down"]
+def apply_levers(
+    rates: CareRates, types: tuple[str, ...], levers: list[tuple[str, str, str, float]]
+) -> CareRates:
+    """Apply (lever name, from type, to type, value) in order; names are those in LEVERS."""
+    for name, from_type, to_type, value in levers:
+        if name not in LEVERS:
+            raise ValueError(f"unknown lever {name!r}; choose from {', '.join(LEVERS)}")
+        for kind in (from_type, to_type):
+            if kind not in types:
+                raise ValueError(f"unknown placement type {kind!r}; choose from {', '.join(types)}")
+        lever = step_down if name == "step_down" else redirect_entries
+        rates = lever(rates, types, from_type, to_type, value)
+    return rates
+
+
+def scenario_projection(
+    clean: Episodes903,
+    authority: str,
+    baseline: CareProjection,
+    levers: list[tuple[str, str, str, float]],
+    *,
+    n_sims: int = DEFAULT_SIMULATIONS,
+    codes: Codes903 | None = None,
+) -> CareProjection:
+    """The baseline's projection re-run from the same start and horizon with its rates changed by `levers`."""
+    panel = state_panel(clean, authority, codes)
+    start = [end.to_period("M").to_timestamp() for end in panel.months].index(baseline.start_month)
+    horizon = baseline.table["month"].nunique()
+    return project_care(panel, apply_levers(baseline.rates, panel.types, levers), start, horizon, n_sims)
+
+
+__all__ = ["LEVERS", "apply_levers", "redirect_entries", "scenario_projection", "step_down"]

@@ -61,3 +61,31 @@ def test_the_simulation_follows_the_lever():
 def test_shares_outside_0_1_are_refused(bad):
     with pytest.raises(ValueError):
         step_down(_rates(), TYPES, "resi", "foster", bad)
+
+
+def test_a_scenario_re_projects_from_the_same_start_with_changed_rates():
+    from forecasting.data.ssda903_load import load_903
+    from forecasting.planning.care_levers import apply_levers, scenario_projection
+    from forecasting.planning.care_model import fit_care_model
+
+    episodes = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC\n" + "".join(
+        f"{c},10/04/2017,S,C2,N1,K2,PR4,,\n" for c in range(20)
+    )
+    header = "CHILD,SEX,DOB\n" + "".join(f"{c},1,01/01/2006\n" for c in range(20))
+    loaded = load_903([("episodes.csv", episodes.encode()), ("header.csv", header.encode())])
+    baseline = fit_care_model(loaded.clean, "authority", horizon=6, n_sims=50)
+    levers = [("step_down", "residential", "in_house_fostering", 0.1)]
+    scenario = scenario_projection(loaded.clean, "authority", baseline, levers, n_sims=50)
+    at_6 = scenario.table[scenario.table["month"] == scenario.table["month"].max()].set_index("indicator")
+    # nobody moved or left in the reference year; the 20 entries of April 2017 give 20/12 entries a month to
+    # residential; the lever moves 10% of residential children to in-house fostering each month
+    residential, fostering = 20.0, 0.0
+    for _ in range(6):
+        residential, fostering = 0.9 * residential + 20 / 12, fostering + 0.1 * residential
+    assert at_6.loc["PL-RESIDENTIAL", "mean"] == pytest.approx(residential)
+    assert at_6.loc["PL-IN-HOUSE-FOSTERING", "mean"] == pytest.approx(fostering)
+    assert scenario.start.equals(baseline.start)
+    with pytest.raises(ValueError, match="unknown placement type"):
+        apply_levers(baseline.rates, TYPES, [("step_down", "resi", "x", 0.1)])
+    with pytest.raises(ValueError, match="unknown lever"):
+        apply_levers(baseline.rates, TYPES, [("more_money", "resi", "foster", 0.1)])
