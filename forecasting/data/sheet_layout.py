@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -42,8 +43,12 @@ class ParsedTable:
     header_gaps: bool = False
 
 
-def _header_text(value) -> str:
+def header_text(value) -> str:
+    """A heading cell as compared with the known headings: lower case, single spaces."""
     return re.sub(r"\s+", " ", str(value)).strip().lower() if value is not None else ""
+
+
+_header_text = header_text
 
 
 def find_header(sheet: Sheet) -> tuple[int, str] | None:
@@ -111,6 +116,13 @@ def parse_sheet(sheet: Sheet, report: ValidationReport, where: dict,
     return ParsedTable(located, names, form, sheet.name, header_gaps)
 
 
+def parse_long_rows(rows: list[list], header: int, report: ValidationReport, where: dict,
+                    numbered: Iterable[tuple[int, list]]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """(located frame, names) of the long-form rows `numbered` ((Excel row, row) pairs) under `header`."""
+    located, names, _gaps = _parse_long(rows, header, report, where, numbered=numbered)
+    return located, names
+
+
 def _column_of(headers: list[str], choices: tuple[str, ...]) -> int | None:
     for choice in choices:
         if choice in headers:
@@ -128,16 +140,26 @@ def _frame(records: list[dict]) -> pd.DataFrame:
         ds=pd.to_datetime(frame["ds"]))
 
 
+REFUSED_KINDS = ("text", "non_finite")  # cells that are an error where a value belongs
+
+
 def _value_problem(kind: str, raw, code: str, report: ValidationReport, row: int, column: str, where: dict):
-    if kind == "text":
+    if kind == "non_finite":
+        report.error(f"'{str(raw)[:40]}' for {code} is too large to be a number (it reads as infinity)",
+                     "Enter the value as an ordinary number such as 1433 or 22.6; check for a typing slip "
+                     "or an exponent (1e309) copied from another program.", code="non_finite",
+                     row=row, column=column, **where)
+    elif kind == "text":
         shown = raw.isoformat()[:10] if isinstance(raw, (datetime, date)) else str(raw)[:40]
         report.error(f"'{shown}' for {code} is not a number", "Enter a number such as 1433, 1,433 or 22.6%; "
                      "leave the cell blank (or '-') if the value is not known.", code="non_numeric",
                      row=row, column=column, **where)
 
 
-def _parse_long(rows: list[list], header: int, report, where, _known=frozenset()) -> tuple[pd.DataFrame, dict,
-                                                                                              bool]:
+def _parse_long(rows: list[list], header: int, report, where, _known=frozenset(), *,
+                numbered: Iterable[tuple[int, list]] | None = None) -> tuple[pd.DataFrame, dict, bool]:
+    """Long-form rows under `header`; `numbered` gives (Excel row, row) pairs to read instead (a panel reads
+    one authority's rows of a shared sheet this way, keeping their row numbers and column letters)."""
     headers = [_header_text(v) for v in rows[header]]
     id_col = _column_of(headers, ID_HEADERS)
     month_col = _column_of(headers, MONTH_HEADERS)
@@ -149,7 +171,9 @@ def _parse_long(rows: list[list], header: int, report, where, _known=frozenset()
     records: list[dict] = []
     names: dict[str, str] = {}
     missing_rows: list[tuple[int, str, str]] = []
-    for offset, row in enumerate(rows[header + 1:], start=header + 2):
+    if numbered is None:
+        numbered = enumerate(rows[header + 1:], start=header + 2)
+    for offset, row in numbered:
         if all(parse_value(v)[0] == "missing" for v in row):
             continue
         code = str(_cell(row, id_col) or "").strip()
@@ -178,7 +202,7 @@ def _parse_long(rows: list[list], header: int, report, where, _known=frozenset()
             continue
         raw = _cell(row, value_col)
         kind, number, percent = parse_value(raw)
-        if kind == "text":
+        if kind in REFUSED_KINDS:
             _value_problem(kind, raw, code, report, offset, letters[value_col], where)
             continue
         if kind != "number":
@@ -301,7 +325,7 @@ def _parse_wide(
         missing_columns, kinds = [], set()
         for i, (kind, number, percent) in cells.items():
             raw = _cell(row, i)
-            if kind == "text":
+            if kind in REFUSED_KINDS:
                 _value_problem(kind, raw, code, report, excel_row, letter(i + 1), where)
                 continue
             if kind != "number":

@@ -4,12 +4,18 @@ holds.
 Decided by the bytes, not the file name (a PDF renamed .xlsx is a PDF). Cells are classified, never trusted:
 a month heading or date becomes a month start, a value becomes a number, a blank, a suppressed figure, an
 Excel error or text. Finding the indicator table in a sheet is `forecasting.data.sheet_layout`.
+
+Bounded work on hostile input: cell text longer than MAX_CELL_CHARS is cut (and marked so it can never read as
+a number or a month), a file stops being read at MAX_CELLS cells, and numbers are recognised by an anchored
+pattern whose parts cannot match the same digits two ways (no backtracking blow-up on a long run of digits).
+A workbook is checked by `forecasting.data.xlsx_limits` while streaming, before openpyxl reads it.
 """
 from __future__ import annotations
 
 import csv
 import io
 import logging
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -17,10 +23,16 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from forecasting.data.xlsx_limits import MAX_CELLS, check_workbook
+
 log = logging.getLogger(__name__)
 
 MAX_ROWS = 20_000           # rows read from one sheet; a scorecard has tens
 MAX_COLUMNS = 500           # columns read from one row
+MAX_CELL_CHARS = 2_000      # text kept from one cell (a commentary cell runs to a few hundred characters)
+MAX_NUMBER_CHARS = 40       # a number written with more characters than this is not a scorecard figure
+CUT_MARK = "\u2026"         # ends a cut cell's text, so it can never read as a number or a month
+NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,4})?")  # each digit matched one way only
 MAX_UNZIPPED_RATIO = 100    # an XLSX whose contents expand beyond 100x its size is refused (zip bomb)
 MISSING_TOKENS = {"", "-", "–", "—", "n/a", "na", "nan", "none", "null", "blank", "tbc"}
 SUPPRESSED = re.compile(r"^(<\s*\d+|x|c|z|\*|\[[cxz]\]|\.\.|supp(ressed)?)$", re.IGNORECASE)
@@ -46,7 +58,24 @@ class Sheet:
 
     name: str | None
     rows: list[list] = field(default_factory=list)
-    truncated: bool = False  # more than MAX_ROWS rows: the rest were not read
+    truncated: bool = False  # more than max_rows rows: the rest were not read
+    long_cells: list[tuple[int, int]] = field(default_factory=list)  # (row, column) of cells cut short
+
+
+class TooManyCells(ValueError):
+    """The file holds more than MAX_CELLS cells; `row` (1-based) is where reading stopped."""
+
+    def __init__(self, row: int):
+        super().__init__(f"more than {MAX_CELLS:,} cells (reading stopped at row {row})")
+        self.row = row
+
+
+def _bounded(value, sheet: Sheet, row: int, column: int):
+    """`value`, or for text longer than MAX_CELL_CHARS its start and CUT_MARK (position noted on `sheet`)."""
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        sheet.long_cells.append((row, column))
+        return value[:MAX_CELL_CHARS] + CUT_MARK
+    return value
 
 
 def parse_month(value) -> pd.Timestamp | None:
@@ -76,7 +105,12 @@ def parse_month(value) -> pd.Timestamp | None:
 
 
 def parse_value(value) -> tuple[str, float | None, bool]:
-    """Classify a cell: (kind, number, had % sign); kind is number/missing/suppressed/excel_error/text."""
+    """Classify a cell: (kind, number, had % sign).
+
+    kind is number/missing/suppressed/excel_error/text, or non_finite for a number too large to hold (1e309
+    reads as infinity), which is refused like text. Linear in the text's length, which is cut at
+    MAX_CELL_CHARS first.
+    """
     if value is None:
         return "missing", None, False
     if isinstance(value, (bool, datetime, date)):
@@ -84,8 +118,10 @@ def parse_value(value) -> tuple[str, float | None, bool]:
     if isinstance(value, (int, float)):
         if pd.isna(value):
             return "missing", None, False
+        if not math.isfinite(value):
+            return "non_finite", None, False
         return "number", float(value), isinstance(value, PercentValue)
-    text = str(value).strip().replace("\u00a0", " ").replace("\u2212", "-")
+    text = str(value)[: MAX_CELL_CHARS + 1].strip().replace("\u00a0", " ").replace("\u2212", "-")
     lowered = text.lower()
     if lowered in MISSING_TOKENS:
         return "missing", None, False
@@ -95,12 +131,17 @@ def parse_value(value) -> tuple[str, float | None, bool]:
         return "suppressed", None, False
     percent = text.endswith("%")
     number = text.rstrip("%").strip()
+    if len(number) > MAX_NUMBER_CHARS:
+        return "text", None, False
     if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", number):
         number = number.replace(",", "")
     number = re.sub(r"(?<=\d) (?=\d{3}\b)", "", number)
-    if not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", number):
+    if not NUMBER.fullmatch(number):
         return "text", None, False
-    return "number", float(number), percent
+    parsed = float(number)
+    if not math.isfinite(parsed):
+        return "non_finite", None, False
+    return "number", parsed, percent
 
 
 def sniff(filename: str, content: bytes) -> tuple[str | None, str]:
@@ -163,28 +204,42 @@ class CsvLayoutError(ValueError):
         self.line = line
 
 
-def read_csv_sheet(text: str) -> Sheet:
-    """Rows of cells of a CSV text; the delimiter (, ; tab |) is guessed from the first lines."""
+def read_csv_sheet(text: str, max_rows: int = MAX_ROWS) -> Sheet:
+    """Rows of cells of a CSV text; the delimiter (, ; tab |) is guessed from the first lines.
+
+    At most `max_rows` rows (then `truncated`); TooManyCells past MAX_CELLS; long cells cut (`long_cells`).
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    sample = "\n".join(text.split("\n")[:5])
+    sample = "\n".join(text.split("\n", 5)[:5])
     delimiter = max([",", ";", "\t", "|"], key=sample.count)
     sheet = Sheet(None)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    cells = 0
     try:
         for record in reader:
-            if len(sheet.rows) == MAX_ROWS:
+            if len(sheet.rows) == max_rows:
                 sheet.truncated = True
                 break
-            sheet.rows.append([cell for cell in record[:MAX_COLUMNS]])
+            row = len(sheet.rows) + 1
+            cells += min(len(record), MAX_COLUMNS)
+            if cells > MAX_CELLS:
+                raise TooManyCells(row)
+            sheet.rows.append([_bounded(cell, sheet, row, column)
+                               for column, cell in enumerate(record[:MAX_COLUMNS], start=1)])
     except csv.Error as exc:
         raise CsvLayoutError(reader.line_num, str(exc)) from None
     return sheet
 
 
-def read_xlsx_sheets(content: bytes) -> list[Sheet]:
-    """Every worksheet's values; numbers shown as percentages become PercentValue (x100)."""
+def read_xlsx_sheets(content: bytes, max_rows: int = MAX_ROWS) -> list[Sheet]:
+    """Every worksheet's values; numbers shown as percentages become PercentValue (x100).
+
+    The workbook is checked first while streaming (`xlsx_limits.check_workbook`, raises WorkbookRefused);
+    at most `max_rows` rows a sheet are read; long text cells are cut (`long_cells`).
+    """
     from openpyxl import load_workbook
 
+    check_workbook(content, max_rows)
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     sheets = []
     try:
@@ -193,10 +248,12 @@ def read_xlsx_sheets(content: bytes) -> list[Sheet]:
                 worksheet.reset_dimensions()
             sheet = Sheet(worksheet.title)
             for row in worksheet.iter_rows():  # no max_col: read-only sheets would pad every row to it
-                if len(sheet.rows) == MAX_ROWS:
+                if len(sheet.rows) == max_rows:
                     sheet.truncated = True
                     break
-                values = [_cell_value(cell) for cell in row[:MAX_COLUMNS]]
+                number = len(sheet.rows) + 1
+                values = [_bounded(_cell_value(cell), sheet, number, column)
+                          for column, cell in enumerate(row[:MAX_COLUMNS], start=1)]
                 while values and values[-1] is None:
                     values.pop()
                 sheet.rows.append(values)

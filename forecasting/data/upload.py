@@ -7,7 +7,6 @@ report has blocking errors; every problem is in the report with its file, sheet,
 from __future__ import annotations
 
 import logging
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,16 +21,9 @@ from forecasting.data.contract import (
     resolve_catalogue,
 )
 from forecasting.data.dataset_checks import read_side_file, validate_catalogue
+from forecasting.data.file_reading import read_sheets, warn_long_cells
 from forecasting.data.sheet_layout import ParsedTable, explain_missing_header, find_header, parse_sheet
-from forecasting.data.spreadsheet import (
-    MAX_ROWS,
-    CsvLayoutError,
-    decode_text,
-    formulas_without_results,
-    read_csv_sheet,
-    read_xlsx_sheets,
-    sniff,
-)
+from forecasting.data.spreadsheet import MAX_ROWS
 from forecasting.data.validation import ValidationReport, resolve_today, validate_observations
 
 log = logging.getLogger(__name__)
@@ -59,7 +51,8 @@ def load_upload(
         dataset = _load_upload(name, content, report, catalogue=catalogue, today=today, max_bytes=max_bytes,
                                sheet=sheet, units=units)
     except Exception as exc:  # noqa: BLE001  never a traceback for a user: an unforeseen failure is one more error
-        log.warning("unexpected failure reading %s", name, exc_info=True)
+        log.warning("unexpected failure reading %s (%s: %s)", name, type(exc).__name__, exc)
+        log.debug("details of the failure reading %s", name, exc_info=True)
         report.error(f"The file could not be read ({type(exc).__name__}: {exc})",
                      "Check that it opens in Excel; if it does, save it again as .xlsx or CSV and retry.",
                      code="unexpected", file=name)
@@ -111,7 +104,8 @@ def check_path(
         )
         return None, report
     except Exception as exc:  # noqa: BLE001  never a traceback for a user (e.g. a damaged indicators.csv)
-        log.warning("unexpected failure checking %s", path, exc_info=True)
+        log.warning("unexpected failure checking %s (%s: %s)", path, type(exc).__name__, exc)
+        log.debug("details of the failure checking %s", path, exc_info=True)
         report.error(f"The data could not be read ({type(exc).__name__}: {exc})",
                      "Check that each CSV file opens in Excel with the columns of the data contract.",
                      code="unexpected", file=path.name)
@@ -140,109 +134,11 @@ def _size_text(size: int) -> str:
 def _read_table(name: str, content: bytes, report: ValidationReport, sheet: str | None,
                 known_codes: frozenset[str] = frozenset()) -> ParsedTable | None:
     """Find and parse the indicator table in a file's bytes; problems go to `report`."""
-    kind, reason = sniff(name, content)
-    suffix = Path(name).suffix.lower()
-    hint = "Save the scorecard as an Excel workbook (.xlsx) or CSV (File > Save As) and upload that."
-    if kind is None:
-        if reason == "empty":
-            report.error(
-                "The file is empty", "Upload the file again; it has no content.", code="empty", file=name
-            )
-        else:
-            report.error(f"This is {reason}, not a CSV or Excel (.xlsx) file", hint, code="not_spreadsheet",
-                         file=name)
+    found = read_sheets(name, content, report, sheet=sheet)
+    if found is None:
         return None
-    if kind == "csv":
-        text, encoding = decode_text(content)
-        if text is None:
-            report.error(
-                "This is binary data (or text in an unknown encoding), not a CSV or Excel (.xlsx) file",
-                hint + " For CSV choose 'CSV UTF-8'.",
-                code="not_spreadsheet",
-                file=name,
-            )
-            return None
-        if encoding == "Windows-1252":
-            report.warning("The file is not UTF-8; it was read as Windows-1252 (Excel's usual CSV encoding)",
-                           "Check that names with accents or £ look right; save as 'CSV UTF-8' to be sure.",
-                           code="encoding", file=name)
-        if suffix in (".xlsx", ".xlsm", ".xls"):
-            report.warning(f"The file is named {suffix} but holds plain text; it was read as CSV",
-                           "Nothing to do if the values below look right.", code="renamed", file=name)
-        if sheet:
-            report.warning(
-                f"A CSV file has no sheets; the sheet choice '{sheet}' was ignored",
-                code="sheet_ignored",
-                file=name,
-            )
-        try:
-            sheets = [read_csv_sheet(text)]
-        except CsvLayoutError as exc:
-            report.error(
-                f"The CSV text cannot be split into cells near line {exc.line} ({exc})",
-                'Look for an unclosed quote mark (") on or before that line, or save the file again '
-                "from Excel as CSV.",
-                code="csv_layout",
-                file=name,
-                row=exc.line,
-            )
-            return None
-        if _unclosed_quote(sheets[0], report, name):
-            return None
-    else:
-        try:
-            sheets = read_xlsx_sheets(content)
-        except Exception as exc:  # noqa: BLE001  (damaged workbooks fail in many ways inside openpyxl)
-            log.info("openpyxl could not read %s: %s", name, exc)
-            report.error(f"This Excel file could not be opened ({type(exc).__name__})", hint,
-                         code="not_spreadsheet", file=name)
-            return None
-        _warn_formulas_without_results(content, sheets, report, name)
+    kind, sheets = found
     return _parse_chosen_sheet(name, sheets, report, sheet if kind == "xlsx" else None, known_codes)
-
-
-def _warn_formulas_without_results(content: bytes, sheets, report: ValidationReport, name: str) -> None:
-    try:
-        found = formulas_without_results(content, sheets)
-    except Exception:  # noqa: BLE001  a second look only; the workbook was already read once
-        log.info("could not look for formulas in %s", name, exc_info=True)
-        return
-    for sheet_name, cells in found.items():
-        report.warning(
-            f"{len(cells)} cell(s) hold formulas whose results were never saved, so they read as "
-            f"blank: {', '.join(cells[:8])}{' ...' if len(cells) > 8 else ''}",
-            "Open the file in Excel and save it (Excel stores each formula's result), or paste the "
-            "values instead of formulas.",
-            code="formula_without_result",
-            file=name,
-            sheet=sheet_name,
-            row=int(re.sub(r"[A-Z]+", "", cells[0])),
-            column=re.sub(r"\d+", "", cells[0]),
-        )
-
-
-def _unclosed_quote(sheet, report: ValidationReport, name: str) -> bool:
-    """Report a CSV cell that swallowed following lines (a quote mark opened but never closed).
-
-    An unclosed quote runs to the end of the file, so only the last row is looked at: a multi-line cell there
-    that holds delimiters. Multi-line comments elsewhere are legitimate.
-    """
-    from openpyxl.utils import get_column_letter
-
-    for row_number, row in list(enumerate(sheet.rows, start=1))[-1:]:
-        for column, cell in enumerate(row, start=1):
-            if isinstance(cell, str) and "\n" in cell and any(d in cell for d in ",;\t|"):
-                report.error(
-                    'A quote mark (") opens in this cell but is not closed, so the lines after it were '
-                    "read as part of one cell",
-                    "Delete the stray quote mark, or close it, and save again.",
-                    code="csv_layout",
-                    file=name,
-                    row=row_number,
-                    column=get_column_letter(column),
-                )
-                return True
-    return False
 
 
 def _parse_chosen_sheet(name, sheets, report, sheet, known_codes) -> ParsedTable | None:
@@ -318,6 +214,7 @@ def _parse_chosen_sheet(name, sheets, report, sheet, known_codes) -> ParsedTable
             sheet=chosen.name,
             row=MAX_ROWS + 1,
         )
+    warn_long_cells(chosen, report, name)
     parsed = parse_sheet(chosen, report, {"file": name, "sheet": chosen.name}, known_codes)
     if parsed is not None and parsed.located.empty and report.ok:
         report.error(
@@ -341,6 +238,13 @@ def _load_upload(name, content, report, *, catalogue, today, max_bytes, sheet, u
     parsed = _read_table(name, bytes(content), report, sheet, frozenset(str(c) for c in indicators.index))
     if parsed is None or parsed.located.empty:
         return None
+    return build_dataset(name, parsed, report, indicators=indicators, source=source, today=today, units=units)
+
+
+def build_dataset(name: str, parsed: ParsedTable, report: ValidationReport, *, indicators: pd.DataFrame,
+                  source: Dataset | None, today, units: dict[str, str] | None = None) -> Dataset:
+    """Validate a parsed table against the catalogue `indicators`; targets, benchmarks and context of the
+    known indicators are borrowed from `source` (said so in a warning). Problems go to `report`."""
     units = _checked_units(units, report, name)
     if units:
         chosen = pd.DataFrame({"name": [parsed.names.get(c, c) for c in units], "unit": list(units.values()),
