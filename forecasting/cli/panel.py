@@ -8,6 +8,7 @@ from __future__ import annotations
 from forecasting.errors import UserFacingError
 
 FLOAT_FORMAT = "%.4g"  # CSV numbers to 4 significant figures: forecasts are not more precise than that
+N_WINDOWS, BACKTEST_HORIZON = 2, 3  # back-test windows x months each; a series needs N x H + 2 months
 
 
 def register(subparsers) -> None:
@@ -31,20 +32,28 @@ def register(subparsers) -> None:
 
 
 def run_panel_command(args) -> int:
-    from forecasting.data.panel import load_panel, split_ids
+    from forecasting.data.panel import drop_short_series, load_panel, split_ids
     from forecasting.engine.distributed import run_panel
     from forecasting.planning.targets import panel_targets
     from forecasting.reports.exports import write_table
 
     loaded = load_panel(args.data)
+    if loaded.notes.problems:
+        print(loaded.notes.as_text())
     for authority, report in loaded.reports.items():
         print(f"{authority}: not used\n{report.as_text()}")
     if not loaded.datasets:
         raise UserFacingError("No authority's data could be used; see the messages above.")
     if args.engine == "local" and args.scheduler:
         raise UserFacingError("--scheduler needs --engine dask")
-    result = run_panel(loaded.long_frame(), args.horizon, units=loaded.units(), engine=args.engine,
-                       scheduler=args.scheduler, n_jobs=args.jobs)
+    series, short = drop_short_series(loaded.long_frame(), N_WINDOWS * BACKTEST_HORIZON + 2)
+    for sentence in short:
+        print(f"Not forecast: {sentence}")
+    if series.empty:
+        raise UserFacingError("No series is long enough to forecast; see the messages above.")
+    result = run_panel(series, args.horizon, units=loaded.units(), engine=args.engine,
+                       scheduler=args.scheduler, n_jobs=args.jobs, n_windows=N_WINDOWS,
+                       backtest_horizon=BACKTEST_HORIZON)
     forecasts = result.forecasts
     forecasts = forecasts.join(split_ids(forecasts["unique_id"])).drop(columns="unique_id")
     forecasts["month"] = forecasts["month"].dt.strftime("%Y-%m")
