@@ -165,6 +165,7 @@ def finance_view(
         "lowest_cumulative": float(by_month["cumulative_net_saving"].min()),
     }
     variance = budgets.budget_variance(budget, spend_by_type, by_year) if budget is not None else None
+    spread = _intervals(result, months, full, price_base, params)
     return FinanceView(
         result.scenario.name,
         price_base,
@@ -175,6 +176,7 @@ def finance_view(
         components,
         notes + list(dict.fromkeys(result.notes)),
         budget_variance=variance,
+        intervals=spread,
     )
 
 
@@ -267,3 +269,15 @@ def _by_year(by_month: pd.DataFrame, by_year_pv: pd.DataFrame) -> pd.DataFrame:
     table["net_saving_in_base_prices"] = pv["real_net_saving"].reindex(table["financial_year"]).to_numpy()
     table["present_value"] = pv["present_value"].reindex(table["financial_year"]).to_numpy()
     return table
+
+
+def _intervals(result, months, full, price_base, params) -> pd.DataFrame | None:
+    """Investment figures over the scenario's effect draws (`result.delta_draws["net_cost"]`, draws x forecast
+    months, when the scenario engine gives them): net saving = minus the change in net cost; actual months
+    0."""
+    draws = (getattr(result, "delta_draws", None) or {}).get("net_cost")
+    if draws is None or not np.size(draws):
+        return None
+    saving = np.zeros((np.shape(draws)[0], len(full)))
+    saving[:, np.asarray(full.isin(months))] = -np.asarray(draws, dtype=float)
+    return investment.intervals(full, saving, price_base, params)

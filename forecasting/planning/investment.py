@@ -29,7 +29,8 @@ from forecasting.planning.parameters import Parameter, value
 from forecasting.planning.prices import fy_start, year_label
 
 log = logging.getLogger(__name__)
-__all__ = ["cost_per_child", "cumulative", "discount_factors", "net_present_value", "payback_month"]
+__all__ = ["cost_per_child", "cumulative", "discount_factors", "intervals", "net_present_value",
+           "payback_month"]
 
 
 def cumulative(net_saving) -> np.ndarray:
@@ -90,3 +91,25 @@ def cost_per_child(plan_cost: float, lac_fall_by_month) -> tuple[float | None, f
     per_child = plan_cost / fewer if fewer > 0 else None
     per_year = plan_cost / care_years if care_years > 0 else None
     return per_child, per_year, fewer, care_years
+
+
+def intervals(months, saving_draws: np.ndarray, base: str, params: dict[str, Parameter]) -> pd.DataFrame:
+    """Spread of the investment figures over simulated draws of the monthly net saving (draws x months, e.g.
+    the scenario issue's effect draws): for the net saving by financial year, over the horizon and the NPV,
+    the 2.5th, 10th, 50th, 90th and 97.5th percentiles; and the share of draws paid back within the
+    horizon."""
+    draws = np.atleast_2d(np.asarray(saving_draws, dtype=float))
+    months = pd.DatetimeIndex(months)
+    years = np.array([year_label(fy_start(m)) for m in months])
+    labels = sorted(set(years))
+    by_year = np.column_stack([draws[:, years == y].sum(axis=1) for y in labels])
+    factors = discount_factors(labels, base, params)
+    rows = {f"net_saving_{y}": by_year[:, i] for i, y in enumerate(labels)}
+    rows["net_saving_total"] = draws.sum(axis=1)
+    rows["npv"] = by_year @ factors
+    table = pd.DataFrame([{"figure": name, "lo95": np.quantile(v, 0.025), "lo80": np.quantile(v, 0.10),
+                           "median": np.quantile(v, 0.5), "hi80": np.quantile(v, 0.90),
+                           "hi95": np.quantile(v, 0.975)} for name, v in rows.items()])
+    paid = np.mean([payback_month(months, d) is not None for d in draws])
+    table.attrs["share_paid_back"] = float(paid)
+    return table

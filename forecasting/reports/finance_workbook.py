@@ -213,7 +213,29 @@ def investment_table(view, params: dict[str, Parameter]) -> pd.DataFrame:
             f"Cost of the plan / {s['care_years_avoided']:,.1f} child-years of care avoided.",
         ),
     ]
+    rows += _interval_rows(view)
     return pd.DataFrame(rows, columns=["Item", "Figure", "How it is worked out"])
+
+
+INTERVAL_WORDS = {"net_saving_total": "Net saving over the horizon", "npv": "Net present value"}
+
+
+def _interval_rows(view) -> list[tuple[str, str, str]]:
+    """How sure: the 80% and 95% ranges of the net saving and NPV over the scenario's effect draws."""
+    spread = view.intervals
+    if spread is None:
+        return [("How sure", "point figures only",
+                 "The scenario gives no simulated effects, so no interval is shown for these figures.")]
+    rows = []
+    for row in spread.itertuples(index=False):
+        words = INTERVAL_WORDS.get(row.figure) or f"Net saving {row.figure.removeprefix('net_saving_')}"
+        rows.append((f"{words}, 80% range", f"{money(row.lo80)} to {money(row.hi80)}",
+                     f"Over the scenario's simulated effects (95%: {money(row.lo95)} to {money(row.hi95)})."))
+    share = spread.attrs.get("share_paid_back")
+    if share is not None:
+        rows.append(("Chance of paying back within the horizon", f"{share:.0%}",
+                     "Share of the simulated effects whose cumulative net position ends at or above £0."))
+    return rows
 
 
 def assumptions_sheet(view, params: dict[str, Parameter], scenario=None) -> pd.DataFrame:

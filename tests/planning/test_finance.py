@@ -164,3 +164,18 @@ def test_neutral_scenario_has_no_net_saving(embedded_dataset, combined):
     view = finance_view(apply_scenario(baseline, neutral, calibration, params), params)
     assert (view.by_month["net_saving"] == 0).all() and view.investment["npv"] == 0
     assert view.investment["cost_per_child_kept_out"] is None
+
+
+def test_intervals_from_the_scenarios_effect_draws(params):
+    from forecasting.reports.finance_workbook import investment_table
+
+    result = _toy_result(_toy_dataset())
+    assert finance_view(result, params).intervals is None                 # point effects: no interval
+    # two draws of the change in net cost over the 9 forecast months: -1,000 and -3,000 a month
+    result.delta_draws = {"net_cost": np.array([np.full(9, -1000.0), np.full(9, -3000.0)])}
+    view = finance_view(result, params)
+    spread = view.intervals.set_index("figure")
+    assert spread.loc["net_saving_total", "median"] == pytest.approx(18000.0)     # (9,000 + 27,000) / 2
+    assert spread.attrs["share_paid_back"] == 1.0
+    words = investment_table(view, params).set_index("Item")["Figure"]
+    assert words["Net saving over the horizon, 80% range"] == "£10,800 to £25,200"  # 9,000 + 0.1 / 0.9 x 18,000

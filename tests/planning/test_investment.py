@@ -43,3 +43,20 @@ def test_cost_per_child_kept_out_of_care():
     per_child, per_year, fewer, years = cost_per_child(120000.0, [0, 2, 4, 6])
     assert (per_child, per_year, fewer, years) == pytest.approx((20000.0, 120000.0, 6.0, 1.0))
     assert cost_per_child(50.0, [0, 0])[:2] == (None, None)
+
+
+def test_intervals_over_simulated_draws_hand_computed():
+    from forecasting.planning.investment import intervals
+
+    params = with_overrides(
+        load_parameters(include_levers=False), {"discount_rate_pct": 0, "general_inflation_pct": 0}
+    )
+    months = pd.date_range("2019-02-01", periods=3, freq="MS")  # Feb, Mar (2018-19), Apr (2019-20)
+    # five draws of the monthly net saving: totals -30, 0, 30, 60, 90; the first never pays back
+    draws = [[-10, -10, -10], [-10, 0, 10], [0, 0, 30], [20, 20, 20], [30, 30, 30]]
+    table = intervals(months, draws, "2018-19", params).set_index("figure")
+    assert table.loc["net_saving_total", "median"] == 30
+    assert table.loc["net_saving_total", "lo95"] == pytest.approx(-30 + 0.1 * 30)  # 2.5th percentile: -27
+    assert table.loc["net_saving_2018-19", "median"] == 0  # -20, -10, 0, 40, 60
+    assert table.loc["npv", "median"] == 30  # no discounting here
+    assert table.attrs["share_paid_back"] == pytest.approx(0.8)
