@@ -3,6 +3,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from forecasting.planning.care_backtest import backtest_care
+from forecasting.planning.care_levers import scenario_projection
 from forecasting.planning.care_model import fit_care_model
 from ui.downloads import download_buttons
 
@@ -42,6 +43,27 @@ figure.add_scatter(x=rows["month"], y=rows["mean"], name="projection", mode="lin
 figure.update_layout(height=380, margin={"t": 20}, yaxis_title="children")
 st.plotly_chart(figure, width="stretch")
 download_buttons(table, "children in care projection")
+
+st.subheader("Scenario: placement moves")
+one, two = st.columns(2)
+step = one.number_input("Extra share of residential children stepping down to in-house fostering each month",
+                        0.0, 0.5, 0.0, step=0.005, format="%.3f")
+redirect = two.number_input("Share of IFA entries placed with in-house carers instead", 0.0, 1.0, 0.0,
+                            step=0.05)
+levers = [lever for lever in [("step_down", "residential", "in_house_fostering", step),
+                              ("redirect_entries", "ifa", "in_house_fostering", redirect)] if lever[3] > 0]
+if levers:
+    scenario = scenario_projection(loaded.clean, authority, projection, levers, n_sims=500)
+    last_month = table["month"].max()
+    compare = (table[table["month"] == last_month].set_index("indicator")[["mean"]]
+               .join(scenario.table[scenario.table["month"] == last_month].set_index("indicator")[["mean"]],
+                     lsuffix="_baseline", rsuffix="_scenario"))
+    compare["change"] = compare["mean_scenario"] - compare["mean_baseline"]
+    st.caption(f"Children at the end of {last_month:%b %Y}, baseline and scenario (means).")
+    st.dataframe(compare.loc[[c for c in compare.index if c.startswith(("LAC1", "PL-"))]].round(1),
+                 width="stretch")
+else:
+    st.caption("Set a share above to see how the placement mix (and so the cost) would move.")
 
 st.subheader("Back-test on this file's own history")
 st.write(f"Rewind {rewind} months, estimate the rates over the {reference} months before, project and "

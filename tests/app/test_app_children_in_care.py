@@ -48,6 +48,10 @@ def test_children_in_care_page_projects_and_back_tests():
     app.run()
     assert not app.exception
     assert any("Start stock" in s.value for s in app.subheader)
+    app.number_input[0].set_value(0.05).run()
+    assert not app.exception
+    compare = app.dataframe[1].value
+    assert compare.loc["PL-RESIDENTIAL", "change"] < 0 < compare.loc["PL-IN-HOUSE-FOSTERING", "change"]
     app.slider[1].set_value(6).run()  # back-test rewind (the horizon is a select_slider)
     app.button[0].click().run()
     assert not app.exception
