@@ -2,8 +2,10 @@
 target.
 
   python -m forecasting scenario scenarios/edge-of-care.yaml --data PATH --out results.csv [--format xlsx]
-      writes measure,month,baseline,scenario,delta (XLSX adds the levers, calibration, decomposition and
-      notes) and prints a short plain-words summary.
+      writes measure,month,baseline,scenario,delta,delta_lo80,delta_hi80,delta_lo95,delta_hi95 (the change
+      with its 80% and 95% intervals over the effects' evidence; XLSX adds the levers, the evidence,
+      calibration,
+      decomposition and notes) and prints a short plain-words summary, with any lever beyond its evidence.
   python -m forecasting goalseek --target LAC1:2019-20 --lever edge_of_care_extra_exits --probability 0.5
       [--data PATH] [--scenario FILE.yaml]   prints the answer in plain words ("cannot be met" is an answer).
 
@@ -15,6 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from forecasting.errors import UserFacingError
@@ -90,12 +93,23 @@ def _summary_lines(result) -> list[str]:
         if rows.empty:
             continue
         last = rows.iloc[-1]
+        band = ""
+        if last["delta_lo95"] != last["delta_hi95"]:
+            band = f", 95% interval {last['delta_lo95']:+,.1f} to {last['delta_hi95']:+,.1f}"
         lines.append(f"  {words} in {pd.Timestamp(last['month']):%b %Y}: {last['scenario']:,.1f} "
-                     f"(baseline {last['baseline']:,.1f}, change {last['delta']:+,.1f})")
+                     f"(baseline {last['baseline']:,.1f}, change {last['delta']:+,.1f}{band})")
     cost = table[table["measure"] == "placement_cost"]
     if not cost.empty:
+        total = f"£{cost['delta'].sum():+,.0f}"
+        draws = result.delta_draws.get("placement_cost")
+        if draws is not None:
+            low, high = np.quantile(draws.sum(axis=1), [0.025, 0.975])
+            total += f" (95% interval £{low:+,.0f} to £{high:+,.0f})"
         lines.append(f"  placement spend over {pd.Timestamp(cost['month'].iloc[0]):%b %Y}-"
-                     f"{pd.Timestamp(cost['month'].iloc[-1]):%b %Y}: change £{cost['delta'].sum():+,.0f}")
+                     f"{pd.Timestamp(cost['month'].iloc[-1]):%b %Y}: change {total}")
+    if result.delta_draws:
+        lines.append("  (intervals: the effects simulated over their evidence bands and the calibrated "
+                     "rates; the change shown is the levers as set)")
     return lines
 
 
@@ -128,6 +142,7 @@ def _capacity_table(baseline) -> pd.DataFrame:
 
 def run_scenario_command(args: argparse.Namespace) -> int:
     from forecasting.planning.goalseek import conversion_sensitivity, decompose
+    from forecasting.planning.levers import evidence_table
     from forecasting.planning.scenarios import apply_scenario, load_scenario
     from forecasting.reports.exports import to_csv, to_xlsx
 
@@ -145,9 +160,10 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     sensitivity = conversion_sensitivity(baseline, scenario, calibration)
     if fmt == "xlsx":
         notes = pd.DataFrame(
-            {"note": [decomposition.attrs.get("method", "")] + result.notes + calibration.notes}
+            {"note": [*result.flags, decomposition.attrs.get("method", ""), *result.notes,
+                      *calibration.notes]}
         )
-        payload = to_xlsx({"scenario": table, "levers": _levers_frame(scenario),
+        payload = to_xlsx({"scenario": table, "levers": _levers_frame(scenario), "evidence": evidence_table(),
                            "calibration": calibration.table(), "decomposition": decomposition,
                            "sensitivity": sensitivity, "capacity": _capacity_table(baseline), "notes": notes})
     else:
@@ -159,6 +175,8 @@ def run_scenario_command(args: argparse.Namespace) -> int:
             f"could not write {out}: {exc.strerror or exc}. Check the folder is writable."
         ) from None
     print("\n".join(_summary_lines(result)))
+    for warning in result.flags:
+        print(f"  beyond the evidence: {warning}")
     capacity = baseline.effects.capacity if baseline.effects is not None else None
     for line in capacity.describe() if capacity is not None else ():
         print(f"  {line}")
@@ -167,11 +185,13 @@ def run_scenario_command(args: argparse.Namespace) -> int:
         for measure, group in decomposition.groupby("measure", sort=False):
             contributions = zip(group["lever_group"], group["contribution"], strict=True)
             parts = ", ".join(f"{lever_group} {value:+,.1f}" for lever_group, value in contributions if value)
+            parts += " (95% ranges in the XLSX decomposition sheet)" if parts else ""
             total = group["total"].iloc[0]
             print(f"  {measure} ({group['basis'].iloc[0]}, total {total:+,.1f}): {parts or 'none'}")
     moving = sensitivity[(sensitivity["change_low"] != 0) | (sensitivity["change_high"] != 0)]
     if len(moving):
-        print("How sure (calibrated conversion and exit rates at the ends of their 95% intervals):")
+        print("Rates alone (calibrated conversion and exit rates at the ends of their 95% intervals, "
+              "the effects as set):")
         for row in moving.itertuples():
             print(f"  {row.measure} ({row.basis}): {row.change:+,.1f}, between {row.change_low:+,.1f} and "
                   f"{row.change_high:+,.1f}")

@@ -10,10 +10,16 @@ Goal-seek rules:
   answer is "cannot be met within the lever's range [low, high]". Otherwise bisection (P(met) is monotone in an
   effect lever: each one moves the stocks one way) finds the smallest move; the answer is the first point on a 0.1
   grid that meets it, re-checked, so feeding it back always meets the target.
+- P(met) is the scenario projection's, so it counts the effects' evidence bands as well as the forecast's
+  own uncertainty (forecasting.planning.effect_draws; the shared draw set keeps it monotone in the lever). An
+  answer beyond the lever's evidence band comes with its plausibility sentence
+  (forecasting.planning.plausibility).
 
 Decomposition rule: Shapley values over lever groups (early_help, edge_of_care, workforce, placement_mix,
 demand_shock). A group's contribution is its marginal effect averaged over every order in which the active
-groups could be switched on; contributions therefore sum exactly to the scenario's total change. Stocks and
+groups could be switched on; contributions therefore sum exactly to the scenario's total change. The same sum
+taken draw by draw over the scenario's effect draws (forecasting.planning.effect_draws; one shared draw set,
+so draws line up across the runs) gives each contribution's 95% range. Stocks and
 caseload are compared at the last forecast month; placement cost is the total over the forecast months.
 
 Sensitivity rule (`conversion_sensitivity`): the scenario's change is recomputed with every calibrated rate at
@@ -27,9 +33,11 @@ import logging
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from forecasting.errors import UserFacingError
+from forecasting.planning import plausibility
 from forecasting.planning.levers import LEVERS
 from forecasting.planning.parameters import load_parameters
 from forecasting.planning.pipeline import Calibration, Rate
@@ -60,6 +68,7 @@ class GoalSeekResult:
     high: float
     message: str
     evaluations: list[tuple[float, float]] = field(default_factory=list)   # (lever value, P(met)) tried
+    flag: str | None = None          # the answer beyond the lever's evidence band, in words (plausibility)
 
 
 def parse_target(text: str, dataset) -> pd.Series:
@@ -160,10 +169,12 @@ def goal_seek(baseline, calibration, dataset, target: str, lever: str, probabili
         outer = min(max(round(sign * math.ceil(round(sign * hi / step, 6)) * step, DISPLAY_DECIMALS), low), high)
         p_outer = p_at(outer)
         value, achieved = (outer, p_outer) if p_outer >= probability else (hi, p_at(hi))
-    return GoalSeekResult(met=True, value=value, achieved_probability=achieved, message=(
+    warning = plausibility.flag(lever, value, dataset)
+    return GoalSeekResult(met=True, value=value, achieved_probability=achieved, flag=warning, message=(
         f"{lever} = {value:g} {spec.unit} is the smallest value that gives {what}: P = {achieved:.1%} "
-        f"(at {lo:.2f} it falls short). Lever range [{low:g}, {high:g}]. {_context(baseline, scenario, lever)}"),
-        **common)
+        f"(at {lo:.2f} it falls short), counting the uncertainty of the effects as well as the forecast's. "
+        f"Lever range [{low:g}, {high:g}]. {_context(baseline, scenario, lever)}"
+        + (f" Beyond the evidence: {warning}" if warning else "")), **common)
 
 
 def _context(baseline, scenario: Scenario, lever: str) -> str:
@@ -196,17 +207,32 @@ def _summary(result, measures: dict[str, str]) -> dict[str, float]:
     return out
 
 
+def _summary_draws(result, measures: dict[str, str]) -> dict[str, np.ndarray]:
+    """As `_summary`, per effect draw (the point value where the measure has no draws)."""
+    out = {}
+    for measure, value in _summary(result, measures).items():
+        draws = result.delta_draws.get(measure)
+        if draws is None:
+            out[measure] = np.array([value])
+        else:
+            out[measure] = draws.sum(axis=1) if measures[measure] == "total" else draws[:, -1]
+    return out
+
+
 def decompose(baseline, scenario: Scenario, calibration, params=None,
               measures: dict[str, str] | None = None) -> pd.DataFrame:
     """Shapley contribution of each active lever group: measure, lever_group, contribution, total, basis."""
     measures = measures or DECOMPOSE_MEASURES
     groups = _groups_of(scenario)
     values: dict[frozenset, dict[str, float]] = {}
+    spread: dict[frozenset, dict[str, np.ndarray]] = {}
     for size in range(len(groups) + 1):
         for subset in itertools.combinations(groups, size):
             key = frozenset(subset)
-            values[key] = (_summary(apply_scenario(baseline, _only(scenario, subset), calibration, params), measures)
-                           if subset else {})
+            result = apply_scenario(baseline, _only(scenario, subset), calibration, params) if subset \
+                else None
+            values[key] = _summary(result, measures) if subset else {}
+            spread[key] = _summary_draws(result, measures) if subset else {}
     n = len(groups)
     total = values[frozenset(groups)] if groups else {}
     rows = []
@@ -217,18 +243,25 @@ def decompose(baseline, scenario: Scenario, calibration, params=None,
                  else f"change at {baseline.months[-1]:%b %Y}")
         for group in groups:
             others = [g for g in groups if g != group]
-            contribution = 0.0
+            contribution, draws = 0.0, np.zeros(1)
             for size in range(len(others) + 1):
                 weight = math.factorial(size) * math.factorial(n - size - 1) / math.factorial(n)
                 for subset in itertools.combinations(others, size):
                     with_g = values[frozenset(subset) | {group}].get(measure, 0.0)
                     without = values[frozenset(subset)].get(measure, 0.0)
                     contribution += weight * (with_g - without)
+                    draws = draws + weight * (spread[frozenset(subset) | {group}].get(measure, 0.0)
+                                              - spread[frozenset(subset)].get(measure, 0.0))
+            low, high = np.quantile(draws, [0.025, 0.975])
             rows.append({"measure": measure, "lever_group": group, "contribution": contribution,
+                         "contribution_lo95": float(low), "contribution_hi95": float(high),
                          "total": total.get(measure, 0.0), "basis": basis})
-    table = pd.DataFrame(rows, columns=["measure", "lever_group", "contribution", "total", "basis"])
-    table.attrs["method"] = ("Shapley values over lever groups: each group's average marginal effect over every "
-                             "order of switching the groups on; contributions sum exactly to the total change.")
+    table = pd.DataFrame(rows, columns=["measure", "lever_group", "contribution", "contribution_lo95",
+                                        "contribution_hi95", "total", "basis"])
+    table.attrs["method"] = ("Shapley values over lever groups: each group's average marginal effect over "
+                             "every order of switching the groups on; contributions sum exactly to the total "
+                             "change. The 95% range of each contribution is the same sum draw by draw over "
+                             "the effects' evidence bands and the calibrated rates (one shared draw set).")
     return table
 
 

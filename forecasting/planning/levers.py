@@ -6,6 +6,9 @@ public figure exists, a stated assumption. Percent levers are in 0-100, never fr
 
 Month levers (`*_start`) are `YYYY-MM` strings; `None` means "the first forecast month".
 
+`EVIDENCE` gives each effect lever whose size is uncertain a central value and a low-high evidence band
+with its grade and source (`evidence_table()` lists them); the shipped scenarios use the central values.
+
 `ramp(months, start, ramp_months)` is the shared ramp-up rule: 0 before `start`, then rising linearly to 1 over
 `ramp_months` months (the first month at 1/ramp_months), 1 after; `ramp_months = 0` means full effect at once.
 """
@@ -16,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["LEVERS", "LEVER_GROUPS", "LeverSpec", "lever_table", "ramp", "window"]
+__all__ = ["EVIDENCE", "LEVERS", "LEVER_GROUPS", "Evidence", "LeverSpec", "evidence_table", "lever_table",
+           "ramp", "window"]
 
 
 @dataclass(frozen=True)
@@ -78,12 +82,12 @@ LEVERS: dict[str, LeverSpec] = {s.name: s for s in [
           "How long a stepped-down family stays open to Early Help (sets the extra Early Help caseload).",
           _ASSUMPTION),
     # ---- Edge of care
-    _spec("edge_of_care_entry_reduction", "edge_of_care", "percent of entries to care", 0.0, 0.0, 39.0, 15.0,
+    _spec("edge_of_care_entry_reduction", "edge_of_care", "percent of entries to care", 0.0, 0.0, 39.0, 10.0,
           "Share of new entries to care (LAC2) avoided by the edge-of-care service when fully ramped up.",
           "Upper end: CCN/Newton 'Future of Children's Social Care' (2022) judged up to 39% of entries avoidable "
           "(claim, case reviews). Family Group Conferences RCT: in care at 12 months 36.2% vs 44.8%, a 19% "
           "relative reduction (Taylor et al., BJSW 2024).", "lower LAC1"),
-    _spec("edge_of_care_extra_exits", "edge_of_care", "children per month", 0.0, 0.0, 10.0, 2.0,
+    _spec("edge_of_care_extra_exits", "edge_of_care", "children per month", 0.0, 0.0, 10.0, 1.0,
           "Extra planned exits from care per month (reunification, special guardianship) when fully ramped up.",
           _ASSUMPTION + " For scale, the scorecard shows about 16 children ceasing care a month (LAC4, "
           "2017-18).", "lower LAC1"),
@@ -135,6 +139,74 @@ LEVERS: dict[str, LeverSpec] = {s.name: s for s in [
           "Length of the shock in months.", _ASSUMPTION),
 ]}
 
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the evidence says about an effect lever: a central value and a low-high band in the lever's unit,
+    with its grade and source. Used twice: the scenario is simulated over the band (`effect_draws`), scaled to
+    the value the user chose, and a value outside the band is flagged in words (`plausibility`).
+
+    `grade` in plain words: "randomised trial", "quasi-experimental", "claim" (programme or consultancy
+    report), "official statistics", "derived" or "assumption". `scale_words` puts the lever in proportion
+    ("the children who leave care in a typical month"); `beyond` says what, if anything, reports more.
+    """
+
+    lever: str
+    central: float
+    low: float
+    high: float
+    grade: str
+    source: str
+    beyond: str = ""
+    optimistic: str = "high"    # which side of the band claims more effect ("high" or "low")
+
+    def __post_init__(self):
+        if not self.low <= self.central <= self.high:
+            raise ValueError(f"evidence for {self.lever}: expected low <= central <= high, got "
+                             f"{self.low} / {self.central} / {self.high}")
+
+    def relative_band(self) -> tuple[float, float]:
+        """(low / central, high / central): the band as multiples of the central value."""
+        return self.low / self.central, self.high / self.central
+
+
+# Effect levers whose size is uncertain. Levers that are decisions (how many social workers to recruit, how
+# many carers to approve, how many contacts to step down) or a what-if (a demand shock) have no band: their
+# effect is what the user sets.
+EVIDENCE: dict[str, Evidence] = {e.lever: e for e in [
+    Evidence("edge_of_care_entry_reduction", 10.0, 5.0, 19.0,
+             "randomised trial for one programme at pre-proceedings; its share of all entries is an "
+             "assumption",
+             "Family Group Conferences at pre-proceedings, RCT of 2,548 children: in care at 12 months "
+             "36.2% vs 44.8%, a 19% relative reduction (Taylor et al., BJSW 2024; Foundations 2023). That "
+             "cohort is only part of all entries (emergency and voluntary entries, unaccompanied children "
+             "do not pass through pre-proceedings); with an assumed half of entries reached, about 10% of "
+             "all entries (central); a quarter reached gives 5%, every entry 19% (the whole trial effect).",
+             "only claims go further: up to 39% of entries judged avoidable in case reviews (CCN/Newton, "
+             "Future of Children's Social Care, 2022) and 18% fewer looked-after children for No Wrong "
+             "Door (North Yorkshire CC)"),
+    Evidence("edge_of_care_extra_exits", 1.0, 0.0, 3.0, "assumption scaled to a randomised trial",
+             "Assumption. No published evaluation reports extra exits from care as a count. The FGC RCT "
+             "(Taylor et al., BJSW 2024) found 87 vs 115 days in care over 12 months, about a quarter "
+             "shorter stays; 3 extra exits a month is about a fifth more than the 16 children who leave "
+             "care in a typical month here (LAC4, 2017-18), taken as the top of the band, 1 a month as "
+             "central, none as the bottom.",
+             "no published evaluation reports more than about a quarter shorter stays in care (FGC RCT: 87"
+             " vs 115 days in care over 12 months)"),
+    Evidence("early_help_downstream_pct", 50.0, 25.0, 100.0, "assumption",
+             "Assumption: stepped-down families are lower-need, so their would-be referrals carried half an"
+             " average referral's risk of going on to S47, a CP plan or care (central), between a quarter "
+             "and all of it. The Chair's summary (May 2018) expects the CP cohort to 'reduce more slowly' "
+             "than CIN.",
+             optimistic="low"),
+    Evidence("early_help_leakage_pct", 23.0, 15.0, 35.0, "official statistics used as a proxy",
+             "England re-referral rate within 12 months: 23% in 2018/19, 22.6% in 2024/25 (DfE "
+             "Characteristics of children in need; EES C1), used as a proxy for stepped-down families coming"
+             " back; the band "
+             "(15-35%) is an assumption for how far a stepped-down group may differ.", optimistic="low"),
+]}
+
+
 LEVER_GROUPS: tuple[str, ...] = ("early_help", "edge_of_care", "workforce", "placement_mix", "demand_shock")
 MONTH_UNIT = "month (YYYY-MM)"
 TEAMS: tuple[str, ...] = ("mash", "assessment", "cin_cp", "lac")
@@ -146,13 +218,19 @@ def lever_table() -> pd.DataFrame:
                                                         "description", "source")} for s in LEVERS.values()])
 
 
+def evidence_table() -> pd.DataFrame:
+    """Every effect lever's evidence as a row: lever, unit, central, low, high, grade, source."""
+    return pd.DataFrame([{"lever": e.lever, "unit": LEVERS[e.lever].unit, "central": e.central, "low": e.low,
+                          "high": e.high, "grade": e.grade, "source": e.source} for e in EVIDENCE.values()],
+                        columns=["lever", "unit", "central", "low", "high", "grade", "source"])
+
+
 def ramp(months: pd.DatetimeIndex, start: pd.Timestamp, ramp_months: float) -> np.ndarray:
     """0 before `start`; then k/ramp_months in the k-th month from start (k = 1, 2, ...), capped at 1.
 
     With `ramp_months` <= 0 the effect is full (1) from `start`.
     """
-    k = (months.year - start.year) * 12 + (months.month - start.month) + 1  # 1 in the start month
-    k = np.asarray(k, dtype=float)
+    k = _months_from(months, start) + 1.0  # 1 in the start month
     if ramp_months <= 0:
         return (k >= 1).astype(float)
     return np.clip(k / float(ramp_months), 0.0, 1.0)
@@ -160,6 +238,13 @@ def ramp(months: pd.DatetimeIndex, start: pd.Timestamp, ramp_months: float) -> n
 
 def window(months: pd.DatetimeIndex, start: pd.Timestamp, n_months: float) -> np.ndarray:
     """1 for the `n_months` months from `start`, else 0."""
-    k = (months.year - start.year) * 12 + (months.month - start.month)
-    k = np.asarray(k, dtype=float)
+    k = _months_from(months, start)
     return ((k >= 0) & (k < n_months)).astype(float)
+
+
+def _months_from(months: pd.DatetimeIndex, start: pd.Timestamp) -> np.ndarray:
+    """Whole calendar months from `start`'s month to each of `months` (0 in the start month), as floats."""
+    index = np.asarray(pd.DatetimeIndex(months).values).astype("datetime64[M]").astype(np.int64)
+    start = pd.Timestamp(start)
+    first = (start.year - 1970) * 12 + start.month - 1          # the same count: months since Jan 1970
+    return (index - first).astype(float)

@@ -33,6 +33,8 @@ Rules:
   that would land after the horizon fall outside it). Assessments and contacts are not lagged. Edge-of-care
   factors act on entries in the month they happen. Shifting zeros gives zeros, so neutral levers still give
   exactly 0.0, and the stocks' conservation is unchanged (the lag only moves the inflow change).
+- Draws: every rule also runs on a stack of draws at once (arrays (draws, months), rates (draws, 1)), each
+  draw exactly as a single run would be (forecasting.planning.effect_draws simulates effect sizes that way).
 """
 from __future__ import annotations
 
@@ -274,36 +276,46 @@ class PipelineDeltas:
         return self.deltas[name]
 
 
-def stock_flow(stock: np.ndarray, inflow: np.ndarray, outflow: np.ndarray, d_in: np.ndarray, exit_rate: float,
+def stock_flow(stock: np.ndarray, inflow: np.ndarray, outflow: np.ndarray, d_in: np.ndarray, exit_rate,
                extra_exits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(d_stock, d_in, d_out) for one stock; rules in the module docstring.
 
     d_in is floored at -inflow (scenario inflow >= 0); d_out at month t is exit_rate * d_stock[t-1] +
     extra_exits[t], floored so the scenario outflow stays >= 0, then capped so the scenario stock
     (stock + d_stock) stays >= 0 (the cap wins if the two clash).
+
+    Vectorised over draws: `d_in` and `extra_exits` may be (draws, months) and `exit_rate` (draws, 1); months
+    are the last axis. Each draw follows exactly the one-draw rule.
     """
     n = len(stock)
     d_in = np.maximum(d_in, -np.maximum(inflow, 0.0))
-    d_stock = np.zeros(n)
-    d_out = np.zeros(n)
-    prev = 0.0
-    exit_rate = min(max(exit_rate, 0.0), 1.0)
+    shape = np.broadcast_shapes(np.shape(d_in), np.shape(extra_exits), (n,))
+    d_in = np.broadcast_to(d_in, shape)
+    extra_exits = np.broadcast_to(extra_exits, shape)
+    rate = np.broadcast_to(np.clip(np.asarray(exit_rate, dtype=float), 0.0, 1.0), shape[:-1] + (1,))[..., 0]
+    d_stock = np.zeros(shape)
+    d_out = np.zeros(shape)
+    prev = np.zeros(shape[:-1])
     for t in range(n):
-        want = exit_rate * prev + extra_exits[t]
-        want = max(want, -max(outflow[t], 0.0))     # scenario outflow never below zero ...
-        want = min(want, stock[t] + prev + d_in[t])  # ... and never more children than there are (wins)
-        d_out[t] = want
-        prev = prev + d_in[t] - want
-        d_stock[t] = prev
-    return d_stock, d_in, d_out
+        want = rate * prev + extra_exits[..., t]
+        want = np.maximum(want, -max(outflow[t], 0.0))          # scenario outflow never below zero ...
+        want = np.minimum(want, stock[t] + prev + d_in[..., t])  # ... and never more children than there are
+        d_out[..., t] = want
+        prev = prev + d_in[..., t] - want
+        d_stock[..., t] = prev
+    return d_stock, np.array(d_in), d_out
 
 
 def lagged(values: np.ndarray, months: int) -> np.ndarray:
-    """`values` shifted `months` later (zeros in front, the tail past the horizon dropped); 0 = unchanged."""
+    """`values` shifted `months` later along the last axis (zeros in front, the tail past the horizon
+    dropped); 0 = unchanged."""
     months = max(int(months), 0)
+    values = np.asarray(values, dtype=float)
     if months == 0:
         return values
-    return np.concatenate([np.zeros(min(months, len(values))), values])[:len(values)]
+    n = values.shape[-1]
+    front = np.zeros(values.shape[:-1] + (min(months, n),))
+    return np.concatenate([front, values], axis=-1)[..., :n]
 
 
 def run_pipeline(baseline: BaselineFlows, changes: PipelineChanges, calibration: Calibration) -> PipelineDeltas:
@@ -332,11 +344,11 @@ def run_pipeline(baseline: BaselineFlows, changes: PipelineChanges, calibration:
         d[stock_name], d[inflow], d[outflow] = d_stock, d_in, d_out
     # Early Help: each stepped-down family stays open for `episode` months
     episode = max(int(changes.early_help_episode_months), 1)
-    closed = np.concatenate([np.zeros(episode), changes.early_help_in])[:len(zero)]
+    closed = lagged(changes.early_help_in, episode)
     d["early_help_new"] = changes.early_help_in
     d["early_help_plans"] = changes.early_help_in
     d["early_help_assessments"] = (changes.early_help_assessments if changes.early_help_assessments is not None
                                    else np.zeros(len(zero)))
     d["early_help_closed"] = closed
-    d["early_help_open"] = np.cumsum(changes.early_help_in - closed)
+    d["early_help_open"] = np.cumsum(changes.early_help_in - closed, axis=-1)
     return PipelineDeltas(d)

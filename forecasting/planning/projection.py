@@ -17,6 +17,15 @@ Rules:
   counts (100 x numerator / denominator) is scaled by (numerator's scenario/baseline ratio) / (denominator's),
   i.e. `multiplier` x that factor. Derived indicators follow their parts unless they have their own delta. The
   derivation rules are the engine's own (`engine.models.derivations`), not a copy.
+- Effect uncertainty (`with_deltas(..., draws=...)`): a scenario simulated over its effects' evidence bands
+  (forecasting.planning.effect_draws) gives each changed indicator-month a draw set of shifts and multipliers.
+  Its distribution is then the mixture over those draws of the rule above, with the engine's Z for the
+  baseline's own uncertainty: `probability_below` is the mean over draws of each draw's exact probability;
+  the table, `quantile` and `draws` use one value per effect draw, each paired with its own baseline Z
+  (Latin hypercube: the n Z's are the normal points of (i + 1/2)/n, shuffled with `seed`, one per draw and
+  month shared by every indicator). Indicator-months
+  whose draws are all equal to the point move keep the exact closed form, so a zero-width evidence band
+  reproduces the point scenario exactly.
 - `from_table` builds a projection from a table without the engine's distribution (e.g. a many-authority run):
   each month normal on the identity scale, centre `mean`, sd = (hi95 - lo95) / (2 x 1.96). Stated, not hidden.
 """
@@ -61,13 +70,34 @@ class Projection:
     levels: tuple[int, ...] = (80, 95)
     label: str = "baseline"
     deltas: dict[str, np.ndarray] = field(default_factory=dict)
+    draw_rows: np.ndarray | None = None          # distribution rows with effect draws (see module docstring)
+    draw_shift: np.ndarray | None = None         # (draws, len(draw_rows)) shift per effect draw
+    draw_multiplier: np.ndarray | None = None    # (draws, len(draw_rows)) multiplier per effect draw
+    seed: int = 0                                # pairs each effect draw with its baseline Z
     forecasts: pd.DataFrame = field(init=False, repr=False)
 
     def __post_init__(self):
         frame = self.distribution.reset_index(drop=True)
         frame["month"] = pd.to_datetime(frame["month"])
         object.__setattr__(self, "distribution", frame)
+        months = np.sort(frame["month"].unique())
+        month_index = np.searchsorted(months, frame["month"].to_numpy())
+        codes, names = pd.factorize(frame["indicator"])
+        grid = np.full((len(names), len(months)), -1)
+        grid[codes, month_index] = np.arange(len(frame))
+        object.__setattr__(self, "_months", pd.DatetimeIndex(months))
+        object.__setattr__(self, "_month_index", month_index)
+        object.__setattr__(self, "_grid", {str(name): grid[i] for i, name in enumerate(names)})
+        columns = {name: frame[name].to_numpy() for name in DISTRIBUTION_COLUMNS[3:]}
+        object.__setattr__(self, "_columns", columns)
+        column = {} if self.draw_rows is None else {int(r): j for j, r in enumerate(self.draw_rows)}
+        object.__setattr__(self, "_draw_column", column)
+        object.__setattr__(self, "_samples", self._effect_samples())
         object.__setattr__(self, "forecasts", self._table())
+
+    @property
+    def has_effect_draws(self) -> bool:
+        return bool(self._draw_column)
 
     # ------------------------------------------------------------------------------------------ building
     @classmethod
@@ -97,35 +127,56 @@ class Projection:
         dist["upper"] = [b[1] for b in bounds]
         return cls(dataset, dist[DISTRIBUTION_COLUMNS], label=label)
 
-    def with_deltas(self, deltas: dict[str, np.ndarray], label: str) -> Projection:
+    def with_deltas(self, deltas: dict[str, np.ndarray], label: str,
+                    draws: dict[str, np.ndarray] | None = None, seed: int = 0) -> Projection:
         """This projection moved by a scenario's count changes `deltas` (arrays over `months`), derived
-        indicators following their parts (rules in the module docstring)."""
-        months = self.months
-        dist = self.distribution.copy()
-        position = {m: i for i, m in enumerate(months)}
-        index = dist["month"].map(position).to_numpy()
-        shift, multiplier = dist["shift"].to_numpy(float).copy(), dist["multiplier"].to_numpy(float).copy()
-        codes = dist["indicator"].to_numpy()
+        indicators following their parts (rules in the module docstring). `draws`: the same changes per effect
+        draw ((draws, months) arrays), for the effect uncertainty; `seed` pairs them with baseline Z's."""
         clean = {code: np.asarray(delta, dtype=float) for code, delta in deltas.items() if np.any(delta)}
-        for code, delta in clean.items():
+        shift, multiplier = self._moves(clean)
+        dist = self.distribution.copy()
+        dist["shift"], dist["multiplier"] = shift, multiplier
+        rows = draw_shift = draw_multiplier = None
+        drawn = {code: np.asarray(d, dtype=float) for code, d in (draws or {}).items() if np.any(d)}
+        if drawn:
+            all_shift, all_multiplier = self._moves(drawn)
+            varies = ((all_shift != shift).any(axis=0)) | ((all_multiplier != multiplier).any(axis=0))
+            if varies.any():
+                rows = np.flatnonzero(varies)
+                draw_shift, draw_multiplier = all_shift[:, rows], all_multiplier[:, rows]
+        return Projection(self.dataset, dist, self.levels, label, {**self.deltas, **clean}, rows, draw_shift,
+                          draw_multiplier, seed)
+
+    def _moves(self, deltas: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """(shift, multiplier) per distribution row for count changes `deltas` (months on the last axis; any
+        leading axes, e.g. draws, are kept)."""
+        index = self._month_index
+        lead = np.broadcast_shapes(*[np.shape(d)[:-1] for d in deltas.values()]) if deltas else ()
+        shift = np.array(np.broadcast_to(self.distribution["shift"].to_numpy(float), lead + (len(index),)))
+        multiplier = np.array(np.broadcast_to(self.distribution["multiplier"].to_numpy(float),
+                                              lead + (len(index),)))
+        codes = self.distribution["indicator"].to_numpy()
+        for code, delta in deltas.items():
             rows = codes == code
-            shift[rows] += delta[index[rows]]
+            shift[..., rows] += delta[..., index[rows]]
         for code, rule in self._derivations().items():
             rows = codes == code
-            if code in clean or not rows.any():
+            if code in deltas or not rows.any():
                 continue
-            if rule[0] == "rate" and rule[1] in clean:
-                shift[rows] += clean[rule[1]][index[rows]] * rule[2]
-            elif rule[0] == "percent" and (rule[1] in clean or rule[2] in clean):
-                factor = self._ratio(rule[1], clean) / self._ratio(rule[2], clean)
-                multiplier[rows] *= factor[index[rows]]
-        dist["shift"], dist["multiplier"] = shift, multiplier
-        return Projection(self.dataset, dist, self.levels, label, {**self.deltas, **clean})
+            if rule[0] == "rate" and rule[1] in deltas:
+                shift[..., rows] += deltas[rule[1]][..., index[rows]] * rule[2]
+            elif rule[0] == "percent" and (rule[1] in deltas or rule[2] in deltas):
+                factor = self._ratio(rule[1], deltas) / self._ratio(rule[2], deltas)
+                multiplier[..., rows] *= factor[..., index[rows]]
+        return shift, multiplier
 
     def _derivations(self) -> dict[str, tuple]:
-        catalogue = getattr(self.dataset, "indicators", pd.DataFrame())
-        present = {code: True for code in self.indicators}
-        return derivations(catalogue, present, population(self.dataset))
+        """The engine's derivation rules for this data set (worked out once per projection; read-only)."""
+        if "_rules" not in self.__dict__:
+            catalogue = getattr(self.dataset, "indicators", pd.DataFrame())
+            present = {code: True for code in self.indicators}
+            object.__setattr__(self, "_rules", derivations(catalogue, present, population(self.dataset)))
+        return self.__dict__["_rules"]
 
     def _ratio(self, code: str, deltas: dict[str, np.ndarray]) -> np.ndarray:
         """Scenario / baseline median of a count over the months (1 where it has no delta or no base)."""
@@ -133,16 +184,16 @@ class Projection:
             return np.ones(len(self.months))
         base = self.means(code)
         moved = np.maximum(base + deltas[code], 0.0)
-        return np.divide(moved, base, out=np.ones_like(base), where=base > 0)
+        return np.divide(moved, base, out=np.ones_like(moved), where=base > 0)
 
     # ------------------------------------------------------------------------------------------ reading
     @property
     def months(self) -> pd.DatetimeIndex:
-        return pd.DatetimeIndex(sorted(self.distribution["month"].unique()))
+        return self._months
 
     @property
     def indicators(self) -> list[str]:
-        return list(dict.fromkeys(self.distribution["indicator"]))
+        return list(self._grid)
 
     def rows(self, indicator: str, months=None) -> pd.DataFrame:
         """Distribution rows of one indicator (in `months` order); KeyError naming what is missing."""
@@ -155,50 +206,101 @@ class Projection:
             raise KeyError(f"No forecast for {indicator} in {', '.join(f'{m:%Y-%m}' for m in missing) or 'any month'}")
         return rows.loc[wanted]
 
+    def _where(self, indicator: str, months=None) -> np.ndarray:
+        """Row positions of `indicator` in `months` order (all its months, sorted, when None)."""
+        grid = self._grid.get(indicator)
+        if months is None:
+            if grid is None or not (grid >= 0).any():
+                raise KeyError(f"No forecast for {indicator} in any month")
+            return grid[grid >= 0]
+        wanted = pd.DatetimeIndex(pd.to_datetime(list(months)))
+        at = np.searchsorted(self._months, wanted)
+        inside = (at < len(self._months)) & (self._months[np.minimum(at, len(self._months) - 1)] == wanted)
+        found = np.where(inside, grid[np.minimum(at, len(self._months) - 1)], -1) if grid is not None \
+            else np.full(len(wanted), -1)
+        if grid is None or not len(wanted) or (found < 0).any():
+            missing = [m for m, r in zip(wanted, found, strict=True) if r < 0]
+            where = ", ".join(f"{m:%Y-%m}" for m in missing) or "any month"
+            raise KeyError(f"No forecast for {indicator} in {where}")
+        return found
+
+    def _pick(self, positions: np.ndarray) -> dict[str, np.ndarray]:
+        return {name: values[positions] for name, values in self._columns.items()}
+
+    def _effect_moves(self, positions: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(shift, multiplier) of shape (n, len(positions)): effect draw i % draws for row i; None without."""
+        columns = [self._draw_column.get(int(p)) for p in positions]
+        if not any(c is not None for c in columns):
+            return None
+        picked = self._pick(positions)
+        shift = np.tile(picked["shift"].astype(float), (n, 1))
+        multiplier = np.tile(picked["multiplier"].astype(float), (n, 1))
+        which = np.arange(n) % self.draw_shift.shape[0]
+        for j, c in enumerate(columns):
+            if c is not None:
+                shift[:, j], multiplier[:, j] = self.draw_shift[which, c], self.draw_multiplier[which, c]
+        return shift, multiplier
+
     def values_at(self, indicator: str, months, z) -> np.ndarray:
-        """value(Z) for each month (columns) and each row of `z` (shape (n, months) or (months,))."""
-        rows = self.rows(indicator, months)
-        return _value(rows, np.asarray(z, dtype=float))
+        """value(Z) for each month (columns) and each row of `z` (shape (n, months) or (months,)); the point
+        scenario (no effect draws)."""
+        return _value(self._pick(self._where(indicator, months)), np.asarray(z, dtype=float))
 
     def means(self, indicator: str, months=None) -> np.ndarray:
-        rows = self.rows(indicator, months if months is not None else self.months)
-        return _value(rows, np.zeros(len(rows)))
+        positions = self._where(indicator, months)
+        return _value(self._pick(positions), np.zeros(len(positions)))
 
     def quantile(self, indicator: str, month, q: float) -> float:
-        """The q-quantile (0 < q < 1) of `indicator` in `month`."""
+        """The q-quantile (0 < q < 1) of `indicator` in `month` (with effect draws: of its simulated values,
+        the same numbers as the table)."""
+        position = int(self._where(indicator, [month])[0])
+        column = self._draw_column.get(position)
+        if column is not None:
+            return float(np.quantile(self._samples[:, column], q))
         return float(self.values_at(indicator, [month], [norm.ppf(q)])[0])
 
     def probability_below(self, indicator: str, month, value: float) -> float:
-        """P(outcome <= value) for `indicator` in `month` (exact under the distribution; see module docstring)."""
-        row = self.rows(indicator, [month]).iloc[0]
-        if value >= row["upper"]:
-            return 1.0
-        if value < row["lower"]:
-            return 0.0
-        inner = (value - row["shift"]) / row["multiplier"] if row["multiplier"] > 0 else np.inf
-        if row["scale"] in ("log1p", "logit") and inner < 0:
-            return 0.0
-        if row["scale"] == "logit" and inner >= 100:
-            return 1.0
-        z = float(to_model_scale(np.array([inner]), row["scale"])[0])
-        if row["sd"] <= 0:
-            return float(z >= row["loc"])
-        return float(norm.cdf((z - row["loc"]) / row["sd"]))
+        """P(outcome <= value) for `indicator` in `month`: exact under the distribution; with effect draws the
+        mean over draws of each draw's exact probability (see module docstring)."""
+        position = int(self._where(indicator, [month])[0])
+        row = self._pick(np.array([position]))
+        column = self._draw_column.get(position)
+        if column is None:
+            return float(_cdf(row, value, row["shift"], row["multiplier"])[0])
+        return float(np.mean(_cdf(row, value, self.draw_shift[:, column], self.draw_multiplier[:, column])))
 
     def draws(self, indicator: str, months, n_draws: int, correlation: float, seed: int) -> np.ndarray:
         """(n_draws, months) joint draws: each month from its own distribution, months joined by a Gaussian
-        copula with equal pairwise `correlation` (one shared shock with weight sqrt(rho) plus each month's own)."""
+        copula with equal pairwise `correlation` (one shared shock with weight sqrt(rho) plus each month's
+        own); with effect draws, simulated year i takes effect draw i (cycling) in every month."""
         rng = np.random.default_rng(seed)
         shared = rng.standard_normal((n_draws, 1))
         own = rng.standard_normal((n_draws, len(months)))
         z = np.sqrt(correlation) * shared + np.sqrt(1.0 - correlation) * own
-        return self.values_at(indicator, months, z)
+        positions = self._where(indicator, months)
+        moves = self._effect_moves(positions, n_draws)
+        if moves is None:
+            return self.values_at(indicator, months, z)
+        return _value(self._pick(positions), z, shift=moves[0], multiplier=moves[1])
 
     def observed(self, indicator: str) -> pd.Series:
         """Observed monthly values (NaN where unreadable), empty when the data set lacks the indicator."""
         if indicator not in set(self.dataset.observations["unique_id"]):
             return pd.Series(dtype=float)
         return self.dataset.series(indicator)
+
+    def _effect_samples(self) -> np.ndarray | None:
+        """(draws, len(draw_rows)) values: effect draw i with baseline Z of Latin-hypercube point i (shuffled
+        per month with `seed`; one Z per draw and month for every indicator, so derived rates and percentages
+        stay consistent with their counts draw by draw)."""
+        if not self._draw_column:
+            return None
+        n = self.draw_shift.shape[0]
+        rng = np.random.default_rng(self.seed)
+        points = norm.ppf((np.arange(n) + 0.5) / n)
+        by_month = rng.permuted(np.tile(points, (len(self._months), 1)), axis=1).T    # (draws, months)
+        z = by_month[:, self._month_index[self.draw_rows]]
+        return _value(self._pick(self.draw_rows), z, shift=self.draw_shift, multiplier=self.draw_multiplier)
 
     def _table(self) -> pd.DataFrame:
         dist = self.distribution
@@ -208,22 +310,54 @@ class Projection:
             z = norm.ppf(0.5 + level / 200.0)
             columns[f"lo{level}"] = _value(dist, np.full(len(dist), -z))
             columns[f"hi{level}"] = _value(dist, np.full(len(dist), z))
+        if self._samples is not None:
+            names = ["mean"] + [f"{side}{level}" for level in self.levels for side in ("lo", "hi")]
+            qs = [0.5] + [0.5 + sign * level / 200.0 for level in self.levels for sign in (-1, 1)]
+            for name, values in zip(names, np.quantile(self._samples, qs, axis=0), strict=True):
+                columns[name][self.draw_rows] = values
         frame = pd.DataFrame(columns)
         frame["month"] = pd.to_datetime(frame["month"])
         return frame
 
 
-def _value(rows: pd.DataFrame, z: np.ndarray) -> np.ndarray:
-    """clip(multiplier x back(loc + sd x z) + shift, lower, upper), row by row (broadcast over leading axes)."""
-    loc, sd = rows["loc"].to_numpy(float), rows["sd"].to_numpy(float)
-    multiplier, shift = rows["multiplier"].to_numpy(float), rows["shift"].to_numpy(float)
-    lower, upper = rows["lower"].to_numpy(float), rows["upper"].to_numpy(float)
-    out = np.empty(np.broadcast_shapes(z.shape, loc.shape), dtype=float)
-    scales = rows["scale"].to_numpy()
+def _cdf(row: dict[str, np.ndarray], value: float, shift: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
+    """P(value(Z) <= `value`) for one distribution row `row` (arrays of length 1), per (shift, multiplier)."""
+    shift, multiplier = np.asarray(shift, dtype=float), np.asarray(multiplier, dtype=float)
+    scale, loc, sd = row["scale"][0], float(row["loc"][0]), float(row["sd"][0])
+    if value >= float(row["upper"][0]):
+        return np.ones(shift.shape)
+    if value < float(row["lower"][0]):
+        return np.zeros(shift.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inner = np.where(multiplier > 0, (value - shift) / np.where(multiplier > 0, multiplier, 1.0), np.inf)
+    out = np.full(shift.shape, np.nan)
+    below = (inner < 0) if scale in ("log1p", "logit") else np.zeros(shift.shape, dtype=bool)
+    above = (inner >= 100) if scale == "logit" else np.zeros(shift.shape, dtype=bool)
+    above |= ~np.isfinite(inner) & (inner > 0)
+    out[below], out[above] = 0.0, 1.0
+    rest = ~below & ~above
+    if rest.any():
+        z = to_model_scale(inner[rest], scale)
+        out[rest] = (z >= loc).astype(float) if sd <= 0 else norm.cdf((z - loc) / sd)
+    return out
+
+
+def _value(rows, z: np.ndarray, shift: np.ndarray | None = None,
+           multiplier: np.ndarray | None = None) -> np.ndarray:
+    """clip(multiplier x back(loc + sd x z) + shift, lower, upper), row by row (broadcast over leading axes);
+    `rows` a frame or a mapping of column arrays; `shift` / `multiplier` override the rows' own (per draw)."""
+    loc, sd = np.asarray(rows["loc"], dtype=float), np.asarray(rows["sd"], dtype=float)
+    multiplier = np.asarray(rows["multiplier"] if multiplier is None else multiplier, dtype=float)
+    shift = np.asarray(rows["shift"] if shift is None else shift, dtype=float)
+    lower, upper = np.asarray(rows["lower"], dtype=float), np.asarray(rows["upper"], dtype=float)
+    out = np.empty(np.broadcast_shapes(z.shape, loc.shape, shift.shape), dtype=float)
+    multiplier, shift = np.broadcast_to(multiplier, out.shape), np.broadcast_to(shift, out.shape)
+    z = np.broadcast_to(z, out.shape)
+    scales = np.asarray(rows["scale"])
     for scale in pd.unique(scales):
         cols = scales == scale
         back = from_model_scale(loc[cols] + sd[cols] * z[..., cols], scale)
-        out[..., cols] = np.clip(multiplier[cols] * back + shift[cols], lower[cols], upper[cols])
+        out[..., cols] = np.clip(multiplier[..., cols] * back + shift[..., cols], lower[cols], upper[cols])
     return out
 
 

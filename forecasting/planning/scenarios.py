@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from forecasting.engine.forecast import run_forecast
 from forecasting.errors import UserFacingError
-from forecasting.planning import scenario_effects
+from forecasting.planning import effect_draws, plausibility, scenario_effects
 from forecasting.planning.levers import LEVERS, MONTH_UNIT, TEAMS, ramp, window
 from forecasting.planning.parameters import load_parameters, value
 from forecasting.planning.pipeline import (
@@ -45,6 +45,7 @@ from forecasting.planning.pipeline import (
     Calibration,
     PipelineChanges,
     calibrate_pipeline,
+    lagged,
     prepare_baseline,
     run_pipeline,
 )
@@ -236,8 +237,11 @@ def save_scenario(scenario: Scenario, path: str | Path, overwrite: bool = False)
 # ----------------------------------------------------------------------------------------------- applying
 @dataclass
 class ScenarioResult:
-    """`table`: measure, month, baseline, scenario, delta. `projection`: every indicator's distribution with the
-    scenario's changes applied (`forecasting.planning.projection`); `forecasts` is its table. `notes`: caveats."""
+    """`table`: measure, month, baseline, scenario, delta (the point scenario, every lever at its value),
+    and delta_lo80, delta_hi80, delta_lo95, delta_hi95 (the change's intervals over the effects' evidence
+    bands and the calibrated rates: `delta_draws`, forecasting.planning.effect_draws). `projection`: every
+    indicator's distribution with the scenario's changes and their draws applied
+    (`forecasting.planning.projection`); `forecasts` is its table. `notes`: caveats."""
 
     scenario: Scenario
     table: pd.DataFrame
@@ -245,6 +249,8 @@ class ScenarioResult:
     indicator_deltas: dict[str, np.ndarray]
     baseline: BaselineFlows
     notes: list[str] = field(default_factory=list)
+    delta_draws: dict[str, np.ndarray] = field(default_factory=dict)   # measure -> (draws, months) changes
+    flags: list[str] = field(default_factory=list)   # levers beyond their evidence, in words (plausibility)
 
     @property
     def forecasts(self) -> pd.DataFrame:
@@ -313,11 +319,11 @@ def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration
                                                                        levers.demand_shock_months)
     diverted = ((f["contacts"] + shock) * levers.early_help_diversion_pct / 100.0
                 * ramp(months, start("early_help_start"), levers.early_help_ramp_months))
-    lag = round(levers.early_help_leakage_lag_months)
-    returning = np.concatenate([np.zeros(lag), diverted * conversion * levers.early_help_leakage_pct / 100.0])
-    referrals = shock * conversion - diverted * conversion + returning[:len(months)]
+    returning = lagged(diverted * conversion * levers.early_help_leakage_pct / 100.0,
+                       round(levers.early_help_leakage_lag_months))
+    referrals = shock * conversion - diverted * conversion + returning
     risk = levers.early_help_downstream_pct / 100.0
-    referrals_downstream = shock * conversion + (returning[:len(months)] - diverted * conversion) * risk
+    referrals_downstream = shock * conversion + (returning - diverted * conversion) * risk
     eoc = ramp(months, start("edge_of_care_start"), levers.edge_of_care_ramp_months)
     return PipelineChanges(
         contacts=shock - diverted, referrals=referrals, referrals_downstream=referrals_downstream,
@@ -348,7 +354,7 @@ def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Cal
     models = _effects_for(baseline, params, workforce_model, cost_model)
     extra = scenario_effects.workforce_and_costs(baseline, deltas, levers, params, notes, models=models,
                                                  dataset=baseline.dataset)
-    projection = baseline.projection
+    projection, raw_extra = baseline.projection, dict(extra)
     for measure, (base, delta) in extra.items():
         if measure in scenario_effects.TIMELINESS and measure in projection.indicators:
             # timeliness: the engine's forecast is the baseline; the workforce model gives the change, kept in 0-100
@@ -356,12 +362,38 @@ def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Cal
             delta = np.clip(engine + delta, 0.0, 100.0) - engine if np.any(delta) else delta
             extra[measure] = (engine, delta)
     rows.update(extra)
+    point_changed = indicator_deltas(deltas, extra, levers, baseline)
+    draws, changed_draws = _effect_draws(baseline, scenario, calibration, params, deltas, raw_extra, models)
     base = np.concatenate([b for b, _ in rows.values()])
     delta = np.concatenate([d for _, d in rows.values()])
     table = pd.DataFrame({"measure": np.repeat(list(rows), len(months)), "month": np.tile(months.values, len(rows)),
                           "baseline": base, "scenario": base + delta, "delta": delta})
-    changed = indicator_deltas(deltas, extra, levers, baseline)
-    return ScenarioResult(scenario, table, projection.with_deltas(changed, scenario.name), changed, baseline, notes)
+    bands = [effect_draws.delta_intervals(d, draws.get(m)) for m, (_, d) in rows.items()]
+    for column in effect_draws.INTERVAL_COLUMNS:
+        table[column] = np.concatenate([band[column] for band in bands])
+    seed = int(value(params, "scenario_effect_seed"))
+    moved = projection.with_deltas(point_changed, scenario.name, draws=changed_draws, seed=seed)
+    flags = plausibility.lever_flags(levers, baseline.dataset)
+    return ScenarioResult(scenario, table, moved, point_changed, baseline, notes, draws, flags)
+
+
+def _effect_draws(baseline, scenario, calibration, params, deltas, extra, models):
+    """({table measure: (draws, months) deltas}, {indicator: (draws, months) deltas}) over the effects'
+    evidence and the calibrated rates (forecasting.planning.effect_draws); empty with no active lever."""
+    if not scenario.active_groups():
+        return {}, {}
+    pipeline, modelled = effect_draws.simulate(baseline, scenario.levers, calibration, params, deltas, extra,
+                                               front_door=front_door_changes, models=models)
+    for measure in scenario_effects.TIMELINESS:
+        if measure in modelled and measure in baseline.projection.indicators:
+            engine = baseline.projection.means(measure)
+            modelled[measure] = np.clip(engine + modelled[measure], 0.0, 100.0) - engine
+    draws = {name: pipeline[name] for name in deltas if name in baseline.flows}
+    draws["early_help_extra_open"] = pipeline["early_help_open"]
+    draws.update(modelled)
+    modelled_pairs = {m: (None, d) for m, d in modelled.items()}
+    changed = indicator_deltas(pipeline, modelled_pairs, scenario.levers, baseline)
+    return draws, changed
 
 
 def indicator_deltas(deltas, extra, levers, baseline: BaselineFlows) -> dict[str, np.ndarray]:

@@ -14,7 +14,8 @@ def test_scenario_writes_the_long_table(tmp_path, capsys):
     out = tmp_path / "edge.csv"
     assert main(["scenario", str(SCENARIO_DIR / "edge-of-care.yaml"), "--out", str(out)]) == 0
     table = pd.read_csv(out, encoding="utf-8-sig")
-    assert list(table.columns) == ["measure", "month", "baseline", "scenario", "delta"]
+    assert list(table.columns) == ["measure", "month", "baseline", "scenario", "delta", "delta_lo80",
+                                   "delta_hi80", "delta_lo95", "delta_hi95"]
     measures = set(table["measure"])
     assert {"referrals", "cp_plans", "lac", "placement_cost"} <= measures
     assert {"caseload_mash", "caseload_assessment", "caseload_cin_cp", "caseload_lac"} <= measures
@@ -23,8 +24,11 @@ def test_scenario_writes_the_long_table(tmp_path, capsys):
     lac = table[table["measure"] == "lac"]
     assert (lac["scenario"] - lac["baseline"] - lac["delta"]).abs().max() < 1e-6   # CSV keeps 12 digits
     assert lac["delta"].iloc[-1] < 0
+    # the change's intervals over the effects' evidence: ordered, around the point, and not zero-width
+    assert (lac["delta_lo95"] <= lac["delta_lo80"]).all() and (lac["delta_hi80"] <= lac["delta_hi95"]).all()
+    assert lac["delta_lo95"].iloc[-1] < lac["delta"].iloc[-1] < lac["delta_hi95"].iloc[-1]
     printed = capsys.readouterr().out
-    assert "looked-after children in Mar 2020" in printed
+    assert "looked-after children in Mar 2020" in printed and "95% interval" in printed
     assert "mash capacity calibrated from the history" in printed        # the calibrated throughput is shown
 
 
@@ -32,7 +36,9 @@ def test_scenario_xlsx_has_levers_and_calibration(tmp_path):
     out = tmp_path / "plan.xlsx"
     assert main(["scenario", str(SCENARIO_DIR / "combined-plan.yaml"), "--out", str(out)]) == 0
     sheets = pd.read_excel(out, sheet_name=None)
-    assert {"scenario", "levers", "calibration", "decomposition", "notes"} <= set(sheets)
+    assert {"scenario", "levers", "evidence", "calibration", "decomposition", "notes"} <= set(sheets)
+    assert {"contribution_lo95", "contribution_hi95"} <= set(sheets["decomposition"].columns)
+    assert sheets["evidence"].set_index("lever").loc["edge_of_care_entry_reduction", "central"] == 10
     levers = sheets["levers"].set_index("lever")
     assert levers.loc["recruits_fte", "value"] == 8
     assert levers["source"].notna().all()
@@ -61,6 +67,8 @@ def test_goalseek_prints_the_answer(capsys):
                  "--probability", "0.5"]) == 0
     printed = capsys.readouterr().out
     assert "edge_of_care_extra_exits = " in printed and "smallest value" in printed
+    # the answer (about 10 a month) is far beyond the evidence band (0-3): said in words with the answer
+    assert "Beyond the evidence" in printed and "children who leave care in a typical month" in printed
 
 
 def test_goalseek_cannot_be_met_is_an_answer(capsys):

@@ -25,7 +25,9 @@ def _p(engine, dataset, target, lever, value):
     return target_probability(result, parse_target(target, dataset))[0]
 
 
-@pytest.mark.parametrize("probability", [0.3, 0.5, 0.7])
+# issue 13: P(met) now includes the uncertainty of the effect itself (extra exits 0-3 a month around a
+# central 1), so 70% is out of reach with this lever alone; 0.3-0.5 still have answers inside its range.
+@pytest.mark.parametrize("probability", [0.3, 0.4, 0.5])
 def test_goal_seek_answer_meets_the_target_when_fed_back(engine, embedded_dataset, probability):
     baseline, calibration = engine
     answer = goal_seek(baseline, calibration, embedded_dataset, "LAC1:2019-20", "edge_of_care_extra_exits",
@@ -41,8 +43,8 @@ def test_goal_seek_answer_meets_the_target_when_fed_back(engine, embedded_datase
 def test_higher_probability_needs_at_least_as_much_lever(engine, embedded_dataset):
     baseline, calibration = engine
     values = [goal_seek(baseline, calibration, embedded_dataset, "LAC1:2019-20", "edge_of_care_extra_exits",
-                        p).value for p in (0.3, 0.5, 0.7)]
-    assert values == sorted(values)
+                        p).value for p in (0.3, 0.4, 0.5)]
+    assert None not in values and values == sorted(values)
 
 
 def test_goal_seek_says_when_the_range_is_not_enough(engine, embedded_dataset):

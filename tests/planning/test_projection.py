@@ -126,3 +126,57 @@ def test_from_table_uses_the_95_interval_as_a_normal():
                           "lo95": 480 - 1.959963984540054 * 10, "hi95": 480 + 1.959963984540054 * 10})
     projection = Projection.from_table(toy_dataset(), frame)
     assert projection.probability_below("LAC1", MONTHS[0], 490.0) == pytest.approx(norm.cdf(1.0))
+
+
+# ------------------------------------------------------------------ effect draws (issue 13), hand-computed
+def _two_draws():
+    """LAC1 moved by -50 at the point; the effect's two draws move it by -40 and -60."""
+    projection = toy_projection()
+    draws = {"LAC1": np.array([np.full(N, -40.0), np.full(N, -60.0)])}
+    moved = projection.with_deltas({"LAC1": np.full(N, -50.0)}, "edge of care", draws=draws, seed=7)
+    return projection, moved
+
+
+def test_effect_draws_probability_is_the_mean_of_each_draws_exact_probability():
+    _, moved = _two_draws()
+    month = MONTHS[-1]
+    # LAC1 ~ N(500, 10): the draws make it N(460, 10) and N(440, 10), each with probability 1/2
+    expected = (norm.cdf((455 - 460) / 10) + norm.cdf((455 - 440) / 10)) / 2
+    assert moved.probability_below("LAC1", month, 455.0) == pytest.approx(expected)
+    # the derived rate follows draw by draw: 460 -> 92 and 440 -> 88 per 10,000, sd 2
+    expected_rate = (norm.cdf((91 - 92) / 2) + norm.cdf((91 - 88) / 2)) / 2
+    assert moved.probability_below("LAC1-NI", month, 91.0) == pytest.approx(expected_rate)
+    # the point scenario alone would say N(450, 10)
+    assert expected != pytest.approx(norm.cdf(0.5))
+
+
+def test_effect_draws_quantiles_pair_each_draw_with_a_baseline_z():
+    _, moved = _two_draws()
+    # two Latin-hypercube points: z = +-0.6745 (normal points of 1/4 and 3/4), one per draw, so the two values
+    # are 460 + 10 z1 and 440 + 10 z2 with z1 = -z2; their median (the mean of the two) is 450 whichever way
+    month = MONTHS[0]
+    assert moved.quantile("LAC1", month, 0.5) == pytest.approx(450.0)
+    row = moved.forecasts.query("indicator == 'LAC1'").iloc[0]
+    assert row["mean"] == pytest.approx(450.0)                   # the table reads the same values
+    z = norm.ppf(0.75)
+    pairings = [(460 + 10 * z, 440 - 10 * z), (460 - 10 * z, 440 + 10 * z)]   # which draw got which z
+    expected = [np.quantile(pair, [0.025, 0.975]) for pair in pairings]
+    assert any(np.allclose([row["lo95"], row["hi95"]], ends) for ends in expected)
+    assert moved.has_effect_draws
+
+
+def test_effect_draws_equal_to_the_point_keep_the_exact_distribution():
+    projection = toy_projection()
+    point = projection.with_deltas({"LAC1": np.full(N, -50.0)}, "x")
+    same = projection.with_deltas({"LAC1": np.full(N, -50.0)}, "x", draws={"LAC1": np.full((3, N), -50.0)})
+    assert not same.has_effect_draws
+    pd.testing.assert_frame_equal(same.forecasts, point.forecasts)
+
+
+def test_simulated_years_take_one_effect_draw_each():
+    point_projection = toy_projection().with_deltas({"LAC1": np.full(N, -50.0)}, "x")
+    _, moved = _two_draws()
+    months = MONTHS[:4]
+    difference = moved.draws("LAC1", months, 4, 0.5, 11) - point_projection.draws("LAC1", months, 4, 0.5, 11)
+    # year i takes draw i % 2: -40 is 10 above the point's -50, -60 is 10 below (identity scale, no clipping)
+    np.testing.assert_allclose(difference, np.array([[10.0] * 4, [-10.0] * 4, [10.0] * 4, [-10.0] * 4]))

@@ -1,0 +1,170 @@
+"""Effect uncertainty: a scenario simulated over its effects' evidence bands and the calibrated rates.
+
+Rules:
+- One draw set per (number of draws, seed) (parameters `scenario_effect_draws`, `scenario_effect_seed`), made
+  once and shared by every scenario: for each lever in `levers.EVIDENCE` a shape s = U1 + U2 - 1 (triangular
+  on [-1, 1], mode 0), for each calibrated rate a standard normal z. Two scenarios (two slider positions)
+  therefore differ only by their levers, and a result repeats exactly.
+- Effect sizes: a lever set to x is drawn as x (1 + s (central - low) / central) for s < 0 and
+  x (1 + s (high - central) / central) for s >= 0, kept at or above 0 (and at most 100 for a percentage;
+  not cut at the slider's range, which would bias a high setting's draws downwards). At the central value
+  the draws follow a triangular distribution over the evidence band with its mode at the central value; at
+  another value the band scales with it (a planned effect twice the central one is taken to be as uncertain,
+  in proportion). A zero-width band gives x in every draw; widening a band moves every draw away from x,
+  never towards it. Levers without evidence (decisions such as recruits, or a what-if such as a demand shock)
+  are what the user sets in every draw.
+- Calibrated rates (the baseline's own uncertainty in the scenario's changes): mean + z x sd / sqrt(months),
+  the uncertainty of each monthly conversion's mean, floored at 0 (exit rates are kept within 0..1 by the
+  pipeline). A rate with no spread or no months stays at its mean.
+- The stock-and-flow pipeline runs once on all draws together (forecasting.planning.pipeline): exact per draw.
+- Workforce, timeliness and cost measures: the models run at the point scenario and once more per demand
+  measure that varies across draws, with one more case in every month; each draw's change is the point change
+  plus, month by month, that response per case times the draw's own demand change (first order: exact where a
+  model is linear in demand month by month, as caseloads are; an approximation for timeliness curves and for
+  costs that step). Looked-after children are the only demand the cost models read, so other demand measures
+  run the workforce model alone. Costs the plan itself drives (e.g. allowances after extra exits) keep their
+  point value in every draw.
+- Intervals: the 10th/90th (80%) and 2.5th/97.5th (95%) percentiles of each measure's change across draws.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from functools import lru_cache
+from types import SimpleNamespace
+
+import numpy as np
+
+from forecasting.planning import scenario_effects
+from forecasting.planning.levers import EVIDENCE, LEVERS
+from forecasting.planning.parameters import value
+from forecasting.planning.pipeline import BaselineFlows, Calibration, run_pipeline
+
+log = logging.getLogger(__name__)
+__all__ = ["INTERVAL_COLUMNS", "DrawnRates", "delta_intervals", "drawn_levers", "lever_draws", "simulate"]
+
+RESPONSE_STEP = 1.0  # one more case (child, contact, plan) a month: the models' response per unit of demand
+INTERVAL_COLUMNS = {"delta_lo80": 0.10, "delta_hi80": 0.90, "delta_lo95": 0.025, "delta_hi95": 0.975}
+
+
+@lru_cache(maxsize=256)
+def _stream(seed: int, name: str, n: int, kind: str) -> np.ndarray:
+    """n seeded numbers for one named lever or rate (independent of every other name); read-only."""
+    rng = np.random.default_rng([seed, zlib.crc32(f"{kind}:{name}".encode())])
+    out = rng.random(n) + rng.random(n) - 1.0 if kind == "shape" else rng.standard_normal(n)
+    out.setflags(write=False)
+    return out
+
+
+def lever_draws(name: str, chosen: float, n: int, seed: int) -> np.ndarray:
+    """(n,) draws of effect lever `name` set to `chosen` (rules in the module docstring)."""
+    evidence, spec = EVIDENCE[name], LEVERS[name]
+    shape = _stream(seed, name, n, "shape")
+    below, above = (
+        (evidence.central - evidence.low) / evidence.central,
+        (evidence.high - evidence.central) / evidence.central,
+    )
+    factor = 1.0 + np.where(shape < 0, shape * below, shape * above)
+    return np.clip(chosen * factor, 0.0, 100.0 if spec.unit.startswith("percent") else np.inf)
+
+
+def drawn_levers(levers, n: int, seed: int) -> SimpleNamespace:
+    """The levers as attributes, each lever with evidence as a (n, 1) column of draws."""
+    values = levers.model_dump()
+    for name in EVIDENCE:
+        values[name] = lever_draws(name, float(values[name]), n, seed)[:, None]
+    return SimpleNamespace(**values)
+
+
+class DrawnRates:
+    """A calibration read like `Calibration` (rates[name]) whose rates are (n, 1) draws (module docstring)."""
+
+    def __init__(self, calibration: Calibration, n: int, seed: int):
+        self.calibration, self.n, self.seed = calibration, n, seed
+
+    def __getitem__(self, name: str):
+        rate = self.calibration.rates[name]
+        if rate.n_months == 0 or rate.sd <= 0:
+            return rate.mean
+        z = _stream(self.seed, name, self.n, "rate")
+        return np.maximum(rate.mean + z * rate.sd / np.sqrt(rate.n_months), 0.0)[:, None]
+
+
+def simulate(
+    baseline: BaselineFlows,
+    levers,
+    calibration: Calibration,
+    params,
+    point_deltas: dict,
+    point_extra: dict,
+    *,
+    front_door,
+    models,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """({pipeline measure: (draws, months) deltas}, {workforce/cost measure: (draws, months) deltas}).
+
+    `front_door(levers, baseline, calibration, params)` turns levers into pipeline changes (the scenario
+    engine's own); `point_deltas` / `point_extra` are the point scenario's pipeline deltas and
+    {measure: (baseline, delta)} of the workforce and cost models `models`.
+    """
+    n, seed = int(value(params, "scenario_effect_draws")), int(value(params, "scenario_effect_seed"))
+    months = len(baseline.months)
+    rates = DrawnRates(calibration, n, seed)
+    changes = front_door(drawn_levers(levers, n, seed), baseline, rates, params)
+    raw = run_pipeline(baseline, changes, rates).deltas  # type: ignore[arg-type]
+    deltas = {name: np.broadcast_to(np.asarray(d, dtype=float), (n, months)) for name, d in raw.items()}
+    return deltas, _model_draws(baseline, levers, params, point_deltas, point_extra, deltas, models)
+
+
+def _model_draws(
+    baseline, levers, params, point_deltas, point_extra, deltas, models
+) -> dict[str, np.ndarray]:
+    """First-order workforce and cost deltas per draw (module docstring)."""
+    out = {
+        measure: np.tile(delta, (next(iter(deltas.values())).shape[0], 1))
+        for measure, (_, delta) in point_extra.items()
+    }
+    varying = [
+        c
+        for c in scenario_effects.DEMAND_COLUMNS
+        if c in deltas and c in baseline.flows and np.ptp(deltas[c], axis=0).max() > 0
+    ]
+    before = None
+    if models.workforce_model is not None and models.base_workforce is not None and varying != ["lac"]:
+        before = models.workforce_model(scenario_effects.demand_frame(baseline, point_deltas), levers, params)
+    for column in varying:
+        spread = deltas[column] - point_deltas[column]
+        moved = dict(point_deltas)
+        moved[column] = point_deltas[column] + RESPONSE_STEP
+        for measure, change in _responses(
+            baseline, levers, params, point_extra, moved, column, models, before
+        ).items():
+            if measure in out:
+                out[measure] += change / RESPONSE_STEP * spread
+    return out
+
+
+def _responses(baseline, levers, params, point_extra, moved, column, models, before) -> dict:
+    """{measure: change against the point} when demand `column` moves (`moved` deltas). Only looked-after
+    children reach the cost models, so other columns run the (fast) workforce model alone against `before`
+    (its point run)."""
+    if column == "lac" or before is None:
+        response = scenario_effects.workforce_and_costs(
+            baseline, moved, levers, params, [], models=models, dataset=baseline.dataset
+        )
+        return {m: response[m][1] - point_extra[m][1] for m in response if m in point_extra}
+    after = models.workforce_model(scenario_effects.demand_frame(baseline, moved), levers, params)
+    return {
+        m: after[m].to_numpy(dtype=float) - before[m].to_numpy(dtype=float)
+        for m in after.columns
+        if m in point_extra
+    }
+
+
+def delta_intervals(point: np.ndarray, draws: np.ndarray | None) -> dict[str, np.ndarray]:
+    """{delta_lo80, delta_hi80, delta_lo95, delta_hi95} over months; the point where every draw equals it."""
+    if draws is None or not np.any(draws != point):
+        return {column: np.array(point, dtype=float) for column in INTERVAL_COLUMNS}
+    bands = np.quantile(draws, list(INTERVAL_COLUMNS.values()), axis=0)
+    return dict(zip(INTERVAL_COLUMNS, bands, strict=True))
