@@ -126,8 +126,10 @@ def run_convert(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not args.force:
         raise UserFacingError(f"{out} already exists; choose another name, delete it, or add --force")
-    folder = Path(args.path)
-    if folder.is_dir() and not (folder / "observations.csv").exists() and looks_like_903(folder):
+    source = Path(args.path)
+    workbook = source.is_file() and source.suffix.lower() in (".xlsx", ".xlsm")
+    folder = source.is_dir() and not (source / "observations.csv").exists()
+    if (workbook or folder) and looks_like_903(source):
         loaded = load_903_path(args.path, today=args.today)
         print(loaded.report.as_text())
         if not loaded.ok:

@@ -58,3 +58,16 @@ def test_convert_several_authorities_adds_an_authority_column(tmp_path):
     one = tmp_path / "south.csv"
     assert main(["data", "convert", str(tmp_path), "--la", "South", "--out", str(one)]) == 0
     assert list(pd.read_csv(one, encoding="utf-8-sig").columns) == ["indicator", "month", "value"]
+
+
+def test_convert_a_903_workbook_with_one_table_per_sheet(tmp_path):
+    import io
+
+    workbook = tmp_path / "return-2017-18.xlsx"
+    with pd.ExcelWriter(workbook) as writer:
+        pd.read_csv(io.StringIO(EPISODES), dtype=str).to_excel(writer, sheet_name="episodes", index=False)
+        pd.read_csv(io.StringIO(HEADER), dtype=str).to_excel(writer, sheet_name="header", index=False)
+    out = tmp_path / "observations.csv"
+    assert main(["data", "convert", str(workbook), "--out", str(out)]) == 0
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert table.loc[(table["indicator"] == "LAC1") & (table["month"] == "2017-05"), "value"].item() == 2
