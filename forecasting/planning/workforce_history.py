@@ -130,9 +130,9 @@ def validate_timeliness(dataset, params: dict[str, Parameter] | None = None,
                         train_months: int | None = None) -> pd.DataFrame:
     """Fit on the first `train_months` months (parameter `timeliness_train_months`, 9), score the rest.
 
-    One row per measure: n_train, n_test, slope, mae_model, mae_naive (last training month carried forward),
-    mae_train_mean (training mean carried forward), note. The test uses the months' actual demand, so it
-    checks the load-to-timeliness relation, not a demand forecast.
+    One row per measure observed in both parts: n_train, n_test, slope, mae_model, mae_naive (last training
+    month carried forward), mae_train_mean (training mean carried forward), note. The test uses the months'
+    actual demand, so it checks the load-to-timeliness relation, not a demand forecast.
     """
     params = params or load_parameters(include_levers=False)
     n_train = int(train_months or value(params, "timeliness_train_months"))
@@ -154,6 +154,8 @@ def validate_timeliness(dataset, params: dict[str, Parameter] | None = None,
         test_actual = actual.reindex(test.index)
         train_actual = actual.reindex(train.index).dropna()
         ok = test_actual.notna()
+        if train_actual.empty or not ok.any():   # not observed in the data set: nothing to score against
+            continue
         rows.append({"measure": measure, "n_train": int(train_actual.size), "n_test": int(ok.sum()),
                      "slope": curves[measure].slope,
                      "mae_model": float((predicted.reindex(test.index)[ok] - test_actual[ok]).abs().mean()),
