@@ -302,3 +302,57 @@ def test_early_help_caseload_is_open_for_the_episode():
     assert list(d["early_help_assessments"]) == [1, 2, 0, 0, 0, 0]
     d = run_pipeline(_baseline(n), _changes(n), cal).deltas
     assert not any(np.any(v) for v in d.values())                 # no change -> every delta exactly 0
+
+
+# ------------------------------------------------------------------------------------- edges
+def test_months_without_a_denominator_are_skipped_and_in_range_rates_raise_no_note():
+    # March has no contacts (0): M2/M1 over Jan, Feb only = (0.2 + 0.25) / 2
+    cal = calibrate_pipeline(_dataset({**BASE, "M1": [1000, 800, 0]}))
+    assert cal["contact_to_referral"] == pytest.approx(0.225)
+    assert cal.rates["contact_to_referral"].n_months == 2
+    # CP exit rate exactly 0 (stock constant, no new plans) and LAC exit rate exactly 1: both in 0..1, no note
+    cal = calibrate_pipeline(
+        _dataset({**BASE, "CP4 (val)": [0, 0, 0], "LAC1": [200, 20, 10], "LAC2": [0, 0, 10]})
+    )
+    assert cal["cp_exit_rate"] == 0.0
+    # LAC ceasing: Feb 200 + 0 - 20 = 180 -> 0.9 ; Mar 20 + 10 - 10 = 20 -> 1.0
+    assert cal.rates["lac_exit_rate"].mean == pytest.approx(0.95)
+    assert not any("outside 0..1" in note for note in cal.notes)
+    # a rate above 1 is noted: LAC falls by more than it had (Feb 200 + 0 - 0 ... ) via LAC4
+    cal = calibrate_pipeline(_dataset({**BASE, "LAC4": [0, 300, 300]}))
+    assert cal["lac_exit_rate"] == pytest.approx(1.5)
+    assert any(note.startswith("lac_exit_rate 1.500 is outside 0..1") for note in cal.notes)
+
+
+def test_baseline_notes_a_stock_without_inflow_and_a_negative_derived_outflow():
+    cal = calibrate_pipeline(_dataset({k: v for k, v in BASE.items() if k not in ("LAC2", "M2")}))
+    # no referrals: nothing to fill lac_starts from, so LAC1 has no inflow and stays unchanged; CP6B grows
+    # faster than its (filled) inflow would allow -> negative derived outflow noted
+    forecasts = _forecasts(
+        {"M1": [1000] * 3, "CP6B": [150, 200, 250], "CP4 (val)": [10] * 3, "LAC1": [200] * 3}
+    )
+    baseline = prepare_baseline(forecasts, _dataset(BASE), cal)
+    assert "lac" in baseline.flows and "lac_ceased" not in baseline.flows
+    assert any("no inflow" in note and "unchanged" in note for note in baseline.notes)
+    # CP plans ended = previous + 10 - this month: 100 + 10 - 150 = -40, 150 + 10 - 200 = -40, -40
+    assert list(baseline.flows["cp_plans_ended"]) == pytest.approx([-40, -40, -40])
+    assert any("negative in 3 month(s)" in note for note in baseline.notes)
+    # a stock with no history: opening = its first forecast month
+    no_history = _dataset({k: v for k, v in BASE.items() if k != "CP6B"})
+    baseline = prepare_baseline(forecasts, no_history, cal)
+    assert baseline.opening["cp_plans"] == 150.0
+    assert list(baseline.flows["cp_plans_ended"]) == pytest.approx([10, -40, -40])
+    assert not any("negative in 3" in note for note in baseline.notes)
+
+
+def test_entries_to_care_never_below_zero_and_deltas_by_name():
+    cal = _calibration(referral_to_lac_start=1.0)
+    # referrals -30 a month at full conversion: entries 10 - 30 < 0 -> floored at 0 -> change -10
+    d = run_pipeline(_baseline(3), _changes(3, referrals=[-30.0] * 3), cal)
+    assert list(d["lac_starts"]) == pytest.approx([-10, -10, -10])
+    assert d["referrals"] is d.deltas["referrals"]
+    # an episode of 0 months counts as 1: each family closes the next month
+    d = run_pipeline(
+        _baseline(3), _changes(3, early_help_in=np.array([5.0, 0, 0]), early_help_episode_months=0), cal
+    ).deltas
+    assert list(d["early_help_open"]) == pytest.approx([5, 0, 0])

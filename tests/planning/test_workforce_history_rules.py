@@ -137,3 +137,67 @@ def test_history_demand_reads_the_scorecard_and_fills_gaps():
     assert list(partial.columns) == ["contacts", "referrals", "assessments", "cin_open", "cp_plans"]
     with pytest.raises(ValueError, match="has none of"):
         history_demand(Dataset(pd.DataFrame([{"unique_id": "X", "ds": MONTHS[0], "y": 1.0}]), catalogue))
+
+
+def test_capacity_window_edges():
+    months = pd.date_range("2018-01-01", periods=3, freq="MS")
+    demand = pd.DataFrame({"contacts": [100.0, 400.0, 100.0], "referrals": 0.0, "assessments": 0.0,
+                           "cin_open": 50.0, "cp_plans": 0.0, "lac": 0.0}, index=months)
+    # exactly `window` months is enough: (100 + 400 + 100) / 3 = 200 / 10 FTE = 20 per FTE
+    calibration = calibrate_capacity(demand, _plan(mash=10.0, cin_cp=5.0), _params())
+    assert calibration.per_fte["mash"] == pytest.approx(20.0)
+    # stock teams are never calibrated from throughput, staffed or not
+    assert "cin_cp" not in calibration.per_fte
+    # a 1-month window: the busiest month, 400 / 10
+    assert calibrate_capacity(demand, _plan(mash=10.0), _params(capacity_window_months=1)).per_fte[
+        "mash"
+    ] == pytest.approx(40.0)
+    # a flow team whose demand column is missing is skipped, not an error
+    assert "assessment" not in calibrate_capacity(demand.drop(columns="assessments"), _plan(assessment=3.0),
+                                                  _params()).per_fte
+
+
+def _history_dataset(cp8):
+    codes = {"M1": 1000.0, "M2": 200.0, "EH3": 100.0, "EH2": 500.0, "LAC1": 300.0}
+    months = pd.date_range("2018-01-01", periods=len(cp8), freq="MS")
+    cp6b = [400.0, 600.0, 800.0, 500.0, 700.0][:len(cp8)]
+    rows = [{"unique_id": code, "ds": m, "y": v} for code, v in codes.items() for m in months]
+    rows += [{"unique_id": "CP6B", "ds": m, "y": v} for m, v in zip(months, cp6b, strict=True)]
+    rows += [{"unique_id": "CP8-QL", "ds": m, "y": v} for m, v in zip(months, cp8, strict=True)]
+    catalogue = pd.DataFrame({"unit": "count"}, index=pd.Index([*codes, "CP6B", "CP8-QL"], name="indicator"))
+    return Dataset(pd.DataFrame(rows), catalogue)
+
+
+def test_validation_scores_hand_computed():
+    from forecasting.planning.workforce import project_workforce
+    from forecasting.planning.workforce_history import validate_timeliness
+
+    params = load_parameters(include_levers=False)
+    dataset = _history_dataset([90.0, 80.0, 70.0, 60.0, 85.0])
+    table = validate_timeliness(dataset, params, train_months=3).set_index("measure")
+    row = table.loc["CP8-QL"]
+    assert (row["n_train"], row["n_test"]) == (3, 2)
+    # naive: the last training month (70) carried forward: |70 - 60|, |70 - 85| -> 12.5
+    assert row["mae_naive"] == pytest.approx(12.5)
+    # training mean 80 carried forward: |80 - 60|, |80 - 85| -> 12.5 ... and with 95 in April: (15 + 5) / 2
+    assert row["mae_train_mean"] == pytest.approx(12.5)
+    table = validate_timeliness(_history_dataset([90.0, 80.0, 70.0, 95.0, 85.0]), params, train_months=3)
+    row = table.set_index("measure").loc["CP8-QL"]
+    assert row["mae_naive"] == pytest.approx((25 + 15) / 2) and row["mae_train_mean"] == pytest.approx(10.0)
+    # the model: the curve fitted on the first 3 months, applied to the last 2 months' load
+    demand = history_demand(_history_dataset([90.0, 80.0, 70.0, 95.0, 85.0]))
+    plan = StaffingPlan.from_parameters(params)
+    capacity = calibrate_capacity(demand.iloc[:3], plan, params).per_fte
+    observed = {"CP8-QL": pd.Series([90.0, 80.0, 70.0], index=demand.index[:3])}
+    curves = fit_timeliness(demand.iloc[:3], observed, plan, params, capacity)
+    assert curves["CP8-QL"].fitted and row["slope"] == curves["CP8-QL"].slope
+    predicted = project_workforce(demand, plan, params, curves, capacity).timeliness
+    predicted = predicted[predicted["measure"] == "CP8-QL"]["on_time_pct"].to_numpy()[3:]
+    assert row["mae_model"] == pytest.approx(np.mean(np.abs(predicted - [95.0, 85.0])))
+    # the parameters passed are the ones used (a different minimum slope changes nothing here, a different
+    # caseload norm changes the load and so the fit)
+    other = with_overrides(params, {"caseload_norm_cin_cp": 25})
+    assert validate_timeliness(_history_dataset([90.0, 80.0, 70.0, 95.0, 85.0]), other, train_months=3) \
+        .set_index("measure").loc["CP8-QL", "slope"] != pytest.approx(row["slope"])
+    with pytest.raises(ValueError, match="nothing left to test"):
+        validate_timeliness(dataset, params, train_months=5)
