@@ -7,7 +7,7 @@ import streamlit as st
 from forecasting.errors import UserFacingError
 from forecasting.planning.goalseek import decompose, goal_seek
 from forecasting.planning.headlines import headline_table
-from forecasting.planning.levers import LEVERS
+from forecasting.planning.levers import LEVERS, evidence_table
 from forecasting.planning.scenarios import apply_scenario, load_scenario, save_scenario, scenario_from_dict
 from forecasting.planning.targets import evaluate_targets
 from forecasting.reports.charts import decomposition_chart, scenario_chart
@@ -71,8 +71,18 @@ def scenario_panel():
     for column, (measure, label, _) in zip(metrics, CHARTS[:4], strict=True):
         if measure in end.index:
             delta = end.at[measure, "delta"]
+            low, high = end.at[measure, "delta_lo95"], end.at[measure, "delta_hi95"]
             column.metric(f"{label}, {last:%b-%y}", f"{end.at[measure, 'scenario']:,.0f}",
-                          f"{delta:+,.1f} vs baseline" if abs(delta) >= 0.05 else None, delta_color="inverse")
+                          f"{delta:+,.1f} vs baseline" if abs(delta) >= 0.05 else None, delta_color="inverse",
+                          help=f"95% interval of the change: {low:+,.1f} to {high:+,.1f}" if low != high
+                          else None)
+    if result.delta_draws:
+        st.caption("The change is the levers as set; the shaded bands and the 95% intervals simulate the "
+                   "effects over their evidence bands and the calibrated rates (see 'Evidence behind the "
+                   "effect levers').")
+    for warning in result.flags:
+        st.warning(f"Beyond the evidence: {warning}")
+    st.session_state["scenario_on_page"] = scenario.levers.model_dump()
     figures = []
     grid = st.columns(2)
     for number, (measure, label, unit) in enumerate(CHARTS):
@@ -107,7 +117,7 @@ def scenario_panel():
         scenario.name,
         figures,
         {"Scenario results at the last month": end.reset_index(), "Levers": _lever_table(scenario)},
-        notes=result.notes,
+        notes=[*(f"Beyond the evidence: {flag}" for flag in result.flags), *result.notes],
         data_source=str(dataset.source),
     )
     st.download_button("Download the scenario report (HTML, opens offline)", report.encode(),
@@ -124,6 +134,11 @@ def scenario_panel():
                 st.error(str(exc))
 
 
+def _evidence_expander():
+    with st.expander("Evidence behind the effect levers (central value, band, grade, source)"):
+        st.dataframe(evidence_table(), hide_index=True, width="stretch", key="evidence_table")
+
+
 def _lever_table(scenario):
     values = scenario.levers.model_dump()
     return pd.DataFrame(
@@ -135,6 +150,7 @@ def _lever_table(scenario):
 
 
 scenario_panel()
+_evidence_expander()
 
 st.subheader("Compare saved scenarios")
 picked = st.multiselect("Scenarios", [p.stem for p in saved], default=[p.stem for p in saved][:3])
@@ -158,6 +174,7 @@ numeric = [n for n, s in LEVERS.items() if s.low is not None and s.monotone]
 if not options:
     st.info("No target in this data set is for an indicator it holds; add your targets on the Data page.")
     st.stop()
+on_page = st.session_state.get("scenario_on_page")
 with st.form("goalseek"):
     target = st.selectbox(
         "Target", options, index=options.index("LAC1:2019-20") if "LAC1:2019-20" in options else 0
@@ -165,10 +182,33 @@ with st.form("goalseek"):
     lever = st.selectbox("Lever", numeric, index=numeric.index("edge_of_care_extra_exits")
                          if "edge_of_care_extra_exits" in numeric else 0)
     probability = st.slider("Chance of meeting it", 0.1, 0.9, 0.5, 0.05)
+    on_top = st.checkbox("On top of the levers above (the sought lever starts from neutral)", value=True,
+                         disabled=on_page is None)
     if st.form_submit_button("Find the smallest lever value"):
+        plan = None
+        if on_top and on_page is not None:
+            chosen_levers = {k: v for k, v in on_page.items() if v is not None}
+            plan = scenario_from_dict(
+                {"schema_version": 1, "name": "plan on the page", "levers": chosen_levers}, "levers")
         try:
             with st.spinner("Searching..."):
-                answer = goal_seek(baseline, calibration, dataset, target, lever, probability, params=params)
-            (st.success if answer.met else st.warning)(answer.message)
+                answer = goal_seek(baseline, calibration, dataset, target, lever, probability, scenario=plan,
+                                   params=params)
+            st.session_state["goalseek_answer"] = answer
         except UserFacingError as exc:
+            st.session_state.pop("goalseek_answer", None)
             st.error(str(exc))
+
+
+def _apply_answer(lever: str, value: float) -> None:
+    """Button callback (runs before the widgets are drawn again): the answer goes into the lever's slider."""
+    load_into_widgets({lever: value})
+    st.session_state.pop("goalseek_answer", None)
+
+
+answer = st.session_state.get("goalseek_answer")
+if answer is not None:
+    (st.success if answer.met else st.warning)(answer.message)
+    if answer.met and answer.value is not None and answer.lever in LEVERS:
+        st.button(f"Apply {answer.lever.replace('_', ' ')} = {answer.value:g} to the levers above",
+                  on_click=_apply_answer, args=(answer.lever, float(answer.value)))

@@ -152,7 +152,8 @@ def small_multiples(panels: list[tuple[str, pd.Series, pd.DataFrame]], columns: 
 
 
 def scenario_chart(measure: pd.DataFrame, *, title: str, unit_label: str = "") -> go.Figure:
-    """Baseline against scenario for one measure: `measure` has month, baseline, scenario."""
+    """Baseline against scenario for one measure: `measure` has month, baseline, scenario (and, when given,
+    delta_lo95 / delta_hi95: the scenario's 95% interval of the change, drawn as a band)."""
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(
@@ -163,6 +164,14 @@ def scenario_chart(measure: pd.DataFrame, *, title: str, unit_label: str = "") -
             line={"color": FORECAST, "dash": "dash"},
         )
     )
+    if "delta_lo95" in measure and (measure["delta_hi95"] - measure["delta_lo95"]).abs().max() > 0:
+        # the change's 95% interval over the effects' evidence (forecasting.planning.effect_draws)
+        band_x = pd.concat([measure["month"], measure["month"][::-1]])
+        band_y = pd.concat([measure["baseline"] + measure["delta_hi95"],
+                            (measure["baseline"] + measure["delta_lo95"])[::-1]])
+        figure.add_trace(go.Scatter(x=band_x, y=band_y, fill="toself", mode="lines", line={"width": 0},
+                                    fillcolor="rgba(128,128,128,0.2)", hoverinfo="skip",
+                                    name="Scenario, 95% interval of the change"))
     figure.add_trace(go.Scatter(x=measure["month"], y=measure["scenario"], mode="lines", name="Scenario",
                                 line={"color": SCENARIO, "width": 3}))
     figure.update_layout(title=title, yaxis_title=unit_label, hovermode="x unified", height=320,

@@ -109,3 +109,23 @@ def test_data_page_takes_the_councils_own_targets():
     assert not app.exception
     assert any("targets.csv is now used" in s.value for s in app.success)
     assert app.session_state["active_dataset"].targets["target"].tolist() == [420.0]
+
+
+def test_scenario_goal_seek_works_on_top_of_the_plan_and_its_answer_applies_to_the_levers():
+    """Issue 13: a lever beyond its evidence is flagged in words; goal-seek starts from the levers on the page
+    (not the baseline) and its answer can be applied to the slider."""
+    app = run_page("scenarios")
+    app.slider(key="lever__edge_of_care_entry_reduction").set_value(30.0).run()
+    assert not app.exception
+    assert any("Beyond the evidence" in warning.value and "entry reduction" in warning.value
+               for warning in app.warning)
+    next(button for button in app.button if button.label == "Find the smallest lever value").click().run()
+    assert not app.exception
+    answers = [s.value for s in app.success]
+    assert answers and "edge_of_care_entry_reduction = 30" in answers[0]          # the plan was kept
+    apply = next(button for button in app.button if button.label.startswith("Apply edge of care extra exits"))
+    value = float(apply.label.split("= ")[1].split(" ")[0])
+    apply.click().run()
+    assert not app.exception
+    assert app.slider(key="lever__edge_of_care_extra_exits").value == value
+    assert app.slider(key="lever__edge_of_care_entry_reduction").value == 30.0
