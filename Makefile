@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: app test setup browser-deps lint bench scale readme accuracy clean
+.PHONY: app test setup browser-deps lint bench scale readme accuracy mutate clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,16 @@ readme: setup
 accuracy: setup
 	$(BIN)/python benchmarks/accuracy.py --out models/accuracy
 	$(BIN)/python tools/splice_readme.py models/accuracy.md README.md accuracy
+
+# Mutation testing (not part of `make test`): small AST mutants of the planning modules and the engine's
+# back-test/interval/choice code, each run against the tests that execute its lines, on temporary copies of the
+# repository (never the working tree), 2 workers. Prints the kill share per module and in total, and lists the
+# survivors; report in models/mutation.md (+ .json). Some modules only: make mutate MUTATE_ARGS="--modules
+# pipeline costs"; the last commit instead of the working tree: MUTATE_ARGS="--rev HEAD". Roughly 20-40 min.
+MUTATE_ARGS ?=
+mutate: setup
+	@mkdir -p models
+	$(BIN)/python tools/mutate.py --workers 2 --report models/mutation.md $(MUTATE_ARGS)
 
 clean:
 	rm -rf $(VENV) models/cache .pytest_cache
