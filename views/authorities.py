@@ -3,6 +3,8 @@ import plotly.express as px
 import streamlit as st
 
 from forecasting.data.panel import panel_from_long_file
+from forecasting.reports.charts import plain_text
+from forecasting.reports.escaping import markdown_text
 from ui import state
 from ui.downloads import download_buttons
 
@@ -17,7 +19,7 @@ if panel is None:
     st.info("No multi-authority file loaded yet. The other pages use one authority at a time.")
     st.stop()
 for authority, report in panel.reports.items():
-    st.error(f"{authority}: not used ({len(report.errors)} blocking problem(s))")
+    st.error(f"{markdown_text(authority)}: not used ({len(report.errors)} blocking problem(s))")
     st.dataframe(report.to_frame()[["severity", "row", "column", "message", "hint"]], hide_index=True)
 if not panel.datasets:
     st.stop()
@@ -25,11 +27,11 @@ if not panel.datasets:
 codes = sorted({code for d in panel.datasets.values() for code in d.indicator_codes})
 code = st.selectbox("Indicator", codes, index=codes.index("LAC1") if "LAC1" in codes else 0)
 compare = panel.compare(code)
-st.plotly_chart(px.line(compare, x="ds", y="y", color="authority", title=f"{code} by authority",
-                        labels={"ds": "month", "y": code}), width="stretch")
+st.plotly_chart(plain_text(px.line(compare, x="ds", y="y", color="authority", title=f"{code} by authority",
+                                   labels={"ds": "month", "y": code})), width="stretch")
 download_buttons(compare, f"{code} by authority", key="compare")
 
 chosen = st.selectbox("Work with one authority on the other pages", panel.authorities)
-if st.button(f"Use {chosen}"):
+if st.button(f"Use {markdown_text(chosen)}"):
     state.use_dataset(panel.datasets[chosen])
-    st.success(f"{chosen} is now the active data set on every page.")
+    st.success(f"{markdown_text(chosen)} is now the active data set on every page.")

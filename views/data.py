@@ -7,6 +7,7 @@ from forecasting import load_upload
 from forecasting.data.side_tables import replace_side_table
 from forecasting.data.ssda903_load import load_903
 from forecasting.data.validation import month_label
+from forecasting.reports.escaping import markdown_text
 from forecasting.reports.template import write_template
 from ui import state
 from ui.downloads import download_buttons
@@ -36,11 +37,13 @@ with st.expander("Upload your own scorecard", expanded=True):
         problems = report.to_frame()
         if report.ok and uploaded is not None:
             state.use_dataset(uploaded)
-            st.success(f"Now using {upload.name}: {len(uploaded.indicator_codes)} indicators, last month "
+            st.success(f"Now using {markdown_text(upload.name)}: {len(uploaded.indicator_codes)} indicators, "
+                       "last month "
                        f"{month_label(uploaded.last_month)}." + (f" {len(report.warnings)} warning(s) below."
                                                                   if report.warnings else ""))
         else:
-            st.error(f"{upload.name} cannot be used yet: {len(report.errors)} blocking problem(s). "
+            st.error(f"{markdown_text(upload.name)} cannot be used yet: "
+                     f"{len(report.errors)} blocking problem(s). "
                      "The data in use has not changed.")
         if not problems.empty:
             st.dataframe(problems[["severity", "file", "sheet", "row", "column", "message", "hint"]],
@@ -61,7 +64,8 @@ with st.expander("Upload SSDA903 return files (children looked after)"):
             chosen = loaded_903.datasets[authority]
             state.use_dataset(chosen)
             st.session_state["ssda903"] = loaded_903  # this session only: the Children in care page reads it
-            st.success(f"Now using the 903 files ({authority}): {len(chosen.indicator_codes)} monthly "
+            st.success(f"Now using the 903 files ({markdown_text(authority)}): "
+                       f"{len(chosen.indicator_codes)} monthly "
                        f"indicators, last month {month_label(chosen.last_month)}.")
         else:
             st.error(f"The 903 files cannot be used yet: {len(loaded_903.report.errors)} blocking "
@@ -82,16 +86,19 @@ with st.expander("Your council's targets, benchmarks or population (optional)"):
         updated, side_report = replace_side_table(state.active_dataset(), side.name, side.getvalue())
         if updated is not None:
             state.use_dataset(updated)
-            st.success(f"{side.name} is now used for the active data set.")
+            st.success(f"{markdown_text(side.name)} is now used for the active data set.")
         else:
-            st.error(f"{side.name} cannot be used yet: {len(side_report.errors)} blocking problem(s).")
+            st.error(f"{markdown_text(side.name)} cannot be used yet: "
+                     f"{len(side_report.errors)} blocking problem(s).")
         if side_report.problems:
             st.dataframe(
                 side_report.to_frame()[["severity", "row", "column", "message", "hint"]], hide_index=True
             )
 
 dataset = state.active_dataset()
-source = "the embedded Jun-18 scorecard (Southampton)" if state.is_embedded() else dataset.source
+source = (
+    "the embedded Jun-18 scorecard (Southampton)" if state.is_embedded() else markdown_text(dataset.source)
+)
 active.markdown(f"**Active data set:** {source} — {len(dataset.indicator_codes)} indicators, "
                 f"last month {month_label(dataset.last_month)}.")
 if not state.is_embedded() and active.button("Switch back to the embedded data"):

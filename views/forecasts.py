@@ -2,6 +2,7 @@
 import streamlit as st
 
 from forecasting.reports.charts import fan_chart
+from forecasting.reports.escaping import markdown_text
 from ui import state
 from ui.downloads import download_buttons
 
@@ -30,13 +31,13 @@ if compare:
                                       & (result.all_forecasts["model"] != forecast["model"].iloc[0])]
 st.plotly_chart(fan_chart(dataset.series(code), forecast, title=labels[code], unit=unit, targets=own_targets,
                           benchmarks=benchmarks, candidates=candidates), width="stretch")
-st.info(result.explanations.get(code, ""))
+st.info(markdown_text(result.explanations.get(code, "")))
 download_buttons(forecast, f"{code} forecast", key="forecast")
 
 if not own_targets.empty:
     st.subheader("Targets")
     for row in own_targets.itertuples():
-        st.markdown(f"- **{row.period}** ({row.rag}): {row.explanation}")
+        st.markdown(f"- **{markdown_text(row.period)}** ({row.rag}): {markdown_text(row.explanation)}")
 
 st.subheader("How each model did on past data")
 backtest = result.backtest[result.backtest["indicator"] == code].drop(columns="indicator")

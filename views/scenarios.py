@@ -11,6 +11,7 @@ from forecasting.planning.levers import LEVERS, evidence_table
 from forecasting.planning.scenarios import apply_scenario, load_scenario, save_scenario, scenario_from_dict
 from forecasting.planning.targets import evaluate_targets
 from forecasting.reports.charts import decomposition_chart, scenario_chart
+from forecasting.reports.escaping import markdown_text
 from forecasting.reports.exports import scenario_html_report
 from ui import state
 from ui.downloads import download_buttons
@@ -129,7 +130,7 @@ def scenario_panel():
             try:
                 path = save_scenario(scenario.model_copy(update={"name": name}),
                                      SCENARIO_DIR / f"{Path(name).stem}.yaml", overwrite=overwrite)
-                st.success(f"Saved {path.name}")
+                st.success(f"Saved {markdown_text(path.name)}")
             except UserFacingError as exc:
                 st.error(str(exc))
 

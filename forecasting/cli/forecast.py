@@ -16,6 +16,7 @@ import pandas as pd
 
 from forecasting.data import load_data_option
 from forecasting.errors import UserFacingError
+from forecasting.reports.escaping import markdown_cell
 
 FORMATS = ("csv", "xlsx")
 
@@ -111,7 +112,10 @@ def _number(value: float, fmt: str) -> str:
 
 
 def summary_markdown(result) -> str:
-    """Short markdown table: indicator, chosen model, MASE of chosen and of Naive, interval coverage."""
+    """Short markdown table: indicator, chosen model, MASE of chosen and of Naive, interval coverage.
+
+    Indicator codes and model names come from the data; they are escaped (`escaping.markdown_cell`) so the
+    table shows them as text wherever the file is rendered (it is spliced into the README)."""
     table = result.backtest
     lines = ["| indicator | chosen model | MASE chosen | MASE naive | coverage 80% | coverage 95% |",
              "|---|---|---|---|---|---|"]
@@ -119,7 +123,7 @@ def summary_markdown(result) -> str:
     for code, rows in table.groupby("indicator", sort=False):
         chosen = rows[rows["chosen"]]
         if chosen.empty:
-            lines.append(f"| {code} | no data | - | - | - | - |")
+            lines.append(f"| {markdown_cell(code)} | no data | - | - | - | - |")
             continue
         chosen = chosen.iloc[0]
         naive = rows[rows["model"] == "Naive"]
@@ -128,7 +132,8 @@ def summary_markdown(result) -> str:
             tested += 1
             beat += chosen["mase"] < naive_mase
         lines.append(
-            f"| {code} | {chosen['model']} | {_number(chosen['mase'], '.2f')} | {_number(naive_mase, '.2f')} "
+            f"| {markdown_cell(code)} | {markdown_cell(chosen['model'])} | {_number(chosen['mase'], '.2f')} "
+            f"| {_number(naive_mase, '.2f')} "
             f"| {_number(chosen.get('coverage80'), '.0%')} | {_number(chosen.get('coverage95'), '.0%')} |"
         )
     settings = result.settings

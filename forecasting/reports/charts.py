@@ -11,6 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from forecasting.reports.escaping import chart_text
+
 HISTORY = "#1f3b73"
 FORECAST = "#e07b00"
 BAND80 = "rgba(224,123,0,0.30)"
@@ -20,6 +22,32 @@ TARGET = "#c0392b"
 BENCHMARK = "#7f8c8d"
 COMPARATOR_NAMES = {"statistical_neighbours": "Statistical neighbours", "england": "England",
                     "south_east": "South East"}
+
+
+def plain_text(figure: go.Figure) -> go.Figure:
+    """The figure with every title, annotation, legend name and text label shown as text, never as markup.
+
+    Plotly reads a subset of HTML in these (`<a href>` becomes a live link), and they carry names from the
+    user's files (indicators, authorities, targets); `escaping.chart_text` turns < > & into entities.
+    """
+    layout = figure.layout
+    if layout.title is not None and layout.title.text:
+        layout.title.text = chart_text(layout.title.text)
+    for axis in (layout.xaxis, layout.yaxis):
+        if axis is not None and axis.title is not None and axis.title.text:
+            axis.title.text = chart_text(axis.title.text)
+    for annotation in layout.annotations or ():
+        if annotation.text:
+            annotation.text = chart_text(annotation.text)
+    for trace in figure.data:
+        if getattr(trace, "name", None):
+            trace.name = chart_text(trace.name)
+        text = getattr(trace, "text", None)
+        if isinstance(text, str):
+            trace.text = chart_text(text)
+        elif text is not None and len(text):
+            trace.text = [chart_text(t) for t in text]
+    return figure
 
 
 def _band(figure, months, low, high, colour, name, row=None, col=None, showlegend=True):
@@ -96,7 +124,7 @@ def fan_chart(history: pd.Series, forecast: pd.DataFrame, *, title: str = "", un
     )
     if unit == "percent":
         figure.update_yaxes(range=[0, 100])
-    return figure
+    return plain_text(figure)
 
 
 def small_multiples(panels: list[tuple[str, pd.Series, pd.DataFrame]], columns: int = 3) -> go.Figure:
@@ -148,7 +176,7 @@ def small_multiples(panels: list[tuple[str, pd.Series, pd.DataFrame]], columns: 
                          row=row, col=col)
     figure.update_layout(height=280 * rows, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                          legend={"orientation": "h", "y": -0.05})
-    return figure
+    return plain_text(figure)
 
 
 def scenario_chart(measure: pd.DataFrame, *, title: str, unit_label: str = "") -> go.Figure:
@@ -176,7 +204,7 @@ def scenario_chart(measure: pd.DataFrame, *, title: str, unit_label: str = "") -
                                 line={"color": SCENARIO, "width": 3}))
     figure.update_layout(title=title, yaxis_title=unit_label, hovermode="x unified", height=320,
                          margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": -0.2})
-    return figure
+    return plain_text(figure)
 
 
 def decomposition_chart(
@@ -201,7 +229,7 @@ def decomposition_chart(
         xaxis_title="change at the end of the projection",
         legend={"orientation": "h", "y": -0.2},
     )
-    return figure
+    return plain_text(figure)
 
 
 def stacked_area(frame: pd.DataFrame, *, x: str, y: str, colour: str, title: str, y_title: str) -> go.Figure:
@@ -212,7 +240,7 @@ def stacked_area(frame: pd.DataFrame, *, x: str, y: str, colour: str, title: str
                                     mode="lines"))
     figure.update_layout(title=title, yaxis_title=y_title, hovermode="x unified", height=360,
                          margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": -0.2})
-    return figure
+    return plain_text(figure)
 
 
 def grouped_bars(frame: pd.DataFrame, *, x: str, y: str, colour: str, title: str, y_title: str) -> go.Figure:
@@ -221,7 +249,7 @@ def grouped_bars(frame: pd.DataFrame, *, x: str, y: str, colour: str, title: str
         figure.add_trace(go.Bar(x=part[x], y=part[y], name=str(name).replace("_", " ")))
     figure.update_layout(barmode="group", title=title, yaxis_title=y_title, height=360,
                          margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": -0.2})
-    return figure
+    return plain_text(figure)
 
 
 def lines(frame: pd.DataFrame, *, x: str, y: str, colour: str, title: str, y_title: str,
@@ -233,4 +261,4 @@ def lines(frame: pd.DataFrame, *, x: str, y: str, colour: str, title: str, y_tit
         figure.add_hline(y=reference, line={"color": TARGET, "dash": "dash"}, annotation_text=reference_label)
     figure.update_layout(title=title, yaxis_title=y_title, hovermode="x unified", height=340,
                          margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": -0.2})
-    return figure
+    return plain_text(figure)
