@@ -57,7 +57,7 @@ def column_format(name: str, series: pd.Series) -> str | None:
 
 def _cell_value(value):
     """A value openpyxl can store: NaN/None -> empty, numpy scalars -> Python, Timestamps -> datetime."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, pd.Timestamp):
         return None if pd.isna(value) else value.to_pydatetime()
