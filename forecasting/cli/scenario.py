@@ -4,10 +4,13 @@ target.
   python -m forecasting scenario scenarios/edge-of-care.yaml --data PATH --out results.csv [--format xlsx]
       writes measure,month,baseline,scenario,delta,delta_lo80,delta_hi80,delta_lo95,delta_hi95 (the change
       with its 80% and 95% intervals over the effects' evidence; XLSX adds the levers, the evidence,
-      calibration,
-      decomposition and notes) and prints a short plain-words summary, with any lever beyond its evidence.
+      calibration, decomposition and notes) and prints a short plain-words summary: the steady state each
+      stock is heading for ("at full effect, about N fewer children in care") and any lever beyond its
+      evidence.
+      --years 5 runs to the fifth 31 March after the last data month (Mar 2023 for the embedded data).
   python -m forecasting goalseek --target LAC1:2019-20 --lever edge_of_care_extra_exits --probability 0.5
-      [--data PATH] [--scenario FILE.yaml]   prints the answer in plain words ("cannot be met" is an answer).
+      [--data PATH] [--scenario FILE.yaml] [--years 5]   prints the answer in plain words ("cannot be met"
+      is an answer), with a warning when it is beyond the lever's evidence.
 
 --data defaults to the embedded data set. Months are written as YYYY-MM.
 """
@@ -46,6 +49,9 @@ def register(subparsers) -> None:
     scenario.add_argument("--data", help="data set folder or CSV/XLSX file (default: the embedded data set)")
     scenario.add_argument("--out", required=True, help="file to write (.csv or .xlsx)")
     scenario.add_argument("--format", choices=FORMATS, help="output format (default: from --out, else csv)")
+    scenario.add_argument("--years", type=int, help="run to the N-th 31 March after the last data month "
+                          "(5 = the medium term, Mar 2023 for the embedded data; default: the engine's "
+                          "horizon)")
     scenario.add_argument("--staffing", help=STAFFING_HELP)
     scenario.set_defaults(handler=run_scenario_command)
 
@@ -61,6 +67,7 @@ def register(subparsers) -> None:
     goalseek.add_argument("--data", help="data set folder or CSV/XLSX file (default: the embedded data set)")
     goalseek.add_argument("--scenario", help="scenario YAML holding the other levers (default: the baseline)")
     goalseek.add_argument("--staffing", help=STAFFING_HELP)
+    goalseek.add_argument("--years", type=int, help="run to the N-th 31 March after the last data month")
     goalseek.set_defaults(handler=run_goalseek_command)
 
 
@@ -73,15 +80,18 @@ def staffing_parameters(staffing: str | None):
     return apply_staffing_file(staffing, params) if staffing else params
 
 
-def _engine(data: str | None, staffing: str | None = None):
+def _engine(data: str | None, staffing: str | None = None, years: int | None = None):
     from forecasting.data import load_data_option
     from forecasting.engine.forecast import run_forecast
+    from forecasting.planning.horizon import horizon_to_march
     from forecasting.planning.scenarios import build_baseline
 
     params = staffing_parameters(staffing)      # check the plan before the (slower) forecast
     dataset = load_data_option(data)
-    print(f"forecasting the baseline from {dataset.source or 'the data'}...", file=sys.stderr, flush=True)
-    baseline, calibration = build_baseline(dataset, run_forecast(dataset), params)
+    horizon = horizon_to_march(dataset, years) if years is not None else None
+    print(f"forecasting the baseline from {dataset.source or 'the data'}"
+          f"{f' for {horizon} months' if horizon else ''}...", file=sys.stderr, flush=True)
+    baseline, calibration = build_baseline(dataset, run_forecast(dataset, horizon=horizon), params)
     return dataset, baseline, calibration
 
 
@@ -142,6 +152,7 @@ def _capacity_table(baseline) -> pd.DataFrame:
 
 def run_scenario_command(args: argparse.Namespace) -> int:
     from forecasting.planning.goalseek import conversion_sensitivity, decompose
+    from forecasting.planning.horizon import steady_state
     from forecasting.planning.levers import evidence_table
     from forecasting.planning.scenarios import apply_scenario, load_scenario
     from forecasting.reports.exports import to_csv, to_xlsx
@@ -152,7 +163,7 @@ def run_scenario_command(args: argparse.Namespace) -> int:
             f"--out {out}: the folder {out.parent} does not exist. Create it or choose another."
         )
     scenario = load_scenario(args.file)         # check the file before the (slower) forecast
-    _dataset, baseline, calibration = _engine(args.data, getattr(args, "staffing", None))
+    _dataset, baseline, calibration = _engine(args.data, getattr(args, "staffing", None), args.years)
     result = apply_scenario(baseline, scenario, calibration)
     table = result.table.assign(month=pd.to_datetime(result.table["month"]).dt.strftime("%Y-%m"))
     fmt = args.format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
@@ -175,6 +186,8 @@ def run_scenario_command(args: argparse.Namespace) -> int:
             f"could not write {out}: {exc.strerror or exc}. Check the folder is writable."
         ) from None
     print("\n".join(_summary_lines(result)))
+    for state in steady_state(result, calibration):
+        print(f"  {state.sentence()}")
     for warning in result.flags:
         print(f"  beyond the evidence: {warning}")
     capacity = baseline.effects.capacity if baseline.effects is not None else None
@@ -210,7 +223,7 @@ def run_goalseek_command(args: argparse.Namespace) -> int:
         raise UserFacingError(
             f"--probability {args.probability}: expected a number between 0 and 1, e.g. 0.5"
         )
-    dataset, baseline, calibration = _engine(args.data, getattr(args, "staffing", None))
+    dataset, baseline, calibration = _engine(args.data, getattr(args, "staffing", None), args.years)
     parse_target(args.target, dataset)
     answer = goal_seek(
         baseline, calibration, dataset, args.target, args.lever, args.probability, scenario=scenario

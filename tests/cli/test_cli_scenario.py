@@ -90,3 +90,16 @@ def test_goalseek_cannot_be_met_is_an_answer(capsys):
 def test_goalseek_bad_arguments(capsys, argv, message):
     assert main(["goalseek", *argv]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_scenario_runs_five_years_and_states_the_steady_state(tmp_path, capsys):
+    out = tmp_path / "five.csv"
+    assert main(["scenario", str(SCENARIO_DIR / "edge-of-care.yaml"), "--out", str(out), "--years", "5"]) == 0
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert table["month"].iloc[0] == "2018-07" and table["month"].iloc[-1] == "2023-03"      # 57 months
+    lac = table[table["measure"] == "lac"]
+    assert lac["delta_lo95"].iloc[-1] < lac["delta"].iloc[-1] < lac["delta_hi95"].iloc[-1] < 0
+    printed = capsys.readouterr().out
+    assert "looked-after children in Mar 2023" in printed
+    assert "At full effect, about" in printed and "fewer looked-after children" in printed
+
