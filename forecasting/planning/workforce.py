@@ -39,8 +39,8 @@ Validation on rolling origins (`forecasting.planning.timeliness_validation`, the
 3 origins x 3 months on the embedded data; mean absolute error in percentage points, model / naive / engine):
 M8-QL 5.4 / 7.2 / 7.0; EH4-QL on assessments completed 14.3, on referrals arriving 13.0 / 9.6 / 9.5; CP8-QL
 4.8 / 4.6 / 3.8, with the model given the actual demand. Only the MASH curve beats naive and the engine, so
-the engine's forecast is the baseline for every measure and the model gives only the change staffing makes (shown
-on the Method page). The older 9/4-month split (`workforce_history.validate_timeliness`) agrees.
+the engine's forecast is the baseline for every measure and the model gives only the change staffing makes
+(shown on the Method page). The older 9/4-month split (`workforce_history.validate_timeliness`) agrees.
 """
 from __future__ import annotations
 
