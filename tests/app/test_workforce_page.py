@@ -40,3 +40,25 @@ def test_a_timeliness_target_changes_the_answer():
     app.number_input(key="target-CP8-QL").set_value(92.0).run()
     assert not app.exception
     assert _summary(app).loc["cin_cp", "fte_needed"] > before
+
+
+def test_page_answer_equals_the_cli(tmp_path):
+    """One figure, one function: the page's answer is the CLI's (`python -m forecasting workforce`)."""
+    from forecasting.cli.workforce import workforce_tables
+    from forecasting.planning.parameters import load_parameters
+
+    app = _page()
+    app.number_input(key="target-M8-QL").set_value(75.0).run()
+    page = _summary(app)
+    tables, _lines = workforce_tables(None, load_parameters(), {"cin_cp": 17.4, "lac": 15.0}, {"M8-QL": 75.0})
+    cli = tables["answer"].set_index("team").loc[page.index]
+    for column in (
+        "fte_needed",
+        "filled_fte",
+        "agency_fte",
+        "recruits_needed",
+        "start_by",
+        "cost_employed_year",
+        "cost_agency_year",
+    ):
+        assert page[column].tolist() == cli[column].tolist(), column

@@ -73,3 +73,27 @@ def test_scenario_uses_the_staffing_plan(tmp_path):
         assert {"filled_fte", "vacancies_fte", "agency_fte", "staffing_cost"} <= set(table["measure"])
         cost = table[table["measure"] == "staffing_cost"]
         assert (cost["delta"] > 0).all()
+
+
+def test_targets_and_goalseek_take_the_staffing_plan(tmp_path, capsys):
+    bad = tmp_path / "plan.csv"
+    bad.write_text("team,establishment_fte\nsocial workers,12\n")
+    assert main(["targets", "--staffing", str(bad), "--out", str(tmp_path / "t.csv")]) == 2
+    assert "Team 'social workers' is not known" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "goalseek",
+                "--target",
+                "LAC1:2019-20",
+                "--lever",
+                "edge_of_care_extra_exits",
+                "--staffing",
+                str(bad),
+            ]
+        )
+        == 2
+    )
+    good = tmp_path / "good.csv"
+    good.write_text("team,establishment_fte,vacancies_fte,agency_fte\ncin_cp,90,0,0\n")
+    assert main(["targets", "--staffing", str(good), "--out", str(tmp_path / "t.csv")]) == 0
