@@ -52,15 +52,16 @@ def fingerprint(dataset) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _forecast(key: str, _dataset):
-    return run_forecast(_dataset)
+def _forecast(key: str, _dataset, horizon: int | None = None):
+    return run_forecast(_dataset, horizon=horizon)
 
 
-def forecast_result(dataset=None):
-    """Back-tested forecasts of every indicator (cached per data set and on disk)."""
+def forecast_result(dataset=None, horizon: int | None = None):
+    """Back-tested forecasts of every indicator (cached per data set and horizon, and on disk); `horizon`
+    None is the engine's default."""
     dataset = dataset or active_dataset()
     with st.spinner("Back-testing and forecasting every indicator (first time only, a few seconds)..."):
-        return _forecast(fingerprint(dataset), dataset)
+        return _forecast(fingerprint(dataset), dataset, horizon)
 
 
 def parameter_overrides() -> dict[str, float]:
@@ -120,11 +121,13 @@ def target_table(dataset=None):
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _baseline(key: str, overrides_key: tuple, _dataset, _params, _result):
+def _baseline(key: str, overrides_key: tuple, _dataset, _params, _result, horizon: int | None = None):
     return build_baseline(_dataset, _result, _params)
 
 
-def scenario_baseline(dataset=None):
-    """(baseline flows, calibration) for the scenario engine, on top of the forecasts."""
+def scenario_baseline(dataset=None, horizon: int | None = None):
+    """(baseline flows, calibration) for the scenario engine, on top of the forecasts to `horizon` months
+    (None: the engine's default)."""
     dataset = dataset or active_dataset()
-    return _baseline(fingerprint(dataset), _overrides_key(), dataset, parameters(), forecast_result(dataset))
+    return _baseline(fingerprint(dataset), _overrides_key(), dataset, parameters(),
+                     forecast_result(dataset, horizon), horizon)

@@ -7,6 +7,7 @@ import streamlit as st
 from forecasting.errors import UserFacingError
 from forecasting.planning.goalseek import decompose, goal_seek
 from forecasting.planning.headlines import headline_table
+from forecasting.planning.horizon import horizon_to_march, steady_state
 from forecasting.planning.levers import LEVERS, evidence_table
 from forecasting.planning.scenarios import apply_scenario, load_scenario, save_scenario, scenario_from_dict
 from forecasting.planning.targets import evaluate_targets
@@ -31,7 +32,14 @@ CHARTS = [
 st.title("Scenarios")
 dataset = state.active_dataset()
 show_coverage(dataset, "scenarios")
-baseline, calibration = state.scenario_baseline(dataset)
+last_month = dataset.observations["ds"].max()
+five_years = horizon_to_march(dataset, 5)
+HORIZONS = {"Engine's default horizon": None,
+            f"Five years, to Mar {(last_month + pd.DateOffset(months=five_years)).year}": five_years}
+horizon = HORIZONS[st.radio("Horizon", list(HORIZONS), horizontal=True, key="scenario_horizon",
+                            help="Five years runs to the fifth 31 March after the last data month; the "
+                                 "forecast is run once for it (a few seconds the first time).")]
+baseline, calibration = state.scenario_baseline(dataset, horizon)
 params = state.parameters()
 
 saved = sorted(SCENARIO_DIR.glob("*.yaml"))
@@ -83,6 +91,9 @@ def scenario_panel():
                    "effect levers').")
     for warning in result.flags:
         st.warning(f"Beyond the evidence: {warning}")
+    long_run = [stock.sentence() for stock in steady_state(result, calibration)]
+    for sentence in long_run:
+        st.info(sentence)
     st.session_state["scenario_on_page"] = scenario.levers.model_dump()
     figures = []
     grid = st.columns(2)
@@ -118,7 +129,7 @@ def scenario_panel():
         scenario.name,
         figures,
         {"Scenario results at the last month": end.reset_index(), "Levers": _lever_table(scenario)},
-        notes=[*(f"Beyond the evidence: {flag}" for flag in result.flags), *result.notes],
+        notes=[*(f"Beyond the evidence: {flag}" for flag in result.flags), *long_run, *result.notes],
         data_source=str(dataset.source),
     )
     st.download_button("Download the scenario report (HTML, opens offline)", report.encode(),

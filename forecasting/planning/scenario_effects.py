@@ -203,11 +203,13 @@ def staffing_projection(baseline, params) -> workforce.WorkforceProjection:
 
 
 def staffing_fte_needed(baseline, params, caseload_norms: dict[str, float] | None = None,
-                        timeliness_target: float | dict[str, float] | None = None) -> pd.DataFrame:
+                        timeliness_target: float | dict[str, float] | None = None,
+                        deltas: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
     """FTE needed by month and team (workforce.fte_needed) for case-holding `caseload_norms` ({team: children per
     worker}, default the norm parameters) and a timeliness target (percent: one for every measure, or
     {measure: percent}), measured on the same baseline as `staffing_projection`: the curve must lift the
-    engine's forecast to the target."""
+    engine's forecast to the target. `deltas` (a scenario's demand changes by column): size for the scenario's
+    demand, the curve's baseline still the baseline plan on the baseline demand (as `apply_scenario`)."""
     models = baseline.effects
     per_fte = models.capacity.per_fte if models.capacity is not None else None
     demand = demand_frame(baseline)
@@ -224,5 +226,6 @@ def staffing_fte_needed(baseline, params, caseload_norms: dict[str, float] | Non
             curve_now = base.timeliness.loc[base.timeliness["measure"] == measure, "on_time_pct"].to_numpy()
             offsets[measure] = baseline.projection.means(measure, baseline.months) - curve_now
             targets[measure] = float(wanted)
-    return workforce.fte_needed(demand, params, caseload_norm=caseload_norms, timeliness_target=targets,
+    sized = demand_frame(baseline, deltas) if deltas else demand
+    return workforce.fte_needed(sized, params, caseload_norm=caseload_norms, timeliness_target=targets,
                                 curves=base.curves, capacity=per_fte, offsets=offsets)

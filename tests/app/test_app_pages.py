@@ -129,3 +129,14 @@ def test_scenario_goal_seek_works_on_top_of_the_plan_and_its_answer_applies_to_t
     assert not app.exception
     assert app.slider(key="lever__edge_of_care_extra_exits").value == value
     assert app.slider(key="lever__edge_of_care_entry_reduction").value == 30.0
+
+
+def test_scenarios_page_runs_to_five_years_with_the_steady_state():
+    app = run_page("scenarios")
+    app.radio(key="scenario_horizon").set_value("Five years, to Mar 2023").run()
+    app.slider(key="lever__edge_of_care_entry_reduction").set_value(10.0).run()
+    assert not app.exception
+    labels = [m.label for m in app.metric]
+    assert any(label.endswith("Mar-23") for label in labels), labels
+    assert any("At full effect, about" in info.value and "fewer looked-after children" in info.value
+               for info in app.info)
