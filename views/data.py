@@ -50,30 +50,6 @@ with st.expander("Upload your own scorecard", expanded=True):
                          hide_index=True, width="stretch")
             download_buttons(problems, "validation report")
 
-with st.expander("Upload SSDA903 return files (children looked after)"):
-    st.write("The episodes and header files (and UASC, optional) of one or more 903 returns, CSV or XLSX. "
-             "They are turned into monthly counts here (children in care, entries, exits, placement types, "
-             "age bands); the child-level rows are never stored or sent anywhere.")
-    files_903 = st.file_uploader("903 files", type=["csv", "xlsx"], accept_multiple_files=True,
-                                 key=f"ssda903_upload_{st.session_state.get('upload_generation', 0)}")
-    if files_903:
-        loaded_903 = load_903([(f.name, f.getvalue()) for f in files_903], source="uploaded 903 files")
-        if loaded_903.ok:
-            names_903 = list(loaded_903.datasets)
-            authority = st.selectbox("Authority", names_903) if len(names_903) > 1 else names_903[0]
-            chosen = loaded_903.datasets[authority]
-            state.use_dataset(chosen)
-            st.session_state["ssda903"] = loaded_903  # this session only: the Children in care page reads it
-            st.success(f"Now using the 903 files ({markdown_text(authority)}): "
-                       f"{len(chosen.indicator_codes)} monthly "
-                       f"indicators, last month {month_label(chosen.last_month)}.")
-        else:
-            st.error(f"The 903 files cannot be used yet: {len(loaded_903.report.errors)} blocking "
-                     "problem(s). The data in use has not changed.")
-        if loaded_903.report.problems:
-            columns_903 = ["severity", "file", "row", "column", "message", "hint"]
-            st.dataframe(loaded_903.report.to_frame()[columns_903], hide_index=True, width="stretch")
-
 with st.expander("Your council's targets, benchmarks or population (optional)"):
     st.write(
         "An uploaded scorecard borrows the embedded council's targets, benchmarks and 0-17 population until "
@@ -94,6 +70,30 @@ with st.expander("Your council's targets, benchmarks or population (optional)"):
             st.dataframe(
                 side_report.to_frame()[["severity", "row", "column", "message", "hint"]], hide_index=True
             )
+
+with st.expander("Upload SSDA903 return files (children looked after)"):
+    st.write("The episodes and header files (and UASC, optional) of one or more 903 returns, CSV or XLSX. "
+             "They are turned into monthly counts here (children in care, entries, exits, placement types, "
+             "age bands); the child-level rows stay in this session only, never stored or sent anywhere.")
+    files_903 = st.file_uploader("903 files", type=["csv", "xlsx"], accept_multiple_files=True,
+                                 key=f"ssda903_upload_{st.session_state.get('upload_generation', 0)}")
+    if files_903:
+        loaded_903 = load_903([(f.name, f.getvalue()) for f in files_903], source="uploaded 903 files")
+        if loaded_903.ok:
+            names_903 = list(loaded_903.datasets)
+            authority = st.selectbox("Authority", names_903) if len(names_903) > 1 else names_903[0]
+            chosen = loaded_903.datasets[authority]
+            state.use_dataset(chosen)
+            st.session_state["ssda903"] = loaded_903  # this session only: the Children in care page reads it
+            st.success(f"Now using the 903 files ({markdown_text(authority)}): "
+                       f"{len(chosen.indicator_codes)} monthly "
+                       f"indicators, last month {month_label(chosen.last_month)}.")
+        else:
+            st.error(f"The 903 files cannot be used yet: {len(loaded_903.report.errors)} blocking "
+                     "problem(s). The data in use has not changed.")
+        if loaded_903.report.problems:
+            columns_903 = ["severity", "file", "row", "column", "message", "hint"]
+            st.dataframe(loaded_903.report.to_frame()[columns_903], hide_index=True, width="stretch")
 
 dataset = state.active_dataset()
 source = (
