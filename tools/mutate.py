@@ -67,103 +67,30 @@ ENGINE_TESTS = [
 ]
 # Dask (tests/engine/test_distributed.py, ~10 s) and the cache tests are not about choice or intervals.
 
-# name -> (module path, tests to run (own module's first), functions to mutate or None = all of the module)
+# name -> (module path, tests to run (own module's first), functions to mutate or None = all of the module).
+# Every module of forecasting/planning/ (found when the tool starts, so new modules are included) with the
+# planning tests; the engine's back-test, intervals and the choice/interval functions of forecast.py.
+FORECAST_FUNCTIONS = ("_interval_columns", "_derived_cv", "_derived_scores", "_tables", "quantile",
+                      "probability_below")
+
+
+def _planning_target(path: Path) -> tuple[str, list[str], None]:
+    own = [f"tests/planning/test_{path.stem}_rules.py", f"tests/planning/test_{path.stem}.py"]
+    return f"forecasting/planning/{path.name}", [*own, PLANNING_TESTS], None
+
+
 TARGETS: dict[str, tuple[str, list[str], tuple[str, ...] | None]] = {
-    "pipeline": (
-        "forecasting/planning/pipeline.py",
-        ["tests/planning/test_pipeline_rules.py", "tests/planning/test_pipeline.py", PLANNING_TESTS],
-        None,
-    ),
-    "levers": (
-        "forecasting/planning/levers.py",
-        ["tests/planning/test_levers_rules.py", PLANNING_TESTS],
-        None,
-    ),
-    "workforce": (
-        "forecasting/planning/workforce.py",
-        ["tests/planning/test_workforce_rules.py", "tests/planning/test_workforce.py", PLANNING_TESTS],
-        None,
-    ),
-    "workforce_history": (
-        "forecasting/planning/workforce_history.py",
-        [
-            "tests/planning/test_workforce_history_rules.py",
-            "tests/planning/test_workforce.py",
-            PLANNING_TESTS,
-        ],
-        None,
-    ),
-    "costs": (
-        "forecasting/planning/costs.py",
-        ["tests/planning/test_costs_rules.py", "tests/planning/test_costs.py", PLANNING_TESTS],
-        None,
-    ),
-    "parameters": (
-        "forecasting/planning/parameters.py",
-        ["tests/planning/test_parameters_rules.py", "tests/planning/test_parameters.py", PLANNING_TESTS],
-        None,
-    ),
-    "targets": (
-        "forecasting/planning/targets.py",
-        ["tests/planning/test_targets_rules.py", "tests/planning/test_targets.py", PLANNING_TESTS],
-        None,
-    ),
-    "headlines": (
-        "forecasting/planning/headlines.py",
-        ["tests/planning/test_headlines.py", PLANNING_TESTS],
-        None,
-    ),
-    "scenarios": (
-        "forecasting/planning/scenarios.py",
-        ["tests/planning/test_scenarios_rules.py", "tests/planning/test_scenarios.py", PLANNING_TESTS],
-        None,
-    ),
-    "scenario_effects": (
-        "forecasting/planning/scenario_effects.py",
-        ["tests/planning/test_scenarios.py", PLANNING_TESTS],
-        None,
-    ),
-    "goalseek": (
-        "forecasting/planning/goalseek.py",
-        ["tests/planning/test_goalseek_rules.py", "tests/planning/test_goalseek.py", PLANNING_TESTS],
-        None,
-    ),
-    "projection": (
-        "forecasting/planning/projection.py",
-        ["tests/planning/test_projection.py", PLANNING_TESTS],
-        None,
-    ),
-    "coverage": (
-        "forecasting/planning/coverage.py",
-        ["tests/planning/test_coverage.py", PLANNING_TESTS],
-        None,
-    ),
-    "intervals": ("forecasting/engine/intervals.py", ["tests/engine/test_intervals.py", *ENGINE_TESTS], None),
-    "backtest": ("forecasting/engine/backtest.py", ENGINE_TESTS, None),
-    "forecast": (
-        "forecasting/engine/forecast.py",
-        ENGINE_TESTS,
-        ("_interval_columns", "_derived_cv", "_derived_scores", "_tables", "quantile", "probability_below"),
-    ),
+    path.stem: _planning_target(path)
+    for path in sorted((ROOT / "forecasting" / "planning").glob("*.py")) if path.stem != "__init__"
 }
-DEFAULT = (
-    "pipeline",
-    "levers",
-    "workforce",
-    "workforce_history",
-    "costs",
-    "parameters",
-    "targets",
-    "headlines",
-    "scenarios",
-    "scenario_effects",
-    "goalseek",
-    "projection",
-    "coverage",
-    "backtest",
-    "intervals",
-    "forecast",
-)
+TARGETS |= {
+    "backtest": ("forecasting/engine/backtest.py", ["tests/engine/test_backtest_rules.py", *ENGINE_TESTS],
+                 None),
+    "intervals": ("forecasting/engine/intervals.py", ["tests/engine/test_intervals.py", *ENGINE_TESTS], None),
+    "forecast": ("forecasting/engine/forecast.py", ["tests/engine/test_forecast_rules.py", *ENGINE_TESTS],
+                 FORECAST_FUNCTIONS),
+}
+DEFAULT = tuple(TARGETS)
 HEAVY_IMPORTS = (
     "numpy",
     "pandas",
