@@ -1,7 +1,8 @@
 """`python -m forecasting workforce ...`: the workforce planner's answer from the command line.
 
-  python -m forecasting workforce [--data PATH] [--staffing plan.xlsx] --out answer.xlsx
+  python -m forecasting workforce [--data PATH] [--staffing plan.xlsx] [--scenario FILE.yaml]
                                   [--norm cin_cp=18 --norm lac=15] [--target EH4-QL=85 --target CP8-QL=90]
+                                  --out answer.xlsx
   python -m forecasting workforce --write-plan plan.xlsx    the current staffing plan, to edit and pass back
 
 Prints, per team, the FTE needed at the peak, filled posts and agency cover, the recruits needed and the month
@@ -30,6 +31,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--data", help="data set folder or CSV/XLSX file (default: the embedded data set)")
     parser.add_argument("--staffing", help="staffing plan sheet (CSV/XLSX; --write-plan gives the layout)")
+    parser.add_argument("--scenario", help="size for this scenario's demand (YAML; default: the baseline)")
     parser.add_argument("--out", help="file to write (.xlsx: every table; .csv: the answer)")
     parser.add_argument(
         "--norm",
@@ -115,7 +117,12 @@ def run_workforce_command(args: argparse.Namespace) -> int:
         if out is None:
             return 0
     assert out is not None
-    tables, lines = workforce_tables(args.data, params, norms, targets)
+    scenario = None
+    if args.scenario:
+        from forecasting.planning.scenarios import load_scenario
+
+        scenario = load_scenario(args.scenario)  # check the file before the (slower) forecast
+    tables, lines = workforce_tables(args.data, params, norms, targets, scenario)
     payload = to_xlsx(tables) if out.suffix.lower() == ".xlsx" else to_csv(tables["answer"])
     _write(out, payload)
     print("\n".join(lines))
@@ -124,12 +131,13 @@ def run_workforce_command(args: argparse.Namespace) -> int:
 
 
 def workforce_tables(
-    data: str | None, params, norms: dict[str, float], targets: dict[str, float]
+    data: str | None, params, norms: dict[str, float], targets: dict[str, float], scenario=None
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """({sheet: table}, plain-words lines) for the planner's answer on the data set `data`."""
+    """({sheet: table}, plain-words lines) for the planner's answer on the data set `data` (for the demand of
+    `scenario`, a scenarios.Scenario, when given)."""
     from forecasting.data import load_data_option
     from forecasting.engine.forecast import run_forecast
-    from forecasting.planning.scenarios import build_baseline
+    from forecasting.planning.scenarios import apply_scenario, build_baseline
     from forecasting.planning.staffing import StaffingPlan, flows_frame
     from forecasting.planning.staffing_plan import plan_sources, plan_table
     from forecasting.planning.workforce_cost import cost_by_financial_year, staffing_cost_frame
@@ -137,8 +145,9 @@ def workforce_tables(
 
     dataset = load_data_option(data)
     print(f"forecasting the baseline from {dataset.source or 'the data'}...", file=sys.stderr, flush=True)
-    baseline, _calibration = build_baseline(dataset, run_forecast(dataset), params)
-    sizing = size_workforce(baseline, params, norms or None, targets or None)
+    baseline, calibration = build_baseline(dataset, run_forecast(dataset), params)
+    result = apply_scenario(baseline, scenario, calibration, params) if scenario is not None else None
+    sizing = size_workforce(baseline, params, norms or None, targets or None, result)
     plan = StaffingPlan.from_parameters(params)
     costs = staffing_cost_frame(plan, baseline.months, params)
     by_year = cost_by_financial_year(costs)

@@ -17,7 +17,10 @@ Rules:
   turnover a year (leavers the plan assumes are replaced).
 - Cost of closing the gap for a year: employed = recruits x full employed cost x 12 + recruits x recruitment
   cost per hire; agency = recruits x agency cost x 12 (forecasting.planning.workforce_cost).
-- Early Help family workers have no demand on the scorecard, so they are not sized (said in `notes`).
+- Early Help family workers have no demand on the scorecard: the plan's are taken to meet today's demand, and
+  a step-down scenario's extra families need extra / `caseload_norm_early_help` more (said in `notes`).
+- With a scenario (`scenario=`), the demand sized is the scenario's (baseline + its changes); the plan is the
+  one in `params`, before the scenario's own workforce levers.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.planning.parameters import Parameter, value
-from forecasting.planning.scenario_effects import staffing_fte_needed
+from forecasting.planning.scenario_effects import DEMAND_COLUMNS, staffing_fte_needed
 from forecasting.planning.staffing import TEAM_NAMES, StaffingPlan, staffing_flows
 from forecasting.planning.workforce_cost import agency_cost_per_fte_month, full_cost_per_fte_month
 
@@ -82,13 +85,21 @@ def size_workforce(
     params: dict[str, Parameter],
     caseload_norms: dict[str, float] | None = None,
     timeliness_targets: dict[str, float] | None = None,
+    scenario=None,
 ) -> WorkforceSizing:
     """The planner's answer on `baseline` (scenarios.build_baseline) for the staffing plan in `params`
     (rules in the module docstring). `caseload_norms` {team: cases (or contacts/assessments a month) per FTE},
-    default the parameters; `timeliness_targets` {measure: percent}, default none."""
+    default the parameters; `timeliness_targets` {measure: percent}, default none; `scenario` (a
+    scenarios.ScenarioResult): size for the scenario's demand instead of the baseline's."""
     months = pd.DatetimeIndex(baseline.months)
-    needed = staffing_fte_needed(baseline, params, caseload_norms, timeliness_targets or None)
+    deltas = _demand_deltas(scenario)
+    needed = staffing_fte_needed(baseline, params, caseload_norms, timeliness_targets or None, deltas or None)
     plan = StaffingPlan.from_parameters(params)
+    extra_families = deltas.get("early_help_extra_open")
+    if extra_families is not None and np.any(extra_families > 0):
+        needed = pd.concat(
+            [needed, _early_help_need(months, extra_families, plan, params)], ignore_index=True
+        )
     flows = staffing_flows(plan, months)
     staff = pd.concat(
         [
@@ -109,9 +120,15 @@ def size_workforce(
     by_month["gap_to_filled"] = by_month["fte_needed"] - by_month["filled_fte"]
     by_month["gap_to_working"] = by_month["fte_needed"] - by_month["fte_working"]
     notes = [
-        "Early Help family workers are not sized: the scorecard has no Early Help caseload (their plan and "
-        "cost are shown)."
+        "Early Help family workers: the scorecard has no Early Help caseload, so the plan's family workers "
+        "are taken to meet today's demand; only a step-down scenario's extra families are sized (at "
+        "caseload_norm_early_help)."
     ]
+    if scenario is not None:
+        notes.append(
+            f"Sized for the scenario '{scenario.scenario.name}' (its demand; the plan before its "
+            "workforce levers)."
+        )
     rows = []
     for key, group in by_month.groupby("team", sort=False):
         team = str(key)
@@ -162,6 +179,37 @@ def size_workforce(
     summary = pd.DataFrame(rows)
     summary = pd.concat([summary, pd.DataFrame([_all_teams(by_month, summary, rows)])], ignore_index=True)
     return WorkforceSizing(by_month, summary, notes)
+
+
+def _demand_deltas(scenario) -> dict[str, np.ndarray]:
+    """{demand column: the scenario's change by month} from a ScenarioResult's table (empty for None)."""
+    if scenario is None:
+        return {}
+    table = scenario.table
+    names = [*DEMAND_COLUMNS, "early_help_extra_open"]
+    return {
+        name: table.loc[table["measure"] == name, "delta"].to_numpy(dtype=float)
+        for name in names
+        if (table["measure"] == name).any()
+    }
+
+
+def _early_help_need(
+    months: pd.DatetimeIndex, extra_families: np.ndarray, plan: StaffingPlan, params: dict[str, Parameter]
+) -> pd.DataFrame:
+    """Early Help FTE needed = the plan's family workers at work + the step-down's extra families / norm."""
+    working = staffing_flows(plan, months)["early_help"]["fte_working"]
+    extra = np.clip(extra_families, 0.0, None) / value(params, "caseload_norm_early_help")
+    return pd.DataFrame(
+        {
+            "month": months,
+            "team": "early_help",
+            "workload": extra_families,
+            "fte_for_norm": working + extra,
+            "fte_for_timeliness": np.nan,
+            "fte_needed": working + extra,
+        }
+    )
 
 
 def _all_teams(by_month: pd.DataFrame, summary: pd.DataFrame, rows: list[dict]) -> dict:

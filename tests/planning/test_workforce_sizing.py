@@ -60,3 +60,24 @@ def test_a_larger_plan_closes_the_gap(baseline):
     params = with_overrides(baseline.params, {"establishment_fte_cin_cp": 120, "vacancies_fte_cin_cp": 0})
     summary = size_workforce(baseline, params, {"cin_cp": 18}).summary.set_index("team")
     assert summary.loc["cin_cp", "recruits_needed"] == 0 and summary.loc["cin_cp", "start_by"] == ""
+
+
+def test_sized_for_a_step_down_scenario(baseline):
+    from pathlib import Path
+
+    from forecasting.planning.pipeline import calibrate_pipeline
+    from forecasting.planning.scenarios import apply_scenario, load_scenario
+
+    scenario = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "early-help-step-down.yaml")
+    result = apply_scenario(baseline, scenario, calibrate_pipeline(baseline.dataset), baseline.params)
+    sizing = size_workforce(baseline, baseline.params, {"cin_cp": 18}, scenario=result)
+    early = sizing.by_month.query("team == 'early_help'")
+    extra = result.measure("early_help_extra_open")["delta"].to_numpy()
+    # the plan's 20 family workers (none vacant, no ASYE) plus the extra families at 12 per worker
+    assert early["fte_needed"].to_numpy() == pytest.approx(20 + np.clip(extra, 0, None) / 12)
+    base = size_workforce(baseline, baseline.params, {"cin_cp": 18}).by_month.query("team == 'cin_cp'")
+    cin_cp = sizing.by_month.query("team == 'cin_cp'")
+    demand = sum(result.measure(name)["scenario"].to_numpy() for name in ("cin_open", "cp_plans"))
+    assert cin_cp["fte_needed"].to_numpy() == pytest.approx(demand / 18)
+    assert (cin_cp["fte_needed"].to_numpy() <= base["fte_needed"].to_numpy() + 1e-9).all()
+    assert any("Early Help step-down" in note for note in sizing.notes)
