@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: app test setup browser-deps lint bench scale readme accuracy mutate clean
+.PHONY: app test setup browser-deps lint bench scale readme accuracy mutate clean fuzz
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ app: setup
 
 test: setup browser-deps
 	$(BIN)/python -m pytest
+
+# Hostile inputs for every reader (scorecard CSV/XLSX/bytes, panel, side tables, scenario YAML, SSDA903):
+# 5,000 generated cases each under per-case time and memory limits. `make test` runs a short profile.
+fuzz: setup
+	FUZZ_PROFILE=fuzz $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider
 
 # Style and bugs (ruff), the layer contracts (import-linter, config in pyproject.toml), types (mypy on forecasting/).
 lint: setup

@@ -141,7 +141,8 @@ def panel_from_long_file(name: str, content: bytes, *, today=None) -> Panel:
         log.warning("unexpected failure reading %s (%s: %s)", name, type(exc).__name__, exc)
         log.debug("details of the failure reading %s", name, exc_info=True)
         return _file_problem(name, f"The file could not be read ({type(exc).__name__}: {exc})",
-                             "Check that it opens in Excel with columns authority, indicator, month, value.")
+                             "Check that it opens in Excel with columns authority, indicator, month, value.",
+                             code="unexpected")
 
 
 def _panel_from_long_file(name: str, content: bytes, today) -> Panel:
@@ -245,9 +246,9 @@ def _rows_by_authority(sheet: Sheet, header: int, column: int, notes: Validation
     return groups
 
 
-def _file_problem(name: str, message: str, hint: str) -> Panel:
+def _file_problem(name: str, message: str, hint: str, code: str = "panel_file") -> Panel:
     report = ValidationReport(source=name)
-    report.error(message, hint, code="panel_file", file=name)
+    report.error(message, hint, code=code, file=name)
     return Panel({}, {FILE_KEY: report})
 
 

@@ -12,6 +12,7 @@ hold are kept but reported as warnings.
 """
 from __future__ import annotations
 
+import csv
 import dataclasses
 import io
 
@@ -31,6 +32,18 @@ def _kind(columns: list[str]) -> str | None:
     return next((kind for kind, needed in KINDS.items() if set(needed) <= present), None)
 
 
+def _first_long_row(content: bytes) -> int | None:
+    """Spreadsheet row number of the first row with more cells than the header, or None."""
+    rows = csv.reader(io.StringIO(content.decode("utf-8-sig", errors="replace"), newline=""))
+    width = None
+    for number, row in enumerate(rows, start=1):
+        if width is None:
+            width = len(row)
+        elif len(row) > width:
+            return number
+    return None
+
+
 def replace_side_table(
     dataset: Dataset, name: str, content: bytes
 ) -> tuple[Dataset | None, ValidationReport]:
@@ -40,11 +53,27 @@ def replace_side_table(
         frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, na_values=[""],
                             encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        long_row = _first_long_row(content) if isinstance(exc, pd.errors.ParserError) else None
+        if long_row is not None:
+            report.error(f"Row {long_row} has more cells than the header row has headings",
+                         "Delete the extra cells (or add their headings), then save the file again.",
+                         code="side_file_layout", file=name, row=long_row)
+            return None, report
         report.error(
             f"The file could not be read as CSV ({type(exc).__name__})",
             "Save it from Excel as 'CSV UTF-8' with a header row.",
             code="side_file_unreadable",
             file=name,
+        )
+        return None, report
+    long_row = _first_long_row(content) if not isinstance(frame.index, pd.RangeIndex) else None
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas took the extra leading cells as an index
+        report.error(
+            f"Row {long_row} has more cells than the header row has headings",
+            "Delete the extra cells (or add their headings), then save the file again.",
+            code="side_file_layout",
+            file=name,
+            row=long_row,
         )
         return None, report
     frame.columns = [str(c).strip().lower() for c in frame.columns]

@@ -111,8 +111,9 @@ def load_yaml_text(text: str, source: str) -> Any:
             f"{source}: the file has {len(text):,} characters; a scenario file has at most "
             f"{MAX_BYTES:,} (they are about 1,000). Check it is the right file."
         )
-    loader = _ScenarioLoader(text)
+    loader = None
     try:
+        loader = _ScenarioLoader(text)  # checks the characters first (a control character is refused here)
         return loader.get_single_data()
     except _Refused as exc:
         raise UserFacingError(f"{source}: {exc.problem}.") from None
@@ -139,7 +140,8 @@ def load_yaml_text(text: str, source: str) -> Any:
             f"{source}: nested too deeply to read; a scenario is a mapping of levers."
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def read_scenario_text(path: Path) -> str:

@@ -155,3 +155,13 @@ def test_a_workbook_missing_its_sheet_part_gets_a_located_message_not_a_tracebac
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert "nosheet.xlsx, sheet 'Scorecard': This Excel file was not read" in result.stdout
+
+
+def test_a_side_table_row_longer_than_its_header_gets_a_located_error(embedded_dataset):
+    from forecasting.data.side_tables import replace_side_table
+
+    content = b"indicator,period,target,basis\nLAC1,2019-20,420,year_end_level\n,,,,,\n"
+    updated, report = replace_side_table(embedded_dataset, "targets.csv", content)
+    assert updated is None
+    [error] = report.errors
+    assert error.location == "targets.csv, row 3" and "more cells than the header row" in error.message
