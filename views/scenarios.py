@@ -27,6 +27,7 @@ CHARTS = [
     ("EH4-QL", "Single assessments in 45 days", "%"),
     ("M8-QL", "MASH decisions in 24 hours", "%"),
     ("placement_cost", "Placement spend a month", "£"),
+    ("staffing_cost", "Front-line staffing cost a month", "£"),
 ]
 
 st.title("Scenarios")
