@@ -97,7 +97,9 @@ LEVERS: dict[str, LeverSpec] = {s.name: s for s in [
           "Months for the edge-of-care effect to reach full strength.", _ASSUMPTION),
     # ---- Workforce
     _spec("recruits_fte", "workforce", "FTE social workers", 0.0, 0.0, 40.0, 8.0,
-          "Social workers recruited (full-time equivalent).",
+          "Social workers recruited (full-time equivalent). They fill vacant posts no agency worker covers "
+          "first, then take over posts held by agency workers (who hand over as the recruit ramps up), then "
+          "add posts to the establishment.",
           "Range: assumption. The Chair's summary (May 2018) reports vacancies cut from 22 to 11 after a "
           "recruitment event, with another planned for September.", "lower caseload"),
     _spec("recruits_team", "workforce", "team", "cin_cp", None, None, "cin_cp",
@@ -116,7 +118,7 @@ LEVERS: dict[str, LeverSpec] = {s.name: s for s in [
           "For scale: vacancy rate 17% in England, 2017 (DfE workforce statistics)."),
     _spec("turnover_pct_change", "workforce", "percentage points a year", 0.0, 0.0, 15.0, 0.0,
           "Extra annual social-worker turnover whose leavers are NOT replaced (0 = leavers replaced as now); "
-          "the unreplaced leavers reduce FTE month by month.",
+          "the unreplaced leavers leave vacancies, reducing FTE month by month.",
           "For scale: turnover 15% a year in England, 2017 (DfE workforce statistics)."),
     # ---- Placement mix
     _spec("extra_in_house_carers", "placement_mix", "foster carers", 0.0, 0.0, 60.0, 10.0,
