@@ -76,13 +76,13 @@ def calibrate_capacity(demand: pd.DataFrame, staffing: StaffingPlan, params: dic
         kind, columns, norm_name = TEAM_WORK[team]
         if kind != "flow" or not all(c in demand.columns for c in columns):
             continue
-        arrivals = sum(demand[c] for c in columns).dropna()
+        arrivals = demand[list(columns)].sum(axis=1, min_count=len(columns)).dropna()
         staffed = float(np.mean(fte[team])) if len(fte[team]) else 0.0
         if len(arrivals) < window or staffed <= 0:
             continue
         rolling = arrivals.rolling(window).mean()
         end = rolling.idxmax()
-        start = arrivals.index[arrivals.index.get_loc(end) - window + 1]
+        start = arrivals.index[int(np.flatnonzero(arrivals.index == end)[0]) - window + 1]
         demonstrated = float(rolling.max())
         per_fte[team] = demonstrated / staffed
         rows.append({"team": team, "measure": "+".join(columns), "window_months": window,
@@ -98,7 +98,7 @@ def fit_timeliness(demand: pd.DataFrame, observed: dict[str, pd.Series], staffin
                    params: dict[str, Parameter], capacity: dict[str, float] | None = None
                    ) -> dict[str, TimelinessCurve]:
     """Fit logit(on-time share) = intercept - slope x utilisation by least squares (scikit-learn), slope >= min."""
-    by_team = team_load(demand, staffing.fte(demand.index), params, capacity)
+    by_team = team_load(demand, staffing.fte(pd.DatetimeIndex(demand.index)), params, capacity)
     min_slope = value(params, "timeliness_min_slope")
     defaults = default_curves(params)
     curves = {}
