@@ -1,20 +1,23 @@
-"""Workforce: case-holding capacity by team, caseload per worker, timeliness as a function of load, FTE sizing.
+"""Workforce: case-holding capacity by team, caseload per worker, timeliness as a function of load, FTE
+sizing.
 
 Teams (`TEAMS`) and their work (all rates are named parameters in data/assumptions.yaml):
-- `mash`: contacts a month (flow), capacity = FTE x throughput per FTE (calibrated; else `contacts_per_fte_mash`).
+- `mash`: contacts a month (flow), capacity = FTE x throughput per FTE (calibrated; else
+  `contacts_per_fte_mash`).
 - `assessment`: single assessments a month (flow), capacity = FTE x throughput per FTE (calibrated; else
   `assessments_per_fte_month`).
 - `cin_cp`: open CIN cases + CP plans (stock), capacity = FTE x `caseload_norm_cin_cp`.
 - `lac`: looked-after children (stock), capacity = FTE x `caseload_norm_lac`.
 
-Capacity calibration (`calibrate_capacity`, flow teams): the scorecard has no FTE, so throughput per FTE is read
-off the history, not assumed. The team decided every month's arrivals without a lasting backlog (M8-QL stayed in
-57-81%), so it can sustain at least its busiest run of `capacity_window_months` (3) months; throughput per FTE =
-that / the history plan's staffed FTE. Embedded data: the MASH cleared 1,545 contacts a month in Apr-Jun 2018, so
-the baseline (~1,430 a month) holds a steady utilisation ~0.93 whatever FTE is assumed (FTE only scales
-contacts per worker). The figures are reported (`CapacityCalibration.table`/`describe`, CLI calibration notes)
-and the timeliness curves are fitted on utilisation computed with them; `contacts_per_fte_mash` /
-`assessments_per_fte_month` apply only when the history cannot calibrate a team.
+Capacity calibration (`calibrate_capacity`, flow teams): the scorecard has no FTE, so throughput per FTE is
+read off the history, not assumed. The team decided every month's arrivals without a lasting backlog (M8-QL
+stayed in 57-81%), so it can sustain at least its busiest run of `capacity_window_months` (3) months;
+throughput per FTE = that / the history plan's staffed FTE. Embedded data: the MASH cleared 1,545 contacts a
+month in Apr-Jun 2018, so the baseline (~1,430 a month) holds a steady utilisation ~0.93 whatever FTE is
+assumed (FTE only scales contacts per worker). The figures are reported
+(`CapacityCalibration.table`/`describe`, CLI calibration notes) and the timeliness curves are fitted on
+utilisation computed with them; `contacts_per_fte_mash` / `assessments_per_fte_month` apply only when the
+history cannot calibrate a team.
 
 Queue rule for flow teams: workload_t = arrivals_t + backlog_{t-1}; done_t = min(workload_t, capacity_t);
 backlog_t = min(workload_t - done_t, ceiling x capacity_t) with ceiling = `backlog_ceiling_months`; the rest,
@@ -26,8 +29,9 @@ out of every table, never counted as zero work; at least one team's demand is ne
 
 Timeliness vs load: on-time % = 100 x logistic(intercept - slope x u) for M8-QL (MASH decisions in 24h, mash),
 EH4-QL (single assessments within 45 working days, assessment) and CP8-QL (CP children seen within 15 working
-days, cin_cp). `fit_timeliness` fits logit(on-time share) on u with scikit-learn over the history; the slope is
-clipped at `timeliness_min_slope` (>= 0), so more load never improves timeliness and more FTE never worsens it.
+days, cin_cp). `fit_timeliness` fits logit(on-time share) on u with scikit-learn over the history; the slope
+is clipped at `timeliness_min_slope` (>= 0), so more load never improves timeliness and more FTE never
+worsens it.
 
 Staffing: the plan and its monthly flows (recruitment order, turnover, ramp-up, ASYE) are in
 `forecasting.planning.staffing`; FTE carrying work = filled + agency - ramp-up and ASYE shortfall. History:
@@ -42,6 +46,7 @@ M8-QL 5.4 / 7.2 / 7.0; EH4-QL on assessments completed 14.3, on referrals arrivi
 the engine's forecast is the baseline for every measure and the model gives only the change staffing makes
 (shown on the Method page). The older 9/4-month split (`workforce_history.validate_timeliness`) agrees.
 """
+
 from __future__ import annotations
 
 import logging
@@ -55,19 +60,39 @@ from forecasting.planning.staffing import Recruit, StaffingPlan, staffing_flows
 from forecasting.planning.workforce_cost import team_costs
 
 log = logging.getLogger(__name__)
-__all__ = ["DEMAND_COLUMNS", "STAFFING_MEASURES", "TEAMS", "TIMELINESS_TEAM", "Recruit", "StaffingPlan",
-           "TimelinessCurve", "WorkforceProjection", "fte_needed", "plan_with_levers", "project_workforce",
-           "scenario_measures", "teams_with_demand"]
+__all__ = [
+    "DEMAND_COLUMNS",
+    "STAFFING_MEASURES",
+    "TEAMS",
+    "TIMELINESS_TEAM",
+    "Recruit",
+    "StaffingPlan",
+    "TimelinessCurve",
+    "WorkforceProjection",
+    "fte_needed",
+    "plan_with_levers",
+    "project_workforce",
+    "scenario_measures",
+    "teams_with_demand",
+]
 
 TEAMS: tuple[str, ...] = ("mash", "assessment", "cin_cp", "lac")
 DEMAND_COLUMNS: tuple[str, ...] = ("contacts", "referrals", "assessments", "cin_open", "cp_plans", "lac")
-TEAM_WORK = {"mash": ("flow", ("contacts",), "contacts_per_fte_mash"),
-             "assessment": ("flow", ("assessments",), "assessments_per_fte_month"),
-             "cin_cp": ("stock", ("cin_open", "cp_plans"), "caseload_norm_cin_cp"),
-             "lac": ("stock", ("lac",), "caseload_norm_lac")}
+TEAM_WORK = {
+    "mash": ("flow", ("contacts",), "contacts_per_fte_mash"),
+    "assessment": ("flow", ("assessments",), "assessments_per_fte_month"),
+    "cin_cp": ("stock", ("cin_open", "cp_plans"), "caseload_norm_cin_cp"),
+    "lac": ("stock", ("lac",), "caseload_norm_lac"),
+}
 TIMELINESS_TEAM = {"M8-QL": "mash", "EH4-QL": "assessment", "CP8-QL": "cin_cp"}
-HISTORY_INDICATORS = {"contacts": "M1", "referrals": "M2", "assessments": "EH3", "cin_open": "EH2",
-                      "cp_plans": "CP6B", "lac": "LAC1"}
+HISTORY_INDICATORS = {
+    "contacts": "M1",
+    "referrals": "M2",
+    "assessments": "EH3",
+    "cin_open": "EH2",
+    "cp_plans": "CP6B",
+    "lac": "LAC1",
+}
 _EPS = 1e-6
 
 
@@ -118,10 +143,18 @@ def teams_with_demand(columns) -> list[str]:
 def _check_demand(demand: pd.DataFrame) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
     """(months, {column: non-negative values}) for the DEMAND_COLUMNS `demand` has; one team's at least."""
     if not teams_with_demand(demand.columns):
-        raise ValueError(f"demand has none of the columns a team works on ({', '.join(DEMAND_COLUMNS)}); got "
-                         f"{', '.join(map(str, demand.columns)) or 'no columns'}")
-    return (pd.DatetimeIndex(demand.index),
-            {c: np.clip(demand[c].to_numpy(dtype=float), 0.0, None) for c in DEMAND_COLUMNS if c in demand.columns})
+        raise ValueError(
+            f"demand has none of the columns a team works on ({', '.join(DEMAND_COLUMNS)}); got "
+            f"{', '.join(map(str, demand.columns)) or 'no columns'}"
+        )
+    return (
+        pd.DatetimeIndex(demand.index),
+        {
+            c: np.clip(demand[c].to_numpy(dtype=float), 0.0, None)
+            for c in DEMAND_COLUMNS
+            if c in demand.columns
+        },
+    )
 
 
 def _per_fte(team: str, params: dict[str, Parameter], capacity: dict[str, float] | None) -> float:
@@ -136,8 +169,12 @@ def _backlog_ceiling(params: dict[str, Parameter]) -> float:
     return value(params, "backlog_ceiling_months") if "backlog_ceiling_months" in params else np.inf
 
 
-def _team_arrays(demand: dict[str, np.ndarray], fte: dict[str, np.ndarray], params: dict[str, Parameter],
-                 capacity: dict[str, float] | None = None) -> dict[str, dict[str, np.ndarray]]:
+def _team_arrays(
+    demand: dict[str, np.ndarray],
+    fte: dict[str, np.ndarray],
+    params: dict[str, Parameter],
+    capacity: dict[str, float] | None = None,
+) -> dict[str, dict[str, np.ndarray]]:
     """The queue rule of the module docstring: {team: {workload, fte, capacity, utilisation,
     caseload_per_worker, backlog}} for the teams whose demand is given. `capacity` = calibrated throughput per
     FTE by team (else the parameters)."""
@@ -163,22 +200,37 @@ def _team_arrays(demand: dict[str, np.ndarray], fte: dict[str, np.ndarray], para
         with np.errstate(divide="ignore", invalid="ignore"):
             utilisation = np.where(capacity_t > 0, workload / np.maximum(capacity_t, _EPS), np.inf)
             per_worker = np.where(staff > 0, workload / np.maximum(staff, _EPS), np.inf)
-        out[team] = {"workload": workload, "fte": staff, "capacity": capacity_t, "utilisation": utilisation,
-                     "caseload_per_worker": per_worker, "backlog": backlog, "triaged": triaged}
+        out[team] = {
+            "workload": workload,
+            "fte": staff,
+            "capacity": capacity_t,
+            "utilisation": utilisation,
+            "caseload_per_worker": per_worker,
+            "backlog": backlog,
+            "triaged": triaged,
+        }
     return out
 
 
-def team_load(demand: pd.DataFrame, fte: pd.DataFrame, params: dict[str, Parameter],
-              capacity: dict[str, float] | None = None) -> pd.DataFrame:
+def team_load(
+    demand: pd.DataFrame,
+    fte: pd.DataFrame,
+    params: dict[str, Parameter],
+    capacity: dict[str, float] | None = None,
+) -> pd.DataFrame:
     """The queue rule of the module docstring, per team and month (long frame `by_team`)."""
     months, arrays = _check_demand(demand)
-    teams = _team_arrays(arrays, {team: fte[team].to_numpy(dtype=float) for team in fte.columns}, params, capacity)
+    teams = _team_arrays(
+        arrays, {team: fte[team].to_numpy(dtype=float) for team in fte.columns}, params, capacity
+    )
     return _long(months, teams)
 
 
 def _long(months: pd.DatetimeIndex, teams: dict[str, dict[str, np.ndarray]]) -> pd.DataFrame:
-    return pd.concat([pd.DataFrame({"month": months, "team": team, **columns}) for team, columns in teams.items()],
-                     ignore_index=True)
+    return pd.concat(
+        [pd.DataFrame({"month": months, "team": team, **columns}) for team, columns in teams.items()],
+        ignore_index=True,
+    )
 
 
 def default_curves(params: dict[str, Parameter]) -> dict[str, TimelinessCurve]:
@@ -187,14 +239,19 @@ def default_curves(params: dict[str, Parameter]) -> dict[str, TimelinessCurve]:
     out = {}
     for measure in TIMELINESS_TEAM:
         share = value(params, f"on_time_at_full_load_{measure.split('-')[0].lower()}_pct") / 100.0
-        out[measure] = TimelinessCurve(measure, float(np.log(share / (1 - share)) + slope), slope, False,
-                                       "from parameters (no fit)")
+        out[measure] = TimelinessCurve(
+            measure, float(np.log(share / (1 - share)) + slope), slope, False, "from parameters (no fit)"
+        )
     return out
 
 
-def project_workforce(demand: pd.DataFrame, staffing: StaffingPlan, params: dict[str, Parameter] | None = None,
-                      curves: dict[str, TimelinessCurve] | None = None,
-                      capacity: dict[str, float] | None = None) -> WorkforceProjection:
+def project_workforce(
+    demand: pd.DataFrame,
+    staffing: StaffingPlan,
+    params: dict[str, Parameter] | None = None,
+    curves: dict[str, TimelinessCurve] | None = None,
+    capacity: dict[str, float] | None = None,
+) -> WorkforceProjection:
     """Caseload, utilisation and timeliness by month and team for `demand` (columns DEMAND_COLUMNS).
 
     `capacity`: calibrated throughput per FTE by flow team (`calibrate_capacity(...).per_fte`); default the
@@ -208,23 +265,40 @@ def project_workforce(demand: pd.DataFrame, staffing: StaffingPlan, params: dict
         if team not in teams:
             continue
         load = teams[team]["utilisation"]
-        rows.append(pd.DataFrame({"month": months, "measure": measure, "team": team, "utilisation": load,
-                                  "on_time_pct": curves[measure].on_time(load)}))
-    timeliness = pd.concat(rows, ignore_index=True) if rows else \
-        pd.DataFrame(columns=["month", "measure", "team", "utilisation", "on_time_pct"])
+        rows.append(
+            pd.DataFrame(
+                {
+                    "month": months,
+                    "measure": measure,
+                    "team": team,
+                    "utilisation": load,
+                    "on_time_pct": curves[measure].on_time(load),
+                }
+            )
+        )
+    timeliness = (
+        pd.concat(rows, ignore_index=True)
+        if rows
+        else pd.DataFrame(columns=["month", "measure", "team", "utilisation", "on_time_pct"])
+    )
     return WorkforceProjection(_long(months, teams), timeliness, curves)
 
 
 # ------------------------------------------------------------------------------------------------ sizing
-def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None, caseload_norm=None,
-               timeliness_target=None, curves: dict[str, TimelinessCurve] | None = None,
-               capacity: dict[str, float] | None = None,
-               offsets: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
-    """FTE needed by month and team: for a caseload norm (default: the norm parameters; a number applies to the
-    case-holding teams, a dict sets teams) and, if given, a timeliness target (percent; a number for every
+def fte_needed(
+    demand: pd.DataFrame,
+    params: dict[str, Parameter] | None = None,
+    caseload_norm=None,
+    timeliness_target=None,
+    curves: dict[str, TimelinessCurve] | None = None,
+    capacity: dict[str, float] | None = None,
+    offsets: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """FTE needed by month and team: for a caseload norm (default: the norm parameters; a number applies to
+    the case-holding teams, a dict sets teams) and, if given, a timeliness target (percent; a number for every
     measure or {measure: percent}). Steady state: flow teams clear each month's arrivals (no backlog).
-    `offsets` {measure: by month}: the engine's forecast minus the curve at the baseline plan's load; the curve
-    must then reach target - offset (timeliness = engine forecast + the change staffing makes).
+    `offsets` {measure: by month}: the engine's forecast minus the curve at the baseline plan's load; the
+    curve must then reach target - offset (timeliness = engine forecast + the change staffing makes).
     Columns: month, team, workload, fte_for_norm, fte_for_timeliness, fte_needed (the larger)."""
     params = params or load_parameters(include_levers=False)
     curves = curves or default_curves(params)
@@ -237,11 +311,15 @@ def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None,
     if isinstance(timeliness_target, dict):
         targets = dict(timeliness_target)
     else:
-        targets = {m: float(timeliness_target) for m in TIMELINESS_TEAM} if timeliness_target is not None else {}
+        targets = (
+            {m: float(timeliness_target) for m in TIMELINESS_TEAM} if timeliness_target is not None else {}
+        )
     unknown = sorted(set(norms) - set(TEAMS)) + sorted(set(targets) - set(TIMELINESS_TEAM))
     if unknown:
-        raise ValueError(f"unknown team or measure {', '.join(unknown)}; teams are {', '.join(TEAMS)}, "
-                         f"timeliness measures {', '.join(TIMELINESS_TEAM)}")
+        raise ValueError(
+            f"unknown team or measure {', '.join(unknown)}; teams are {', '.join(TEAMS)}, "
+            f"timeliness measures {', '.join(TIMELINESS_TEAM)}"
+        )
     frames = []
     for team in teams_with_demand(arrays):
         workload = np.sum([arrays[c] for c in TEAM_WORK[team][1]], axis=0)
@@ -255,9 +333,18 @@ def fte_needed(demand: pd.DataFrame, params: dict[str, Parameter] | None = None,
                     for_time = np.where(u_max > 0, workload / (norms[team] * np.maximum(u_max, _EPS)), np.inf)
                 if not np.all(np.isfinite(u_max) & (u_max > 0)):
                     log.warning("%s target %s%%: the curve cannot reach it by staffing alone", measure, pct)
-        frames.append(pd.DataFrame({"month": months, "team": team, "workload": workload,
-                                    "fte_for_norm": for_norm, "fte_for_timeliness": for_time,
-                                    "fte_needed": np.fmax(for_norm, for_time)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "month": months,
+                    "team": team,
+                    "workload": workload,
+                    "fte_for_norm": for_norm,
+                    "fte_for_timeliness": for_time,
+                    "fte_needed": np.fmax(for_norm, for_time),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -267,6 +354,7 @@ def plan_with_levers(plan: StaffingPlan, levers, first_month: pd.Timestamp) -> S
     recruits_team at recruits_start (placed by the recruitment order of forecasting.planning.staffing),
     agency_fte_change and vacancy_fte_change spread over the social-work teams in proportion to establishment
     (agency never below 0, vacancies never above establishment), turnover_pct_change leavers not replaced."""
+
     def get(name, default=0.0):
         return getattr(levers, name, default)
 
@@ -279,23 +367,39 @@ def plan_with_levers(plan: StaffingPlan, levers, first_month: pd.Timestamp) -> S
         moved = plan.vacancies.get(team, 0.0) + get("vacancy_fte_change") * share
         vacancies[team] = min(max(moved, 0.0), fte)
         agency[team] = max(plan.agency.get(team, 0.0) + get("agency_fte_change") * share, 0.0)
-    plan = replace(plan, vacancies=vacancies, agency=agency,
-                   unreplaced_turnover_pct=max(float(get("turnover_pct_change")), 0.0))
+    plan = replace(
+        plan,
+        vacancies=vacancies,
+        agency=agency,
+        unreplaced_turnover_pct=max(float(get("turnover_pct_change")), 0.0),
+    )
     if get("recruits_fte"):
         start = get("recruits_start", None)
-        plan = replace(plan, recruits=plan.recruits + (Recruit(
-            get("recruits_team", "cin_cp"), float(get("recruits_fte")),
-            pd.Timestamp(start) if start else pd.Timestamp(first_month),
-            float(get("recruits_months_to_full_caseload"))),))
+        plan = replace(
+            plan,
+            recruits=plan.recruits
+            + (
+                Recruit(
+                    get("recruits_team", "cin_cp"),
+                    float(get("recruits_fte")),
+                    pd.Timestamp(start) if start else pd.Timestamp(first_month),
+                    float(get("recruits_months_to_full_caseload")),
+                ),
+            ),
+        )
     return plan
 
 
 STAFFING_MEASURES = ("filled_fte", "vacancies_fte", "agency_fte", "staffing_cost")
 
 
-def scenario_measures(demand: pd.DataFrame, levers, params: dict[str, Parameter] | None = None,
-                      curves: dict[str, TimelinessCurve] | None = None,
-                      capacity: dict[str, float] | None = None) -> pd.DataFrame:
+def scenario_measures(
+    demand: pd.DataFrame,
+    levers,
+    params: dict[str, Parameter] | None = None,
+    curves: dict[str, TimelinessCurve] | None = None,
+    capacity: dict[str, float] | None = None,
+) -> pd.DataFrame:
     """Caseload by team, timeliness and the staffing measures by month for the scenario engine
     (`forecasting.planning.scenario_effects`): the plan in `params` after the workforce levers
     (`plan_with_levers`). Staffing measures, all teams of the plan: filled_fte, vacancies_fte, agency_fte (end
@@ -309,11 +413,18 @@ def scenario_measures(demand: pd.DataFrame, levers, params: dict[str, Parameter]
     curves = curves or default_curves(params)
     teams = _team_arrays(arrays, {team: f["fte_working"] for team, f in flows.items()}, params, capacity)
     columns = {f"caseload_{team}": teams[team]["caseload_per_worker"] for team in teams}
-    columns.update({m: curves[m].on_time(teams[team]["utilisation"]) for m, team in TIMELINESS_TEAM.items()
-                    if team in teams})
+    columns.update(
+        {
+            m: curves[m].on_time(teams[team]["utilisation"])
+            for m, team in TIMELINESS_TEAM.items()
+            if team in teams
+        }
+    )
     columns["filled_fte"] = np.sum([f["filled"] for f in flows.values()], axis=0)
     columns["vacancies_fte"] = np.sum([f["vacancies"] for f in flows.values()], axis=0)
     columns["agency_fte"] = np.sum([f["agency"] for f in flows.values()], axis=0)
-    columns["staffing_cost"] = np.sum([team_costs(team, f, plan.asye.get(team, 0.0), params)["staffing_cost"]
-                                       for team, f in flows.items()], axis=0)
+    columns["staffing_cost"] = np.sum(
+        [team_costs(team, f, plan.asye.get(team, 0.0), params)["staffing_cost"] for team, f in flows.items()],
+        axis=0,
+    )
     return pd.DataFrame(columns, index=months)
