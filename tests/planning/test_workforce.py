@@ -336,3 +336,21 @@ def test_forecast_demand_takes_only_complete_indicators():
     demand = forecast_demand(forecasts)
     assert list(demand.columns) == ["contacts", "lac"]  # EH3 lacks a month; M3 is not demand
     assert demand["lac"].tolist() == [50.0, 51.0, 52.0]
+
+
+def test_queue_ceiling_hand_computed(params):
+    """Capacity 100 a month (1 FTE x 100), ceiling half a month of capacity (50): the excess is triaged."""
+    from forecasting.planning.parameters import with_overrides
+
+    capped = with_overrides(params, {"backlog_ceiling_months": 0.5})
+    months = pd.date_range("2018-07-01", periods=3, freq="MS")
+    frame = pd.DataFrame({"contacts": [180.0, 180.0, 50.0]}, index=months)
+    fte = pd.DataFrame({"mash": 1.0}, index=months)
+    mash = team_load(frame, fte, capped, capacity={"mash": 100.0})
+    # Jul: 180 arrive, 100 done, 80 left -> 50 carried, 30 triaged
+    # Aug: 180 + 50 = 230, 100 done, 130 left -> 50 carried, 80 triaged
+    # Sep: 50 + 50 = 100, 100 done, nothing left
+    assert mash["workload"].tolist() == [180, 230, 100]
+    assert mash["backlog"].tolist() == [50, 50, 0]
+    assert mash["triaged"].tolist() == [30, 80, 0]
+    assert mash["utilisation"].tolist() == pytest.approx([1.8, 2.3, 1.0])
