@@ -80,6 +80,11 @@ st.plotly_chart(
     width="stretch",
 )
 download_buttons(sizing.summary, "workforce answer", key="answer")
+schedule = sizing.schedule[sizing.schedule["team"].isin([*teams, "early_help"])]
+if len(schedule):
+    with st.expander("Recruits by when: each month the gap grows, who must start and when"):
+        st.dataframe(schedule, hide_index=True, width="stretch", column_config={"team": None})
+        download_buttons(schedule, "recruitment schedule", key="schedule")
 download_buttons(needed, "FTE needed by month", key="fte")
 
 st.subheader("Staffing plan")

@@ -179,6 +179,7 @@ def workforce_tables(
 
     tables = {
         "answer": sizing.summary,
+        "recruitment schedule": sizing.schedule,
         "fte needed by month": monthly(sizing.by_month),
         "staffing flows": monthly(flows_frame(plan, baseline.months)),
         "cost by month": monthly(costs),

@@ -13,8 +13,9 @@ Rules:
   recruitment order they fill vacancies, release agency, then add posts; posts to add = needed above
   establishment). The first month need exceeds filled posts is when they must carry a full caseload; a recruit
   does so in their m-th month (m = months to a full caseload), so they must start m - 1 months earlier
-  (`start_by`; before the first forecast month means already late). Replacements to stand still = filled x
-  turnover a year (leavers the plan assumes are replaced).
+  (`start_by`; before the first forecast month means already late). `schedule`: each month the gap to filled
+  posts reaches a new high, its increase is recruits to start ramp-up months earlier. Replacements to stand
+  still = filled x turnover a year (leavers the plan assumes are replaced).
 - Cost of closing the gap for a year: employed = recruits x full employed cost x 12 + recruits x recruitment
   cost per hire; agency = recruits x agency cost x 12 (forecasting.planning.workforce_cost).
 - Early Help family workers have no demand on the scorecard: the plan's are taken to meet today's demand, and
@@ -43,11 +44,13 @@ __all__ = ["WorkforceSizing", "size_workforce"]
 class WorkforceSizing:
     """`by_month`: month, team, workload, fte_for_norm, fte_for_timeliness, fte_needed, filled_fte,
     agency_fte, fte_working, gap_to_filled, gap_to_working. `summary`: one row per team plus an all-teams row.
-    `notes`: plain-words caveats."""
+    `schedule`: team, team_name, fte_to_recruit, start_by, full_caseload_by (one row per month the gap to
+    filled posts grows, the recruits to start for it). `notes`: plain-words caveats."""
 
     by_month: pd.DataFrame
     summary: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    schedule: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def answer(self) -> list[str]:
         """The summary in plain words, one line per team and a total."""
@@ -129,7 +132,7 @@ def size_workforce(
             f"Sized for the scenario '{scenario.scenario.name}' (its demand; the plan before its "
             "workforce levers)."
         )
-    rows = []
+    rows, schedule = [], []
     for key, group in by_month.groupby("team", sort=False):
         team = str(key)
         group = group.reset_index(drop=True)
@@ -141,6 +144,8 @@ def size_workforce(
         recruits = max(need - filled, 0.0) if np.isfinite(need) else np.nan
         short = group.index[group["gap_to_filled"] > 1e-9]
         ramp = plan.months_to_full_caseload.get(team, 0.0)
+        if np.isfinite(need):
+            schedule += _schedule(team, group, ramp, months[0])
         if len(short) and np.isfinite(need):
             first_short = group["month"].iloc[short[0]]
             start = first_short - pd.DateOffset(months=max(int(np.ceil(ramp)) - 1, 0))
@@ -178,7 +183,31 @@ def size_workforce(
             )
     summary = pd.DataFrame(rows)
     summary = pd.concat([summary, pd.DataFrame([_all_teams(by_month, summary, rows)])], ignore_index=True)
-    return WorkforceSizing(by_month, summary, notes)
+    return WorkforceSizing(by_month, summary, notes, pd.DataFrame(schedule, columns=SCHEDULE_COLUMNS))
+
+
+SCHEDULE_COLUMNS = ["team", "team_name", "fte_to_recruit", "start_by", "full_caseload_by"]
+
+
+def _schedule(team: str, group: pd.DataFrame, ramp: float, first: pd.Timestamp) -> list[dict]:
+    """Recruits by when: each month the gap to filled posts reaches a new high, the increase must be carrying
+    a full caseload that month, so it starts ceil(ramp) - 1 months earlier (module docstring)."""
+    gap = np.clip(group["gap_to_filled"].to_numpy(dtype=float), 0.0, None)
+    increments = np.diff(np.maximum.accumulate(gap), prepend=0.0)
+    out = []
+    for month, fte in zip(group["month"], increments, strict=True):
+        if fte > 1e-9:
+            start = pd.Timestamp(month) - pd.DateOffset(months=max(int(np.ceil(ramp)) - 1, 0))
+            out.append(
+                {
+                    "team": team,
+                    "team_name": TEAM_NAMES.get(team, team),
+                    "fte_to_recruit": float(fte),
+                    "start_by": _month_label(start) + (" (already late)" if start < first else ""),
+                    "full_caseload_by": _month_label(pd.Timestamp(month)),
+                }
+            )
+    return out
 
 
 def _demand_deltas(scenario) -> dict[str, np.ndarray]:

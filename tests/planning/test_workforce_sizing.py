@@ -81,3 +81,15 @@ def test_sized_for_a_step_down_scenario(baseline):
     assert cin_cp["fte_needed"].to_numpy() == pytest.approx(demand / 18)
     assert (cin_cp["fte_needed"].to_numpy() <= base["fte_needed"].to_numpy() + 1e-9).all()
     assert any("Early Help step-down" in note for note in sizing.notes)
+
+
+def test_recruitment_schedule_adds_up_to_the_recruits(baseline):
+    sizing = size_workforce(baseline, baseline.params, {"cin_cp": 18, "lac": 18})
+    summary = sizing.summary.set_index("team")
+    by_team = sizing.schedule.groupby("team")["fte_to_recruit"].sum()
+    for team, recruits in summary["recruits_needed"].drop(index="all").items():
+        assert by_team.get(team, 0.0) == pytest.approx(recruits)
+    # each start is the full-caseload month less 5 months (6 months to a full caseload)
+    for row in sizing.schedule.itertuples():
+        full = pd.to_datetime(row.full_caseload_by, format="%b %Y")
+        assert row.start_by.startswith(f"{full - pd.DateOffset(months=5):%b %Y}")
