@@ -21,9 +21,11 @@ Rules:
   measure that varies across draws, with one more case in every month; each draw's change is the point change
   plus, month by month, that response per case times the draw's own demand change (first order: exact where a
   model is linear in demand month by month, as caseloads are; an approximation for timeliness curves and for
-  costs that step). Looked-after children are the only demand the cost models read, so other demand measures
-  run the workforce model alone. Costs the plan itself drives (e.g. allowances after extra exits) keep their
-  point value in every draw.
+  costs that step). Demand measures that drive different workforce measures (scenario_effects.DEPENDS_ON) are
+  moved together in one run; looked-after children are the only demand the cost models read, so runs without
+  them use the workforce model alone. A measure that answers to a demand it is not declared to read sends the
+  calculation back to one run per demand measure. Costs the plan itself drives (e.g. allowances after extra
+  exits) keep their point value in every draw.
 - Intervals: the 10th/90th (80%) and 2.5th/97.5th (95%) percentiles of each measure's change across draws.
 """
 
@@ -121,45 +123,70 @@ def _model_draws(
     baseline, levers, params, point_deltas, point_extra, deltas, models
 ) -> dict[str, np.ndarray]:
     """First-order workforce and cost deltas per draw (module docstring)."""
-    out = {
-        measure: np.tile(delta, (next(iter(deltas.values())).shape[0], 1))
-        for measure, (_, delta) in point_extra.items()
-    }
+    n = next(iter(deltas.values())).shape[0]
+    out = {measure: np.tile(delta, (n, 1)) for measure, (_, delta) in point_extra.items()}
     varying = [
         c
         for c in scenario_effects.DEMAND_COLUMNS
         if c in deltas and c in baseline.flows and np.ptp(deltas[c], axis=0).max() > 0
     ]
-    before = None
-    if models.workforce_model is not None and models.base_workforce is not None and varying != ["lac"]:
-        before = models.workforce_model(scenario_effects.demand_frame(baseline, point_deltas), levers, params)
-    for column in varying:
-        spread = deltas[column] - point_deltas[column]
-        moved = dict(point_deltas)
-        moved[column] = point_deltas[column] + RESPONSE_STEP
-        for measure, change in _responses(
-            baseline, levers, params, point_extra, moved, column, models, before
-        ).items():
-            if measure in out:
-                out[measure] += change / RESPONSE_STEP * spread
+    slopes = _slopes(baseline, levers, params, point_deltas, point_extra, varying, models, _rounds(varying))
+    if slopes is None:  # a measure answered to a demand it is not declared to read: one column at a time
+        slopes = _slopes(baseline, levers, params, point_deltas, point_extra, varying, models,
+                         [[column] for column in varying])
+    for (measure, column), slope in (slopes or {}).items():
+        out[measure] += slope * (deltas[column] - point_deltas[column])
     return out
 
 
-def _responses(baseline, levers, params, point_extra, moved, column, models, before) -> dict:
-    """{measure: change against the point} when demand `column` moves (`moved` deltas). Only looked-after
-    children reach the cost models, so other columns run the (fast) workforce model alone against `before`
-    (its point run)."""
-    if column == "lac" or before is None:
-        response = scenario_effects.workforce_and_costs(
-            baseline, moved, levers, params, [], models=models, dataset=baseline.dataset
-        )
-        return {m: response[m][1] - point_extra[m][1] for m in response if m in point_extra}
-    after = models.workforce_model(scenario_effects.demand_frame(baseline, moved), levers, params)
-    return {
-        m: after[m].to_numpy(dtype=float) - before[m].to_numpy(dtype=float)
-        for m in after.columns
-        if m in point_extra
-    }
+def _rounds(varying: list[str]) -> list[list[str]]:
+    """Demand columns moved together in one model run: no two in a run drive the same measure
+    (scenario_effects.DEPENDS_ON), so each measure's response has one cause."""
+    rounds: list[list[str]] = []
+    for column in varying:
+        drives = set(scenario_effects.DEPENDS_ON.get(column, ()))
+        for members in rounds:
+            if not drives & {m for c in members for m in scenario_effects.DEPENDS_ON.get(c, ())}:
+                members.append(column)
+                break
+        else:
+            rounds.append([column])
+    return rounds
+
+
+def _slopes(baseline, levers, params, point_deltas, point_extra, varying, models, rounds):
+    """{(measure, demand column): response per extra case a month} over `rounds` of columns moved together;
+    None when a response cannot be put down to one column of its round. Runs with looked-after children run
+    every model (only they reach the cost models); the others the workforce model alone."""
+    workforce_measures = set(models.base_workforce.columns) if models.base_workforce is not None else set()
+    before = None
+    out = {}
+    for members in rounds:
+        moved = dict(point_deltas)
+        for column in members:
+            moved[column] = point_deltas[column] + RESPONSE_STEP
+        if "lac" in members or models.workforce_model is None or models.base_workforce is None:
+            response = scenario_effects.workforce_and_costs(
+                baseline, moved, levers, params, [], models=models, dataset=baseline.dataset
+            )
+            changes = {m: response[m][1] - point_extra[m][1] for m in response if m in point_extra}
+        else:
+            if before is None:
+                before = models.workforce_model(scenario_effects.demand_frame(baseline, point_deltas), levers,
+                                                params)
+            after = models.workforce_model(scenario_effects.demand_frame(baseline, moved), levers, params)
+            changes = {m: after[m].to_numpy(dtype=float) - before[m].to_numpy(dtype=float)
+                       for m in after.columns if m in point_extra}
+        for measure, change in changes.items():
+            if not np.any(np.abs(change) > 1e-9):
+                continue
+            causes = [c for c in members if measure in scenario_effects.DEPENDS_ON.get(c, ())]
+            if not causes and "lac" in members and measure not in workforce_measures:
+                causes = ["lac"]                     # a cost: the cost models read looked-after children only
+            if len(members) > 1 and len(causes) != 1:
+                return None
+            out[(measure, causes[0] if len(members) > 1 else members[0])] = change / RESPONSE_STEP
+    return out
 
 
 def delta_intervals(point: np.ndarray, draws: np.ndarray | None) -> dict[str, np.ndarray]:

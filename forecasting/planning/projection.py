@@ -78,7 +78,8 @@ class Projection:
 
     def __post_init__(self):
         frame = self.distribution.reset_index(drop=True)
-        frame["month"] = pd.to_datetime(frame["month"])
+        if not pd.api.types.is_datetime64_any_dtype(frame["month"]):
+            frame["month"] = pd.to_datetime(frame["month"])
         object.__setattr__(self, "distribution", frame)
         months = np.sort(frame["month"].unique())
         month_index = np.searchsorted(months, frame["month"].to_numpy())
@@ -213,7 +214,8 @@ class Projection:
             if grid is None or not (grid >= 0).any():
                 raise KeyError(f"No forecast for {indicator} in any month")
             return grid[grid >= 0]
-        wanted = pd.DatetimeIndex(pd.to_datetime(list(months)))
+        wanted = months if isinstance(months, pd.DatetimeIndex) else pd.DatetimeIndex(
+            pd.to_datetime(list(months)))
         at = np.searchsorted(self._months, wanted)
         inside = (at < len(self._months)) & (self._months[np.minimum(at, len(self._months) - 1)] == wanted)
         found = np.where(inside, grid[np.minimum(at, len(self._months) - 1)], -1) if grid is not None \
@@ -316,7 +318,8 @@ class Projection:
             for name, values in zip(names, np.quantile(self._samples, qs, axis=0), strict=True):
                 columns[name][self.draw_rows] = values
         frame = pd.DataFrame(columns)
-        frame["month"] = pd.to_datetime(frame["month"])
+        if not pd.api.types.is_datetime64_any_dtype(frame["month"]):
+            frame["month"] = pd.to_datetime(frame["month"])
         return frame
 
 
@@ -354,7 +357,7 @@ def _value(rows, z: np.ndarray, shift: np.ndarray | None = None,
     multiplier, shift = np.broadcast_to(multiplier, out.shape), np.broadcast_to(shift, out.shape)
     z = np.broadcast_to(z, out.shape)
     scales = np.asarray(rows["scale"])
-    for scale in pd.unique(scales):
+    for scale in dict.fromkeys(scales.tolist()):
         cols = scales == scale
         back = from_model_scale(loc[cols] + sd[cols] * z[..., cols], scale)
         out[..., cols] = np.clip(multiplier[..., cols] * back + shift[..., cols], lower[cols], upper[cols])

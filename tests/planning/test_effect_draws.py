@@ -168,3 +168,20 @@ def test_drawn_rates_keep_a_rate_without_spread_at_its_mean(engine):
         effect_draws.DrawnRates(_fixed_rates(calibration), 10, 3)["lac_exit_rate"]
         == calibration["lac_exit_rate"]
     )
+
+
+def test_joint_model_runs_give_the_same_draws_as_one_run_per_demand_measure(engine):
+    """Demand measures that drive different workforce measures are moved together in one model run; the
+    draws equal those from one run per demand measure (the declared dependencies hold for these models)."""
+    baseline, calibration = engine
+    plan = load_scenario(SCENARIO_DIR / "combined-plan.yaml")
+    joint = apply_scenario(baseline, plan, calibration).delta_draws
+    original = effect_draws._rounds
+    try:
+        effect_draws._rounds = lambda varying: [[column] for column in varying]
+        separate = apply_scenario(baseline, plan, calibration).delta_draws
+    finally:
+        effect_draws._rounds = original
+    assert joint.keys() == separate.keys()
+    for measure in joint:
+        np.testing.assert_allclose(joint[measure], separate[measure], rtol=1e-9, atol=1e-6, err_msg=measure)
