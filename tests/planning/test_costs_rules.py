@@ -139,3 +139,106 @@ def test_financial_year_totals_and_savings():
     full = project_placement_costs(pd.Series(1.0, index=pd.date_range("2019-04-01", periods=12, freq="MS")),
                                    params, mix=mix)
     assert full.by_financial_year["complete_year"].all()
+
+
+# ------------------------------------------------------------------------------------- finance v2 rules
+def test_full_year_starts_in_april_with_the_observed_months():
+    from forecasting.planning.costs import full_year_lac
+
+    # observed LAC1 Mar-Jun 2018 (Mar is the previous financial year), forecast from Jul 2018
+    months = pd.date_range("2018-03-01", periods=4, freq="MS")
+    dataset = Dataset(pd.DataFrame({"unique_id": "LAC1", "ds": months, "y": [90.0, 100.0, 101.0, 102.0]}),
+                      pd.DataFrame({"unit": ["count"]}, index=pd.Index(["LAC1"], name="indicator")))
+    forecast = pd.Series([103.0, 104.0], index=pd.date_range("2018-07-01", periods=2, freq="MS"))
+    lac, basis = full_year_lac(dataset, forecast)
+    assert list(lac.index) == list(pd.date_range("2018-04-01", periods=5, freq="MS"))
+    assert list(lac) == [100, 101, 102, 103, 104]
+    assert list(basis) == ["actual"] * 3 + ["forecast"] * 2
+    # a forecast starting in April has no elapsed months; one starting in March goes back to the April before
+    lac, basis = full_year_lac(dataset, pd.Series([1.0], index=[pd.Timestamp("2018-04-01")]))
+    assert list(lac) == [1.0] and list(basis) == ["forecast"]
+    lac, _ = full_year_lac(dataset, pd.Series([1.0], index=[pd.Timestamp("2019-03-01")]))
+    assert lac.index[0] == pd.Timestamp("2018-04-01") and len(lac) == 4      # Apr-Jun observed + Mar
+
+
+def test_marginal_mix_costs_the_change_at_its_own_shares():
+    from forecasting.planning.costs import marginal_mix
+
+    params = _params(
+        placement_inflation_pct=0.0,
+        marginal_share_in_house_fostering=0.1,
+        marginal_share_ifa=0.5,
+        marginal_share_residential=0.4,
+    )
+    assert marginal_mix(params) == pytest.approx({"in_house_fostering": 0.1, "ifa": 0.5, "residential": 0.4,
+                                                  "supported_other": 0.0})
+    months = pd.DatetimeIndex(["2019-04-01"])
+    # baseline 100 at the average mix (in-house 0.4, IFA 0.3, residential 0.1, other 0.2) = 40, 30, 10, 20;
+    # 10 fewer children at the marginal mix: -1, -5, -4, 0 -> 39, 25, 6, 20
+    result = project_placement_costs(pd.Series([90.0], index=months), params,
+                                     baseline_lac=pd.Series([100.0], index=months))
+    assert result.children_by_type.iloc[0].to_dict() == pytest.approx(
+        {"in_house_fostering": 39, "ifa": 25, "residential": 6, "supported_other": 20})
+    # 30 fewer: residential 10 - 12 = -2 -> floored at 0, the 2 taken from the others in proportion to what
+    # they have (37, 15, 20 of 72): 37 - 2 x 37/72, 15 - 2 x 15/72, 20 - 2 x 20/72
+    result = project_placement_costs(pd.Series([70.0], index=months), params,
+                                     baseline_lac=pd.Series([100.0], index=months))
+    row = result.children_by_type.iloc[0]
+    assert row["residential"] == 0.0
+    assert row.to_dict() == pytest.approx({"in_house_fostering": 37 - 2 * 37 / 72, "ifa": 15 - 2 * 15 / 72,
+                                           "residential": 0.0, "supported_other": 20 - 2 * 20 / 72})
+    assert row.sum() == pytest.approx(70.0)
+    with pytest.raises(ParameterError, match="add to 1.10"):
+        marginal_mix(_params(marginal_share_ifa=0.6, marginal_share_residential=0.4,
+                             marginal_share_in_house_fostering=0.1))
+
+
+def test_uploaded_spend_replaces_the_costed_figure_and_years_say_which_months_are_actual():
+    from forecasting.planning.costs import months_in_words
+
+    params = _params(placement_inflation_pct=0.0)
+    months = pd.date_range("2019-02-01", periods=3, freq="MS")          # Feb, Mar 2019 | Apr 2019
+    mix = {"in_house_fostering": 0.0, "ifa": 0.0, "residential": 1.0, "supported_other": 0.0}
+    basis = pd.Series(["actual", "forecast", "forecast"], index=months)
+    spent = pd.DataFrame({"month": [months[0]], "placement_type": ["residential"], "spend": [12345.0]})
+    result = project_placement_costs(pd.Series([10.0] * 3, index=months), params, mix=mix, basis=basis,
+                                     actual_spend=spent)
+    residential = result.by_month[result.by_month["placement_type"] == "residential"]
+    assert list(residential["spend"]) == pytest.approx([12345.0, 130000.0, 130000.0])   # 10 x 3000 x 52/12
+    assert list(residential["basis"]) == ["actual spend", "forecast", "forecast"]
+    assert result.total_by_month.iloc[0] == pytest.approx(12345.0)
+    year = result.by_financial_year.set_index(["financial_year", "placement_type"]).loc[
+        ("2018-19", "residential")
+    ]
+    assert (year["months"], year["actual_months"], year["forecast_months"]) == (2, 1, 1)
+    assert year["spend"] == pytest.approx(12345.0 + 130000.0)
+    assert year["months_basis"] == "Feb 2019 actual, Mar 2019 forecast"      # the month's basis, in words
+    assert months_in_words(pd.Series(pd.date_range("2018-04-01", periods=5, freq="MS")),
+                           pd.Series(["actual"] * 3 + ["forecast"] * 2)) == \
+        "Apr 2018-Jun 2018 actual, Jul 2018-Aug 2018 forecast"
+
+
+def test_mix_by_month_follows_the_scorecard_and_keeps_shares_summing_to_one():
+    from forecasting.planning.costs import mix_by_month
+
+    months = pd.date_range("2018-05-01", periods=2, freq="MS")
+    rows = [("LAC1", months[0], 100.0), ("LAC1", months[1], 200.0), ("LAC9 (val)", months[0], 30.0),
+            ("LAC9 (val)", months[1], 40.0), ("LAC16", months[0], 20.0)]
+    dataset = Dataset(pd.DataFrame(rows, columns=["unique_id", "ds", "y"]),
+                      pd.DataFrame({"unit": "count"}, index=pd.Index(["LAC1", "LAC9 (val)", "LAC16"],
+                                                                     name="indicator")))
+    mix = mix_by_month(_params(), dataset, months)
+    # May: IFA 30/100, in-house 20 x 1.5 / 100 ; June: IFA 40/200, in-house carers latest (20) x 1.5 / 200
+    assert list(mix["ifa"]) == pytest.approx([0.3, 0.2])
+    assert list(mix["in_house_fostering"]) == pytest.approx([0.3, 0.15])
+    assert list(mix["residential"]) == pytest.approx([0.1, 0.1])
+    assert list(mix["supported_other"]) == pytest.approx([0.3, 0.55])
+    # fostering shares above the room left by residential are scaled down together: in May IFA 60/100 and
+    # in-house 40 x 1.5 / 100 = 0.6 + 0.6 for 0.9 of room -> x 0.75 = 0.45 each (June, the latest, is fine)
+    crowded = Dataset(pd.DataFrame([("LAC1", months[0], 100.0), ("LAC9 (val)", months[0], 60.0),
+                                    ("LAC16", months[0], 40.0), ("LAC1", months[1], 200.0),
+                                    ("LAC9 (val)", months[1], 40.0)], columns=["unique_id", "ds", "y"]),
+                      dataset.indicators)
+    row = mix_by_month(_params(), crowded, months).iloc[0]
+    assert row["ifa"] == pytest.approx(0.45) and row["in_house_fostering"] == pytest.approx(0.45)
+    assert row["supported_other"] == pytest.approx(0.0)
