@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from forecasting.errors import UserFacingError
-from forecasting.planning.goalseek import decompose, goal_seek
+from forecasting.planning.goalseek import PairResult, decompose, goal_seek, goal_seek_pair
 from forecasting.planning.headlines import headline_table
 from forecasting.planning.horizon import horizon_to_march, steady_state
 from forecasting.planning.levers import LEVERS, evidence_table
@@ -195,6 +195,11 @@ with st.form("goalseek"):
     lever = st.selectbox("Lever", numeric, index=numeric.index("edge_of_care_extra_exits")
                          if "edge_of_care_extra_exits" in numeric else 0)
     probability = st.slider("Chance of meeting it", 0.1, 0.9, 0.5, 0.05)
+    second = st.selectbox("Second lever (optional): the cheapest combination of the two",
+                          ["(none)", *numeric],
+                          help="Tries five values of the first lever from neutral to the end of its range "
+                               "and goal-seeks the second at each; cost is the net cost change over the "
+                               "horizon.")
     on_top = st.checkbox("On top of the levers above (the sought lever starts from neutral)", value=True,
                          disabled=on_page is None)
     if st.form_submit_button("Find the smallest lever value"):
@@ -205,23 +210,34 @@ with st.form("goalseek"):
                 {"schema_version": 1, "name": "plan on the page", "levers": chosen_levers}, "levers")
         try:
             with st.spinner("Searching..."):
-                answer = goal_seek(baseline, calibration, dataset, target, lever, probability, scenario=plan,
-                                   params=params)
+                if second == "(none)":
+                    answer = goal_seek(baseline, calibration, dataset, target, lever, probability,
+                                       scenario=plan, params=params)
+                else:
+                    answer = goal_seek_pair(baseline, calibration, dataset, target, lever, second,
+                                            probability, scenario=plan, params=params)
             st.session_state["goalseek_answer"] = answer
         except UserFacingError as exc:
             st.session_state.pop("goalseek_answer", None)
             st.error(str(exc))
 
 
-def _apply_answer(lever: str, value: float) -> None:
-    """Button callback (runs before the widgets are drawn again): the answer goes into the lever's slider."""
-    load_into_widgets({lever: value})
+def _apply_answer(values: dict[str, float]) -> None:
+    """Button callback (runs before the widgets are drawn again): the answer goes into the levers' sliders."""
+    load_into_widgets(values)
     st.session_state.pop("goalseek_answer", None)
 
 
 answer = st.session_state.get("goalseek_answer")
-if answer is not None:
+if isinstance(answer, PairResult):
+    (st.success if answer.best is not None else st.warning)(answer.message)
+    st.dataframe(answer.options, hide_index=True, width="stretch", key="goalseek_pair_options")
+    if answer.best is not None:
+        chosen = {name: float(answer.best[name]) for name in answer.levers}
+        words = " and ".join(f"{name.replace('_', ' ')} = {value:g}" for name, value in chosen.items())
+        st.button(f"Apply {words} to the levers above", on_click=_apply_answer, args=(chosen,))
+elif answer is not None:
     (st.success if answer.met else st.warning)(answer.message)
     if answer.met and answer.value is not None and answer.lever in LEVERS:
         st.button(f"Apply {answer.lever.replace('_', ' ')} = {answer.value:g} to the levers above",
-                  on_click=_apply_answer, args=(answer.lever, float(answer.value)))
+                  on_click=_apply_answer, args=({answer.lever: float(answer.value)},))

@@ -10,7 +10,8 @@ target.
       --years 5 runs to the fifth 31 March after the last data month (Mar 2023 for the embedded data).
   python -m forecasting goalseek --target LAC1:2019-20 --lever edge_of_care_extra_exits --probability 0.5
       [--data PATH] [--scenario FILE.yaml] [--years 5]   prints the answer in plain words ("cannot be met"
-      is an answer), with a warning when it is beyond the lever's evidence.
+      is an answer), with a warning when it is beyond the lever's evidence. --second-lever NAME: the cheapest
+      combination of the two levers that meets the target (each combination tried is listed).
 
 --data defaults to the embedded data set. Months are written as YYYY-MM.
 """
@@ -68,6 +69,8 @@ def register(subparsers) -> None:
     goalseek.add_argument("--scenario", help="scenario YAML holding the other levers (default: the baseline)")
     goalseek.add_argument("--staffing", help=STAFFING_HELP)
     goalseek.add_argument("--years", type=int, help="run to the N-th 31 March after the last data month")
+    goalseek.add_argument("--second-lever", help="two-lever mode: the cheapest combination of --lever and "
+                          "this lever that meets the target (cost: the net cost change over the horizon)")
     goalseek.set_defaults(handler=run_goalseek_command)
 
 
@@ -215,7 +218,7 @@ def run_scenario_command(args: argparse.Namespace) -> int:
 
 
 def run_goalseek_command(args: argparse.Namespace) -> int:
-    from forecasting.planning.goalseek import goal_seek, parse_target
+    from forecasting.planning.goalseek import goal_seek, goal_seek_pair, parse_target
     from forecasting.planning.scenarios import load_scenario
 
     scenario = load_scenario(args.scenario) if args.scenario else None
@@ -225,6 +228,17 @@ def run_goalseek_command(args: argparse.Namespace) -> int:
         )
     dataset, baseline, calibration = _engine(args.data, getattr(args, "staffing", None), args.years)
     parse_target(args.target, dataset)
+    if args.second_lever:
+        pair = goal_seek_pair(baseline, calibration, dataset, args.target, args.lever, args.second_lever,
+                              args.probability, scenario=scenario)
+        print(pair.message)
+        print(f"Combinations tried (cost basis: {pair.cost_basis}):")
+        for row in pair.options.itertuples(index=False):
+            second = "cannot be met" if pd.isna(row[1]) else f"{row[1]:g}"
+            cost = "" if pd.isna(row.cost) else f", cost {row.cost:,.0f}"
+            print(f"  {args.lever} = {row[0]:g}: {args.second_lever} = {second} "
+                  f"(P = {row.probability_met:.1%}{cost})")
+        return 0
     answer = goal_seek(
         baseline, calibration, dataset, args.target, args.lever, args.probability, scenario=scenario
     )

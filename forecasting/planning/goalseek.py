@@ -15,6 +15,12 @@ Goal-seek rules:
   answer beyond the lever's evidence band comes with its plausibility sentence
   (forecasting.planning.plausibility).
 
+Two-lever rule (`goal_seek_pair`): the first lever takes PAIR_STEPS evenly spaced values from neutral to the
+end of its range that raises P(met); at each the second lever is goal-sought as above; every combination that
+meets the target is costed and the cheapest is the answer. Cost: the change in finance's net cost over the
+horizon (placements, staff, delivery and allowances) when the scenario has it; otherwise a stated weighting
+(each lever's move from neutral as a share of its range, summed, equal weights).
+
 Decomposition rule: Shapley values over lever groups (early_help, edge_of_care, workforce, placement_mix,
 demand_shock). A group's contribution is its marginal effect averaged over every order in which the active
 groups could be switched on; contributions therefore sum exactly to the scenario's total change. The same sum
@@ -45,14 +51,15 @@ from forecasting.planning.scenarios import EFFECT_LEVERS, Scenario, apply_scenar
 from forecasting.planning.targets import evaluate_targets
 
 log = logging.getLogger(__name__)
-__all__ = ["DECOMPOSE_MEASURES", "GoalSeekResult", "conversion_sensitivity", "decompose", "goal_seek", "parse_target",
-           "target_probability"]
+__all__ = ["DECOMPOSE_MEASURES", "GoalSeekResult", "PairResult", "conversion_sensitivity", "decompose",
+           "goal_seek", "goal_seek_pair", "parse_target", "target_probability"]
 EXIT_RATES = ("cp_exit_rate", "lac_exit_rate", "cin_exit_rate")
 Z95 = 1.959963984540054   # the normal 97.5% point: a definition, not an assumption
 
 DECOMPOSE_MEASURES: dict[str, str] = {"cp_plans": "end", "lac": "end", "caseload_cin_cp": "end",
                                       "placement_cost": "total"}
 MAX_BISECTIONS = 40
+PAIR_STEPS = 5          # values of the first lever tried in the two-lever mode
 DISPLAY_DECIMALS = 1
 
 
@@ -175,6 +182,85 @@ def goal_seek(baseline, calibration, dataset, target: str, lever: str, probabili
         f"(at {lo:.2f} it falls short), counting the uncertainty of the effects as well as the forecast's. "
         f"Lever range [{low:g}, {high:g}]. {_context(baseline, scenario, lever)}"
         + (f" Beyond the evidence: {warning}" if warning else "")), **common)
+
+
+@dataclass
+class PairResult:
+    """Two-lever goal-seek: every combination tried (`options`: one row per value of the first lever, with
+    the smallest second-lever value meeting the target, its P(met), cost and plausibility flags) and the
+    cheapest."""
+
+    target: str
+    levers: tuple[str, str]
+    probability: float
+    options: pd.DataFrame
+    best: dict | None
+    cost_basis: str
+    message: str
+
+
+def goal_seek_pair(baseline, calibration, dataset, target: str, first: str, second: str,
+                   probability: float = 0.5, scenario: Scenario | None = None, params=None,
+                   steps: int = PAIR_STEPS) -> PairResult:
+    """The cheapest combination of two levers meeting `target` with P >= `probability` (rules in the module
+    docstring): `first` on an even grid of `steps` values from neutral to the end of its range that raises
+    P(met), `second` goal-sought at each, each combination costed."""
+    _check_lever(first)
+    _check_lever(second)
+    if first == second:
+        raise UserFacingError("--second-lever must differ from --lever.")
+    params = params if params is not None else _params(baseline)
+    scenario = scenario or Scenario(schema_version=1, name="goal-seek")
+    row = parse_target(target, dataset)
+    spec = LEVERS[first]
+    ends = [e for e in (float(spec.high), float(spec.low)) if e != float(spec.neutral)]
+    p_end = {e: target_probability(apply_scenario(baseline, scenario.with_levers(**{first: e}), calibration,
+                                                  params), row, params)[0] for e in ends}
+    end = max(ends, key=lambda e: p_end[e])
+    grid = np.round(np.linspace(float(spec.neutral), end, max(int(steps), 2)), DISPLAY_DECIMALS)
+    rows, costed = [], None
+    for value in grid:
+        plan = scenario.with_levers(**{first: float(value)})
+        answer = goal_seek(baseline, calibration, dataset, target, second, probability, scenario=plan,
+                           params=params)
+        if not answer.met or answer.value is None:
+            rows.append({first: value, second: None, "probability_met": answer.achieved_probability,
+                         "cost": np.nan, "flags": ""})
+            continue
+        combination = plan.with_levers(**{second: float(answer.value)})
+        result = costed = apply_scenario(baseline, combination, calibration, params)
+        rows.append({first: value, second: answer.value, "probability_met": answer.achieved_probability,
+                     "cost": _plan_cost(result, (first, second)), "flags": " ".join(result.flags)})
+    options = pd.DataFrame(rows)
+    basis = _cost_basis(costed)
+    met = options.dropna(subset=["cost"])
+    best = met.loc[met["cost"].idxmin()].to_dict() if len(met) else None
+    what = f"P({row['indicator']} target {row['target']:g} for {row['period']} met) >= {probability:.0%}"
+    if best is None:
+        message = f"No combination of {first} (up to {end:g}) and {second} within their ranges gives {what}."
+    else:
+        message = (f"Cheapest combination giving {what}: {first} = {best[first]:g} and {second} = "
+                   f"{best[second]:g} (P = {best['probability_met']:.1%}; {basis}: {best['cost']:,.0f}). "
+                   f"{len(met)} of {len(options)} values of {first} tried have an answer."
+                   + (f" Beyond the evidence: {best['flags']}" if best["flags"] else ""))
+    return PairResult(target, (first, second), probability, options, best, basis, message)
+
+
+def _plan_cost(result, levers: tuple[str, str]) -> float:
+    """Net cost change over the horizon (finance's net_cost) when the scenario has it; else the stated
+    weighting: each lever's move from neutral as a share of its range, summed."""
+    net = result.table[result.table["measure"] == "net_cost"]
+    if len(net):
+        return float(net["delta"].sum())
+    values = result.scenario.levers.model_dump()
+    return float(sum(abs(values[n] - LEVERS[n].neutral) / (LEVERS[n].high - LEVERS[n].low) for n in levers))
+
+
+def _cost_basis(result) -> str:
+    if result is not None and (result.table["measure"] == "net_cost").any():
+        return "net cost change over the horizon in pounds (placements, staff, delivery and allowances)"
+    return ("stated weighting, no cost model: each lever's move from neutral as a share of its range, summed "
+            "(equal weights)")
 
 
 def _context(baseline, scenario: Scenario, lever: str) -> str:

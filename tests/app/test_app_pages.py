@@ -140,3 +140,20 @@ def test_scenarios_page_runs_to_five_years_with_the_steady_state():
     assert any(label.endswith("Mar-23") for label in labels), labels
     assert any("At full effect, about" in info.value and "fewer looked-after children" in info.value
                for info in app.info)
+
+
+def test_scenario_two_lever_goal_seek_applies_both_levers():
+    app = run_page("scenarios")
+    next(box for box in app.selectbox if box.label == "Lever").set_value("edge_of_care_entry_reduction")
+    second = next(box for box in app.selectbox if box.label.startswith("Second lever"))
+    second.set_value("edge_of_care_extra_exits")
+    next(s for s in app.slider if s.label == "Chance of meeting it").set_value(0.3)
+    next(button for button in app.button if button.label == "Find the smallest lever value").click().run()
+    assert not app.exception
+    assert app.success and "Cheapest combination" in app.success[0].value
+    apply = next(button for button in app.button
+                 if button.label.startswith("Apply edge of care entry reduction"))
+    apply.click().run()
+    assert not app.exception
+    assert app.slider(key="lever__edge_of_care_entry_reduction").value > 0
+    assert app.slider(key="lever__edge_of_care_extra_exits").value > 0

@@ -128,3 +128,31 @@ def test_goal_seek_on_early_help_assessments_with_the_step_down(engine, embedded
     assert _p(engine, embedded_dataset, "EH1c:2018-19", "early_help_diversion_pct", answer.value) >= 0.5
     assert _p(engine, embedded_dataset, "EH1c:2018-19", "early_help_diversion_pct",
               round(answer.value - 0.1, 6)) < 0.5
+
+
+def test_two_lever_mode_finds_the_cheapest_combination_that_meets_the_target(engine, embedded_dataset):
+    from forecasting.planning.goalseek import goal_seek_pair
+
+    baseline, calibration = engine
+    pair = goal_seek_pair(baseline, calibration, embedded_dataset, "LAC1:2019-20",
+                          "edge_of_care_entry_reduction", "edge_of_care_extra_exits", 0.3, steps=3)
+    options = pair.options
+    assert list(options["edge_of_care_entry_reduction"]) == [0.0, 19.5, 39.0]      # neutral to the top end
+    assert pair.best is not None
+    met = options.dropna(subset=["cost"])
+    assert pair.best["cost"] == met["cost"].min()
+    # each answer is the one-lever goal-seek with the first lever held, and feeding the best back meets it
+    for row in met.itertuples(index=False):
+        plan = Scenario(schema_version=1, name="plan").with_levers(edge_of_care_entry_reduction=row[0])
+        single = goal_seek(baseline, calibration, embedded_dataset, "LAC1:2019-20",
+                           "edge_of_care_extra_exits", 0.3, scenario=plan)
+        assert single.value == row[1]
+    best = Scenario(schema_version=1, name="best").with_levers(
+        edge_of_care_entry_reduction=pair.best["edge_of_care_entry_reduction"],
+        edge_of_care_extra_exits=pair.best["edge_of_care_extra_exits"])
+    assert target_probability(apply_scenario(baseline, best, calibration),
+                              parse_target("LAC1:2019-20", embedded_dataset))[0] >= 0.3
+    assert "Cheapest combination" in pair.message and "net cost" in pair.cost_basis
+    with pytest.raises(UserFacingError, match="must differ"):
+        goal_seek_pair(baseline, calibration, embedded_dataset, "LAC1:2019-20", "edge_of_care_extra_exits",
+                       "edge_of_care_extra_exits")
