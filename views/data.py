@@ -3,7 +3,7 @@ import io
 
 import streamlit as st
 
-from forecasting import load_upload
+from forecasting.data.isolation import UPLOAD_SECONDS, load_upload_isolated
 from forecasting.data.side_tables import replace_side_table
 from forecasting.data.ssda903_load import load_903
 from forecasting.data.validation import month_label
@@ -33,7 +33,9 @@ with st.expander("Upload your own scorecard", expanded=True):
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     if upload is not None:
-        uploaded, report = load_upload(upload.name, upload.getvalue())
+        reading = f"Reading and checking {markdown_text(upload.name)} (stopped after {UPLOAD_SECONDS:g} s)..."
+        with st.spinner(reading):
+            uploaded, report = load_upload_isolated(upload.name, upload.getvalue())  # a worker process
         problems = report.to_frame()
         if report.ok and uploaded is not None:
             state.use_dataset(uploaded)
