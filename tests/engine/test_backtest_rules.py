@@ -262,3 +262,38 @@ def test_history_on_a_monthly_grid_with_gaps_interpolated_on_the_model_scale():
     assert np.isnan(history.y[1])
     assert history.z[1] == pytest.approx((np.log1p(1.0) + np.log1p(7.0)) / 2)
     assert prepare_history("X", months, [np.nan] * 3, "count") is None
+
+
+def test_fallback_spread_when_the_training_window_is_too_short_to_measure_one():
+    from forecasting.engine.backtest import _fill_sigma
+
+    # NaN spreads are filled with fallback x sqrt(step): 0.25, 0.25 x sqrt(2), 0.25 x sqrt(3); finite kept
+    assert list(_fill_sigma(np.array([np.nan, 0.1, np.nan]), 0.25)) == pytest.approx(
+        [0.25, 0.1, 0.25 * np.sqrt(3)])
+    # 2 months of history (fewer than MIN_TRAIN = 3): no back-test; the final spread is the fallback
+    fit = fit_indicator(_history([10.0, 12.0], unit=None), horizon=3, names=["Naive"], fallback_sigma=0.5)
+    run = fit.runs["Naive"]
+    assert run.cv is None and list(run.mean) == pytest.approx([12.0] * 3)
+    assert list(run.sigma) == pytest.approx([0.5, 0.5 * np.sqrt(2), 0.5 * np.sqrt(3)])
+    assert fit.chosen == "Naive" and "too short to back-test" in fit.choice_note
+
+
+def test_models_needing_more_months_than_the_first_window_are_excluded_with_the_reason():
+    # AutoETS needs 8 months: with 7 it is excluded and says so
+    fit = fit_indicator(_history([float(v) for v in (5, 7, 6, 8, 9, 8, 10)], unit=None), horizon=2,
+                        names=["Naive", "AutoETS"])
+    assert fit.runs["AutoETS"].excluded_reason == "needs at least 8 months; 7 available"
+    assert fit.runs["AutoETS"].mean is None
+    # with 9 months it is a candidate, but the first back-test window (9 - 3 - 3 + 1 = 4) trains on 4 months
+    # only -> excluded with that reason
+    fit9 = fit_indicator(_history([float(v) for v in (5, 7, 6, 8, 9, 8, 10, 9, 11)], unit=None), horizon=2,
+                         names=["Naive", "AutoETS"])
+    reason = fit9.runs["AutoETS"].excluded_reason
+    assert reason == "needs 8 months to fit; the first back-test window has only 4"
+    # 7 months, 3 windows of 3 months: cutoffs 3 and 4 -> two windows
+    assert fit.runs["Naive"].cv["cutoff"].nunique() == 2
+    assert list(fit.runs["Naive"].cv["step"]) == [1, 2, 3, 1, 2, 3]
+    # the cutoff is the last training month; the scored months follow it
+    first = fit.runs["Naive"].cv.iloc[0]
+    assert first["cutoff"] == pd.Timestamp("2018-03-01") and first["ds"] == pd.Timestamp("2018-04-01")
+    assert first["mu"] == pytest.approx(6.0) and first["y"] == 8.0
