@@ -233,11 +233,12 @@ def run_goalseek_command(args: argparse.Namespace) -> int:
                               args.probability, scenario=scenario)
         print(pair.message)
         print(f"Combinations tried (cost basis: {pair.cost_basis}):")
-        for row in pair.options.itertuples(index=False):
-            second = "cannot be met" if pd.isna(row[1]) else f"{row[1]:g}"
-            cost = "" if pd.isna(row.cost) else f", cost {row.cost:,.0f}"
-            print(f"  {args.lever} = {row[0]:g}: {args.second_lever} = {second} "
-                  f"(P = {row.probability_met:.1%}{cost})")
+        for record in pair.options.to_dict("records"):
+            found = record[args.second_lever]
+            second = "cannot be met" if pd.isna(found) else f"{float(found):g}"
+            cost = "" if pd.isna(record["cost"]) else f", cost {float(record['cost']):,.0f}"
+            print(f"  {args.lever} = {float(record[args.lever]):g}: {args.second_lever} = {second} "
+                  f"(P = {float(record['probability_met']):.1%}{cost})")
         return 0
     answer = goal_seek(
         baseline, calibration, dataset, args.target, args.lever, args.probability, scenario=scenario
