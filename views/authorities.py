@@ -2,7 +2,7 @@
 import plotly.express as px
 import streamlit as st
 
-from forecasting.data.isolation import UPLOAD_SECONDS, panel_isolated
+from forecasting.data.isolation import PANEL_SECONDS, panel_isolated
 from forecasting.reports.charts import plain_text
 from forecasting.reports.escaping import markdown_text
 from ui import state
@@ -13,7 +13,7 @@ st.write("Upload one long file with columns **authority, indicator, month, value
          "authority's rows are checked like a single scorecard; problems name the original row.")
 upload = st.file_uploader("Multi-authority file", type=["csv", "xlsx", "xlsm"], key="panel_upload")
 if upload is not None:
-    with st.spinner(f"Reading and checking every authority (stopped after {UPLOAD_SECONDS:g} s)..."):
+    with st.spinner(f"Reading and checking every authority (stopped after {PANEL_SECONDS:g} s)..."):
         st.session_state["panel"] = panel_isolated(upload.name, upload.getvalue())  # a worker process
 panel = st.session_state.get("panel")
 if panel is None:
