@@ -5,7 +5,7 @@ import streamlit as st
 
 from forecasting.data.isolation import UPLOAD_SECONDS, load_upload_isolated
 from forecasting.data.side_tables import replace_side_table
-from forecasting.data.ssda903_load import load_903
+from forecasting.data.ssda903_load import load_903_isolated
 from forecasting.data.validation import month_label
 from forecasting.reports.escaping import markdown_text
 from forecasting.reports.template import write_template
@@ -80,7 +80,9 @@ with st.expander("Upload SSDA903 return files (children looked after)"):
     files_903 = st.file_uploader("903 files", type=["csv", "xlsx"], accept_multiple_files=True,
                                  key=f"ssda903_upload_{st.session_state.get('upload_generation', 0)}")
     if files_903:
-        loaded_903 = load_903([(f.name, f.getvalue()) for f in files_903], source="uploaded 903 files")
+        with st.spinner(f"Reading the 903 files (at most {UPLOAD_SECONDS:g} seconds)..."):
+            loaded_903 = load_903_isolated([(f.name, f.getvalue()) for f in files_903],
+                                           source="uploaded 903 files")  # a worker process
         if loaded_903.ok:
             names_903 = list(loaded_903.datasets)
             authority = st.selectbox("Authority", names_903) if len(names_903) > 1 else names_903[0]

@@ -100,6 +100,26 @@ def _trim_to_today(clean: Episodes903, today, report: ValidationReport) -> None:
             )
 
 
+def load_903_isolated(files: list[tuple[str, bytes]], **options) -> Load903:
+    """`load_903` in a worker process under the upload limits (`isolation.run_isolated`), for the app: a limit
+    hit is a located error, never a stalled server."""
+    from forecasting.data.isolation import ReadingLimit, run_isolated
+
+    try:
+        loaded: Load903 = run_isolated(load_903, files, **options)
+        return loaded
+    except ReadingLimit as limit:
+        log.warning("903 upload stopped: %s", limit)
+        report = ValidationReport(source=str(options.get("source", "SSDA903 files")))
+        report.error(
+            f"The 903 files were not read: {limit}",
+            "Upload fewer collection years at a time, as CSV, with only the episodes, header and UASC files.",
+            code="reading_limit",
+            file=report.source,
+        )
+        return Load903(report)
+
+
 def load_903_path(path: str | Path, **options) -> Load903:
     """`load_903` on a folder (and its year sub-folders) or one workbook."""
     path = Path(path)
@@ -127,4 +147,4 @@ def check_903_path(
     return next(iter(loaded.datasets.values())), loaded.report
 
 
-__all__ = ["Load903", "check_903_path", "load_903", "load_903_path"]
+__all__ = ["Load903", "check_903_path", "load_903", "load_903_isolated", "load_903_path"]

@@ -181,3 +181,11 @@ def test_episodes_without_a_header_row_count_but_are_said_to_lack_an_age():
 def test_unusable_files_give_a_report_never_a_traceback(content):
     loaded = load_903([("episodes.csv", content)])
     assert not loaded.ok and loaded.report.errors
+
+
+def test_the_app_reads_903_files_in_a_worker_process():
+    from forecasting.data.ssda903_load import load_903_isolated
+
+    loaded = load_903_isolated(_files("1,10/04/2017,S,C2,N1,U4,PR4,,,,,,\n"), source="uploaded")
+    assert loaded.ok and loaded.clean is not None
+    assert loaded.datasets["authority"].series("PL-IFA").iloc[0] == 1
