@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 def _number(nonnegative: bool = False) -> pa.Check:
     def check(values: pd.Series) -> pd.Series:
         numbers = pd.to_numeric(values, errors="coerce")
-        return numbers.notna() & (numbers >= 0 if nonnegative else True)
+        finite = numbers.notna() & numbers.abs().lt(float("inf"))  # 1e309 reads as infinity: not a number
+        return finite & (numbers >= 0 if nonnegative else True)
 
     return pa.Check(check, error="a number of 0 or more" if nonnegative else "a number")
 

@@ -165,3 +165,14 @@ def test_a_side_table_row_longer_than_its_header_gets_a_located_error(embedded_d
     assert updated is None
     [error] = report.errors
     assert error.location == "targets.csv, row 3" and "more cells than the header row" in error.message
+
+
+@pytest.mark.parametrize("target", ["1e309", "inf", "-1e400"])
+def test_an_infinite_target_is_refused_where_it_is(embedded_dataset, target):
+    from forecasting.data.side_tables import replace_side_table
+
+    content = f"indicator,period,target,basis\nLAC1,2019-20,{target},year_end_level\n".encode()
+    updated, report = replace_side_table(embedded_dataset, "targets.csv", content)
+    assert updated is None
+    [error] = report.errors
+    assert error.location == "targets.csv, cell C2" and error.message.endswith("should be a number")
