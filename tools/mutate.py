@@ -18,9 +18,10 @@ package is not to be edited for a test tool. This runner is small:
 3. Which tests run which lines: one traced run of the unmutated tests per test set (sys.settrace, frames of
    the target modules only) records the lines each test executes (setup, call, teardown). It must pass, or the
    run stops. A mutant is then tested with the tests that execute one of its lines, fastest first; a mutant on
-   a line run at import time (module level, class bodies, default values) gets the whole test set. A mutant on
-   a line no test executes cannot be killed by the suite: it is counted SURVIVED ("not run by any test")
-   without running.
+   a line run at import time (module level, class bodies, default values) gets the module's own test files and
+   every test that executes any line of the module (a test affected only through an imported constant or a
+   dataclass default is missed there, so this can only undercount kills). A mutant on a line no test executes
+   cannot be killed by the suite: it is counted SURVIVED ("not run by any test") without running.
 4. Each worker (2 at most) imports the heavy third-party libraries once, then for every mutant writes the
    mutated module into ITS copy, forks, and the child runs the selected tests in the copy
    (`pytest <tests> -x -q -p no:cacheprovider`) with a per-mutant timeout (3 x the tests' traced time + 30 s,
@@ -509,7 +510,7 @@ class Worker:
 
     def close(self):
         self.process.stdin.close()
-        self.process.wait(timeout=30)
+        self.process.wait(timeout=5)
 
 
 # ------------------------------------------------------------------------------------------------ driver
@@ -549,13 +550,16 @@ def run(
         names = [n for n in names if (source_root / TARGETS[n][0]).exists()]
         import random
 
-        sampled = {}
+        sampled, per_module = {}, []
         for name in names:
             found = list_mutants(name, source_root)
             if sample and len(found) > sample:
                 sampled[name] = len(found)
-                found = sorted(random.Random(f"{name}-{sample}").sample(found, sample), key=lambda m: m.index)
-            jobs.extend(found[:limit] if limit else found)
+                found = random.Random(f"{name}-{sample}").sample(found, sample)
+            per_module.append(found[:limit] if limit else found)
+        # round-robin over modules, so a run stopped early (partial report) has every module sampled alike
+        for k in range(max((len(found) for found in per_module), default=0)):
+            jobs.extend(found[k] for found in per_module if k < len(found))
         for name, total in sampled.items():
             print(f"{name}: a random sample of {sample} of its {total} mutants (an estimate)", flush=True)
         print(
@@ -610,7 +614,15 @@ def run(
             info, path = coverage_of[mutant.module], TARGETS[mutant.module][0]
             lines = set(range(mutant.start[0], mutant.end[0] + 1))
             if lines & set(info["lines"].get("<import>", {}).get(path, [])):
-                return info["tests"], max(timeout, 3 * sum(info["durations"].values()) + 30)
+                # run at import: the tests that use the module at all, and its own test files
+                own = [t for t in TARGETS[mutant.module][1][:2] if (pool[0].copy / t).exists()]
+                users = sorted(
+                    (t for t, by_file in info["lines"].items() if t != "<import>" and path in by_file),
+                    key=lambda t: info["durations"].get(t, 0.0))
+                chosen = own + [t for t in users if not any(t.startswith(f + "::") for f in own)]
+                budget = sum(info["durations"].get(t, 0.0) for t in users) + sum(
+                    d for t, d in info["durations"].items() if any(t.startswith(f + "::") for f in own))
+                return chosen or info["tests"], max(timeout, 3 * budget + 30)
             chosen = [
                 t
                 for t, by_file in info["lines"].items()
@@ -648,6 +660,9 @@ def run(
                         mutant.status, mutant.seconds = answer["status"], answer["seconds"]
                 with lock:
                     done[0] += 1
+                    if report and done[0] % 10 == 0:      # partial results survive an interrupted run
+                        report.with_suffix(".partial.json").write_text(
+                            json.dumps([asdict(m) for m in jobs if m.status], indent=1), encoding="utf-8")
                     if done[0] % 25 == 0 or done[0] == len(jobs):
                         print(
                             f"  {done[0]}/{len(jobs)} mutants ({time.monotonic() - started:.0f}s)", flush=True
@@ -740,10 +755,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--list", action="store_true", help="only list the mutants")
     parser.add_argument("--report", type=Path, help="also write the summary (markdown) and mutants (.json)")
+    parser.add_argument("--summarize", type=Path, help="print the summary of a (partial) .json report")
     parser.add_argument("--rev", help="test a committed revision (e.g. HEAD) instead of the working tree")
     args = parser.parse_args(argv)
     if args.worker:
         worker_main(args.worker)
+        return 0
+    if args.summarize:
+        done = [Mutant(**{**m, "start": tuple(m["start"]), "end": tuple(m["end"])})
+                for m in json.loads(args.summarize.read_text())]
+        print(summary(done, list(dict.fromkeys(m.module for m in done))))
         return 0
     if args.list:
         for name in args.modules:
