@@ -72,8 +72,9 @@ accuracy: setup
 # Mutation testing (not part of `make test`): small AST mutants of the planning modules and the engine's
 # back-test/interval/choice code, each run against the tests that execute its lines, on temporary copies of the
 # repository (never the working tree), 2 workers. Prints the kill share per module and in total, and lists the
-# survivors; report in models/mutation.md (+ .json). Some modules only: make mutate MUTATE_ARGS="--modules
-# pipeline costs"; the last commit instead of the working tree: MUTATE_ARGS="--rev HEAD". Roughly 20-40 min.
+# survivors; report in models/mutation.md (+ .json). Every module is ~2,900 mutants: hours on 2 shared cores.
+# Usually: make mutate MUTATE_ARGS="--rev HEAD --sample 40" (a random 40 per module, ~1 h), or some modules
+# in full: MUTATE_ARGS="--modules pipeline costs". `--summarize models/mutation.partial.json` if stopped.
 MUTATE_ARGS ?=
 mutate: setup
 	@mkdir -p models
