@@ -33,6 +33,9 @@ Rules:
   that would land after the horizon fall outside it). Assessments and contacts are not lagged. Edge-of-care
   factors act on entries in the month they happen. Shifting zeros gives zeros, so neutral levers still give
   exactly 0.0, and the stocks' conservation is unchanged (the lag only moves the inflow change).
+- Re-entry (`PipelineChanges.lac_reentries`, from `reentries`): a share of the children who leave care through
+  the edge-of-care lever's extra exits come back, evenly over the months after they leave; they are added to
+  the change in entries to care (so conserved in the LAC stock). Zero extra exits give exactly zero.
 - Draws: every rule also runs on a stack of draws at once (arrays (draws, months), rates (draws, 1)), each
   draw exactly as a single run would be (forecasting.planning.effect_draws simulates effect sizes that way).
 """
@@ -58,6 +61,7 @@ __all__ = [
     "calibrate_pipeline",
     "lagged",
     "prepare_baseline",
+    "reentries",
     "run_pipeline",
     "stock_flow",
 ]
@@ -264,6 +268,7 @@ class PipelineChanges:
     early_help_assessments: np.ndarray | None = None  # extra Universal Help Assessments completed (None = none)
     cp_lag_months: int = 0          # months from a referral to its S47 / ICPC / CP plan
     care_lag_months: int = 0        # months from a referral to its entry to care
+    lac_reentries: np.ndarray | None = None   # children coming back into care after extra exits (None = none)
 
 
 @dataclass
@@ -318,6 +323,16 @@ def lagged(values: np.ndarray, months: int) -> np.ndarray:
     return np.concatenate([front, values], axis=-1)[..., :n]
 
 
+def reentries(extra_exits: np.ndarray, share_pct: float, spread_months: int) -> np.ndarray:
+    """Children coming back into care each month: `share_pct` % of each month's `extra_exits`, spread evenly
+    over the `spread_months` months after it (months on the last axis; the tail past the horizon dropped)."""
+    spread = max(int(spread_months), 1)
+    exits = np.asarray(extra_exits, dtype=float)
+    total = np.cumsum(exits, axis=-1)
+    within = total - lagged(total, spread)          # exits in the last `spread` months, this month included
+    return lagged(within, 1) * share_pct / 100.0 / spread
+
+
 def run_pipeline(baseline: BaselineFlows, changes: PipelineChanges, calibration: Calibration) -> PipelineDeltas:
     """Propagate front-door changes down the journey and through the stocks. Returns deltas only."""
     f = baseline.flows
@@ -331,6 +346,8 @@ def run_pipeline(baseline: BaselineFlows, changes: PipelineChanges, calibration:
         demand_entries = f["lac_starts"] + lagged(downstream, changes.care_lag_months) * \
             calibration["referral_to_lac_start"]
         d["lac_starts"] = np.maximum(demand_entries, 0.0) * changes.lac_entry_factor - f["lac_starts"]
+        if changes.lac_reentries is not None:
+            d["lac_starts"] = d["lac_starts"] + changes.lac_reentries
     zero = np.zeros(len(baseline.months))
     for stock_name, (inflow, outflow), rate, extra in (
             ("cp_plans", STOCKS["cp_plans"], "cp_exit_rate", zero),

@@ -47,6 +47,7 @@ from forecasting.planning.pipeline import (
     calibrate_pipeline,
     lagged,
     prepare_baseline,
+    reentries,
     run_pipeline,
 )
 from forecasting.planning.projection import Projection
@@ -325,10 +326,13 @@ def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration
     risk = levers.early_help_downstream_pct / 100.0
     referrals_downstream = shock * conversion + (returning - diverted * conversion) * risk
     eoc = ramp(months, start("edge_of_care_start"), levers.edge_of_care_ramp_months)
+    extra_exits = levers.edge_of_care_extra_exits * eoc
     return PipelineChanges(
         contacts=shock - diverted, referrals=referrals, referrals_downstream=referrals_downstream,
         lac_entry_factor=1.0 - levers.edge_of_care_entry_reduction / 100.0 * eoc,
-        lac_extra_exits=levers.edge_of_care_extra_exits * eoc,
+        lac_extra_exits=extra_exits,
+        lac_reentries=reentries(extra_exits, value(params, "reentry_within_year_pct"),
+                                round(value(params, "reentry_spread_months"))),
         early_help_in=diverted * levers.early_help_plan_pct / 100.0,
         early_help_episode_months=round(levers.early_help_episode_months),
         early_help_assessments=diverted * levers.early_help_assessment_pct / 100.0,

@@ -63,8 +63,9 @@ def test_bad_scenario_file_is_a_clear_error(tmp_path, capsys, text, message):
 
 
 def test_goalseek_prints_the_answer(capsys):
+    # 0.4: with re-entry after extra exits (issue 13) this lever alone no longer reaches 50%
     assert main(["goalseek", "--target", "LAC1:2019-20", "--lever", "edge_of_care_extra_exits",
-                 "--probability", "0.5"]) == 0
+                 "--probability", "0.4"]) == 0
     printed = capsys.readouterr().out
     assert "edge_of_care_extra_exits = " in printed and "smallest value" in printed
     # the answer (about 10 a month) is far beyond the evidence band (0-3): said in words with the answer

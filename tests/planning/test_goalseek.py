@@ -26,8 +26,9 @@ def _p(engine, dataset, target, lever, value):
 
 
 # issue 13: P(met) now includes the uncertainty of the effect itself (extra exits 0-3 a month around a
-# central 1), so 70% is out of reach with this lever alone; 0.3-0.5 still have answers inside its range.
-@pytest.mark.parametrize("probability", [0.3, 0.4, 0.5])
+# central 1) and a fifth of the children leaving through extra exits come back within a year, so 50% and more
+# are out of reach with this lever alone; 0.2-0.4 still have answers inside its range.
+@pytest.mark.parametrize("probability", [0.2, 0.3, 0.4])
 def test_goal_seek_answer_meets_the_target_when_fed_back(engine, embedded_dataset, probability):
     baseline, calibration = engine
     answer = goal_seek(baseline, calibration, embedded_dataset, "LAC1:2019-20", "edge_of_care_extra_exits",
@@ -43,7 +44,7 @@ def test_goal_seek_answer_meets_the_target_when_fed_back(engine, embedded_datase
 def test_higher_probability_needs_at_least_as_much_lever(engine, embedded_dataset):
     baseline, calibration = engine
     values = [goal_seek(baseline, calibration, embedded_dataset, "LAC1:2019-20", "edge_of_care_extra_exits",
-                        p).value for p in (0.3, 0.4, 0.5)]
+                        p).value for p in (0.2, 0.3, 0.4)]
     assert None not in values and values == sorted(values)
 
 
@@ -58,8 +59,10 @@ def test_goal_seek_says_when_the_range_is_not_enough(engine, embedded_dataset):
 def test_goal_seek_with_other_levers_already_set(engine, embedded_dataset):
     baseline, calibration = engine
     plan = load_scenario(SCENARIO_DIR / "combined-plan.yaml")
-    alone = goal_seek(baseline, calibration, embedded_dataset, "LAC1:2019-20", "edge_of_care_extra_exits", 0.5)
-    with_plan = goal_seek(baseline, calibration, embedded_dataset, "LAC1:2019-20", "edge_of_care_extra_exits", 0.5,
+    # 0.4, not 0.5: with re-entry after extra exits (issue 13) the lever alone no longer reaches 50%
+    target, lever = "LAC1:2019-20", "edge_of_care_extra_exits"
+    alone = goal_seek(baseline, calibration, embedded_dataset, target, lever, 0.4)
+    with_plan = goal_seek(baseline, calibration, embedded_dataset, target, lever, 0.4,
                           scenario=plan.with_levers(edge_of_care_extra_exits=0.0))
     assert with_plan.met and with_plan.value < alone.value
 

@@ -10,6 +10,7 @@ from forecasting.planning.pipeline import (
     Rate,
     calibrate_pipeline,
     prepare_baseline,
+    reentries,
     run_pipeline,
     stock_flow,
 )
@@ -243,3 +244,29 @@ def test_lags_shift_cp_and_care_changes_hand_computed():
     neutral = run_pipeline(baseline, PipelineChanges(zero, zero, np.ones(len(MONTHS)), zero, zero, cp_lag_months=3,
                                                      care_lag_months=3), cal).deltas
     assert all((delta == 0.0).all() for delta in neutral.values())
+
+
+def test_reentries_hand_computed():
+    # 3 extra exits a month from month 2; 20% come back, evenly over the 3 months after they leave:
+    # 0.6 of each month's exits return, 0.2 a month -> month 3: 0.2, month 4: 0.4, then 0.6 a month
+    exits = np.array([0, 3, 3, 3, 3, 3, 3.0])
+    np.testing.assert_allclose(reentries(exits, 20, 3), [0, 0, 0.2, 0.4, 0.6, 0.6, 0.6])
+    # draws on the leading axis, each as the one-draw rule; no exits, no re-entries (exactly)
+    stacked = reentries(np.array([[0, 3, 3, 3.0], [0, 6, 6, 6.0]]), 20, 2)
+    np.testing.assert_allclose(stacked, [[0, 0, 0.3, 0.6], [0, 0, 0.6, 1.2]])
+    assert (reentries(np.zeros(5), 20, 12) == 0.0).all()
+
+
+def test_reentries_are_extra_entries_to_care_and_conserved():
+    baseline, cal = _toy_baseline(_toy_dataset())
+    zero = np.zeros(len(MONTHS))
+    exits = np.full(len(MONTHS), 1.0)
+    back = reentries(exits, 50, 2)                                       # 0, 0.25, 0.5, 0.5, 0.5, 0.5
+    d = run_pipeline(baseline, PipelineChanges(zero, zero, np.ones(len(MONTHS)), exits, zero,
+                                               lac_reentries=back), cal).deltas
+    np.testing.assert_allclose(d["lac_starts"], back)
+    np.testing.assert_allclose(d["lac"], np.cumsum(d["lac_starts"] - d["lac_ceased"]))
+    # month 1: 1 extra exit, none back -> -1; month 2: 0.25 back, 1 + 0.02 x (-1) out -> -1 + 0.25 - 0.98
+    assert d["lac"][0] == pytest.approx(-1.0)
+    assert d["lac"][1] == pytest.approx(-1.0 + 0.25 - 0.98)
+

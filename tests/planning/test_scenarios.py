@@ -350,3 +350,21 @@ def test_workforce_baseline_front_door_is_steady_on_the_engine_forecast(engine, 
     small = apply_scenario(baseline, _scenario(early_help_diversion_pct=1.0), calibration)
     assert 0 < small.measure("M8-QL")["delta"].abs().max() < 1.0
     assert (out.table["delta"] == 0.0).all()
+
+
+def test_children_leaving_through_extra_exits_partly_come_back(engine):
+    """Issue 13 (pathway): 20% of the extra exits come back into care within a year (Goldacre et al. 2022), so
+    the edge-of-care exits lower LAC by less than without re-entry; the difference in entries is exactly the
+    re-entry rule applied to the lever's extra exits."""
+    from forecasting.planning.parameters import with_overrides
+    from forecasting.planning.pipeline import reentries
+
+    _, baseline, calibration = engine
+    scenario = _scenario(edge_of_care_extra_exits=3.0, edge_of_care_ramp_months=0.0)
+    with_return = apply_scenario(baseline, scenario, calibration)
+    params = with_overrides(baseline.params, {"reentry_within_year_pct": 0.0})
+    without = apply_scenario(baseline, scenario, calibration, params)
+    difference = with_return.measure("lac_starts")["delta"] - without.measure("lac_starts")["delta"]
+    expected = reentries(np.full(len(baseline.months), 3.0), 20.0, 12)
+    np.testing.assert_allclose(difference, expected)
+    assert without.measure("lac")["delta"].iloc[-1] < with_return.measure("lac")["delta"].iloc[-1] < 0
