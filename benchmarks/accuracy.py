@@ -56,7 +56,7 @@ PUBLISHED_THETA_SMAPE = 13.85   # M3 monthly, Theta, average sMAPE h=1..18 (Makr
 LAST_MONTH = pd.Timestamp("2018-06-01")  # any month-start works: the engine only needs a calendar
 BASELINES = ("Naive", "SeasonalNaive", "RandomWalkWithDrift", "HistoricAverage", "AutoETS", "AutoTheta",
              "AutoARIMA")
-MEAN3 = "Mean(ETS,Theta,Naive)"
+MEAN3 = "Mean(ETS/Theta/Naive)"
 METHODS = ("Engine", *BASELINES, MEAN3)
 
 

@@ -50,7 +50,8 @@ ALLOWED_DATACLASSES = {  # the only classes a cache file may rebuild: name -> mo
     "ForecastSettings": "forecasting.engine.forecast",
 }
 LEGACY_FILES = ("*.joblib", ".key")  # pickle-era files: never read, removed when ours
-_SOURCES = ("models.py", "backtest.py", "forecast.py", "explain.py", "seasonality.py", "cache.py")
+_SOURCES = ("models.py", "backtest.py", "forecast.py", "explain.py", "seasonality.py", "cache.py",
+            "intervals.py", "horizon_prior.csv")
 
 
 class CacheFileError(ValueError):

@@ -32,6 +32,10 @@ def explain_choice(code, table, fit, holiday_note, derived_note, levels) -> str:
     text = f"{code}: {name} ({what})."
     if fit is not None and fit.choice_note:
         return f"{text} Chosen because {fit.choice_note}; the interval is a rough allowance, not measured."
+    if name == "Combination":
+        text += (" It is used whenever it runs rather than the model that did best on this indicator's few "
+                 "back-test months: on public series that choice was close to random and the average did "
+                 "better.")
     if int(chosen_row["n_windows"]) == 0 or not np.isfinite(chosen_row["mae"]):
         return f"{text} Its accuracy could not be measured on past data."
     text += (f" On past data this model's typical error was {error_words(chosen_row)}, naive's "

@@ -3,17 +3,18 @@
 `run_forecast(dataset, horizon=21, settings=None) -> ForecastResult` (see docs/ARCHITECTURE.md).
 
 How a forecast is made, per indicator:
-1. Fit on the domain scale (`forecasting.engine.models`: log1p for counts/rates, logit for percents),
-   back-test every candidate by rolling origin and choose the lowest MASE (`forecasting.engine.backtest`).
+1. Fit on the domain scale (`forecasting.engine.models`: log1p for counts/rates, logit for percents) and
+   back-test every candidate by rolling origin (`forecasting.engine.backtest`). The forecast is the
+   Combination (mean of AutoETS, AutoTheta and Naive) whenever it runs, else the lowest back-test MASE
+   (`ForecastSettings(choice="backtest")` always picks by back-test); see `backtest.fit_indicator` for why.
 2. Front-door count series may take the pooled school-holiday dip (`forecasting.engine.seasonality`) when the
    leave-one-series-out check and the back-test both say it helps; the model is then named e.g.
    `AutoETS+holiday`.
-3. Intervals are normal on the model scale: loc +- z * sd. sd is the model's own spread multiplied by a
-   calibration factor per model (>= 1, never narrowing) that makes the pooled back-test errors reach 80%/95%
-   coverage; the back-test table reports coverage with a leave-one-series-out factor, so it is out-of-sample.
-   Beyond the back-tested months (3 ahead), which no data here can check, the spread is the larger of the
-   spread at the last back-tested month and the series' own past moves over that many months
-   (`backtest.beyond_backtest_spread`), not the model's own extrapolation.
+3. Intervals are normal on the model scale: loc +- z * sd, with sd(h) = the model's one-step spread x an
+   empirical growth with the months ahead (from public M1 series, `forecasting.engine.intervals`, rebuilt by
+   tools/horizon_prior.py), optionally x a factor pooled over the data set's back-test
+   (`pooled_calibration`). The back-test table reports the coverage of these intervals on the back-test
+   windows (leave-one-series-out factor when pooled), so it is out-of-sample.
 4. Coherence: a percent whose numerator and denominator are both forecast is derived, mean = 100 * numerator /
    denominator (e.g. M3 = 100 * M2 / M1), with its own calibrated spread on the logit scale around that mean;
    a rate per 10,000 is the forecast of its count times 10,000 / population_0_17, every quantile included, so
@@ -40,6 +41,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from forecasting.engine import backtest as bt
+from forecasting.engine import intervals
 from forecasting.engine.backtest import History, z_score
 from forecasting.engine.cache import cached, dataset_fingerprint
 from forecasting.engine.explain import explain_choice
@@ -75,6 +77,8 @@ class ForecastSettings:
     # log scale is about +-28% a month at 1 sd
     fallback_sigma: float = 0.25
     n_jobs: int = 1
+    choice: str = "combination"       # or "backtest": see backtest.fit_indicator
+    pooled_calibration: bool = False  # scale the horizon prior by the data set's back-test (intervals.py)
 
     def __post_init__(self):
         if not 1 <= int(self.horizon) <= 120:
@@ -86,6 +90,8 @@ class ForecastSettings:
         unknown = [name for name in self.models if name not in SPECS]
         if unknown:
             raise ValueError(f"unknown model(s) {unknown}; choose from {', '.join(MODEL_ORDER)}")
+        if self.choice not in bt.CHOICES:
+            raise ValueError(f"choice must be one of {', '.join(bt.CHOICES)}, got {self.choice!r}")
         object.__setattr__(self, "levels", tuple(sorted(int(level) for level in self.levels)))
         object.__setattr__(self, "models", tuple(self.models))
 
@@ -203,6 +209,7 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
         "n_windows": settings.n_windows,
         "arima_min_obs": settings.arima_min_obs,
         "fallback_sigma": settings.fallback_sigma,
+        "choice": settings.choice,
     }
     if settings.n_jobs != 1 and len(codes) > 1:
         from joblib import Parallel, delayed
@@ -226,14 +233,16 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
                                       cv_horizon=settings.cv_horizon, n_windows=settings.n_windows,
                                       fallback_sigma=settings.fallback_sigma)
 
-    # calibration: one factor per model (holiday variants share their base model's)
+    # calibration (see intervals.py): one factor per model pooled over the data set's series, relative to
+    # the one-step spread grown by the empirical prior; holiday variants share their base model's
     errors: dict[str, dict[str, np.ndarray]] = {}
     for code, fit in fits.items():
         for name, run in fit.runs.items():
             bt.add_model_scale_actuals(run, fit.history.scale)
-            errors.setdefault(name.split("+")[0], {})[code] = bt.standardised_errors(run)
+            errors.setdefault(name.split("+")[0], {})[code] = intervals.standardised_errors(run)
     factors = {
-        model: bt.calibration_factors(by_series, settings.levels) for model, by_series in errors.items()
+        model: intervals.pooled_factors(by_series, settings.levels) if settings.pooled_calibration
+        else (1.0, dict.fromkeys(by_series, 1.0)) for model, by_series in errors.items()
     }
 
     holiday_text = full_effect.describe() if settings.seasonality else "not tried (seasonality switched off)"
@@ -282,7 +291,7 @@ def _derived_cv(rule, fits, histories, factors, code, levels) -> pd.DataFrame | 
         frame = cv[["cutoff", "ds"]].copy()
         frame["forecast"] = rule[2] * from_model_scale(cv["mu"].to_numpy(), scale)
         for level in levels:
-            width = _z(level) * k * cv["sigma"].to_numpy()
+            width = _z(level) * k * intervals.cv_spread(cv)
             frame[f"lo{level}"] = rule[2] * from_model_scale(cv["mu"].to_numpy() - width, scale)
             frame[f"hi{level}"] = rule[2] * from_model_scale(cv["mu"].to_numpy() + width, scale)
         return frame
@@ -294,7 +303,7 @@ def _derived_cv(rule, fits, histories, factors, code, levels) -> pd.DataFrame | 
         block = cv[["cutoff", "ds"]].copy()
         block[part] = from_model_scale(cv["mu"].to_numpy(), histories[part].scale)
         if part == code:
-            block["sd"] = cv["sigma"].to_numpy() * factors.get(model, (1.0, {}))[1].get(code, 1.0)
+            block["sd"] = intervals.cv_spread(cv) * factors.get(model, (1.0, {}))[1].get(code, 1.0)
         parts.append(block)
     frame = (
         parts[0]
@@ -343,18 +352,17 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
                                   "excluded_reason": "no readable values in the data: nothing to forecast"})
             continue
         fit = fits[code]
-        measured = bt.rolling_origins(history.n, settings.cv_horizon, settings.n_windows)[1]
         for name, run in fit.runs.items():
             pooled, loo = factors.get(name.split("+")[0], (1.0, {}))
             if run.mean is not None:
-                sd = bt.beyond_backtest_spread(run.sigma * pooled, history, measured)[-horizon:]
+                sd = (intervals.forecast_spread(run.sigma) * pooled)[-horizon:]
                 loc = run.mean[-horizon:]
                 all_frames.append(_interval_columns(code, future, name, history.scale, loc, sd, 1.0, levels))
                 if name == fit.chosen:
                     chosen[code] = (name, history.scale, loc, sd, 1.0)
             row = {"indicator": code, "model": name, **bt.scores(run, history)}
             for level in levels:
-                row[f"coverage{level}"] = bt.coverage(run, history.scale, loo.get(code, 1.0), level)
+                row[f"coverage{level}"] = intervals.coverage(run, history.scale, loo.get(code, 1.0), level)
             for level in levels:
                 row[f"raw_coverage{level}"] = bt.coverage(run, history.scale, 1.0, level)
             backtest_rows.append(row | {"chosen": name == fit.chosen, "excluded_reason": run.excluded_reason})

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import t as student_t
 
-from forecasting.engine.backtest import History, ModelRun, rolling_origins, run_model, scores
-from forecasting.engine.models import SPECS
+from forecasting.engine.backtest import History, ModelRun, cv_by_cutoff, rolling_origins, run_model, scores
+from forecasting.engine.models import COMBINATION_PARTS, SPECS
 
 HOLIDAY_MONTHS = (8, 12)  # August (summer holiday) and December (Christmas holiday)
 SHRINK_T = 2.0            # |t| below which no dip is claimed, ~5% two-sided (scaled to Student's t, n-1 df)
@@ -222,7 +222,7 @@ def try_holiday(fit, adjustment, group_series, *, steps: int, cv_horizon: int, n
     Kept only when `helps_series` (leave-one-series-out) says so *and* the rolling back-test MASE is not
     worse. A `<model>+holiday` row always appears in the back-test table, with the reason when not kept. """
     history = fit.history
-    base = fit.chosen if SPECS[fit.chosen].build is not None else "AutoETS"
+    base = fit.chosen
     if base not in fit.runs or fit.runs[base].mean is None:
         return ""
     name = f"{base}+holiday"
@@ -231,7 +231,22 @@ def try_holiday(fit, adjustment, group_series, *, steps: int, cv_horizon: int, n
         fit.runs[name] = ModelRun(name, excluded_reason=f"holiday dip not kept: {reason}")
         return ""
     cutoffs, h = rolling_origins(history.n, cv_horizon, n_windows)
-    run = run_model(history, SPECS[base], cutoffs, h, steps, fallback_sigma, adjustment=adjustment, name=name)
+    if SPECS[base].build is None:
+        # the combination with the dip: each of its parts refitted with the adjustment, then averaged
+        parts = {}
+        for part in COMBINATION_PARTS:
+            if part in fit.runs and fit.runs[part].mean is not None:
+                adjusted = run_model(history, SPECS[part], cutoffs, h, steps, fallback_sigma,
+                                     adjustment=adjustment, name=f"{part}+holiday")
+                if adjusted.mean is not None and adjusted.cv is not None:
+                    cv_by_cutoff(adjusted, cutoffs, h)
+                    parts[part] = adjusted
+        if len(parts) < 2:
+            return ""
+        run = run_model(history, SPECS[base], cutoffs, h, steps, fallback_sigma, parts=parts, name=name)
+    else:
+        run = run_model(history, SPECS[base], cutoffs, h, steps, fallback_sigma, adjustment=adjustment,
+                        name=name)
     fit.runs[name] = run
     if run.mean is None:
         return ""

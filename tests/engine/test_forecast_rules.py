@@ -1,12 +1,15 @@
 """run_forecast wiring of the choice and the intervals, checked against the back-test computed step by step:
-the model used is the one with the lowest back-test error; final spreads are widened by the pooled calibration
-factor; the published coverage uses the leave-one-series-out factor (raw coverage: none)."""
+the model used is the one with the lowest back-test error (the Combination is not a candidate here); final
+spreads are the one-step spread grown by the horizon prior times the pooled calibration factor
+(engine/intervals.py, issue 12); the published coverage uses the leave-one-series-out factor (raw coverage:
+none)."""
 import numpy as np
 import pandas as pd
 import pytest
 
 from forecasting.data import Dataset
 from forecasting.engine import backtest as bt
+from forecasting.engine import intervals
 from forecasting.engine.forecast import ForecastSettings, run_forecast
 
 LAST = pd.Timestamp("2018-06-01")
@@ -17,7 +20,9 @@ Z80 = 1.2815515655446004
 def _series():
     rng = np.random.default_rng(7)
     out = {}
-    for k, code in enumerate(("A", "B", "C")):
+    # six series (issue 12): 6 x 9 back-test errors reach intervals.MIN_POOLED_ERRORS, so the pooled factor is
+    # measured (with three it would be 1 and the calibration checks below would have no teeth)
+    for k, code in enumerate(("A", "B", "C", "D", "E", "F")):
         level = 100 * (k + 1)
         out[code] = list(np.round(level + np.cumsum(rng.normal(0, 0.15 * level, 13))).clip(1))
     return out
@@ -36,7 +41,7 @@ def _dataset(series):
 @pytest.fixture(scope="module")
 def fitted():
     series = _series()
-    settings = ForecastSettings(horizon=6, models=MODELS, seasonality=False)
+    settings = ForecastSettings(horizon=6, models=MODELS, seasonality=False, pooled_calibration=True)
     result = run_forecast(_dataset(series), settings=settings, use_cache=False)
     # the same back-test, step by step
     months = pd.date_range(end=LAST, periods=13, freq="MS")
@@ -47,8 +52,8 @@ def fitted():
         errors = {}
         for code, fit in fits.items():
             bt.add_model_scale_actuals(fit.runs[model], "log1p")
-            errors[code] = bt.standardised_errors(fit.runs[model])
-        factors[model] = bt.calibration_factors(errors)
+            errors[code] = intervals.standardised_errors(fit.runs[model])
+        factors[model] = intervals.pooled_factors(errors)
     return result, fits, factors
 
 
@@ -72,33 +77,36 @@ def test_the_model_used_is_the_one_with_the_lowest_backtest_mase(fitted):
 
 
 def test_final_spread_is_the_models_widened_by_the_pooled_factor(fitted):
+    # Changed with issue 12 (intended): sd(h) = sigma1 x growth(h) x pooled factor for every month, where the
+    # old rule was the model's own sd x factor for months 1-3 and a movement floor beyond.
     result, fits, factors = fitted
-    assert max(factors[m][0] for m in MODELS) > 1.05          # calibration actually widens something here
+    assert max(abs(factors[m][0] - 1) for m in MODELS) > 0.05   # calibration actually changes something here
     for code in ("A", "B", "C"):
         chosen = fits[code].chosen
         run, pooled = fits[code].runs[chosen], factors[chosen][0]
         dist = result.distribution[result.distribution["indicator"] == code]
-        # the back-tested months (1-3 ahead): sd = the model's sd x pooled factor exactly
-        assert dist["sd"].to_numpy()[:3] == pytest.approx(run.sigma[:3] * pooled)
+        sd = run.sigma[0] * intervals.growth(6, run.sigma[0]) * pooled
+        assert dist["sd"].to_numpy() == pytest.approx(sd)
         assert dist["loc"].to_numpy() == pytest.approx(run.mean)
         row = result.forecasts[result.forecasts["indicator"] == code].iloc[0]
-        assert row["hi80"] == pytest.approx(np.expm1(run.mean[0] + Z80 * run.sigma[0] * pooled))
-        assert row["lo80"] == pytest.approx(max(np.expm1(run.mean[0] - Z80 * run.sigma[0] * pooled), 0.0))
+        assert row["hi80"] == pytest.approx(np.expm1(run.mean[0] + Z80 * sd[0]))
+        assert row["lo80"] == pytest.approx(max(np.expm1(run.mean[0] - Z80 * sd[0]), 0.0))
 
 
 def test_published_coverage_uses_the_leave_one_series_out_factor(fitted):
     result, fits, factors = fitted
     table = result.backtest.set_index(["indicator", "model"])
     differs = 0
-    for code in ("A", "B", "C"):
+    for code in fits:                      # all six series (issue 12: factor measured from 6 x 9 errors)
         for model in MODELS:
             run, (pooled, loo) = fits[code].runs[model], factors[model]
             for level in (80, 95):
                 published = table.loc[(code, model), f"coverage{level}"]
-                assert published == pytest.approx(bt.coverage(run, "log1p", loo[code], level))
+                # issue 12: coverage of the horizon-grown interval (intervals.coverage), was bt.coverage
+                assert published == pytest.approx(intervals.coverage(run, "log1p", loo[code], level))
                 assert table.loc[(code, model), f"raw_coverage{level}"] == pytest.approx(
                     bt.coverage(run, "log1p", 1.0, level))
-                differs += bt.coverage(run, "log1p", pooled, level) != bt.coverage(
+                differs += intervals.coverage(run, "log1p", pooled, level) != intervals.coverage(
                     run, "log1p", loo[code], level
                 )
     assert differs > 0          # the leave-one-out factor changes some figure here, so the check has teeth

@@ -30,7 +30,9 @@ def test_candidates_by_history_length():
         (2, ["Naive", "HistoricAverage"]),
         (5, ["Naive", "HistoricAverage", "RandomWalkWithDrift"]),
         (13, ["Naive", "HistoricAverage", "RandomWalkWithDrift", "AutoETS", "AutoTheta", "Combination"]),
-        (36, list(MODEL_ORDER)),
+        # AutoARIMA from 48 months by default since issue 12 (was 24): intended, see models.ARIMA_MIN_OBS
+        (36, [name for name in MODEL_ORDER if name != "AutoARIMA"]),
+        (48, list(MODEL_ORDER)),
     ]:
         chosen, excluded = candidate_models(n)
         assert [spec.name for spec in chosen] == expected

@@ -1,0 +1,54 @@
+"""engine/intervals.py: the horizon prior's bands and growth, back-test spreads, the pooled factor."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting.engine import intervals
+from forecasting.engine.backtest import ModelRun, z_score
+
+
+def test_growth_follows_the_prior_band_of_sigma1_and_grows_as_sqrt_beyond_it():
+    table = pd.read_csv(intervals.PRIOR_FILE, comment="#")
+    edges = sorted(table["sigma1_below"].unique())
+    for band, sigma1 in enumerate((edges[0] / 2, (edges[0] + edges[1]) / 2, edges[1] * 2)):
+        rows = table[table["sigma1_below"] == edges[band]].sort_values("step")
+        expected = np.maximum.accumulate(rows["m80"].to_numpy())
+        steps = len(expected)
+        got = intervals.growth(steps + 3, sigma1)
+        assert got[:steps] == pytest.approx(expected)
+        assert got[steps:] == pytest.approx(expected[-1] * np.sqrt(np.arange(steps + 1, steps + 4) / steps))
+        assert np.all(np.diff(got) >= 0)
+    # a smooth series' errors grow more with the months ahead than a noisy one's (the reason for the bands)
+    assert intervals.growth(15, edges[0] / 2)[-1] > intervals.growth(15, edges[1] * 2)[-1]
+
+
+def test_backtest_spread_is_each_windows_one_step_sigma_grown_by_step():
+    cv = pd.DataFrame({"cutoff": ["a", "a", "b", "b"], "step": [1, 2, 1, 2], "sigma": [0.1, 0.5, 0.3, 0.9]})
+    got = intervals.cv_spread(cv)
+    assert got == pytest.approx([0.1 * intervals.growth(1, 0.1)[0], 0.1 * intervals.growth(2, 0.1)[1],
+                                 0.3 * intervals.growth(1, 0.3)[0], 0.3 * intervals.growth(2, 0.3)[1]])
+    spread = intervals.forecast_spread(np.array([0.2, 7.0, 7.0]))      # only the first step's sigma is used
+    assert spread == pytest.approx(0.2 * intervals.growth(3, 0.2))
+
+
+def test_pooled_factor_hand_computed_and_one_when_too_few_errors():
+    errors = np.tile([-2.0, 2.0], 50)          # |e| = 2 everywhere: both quantiles are 2
+    expected = (2 / z_score(80) + 2 / z_score(95)) / 2
+    assert intervals.pooled_factor(errors) == pytest.approx(expected)
+    assert intervals.pooled_factor(errors[: intervals.MIN_POOLED_ERRORS - 1]) == 1.0
+    pooled, loo = intervals.pooled_factors({"A": errors, "B": np.array([])})
+    assert pooled == pytest.approx(expected) and loo == {"A": 1.0, "B": pytest.approx(expected)}
+
+
+def test_coverage_uses_the_grown_spread_and_can_select_steps():
+    cv = pd.DataFrame({"cutoff": ["a"] * 3, "step": [1, 2, 3], "sigma": [0.1] * 3,
+                       "mu": [np.log1p(100.0)] * 3})
+    sd = 0.1 * intervals.growth(3, 0.1)
+    # actual 1: just inside its 80% bound; actual 2 and 3: just outside theirs
+    cv["y"] = [np.expm1(np.log1p(100.0) + 0.99 * z_score(80) * sd[0]),
+               np.expm1(np.log1p(100.0) + 1.01 * z_score(80) * sd[1]),
+               np.expm1(np.log1p(100.0) - 1.01 * z_score(80) * sd[2])]
+    run = ModelRun("X", cv=cv)
+    assert intervals.coverage(run, "log1p", 1.0, 80) == pytest.approx(1 / 3)
+    assert intervals.coverage(run, "log1p", 1.0, 80, steps=(2, 3)) == 0.0
+    assert intervals.coverage(run, "log1p", 1.05, 80) == 1.0
