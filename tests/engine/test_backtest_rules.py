@@ -297,3 +297,14 @@ def test_models_needing_more_months_than_the_first_window_are_excluded_with_the_
     first = fit.runs["Naive"].cv.iloc[0]
     assert first["cutoff"] == pd.Timestamp("2018-03-01") and first["ds"] == pd.Timestamp("2018-04-01")
     assert first["mu"] == pytest.approx(6.0) and first["y"] == 8.0
+
+
+def test_boundaries_of_the_first_window_and_of_the_measured_months():
+    # 13 months: the first window trains on exactly 8 months, which AutoETS needs -> it is back-tested
+    values = [float(v) for v in (5, 7, 6, 8, 9, 8, 10, 9, 11, 12, 11, 13, 14)]
+    fit = fit_indicator(_history(values), horizon=2, names=["Naive", "AutoETS"])
+    assert fit.runs["AutoETS"].excluded_reason == "" and fit.runs["AutoETS"].cv["cutoff"].nunique() == 3
+    # one measured month: from month 2 on the spread is at least the series' own past moves
+    history = _history([0.0, 1.0, 0.0, 3.0, 0.0])
+    sd = beyond_backtest_spread(np.array([0.2, 0.2]), history, 1)
+    assert sd == pytest.approx([0.2, np.sqrt(4 / 3)])

@@ -86,6 +86,9 @@ def test_mix_from_parameters_and_from_the_scorecard():
     with pytest.raises(ParameterError, match="add to 1.10"):
         placement_mix(_params(), mix_overrides={"ifa": 0.6})
     assert placement_mix(_params(), mix_overrides={"ifa": 0.5})["supported_other"] == pytest.approx(0.0)
+    # shares of exactly 0 and 1 are allowed
+    only_ifa = {"ifa": 1.0, "in_house_fostering": 0.0, "residential": 0.0}
+    assert placement_mix(_params(), mix_overrides=only_ifa)["ifa"] == 1.0
 
 
 def test_spend_and_extra_in_house_carers_hand_computed():

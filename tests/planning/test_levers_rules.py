@@ -53,3 +53,24 @@ def test_every_effect_lever_is_neutral_at_its_neutral_value_and_inside_its_range
             for n in LEVERS
         ]
     )
+
+
+def test_evidence_bands_as_multiples_of_the_central_value():
+    from forecasting.planning.levers import EVIDENCE, Evidence, evidence_table
+
+    # low 5, central 10, high 19 -> 0.5 and 1.9 times the central value
+    evidence = Evidence("x", 10.0, 5.0, 19.0, "claim", "toy")
+    assert evidence.relative_band() == pytest.approx((0.5, 1.9))
+    Evidence("x", 5.0, 5.0, 5.0, "claim", "toy")                     # a zero-width band is allowed
+    with pytest.raises(ValueError, match="low <= central <= high"):
+        Evidence("x", 4.0, 5.0, 19.0, "claim", "toy")
+    with pytest.raises(ValueError, match="low <= central <= high"):
+        Evidence("x", 20.0, 5.0, 19.0, "claim", "toy")
+    table = evidence_table()
+    assert list(table.columns) == ["lever", "unit", "central", "low", "high", "grade", "source"]
+    assert len(table) == len(EVIDENCE)
+    row = table.set_index("lever").loc["edge_of_care_entry_reduction"]
+    assert (row["central"], row["low"], row["high"]) == (EVIDENCE["edge_of_care_entry_reduction"].central,
+                                                         EVIDENCE["edge_of_care_entry_reduction"].low,
+                                                         EVIDENCE["edge_of_care_entry_reduction"].high)
+    assert row["unit"] == LEVERS["edge_of_care_entry_reduction"].unit

@@ -318,6 +318,10 @@ def test_months_without_a_denominator_are_skipped_and_in_range_rates_raise_no_no
     # LAC ceasing: Feb 200 + 0 - 20 = 180 -> 0.9 ; Mar 20 + 10 - 10 = 20 -> 1.0
     assert cal.rates["lac_exit_rate"].mean == pytest.approx(0.95)
     assert not any("outside 0..1" in note for note in cal.notes)
+    # every child leaves care in February (200 + 0 - 0 = 200 of 200): exactly 1, in range, no note
+    cal = calibrate_pipeline(_dataset({**BASE, "LAC1": [200, 0, 0], "LAC2": [0, 0, 0]}))
+    assert cal["lac_exit_rate"] == 1.0
+    assert not any("outside 0..1" in note for note in cal.notes)
     # a rate above 1 is noted: LAC falls by more than it had (Feb 200 + 0 - 0 ... ) via LAC4
     cal = calibrate_pipeline(_dataset({**BASE, "LAC4": [0, 300, 300]}))
     assert cal["lac_exit_rate"] == pytest.approx(1.5)
