@@ -1,16 +1,17 @@
 """The scenario levers: what a user can change, in which unit, its neutral value, plausible range and source.
 
-Every lever is a `LeverSpec`. The neutral value leaves the statistical baseline untouched (a scenario with every
-lever neutral equals the baseline exactly). Ranges are the plausible band from the cited evidence or, where no
-public figure exists, a stated assumption. Percent levers are in 0-100, never fractions.
+Every lever is a `LeverSpec`. The neutral value leaves the statistical baseline untouched (a scenario with
+every lever neutral equals the baseline exactly). Ranges are the plausible band from the cited evidence or,
+where no public figure exists, a stated assumption. Percent levers are in 0-100, never fractions.
 
 Month levers (`*_start`) are `YYYY-MM` strings; `None` means "the first forecast month".
 
 `EVIDENCE` gives each effect lever whose size is uncertain a central value and a low-high evidence band
 with its grade and source (`evidence_table()` lists them); the shipped scenarios use the central values.
 
-`ramp(months, start, ramp_months)` is the shared ramp-up rule: 0 before `start`, then rising linearly to 1 over
-`ramp_months` months (the first month at 1/ramp_months), 1 after; `ramp_months = 0` means full effect at once.
+`ramp(months, start, ramp_months)` is the shared ramp-up rule: 0 before `start`, then rising linearly to 1
+over `ramp_months` months (the first month at 1/ramp_months), 1 after; `ramp_months = 0` means full effect at
+once.
 """
 from __future__ import annotations
 
@@ -55,40 +56,44 @@ LEVERS: dict[str, LeverSpec] = {s.name: s for s in [
           "First month of the step-down.", _ASSUMPTION),
     _spec("early_help_ramp_months", "early_help", "months", 3.0, 0.0, 24.0, 3.0,
           "Months for the step-down to reach its full share.",
-          "Assumption; the Chair's summary (May 2018) expects targeted services to 'increase activity over the "
-          "next 3 months'."),
+          "Assumption; the Chair's summary (May 2018) expects targeted services to 'increase activity over "
+          "the next 3 months'."),
     _spec("early_help_leakage_pct", "early_help", "percent of diverted referrals", 23.0, 0.0, 100.0, 23.0,
           "Share of the diverted would-be referrals that come back as re-referrals later.",
           "Proxy: England re-referral rate within 12 months, 23% in 2018/19 (DfE Characteristics of children "
           "in need, 2019)."),
     _spec("early_help_leakage_lag_months", "early_help", "months", 6.0, 1.0, 12.0, 6.0,
           "Months between the step-down and the re-referral for children who come back.", _ASSUMPTION),
-    _spec("early_help_downstream_pct", "early_help", "percent of an average referral's risk", 50.0, 0.0, 100.0,
-          50.0,
-          "How likely a stepped-down family's would-be referral was to go on to an S47 enquiry, a CP plan or care, "
-          "relative to an average referral (100 = just as likely). Step-down targets lower-need families.",
+    _spec("early_help_downstream_pct", "early_help", "percent of an average referral's risk",
+          50.0, 0.0, 100.0, 50.0,
+          "How likely a stepped-down family's would-be referral was to go on to an S47 enquiry, a CP plan or "
+          "care, relative to an average referral (100 = just as likely). Step-down targets lower-need "
+          "families.",
           _ASSUMPTION + " The Chair's summary (May 2018) expects CIN to fall with the 0-19 offer but the CP "
                         "cohort to 'reduce more slowly'."),
     _spec("early_help_plan_pct", "early_help", "percent of stepped-down contacts", 40.0, 0.0, 100.0, 40.0,
           "Share of stepped-down contacts that open an Early Help plan (the rest get advice or signposting).",
           _ASSUMPTION + " For scale, the scorecard shows 70-170 Universal Help Plans opened a month (EH1b)."),
-    _spec("early_help_assessment_pct", "early_help", "percent of stepped-down contacts", 10.0, 0.0, 100.0, 10.0,
-          "Share of stepped-down contacts whose family completes a Universal Help Assessment (EH1c) in the month "
-          "of the step-down (the rest are helped without one).",
+    _spec("early_help_assessment_pct", "early_help", "percent of stepped-down contacts",
+          10.0, 0.0, 100.0, 10.0,
+          "Share of stepped-down contacts whose family completes a Universal Help Assessment (EH1c) in the "
+          "month of the step-down (the rest are helped without one).",
           _ASSUMPTION + " For scale, the scorecard shows 1-33 Universal Help Assessments completed a month "
-                        "(EH1c, Jun-17 to Jun-18) against 66-167 plans opened (EH1b), about 1 assessment per 7 "
-                        "plans; 10% of stepped-down contacts is about a quarter of the 40% who open a plan."),
+                        "(EH1c, Jun-17 to Jun-18) against 66-167 plans opened (EH1b), about 1 assessment per "
+                        "7 plans; 10% of stepped-down contacts is about a quarter of the 40% who open a "
+                        "plan."),
     _spec("early_help_episode_months", "early_help", "months", 6.0, 1.0, 24.0, 6.0,
           "How long a stepped-down family stays open to Early Help (sets the extra Early Help caseload).",
           _ASSUMPTION),
     # ---- Edge of care
     _spec("edge_of_care_entry_reduction", "edge_of_care", "percent of entries to care", 0.0, 0.0, 39.0, 10.0,
           "Share of new entries to care (LAC2) avoided by the edge-of-care service when fully ramped up.",
-          "Upper end: CCN/Newton 'Future of Children's Social Care' (2022) judged up to 39% of entries avoidable "
-          "(claim, case reviews). Family Group Conferences RCT: in care at 12 months 36.2% vs 44.8%, a 19% "
-          "relative reduction (Taylor et al., BJSW 2024).", "lower LAC1"),
+          "Upper end: CCN/Newton 'Future of Children's Social Care' (2022) judged up to 39% of entries "
+          "avoidable (claim, case reviews). Family Group Conferences RCT: in care at 12 months 36.2% vs "
+          "44.8%, a 19% relative reduction (Taylor et al., BJSW 2024).", "lower LAC1"),
     _spec("edge_of_care_extra_exits", "edge_of_care", "children per month", 0.0, 0.0, 10.0, 1.0,
-          "Extra planned exits from care per month (reunification, special guardianship) when fully ramped up.",
+          "Extra planned exits from care per month (reunification, special guardianship) when fully ramped "
+          "up.",
           _ASSUMPTION + " For scale, the scorecard shows about 16 children ceasing care a month (LAC4, "
           "2017-18).", "lower LAC1"),
     _spec("edge_of_care_start", "edge_of_care", "month (YYYY-MM)", None, None, None, "2018-09",
@@ -215,7 +220,8 @@ TEAMS: tuple[str, ...] = ("mash", "assessment", "cin_cp", "lac")
 
 
 def lever_table() -> pd.DataFrame:
-    """Every lever as a row: name, group, unit, neutral, low, high, description, source (for display/export)."""
+    """Every lever as a row: name, group, unit, neutral, low, high, description, source (for
+    display/export)."""
     return pd.DataFrame([{k: getattr(s, k) for k in ("name", "group", "unit", "neutral", "low", "high",
                                                         "description", "source")} for s in LEVERS.values()])
 

@@ -1,14 +1,15 @@
-"""Named, sourced modelling assumptions: unit costs, caseload norms, staffing, timeliness settings, RAG thresholds.
+"""Named, sourced modelling assumptions: unit costs, caseload norms, staffing, timeliness settings, RAG
+thresholds.
 
 `load_parameters(path=None)` reads `data/assumptions.yaml` (yaml.safe_load only) into `{name: Parameter}`.
 Each `Parameter` carries its value, unit, default (the value shipped in the file), plausible range, source and
-year, so every figure the tool uses can be shown to a user and changed. `with_overrides(params, {name: value})`
-returns a new registry with values changed after a range check; a bad name or value raises `ParameterError`
-(a `UserFacingError`) that says what is allowed.
+year, so every figure the tool uses can be shown to a user and changed.
+`with_overrides(params, {name: value})` returns a new registry with values changed after a range check; a bad
+name or value raises `ParameterError` (a `UserFacingError`) that says what is allowed.
 
-The scenario levers (`forecasting.planning.levers.LEVERS`, owned by the scenario engine) are added to the registry as
-parameters too, with their neutral value as default, so one table lists every assumption. The lever module
-stays the single source of their ranges and sources.
+The scenario levers (`forecasting.planning.levers.LEVERS`, owned by the scenario engine) are added to the
+registry as parameters too, with their neutral value as default, so one table lists every assumption. The
+lever module stays the single source of their ranges and sources.
 """
 from __future__ import annotations
 
@@ -118,7 +119,9 @@ def load_parameters(path: str | Path | None = None, *, include_levers: bool = Tr
         raise ParameterError(f"{path}: not valid YAML ({exc}). Only plain YAML is accepted.") from None
     if not isinstance(document, dict) or not isinstance(document.get("parameters"), dict):
         raise ParameterError(f"{path}: expected a top-level 'parameters:' mapping of name -> fields")
-    params = {str(name): _parse(str(name), entry, str(path)) for name, entry in document["parameters"].items()}
+    params = {
+        str(name): _parse(str(name), entry, str(path)) for name, entry in document["parameters"].items()
+    }
     if include_levers:
         for name, parameter in _lever_parameters().items():
             params.setdefault(name, parameter)
@@ -127,7 +130,8 @@ def load_parameters(path: str | Path | None = None, *, include_levers: bool = Tr
 
 
 def with_overrides(params: dict[str, Parameter], overrides: dict[str, float] | None) -> dict[str, Parameter]:
-    """A copy of `params` with some values changed; unknown names and out-of-range values raise ParameterError."""
+    """A copy of `params` with some values changed; unknown names and out-of-range values raise
+    ParameterError."""
     out = dict(params)
     for name, raw in (overrides or {}).items():
         if name not in params:
@@ -137,9 +141,11 @@ def with_overrides(params: dict[str, Parameter], overrides: dict[str, float] | N
         parameter = params[name]
         number = _number(name, "value", raw, "override")
         if not parameter.in_range(number):
-            raise ParameterError(f"parameter {name} = {number:g} {parameter.unit} is outside its plausible range "
-                                 f"{parameter.low:g}..{parameter.high:g} ({parameter.label}). Choose a value in range "
-                                 "or edit the range in data/assumptions.yaml with your evidence.")
+            raise ParameterError(
+                f"parameter {name} = {number:g} {parameter.unit} is outside its plausible range "
+                f"{parameter.low:g}..{parameter.high:g} ({parameter.label}). Choose a value in range "
+                "or edit the range in data/assumptions.yaml with your evidence."
+            )
         out[name] = replace(parameter, value=number)
     return out
 

@@ -5,34 +5,35 @@ The journey (scorecard codes in brackets):
   -> initial CP conferences (CP2) -> new CP plans (CP4 (val)) -> CP plans in force (CP6B, stock)
   referrals -> new LAC episodes (LAC2) -> LAC at month end (LAC1, stock) -> ceasing LAC (LAC4)
   assessments -> children in need open (EH2, stock).
-  Early Help step-down (levers): stepped-down contacts -> Universal Help Assessments completed (EH1c, a share of
-  them) and Universal Help Plans opened (EH1b, a share of them); each plan stays open for an episode (the extra
-  Early Help caseload, measure `early_help_open`); a share come back later as re-referrals. Step-ups from
-  Universal Help to CIN (M5 / EH1b) are calibrated as a check on that share.
+  Early Help step-down (levers): stepped-down contacts -> Universal Help Assessments completed (EH1c, a share
+  of them) and Universal Help Plans opened (EH1b, a share of them); each plan stays open for an episode (the
+  extra Early Help caseload, measure `early_help_open`); a share come back later as re-referrals. Step-ups
+  from Universal Help to CIN (M5 / EH1b) are calibrated as a check on that share.
 
 Rules:
 - Partial data: only contacts (M1) are required. Each other measure is taken when the data set has it, filled
-  from referrals at a calibrated conversion when only its forecast is missing, else left out; a conversion with
-  no months of data is 0 (changes stop there) and a stock without its inflow is unchanged by any scenario. Every
-  such case is a note in plain words (forecasting.planning.coverage says which page parts that affects).
-- `calibrate_pipeline(dataset)` estimates each conversion as the mean over months of the monthly ratio, with its
-  standard deviation across months and the number of months used. Flows the scorecard does not give are derived
-  from stock change: ended = opening + new - closing (CP plans ended, CIN closures, LAC exits) and are labelled
-  "derived" in `Rate.rule`.
-- Scenarios never re-forecast. `run_pipeline(baseline, changes, calibration)` returns only CHANGES (deltas) to the
-  baseline: a change in referrals propagates down the journey at the calibrated conversions; stocks change by
-  the cumulative change in inflows minus the change in outflows:
+  from referrals at a calibrated conversion when only its forecast is missing, else left out; a conversion
+  with no months of data is 0 (changes stop there) and a stock without its inflow is unchanged by any
+  scenario. Every such case is a note in plain words (forecasting.planning.coverage says which page parts that
+  affects).
+- `calibrate_pipeline(dataset)` estimates each conversion as the mean over months of the monthly ratio, with
+  its standard deviation across months and the number of months used. Flows the scorecard does not give are
+  derived from stock change: ended = opening + new - closing (CP plans ended, CIN closures, LAC exits) and are
+  labelled "derived" in `Rate.rule`.
+- Scenarios never re-forecast. `run_pipeline(baseline, changes, calibration)` returns only CHANGES (deltas) to
+  the baseline: a change in referrals propagates down the journey at the calibrated conversions; stocks change
+  by the cumulative change in inflows minus the change in outflows:
       d_stock[t] = d_stock[t-1] + d_in[t] - d_out[t],
-      d_out[t]   = exit_rate * d_stock[t-1] + extra_exits[t]   (children not admitted are not discharged later)
+      d_out[t]   = exit_rate * d_stock[t-1] + extra_exits[t]  (children not admitted are not discharged later)
   with d_out capped so the scenario stock (baseline + d_stock) never goes below zero, and d_in floored so the
   scenario inflow never goes below zero. With no changes every delta is exactly 0.0, so the scenario equals
   the baseline bit for bit.
 - Lags (`PipelineChanges.cp_lag_months`, `care_lag_months`; parameters `referral_to_cp_plan_lag_months`,
   `referral_to_care_lag_months`): a change in referrals reaches S47 enquiries, ICPCs and new CP plans
-  `cp_lag_months` later and entries to care `care_lag_months` later (delta shifted right, zeros in front; effects
-  that would land after the horizon fall outside it). Assessments and contacts are not lagged. Edge-of-care
-  factors act on entries in the month they happen. Shifting zeros gives zeros, so neutral levers still give
-  exactly 0.0, and the stocks' conservation is unchanged (the lag only moves the inflow change).
+  `cp_lag_months` later and entries to care `care_lag_months` later (delta shifted right, zeros in front;
+  effects that would land after the horizon fall outside it). Assessments and contacts are not lagged.
+  Edge-of-care factors act on entries in the month they happen. Shifting zeros gives zeros, so neutral levers
+  still give exactly 0.0, and the stocks' conservation is unchanged (the lag only moves the inflow change).
 - Re-entry (`PipelineChanges.lac_reentries`, from `reentries`): a share of the children who leave care through
   the edge-of-care lever's extra exits come back, evenly over the months after they leave; they are added to
   the change in entries to care (so conserved in the LAC stock). Zero extra exits give exactly zero.
@@ -119,31 +120,76 @@ def _rate(name: str, values: pd.Series, rule: str, notes: list[str]) -> Rate:
 
 
 def calibrate_pipeline(dataset) -> Calibration:
-    """Monthly conversion and exit rates from the history (mean and sd across months). See module docstring."""
-    s = {code: dataset.series(code) if code in dataset.indicator_codes else pd.Series(dtype=float)
-         for code in ("M1", "M2", "EH3", "CP1", "CP2", "CP4 (val)", "CP2b", "CP6B", "CP7", "LAC1", "LAC2", "LAC4",
-                      "EH2", "M5", "EH1b")}
+    """Monthly conversion and exit rates from the history (mean and sd across months). See module
+    docstring."""
+    s = {
+        code: dataset.series(code) if code in dataset.indicator_codes else pd.Series(dtype=float)
+        for code in (
+            "M1",
+            "M2",
+            "EH3",
+            "CP1",
+            "CP2",
+            "CP4 (val)",
+            "CP2b",
+            "CP6B",
+            "CP7",
+            "LAC1",
+            "LAC2",
+            "LAC4",
+            "EH2",
+            "M5",
+            "EH1b",
+        )
+    }
     notes: list[str] = []
     absent = [code for code, values in s.items() if values.dropna().empty]
     if absent:
-        notes.append(f"This data set has no {', '.join(indicator_words(c) for c in absent)}: the rates that need "
-                     "them cannot be estimated and are set to 0, so a scenario's changes stop there.")
+        notes.append(
+            f"This data set has no {', '.join(indicator_words(c) for c in absent)}: the rates that need "
+            "them cannot be estimated and are set to 0, so a scenario's changes stop there."
+        )
     rates = [
-        _rate("contact_to_referral", _ratio(s["M2"], s["M1"]), "referrals (M2) / contacts (M1) each month.", notes),
-        _rate("referral_to_assessment", _ratio(s["EH3"], s["M2"]),
-              "single assessments completed (EH3) / referrals (M2) each month.", notes),
-        _rate("referral_to_s47", _ratio(s["CP1"], s["M2"]), "S47 enquiries (CP1) / referrals (M2) each month.", notes),
-        _rate("s47_to_icpc", _ratio(s["CP2"], s["CP1"]), "ICPCs (CP2) / S47 enquiries (CP1) each month.", notes),
-        _rate("icpc_to_plan", _ratio(s["CP4 (val)"], s["CP2"]), "new CP plans (CP4 (val)) / ICPCs (CP2) each month.",
-              notes),
-        _rate("referral_to_lac_start", _ratio(s["LAC2"], s["M2"]),
-              "new LAC episodes (LAC2) / referrals (M2) each month (the scorecard does not split routes into care).",
-              notes),
+        _rate(
+            "contact_to_referral",
+            _ratio(s["M2"], s["M1"]),
+            "referrals (M2) / contacts (M1) each month.",
+            notes,
+        ),
+        _rate(
+            "referral_to_assessment",
+            _ratio(s["EH3"], s["M2"]),
+            "single assessments completed (EH3) / referrals (M2) each month.",
+            notes,
+        ),
+        _rate(
+            "referral_to_s47",
+            _ratio(s["CP1"], s["M2"]),
+            "S47 enquiries (CP1) / referrals (M2) each month.",
+            notes,
+        ),
+        _rate(
+            "s47_to_icpc", _ratio(s["CP2"], s["CP1"]), "ICPCs (CP2) / S47 enquiries (CP1) each month.", notes
+        ),
+        _rate(
+            "icpc_to_plan",
+            _ratio(s["CP4 (val)"], s["CP2"]),
+            "new CP plans (CP4 (val)) / ICPCs (CP2) each month.",
+            notes,
+        ),
+        _rate(
+            "referral_to_lac_start",
+            _ratio(s["LAC2"], s["M2"]),
+            "new LAC episodes (LAC2) / referrals (M2) each month (the scorecard does not split routes into "
+            "care).",
+            notes,
+        ),
     ]
     transfers = s["CP2b"].reindex(s["CP6B"].index).fillna(0.0)
     cp_ended = s["CP6B"].shift(1) + s["CP4 (val)"].reindex(s["CP6B"].index) + transfers - s["CP6B"]
     rates.append(_rate("cp_exit_rate", _ratio(cp_ended, s["CP6B"].shift(1)),
-                       "DERIVED: CP plans ended = opening CP6B + new plans (CP4 (val)) + transfer-ins (CP2b) - "
+                       "DERIVED: CP plans ended = opening CP6B + new plans (CP4 (val)) + transfer-ins (CP2b) "
+                       "- "
                        "closing CP6B, divided by opening CP6B (the scorecard's CP7 has gaps).", notes))
     lac_out = s["LAC4"].reindex(s["LAC1"].index)
     if lac_out.notna().sum():
@@ -152,22 +198,27 @@ def calibrate_pipeline(dataset) -> Calibration:
     else:
         derived_out = s["LAC1"].shift(1) + s["LAC2"].reindex(s["LAC1"].index) - s["LAC1"]
         rates.append(_rate("lac_exit_rate", _ratio(derived_out, s["LAC1"].shift(1)),
-                           "DERIVED (no LAC4 in the data): children ceasing care = opening LAC1 + new episodes "
+                           "DERIVED (no LAC4 in the data): children ceasing care = opening LAC1 + new "
+                           "episodes "
                            "(LAC2) - closing LAC1, divided by opening LAC1.", notes))
     cin_closed = s["EH2"].shift(1) + s["EH3"].reindex(s["EH2"].index) - s["EH2"]
     rates.append(_rate("cin_exit_rate", _ratio(cin_closed, s["EH2"].shift(1)),
-                       "DERIVED: CIN closures = opening EH2 + assessments completed (EH3, taken as the CIN inflow) - "
-                       "closing EH2, divided by opening EH2 (the scorecard gives neither CIN starts nor closures).",
+                       "DERIVED: CIN closures = opening EH2 + assessments completed (EH3, taken as the CIN "
+                       "inflow) - closing EH2, divided by opening EH2 (the scorecard gives neither CIN "
+                       "starts nor closures).",
                        notes))
     rates.append(_rate("early_help_step_up", _ratio(s["M5"], s["EH1b"]),
-                       "children stepped up from Universal Help to a CIN assessment (M5) / Universal Help Plans "
-                       "opened (EH1b) each month: in a steady state, the share of plans that end in a step-up. "
-                       "Shown as a check on the leakage assumption (a lower bound: families also come back through "
+                       "children stepped up from Universal Help to a CIN assessment (M5) / Universal Help "
+                       "Plans opened (EH1b) each month: in a steady state, the share of plans that end in a "
+                       "step-up. Shown as a check on the leakage assumption (a lower bound: families also "
+                       "come back through "
                        "new contacts); not used in the maths.", notes))
     residual = (s["LAC1"].shift(1) + s["LAC2"].reindex(s["LAC1"].index) - lac_out - s["LAC1"]).dropna()
     if len(residual):
-        notes.append(f"LAC stock check: opening + LAC2 - LAC4 - closing averages {residual.mean():+.1f} children a "
-                     f"month over {len(residual)} months (episodes vs children, UASC transfers).")
+        notes.append(
+            f"LAC stock check: opening + LAC2 - LAC4 - closing averages {residual.mean():+.1f} children a "
+            f"month over {len(residual)} months (episodes vs children, UASC transfers)."
+        )
     for name in ("cp_exit_rate", "lac_exit_rate", "cin_exit_rate"):
         rate = next(r for r in rates if r.name == name)
         if rate.n_months and not 0.0 <= rate.mean <= 1.0:
@@ -179,9 +230,9 @@ def calibrate_pipeline(dataset) -> Calibration:
 class BaselineFlows:
     """The statistical baseline, one numpy array per measure over the forecast months.
 
-    Stocks' outflows are derived from the baseline's own stock forecasts (ended = opening + in - closing), so the
-    baseline conserves children by construction; a negative derived outflow means the stock grew faster than the
-    recorded inflows (transfer-ins, episodes vs children) and is kept, not hidden.
+    Stocks' outflows are derived from the baseline's own stock forecasts (ended = opening + in - closing), so
+    the baseline conserves children by construction; a negative derived outflow means the stock grew faster
+    than the recorded inflows (transfer-ins, episodes vs children) and is kept, not hidden.
     """
 
     months: pd.DatetimeIndex
@@ -204,42 +255,55 @@ def prepare_baseline(forecasts: pd.DataFrame, dataset, calibration: Calibration,
     Works on whatever the data set has: a flow indicator without a forecast is filled as referrals x its
     calibrated conversion when the history allows, else left out of the scenario, with a note either way; a
     stock without its inflow stays unchanged under any scenario (noted). Only contacts (M1), the front door
-    every lever starts from, are required; without them, or with a forecast that stops short of the horizon for
-    some indicator, this is a user problem (UserFacingError).
+    every lever starts from, are required; without them, or with a forecast that stops short of the horizon
+    for some indicator, this is a user problem (UserFacingError).
     """
     months = pd.DatetimeIndex(sorted(forecasts["month"].unique()))
     wide = forecasts.pivot_table(index="month", columns="indicator", values="mean").reindex(months)
     for code in REQUIRED:
         if code not in wide.columns or wide[code].isna().all():
-            raise UserFacingError("Scenarios need contacts (M1): every lever is first a change in contacts at the "
-                                  "front door, and this data set has no contacts. Upload a scorecard with M1.")
+            raise UserFacingError(
+                "Scenarios need contacts (M1): every lever is first a change in contacts at the "
+                "front door, and this data set has no contacts. Upload a scorecard with M1."
+            )
     for code in FLOW_INDICATORS.values():
         if code in wide.columns and wide[code].isna().any() and wide[code].notna().any():
-            raise UserFacingError(f"The baseline forecast of {indicator_words(code)} is missing some months between "
-                                  f"{months[0]:%Y-%m} and {months[-1]:%Y-%m}; re-run the forecast over one horizon.")
+            raise UserFacingError(
+                f"The baseline forecast of {indicator_words(code)} is missing some months between "
+                f"{months[0]:%Y-%m} and {months[-1]:%Y-%m}; re-run the forecast over one horizon."
+            )
     notes: list[str] = []
     flows: dict[str, np.ndarray] = {}
-    fill = {"assessments": ("referrals", "referral_to_assessment"), "s47_enquiries": ("referrals", "referral_to_s47"),
-            "icpc": ("s47_enquiries", "s47_to_icpc"), "new_cp_plans": ("icpc", "icpc_to_plan"),
-            "lac_starts": ("referrals", "referral_to_lac_start")}
+    fill = {
+        "assessments": ("referrals", "referral_to_assessment"),
+        "s47_enquiries": ("referrals", "referral_to_s47"),
+        "icpc": ("s47_enquiries", "s47_to_icpc"),
+        "new_cp_plans": ("icpc", "icpc_to_plan"),
+        "lac_starts": ("referrals", "referral_to_lac_start"),
+    }
     for measure, code in FLOW_INDICATORS.items():
         if code in wide.columns and wide[code].notna().all():
             flows[measure] = wide[code].to_numpy(dtype=float)
-        elif measure in fill and fill[measure][0] in flows and calibration.rates[fill[measure][1]].n_months > 0:
+        elif (
+            measure in fill and fill[measure][0] in flows and calibration.rates[fill[measure][1]].n_months > 0
+        ):
             source, rate = fill[measure]
             flows[measure] = flows[source] * calibration[rate]
             notes.append(f"No forecast for {indicator_words(code)}: taken as {source} x {rate} "
                          f"({calibration[rate]:.3f}).")
         else:
-            notes.append(f"No forecast for {indicator_words(code)} and no history to estimate it from: left out "
-                         "of the scenario.")
+            notes.append(
+                f"No forecast for {indicator_words(code)} and no history to estimate it from: left out "
+                "of the scenario."
+            )
     opening = {}
     for stock, (inflow, outflow) in STOCKS.items():
         if stock not in flows or inflow not in flows:
             if stock in flows:
                 words = indicator_words(FLOW_INDICATORS[stock])
                 notes.append(f"{words[0].upper()}{words[1:]}: no inflow "
-                             f"({indicator_words(FLOW_INDICATORS[inflow])}) to work with, so the scenario leaves "
+                             f"({indicator_words(FLOW_INDICATORS[inflow])}) to work with, so the scenario "
+                             "leaves "
                              "it unchanged.")
             continue
         history = dataset.series(FLOW_INDICATORS[stock]).dropna()
@@ -248,7 +312,8 @@ def prepare_baseline(forecasts: pd.DataFrame, dataset, calibration: Calibration,
         flows[outflow] = previous + flows[inflow] - flows[stock]
         if (flows[outflow] < 0).any():
             notes.append(f"Baseline {outflow} derived from the {stock} forecast is negative in "
-                         f"{int((flows[outflow] < 0).sum())} month(s): the stock forecast grows faster than its "
+                         f"{int((flows[outflow] < 0).sum())} month(s): the stock forecast grows faster than "
+                         "its "
                          "recorded inflow.")
     return BaselineFlows(months, flows, opening, forecasts, distribution, notes)
 
@@ -265,7 +330,8 @@ class PipelineChanges:
     early_help_episode_months: int = 6
     referrals_downstream: np.ndarray | None = None   # change in referrals weighted by their risk of going on
     #                                                  to S47/CP/care (None = same as `referrals`)
-    early_help_assessments: np.ndarray | None = None  # extra Universal Help Assessments completed (None = none)
+    # extra Universal Help Assessments completed (None = none)
+    early_help_assessments: np.ndarray | None = None
     cp_lag_months: int = 0          # months from a referral to its S47 / ICPC / CP plan
     care_lag_months: int = 0        # months from a referral to its entry to care
     lac_reentries: np.ndarray | None = None   # children coming back into care after extra exits (None = none)
@@ -333,7 +399,9 @@ def reentries(extra_exits: np.ndarray, share_pct: float, spread_months: int) -> 
     return lagged(within, 1) * share_pct / 100.0 / spread
 
 
-def run_pipeline(baseline: BaselineFlows, changes: PipelineChanges, calibration: Calibration) -> PipelineDeltas:
+def run_pipeline(
+    baseline: BaselineFlows, changes: PipelineChanges, calibration: Calibration
+) -> PipelineDeltas:
     """Propagate front-door changes down the journey and through the stocks. Returns deltas only."""
     f = baseline.flows
     d: dict[str, np.ndarray] = {"contacts": changes.contacts, "referrals": changes.referrals}
@@ -357,15 +425,18 @@ def run_pipeline(baseline: BaselineFlows, changes: PipelineChanges, calibration:
             if stock_name in f:
                 d[stock_name] = np.zeros(len(zero))        # present but unreachable: unchanged (noted)
             continue
-        d_stock, d_in, d_out = stock_flow(f[stock_name], f[inflow], f[outflow], d[inflow], calibration[rate], extra)
+        d_stock, d_in, d_out = stock_flow(
+            f[stock_name], f[inflow], f[outflow], d[inflow], calibration[rate], extra
+        )
         d[stock_name], d[inflow], d[outflow] = d_stock, d_in, d_out
     # Early Help: each stepped-down family stays open for `episode` months
     episode = max(int(changes.early_help_episode_months), 1)
     closed = lagged(changes.early_help_in, episode)
     d["early_help_new"] = changes.early_help_in
     d["early_help_plans"] = changes.early_help_in
-    d["early_help_assessments"] = (changes.early_help_assessments if changes.early_help_assessments is not None
-                                   else np.zeros(len(zero)))
+    d["early_help_assessments"] = (
+        changes.early_help_assessments if changes.early_help_assessments is not None else np.zeros(len(zero))
+    )
     d["early_help_closed"] = closed
     d["early_help_open"] = np.cumsum(changes.early_help_in - closed, axis=-1)
     return PipelineDeltas(d)
