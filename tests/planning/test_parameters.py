@@ -46,7 +46,9 @@ def test_bad_overrides_raise_clear_errors(overrides, words):
 
 def test_bad_files_raise_clear_errors(tmp_path):
     bad = tmp_path / "a.yaml"
-    bad.write_text("parameters:\n  x: {label: X, value: 5, unit: u, low: 0, high: 1, source: s, year: '2018'}\n")
+    bad.write_text(
+        "parameters:\n  x: {label: X, value: 5, unit: u, low: 0, high: 1, source: s, year: '2018'}\n"
+    )
     with pytest.raises(ParameterError, match="outside its range"):
         load_parameters(bad)
     bad.write_text("parameters:\n  x: {label: X, value: 5}\n")

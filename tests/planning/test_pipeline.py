@@ -27,8 +27,10 @@ def _toy_dataset() -> Dataset:
         "LAC2": [10, 10, 10, 10, 10, 10], "LAC4": [10, 10, 10, 10, 10, 10], "EH2": [1000] * 6,
     }
     obs = pd.DataFrame([{"unique_id": k, "ds": m, "y": float(v)} for k, vals in series.items()
-                        for m, v in zip(hist, vals)])
-    catalogue = pd.DataFrame({"unit": ["count"] * len(series)}, index=pd.Index(list(series), name="indicator"))
+                        for m, v in zip(hist, vals, strict=True)])
+    catalogue = pd.DataFrame(
+        {"unit": ["count"] * len(series)}, index=pd.Index(list(series), name="indicator")
+    )
     return Dataset(observations=obs, indicators=catalogue)
 
 
@@ -59,7 +61,8 @@ def test_stock_flow_hand_computed():
     stock = np.array([10.0, 10.0, 10.0])
     flow = np.array([2.0, 2.0, 2.0])
     d_stock, _d_in, d_out = stock_flow(stock, flow, flow, np.array([-1.0, 0.0, 0.0]), 0.5, np.zeros(3))
-    # month 1: one fewer in, no change out; month 2: half the missing child would have left; month 3: half again
+    # month 1: one fewer in, no change out; month 2: half the missing child would have left; month 3: half
+    # again
     np.testing.assert_allclose(d_out, [0.0, -0.5, -0.25])
     np.testing.assert_allclose(d_stock, [-1.0, -0.5, -0.25])
 
@@ -91,7 +94,9 @@ def test_stock_flow_matches_slow_reference_and_conserves(seed):
     d_stock, d_in2, d_out = stock_flow(stock, inflow, outflow, d_in, 0.1, extra)
     scen = stock + d_stock
     assert (scen >= -1e-9).all()
-    np.testing.assert_allclose(scen, _slow_stock(opening, stock, inflow, outflow, d_in, 0.1, extra), atol=1e-9)
+    np.testing.assert_allclose(
+        scen, _slow_stock(opening, stock, inflow, outflow, d_in, 0.1, extra), atol=1e-9
+    )
     scen_prev = np.concatenate([[opening], scen[:-1]])
     np.testing.assert_allclose(scen - scen_prev, (inflow + d_in2) - (outflow + d_out), atol=1e-9)
 
@@ -131,8 +136,17 @@ def test_missing_contacts_is_a_user_error_in_words():
     from forecasting.errors import UserFacingError
 
     dataset = _toy_dataset()
-    frame = pd.DataFrame({"indicator": ["LAC1"], "month": [MONTHS[0]], "mean": [1.0], "lo80": [1.0], "hi80": [1.0],
-                          "lo95": [1.0], "hi95": [1.0]})
+    frame = pd.DataFrame(
+        {
+            "indicator": ["LAC1"],
+            "month": [MONTHS[0]],
+            "mean": [1.0],
+            "lo80": [1.0],
+            "hi80": [1.0],
+            "lo95": [1.0],
+            "hi95": [1.0],
+        }
+    )
     with pytest.raises(UserFacingError, match=r"need contacts \(M1\)"):
         prepare_baseline(frame, dataset, Calibration({"x": Rate("x", 0, 0, 0, "")}))
     full, cal = _toy_baseline(dataset)
@@ -146,7 +160,9 @@ CP_CODES = ("CP1", "CP2", "CP4 (val)", "CP2b", "CP6B")
 
 def _without(dataset: Dataset, codes) -> Dataset:
     observations = dataset.observations[~dataset.observations["unique_id"].isin(codes)]
-    return Dataset(observations=observations, indicators=dataset.indicators.drop(index=list(codes), errors="ignore"))
+    return Dataset(
+        observations=observations, indicators=dataset.indicators.drop(index=list(codes), errors="ignore")
+    )
 
 
 def test_calibration_without_cp_indicators_keeps_the_rest_and_names_what_is_missing():
@@ -158,7 +174,9 @@ def test_calibration_without_cp_indicators_keeps_the_rest_and_names_what_is_miss
     for name in ("referral_to_s47", "s47_to_icpc", "icpc_to_plan", "cp_exit_rate"):
         assert cal.rates[name].n_months == 0 and cal[name] == 0.0, name
     words = next(note for note in cal.notes if note.startswith("This data set has no"))
-    assert "Section 47 enquiries started (CP1)" in words and "children on child protection plans (CP6B)" in words
+    assert (
+        "Section 47 enquiries started (CP1)" in words and "children on child protection plans (CP6B)" in words
+    )
     assert "referrals (M2)" not in words
 
 
@@ -185,13 +203,16 @@ def test_baseline_with_contacts_and_looked_after_children_only():
     dataset = _without(_toy_dataset(), [c for c in _toy_dataset().indicator_codes if c not in ("M1", "LAC1")])
     full, _ = _toy_baseline(_toy_dataset())
     cal = calibrate_pipeline(dataset)
-    baseline = prepare_baseline(full.forecasts[full.forecasts["indicator"].isin(["M1", "LAC1"])], dataset, cal)
+    baseline = prepare_baseline(
+        full.forecasts[full.forecasts["indicator"].isin(["M1", "LAC1"])], dataset, cal
+    )
     assert set(baseline.flows) == {"contacts", "lac"}
     assert any(note.startswith("Looked-after children (LAC1): no inflow") for note in baseline.notes)
     zero = np.zeros(len(MONTHS))
     exits = np.full(len(MONTHS), 2.0)
     d = run_pipeline(baseline, PipelineChanges(zero, zero, np.ones(len(MONTHS)), exits, zero), cal).deltas
-    np.testing.assert_array_equal(d["lac"], 0.0)       # no inflow to conserve against: left unchanged, as noted
+    # no inflow to conserve against: left unchanged, as noted
+    np.testing.assert_array_equal(d["lac"], 0.0)
 
 
 def test_downstream_weighting_applies_to_s47_cp_and_care_but_not_assessments():
@@ -241,8 +262,11 @@ def test_lags_shift_cp_and_care_changes_hand_computed():
     np.testing.assert_allclose(d["new_cp_plans"], [0.0] + [-20 * 0.4 * 0.5 * 0.75] * 5)
     np.testing.assert_allclose(d["lac_starts"], [0.0, 0.0, -1.0, -1.0, -1.0, -1.0])
     assert d["cp_plans"][0] == 0.0 and d["cp_plans"][1] == pytest.approx(-3.0)
-    neutral = run_pipeline(baseline, PipelineChanges(zero, zero, np.ones(len(MONTHS)), zero, zero, cp_lag_months=3,
-                                                     care_lag_months=3), cal).deltas
+    neutral = run_pipeline(
+        baseline,
+        PipelineChanges(zero, zero, np.ones(len(MONTHS)), zero, zero, cp_lag_months=3, care_lag_months=3),
+        cal,
+    ).deltas
     assert all((delta == 0.0).all() for delta in neutral.values())
 
 

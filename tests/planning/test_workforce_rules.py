@@ -36,22 +36,36 @@ def _params(**extra):
 
 def _demand(contacts=(1000.0, 900.0, 900.0), assessments=(190.0,) * 3, cin_open=(500.0,) * 3,
             cp_plans=(450.0,) * 3, lac=(190.0,) * 3):
-    return pd.DataFrame({"contacts": contacts, "referrals": 200.0, "assessments": assessments, "cin_open": cin_open,
-                         "cp_plans": cp_plans, "lac": lac}, index=MONTHS)
+    return pd.DataFrame(
+        {
+            "contacts": contacts,
+            "referrals": 200.0,
+            "assessments": assessments,
+            "cin_open": cin_open,
+            "cp_plans": cp_plans,
+            "lac": lac,
+        },
+        index=MONTHS,
+    )
 
 
 def test_vacancies_and_agency_cover_split_in_proportion_to_establishment():
     # issue 14: the plan reads per-team parameters (set in _params), so this checks the plan carries them
     plan = StaffingPlan.from_parameters(_params())
     # 10 vacancies x 10/100, 20/100, 50/100, 20/100 = 1, 2, 5, 2 ; agency covers half of each
-    assert plan.vacancies == pytest.approx({"mash": 1, "assessment": 2, "cin_cp": 5, "lac": 2, "early_help": 0})
-    assert plan.agency == pytest.approx({"mash": 0.5, "assessment": 1, "cin_cp": 2.5, "lac": 1, "early_help": 0})
+    assert plan.vacancies == pytest.approx(
+        {"mash": 1, "assessment": 2, "cin_cp": 5, "lac": 2, "early_help": 0}
+    )
+    assert plan.agency == pytest.approx(
+        {"mash": 0.5, "assessment": 1, "cin_cp": 2.5, "lac": 1, "early_help": 0}
+    )
     # FTE = establishment - vacancies + agency: 9.5, 19, 47.5, 19 every month
     fte = plan.fte(MONTHS)
     # issue 14: the plan also holds Early Help family workers (no caseload is projected for them)
     assert list(fte.columns) == ["mash", "assessment", "cin_cp", "lac", "early_help"]
     assert fte.iloc[0].to_dict() == pytest.approx({"mash": 9.5, "assessment": 19, "cin_cp": 47.5, "lac": 19,
-                                                   "early_help": 20})   # shipped Early Help plan: 20, none vacant
+                                                   # shipped Early Help plan: 20, none vacant
+                                                   "early_help": 20})
     assert (fte.iloc[2] == fte.iloc[0]).all()
 
 
@@ -77,10 +91,10 @@ def test_scenario_recruits_and_unreplaced_turnover():
                              recruits_months_to_full_caseload=2.0)
     table = scenario_measures(_demand(), levers, params)
     # issue 14 (recruitment order, turnover leaves vacancies): unreplaced turnover (12% a year = 1% a month,
-    # at the end of each month) hits the 18 filled posts, not the agency worker; the 10 August recruits fill the
-    # uncovered vacancies (2.18 - 1 = 1.18), then take over the agency-held post (the agency worker hands over
-    # as the recruit ramps up: 0.5 in August, gone in September), then add 7.82 posts; ramp 2 months = half a
-    # caseload in August.
+    # at the end of each month) hits the 18 filled posts, not the agency worker; the 10 August recruits fill
+    # the uncovered vacancies (2.18 - 1 = 1.18), then take over the agency-held post (the agency worker hands
+    # over as the recruit ramps up: 0.5 in August, gone in September), then add 7.82 posts; ramp 2 months =
+    # half a caseload in August.
     # lac FTE: Jul 18 + 1 = 19 ; Aug 17.82 + 10 - 5 (ramp) + 0.5 (agency) = 23.32 ; Sep (17.82 + 10) x 0.99
     fte = np.array([19.0, 23.32, 27.82 * 0.99])
     assert list(table["caseload_lac"]) == pytest.approx(list(190 / fte))
@@ -160,8 +174,9 @@ def test_projection_uses_the_curve_on_each_teams_load():
     projection = project_workforce(_demand(), StaffingPlan.from_parameters(params), params, curves,
                                    capacity={"mash": 100.0})
     m8 = projection.timeliness[projection.timeliness["measure"] == "M8-QL"]
-    assert list(m8["on_time_pct"]) == pytest.approx(list(100 / (1 + np.exp(-(2 - 2 * np.array([1000 / 950, 1.0,
-                                                                                                 900 / 950]))))))
+    assert list(m8["on_time_pct"]) == pytest.approx(
+        list(100 / (1 + np.exp(-(2 - 2 * np.array([1000 / 950, 1.0, 900 / 950])))))
+    )
     wide = projection.wide()
     assert list(wide.columns) == ["caseload_mash", "caseload_assessment", "caseload_cin_cp", "caseload_lac",
                                   "M8-QL", "EH4-QL", "CP8-QL"]
@@ -171,7 +186,9 @@ def test_projection_uses_the_curve_on_each_teams_load():
 def test_fte_needed_for_a_norm_and_a_timeliness_target():
     params = _params()
     curves = {m: TimelinessCurve(m, 2.0, 2.0, True) for m in ("M8-QL", "EH4-QL", "CP8-QL")}
-    table = fte_needed(_demand(), params, caseload_norm=19.0, timeliness_target={"CP8-QL": 80.0}, curves=curves)
+    table = fte_needed(
+        _demand(), params, caseload_norm=19.0, timeliness_target={"CP8-QL": 80.0}, curves=curves
+    )
     cin_cp = table[table["team"] == "cin_cp"].iloc[0]
     # norm 19: 950 / 19 = 50 FTE ; 80% on time needs u <= 0.306853 -> 950 / (19 x 0.306853) = 162.94 FTE
     assert cin_cp["fte_for_norm"] == pytest.approx(50.0)
