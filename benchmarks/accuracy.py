@@ -145,12 +145,16 @@ _WARM: set[tuple[str, int]] = set()   # (method, length) already run once in thi
 def task(kind: str, history: pd.DataFrame, length: int) -> tuple[int, str, pd.DataFrame, float]:
     """Run one method on one data set; the first call per worker, method and length is repeated on two
     series first, untimed, so imports and numba compilation are not counted as forecasting time."""
+    previous = logging.root.manager.disable      # quiet the models' chatter, then restore what was there
     logging.disable(logging.CRITICAL)
-    method = run_engine if kind == "Engine" else lambda frame: run_baseline(frame, kind)
-    if (kind, length) not in _WARM:
-        method(history[history["unique_id"].isin(history["unique_id"].unique()[:2])])
-        _WARM.add((kind, length))
-    frame, seconds = method(history)
+    try:
+        method = run_engine if kind == "Engine" else lambda frame: run_baseline(frame, kind)
+        if (kind, length) not in _WARM:
+            method(history[history["unique_id"].isin(history["unique_id"].unique()[:2])])
+            _WARM.add((kind, length))
+        frame, seconds = method(history)
+    finally:
+        logging.disable(previous)
     return length, kind, frame, seconds
 
 
