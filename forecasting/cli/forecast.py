@@ -142,8 +142,10 @@ def summary_markdown(result) -> str:
             f"Rolling-origin back-test: {settings.n_windows} windows, 1-{settings.cv_horizon} months ahead. "
             "MASE = back-test MAE / mean absolute month-to-month change over the history (lower is better; "
             "naive forecasts up to 3 months ahead, so its MASE is often above 1). "
-            "Coverage = share of back-test actuals inside the calibrated interval "
-            "(calibration factor from the other indicators)."
+            "Coverage = share of back-test actuals inside the interval the forecast uses (one-step spread "
+            "grown with the months ahead by a prior from public series, forecasting/engine/intervals.py). "
+            "The Combination is used whenever it runs, not chosen on these windows, so its MASE is not "
+            "flattered by the choice."
         ),
         (
             f"The chosen model beats naive on {beat} of {tested} indicators with both scores. "
