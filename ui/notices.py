@@ -14,3 +14,12 @@ def show_coverage(dataset, capability: str) -> Coverage:
     if not found.usable:
         st.stop()
     return found
+
+
+def show_missing_targets(dataset) -> None:
+    """A banner when the data set has no targets of its own: projections are shown without RAG until the
+    council adds its targets (a reference council's are never borrowed silently)."""
+    if dataset.targets is None or dataset.targets.empty:
+        st.warning("No targets for this data set yet, so projections are shown without RAG or a chance of "
+                   "meeting a target. Add your council's targets (and benchmarks and 0-17 population) on the "
+                   "Data page.")

@@ -22,6 +22,10 @@ with st.expander("Upload your own scorecard", expanded=True):
         "listed with their sheet, row and column; the data in use does not change unless the file is usable."
     )
     generation = st.session_state.setdefault("upload_generation", 0)
+    use_reference = st.checkbox(
+        "This is the reference council's own data: use its targets, benchmarks and population",
+        value=False, help="Leave this off for any other council: its projections are then shown without RAG "
+                          "until you add its own targets below.")
     upload = st.file_uploader("Scorecard file", type=["csv", "xlsx", "xlsm", "xls", "txt"],
                               key=f"scorecard_upload_{generation}")
     template = io.BytesIO()
@@ -35,7 +39,8 @@ with st.expander("Upload your own scorecard", expanded=True):
     if upload is not None:
         reading = f"Reading and checking {markdown_text(upload.name)} (stopped after {UPLOAD_SECONDS:g} s)..."
         with st.spinner(reading):
-            uploaded, report = load_upload_isolated(upload.name, upload.getvalue())  # a worker process
+            uploaded, report = load_upload_isolated(upload.name, upload.getvalue(),  # a worker process
+                                                    reference_side_tables=use_reference)
         problems = report.to_frame()
         if report.ok and uploaded is not None:
             state.use_dataset(uploaded)
@@ -54,9 +59,10 @@ with st.expander("Upload your own scorecard", expanded=True):
 
 with st.expander("Your council's targets, benchmarks or population (optional)"):
     st.write(
-        "An uploaded scorecard borrows the embedded council's targets, benchmarks and 0-17 population until "
-        "you give your own: a CSV with **indicator, period, target, basis** (targets), **indicator, "
-        "comparator, value** (benchmarks) or **key, value** (e.g. population_0_17)."
+        "An uploaded scorecard has no targets, benchmarks or 0-17 population until you give your own "
+        "(another council's are never borrowed unless you tick the box above): a CSV with **indicator, "
+        "period, target, basis** (targets), **indicator, comparator, value** (benchmarks) or **key, value** "
+        "(e.g. population_0_17)."
     )
     side = st.file_uploader("Targets, benchmarks or context CSV", type=["csv"],
                             key=f"side_upload_{st.session_state.get('upload_generation', 0)}")

@@ -5,6 +5,7 @@ from forecasting.reports.charts import fan_chart
 from forecasting.reports.escaping import markdown_text
 from ui import state
 from ui.downloads import download_buttons
+from ui.notices import show_missing_targets
 
 st.title("Forecasts")
 dataset = state.active_dataset()
@@ -22,6 +23,7 @@ unit = catalogue.at[code, "unit"] if code in catalogue.index else "count"
 
 forecast = projection.forecasts[projection.forecasts["indicator"] == code]
 targets = state.target_table(dataset)
+show_missing_targets(dataset)
 own_targets = targets[targets["indicator"] == code]
 benchmarks = dataset.benchmarks[dataset.benchmarks["indicator"] == code]
 compare = st.toggle("Compare all candidate models", value=False)

@@ -6,11 +6,12 @@ from forecasting.planning.headlines import HEADLINES, headline_table
 from forecasting.reports.charts import small_multiples
 from ui import state
 from ui.downloads import download_buttons
-from ui.notices import show_coverage
+from ui.notices import show_coverage, show_missing_targets
 
 st.title("Overview")
 dataset = state.active_dataset()
 coverage = show_coverage(dataset, "overview")
+show_missing_targets(dataset)
 projection = state.projection(dataset)
 targets = state.target_table(dataset)
 table = headline_table(projection, targets)

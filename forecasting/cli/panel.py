@@ -22,6 +22,9 @@ def register(subparsers) -> None:
     panel.add_argument("--jobs", type=int, default=2,
                        help="processes (local) or workers (local Dask cluster)")
     panel.add_argument("--horizon", type=int, default=21)
+    panel.add_argument("--reference-side-tables", action="store_true",
+                       help="give every authority the reference council's targets, benchmarks and population "
+                            "(only when that is what you mean; by default each authority has only its own)")
     panel.add_argument("--out", required=True,
                        help="forecasts file (CSV, or XLSX if it ends .xlsx): authority, indicator, month, "
                             "model, mean, lo80..hi95")
@@ -37,7 +40,7 @@ def run_panel_command(args) -> int:
     from forecasting.planning.targets import panel_targets
     from forecasting.reports.exports import write_table
 
-    loaded = load_panel(args.data)
+    loaded = load_panel(args.data, reference_side_tables=args.reference_side_tables)
     if loaded.notes.problems:
         print(loaded.notes.as_text())
     for authority, report in loaded.reports.items():

@@ -107,14 +107,18 @@ def drop_short_series(frame: pd.DataFrame, min_months: int) -> tuple[pd.DataFram
     return frame[~frame["unique_id"].isin(short.index)].reset_index(drop=True), sentences
 
 
-def load_panel(path: str | Path, *, today=None) -> Panel:
-    """A folder of per-authority files, or one long file with an `authority` column. Never raises."""
+def load_panel(path: str | Path, *, today=None, reference_side_tables: bool = False) -> Panel:
+    """A folder of per-authority files, or one long file with an `authority` column. Never raises.
+
+    Each authority's targets, benchmarks and population are its own; the reference data set's are given to
+    every authority only when `reference_side_tables` (the user chose them)."""
     path = Path(path)
     if path.is_dir():
         datasets: dict[str, Dataset] = {}
         reports: dict[str, ValidationReport] = {}
         for file in sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES):
-            dataset, report = check_path(file, today=today, max_bytes=PANEL_MAX_BYTES)
+            dataset, report = check_path(file, today=today, max_bytes=PANEL_MAX_BYTES,
+                                         reference_side_tables=reference_side_tables)
             if dataset is not None:
                 datasets[file.stem] = dataset
             else:
@@ -130,13 +134,14 @@ def load_panel(path: str | Path, *, today=None) -> Panel:
     except OSError as exc:
         return _file_problem(path.name, f"The file could not be opened ({exc.strerror or exc})",
                              "Check it exists and is readable.")
-    return panel_from_long_file(path.name, content, today=today)
+    return panel_from_long_file(path.name, content, today=today, reference_side_tables=reference_side_tables)
 
 
-def panel_from_long_file(name: str, content: bytes, *, today=None) -> Panel:
+def panel_from_long_file(name: str, content: bytes, *, today=None,
+                         reference_side_tables: bool = False) -> Panel:
     """Validate each authority's rows of a long file with an `authority` column. Never raises."""
     try:
-        return _panel_from_long_file(name, content, today)
+        return _panel_from_long_file(name, content, today, reference_side_tables)
     except Exception as exc:  # noqa: BLE001  never a traceback for a user: an unforeseen failure is a message
         log.warning("unexpected failure reading %s (%s: %s)", name, type(exc).__name__, exc)
         log.debug("details of the failure reading %s", name, exc_info=True)
@@ -145,7 +150,7 @@ def panel_from_long_file(name: str, content: bytes, *, today=None) -> Panel:
                              code="unexpected")
 
 
-def _panel_from_long_file(name: str, content: bytes, today) -> Panel:
+def _panel_from_long_file(name: str, content: bytes, today, borrow: bool = False) -> Panel:
     notes = ValidationReport(source=name)
     if len(content) > PANEL_MAX_BYTES:
         return _file_problem(name, f"The file is {len(content) / 1e6:,.0f} MB; a multi-authority file is "
@@ -187,7 +192,7 @@ def _panel_from_long_file(name: str, content: bytes, today) -> Panel:
         dataset = None
         if not frame.empty:
             dataset = build_dataset(name, ParsedTable(frame, names, "long", sheet.name), report,
-                                    indicators=indicators, source=source, today=today)
+                                    indicators=indicators, source=source, today=today, borrow=borrow)
         elif report.ok:
             report.error(f"No usable rows for {authority}", "Fill in indicator, month and value on its rows.",
                          code="no_data", **where)

@@ -39,17 +39,20 @@ def load_upload(
     max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     sheet: str | None = None,
     units: dict[str, str] | None = None,
+    reference_side_tables: bool = False,
 ) -> tuple[Dataset | None, ValidationReport]:
     """Read and validate one uploaded CSV/XLSX (long or wide form). Never raises.
 
     `catalogue` gives the known indicators (the embedded data set's by default); `units` sets the unit of
     unknown indicators the user was asked about. The Dataset is None when there are blocking errors.
+    A file's targets, benchmarks and population are the council's own: the reference data set's are used only
+    when the user chooses them (`reference_side_tables=True`, e.g. for the reference council's own data).
     """
     name = Path(str(filename or "upload")).name or "upload"
     report = ValidationReport(source=name)
     try:
         dataset = _load_upload(name, content, report, catalogue=catalogue, today=today, max_bytes=max_bytes,
-                               sheet=sheet, units=units)
+                               sheet=sheet, units=units, borrow=reference_side_tables)
     except Exception as exc:  # noqa: BLE001  never a traceback for a user: an unforeseen failure is one more error
         log.warning("unexpected failure reading %s (%s: %s)", name, type(exc).__name__, exc)
         log.debug("details of the failure reading %s", name, exc_info=True)
@@ -71,8 +74,10 @@ def check_path(
     sheet: str | None = None,
     catalogue: Dataset | pd.DataFrame | None = None,
     max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    reference_side_tables: bool = False,
 ) -> tuple[Dataset | None, ValidationReport]:
-    """Validate a data set directory or one CSV/XLSX file. Never raises."""
+    """Validate a data set directory or one CSV/XLSX file (`reference_side_tables`: see `load_upload`).
+    Never raises."""
     path = Path(path)
     report = ValidationReport(source=str(path))
     try:
@@ -94,6 +99,7 @@ def check_path(
             _too_large(report, path.name, size, max_bytes)
             return None, report
         dataset, file_report = load_upload(path.name, path.read_bytes(), catalogue=catalogue, today=today,
+                                           reference_side_tables=reference_side_tables,
                                            max_bytes=max_bytes, sheet=sheet)
     except OSError as exc:
         report.error(
@@ -227,7 +233,8 @@ def _parse_chosen_sheet(name, sheets, report, sheet, known_codes) -> ParsedTable
     return parsed
 
 
-def _load_upload(name, content, report, *, catalogue, today, max_bytes, sheet, units) -> Dataset | None:
+def _load_upload(name, content, report, *, catalogue, today, max_bytes, sheet, units,
+                 borrow=False) -> Dataset | None:
     if not isinstance(content, (bytes, bytearray)):
         report.error("No file content was received", "Upload the file again.", code="empty", file=name)
         return None
@@ -238,13 +245,17 @@ def _load_upload(name, content, report, *, catalogue, today, max_bytes, sheet, u
     parsed = _read_table(name, bytes(content), report, sheet, frozenset(str(c) for c in indicators.index))
     if parsed is None or parsed.located.empty:
         return None
-    return build_dataset(name, parsed, report, indicators=indicators, source=source, today=today, units=units)
+    return build_dataset(name, parsed, report, indicators=indicators, source=source, today=today, units=units,
+                         borrow=borrow)
 
 
 def build_dataset(name: str, parsed: ParsedTable, report: ValidationReport, *, indicators: pd.DataFrame,
-                  source: Dataset | None, today, units: dict[str, str] | None = None) -> Dataset:
-    """Validate a parsed table against the catalogue `indicators`; targets, benchmarks and context of the
-    known indicators are borrowed from `source` (said so in a warning). Problems go to `report`."""
+                  source: Dataset | None, today, units: dict[str, str] | None = None,
+                  borrow: bool = False) -> Dataset:
+    """Validate a parsed table against the catalogue `indicators`. A council's targets, benchmarks and
+    population are its own: those of the reference data set `source` are borrowed only when `borrow` (the user
+    chose them; said so in a warning); otherwise a warning says what is missing and how to add it. Problems go
+    to `report`."""
     units = _checked_units(units, report, name)
     if units:
         chosen = pd.DataFrame({"name": [parsed.names.get(c, c) for c in units], "unit": list(units.values()),
@@ -257,7 +268,9 @@ def build_dataset(name: str, parsed: ParsedTable, report: ValidationReport, *, i
     _require_values(observations, report, where)
     codes = set(observations["unique_id"])
     extra: dict[str, Any] = {}
-    if source is not None:  # targets, benchmarks and context of the known indicators come along, said so
+    if source is not None and not borrow:
+        _say_side_tables_missing(name, source, codes, report)
+    if source is not None and borrow:  # the user chose the reference tables: they come along, said so
         extra = {
             "context": dict(source.context),
             "targets": source.targets[source.targets["indicator"].isin(codes)].reset_index(drop=True),
@@ -270,15 +283,31 @@ def build_dataset(name: str, parsed: ParsedTable, report: ValidationReport, *, i
         borrowed += [f"{key} = {value:,g}" for key, value in extra["context"].items()]
         if borrowed:
             report.warning(
-                f"The file holds monthly values only; {', '.join(borrowed)} were taken from the "
+                f"The file holds monthly values only; as chosen, {', '.join(borrowed)} were taken from the "
                 f"reference data set ({Path(source.source).name})",
-                "If this file is another "
-                "council's, replace them (targets, benchmarks, population) before reading targets or "
-                "rates per 10,000.",
+                "Use this only for the reference council's own data; otherwise give your council's own "
+                "targets, benchmarks and population.",
                 code="borrowed_context",
                 file=name,
             )
     return Dataset(observations=observations, indicators=catalogue_rows, source=name, **extra)
+
+
+def _say_side_tables_missing(name: str, source: Dataset, codes: set, report: ValidationReport) -> None:
+    """A warning, when the reference data set has targets for these indicators, that this file has none."""
+    has_targets = bool(source.targets["indicator"].isin(codes).any()) if not source.targets.empty else False
+    if not has_targets and not source.context:
+        return
+    report.warning(
+        "The file holds monthly values only: no targets, benchmarks or 0-17 population of this council, so "
+        "projections are shown without RAG or chance of meeting a target, and rates per 10,000 children are "
+        "forecast as given",
+        "Add your council's targets, benchmarks and population on the Data page (or as targets.csv, "
+        "benchmarks.csv and context.csv in a data set folder). If this is the reference council's own data, "
+        "choose its tables explicitly.",
+        code="no_side_tables",
+        file=name,
+    )
 
 
 def _require_values(observations: pd.DataFrame, report: ValidationReport, where: dict) -> None:

@@ -157,3 +157,19 @@ def test_scenario_two_lever_goal_seek_applies_both_levers():
     assert not app.exception
     assert app.slider(key="lever__edge_of_care_entry_reduction").value > 0
     assert app.slider(key="lever__edge_of_care_extra_exits").value > 0
+
+
+def test_a_new_councils_upload_is_not_graded_against_the_reference_targets():
+    """Upload another council's scorecard: no borrowed targets, so no RAG, and a banner says how to add them."""
+    app = run_page("data")
+    content = (ROOT / "tests" / "malformed" / "24-good-wide-excel-dates.xlsx").read_bytes()
+    app.get("file_uploader")[0].upload("other-council.xlsx", content,
+                                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    assert not app.exception
+    dataset = app.session_state["active_dataset"]
+    assert dataset.targets.empty and dataset.context == {}
+    overview = AppTest.from_file(str(ROOT / "views" / "overview.py"), default_timeout=TIMEOUT)
+    overview.session_state["active_dataset"] = dataset
+    overview.run()
+    assert not overview.exception
+    assert any("No targets for this data set yet" in w.value for w in overview.warning)

@@ -39,7 +39,7 @@ def written(tmp_path_factory, embedded_dataset):
                "targets": folder / "targets.xlsx"}
     code = main(["panel", "--data", str(source), "--jobs", "1", "--horizon", "3",
                  "--out", str(outputs["forecasts"]), "--backtest-out", str(outputs["backtest"]),
-                 "--targets-out", str(outputs["targets"])])
+                 "--targets-out", str(outputs["targets"]), "--reference-side-tables"])
     assert code == 0
     return outputs
 

@@ -247,13 +247,26 @@ def test_long_round_trip_of_embedded_data_through_xlsx(embedded_dataset, tmp_pat
     )
     buffer = io.BytesIO()
     long.assign(month=long.month.dt.strftime("%Y-%m")).to_excel(buffer, index=False)
-    dataset, report = load_upload("long.xlsx", buffer.getvalue(), today=TODAY)
+    dataset, report = load_upload("long.xlsx", buffer.getvalue(), today=TODAY, reference_side_tables=True)
     assert report.ok, report.as_text()
     pd.testing.assert_frame_equal(
         dataset.observations.sort_values(["unique_id", "ds"]).reset_index(drop=True),
         embedded_dataset.observations.sort_values(["unique_id", "ds"]).reset_index(drop=True),
         check_dtype=False)
+    # the reference council's own data, its tables chosen explicitly
     assert set(dataset.targets.indicator) == set(embedded_dataset.targets.indicator)
+
+
+def test_an_upload_never_borrows_another_councils_targets_unless_chosen(embedded_dataset):
+    """A new council's file is graded against nothing until it gives its own targets (no silent borrowing)."""
+    long = embedded_dataset.observations.rename(columns={"unique_id": "indicator", "ds": "month", "y": "value"})
+    content = long.assign(month=long.month.dt.strftime("%Y-%m")).to_csv(index=False).encode()
+    dataset, report = load_upload("other-council.csv", content, today=TODAY)
+    assert report.ok and dataset.targets.empty and dataset.benchmarks.empty and dataset.context == {}
+    warning = next(p for p in report.warnings if p.code == "no_side_tables")
+    assert "without RAG" in warning.message and "Data page" in warning.hint
+    chosen, report = load_upload("other-council.csv", content, today=TODAY, reference_side_tables=True)
+    assert not chosen.targets.empty and "borrowed_context" in {p.code for p in report.warnings}
 
 
 @pytest.mark.parametrize("suffix,form", [(".xlsx", "wide"), (".csv", "long")])
@@ -295,7 +308,8 @@ def _embedded_wide(embedded_dataset) -> pd.DataFrame:
 def test_wide_csv_round_trip_equals_embedded_data(embedded_dataset):
     wide = _embedded_wide(embedded_dataset)
     wide.columns = [m.strftime("%b-%y") for m in wide.columns]  # headings as printed: Jun-17
-    dataset, report = load_upload("scorecard.csv", wide.to_csv().encode("utf-8"), today=TODAY)
+    dataset, report = load_upload("scorecard.csv", wide.to_csv().encode("utf-8"), today=TODAY,
+                                  reference_side_tables=True)     # the reference council's own data
     assert report.ok, report.as_text()
     pd.testing.assert_frame_equal(_sorted(dataset.observations), _sorted(embedded_dataset.observations))
     assert list(dataset.indicators["unit"]) == list(
@@ -320,7 +334,7 @@ def test_wide_xlsx_with_real_excel_dates_round_trip_equals_embedded_data(embedde
         cell.number_format = "mmm-yy"
     buffer = io.BytesIO()
     book.save(buffer)
-    dataset, report = load_upload("scorecard.xlsx", buffer.getvalue(), today=TODAY)
+    dataset, report = load_upload("scorecard.xlsx", buffer.getvalue(), today=TODAY, reference_side_tables=True)
     assert report.ok, report.as_text()
     assert {p.code for p in report.warnings} == {"ignored_columns", "missing_value", "borrowed_context"}
     borrowed = next(p for p in report.warnings if p.code == "borrowed_context")
@@ -359,7 +373,7 @@ def test_unknown_indicator_unit_inferred_or_given():
     dataset, report = load_upload("new.csv", content, today=TODAY)
     assert report.ok and dataset.indicators.loc["Q9", "unit"] == "percent"
     assert dataset.indicators.loc["Q10", "unit"] == "count"
-    assert [p.code for p in report.warnings] == ["unknown_indicator", "unknown_indicator", "borrowed_context"]
+    assert [p.code for p in report.warnings] == ["unknown_indicator", "unknown_indicator", "no_side_tables"]
     dataset, _ = load_upload("new.csv", content, today=TODAY, units={"Q10": "rate_per_10k"})
     assert dataset.indicators.loc["Q10", "unit"] == "rate_per_10k"
 

@@ -87,6 +87,7 @@ def test_panel_cli_forecasts_and_targets_per_authority(tmp_path, embedded_datase
             str(out),
             "--targets-out",
             str(targets),
+            "--reference-side-tables",      # both are copies of the reference council: its targets, chosen
         ],
         capture_output=True,
         text=True,
