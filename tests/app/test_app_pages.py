@@ -160,7 +160,8 @@ def test_scenario_two_lever_goal_seek_applies_both_levers():
 
 
 def test_a_new_councils_upload_is_not_graded_against_the_reference_targets():
-    """Upload another council's scorecard: no borrowed targets, so no RAG, and a banner says how to add them."""
+    """Upload another council's scorecard: no borrowed targets, so no RAG, and a banner says how to add
+    them."""
     app = run_page("data")
     content = (ROOT / "tests" / "malformed" / "24-good-wide-excel-dates.xlsx").read_bytes()
     app.get("file_uploader")[0].upload("other-council.xlsx", content,

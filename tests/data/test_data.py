@@ -259,7 +259,9 @@ def test_long_round_trip_of_embedded_data_through_xlsx(embedded_dataset, tmp_pat
 
 def test_an_upload_never_borrows_another_councils_targets_unless_chosen(embedded_dataset):
     """A new council's file is graded against nothing until it gives its own targets (no silent borrowing)."""
-    long = embedded_dataset.observations.rename(columns={"unique_id": "indicator", "ds": "month", "y": "value"})
+    long = embedded_dataset.observations.rename(
+        columns={"unique_id": "indicator", "ds": "month", "y": "value"}
+    )
     content = long.assign(month=long.month.dt.strftime("%Y-%m")).to_csv(index=False).encode()
     dataset, report = load_upload("other-council.csv", content, today=TODAY)
     assert report.ok and dataset.targets.empty and dataset.benchmarks.empty and dataset.context == {}
@@ -334,7 +336,9 @@ def test_wide_xlsx_with_real_excel_dates_round_trip_equals_embedded_data(embedde
         cell.number_format = "mmm-yy"
     buffer = io.BytesIO()
     book.save(buffer)
-    dataset, report = load_upload("scorecard.xlsx", buffer.getvalue(), today=TODAY, reference_side_tables=True)
+    dataset, report = load_upload(
+        "scorecard.xlsx", buffer.getvalue(), today=TODAY, reference_side_tables=True
+    )
     assert report.ok, report.as_text()
     assert {p.code for p in report.warnings} == {"ignored_columns", "missing_value", "borrowed_context"}
     borrowed = next(p for p in report.warnings if p.code == "borrowed_context")
