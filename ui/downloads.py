@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from forecasting.reports.exports import to_csv, to_xlsx
+from forecasting.reports import to_csv, to_xlsx
 
 
 def _slug(text: str) -> str:

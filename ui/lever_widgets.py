@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from forecasting.planning.levers import LEVERS, MONTH_UNIT, TEAMS
+from forecasting.planning import LEVERS, MONTH_UNIT, TEAMS
 
 GROUP_TITLES = {
     "early_help": "Early Help step-down",

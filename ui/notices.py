@@ -2,7 +2,7 @@
 forecasting.planning.coverage)."""
 import streamlit as st
 
-from forecasting.planning.coverage import Coverage, coverage
+from forecasting.planning import Coverage, coverage
 
 
 def show_coverage(dataset, capability: str) -> Coverage:

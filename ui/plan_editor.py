@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from forecasting.planning.staffing_plan import plan_sources, plan_table, read_plan
-from forecasting.reports.exports import to_csv
+from forecasting.planning import plan_sources, plan_table, read_plan
+from forecasting.reports import to_csv
 from ui import state
 from ui.downloads import download_buttons
 

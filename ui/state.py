@@ -10,14 +10,17 @@ from __future__ import annotations
 import streamlit as st
 
 from forecasting import load_dataset, load_parameters, run_forecast
-from forecasting.engine.cache import dataset_fingerprint
-from forecasting.planning.costs import PLACEMENT_TYPES
-from forecasting.planning.parameters import with_overrides
-from forecasting.planning.plan_costs import PLAN_COST_PARAMETERS
-from forecasting.planning.prices import current_financial_year, enter_costs
-from forecasting.planning.projection import Projection
-from forecasting.planning.scenarios import build_baseline
-from forecasting.planning.targets import evaluate_targets
+from forecasting.engine import dataset_fingerprint
+from forecasting.planning import (
+    PLACEMENT_TYPES,
+    PLAN_COST_PARAMETERS,
+    Projection,
+    build_baseline,
+    current_financial_year,
+    enter_costs,
+    evaluate_targets,
+    with_overrides,
+)
 
 DATASET_KEY = "active_dataset"
 OVERRIDES_KEY = "parameter_overrides"

@@ -2,9 +2,8 @@
 import plotly.express as px
 import streamlit as st
 
-from forecasting.data.isolation import PANEL_SECONDS, panel_isolated
-from forecasting.reports.charts import plain_text
-from forecasting.reports.escaping import markdown_text
+from forecasting.data import PANEL_SECONDS, panel_isolated
+from forecasting.reports import markdown_text, plain_text
 from ui import state
 from ui.downloads import download_buttons
 

@@ -2,9 +2,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from forecasting.planning.care_backtest import backtest_care
-from forecasting.planning.care_levers import scenario_projection
-from forecasting.planning.care_model import fit_care_model
+from forecasting.planning import backtest_care, fit_care_model, scenario_projection
 from ui.downloads import download_buttons
 
 st.title("Children in care by placement type")

@@ -3,12 +3,14 @@ import io
 
 import streamlit as st
 
-from forecasting.data.isolation import UPLOAD_SECONDS, load_upload_isolated
-from forecasting.data.side_tables import replace_side_table
-from forecasting.data.ssda903_load import load_903_isolated
-from forecasting.data.validation import month_label
-from forecasting.reports.escaping import markdown_text
-from forecasting.reports.template import write_template
+from forecasting.data import (
+    UPLOAD_SECONDS,
+    load_903_isolated,
+    load_upload_isolated,
+    month_label,
+    replace_side_table,
+)
+from forecasting.reports import markdown_text, write_template
 from ui import state
 from ui.downloads import download_buttons
 

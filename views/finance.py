@@ -6,16 +6,22 @@ import pandas as pd
 import streamlit as st
 
 from forecasting.errors import UserFacingError
-from forecasting.planning.budgets import read_actual_spend, read_budget
-from forecasting.planning.costs import full_year_lac, project_placement_costs
-from forecasting.planning.coverage import coverage
-from forecasting.planning.finance import finance_view
-from forecasting.planning.plan_costs import PLAN_COST_PARAMETERS
-from forecasting.planning.prices import INFLATION_PARAMETER, current_financial_year, statement
-from forecasting.planning.scenarios import apply_scenario, load_scenario
-from forecasting.planning.workforce_history import forecast_demand
-from forecasting.reports.charts import grouped_bars, lines
-from forecasting.reports.finance_workbook import finance_sheets, finance_workbook, money
+from forecasting.planning import (
+    INFLATION_PARAMETER,
+    PLAN_COST_PARAMETERS,
+    apply_scenario,
+    coverage,
+    current_financial_year,
+    finance_view,
+    forecast_demand,
+    full_year_lac,
+    load_scenario,
+    project_placement_costs,
+    read_actual_spend,
+    read_budget,
+    statement,
+)
+from forecasting.reports import finance_sheets, finance_workbook, grouped_bars, lines, money
 from ui import state
 from ui.downloads import download_buttons
 from ui.lever_widgets import SCENARIO_DIR

@@ -1,8 +1,7 @@
 """Forecasts: any indicator's history and forecast fan, the model used and why, accuracy against naive."""
 import streamlit as st
 
-from forecasting.reports.charts import fan_chart
-from forecasting.reports.escaping import markdown_text
+from forecasting.reports import fan_chart, markdown_text
 from ui import state
 from ui.downloads import download_buttons
 from ui.notices import show_missing_targets

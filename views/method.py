@@ -2,8 +2,7 @@
 timeliness-from-load model beats naive and the engine."""
 import streamlit as st
 
-from forecasting.planning.parameters import parameter_table
-from forecasting.planning.timeliness_validation import describe_validation, rolling_validation
+from forecasting.planning import describe_validation, parameter_table, rolling_validation
 from ui import state
 from ui.downloads import download_buttons
 

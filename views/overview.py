@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from forecasting.planning.headlines import HEADLINES, headline_table
-from forecasting.reports.charts import small_multiples
+from forecasting.planning import HEADLINES, headline_table
+from forecasting.reports import small_multiples
 from ui import state
 from ui.downloads import download_buttons
 from ui.notices import show_coverage, show_missing_targets

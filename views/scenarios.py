@@ -5,15 +5,23 @@ import pandas as pd
 import streamlit as st
 
 from forecasting.errors import UserFacingError
-from forecasting.planning.goalseek import PairResult, decompose, goal_seek, goal_seek_pair
-from forecasting.planning.headlines import headline_table
-from forecasting.planning.horizon import horizon_to_march, steady_state
-from forecasting.planning.levers import LEVERS, evidence_table
-from forecasting.planning.scenarios import apply_scenario, load_scenario, save_scenario, scenario_from_dict
-from forecasting.planning.targets import evaluate_targets
-from forecasting.reports.charts import decomposition_chart, scenario_chart
-from forecasting.reports.escaping import markdown_text
-from forecasting.reports.exports import scenario_html_report
+from forecasting.planning import (
+    LEVERS,
+    PairResult,
+    apply_scenario,
+    decompose,
+    evaluate_targets,
+    evidence_table,
+    goal_seek,
+    goal_seek_pair,
+    headline_table,
+    horizon_to_march,
+    load_scenario,
+    save_scenario,
+    scenario_from_dict,
+    steady_state,
+)
+from forecasting.reports import decomposition_chart, markdown_text, scenario_chart, scenario_html_report
 from ui import state
 from ui.downloads import download_buttons
 from ui.lever_widgets import GROUP_TITLES, SCENARIO_DIR, lever_inputs, load_into_widgets

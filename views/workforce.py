@@ -4,12 +4,16 @@ when, cost), staffing and cost month by month, caseload per worker and timelines
 import numpy as np
 import streamlit as st
 
-from forecasting.planning.scenario_effects import staffing_projection
-from forecasting.planning.staffing import StaffingPlan, flows_frame
-from forecasting.planning.workforce import TEAMS
-from forecasting.planning.workforce_cost import cost_by_financial_year, staffing_cost_frame
-from forecasting.planning.workforce_sizing import size_workforce
-from forecasting.reports.charts import lines
+from forecasting.planning import (
+    TEAMS,
+    StaffingPlan,
+    cost_by_financial_year,
+    flows_frame,
+    size_workforce,
+    staffing_cost_frame,
+    staffing_projection,
+)
+from forecasting.reports import lines
 from ui import state
 from ui.downloads import download_buttons
 from ui.notices import show_coverage

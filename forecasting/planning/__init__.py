@@ -1,15 +1,46 @@
 """Planning: named assumptions, scenario levers, the stock-and-flow pipeline, scenarios, workforce, placement
 costs, targets (P(met), RAG), goal-seek and decomposition. Reads the engine's forecasts; never draws."""
-from forecasting.planning.goalseek import decompose, goal_seek
-from forecasting.planning.parameters import load_parameters
-from forecasting.planning.scenarios import (
-           Scenario,
-           apply_scenario,
-           build_baseline,
-           load_scenario,
-           save_scenario,
-)
-from forecasting.planning.targets import evaluate_targets
 
-__all__ = ["Projection", "Scenario", "apply_scenario", "build_baseline", "decompose", "evaluate_targets",
-           "goal_seek", "load_parameters", "load_scenario", "project", "save_scenario"]
+from forecasting.planning.budgets import read_actual_spend, read_budget
+from forecasting.planning.care_backtest import backtest_care
+from forecasting.planning.care_levers import scenario_projection
+from forecasting.planning.care_model import fit_care_model
+from forecasting.planning.costs import PLACEMENT_TYPES, full_year_lac, project_placement_costs
+from forecasting.planning.coverage import Coverage, coverage
+from forecasting.planning.finance import finance_view
+from forecasting.planning.goalseek import PairResult, decompose, goal_seek, goal_seek_pair
+from forecasting.planning.headlines import HEADLINES, headline_table
+from forecasting.planning.horizon import horizon_to_march, steady_state
+from forecasting.planning.levers import LEVERS, MONTH_UNIT, TEAMS, evidence_table
+from forecasting.planning.parameters import load_parameters, parameter_table, with_overrides
+from forecasting.planning.plan_costs import PLAN_COST_PARAMETERS
+from forecasting.planning.prices import INFLATION_PARAMETER, current_financial_year, enter_costs, statement
+from forecasting.planning.projection import Projection
+from forecasting.planning.scenario_effects import staffing_projection
+from forecasting.planning.scenarios import (
+    Scenario,
+    apply_scenario,
+    build_baseline,
+    load_scenario,
+    project,
+    save_scenario,
+    scenario_from_dict,
+)
+from forecasting.planning.staffing import StaffingPlan, flows_frame
+from forecasting.planning.staffing_plan import plan_sources, plan_table, read_plan
+from forecasting.planning.targets import evaluate_targets
+from forecasting.planning.timeliness_validation import describe_validation, rolling_validation
+from forecasting.planning.workforce_cost import cost_by_financial_year, staffing_cost_frame
+from forecasting.planning.workforce_history import forecast_demand
+from forecasting.planning.workforce_sizing import size_workforce
+
+__all__ = ["Coverage", "HEADLINES", "INFLATION_PARAMETER", "LEVERS", "MONTH_UNIT", "PLACEMENT_TYPES",
+           "PLAN_COST_PARAMETERS", "PairResult", "Projection", "Scenario", "StaffingPlan", "TEAMS",
+           "apply_scenario", "backtest_care", "build_baseline", "cost_by_financial_year", "coverage",
+           "current_financial_year", "decompose", "describe_validation", "enter_costs", "evaluate_targets",
+           "evidence_table", "finance_view", "fit_care_model", "flows_frame", "forecast_demand",
+           "full_year_lac", "goal_seek", "goal_seek_pair", "headline_table", "horizon_to_march",
+           "load_parameters", "load_scenario", "parameter_table", "plan_sources", "plan_table", "project",
+           "project_placement_costs", "read_actual_spend", "read_budget", "read_plan", "rolling_validation",
+           "save_scenario", "scenario_from_dict", "scenario_projection", "size_workforce",
+           "staffing_cost_frame", "staffing_projection", "statement", "steady_state", "with_overrides"]

@@ -1,2 +1,20 @@
 """Reports: Excel-ready tables (one writer, formula-injection safe), plotly figures and the HTML scenario
 report. Reads planning and engine results; never computes a figure of its own."""
+
+from forecasting.reports.charts import (
+    decomposition_chart,
+    fan_chart,
+    grouped_bars,
+    lines,
+    plain_text,
+    scenario_chart,
+    small_multiples,
+)
+from forecasting.reports.escaping import markdown_text
+from forecasting.reports.exports import scenario_html_report, to_csv, to_xlsx
+from forecasting.reports.finance_workbook import finance_sheets, finance_workbook, money
+from forecasting.reports.template import write_template
+
+__all__ = ["decomposition_chart", "fan_chart", "finance_sheets", "finance_workbook", "grouped_bars", "lines",
+           "markdown_text", "money", "plain_text", "scenario_chart", "scenario_html_report",
+           "small_multiples", "to_csv", "to_xlsx", "write_template"]
