@@ -121,9 +121,14 @@ def test_edge_of_care_lowers_lac_and_shifts_its_distribution(engine):
     assert (lac["delta"] <= 0).all() and lac["delta"].iloc[-1] < -20
     base = result.forecasts.query("indicator == 'LAC1'").reset_index(drop=True)
     scen = out.forecasts.query("indicator == 'LAC1'").reset_index(drop=True)
-    # issue 13: the effect is uncertain, so the scenario's interval is wider than the baseline's once it acts
-    # (it used to be exactly as wide); the point effect stays in the table's delta
-    assert (scen["hi95"] - scen["lo95"]).iloc[-1] > (base["hi95"] - base["lo95"]).iloc[-1] + 1.0
+    # issue 13: the effect is uncertain, so the scenario's distribution is wider than "baseline moved by a certain
+    # effect": its exact probability (the mixture over effect draws) puts less than 95% inside the baseline's 95%
+    # interval moved by the point effect. (Checked on the exact CDF: the table's interval is read off 200
+    # simulated values, whose sample quantiles run slightly narrow in the tails on a wide log-scale baseline.)
+    month, move = base["month"].iloc[-1], lac["delta"].iloc[-1]
+    inside = (out.projection.probability_below("LAC1", month, base["hi95"].iloc[-1] + move)
+              - out.projection.probability_below("LAC1", month, base["lo95"].iloc[-1] + move))
+    assert inside < 0.95 - 0.005
     point = out.projection.means("LAC1")
     np.testing.assert_allclose(point - base["mean"], lac["delta"])
     assert abs(scen["mean"].iloc[-1] - point[-1]) < 0.25 * abs(lac["delta"].iloc[-1])   # median near point
