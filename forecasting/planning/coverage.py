@@ -13,6 +13,7 @@ what it left out and why, instead of failing. A capability's `Part`s list the in
 completed (EH3)". The parts mirror the code that reads them (pipeline.FLOW_INDICATORS,
 workforce.HISTORY_INDICATORS/TIMELINESS_TEAM, costs.placement_mix, headlines.HEADLINES).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,16 +22,27 @@ __all__ = ["CAPABILITIES", "INDICATOR_WORDS", "Coverage", "Part", "coverage", "i
 
 # short plain words for the indicators the planning capabilities read (the catalogue's names are long)
 INDICATOR_WORDS: dict[str, str] = {
-    "M1": "contacts", "M2": "referrals", "EH3": "single assessments completed",
-    "EH2": "open children-in-need cases", "CP1": "Section 47 enquiries started",
-    "CP2": "initial child protection conferences", "CP4 (val)": "conferences resulting in a child protection plan",
-    "CP6B": "children on child protection plans", "LAC1": "looked-after children",
-    "LAC2": "children starting to be looked after", "LAC4": "children ceasing to be looked after",
-    "LAC9 (val)": "children in independent fostering agency (IFA) placements", "LAC16": "in-house foster carers",
-    "M8-QL": "% of MASH decisions within 24 hours", "EH4-QL": "% of single assessments within 45 working days",
-    "CP8-QL": "% of children on plans seen within 15 working days", "CP2b": "child protection transfer-ins",
-    "CP7": "child protection plans ending", "M5": "children stepped up from Universal Help",
-    "EH1b": "Universal Help Plans opened", "EH1c": "Universal Help Assessments completed",
+    "M1": "contacts",
+    "M2": "referrals",
+    "EH3": "single assessments completed",
+    "EH2": "open children-in-need cases",
+    "CP1": "Section 47 enquiries started",
+    "CP2": "initial child protection conferences",
+    "CP4 (val)": "conferences resulting in a child protection plan",
+    "CP6B": "children on child protection plans",
+    "LAC1": "looked-after children",
+    "LAC2": "children starting to be looked after",
+    "LAC4": "children ceasing to be looked after",
+    "LAC9 (val)": "children in independent fostering agency (IFA) placements",
+    "LAC16": "in-house foster carers",
+    "M8-QL": "% of MASH decisions within 24 hours",
+    "EH4-QL": "% of single assessments within 45 working days",
+    "CP8-QL": "% of children on plans seen within 15 working days",
+    "CP2b": "child protection transfer-ins",
+    "CP7": "child protection plans ending",
+    "M5": "children stepped up from Universal Help",
+    "EH1b": "Universal Help Plans opened",
+    "EH1c": "Universal Help Assessments completed",
 }
 
 
@@ -48,43 +60,66 @@ class Part:
 
     codes: tuple[str, ...]
     gives: str
-    role: str = "optional"     # "required" | "optional"
-    key: str = ""              # for Coverage.has
+    role: str = "optional"  # "required" | "optional"
+    key: str = ""  # for Coverage.has
 
 
 _CASELOAD = Part(("M1", "EH2", "CP6B"), "the CIN/CP caseload per social worker", key="caseload")
 CAPABILITIES: dict[str, tuple[Part, ...]] = {
     "overview": (
-        Part(("M1",), "the contacts card"), Part(("M2",), "the referrals card"),
-        Part(("CP6B",), "the child protection plans card"), Part(("LAC1",), "the looked-after children card"),
-        Part(("EH4-QL",), "the assessment timeliness card"), _CASELOAD),
+        Part(("M1",), "the contacts card"),
+        Part(("M2",), "the referrals card"),
+        Part(("CP6B",), "the child protection plans card"),
+        Part(("LAC1",), "the looked-after children card"),
+        Part(("EH4-QL",), "the assessment timeliness card"),
+        _CASELOAD,
+    ),
     "scenarios": (
         Part(("M1",), "every lever (they act on contacts at the front door)", "required"),
         Part(("M2",), "referrals and every change after the front door"),
         Part(("EH3",), "single assessments and the assessment team's timeliness"),
-        Part(("CP1", "CP2", "CP4 (val)"), "the route from a referral to a child protection plan, so the number "
-                                          "on plans does not respond to the levers"),
+        Part(
+            ("CP1", "CP2", "CP4 (val)"),
+            "the route from a referral to a child protection plan, so the number "
+            "on plans does not respond to the levers",
+        ),
         Part(("CP6B",), "children on child protection plans"),
         Part(("LAC2",), "entries to care, so no lever changes the number of looked-after children"),
         Part(("LAC1",), "looked-after children and placement spend"),
         Part(("EH2",), "children in need and the CIN/CP caseload"),
-        *(Part((code,), "a forecast of your own figures as the timeliness baseline (the assumed load curve is "
-                        "used instead)") for code in ("M8-QL", "EH4-QL", "CP8-QL"))),
+        *(
+            Part(
+                (code,),
+                "a forecast of your own figures as the timeliness baseline (the assumed load curve is "
+                "used instead)",
+            )
+            for code in ("M8-QL", "EH4-QL", "CP8-QL")
+        ),
+    ),
     "workforce": (
-        Part(("M1",), "the MASH team's workload and the baseline every team is projected on (it starts at "
-                      "contacts)", "required", key="mash"),
+        Part(
+            ("M1",),
+            "the MASH team's workload and the baseline every team is projected on (it starts at contacts)",
+            "required",
+            key="mash",
+        ),
         Part(("EH3",), "the assessment team's workload", key="assessment"),
         Part(("EH2", "CP6B"), "the CIN/CP team's caseload", key="cin_cp"),
         Part(("LAC1",), "the looked-after children team's caseload", key="lac"),
         Part(("M8-QL",), "MASH timeliness and the MASH staff needed for a timeliness target"),
         Part(("EH4-QL",), "assessment timeliness and the assessment staff needed for a timeliness target"),
-        Part(("CP8-QL",), "CP visit timeliness and the CIN/CP staff needed for a timeliness target")),
+        Part(("CP8-QL",), "CP visit timeliness and the CIN/CP staff needed for a timeliness target"),
+    ),
     "finance": (
         Part(("LAC1",), "placements and their cost (they are shares of looked-after children)", "required"),
-        Part(("M1",), "the comparison with a scenario (the levers act on contacts at the front door)",
-             key="scenario"),
+        Part(
+            ("M1",),
+            "the comparison with a scenario (the levers act on contacts at the front door)",
+            key="scenario",
+        ),
         Part(("LAC9 (val)",), "the IFA share from your data (the assumed share_ifa is used instead)"),
-        Part(("LAC16",), "the in-house fostering share from your data (the assumed share is used instead)")),
+        Part(("LAC16",), "the in-house fostering share from your data (the assumed share is used instead)"),
+    ),
 }
 
 
@@ -110,13 +145,17 @@ class Coverage:
         """Plain words for the page: what cannot be shown and which indicators (words and code) are missing."""
         if not self.missing:
             return ""
-        lines = [f"- without {_join([indicator_words(c, self.catalogue) for c in codes])}: {part.gives}"
-                 for part, codes in self.missing]
+        lines = [
+            f"- without {_join([indicator_words(c, self.catalogue) for c in codes])}: {part.gives}"
+            for part, codes in self.missing
+        ]
         if self.usable:
             head = "This data set lacks some indicators this page uses, so these parts are left out:"
         else:
-            head = ("This page cannot be drawn from this data set: it needs these, which the data set lacks. "
-                    "Upload a scorecard that has them on the Data page.")
+            head = (
+                "This page cannot be drawn from this data set: it needs these, which the data set lacks. "
+                "Upload a scorecard that has them on the Data page."
+            )
         return "\n".join([head, *lines])
 
 
@@ -130,9 +169,12 @@ def coverage(dataset, capability: str) -> Coverage:
         raise ValueError(f"unknown capability {capability!r}; choose from {', '.join(CAPABILITIES)}")
     present = set(dataset.observations.dropna(subset=["y"])["unique_id"])
     parts = CAPABILITIES[capability]
-    missing = tuple((part, tuple(c for c in part.codes if c not in present)) for part in parts
-                    if any(c not in present for c in part.codes))
+    missing = tuple(
+        (part, tuple(c for c in part.codes if c not in present))
+        for part in parts
+        if any(c not in present for c in part.codes)
+    )
     usable = not any(part.role == "required" for part, _ in missing)
-    if not usable:   # a page that cannot be drawn names only what it needs, not every optional extra
+    if not usable:  # a page that cannot be drawn names only what it needs, not every optional extra
         missing = tuple((p, c) for p, c in missing if p.role == "required")
     return Coverage(capability, missing, usable, getattr(dataset, "indicators", None))

@@ -32,6 +32,7 @@ Sensitivity rule (`conversion_sensitivity`): the scenario's change is recomputed
 the end of its 95% confidence interval for the mean (mean +- 1.96 x sd / sqrt(months)), conversions and exit rates
 pushed in the directions that make the change largest and then smallest; the two runs bound the change.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -51,15 +52,28 @@ from forecasting.planning.scenarios import EFFECT_LEVERS, Scenario, apply_scenar
 from forecasting.planning.targets import evaluate_targets
 
 log = logging.getLogger(__name__)
-__all__ = ["DECOMPOSE_MEASURES", "GoalSeekResult", "PairResult", "conversion_sensitivity", "decompose",
-           "goal_seek", "goal_seek_pair", "parse_target", "target_probability"]
+__all__ = [
+    "DECOMPOSE_MEASURES",
+    "GoalSeekResult",
+    "PairResult",
+    "conversion_sensitivity",
+    "decompose",
+    "goal_seek",
+    "goal_seek_pair",
+    "parse_target",
+    "target_probability",
+]
 EXIT_RATES = ("cp_exit_rate", "lac_exit_rate", "cin_exit_rate")
-Z95 = 1.959963984540054   # the normal 97.5% point: a definition, not an assumption
+Z95 = 1.959963984540054  # the normal 97.5% point: a definition, not an assumption
 
-DECOMPOSE_MEASURES: dict[str, str] = {"cp_plans": "end", "lac": "end", "caseload_cin_cp": "end",
-                                      "placement_cost": "total"}
+DECOMPOSE_MEASURES: dict[str, str] = {
+    "cp_plans": "end",
+    "lac": "end",
+    "caseload_cin_cp": "end",
+    "placement_cost": "total",
+}
 MAX_BISECTIONS = 40
-PAIR_STEPS = 5          # values of the first lever tried in the two-lever mode
+PAIR_STEPS = 5  # values of the first lever tried in the two-lever mode
 DISPLAY_DECIMALS = 1
 
 
@@ -69,13 +83,13 @@ class GoalSeekResult:
     lever: str
     probability: float
     met: bool
-    value: float | None              # lever value meeting the target (None when it cannot be met)
-    achieved_probability: float      # P(met) at `value`, or at the best end of the range when not met
+    value: float | None  # lever value meeting the target (None when it cannot be met)
+    achieved_probability: float  # P(met) at `value`, or at the best end of the range when not met
     low: float
     high: float
     message: str
-    evaluations: list[tuple[float, float]] = field(default_factory=list)   # (lever value, P(met)) tried
-    flag: str | None = None          # the answer beyond the lever's evidence band, in words (plausibility)
+    evaluations: list[tuple[float, float]] = field(default_factory=list)  # (lever value, P(met)) tried
+    flag: str | None = None  # the answer beyond the lever's evidence band, in words (plausibility)
 
 
 def parse_target(text: str, dataset) -> pd.Series:
@@ -84,12 +98,18 @@ def parse_target(text: str, dataset) -> pd.Series:
     targets = dataset.targets
     available = ", ".join(f"{r.indicator}:{r.period}" for r in targets.itertuples()) or "none"
     if not sep or not indicator or not period:
-        raise UserFacingError(f"--target {text!r}: expected INDICATOR:PERIOD such as LAC1:2019-20; "
-                              f"targets in this data set: {available}")
-    rows = targets[(targets["indicator"].astype(str) == indicator.strip())
-                   & (targets["period"].astype(str) == period.strip())]
+        raise UserFacingError(
+            f"--target {text!r}: expected INDICATOR:PERIOD such as LAC1:2019-20; "
+            f"targets in this data set: {available}"
+        )
+    rows = targets[
+        (targets["indicator"].astype(str) == indicator.strip())
+        & (targets["period"].astype(str) == period.strip())
+    ]
     if rows.empty:
-        raise UserFacingError(f"--target {text!r}: no such target in the data set; choose one of: {available}")
+        raise UserFacingError(
+            f"--target {text!r}: no such target in the data set; choose one of: {available}"
+        )
     return rows.iloc[0]
 
 
@@ -106,11 +126,21 @@ def _params(baseline):
 
 def _check_lever(lever: str) -> None:
     if lever not in EFFECT_LEVERS:
-        raise UserFacingError(f"--lever {lever!r} cannot be goal-sought; choose one of: {', '.join(EFFECT_LEVERS)}")
+        raise UserFacingError(
+            f"--lever {lever!r} cannot be goal-sought; choose one of: {', '.join(EFFECT_LEVERS)}"
+        )
 
 
-def goal_seek(baseline, calibration, dataset, target: str, lever: str, probability: float = 0.5,
-              scenario: Scenario | None = None, params=None) -> GoalSeekResult:
+def goal_seek(
+    baseline,
+    calibration,
+    dataset,
+    target: str,
+    lever: str,
+    probability: float = 0.5,
+    scenario: Scenario | None = None,
+    params=None,
+) -> GoalSeekResult:
     """Smallest move of `lever` from neutral meeting `target` with P >= `probability` (rules in module docstring).
 
     `scenario` holds the other levers (default: all neutral, i.e. the baseline).
@@ -125,36 +155,70 @@ def goal_seek(baseline, calibration, dataset, target: str, lever: str, probabili
     evaluations: list[tuple[float, float]] = []
 
     def p_at(x: float) -> float:
-        p, _ = target_probability(apply_scenario(baseline, scenario.with_levers(**{lever: float(x)}), calibration,
-                                                 params), target_row, params)
+        p, _ = target_probability(
+            apply_scenario(baseline, scenario.with_levers(**{lever: float(x)}), calibration, params),
+            target_row,
+            params,
+        )
         evaluations.append((float(x), p))
         return p
 
     neutral, low, high = float(spec.neutral), float(spec.low), float(spec.high)
-    what = (f"P({target_row['indicator']} target {target_row['target']:g} for {target_row['period']} met) "
-            f">= {probability:.0%}")
+    what = (
+        f"P({target_row['indicator']} target {target_row['target']:g} for {target_row['period']} met) "
+        f">= {probability:.0%}"
+    )
     p0 = p_at(neutral)
     if math.isnan(p0):
-        raise UserFacingError(f"{target}: the probability of meeting this target cannot be computed from the "
-                              "forecast (months missing); goal-seek needs a forecast for every month of the target.")
+        raise UserFacingError(
+            f"{target}: the probability of meeting this target cannot be computed from the "
+            "forecast (months missing); goal-seek needs a forecast for every month of the target."
+        )
     ends = [e for e in (high, low) if e != neutral]
     p_ends = {e: p_at(e) for e in ends}
     best = max(ends, key=lambda e: p_ends[e])
-    common = {"target": target, "lever": lever, "probability": probability, "low": low, "high": high,
-              "evaluations": evaluations}
+    common = {
+        "target": target,
+        "lever": lever,
+        "probability": probability,
+        "low": low,
+        "high": high,
+        "evaluations": evaluations,
+    }
     if p0 >= probability:
-        return GoalSeekResult(met=True, value=neutral, achieved_probability=p0, message=(
-            f"{what} already without changing {lever} (P = {p0:.0%} at the neutral value {neutral:g})."), **common)
+        return GoalSeekResult(
+            met=True,
+            value=neutral,
+            achieved_probability=p0,
+            message=(
+                f"{what} already without changing {lever} (P = {p0:.0%} at the neutral value {neutral:g})."
+            ),
+            **common,
+        )
     if all(abs(p - p0) < 1e-12 for p in p_ends.values()):
-        return GoalSeekResult(met=False, value=None, achieved_probability=p0, message=(
-            f"{lever} does not change the chance of meeting the {target_row['indicator']} target in this model "
-            f"(P = {p0:.0%} anywhere in its range [{low:g}, {high:g}]); choose a lever that acts on "
-            f"{target_row['indicator']}."), **common)
+        return GoalSeekResult(
+            met=False,
+            value=None,
+            achieved_probability=p0,
+            message=(
+                f"{lever} does not change the chance of meeting the {target_row['indicator']} target in this model "
+                f"(P = {p0:.0%} anywhere in its range [{low:g}, {high:g}]); choose a lever that acts on "
+                f"{target_row['indicator']}."
+            ),
+            **common,
+        )
     if p_ends[best] < probability:
-        return GoalSeekResult(met=False, value=None, achieved_probability=p_ends[best], message=(
-            f"The target cannot be met within the lever's range [{low:g}, {high:g}] {spec.unit}: even at {best:g} "
-            f"{spec.unit}, P(met) is {p_ends[best]:.0%} (needed {probability:.0%})."), **common)
-    lo, hi = neutral, best                         # lo fails, hi meets
+        return GoalSeekResult(
+            met=False,
+            value=None,
+            achieved_probability=p_ends[best],
+            message=(
+                f"The target cannot be met within the lever's range [{low:g}, {high:g}] {spec.unit}: even at {best:g} "
+                f"{spec.unit}, P(met) is {p_ends[best]:.0%} (needed {probability:.0%})."
+            ),
+            **common,
+        )
+    lo, hi = neutral, best  # lo fails, hi meets
     tolerance = 10 ** -(DISPLAY_DECIMALS + 1)
     for _ in range(MAX_BISECTIONS):
         if abs(hi - lo) <= tolerance:
@@ -165,7 +229,7 @@ def goal_seek(baseline, calibration, dataset, target: str, lever: str, probabili
         else:
             lo = mid
     # the answer on the display grid (0.1): the grid point inside (lo, hi] if it meets, else the next one out
-    step, sign = 10 ** -DISPLAY_DECIMALS, (1.0 if best > neutral else -1.0)
+    step, sign = 10**-DISPLAY_DECIMALS, (1.0 if best > neutral else -1.0)
     inner = round(sign * math.floor(round(sign * hi / step, 6)) * step, DISPLAY_DECIMALS)
     value = achieved = None
     if sign * (inner - lo) > 0:
@@ -173,15 +237,25 @@ def goal_seek(baseline, calibration, dataset, target: str, lever: str, probabili
         if p_inner >= probability:
             value, achieved = inner, p_inner
     if value is None:
-        outer = min(max(round(sign * math.ceil(round(sign * hi / step, 6)) * step, DISPLAY_DECIMALS), low), high)
+        outer = min(
+            max(round(sign * math.ceil(round(sign * hi / step, 6)) * step, DISPLAY_DECIMALS), low), high
+        )
         p_outer = p_at(outer)
         value, achieved = (outer, p_outer) if p_outer >= probability else (hi, p_at(hi))
     warning = plausibility.flag(lever, value, dataset)
-    return GoalSeekResult(met=True, value=value, achieved_probability=achieved, flag=warning, message=(
-        f"{lever} = {value:g} {spec.unit} is the smallest value that gives {what}: P = {achieved:.1%} "
-        f"(at {lo:.2f} it falls short), counting the uncertainty of the effects as well as the forecast's. "
-        f"Lever range [{low:g}, {high:g}]. {_context(baseline, scenario, lever)}"
-        + (f" Beyond the evidence: {warning}" if warning else "")), **common)
+    return GoalSeekResult(
+        met=True,
+        value=value,
+        achieved_probability=achieved,
+        flag=warning,
+        message=(
+            f"{lever} = {value:g} {spec.unit} is the smallest value that gives {what}: P = {achieved:.1%} "
+            f"(at {lo:.2f} it falls short), counting the uncertainty of the effects as well as the forecast's. "
+            f"Lever range [{low:g}, {high:g}]. {_context(baseline, scenario, lever)}"
+            + (f" Beyond the evidence: {warning}" if warning else "")
+        ),
+        **common,
+    )
 
 
 @dataclass
@@ -199,9 +273,18 @@ class PairResult:
     message: str
 
 
-def goal_seek_pair(baseline, calibration, dataset, target: str, first: str, second: str,
-                   probability: float = 0.5, scenario: Scenario | None = None, params=None,
-                   steps: int = PAIR_STEPS) -> PairResult:
+def goal_seek_pair(
+    baseline,
+    calibration,
+    dataset,
+    target: str,
+    first: str,
+    second: str,
+    probability: float = 0.5,
+    scenario: Scenario | None = None,
+    params=None,
+    steps: int = PAIR_STEPS,
+) -> PairResult:
     """The cheapest combination of two levers meeting `target` with P >= `probability` (rules in the module
     docstring): `first` on an even grid of `steps` values from neutral to the end of its range that raises
     P(met), `second` goal-sought at each, each combination costed."""
@@ -214,23 +297,42 @@ def goal_seek_pair(baseline, calibration, dataset, target: str, first: str, seco
     row = parse_target(target, dataset)
     spec = LEVERS[first]
     ends = [e for e in (float(spec.high), float(spec.low)) if e != float(spec.neutral)]
-    p_end = {e: target_probability(apply_scenario(baseline, scenario.with_levers(**{first: e}), calibration,
-                                                  params), row, params)[0] for e in ends}
+    p_end = {
+        e: target_probability(
+            apply_scenario(baseline, scenario.with_levers(**{first: e}), calibration, params), row, params
+        )[0]
+        for e in ends
+    }
     end = max(ends, key=lambda e: p_end[e])
     grid = np.round(np.linspace(float(spec.neutral), end, max(int(steps), 2)), DISPLAY_DECIMALS)
     rows, costed = [], None
     for value in grid:
         plan = scenario.with_levers(**{first: float(value)})
-        answer = goal_seek(baseline, calibration, dataset, target, second, probability, scenario=plan,
-                           params=params)
+        answer = goal_seek(
+            baseline, calibration, dataset, target, second, probability, scenario=plan, params=params
+        )
         if not answer.met or answer.value is None:
-            rows.append({first: value, second: None, "probability_met": answer.achieved_probability,
-                         "cost": np.nan, "flags": ""})
+            rows.append(
+                {
+                    first: value,
+                    second: None,
+                    "probability_met": answer.achieved_probability,
+                    "cost": np.nan,
+                    "flags": "",
+                }
+            )
             continue
         combination = plan.with_levers(**{second: float(answer.value)})
         result = costed = apply_scenario(baseline, combination, calibration, params)
-        rows.append({first: value, second: answer.value, "probability_met": answer.achieved_probability,
-                     "cost": _plan_cost(result, (first, second)), "flags": " ".join(result.flags)})
+        rows.append(
+            {
+                first: value,
+                second: answer.value,
+                "probability_met": answer.achieved_probability,
+                "cost": _plan_cost(result, (first, second)),
+                "flags": " ".join(result.flags),
+            }
+        )
     options = pd.DataFrame(rows)
     basis = _cost_basis(costed)
     met = options.dropna(subset=["cost"])
@@ -239,10 +341,12 @@ def goal_seek_pair(baseline, calibration, dataset, target: str, first: str, seco
     if best is None:
         message = f"No combination of {first} (up to {end:g}) and {second} within their ranges gives {what}."
     else:
-        message = (f"Cheapest combination giving {what}: {first} = {best[first]:g} and {second} = "
-                   f"{best[second]:g} (P = {best['probability_met']:.1%}; {basis}: {best['cost']:,.0f}). "
-                   f"{len(met)} of {len(options)} values of {first} tried have an answer."
-                   + (f" Beyond the evidence: {best['flags']}" if best["flags"] else ""))
+        message = (
+            f"Cheapest combination giving {what}: {first} = {best[first]:g} and {second} = "
+            f"{best[second]:g} (P = {best['probability_met']:.1%}; {basis}: {best['cost']:,.0f}). "
+            f"{len(met)} of {len(options)} values of {first} tried have an answer."
+            + (f" Beyond the evidence: {best['flags']}" if best["flags"] else "")
+        )
     return PairResult(target, (first, second), probability, options, best, basis, message)
 
 
@@ -259,18 +363,23 @@ def _plan_cost(result, levers: tuple[str, str]) -> float:
 def _cost_basis(result) -> str:
     if result is not None and (result.table["measure"] == "net_cost").any():
         return "net cost change over the horizon in pounds (placements, staff, delivery and allowances)"
-    return ("stated weighting, no cost model: each lever's move from neutral as a share of its range, summed "
-            "(equal weights)")
+    return (
+        "stated weighting, no cost model: each lever's move from neutral as a share of its range, summed "
+        "(equal weights)"
+    )
 
 
 def _context(baseline, scenario: Scenario, lever: str) -> str:
     """The timing levers of the sought lever's group and the other active levers, in words."""
     values = scenario.levers.model_dump()
     group = LEVERS[lever].group
-    timing = [f"{n} = {values[n] if values[n] is not None else f'{baseline.months[0]:%Y-%m} (first forecast month)'}"
-              for n, spec in LEVERS.items() if spec.group == group and n not in EFFECT_LEVERS]
+    timing = [
+        f"{n} = {values[n] if values[n] is not None else f'{baseline.months[0]:%Y-%m} (first forecast month)'}"
+        for n, spec in LEVERS.items()
+        if spec.group == group and n not in EFFECT_LEVERS
+    ]
     others = [f"{n} = {values[n]:g}" for n in EFFECT_LEVERS if n != lever and values[n] != LEVERS[n].neutral]
-    return (f"Timing: {', '.join(timing) or 'none'}. Other levers: {', '.join(others) or 'all neutral (baseline)'}.")
+    return f"Timing: {', '.join(timing) or 'none'}. Other levers: {', '.join(others) or 'all neutral (baseline)'}."
 
 
 def _groups_of(scenario: Scenario) -> list[str]:
@@ -305,8 +414,9 @@ def _summary_draws(result, measures: dict[str, str]) -> dict[str, np.ndarray]:
     return out
 
 
-def decompose(baseline, scenario: Scenario, calibration, params=None,
-              measures: dict[str, str] | None = None) -> pd.DataFrame:
+def decompose(
+    baseline, scenario: Scenario, calibration, params=None, measures: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Shapley contribution of each active lever group: measure, lever_group, contribution, total, basis."""
     measures = measures or DECOMPOSE_MEASURES
     groups = _groups_of(scenario)
@@ -315,8 +425,9 @@ def decompose(baseline, scenario: Scenario, calibration, params=None,
     for size in range(len(groups) + 1):
         for subset in itertools.combinations(groups, size):
             key = frozenset(subset)
-            result = apply_scenario(baseline, _only(scenario, subset), calibration, params) if subset \
-                else None
+            result = (
+                apply_scenario(baseline, _only(scenario, subset), calibration, params) if subset else None
+            )
             values[key] = _summary(result, measures) if subset else {}
             spread[key] = _summary_draws(result, measures) if subset else {}
     n = len(groups)
@@ -325,8 +436,11 @@ def decompose(baseline, scenario: Scenario, calibration, params=None,
     for measure, how in measures.items():
         if groups and measure not in total:
             continue
-        basis = (f"change in total over {baseline.months[0]:%b %Y}-{baseline.months[-1]:%b %Y}" if how == "total"
-                 else f"change at {baseline.months[-1]:%b %Y}")
+        basis = (
+            f"change in total over {baseline.months[0]:%b %Y}-{baseline.months[-1]:%b %Y}"
+            if how == "total"
+            else f"change at {baseline.months[-1]:%b %Y}"
+        )
         for group in groups:
             others = [g for g in groups if g != group]
             contribution, draws = 0.0, np.zeros(1)
@@ -336,18 +450,40 @@ def decompose(baseline, scenario: Scenario, calibration, params=None,
                     with_g = values[frozenset(subset) | {group}].get(measure, 0.0)
                     without = values[frozenset(subset)].get(measure, 0.0)
                     contribution += weight * (with_g - without)
-                    draws = draws + weight * (spread[frozenset(subset) | {group}].get(measure, 0.0)
-                                              - spread[frozenset(subset)].get(measure, 0.0))
+                    draws = draws + weight * (
+                        spread[frozenset(subset) | {group}].get(measure, 0.0)
+                        - spread[frozenset(subset)].get(measure, 0.0)
+                    )
             low, high = np.quantile(draws, [0.025, 0.975])
-            rows.append({"measure": measure, "lever_group": group, "contribution": contribution,
-                         "contribution_lo95": float(low), "contribution_hi95": float(high),
-                         "total": total.get(measure, 0.0), "basis": basis})
-    table = pd.DataFrame(rows, columns=["measure", "lever_group", "contribution", "contribution_lo95",
-                                        "contribution_hi95", "total", "basis"])
-    table.attrs["method"] = ("Shapley values over lever groups: each group's average marginal effect over "
-                             "every order of switching the groups on; contributions sum exactly to the total "
-                             "change. The 95% range of each contribution is the same sum draw by draw over "
-                             "the effects' evidence bands and the calibrated rates (one shared draw set).")
+            rows.append(
+                {
+                    "measure": measure,
+                    "lever_group": group,
+                    "contribution": contribution,
+                    "contribution_lo95": float(low),
+                    "contribution_hi95": float(high),
+                    "total": total.get(measure, 0.0),
+                    "basis": basis,
+                }
+            )
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "measure",
+            "lever_group",
+            "contribution",
+            "contribution_lo95",
+            "contribution_hi95",
+            "total",
+            "basis",
+        ],
+    )
+    table.attrs["method"] = (
+        "Shapley values over lever groups: each group's average marginal effect over "
+        "every order of switching the groups on; contributions sum exactly to the total "
+        "change. The 95% range of each contribution is the same sum draw by draw over "
+        "the effects' evidence bands and the calibrated rates (one shared draw set)."
+    )
     return table
 
 
@@ -357,24 +493,39 @@ def _shifted(calibration: Calibration, direction: float) -> Calibration:
     for name, rate in calibration.rates.items():
         half = Z95 * rate.sd / math.sqrt(rate.n_months) if rate.n_months else 0.0
         sign = -direction if name in EXIT_RATES else direction
-        rates[name] = Rate(name, min(max(rate.mean + sign * half, 0.0), 1.0), rate.sd, rate.n_months, rate.rule)
+        rates[name] = Rate(
+            name, min(max(rate.mean + sign * half, 0.0), 1.0), rate.sd, rate.n_months, rate.rule
+        )
     return Calibration(rates, calibration.notes)
 
 
-def conversion_sensitivity(baseline, scenario: Scenario, calibration, params=None,
-                           measures: dict[str, str] | None = None) -> pd.DataFrame:
+def conversion_sensitivity(
+    baseline, scenario: Scenario, calibration, params=None, measures: dict[str, str] | None = None
+) -> pd.DataFrame:
     """measure, basis, change, change_low, change_high: the change with rates at their 95% bounds (see docstring)."""
     measures = measures or DECOMPOSE_MEASURES
     central = _summary(apply_scenario(baseline, scenario, calibration, params), measures)
-    bounds = [_summary(apply_scenario(baseline, scenario, _shifted(calibration, d), params), measures)
-              for d in (1.0, -1.0)]
+    bounds = [
+        _summary(apply_scenario(baseline, scenario, _shifted(calibration, d), params), measures)
+        for d in (1.0, -1.0)
+    ]
     rows = []
     for measure, how in measures.items():
         if measure not in central:
             continue
         values = [central[measure]] + [b.get(measure, central[measure]) for b in bounds]
-        basis = (f"change in total over {baseline.months[0]:%b %Y}-{baseline.months[-1]:%b %Y}" if how == "total"
-                 else f"change at {baseline.months[-1]:%b %Y}")
-        rows.append({"measure": measure, "basis": basis, "change": central[measure], "change_low": min(values),
-                     "change_high": max(values)})
+        basis = (
+            f"change in total over {baseline.months[0]:%b %Y}-{baseline.months[-1]:%b %Y}"
+            if how == "total"
+            else f"change at {baseline.months[-1]:%b %Y}"
+        )
+        rows.append(
+            {
+                "measure": measure,
+                "basis": basis,
+                "change": central[measure],
+                "change_low": min(values),
+                "change_high": max(values),
+            }
+        )
     return pd.DataFrame(rows, columns=["measure", "basis", "change", "change_low", "change_high"])

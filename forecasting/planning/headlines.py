@@ -4,14 +4,20 @@ For each headline indicator: the latest value and its change on the same month l
 at 31 March 2019 and 31 March 2020 (month 2019-03 / 2020-03) with the 95% range, and the target for that
 year with the probability of meeting it and its RAG, where a target exists. All from one Projection.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
 from forecasting.planning.projection import Projection
 
-HEADLINES = (("M1", "Contacts to the front door"), ("M2", "Referrals"), ("CP6B", "Children on CP plans"),
-             ("LAC1", "Looked-after children"), ("EH4-QL", "Single assessments within 45 days (%)"))
+HEADLINES = (
+    ("M1", "Contacts to the front door"),
+    ("M2", "Referrals"),
+    ("CP6B", "Children on CP plans"),
+    ("LAC1", "Looked-after children"),
+    ("EH4-QL", "Single assessments within 45 days (%)"),
+)
 YEAR_ENDS = (("2018-19", pd.Timestamp("2019-03-01")), ("2019-20", pd.Timestamp("2020-03-01")))
 
 
@@ -36,11 +42,24 @@ def headline_table(projection: Projection, targets: pd.DataFrame, headlines=HEAD
         series = projection.observed(code).dropna()
         if series.empty:
             continue
-        polarity = catalogue.at[code, "polarity"] if "polarity" in catalogue and code in catalogue.index else "neutral"
+        polarity = (
+            catalogue.at[code, "polarity"]
+            if "polarity" in catalogue and code in catalogue.index
+            else "neutral"
+        )
         year_ago = series.get(series.index[-1] - pd.DateOffset(years=1))
-        change = 100 * (series.iloc[-1] / year_ago - 1) if year_ago not in (None, 0) and pd.notna(year_ago) else None
-        row = {"indicator": code, "measure": label, "latest_month": series.index[-1].strftime("%b-%y"),
-               "latest": series.iloc[-1], "vs_year_before": _direction(change, polarity)}
+        change = (
+            100 * (series.iloc[-1] / year_ago - 1)
+            if year_ago not in (None, 0) and pd.notna(year_ago)
+            else None
+        )
+        row = {
+            "indicator": code,
+            "measure": label,
+            "latest_month": series.index[-1].strftime("%b-%y"),
+            "latest": series.iloc[-1],
+            "vs_year_before": _direction(change, polarity),
+        }
         own = forecasts[forecasts["indicator"] == code].set_index("month")
         for period, month in YEAR_ENDS:
             suffix = period.replace("-", "_")

@@ -29,6 +29,7 @@ Rules:
 - `from_table` builds a projection from a table without the engine's distribution (e.g. a many-authority run):
   each month normal on the identity scale, centre `mean`, sd = (hi95 - lo95) / (2 x 1.96). Stated, not hidden.
 """
+
 from __future__ import annotations
 
 import logging
@@ -43,7 +44,18 @@ from forecasting.engine.models import derivations, from_model_scale, population,
 log = logging.getLogger(__name__)
 __all__ = ["DISTRIBUTION_COLUMNS", "Projection"]
 
-DISTRIBUTION_COLUMNS = ["indicator", "month", "model", "scale", "loc", "sd", "multiplier", "shift", "lower", "upper"]
+DISTRIBUTION_COLUMNS = [
+    "indicator",
+    "month",
+    "model",
+    "scale",
+    "loc",
+    "sd",
+    "multiplier",
+    "shift",
+    "lower",
+    "upper",
+]
 Z95 = float(norm.ppf(0.975))
 
 
@@ -70,10 +82,10 @@ class Projection:
     levels: tuple[int, ...] = (80, 95)
     label: str = "baseline"
     deltas: dict[str, np.ndarray] = field(default_factory=dict)
-    draw_rows: np.ndarray | None = None          # distribution rows with effect draws (see module docstring)
-    draw_shift: np.ndarray | None = None         # (draws, len(draw_rows)) shift per effect draw
-    draw_multiplier: np.ndarray | None = None    # (draws, len(draw_rows)) multiplier per effect draw
-    seed: int = 0                                # pairs each effect draw with its baseline Z
+    draw_rows: np.ndarray | None = None  # distribution rows with effect draws (see module docstring)
+    draw_shift: np.ndarray | None = None  # (draws, len(draw_rows)) shift per effect draw
+    draw_multiplier: np.ndarray | None = None  # (draws, len(draw_rows)) multiplier per effect draw
+    seed: int = 0  # pairs each effect draw with its baseline Z
     forecasts: pd.DataFrame = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -116,20 +128,31 @@ class Projection:
     def from_table(cls, dataset, forecasts: pd.DataFrame, label: str = "baseline") -> Projection:
         """A projection from `indicator, month, mean, lo95, hi95` rows: normal, sd from the 95% interval."""
         units = _units(dataset)
-        dist = pd.DataFrame({
-            "indicator": forecasts["indicator"].astype(str).to_numpy(),
-            "month": pd.to_datetime(forecasts["month"]).to_numpy(),
-            "model": forecasts["model"].to_numpy() if "model" in forecasts else "table",
-            "scale": "identity", "loc": forecasts["mean"].to_numpy(dtype=float),
-            "sd": np.maximum(forecasts["hi95"].to_numpy(float) - forecasts["lo95"].to_numpy(float), 0.0) / (2 * Z95),
-            "multiplier": 1.0, "shift": 0.0})
+        dist = pd.DataFrame(
+            {
+                "indicator": forecasts["indicator"].astype(str).to_numpy(),
+                "month": pd.to_datetime(forecasts["month"]).to_numpy(),
+                "model": forecasts["model"].to_numpy() if "model" in forecasts else "table",
+                "scale": "identity",
+                "loc": forecasts["mean"].to_numpy(dtype=float),
+                "sd": np.maximum(forecasts["hi95"].to_numpy(float) - forecasts["lo95"].to_numpy(float), 0.0)
+                / (2 * Z95),
+                "multiplier": 1.0,
+                "shift": 0.0,
+            }
+        )
         bounds = [_bounds("identity", units.get(c)) for c in dist["indicator"]]
         dist["lower"] = [b[0] for b in bounds]
         dist["upper"] = [b[1] for b in bounds]
         return cls(dataset, dist[DISTRIBUTION_COLUMNS], label=label)
 
-    def with_deltas(self, deltas: dict[str, np.ndarray], label: str,
-                    draws: dict[str, np.ndarray] | None = None, seed: int = 0) -> Projection:
+    def with_deltas(
+        self,
+        deltas: dict[str, np.ndarray],
+        label: str,
+        draws: dict[str, np.ndarray] | None = None,
+        seed: int = 0,
+    ) -> Projection:
         """This projection moved by a scenario's count changes `deltas` (arrays over `months`), derived
         indicators following their parts (rules in the module docstring). `draws`: the same changes per effect
         draw ((draws, months) arrays), for the effect uncertainty; `seed` pairs them with baseline Z's."""
@@ -145,8 +168,17 @@ class Projection:
             if varies.any():
                 rows = np.flatnonzero(varies)
                 draw_shift, draw_multiplier = all_shift[:, rows], all_multiplier[:, rows]
-        return Projection(self.dataset, dist, self.levels, label, {**self.deltas, **clean}, rows, draw_shift,
-                          draw_multiplier, seed)
+        return Projection(
+            self.dataset,
+            dist,
+            self.levels,
+            label,
+            {**self.deltas, **clean},
+            rows,
+            draw_shift,
+            draw_multiplier,
+            seed,
+        )
 
     def _moves(self, deltas: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """(shift, multiplier) per distribution row for count changes `deltas` (months on the last axis; any
@@ -154,8 +186,9 @@ class Projection:
         index = self._month_index
         lead = np.broadcast_shapes(*[np.shape(d)[:-1] for d in deltas.values()]) if deltas else ()
         shift = np.array(np.broadcast_to(self.distribution["shift"].to_numpy(float), lead + (len(index),)))
-        multiplier = np.array(np.broadcast_to(self.distribution["multiplier"].to_numpy(float),
-                                              lead + (len(index),)))
+        multiplier = np.array(
+            np.broadcast_to(self.distribution["multiplier"].to_numpy(float), lead + (len(index),))
+        )
         codes = self.distribution["indicator"].to_numpy()
         for code, delta in deltas.items():
             rows = codes == code
@@ -204,7 +237,9 @@ class Projection:
         wanted = pd.DatetimeIndex(pd.to_datetime(list(months)))
         missing = wanted.difference(rows.index)
         if len(missing) or rows.empty:
-            raise KeyError(f"No forecast for {indicator} in {', '.join(f'{m:%Y-%m}' for m in missing) or 'any month'}")
+            raise KeyError(
+                f"No forecast for {indicator} in {', '.join(f'{m:%Y-%m}' for m in missing) or 'any month'}"
+            )
         return rows.loc[wanted]
 
     def _where(self, indicator: str, months=None) -> np.ndarray:
@@ -214,12 +249,16 @@ class Projection:
             if grid is None or not (grid >= 0).any():
                 raise KeyError(f"No forecast for {indicator} in any month")
             return grid[grid >= 0]
-        wanted = months if isinstance(months, pd.DatetimeIndex) else pd.DatetimeIndex(
-            pd.to_datetime(list(months)))
+        wanted = (
+            months if isinstance(months, pd.DatetimeIndex) else pd.DatetimeIndex(pd.to_datetime(list(months)))
+        )
         at = np.searchsorted(self._months, wanted)
         inside = (at < len(self._months)) & (self._months[np.minimum(at, len(self._months) - 1)] == wanted)
-        found = np.where(inside, grid[np.minimum(at, len(self._months) - 1)], -1) if grid is not None \
+        found = (
+            np.where(inside, grid[np.minimum(at, len(self._months) - 1)], -1)
+            if grid is not None
             else np.full(len(wanted), -1)
+        )
         if grid is None or not len(wanted) or (found < 0).any():
             missing = [m for m, r in zip(wanted, found, strict=True) if r < 0]
             where = ", ".join(f"{m:%Y-%m}" for m in missing) or "any month"
@@ -300,14 +339,18 @@ class Projection:
         n = self.draw_shift.shape[0]
         rng = np.random.default_rng(self.seed)
         points = norm.ppf((np.arange(n) + 0.5) / n)
-        by_month = rng.permuted(np.tile(points, (len(self._months), 1)), axis=1).T    # (draws, months)
+        by_month = rng.permuted(np.tile(points, (len(self._months), 1)), axis=1).T  # (draws, months)
         z = by_month[:, self._month_index[self.draw_rows]]
         return _value(self._pick(self.draw_rows), z, shift=self.draw_shift, multiplier=self.draw_multiplier)
 
     def _table(self) -> pd.DataFrame:
         dist = self.distribution
-        columns = {"indicator": dist["indicator"].to_numpy(), "month": dist["month"].to_numpy(),
-                   "model": dist["model"].to_numpy(), "mean": _value(dist, np.zeros(len(dist)))}
+        columns = {
+            "indicator": dist["indicator"].to_numpy(),
+            "month": dist["month"].to_numpy(),
+            "model": dist["model"].to_numpy(),
+            "mean": _value(dist, np.zeros(len(dist))),
+        }
         for level in self.levels:
             z = norm.ppf(0.5 + level / 200.0)
             columns[f"lo{level}"] = _value(dist, np.full(len(dist), -z))
@@ -345,8 +388,9 @@ def _cdf(row: dict[str, np.ndarray], value: float, shift: np.ndarray, multiplier
     return out
 
 
-def _value(rows, z: np.ndarray, shift: np.ndarray | None = None,
-           multiplier: np.ndarray | None = None) -> np.ndarray:
+def _value(
+    rows, z: np.ndarray, shift: np.ndarray | None = None, multiplier: np.ndarray | None = None
+) -> np.ndarray:
     """clip(multiplier x back(loc + sd x z) + shift, lower, upper), row by row (broadcast over leading axes);
     `rows` a frame or a mapping of column arrays; `shift` / `multiplier` override the rows' own (per draw)."""
     loc, sd = np.asarray(rows["loc"], dtype=float), np.asarray(rows["sd"], dtype=float)

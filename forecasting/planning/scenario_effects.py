@@ -15,6 +15,7 @@ Rules:
   the spot and not stored.
 The changes to the scorecard's own indicators are applied by `forecasting.planning.projection.Projection`.
 """
+
 from __future__ import annotations
 
 import functools
@@ -29,15 +30,27 @@ from forecasting.planning import costs, plan_costs, workforce, workforce_history
 from forecasting.planning.parameters import Parameter
 
 log = logging.getLogger(__name__)
-__all__ = ["TIMELINESS", "EffectModels", "build_effect_models", "demand_frame", "placement_costs",
-           "staffing_fte_needed", "staffing_projection", "workforce_and_costs"]
+__all__ = [
+    "TIMELINESS",
+    "EffectModels",
+    "build_effect_models",
+    "demand_frame",
+    "placement_costs",
+    "staffing_fte_needed",
+    "staffing_projection",
+    "workforce_and_costs",
+]
 
 TIMELINESS = ("M8-QL", "EH4-QL", "CP8-QL")
 DEMAND_COLUMNS = ("contacts", "referrals", "assessments", "cin_open", "cp_plans", "lac")
 # workforce measures that need each demand column (dropped, with a note, when the baseline lacks it)
-DEPENDS_ON = {"contacts": ("caseload_mash", "M8-QL"), "assessments": ("caseload_assessment", "EH4-QL"),
-              "cin_open": ("caseload_cin_cp", "CP8-QL"), "cp_plans": ("caseload_cin_cp", "CP8-QL"),
-              "lac": ("caseload_lac",)}
+DEPENDS_ON = {
+    "contacts": ("caseload_mash", "M8-QL"),
+    "assessments": ("caseload_assessment", "EH4-QL"),
+    "cin_open": ("caseload_cin_cp", "CP8-QL"),
+    "cp_plans": ("caseload_cin_cp", "CP8-QL"),
+    "lac": ("caseload_lac",),
+}
 
 
 def demand_frame(baseline, deltas: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
@@ -59,9 +72,10 @@ def fitted_curves(dataset, params, capacity) -> dict | None:
         plan = workforce.StaffingPlan.from_parameters(params)
         observed = {m: dataset.series(m) for m in workforce.TIMELINESS_TEAM if m in dataset.indicator_codes}
         try:
-            curves = workforce_history.fit_timeliness(workforce_history.history_demand(dataset), observed, plan,
-                                                      params, per_fte)
-        except (ValueError, KeyError) as exc:   # too little history to fit: the parameter curves apply
+            curves = workforce_history.fit_timeliness(
+                workforce_history.history_demand(dataset), observed, plan, params, per_fte
+            )
+        except (ValueError, KeyError) as exc:  # too little history to fit: the parameter curves apply
             log.warning("timeliness curves not fitted (%s); using the parameters", exc)
     return curves
 
@@ -77,8 +91,9 @@ def default_workforce_model(curves, capacity) -> Callable:
     return measures
 
 
-def placement_costs(lac, months: pd.DatetimeIndex, levers, params, dataset=None,
-                    **options) -> costs.PlacementCosts:
+def placement_costs(
+    lac, months: pd.DatetimeIndex, levers, params, dataset=None, **options
+) -> costs.PlacementCosts:
     """Children and spend by placement type for `lac` (by month) with the levers' extra in-house carers; the
     one call behind `placement_cost` (and the Finance views' spend by type). `options` go to
     costs.project_placement_costs (basis, actual_spend)."""
@@ -86,21 +101,27 @@ def placement_costs(lac, months: pd.DatetimeIndex, levers, params, dataset=None,
     if options.get("baseline_lac") is not None:
         options["baseline_lac"] = pd.Series(np.asarray(options["baseline_lac"], dtype=float), index=months)
     carers = plan_costs.extra_carers(pd.DatetimeIndex(months), levers)
-    return costs.project_placement_costs(lac, params, dataset=dataset,
-                                         extra_in_house_carers=pd.Series(carers, index=months), **options)
+    return costs.project_placement_costs(
+        lac, params, dataset=dataset, extra_in_house_carers=pd.Series(carers, index=months), **options
+    )
 
 
-def placement_cost_model(lac: np.ndarray, months: pd.DatetimeIndex, levers, params, dataset=None,
-                         baseline_lac=None, mix=None) -> pd.DataFrame:
+def placement_cost_model(
+    lac: np.ndarray, months: pd.DatetimeIndex, levers, params, dataset=None, baseline_lac=None, mix=None
+) -> pd.DataFrame:
     """Placement spend by month (`placement_cost`) and children in IFA / in-house fostering, with the levers'
     extra in-house carers, from forecasting.planning.costs; the change from `baseline_lac` at the marginal
     mix."""
     result = placement_costs(lac, months, levers, params, dataset, baseline_lac=baseline_lac, mix=mix)
     by_type = result.children_by_type.reindex(months)
-    return pd.DataFrame({"placement_cost": result.total_by_month.reindex(months).to_numpy(dtype=float),
-                         "ifa_children": by_type["ifa"].to_numpy(dtype=float),
-                         "in_house_fostering_children": by_type["in_house_fostering"].to_numpy(dtype=float)},
-                        index=months)
+    return pd.DataFrame(
+        {
+            "placement_cost": result.total_by_month.reindex(months).to_numpy(dtype=float),
+            "ifa_children": by_type["ifa"].to_numpy(dtype=float),
+            "in_house_fostering_children": by_type["in_house_fostering"].to_numpy(dtype=float),
+        },
+        index=months,
+    )
 
 
 @dataclass(frozen=True)
@@ -108,8 +129,8 @@ class EffectModels:
     """Fitted effect models and their neutral (baseline) projections for one set of parameter values."""
 
     params_key: tuple
-    capacity: object | None                 # workforce_history.CapacityCalibration, None when not calibrated
-    curves: dict | None                     # fitted timeliness curves, None when the parameter curves apply
+    capacity: object | None  # workforce_history.CapacityCalibration, None when not calibrated
+    curves: dict | None  # fitted timeliness curves, None when the parameter curves apply
     workforce_model: Callable | None
     cost_model: Callable | None
     base_workforce: pd.DataFrame | None
@@ -126,47 +147,58 @@ def calibrated_capacity(dataset, params):
     if dataset is None:
         return None
     try:
-        return workforce_history.calibrate_capacity(workforce_history.history_demand(dataset),
-                                                    workforce.StaffingPlan.from_parameters(params), params)
-    except (ValueError, KeyError) as exc:     # the history lacks what calibration needs
+        return workforce_history.calibrate_capacity(
+            workforce_history.history_demand(dataset), workforce.StaffingPlan.from_parameters(params), params
+        )
+    except (ValueError, KeyError) as exc:  # the history lacks what calibration needs
         log.info("team throughput not calibrated: %s", exc)
         return None
 
 
-def build_effect_models(baseline, dataset, params, neutral, *, capacity=None, workforce_model=None,
-                        cost_model=None) -> EffectModels:
+def build_effect_models(
+    baseline, dataset, params, neutral, *, capacity=None, workforce_model=None, cost_model=None
+) -> EffectModels:
     """Fit (or take) the workforce and cost models and run them once on the baseline with the `neutral` levers."""
     if capacity is None:
         capacity = calibrated_capacity(dataset, params)
     curves = fitted_curves(dataset, params, capacity)
     workforce_model = workforce_model or default_workforce_model(curves, capacity)
-    if cost_model is None:      # the placement mix moves with the baseline projection of LAC9 / LAC16 / LAC1
+    if cost_model is None:  # the placement mix moves with the baseline projection of LAC9 / LAC16 / LAC1
         mix = costs.mix_by_month(params, dataset, baseline.months, getattr(baseline, "projection", None))
         cost_model = functools.partial(placement_cost_model, baseline_lac=baseline.flows.get("lac"), mix=mix)
     base_workforce = workforce_model(demand_frame(baseline), neutral, params)
-    base_costs = (cost_model(baseline.flows["lac"], baseline.months, neutral, params, dataset)
-                  if "lac" in baseline.flows else None)
-    return EffectModels(params_key(params), capacity, curves, workforce_model, cost_model, base_workforce, base_costs)
+    base_costs = (
+        cost_model(baseline.flows["lac"], baseline.months, neutral, params, dataset)
+        if "lac" in baseline.flows
+        else None
+    )
+    return EffectModels(
+        params_key(params), capacity, curves, workforce_model, cost_model, base_workforce, base_costs
+    )
 
 
-def workforce_and_costs(baseline, deltas, levers, params, notes: list[str], *, models: EffectModels,
-                        dataset=None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def workforce_and_costs(
+    baseline, deltas, levers, params, notes: list[str], *, models: EffectModels, dataset=None
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """{measure: (baseline values, delta)} for caseload by team, timeliness and placement cost."""
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     scen = models.workforce_model(demand_frame(baseline, deltas), levers, params)
     missing = [c for c in DEMAND_COLUMNS if c not in baseline.flows]
     dropped = sorted({m for c in missing for m in DEPENDS_ON.get(c, ())})
     if dropped:
-        notes.append(f"No baseline for {', '.join(missing)}: {', '.join(dropped)} left out (they would count "
-                     "those cases as zero).")
+        notes.append(
+            f"No baseline for {', '.join(missing)}: {', '.join(dropped)} left out (they would count "
+            "those cases as zero)."
+        )
     for column in models.base_workforce.columns:
         if column in dropped:
             continue
         b = models.base_workforce[column].to_numpy(dtype=float)
         out[column] = (b, scen[column].to_numpy(dtype=float) - b)
     if models.base_costs is not None:
-        scen = models.cost_model(baseline.flows["lac"] + deltas.get("lac", 0.0), baseline.months, levers, params,
-                                 dataset)
+        scen = models.cost_model(
+            baseline.flows["lac"] + deltas.get("lac", 0.0), baseline.months, levers, params, dataset
+        )
         for column in models.base_costs.columns:
             b = models.base_costs[column].to_numpy(dtype=float)
             out[column] = (b, scen[column].to_numpy(dtype=float) - b)
@@ -184,17 +216,25 @@ def staffing_projection(baseline, params) -> workforce.WorkforceProjection:
     models = baseline.effects
     per_fte = models.capacity.per_fte if models.capacity is not None else None
     demand = demand_frame(baseline)
-    mine = workforce.project_workforce(demand, workforce.StaffingPlan.from_parameters(params), params,
-                                       curves=models.curves, capacity=per_fte)
-    base = workforce.project_workforce(demand, workforce.StaffingPlan.from_parameters(baseline.params),
-                                       baseline.params, curves=models.curves, capacity=per_fte)
+    mine = workforce.project_workforce(
+        demand, workforce.StaffingPlan.from_parameters(params), params, curves=models.curves, capacity=per_fte
+    )
+    base = workforce.project_workforce(
+        demand,
+        workforce.StaffingPlan.from_parameters(baseline.params),
+        baseline.params,
+        curves=models.curves,
+        capacity=per_fte,
+    )
     frames = []
     for measure in TIMELINESS:
         if measure not in baseline.projection.indicators:
             continue
         rows = mine.timeliness[mine.timeliness["measure"] == measure].reset_index(drop=True)
-        change = rows["on_time_pct"].to_numpy() - base.timeliness.loc[base.timeliness["measure"] == measure,
-                                                                      "on_time_pct"].to_numpy()
+        change = (
+            rows["on_time_pct"].to_numpy()
+            - base.timeliness.loc[base.timeliness["measure"] == measure, "on_time_pct"].to_numpy()
+        )
         engine = baseline.projection.means(measure, rows["month"])
         frames.append(rows.assign(on_time_pct=np.clip(engine + change, 0.0, 100.0)))
     columns = ["month", "measure", "team", "utilisation", "on_time_pct"]
@@ -202,9 +242,13 @@ def staffing_projection(baseline, params) -> workforce.WorkforceProjection:
     return workforce.WorkforceProjection(mine.by_team, timeliness, mine.curves)
 
 
-def staffing_fte_needed(baseline, params, caseload_norms: dict[str, float] | None = None,
-                        timeliness_target: float | dict[str, float] | None = None,
-                        deltas: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+def staffing_fte_needed(
+    baseline,
+    params,
+    caseload_norms: dict[str, float] | None = None,
+    timeliness_target: float | dict[str, float] | None = None,
+    deltas: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """FTE needed by month and team (workforce.fte_needed) for case-holding `caseload_norms` ({team: children per
     worker}, default the norm parameters) and a timeliness target (percent: one for every measure, or
     {measure: percent}), measured on the same baseline as `staffing_projection`: the curve must lift the
@@ -213,19 +257,32 @@ def staffing_fte_needed(baseline, params, caseload_norms: dict[str, float] | Non
     models = baseline.effects
     per_fte = models.capacity.per_fte if models.capacity is not None else None
     demand = demand_frame(baseline)
-    base = workforce.project_workforce(demand, workforce.StaffingPlan.from_parameters(baseline.params),
-                                       baseline.params, curves=models.curves, capacity=per_fte)
+    base = workforce.project_workforce(
+        demand,
+        workforce.StaffingPlan.from_parameters(baseline.params),
+        baseline.params,
+        curves=models.curves,
+        capacity=per_fte,
+    )
     offsets, targets = {}, None
     if timeliness_target is not None:
         targets = {}
         for measure in TIMELINESS:
-            wanted = (timeliness_target.get(measure) if isinstance(timeliness_target, dict)
-                      else timeliness_target)
+            wanted = (
+                timeliness_target.get(measure) if isinstance(timeliness_target, dict) else timeliness_target
+            )
             if measure not in baseline.projection.indicators or wanted is None:
                 continue
             curve_now = base.timeliness.loc[base.timeliness["measure"] == measure, "on_time_pct"].to_numpy()
             offsets[measure] = baseline.projection.means(measure, baseline.months) - curve_now
             targets[measure] = float(wanted)
     sized = demand_frame(baseline, deltas) if deltas else demand
-    return workforce.fte_needed(sized, params, caseload_norm=caseload_norms, timeliness_target=targets,
-                                curves=base.curves, capacity=per_fte, offsets=offsets)
+    return workforce.fte_needed(
+        sized,
+        params,
+        caseload_norm=caseload_norms,
+        timeliness_target=targets,
+        curves=base.curves,
+        capacity=per_fte,
+        offsets=offsets,
+    )

@@ -19,6 +19,7 @@ changes to the scorecard's own indicators (derived rates and percentages follow;
 forecasting.planning.projection). With every lever neutral every delta is 0.0 and the scenario equals the baseline
 exactly. `build_baseline` builds everything a scenario reads once; nothing a scenario does changes it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,8 +55,19 @@ from forecasting.planning.projection import Projection
 from forecasting.planning.scenario_yaml import load_yaml_text, read_scenario_text
 
 log = logging.getLogger(__name__)
-__all__ = ["SCHEMA_VERSION", "Levers", "Scenario", "ScenarioResult", "apply_scenario", "build_baseline",
-           "indicator_deltas", "load_scenario", "project", "save_scenario", "scenario_from_dict"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Levers",
+    "Scenario",
+    "ScenarioResult",
+    "apply_scenario",
+    "build_baseline",
+    "indicator_deltas",
+    "load_scenario",
+    "project",
+    "save_scenario",
+    "scenario_from_dict",
+]
 
 SCHEMA_VERSION = 1
 
@@ -65,13 +77,18 @@ def _lever_field(spec) -> tuple[Any, Any]:
         return (str | None, Field(default=spec.neutral, description=spec.description))
     if spec.unit == "team":
         return (Literal[TEAMS], Field(default=spec.neutral, description=spec.description))  # type: ignore[valid-type]
-    return (float, Field(default=spec.neutral, ge=spec.low, le=spec.high, strict=True, description=spec.description))
+    return (
+        float,
+        Field(default=spec.neutral, ge=spec.low, le=spec.high, strict=True, description=spec.description),
+    )
 
 
 class _LeverBase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    @field_validator(*[n for n, s in LEVERS.items() if s.unit == MONTH_UNIT], mode="before", check_fields=False)
+    @field_validator(
+        *[n for n, s in LEVERS.items() if s.unit == MONTH_UNIT], mode="before", check_fields=False
+    )
     @classmethod
     def _month(cls, value):
         if value is None:
@@ -89,9 +106,17 @@ Levers = create_model("Levers", __base__=_LeverBase, **{n: _lever_field(s) for n
 
 
 # the levers that create an effect; the others (start months, ramps, lags, team) only shape its timing
-EFFECT_LEVERS = ("early_help_diversion_pct", "edge_of_care_entry_reduction", "edge_of_care_extra_exits",
-                 "recruits_fte", "agency_fte_change", "vacancy_fte_change", "turnover_pct_change",
-                 "extra_in_house_carers", "demand_shock_pct")
+EFFECT_LEVERS = (
+    "early_help_diversion_pct",
+    "edge_of_care_entry_reduction",
+    "edge_of_care_extra_exits",
+    "recruits_fte",
+    "agency_fte_change",
+    "vacancy_fte_change",
+    "turnover_pct_change",
+    "extra_in_house_carers",
+    "demand_shock_pct",
+)
 
 
 class Scenario(BaseModel):
@@ -104,8 +129,12 @@ class Scenario(BaseModel):
 
     def with_levers(self, **changes) -> Scenario:
         """A copy with some levers changed (validated)."""
-        return Scenario(schema_version=self.schema_version, name=self.name, description=self.description,
-                        levers=self.levers.model_dump() | changes)
+        return Scenario(
+            schema_version=self.schema_version,
+            name=self.name,
+            description=self.description,
+            levers=self.levers.model_dump() | changes,
+        )
 
     def active_groups(self) -> list[str]:
         """Lever groups with at least one effect lever away from neutral (timing levers alone don't count)."""
@@ -136,15 +165,20 @@ def _describe_error(err: dict) -> str:
 def scenario_from_dict(data: Any, source: str = "scenario") -> Scenario:
     """Validate a parsed mapping; errors name `source`, the key and what was expected."""
     if data is None:
-        raise UserFacingError(f"{source}: the file is empty; expected a mapping with schema_version: "
-                              f"{SCHEMA_VERSION}, name and levers.")
+        raise UserFacingError(
+            f"{source}: the file is empty; expected a mapping with schema_version: "
+            f"{SCHEMA_VERSION}, name and levers."
+        )
     if not isinstance(data, dict):
-        raise UserFacingError(f"{source}: expected a mapping (key: value lines) at the top level, got "
-                              f"{type(data).__name__}.")
+        raise UserFacingError(
+            f"{source}: expected a mapping (key: value lines) at the top level, got {type(data).__name__}."
+        )
     if "schema_version" in data and data["schema_version"] != SCHEMA_VERSION:
-        raise UserFacingError(f"{source}: schema_version {data['schema_version']!r} is not supported; expected "
-                              f"{SCHEMA_VERSION}.")
-    if "levers" in data and data["levers"] is None:      # `levers:` with nothing under it = all neutral
+        raise UserFacingError(
+            f"{source}: schema_version {data['schema_version']!r} is not supported; expected "
+            f"{SCHEMA_VERSION}."
+        )
+    if "levers" in data and data["levers"] is None:  # `levers:` with nothing under it = all neutral
         data = {**data, "levers": {}}
     try:
         return Scenario.model_validate(data)
@@ -190,8 +224,12 @@ def _publish_new(tmp: str, path: Path, text: str) -> None:
     except (AttributeError, NotImplementedError, OSError) as exc:  # no hard links here (e.g. FAT, some SMB)
         import errno
 
-        if isinstance(exc, OSError) and exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP,
-                                                          errno.EMLINK):
+        if isinstance(exc, OSError) and exc.errno not in (
+            errno.EPERM,
+            errno.ENOTSUP,
+            errno.EOPNOTSUPP,
+            errno.EMLINK,
+        ):
             raise
         log.info("hard links unavailable in %s (%s); creating %s exclusively", path.parent, exc, path.name)
     try:
@@ -214,9 +252,12 @@ def save_scenario(scenario: Scenario, path: str | Path, overwrite: bool = False)
     path = Path(path)
     if path.exists() and not overwrite:  # early, cheap refusal; _publish_new is the guarantee under a race
         raise UserFacingError(f"{path} already exists; choose another name or pass overwrite=True.")
-    data = {"schema_version": scenario.schema_version, "name": scenario.name,
-            "description": scenario.description,
-            "levers": {k: v for k, v in scenario.levers.model_dump().items() if v != LEVERS[k].neutral}}
+    data = {
+        "schema_version": scenario.schema_version,
+        "name": scenario.name,
+        "description": scenario.description,
+        "levers": {k: v for k, v in scenario.levers.model_dump().items() if v != LEVERS[k].neutral},
+    }
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -250,8 +291,8 @@ class ScenarioResult:
     indicator_deltas: dict[str, np.ndarray]
     baseline: BaselineFlows
     notes: list[str] = field(default_factory=list)
-    delta_draws: dict[str, np.ndarray] = field(default_factory=dict)   # measure -> (draws, months) changes
-    flags: list[str] = field(default_factory=list)   # levers beyond their evidence, in words (plausibility)
+    delta_draws: dict[str, np.ndarray] = field(default_factory=dict)  # measure -> (draws, months) changes
+    flags: list[str] = field(default_factory=list)  # levers beyond their evidence, in words (plausibility)
 
     @property
     def forecasts(self) -> pd.DataFrame:
@@ -276,8 +317,10 @@ def build_baseline(dataset, forecast_result=None, params=None) -> tuple[Baseline
     if baseline.effects.capacity is not None:
         calibration.notes.extend(baseline.effects.capacity.describe())
     else:
-        calibration.notes.append("Team throughput not calibrated from the history; the parameters "
-                                 "contacts_per_fte_mash / assessments_per_fte_month are used.")
+        calibration.notes.append(
+            "Team throughput not calibrated from the history; the parameters "
+            "contacts_per_fte_mash / assessments_per_fte_month are used."
+        )
     return baseline, calibration
 
 
@@ -296,18 +339,33 @@ def _neutral():
     return Levers(**{name: spec.neutral for name, spec in LEVERS.items()})
 
 
-def _effects_for(baseline: BaselineFlows, params, workforce_model, cost_model) -> scenario_effects.EffectModels:
+def _effects_for(
+    baseline: BaselineFlows, params, workforce_model, cost_model
+) -> scenario_effects.EffectModels:
     """The baseline's effect models when they fit `params` and no stand-in is given; else new ones (not stored)."""
     stored = baseline.effects
-    if (stored is not None and workforce_model is None and cost_model is None
-            and stored.params_key == scenario_effects.params_key(params)):
+    if (
+        stored is not None
+        and workforce_model is None
+        and cost_model is None
+        and stored.params_key == scenario_effects.params_key(params)
+    ):
         return stored
     capacity = stored.capacity if stored is not None else None
-    return scenario_effects.build_effect_models(baseline, baseline.dataset, params, _neutral(), capacity=capacity,
-                                                workforce_model=workforce_model, cost_model=cost_model)
+    return scenario_effects.build_effect_models(
+        baseline,
+        baseline.dataset,
+        params,
+        _neutral(),
+        capacity=capacity,
+        workforce_model=workforce_model,
+        cost_model=cost_model,
+    )
 
 
-def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration, params=None) -> PipelineChanges:
+def front_door_changes(
+    levers, baseline: BaselineFlows, calibration: Calibration, params=None
+) -> PipelineChanges:
     """Levers -> changes at the front door and at the edge of care (rules in forecasting.planning.levers); the lags from a
     referral to a CP plan / entry to care are the parameters referral_to_cp_plan_lag_months and
     referral_to_care_lag_months (see forecasting.planning.pipeline)."""
@@ -316,32 +374,55 @@ def front_door_changes(levers, baseline: BaselineFlows, calibration: Calibration
     first = months[0]
     start = lambda name: pd.Timestamp(getattr(levers, name)) if getattr(levers, name) else first
     conversion = calibration["contact_to_referral"]
-    shock = f["contacts"] * levers.demand_shock_pct / 100.0 * window(months, start("demand_shock_start"),
-                                                                       levers.demand_shock_months)
-    diverted = ((f["contacts"] + shock) * levers.early_help_diversion_pct / 100.0
-                * ramp(months, start("early_help_start"), levers.early_help_ramp_months))
-    returning = lagged(diverted * conversion * levers.early_help_leakage_pct / 100.0,
-                       round(levers.early_help_leakage_lag_months))
+    shock = (
+        f["contacts"]
+        * levers.demand_shock_pct
+        / 100.0
+        * window(months, start("demand_shock_start"), levers.demand_shock_months)
+    )
+    diverted = (
+        (f["contacts"] + shock)
+        * levers.early_help_diversion_pct
+        / 100.0
+        * ramp(months, start("early_help_start"), levers.early_help_ramp_months)
+    )
+    returning = lagged(
+        diverted * conversion * levers.early_help_leakage_pct / 100.0,
+        round(levers.early_help_leakage_lag_months),
+    )
     referrals = shock * conversion - diverted * conversion + returning
     risk = levers.early_help_downstream_pct / 100.0
     referrals_downstream = shock * conversion + (returning - diverted * conversion) * risk
     eoc = ramp(months, start("edge_of_care_start"), levers.edge_of_care_ramp_months)
     extra_exits = levers.edge_of_care_extra_exits * eoc
     return PipelineChanges(
-        contacts=shock - diverted, referrals=referrals, referrals_downstream=referrals_downstream,
+        contacts=shock - diverted,
+        referrals=referrals,
+        referrals_downstream=referrals_downstream,
         lac_entry_factor=1.0 - levers.edge_of_care_entry_reduction / 100.0 * eoc,
         lac_extra_exits=extra_exits,
-        lac_reentries=reentries(extra_exits, value(params, "reentry_within_year_pct"),
-                                round(value(params, "reentry_spread_months"))),
+        lac_reentries=reentries(
+            extra_exits,
+            value(params, "reentry_within_year_pct"),
+            round(value(params, "reentry_spread_months")),
+        ),
         early_help_in=diverted * levers.early_help_plan_pct / 100.0,
         early_help_episode_months=round(levers.early_help_episode_months),
         early_help_assessments=diverted * levers.early_help_assessment_pct / 100.0,
         cp_lag_months=round(value(params, "referral_to_cp_plan_lag_months")),
-        care_lag_months=round(value(params, "referral_to_care_lag_months")))
+        care_lag_months=round(value(params, "referral_to_care_lag_months")),
+    )
 
 
-def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Calibration, params=None, *,
-                   workforce_model=None, cost_model=None) -> ScenarioResult:
+def apply_scenario(
+    baseline: BaselineFlows,
+    scenario: Scenario,
+    calibration: Calibration,
+    params=None,
+    *,
+    workforce_model=None,
+    cost_model=None,
+) -> ScenarioResult:
     """The scenario as effects on top of `baseline` (see module docstring). Fast: numpy over the forecast months.
 
     `workforce_model` / `cost_model` default to the baseline's fitted models (forecasting.planning.scenario_effects);
@@ -352,12 +433,13 @@ def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Cal
     changes = front_door_changes(levers, baseline, calibration, params)
     deltas = run_pipeline(baseline, changes, calibration).deltas
     months, f = baseline.months, baseline.flows
-    rows = {name: (f[name], deltas[name]) for name in deltas if name in f}   # measures with a baseline only
+    rows = {name: (f[name], deltas[name]) for name in deltas if name in f}  # measures with a baseline only
     rows["early_help_extra_open"] = (np.zeros(len(months)), deltas["early_help_open"])
     notes = list(baseline.notes)
     models = _effects_for(baseline, params, workforce_model, cost_model)
-    extra = scenario_effects.workforce_and_costs(baseline, deltas, levers, params, notes, models=models,
-                                                 dataset=baseline.dataset)
+    extra = scenario_effects.workforce_and_costs(
+        baseline, deltas, levers, params, notes, models=models, dataset=baseline.dataset
+    )
     projection, raw_extra = baseline.projection, dict(extra)
     for measure, (base, delta) in extra.items():
         if measure in scenario_effects.TIMELINESS and measure in projection.indicators:
@@ -370,8 +452,15 @@ def apply_scenario(baseline: BaselineFlows, scenario: Scenario, calibration: Cal
     draws, changed_draws = _effect_draws(baseline, scenario, calibration, params, deltas, raw_extra, models)
     base = np.concatenate([b for b, _ in rows.values()])
     delta = np.concatenate([d for _, d in rows.values()])
-    table = pd.DataFrame({"measure": np.repeat(list(rows), len(months)), "month": np.tile(months.values, len(rows)),
-                          "baseline": base, "scenario": base + delta, "delta": delta})
+    table = pd.DataFrame(
+        {
+            "measure": np.repeat(list(rows), len(months)),
+            "month": np.tile(months.values, len(rows)),
+            "baseline": base,
+            "scenario": base + delta,
+            "delta": delta,
+        }
+    )
     bands = [effect_draws.delta_intervals(d, draws.get(m)) for m, (_, d) in rows.items()]
     for column in effect_draws.INTERVAL_COLUMNS:
         table[column] = np.concatenate([band[column] for band in bands])
@@ -386,8 +475,16 @@ def _effect_draws(baseline, scenario, calibration, params, deltas, extra, models
     evidence and the calibrated rates (forecasting.planning.effect_draws); empty with no active lever."""
     if not scenario.active_groups():
         return {}, {}
-    pipeline, modelled = effect_draws.simulate(baseline, scenario.levers, calibration, params, deltas, extra,
-                                               front_door=front_door_changes, models=models)
+    pipeline, modelled = effect_draws.simulate(
+        baseline,
+        scenario.levers,
+        calibration,
+        params,
+        deltas,
+        extra,
+        front_door=front_door_changes,
+        models=models,
+    )
     for measure in scenario_effects.TIMELINESS:
         if measure in modelled and measure in baseline.projection.indicators:
             engine = baseline.projection.means(measure)
@@ -404,15 +501,15 @@ def indicator_deltas(deltas, extra, levers, baseline: BaselineFlows) -> dict[str
     """The scenario's changes on the scorecard's own indicators (counts and timeliness), by month."""
     months, f = baseline.months, baseline.flows
     out = {code: deltas[m] for m, code in FLOW_INDICATORS.items() if m in deltas and m in f}
-    out["EH1b"] = deltas["early_help_plans"]            # extra Universal Help Plans opened
-    out["EH1c"] = deltas["early_help_assessments"]      # extra Universal Help Assessments completed
+    out["EH1b"] = deltas["early_help_plans"]  # extra Universal Help Plans opened
+    out["EH1c"] = deltas["early_help_assessments"]  # extra Universal Help Assessments completed
     for outflow, code in (("cp_plans_ended", "CP7"), ("lac_ceased", "LAC4")):
         if outflow in deltas and outflow in f:
             out[code] = deltas[outflow]
     for measure, (_, delta) in extra.items():
         if measure in scenario_effects.TIMELINESS:
             out[measure] = delta
-    if "ifa_children" in extra:                                     # placement mix on the scorecard's own counts
+    if "ifa_children" in extra:  # placement mix on the scorecard's own counts
         out["LAC9 (val)"] = extra["ifa_children"][1]
         start = pd.Timestamp(levers.in_house_carers_start) if levers.in_house_carers_start else months[0]
         out["LAC16"] = levers.extra_in_house_carers * ramp(months, start, levers.in_house_carers_ramp_months)

@@ -21,6 +21,7 @@ neutral indicator the direction is "reach the target from where the latest actua
 so. RAG: Green if P(met) >= `rag_green_probability`, Amber if >= `rag_amber_probability`, else Red, Grey when
 no probability can be given (named parameters).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,12 +36,31 @@ from forecasting.planning.parameters import Parameter, load_parameters, value
 from forecasting.planning.projection import Projection
 
 log = logging.getLogger(__name__)
-__all__ = ["TARGET_COLUMNS", "compare_benchmarks", "evaluate_targets", "panel_targets", "period_months",
-           "rag_status"]
+__all__ = [
+    "TARGET_COLUMNS",
+    "compare_benchmarks",
+    "evaluate_targets",
+    "panel_targets",
+    "period_months",
+    "rag_status",
+]
 
 Z95 = float(norm.ppf(0.975))
-TARGET_COLUMNS = ["indicator", "period", "target", "basis", "target_date", "projected", "lo95", "hi95",
-                  "probability_met", "rag", "gap", "polarity", "explanation"]
+TARGET_COLUMNS = [
+    "indicator",
+    "period",
+    "target",
+    "basis",
+    "target_date",
+    "projected",
+    "lo95",
+    "hi95",
+    "probability_met",
+    "rag",
+    "gap",
+    "polarity",
+    "explanation",
+]
 
 
 def period_months(period: str) -> pd.DatetimeIndex:
@@ -77,8 +97,11 @@ def _sources(projection: Projection, indicator: str, months: pd.DatetimeIndex) -
     """Per month: 'observed', 'forecast' or None (neither)."""
     observed = projection.observed(indicator).dropna()
     forecast = set(projection.distribution.loc[projection.distribution["indicator"] == indicator, "month"])
-    return pd.Series([("observed" if m in observed.index else "forecast" if m in forecast else None)
-                      for m in months], index=months, dtype=object)
+    return pd.Series(
+        [("observed" if m in observed.index else "forecast" if m in forecast else None) for m in months],
+        index=months,
+        dtype=object,
+    )
 
 
 def _words(number: float) -> str:
@@ -92,8 +115,14 @@ def _polarity(dataset, indicator: str) -> str:
     return str(catalogue.at[indicator, "polarity"])
 
 
-def _evaluate_one(projection: Projection, indicator: str, period: str, basis: str, target: float,
-                  settings: tuple[float, int, int]) -> dict:
+def _evaluate_one(
+    projection: Projection,
+    indicator: str,
+    period: str,
+    basis: str,
+    target: float,
+    settings: tuple[float, int, int],
+) -> dict:
     """projected, lo95, hi95, probability_met, direction, sources and how it was computed, for one target."""
     rho, n_draws, seed = settings
     direction = _direction(_polarity(projection.dataset, indicator), target, _latest(projection, indicator))
@@ -102,49 +131,75 @@ def _evaluate_one(projection: Projection, indicator: str, period: str, basis: st
         months = months[-1:]
     sources = _sources(projection, indicator, months)
     known = sources.dropna()
-    out = {"direction": direction, "sources": sources, "simulated": False,
-           "projected": np.nan, "lo95": np.nan, "hi95": np.nan, "probability_met": np.nan}
+    out = {
+        "direction": direction,
+        "sources": sources,
+        "simulated": False,
+        "projected": np.nan,
+        "lo95": np.nan,
+        "hi95": np.nan,
+        "probability_met": np.nan,
+    }
     if known.empty:
         return out
     observed = projection.observed(indicator)
     observed_months = known.index[known == "observed"]
     future = known.index[known == "forecast"]
     scale = 1.0 / 12 if basis == "monthly_rate" else 1.0
-    if len(known) < len(sources):                      # months with neither data nor forecast: pro rata, no P
+    if len(known) < len(sources):  # months with neither data nor forecast: pro rata, no P
         values = [float(observed[m]) for m in observed_months]
         values += list(projection.means(indicator, future)) if len(future) else []
-        out["projected"] = float(np.sum(values)) * (12 / len(known)) * scale if basis != "year_end_level" \
+        out["projected"] = (
+            float(np.sum(values)) * (12 / len(known)) * scale
+            if basis != "year_end_level"
             else float(values[0])
+        )
         return out
     observed_part = float(sum(observed[m] for m in observed_months))
-    if len(future) == 0:                               # an outturn
+    if len(future) == 0:  # an outturn
         total = observed_part * scale
         met = total <= target if direction == "lower_is_better" else total >= target
         return out | {"projected": total, "lo95": total, "hi95": total, "probability_met": float(met)}
     if basis == "year_end_level":
         month = future[0]
         below = projection.probability_below(indicator, month, target)
-        return out | {"projected": projection.quantile(indicator, month, 0.5),
-                      "lo95": projection.quantile(indicator, month, 0.025),
-                      "hi95": projection.quantile(indicator, month, 0.975),
-                      "probability_met": below if direction == "lower_is_better" else 1.0 - below}
+        return out | {
+            "projected": projection.quantile(indicator, month, 0.5),
+            "lo95": projection.quantile(indicator, month, 0.025),
+            "hi95": projection.quantile(indicator, month, 0.975),
+            "probability_met": below if direction == "lower_is_better" else 1.0 - below,
+        }
     totals = (observed_part + projection.draws(indicator, future, n_draws, rho, seed).sum(axis=1)) * scale
     met = totals <= target if direction == "lower_is_better" else totals >= target
     lo, hi = np.quantile(totals, [0.025, 0.975])
-    return out | {"projected": float(np.median(totals)), "lo95": float(lo), "hi95": float(hi),
-                  "probability_met": float(np.mean(met)), "simulated": True}
+    return out | {
+        "projected": float(np.median(totals)),
+        "lo95": float(lo),
+        "hi95": float(hi),
+        "probability_met": float(np.mean(met)),
+        "simulated": True,
+    }
 
 
-def evaluate_targets(projection: Projection, today: dt.date | None = None,
-                     params: dict[str, Parameter] | None = None, targets: pd.DataFrame | None = None) -> pd.DataFrame:
+def evaluate_targets(
+    projection: Projection,
+    today: dt.date | None = None,
+    params: dict[str, Parameter] | None = None,
+    targets: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per target (default: the projection's data set's `targets`), columns TARGET_COLUMNS."""
     if not isinstance(projection, Projection):
-        raise TypeError("evaluate_targets reads a forecasting.planning.projection.Projection (baseline or "
-                        f"scenario), not a {type(projection).__name__}; build one with Projection.from_forecast")
+        raise TypeError(
+            "evaluate_targets reads a forecasting.planning.projection.Projection (baseline or "
+            f"scenario), not a {type(projection).__name__}; build one with Projection.from_forecast"
+        )
     today = today or dt.date.today()
     params = params or load_parameters(include_levers=False)
-    settings = (value(params, "annual_total_month_correlation"), int(value(params, "annual_total_draws")),
-                int(value(params, "annual_total_seed")))
+    settings = (
+        value(params, "annual_total_month_correlation"),
+        int(value(params, "annual_total_draws")),
+        int(value(params, "annual_total_seed")),
+    )
     dataset = projection.dataset
     targets = dataset.targets if targets is None else targets
     rows = []
@@ -156,36 +211,85 @@ def evaluate_targets(projection: Projection, today: dt.date | None = None,
         projected, probability = found["projected"], found["probability_met"]
         gap = projected - target
         polarity = _polarity(dataset, indicator)
-        rows.append({"indicator": indicator, "period": period, "target": target, "basis": basis,
-                     "target_date": target_date, "projected": projected, "lo95": found["lo95"],
-                     "hi95": found["hi95"], "probability_met": probability, "rag": rag_status(probability, params),
-                     "gap": gap, "polarity": polarity,
-                     "explanation": _explain(indicator, basis, target, projected, gap, probability,
-                                             found["direction"], polarity, found["sources"], target_date, today,
-                                             settings[0], found["simulated"])})
+        rows.append(
+            {
+                "indicator": indicator,
+                "period": period,
+                "target": target,
+                "basis": basis,
+                "target_date": target_date,
+                "projected": projected,
+                "lo95": found["lo95"],
+                "hi95": found["hi95"],
+                "probability_met": probability,
+                "rag": rag_status(probability, params),
+                "gap": gap,
+                "polarity": polarity,
+                "explanation": _explain(
+                    indicator,
+                    basis,
+                    target,
+                    projected,
+                    gap,
+                    probability,
+                    found["direction"],
+                    polarity,
+                    found["sources"],
+                    target_date,
+                    today,
+                    settings[0],
+                    found["simulated"],
+                ),
+            }
+        )
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)
 
 
-def _explain(indicator, basis, target, projected, gap, probability, direction, polarity, sources: pd.Series,
-             target_date, today, rho, simulated=False) -> str:
-    what = {"year_end_level": f"at {target_date:%d %b %Y}",
-            "annual_total": f"in total over Apr {target_date.year - 1} - Mar {target_date.year}",
-            "monthly_rate": f"on average over Apr {target_date.year - 1} - Mar {target_date.year}"}[basis]
+def _explain(
+    indicator,
+    basis,
+    target,
+    projected,
+    gap,
+    probability,
+    direction,
+    polarity,
+    sources: pd.Series,
+    target_date,
+    today,
+    rho,
+    simulated=False,
+) -> str:
+    what = {
+        "year_end_level": f"at {target_date:%d %b %Y}",
+        "annual_total": f"in total over Apr {target_date.year - 1} - Mar {target_date.year}",
+        "monthly_rate": f"on average over Apr {target_date.year - 1} - Mar {target_date.year}",
+    }[basis]
     if not np.isfinite(projected):
-        return (f"{indicator}: no observed or forecast value {what}; extend the forecast horizon or add data "
-                f"to judge the target of {_words(target)}.")
+        return (
+            f"{indicator}: no observed or forecast value {what}; extend the forecast horizon or add data "
+            f"to judge the target of {_words(target)}."
+        )
     n_obs = int((sources == "observed").sum())
     n_fc = int((sources == "forecast").sum())
     n_missing = len(sources) - n_obs - n_fc
     side = "above" if gap > 0 else "below" if gap < 0 else "exactly on"
     better = "lower" if direction == "lower_is_better" else "higher"
-    text = (f"{indicator} is projected at {_words(projected)} {what} against a target of {_words(target)}: "
-            f"{_words(abs(gap))} {side} target ({better} is better")
-    text += ")." if polarity != "neutral" else "; the indicator has no polarity, so 'met' means reaching the target " \
-                                                "from where the latest month is)."
+    text = (
+        f"{indicator} is projected at {_words(projected)} {what} against a target of {_words(target)}: "
+        f"{_words(abs(gap))} {side} target ({better} is better"
+    )
+    text += (
+        ")."
+        if polarity != "neutral"
+        else "; the indicator has no polarity, so 'met' means reaching the target "
+        "from where the latest month is)."
+    )
     if n_missing:
-        text += (f" {n_missing} month(s) of the year have neither data nor forecast, so the figure is pro rata "
-                 f"from {n_obs + n_fc} months and no probability is given.")
+        text += (
+            f" {n_missing} month(s) of the year have neither data nor forecast, so the figure is pro rata "
+            f"from {n_obs + n_fc} months and no probability is given."
+        )
     elif n_fc == 0:
         text += " Every month needed is observed, so this is an outturn, not a forecast."
         if target_date > today:
@@ -194,7 +298,9 @@ def _explain(indicator, basis, target, projected, gap, probability, direction, p
         text += f" Based on {n_obs} observed and {n_fc} forecast month(s)"
         text += f" (forecast months assumed correlated at {rho:g})." if n_fc > 1 else "."
         if simulated:
-            text += " The total is the median of simulated years drawn from each month's forecast distribution."
+            text += (
+                " The total is the median of simulated years drawn from each month's forecast distribution."
+            )
         text += f" Probability the target is met: {probability:.0%}."
     return text
 
@@ -219,15 +325,29 @@ def compare_benchmarks(projection: Projection, month=None) -> pd.DataFrame:
         latest = _latest(projection, indicator)
         try:
             projected = projection.quantile(indicator, month, 0.5)
-            lo, hi = projection.quantile(indicator, month, 0.025), projection.quantile(indicator, month, 0.975)
+            lo, hi = (
+                projection.quantile(indicator, month, 0.025),
+                projection.quantile(indicator, month, 0.975),
+            )
             below = projection.probability_below(indicator, month, level)
             probability = below if polarity == "lower_is_better" else 1.0 - below
-        except (KeyError, TypeError):      # no forecast of this indicator (or no forecast month at all)
+        except (KeyError, TypeError):  # no forecast of this indicator (or no forecast month at all)
             projected = lo = hi = probability = np.nan
-        rows.append({"indicator": indicator, "comparator": comparator, "benchmark": level,
-                     "latest_actual": latest, "latest_gap": (latest - level) if latest is not None else np.nan,
-                     "projected_month": month, "projected": projected, "lo95": lo, "hi95": hi,
-                     "probability_better": probability, "polarity": polarity})
+        rows.append(
+            {
+                "indicator": indicator,
+                "comparator": comparator,
+                "benchmark": level,
+                "latest_actual": latest,
+                "latest_gap": (latest - level) if latest is not None else np.nan,
+                "projected_month": month,
+                "projected": projected,
+                "lo95": lo,
+                "hi95": hi,
+                "probability_better": probability,
+                "polarity": polarity,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -242,6 +362,8 @@ def panel_targets(panel, forecasts: pd.DataFrame) -> pd.DataFrame:
         projection = Projection.from_table(dataset, own)
         tables.append(evaluate_targets(projection).assign(authority=authority))
     if not tables:
-        return pd.DataFrame(columns=["authority", "indicator", "period", "target", "projected", "probability_met", "rag"])
+        return pd.DataFrame(
+            columns=["authority", "indicator", "period", "target", "projected", "probability_met", "rag"]
+        )
     table = pd.concat(tables, ignore_index=True)
     return table[["authority", *[c for c in table.columns if c != "authority"]]]

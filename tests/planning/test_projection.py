@@ -1,5 +1,6 @@
 """The one projection object: hand-computed toy cases, a slow obvious version beside the fast one, and the
 derived-indicator rule that used to leave P(met) behind under a scenario."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,25 +13,41 @@ from forecasting.engine.models import from_model_scale
 from forecasting.planning.projection import Projection
 from forecasting.planning.targets import evaluate_targets
 
-MONTHS = pd.date_range("2018-07-01", "2019-03-01", freq="MS")     # 9 forecast months
+MONTHS = pd.date_range("2018-07-01", "2019-03-01", freq="MS")  # 9 forecast months
 N = len(MONTHS)
 POPULATION = 50_000.0
 
 
 def toy_dataset(targets=()) -> Dataset:
     history = pd.date_range("2018-04-01", periods=3, freq="MS")
-    obs = pd.concat([pd.DataFrame({"unique_id": code, "ds": history, "y": value})
-                     for code, value in (("LAC1", 500.0), ("LAC1-NI", 100.0), ("M1", 1000.0), ("M2", 250.0),
-                                         ("M3", 25.0))], ignore_index=True)
+    obs = pd.concat(
+        [
+            pd.DataFrame({"unique_id": code, "ds": history, "y": value})
+            for code, value in (
+                ("LAC1", 500.0),
+                ("LAC1-NI", 100.0),
+                ("M1", 1000.0),
+                ("M2", 250.0),
+                ("M3", 25.0),
+            )
+        ],
+        ignore_index=True,
+    )
     indicators = pd.DataFrame(
-        {"unit": ["count", "rate_per_10k", "count", "count", "percent"],
-         "polarity": ["lower_is_better"] * 2 + ["neutral"] * 3,
-         "numerator": [np.nan, "LAC1", np.nan, np.nan, "M2"],
-         "denominator": [np.nan, "population_0_17", np.nan, np.nan, "M1"]},
-        index=pd.Index(["LAC1", "LAC1-NI", "M1", "M2", "M3"], name="indicator"))
-    return Dataset(observations=obs, indicators=indicators,
-                   targets=pd.DataFrame(list(targets), columns=["indicator", "period", "target", "basis"]),
-                   context={"population_0_17": POPULATION})
+        {
+            "unit": ["count", "rate_per_10k", "count", "count", "percent"],
+            "polarity": ["lower_is_better"] * 2 + ["neutral"] * 3,
+            "numerator": [np.nan, "LAC1", np.nan, np.nan, "M2"],
+            "denominator": [np.nan, "population_0_17", np.nan, np.nan, "M1"],
+        },
+        index=pd.Index(["LAC1", "LAC1-NI", "M1", "M2", "M3"], name="indicator"),
+    )
+    return Dataset(
+        observations=obs,
+        indicators=indicators,
+        targets=pd.DataFrame(list(targets), columns=["indicator", "period", "target", "basis"]),
+        context={"population_0_17": POPULATION},
+    )
 
 
 class EngineLike:
@@ -38,19 +55,32 @@ class EngineLike:
 
     def __init__(self, rows):
         self.distribution = pd.DataFrame(
-            [{"indicator": code, "month": month, "model": "toy", "scale": scale, "loc": loc, "sd": sd,
-              "multiplier": multiplier} for code, scale, loc, sd, multiplier in rows for month in MONTHS])
+            [
+                {
+                    "indicator": code,
+                    "month": month,
+                    "model": "toy",
+                    "scale": scale,
+                    "loc": loc,
+                    "sd": sd,
+                    "multiplier": multiplier,
+                }
+                for code, scale, loc, sd, multiplier in rows
+                for month in MONTHS
+            ]
+        )
 
         class Settings:
             levels = (80, 95)
+
         self.settings = Settings()
 
 
 def toy_projection(targets=()) -> Projection:
     lac = ("LAC1", "identity", 500.0, 10.0, 1.0)
-    rate = ("LAC1-NI", "identity", 500.0, 10.0, 10_000 / POPULATION)       # = LAC1 per 10,000 children
+    rate = ("LAC1-NI", "identity", 500.0, 10.0, 10_000 / POPULATION)  # = LAC1 per 10,000 children
     m1, m2 = ("M1", "identity", 1000.0, 50.0, 1.0), ("M2", "identity", 250.0, 20.0, 1.0)
-    m3 = ("M3", "logit", 0.0, 0.2, 1.0)                                      # 50% at the centre
+    m3 = ("M3", "logit", 0.0, 0.2, 1.0)  # 50% at the centre
     return Projection.from_forecast(toy_dataset(targets), EngineLike([lac, rate, m1, m2, m3]))
 
 
@@ -61,7 +91,7 @@ def test_table_is_read_off_the_distribution():
     assert row["hi95"] == pytest.approx(500 + 10 * norm.ppf(0.975))
     assert row["lo80"] == pytest.approx(500 - 10 * norm.ppf(0.9))
     rate = projection.forecasts.query("indicator == 'LAC1-NI'").iloc[0]
-    assert rate["mean"] == pytest.approx(100.0)                              # 500 x 10,000 / 50,000
+    assert rate["mean"] == pytest.approx(100.0)  # 500 x 10,000 / 50,000
 
 
 def test_a_count_delta_moves_the_derived_rate_and_its_probability():
@@ -82,16 +112,16 @@ def test_a_count_delta_moves_the_derived_rate_and_its_probability():
 
 def test_a_derived_percentage_scales_with_its_parts():
     projection = toy_projection()
-    moved = projection.with_deltas({"M2": np.full(N, -25.0)}, "fewer referrals")   # M2 250 -> 225 (x 0.9)
+    moved = projection.with_deltas({"M2": np.full(N, -25.0)}, "fewer referrals")  # M2 250 -> 225 (x 0.9)
     assert moved.quantile("M3", MONTHS[0], 0.5) == pytest.approx(50.0 * 0.9)
-    assert moved.quantile("M1", MONTHS[0], 0.5) == 1000.0                          # untouched
+    assert moved.quantile("M1", MONTHS[0], 0.5) == 1000.0  # untouched
     both = projection.with_deltas({"M2": np.full(N, -25.0), "M1": np.full(N, -100.0)}, "both")
     assert both.quantile("M3", MONTHS[0], 0.5) == pytest.approx(50.0 * 0.9 / 0.9)
 
 
 def test_bounds_hold_after_a_large_delta():
     moved = toy_projection().with_deltas({"LAC1": np.full(N, -600.0)}, "too many exits")
-    assert moved.quantile("LAC1", MONTHS[0], 0.5) == 0.0            # a count never goes below zero
+    assert moved.quantile("LAC1", MONTHS[0], 0.5) == 0.0  # a count never goes below zero
     assert moved.probability_below("LAC1", MONTHS[0], -1.0) == 0.0
     assert moved.probability_below("LAC1", MONTHS[0], 0.0) == 1.0
 
@@ -109,7 +139,9 @@ def _slow_value(row, z: float) -> float:
 
 
 def test_fast_values_equal_the_slow_version_and_quantiles_invert_probabilities():
-    projection = toy_projection().with_deltas({"LAC1": np.linspace(-600.0, 7.0, N), "M2": np.full(N, 30.0)}, "mix")
+    projection = toy_projection().with_deltas(
+        {"LAC1": np.linspace(-600.0, 7.0, N), "M2": np.full(N, 30.0)}, "mix"
+    )
     rng = np.random.default_rng(1)
     for row in projection.distribution.to_dict("records"):
         z = rng.normal(size=4)
@@ -118,12 +150,20 @@ def test_fast_values_equal_the_slow_version_and_quantiles_invert_probabilities()
         value = _slow_value(row, 0.3)
         if row["lower"] < value < row["upper"]:
             assert projection.probability_below(row["indicator"], row["month"], value) == pytest.approx(
-                norm.cdf(0.3), abs=1e-9)
+                norm.cdf(0.3), abs=1e-9
+            )
 
 
 def test_from_table_uses_the_95_interval_as_a_normal():
-    frame = pd.DataFrame({"indicator": "LAC1", "month": MONTHS, "mean": 480.0,
-                          "lo95": 480 - 1.959963984540054 * 10, "hi95": 480 + 1.959963984540054 * 10})
+    frame = pd.DataFrame(
+        {
+            "indicator": "LAC1",
+            "month": MONTHS,
+            "mean": 480.0,
+            "lo95": 480 - 1.959963984540054 * 10,
+            "hi95": 480 + 1.959963984540054 * 10,
+        }
+    )
     projection = Projection.from_table(toy_dataset(), frame)
     assert projection.probability_below("LAC1", MONTHS[0], 490.0) == pytest.approx(norm.cdf(1.0))
 
@@ -157,9 +197,9 @@ def test_effect_draws_quantiles_pair_each_draw_with_a_baseline_z():
     month = MONTHS[0]
     assert moved.quantile("LAC1", month, 0.5) == pytest.approx(450.0)
     row = moved.forecasts.query("indicator == 'LAC1'").iloc[0]
-    assert row["mean"] == pytest.approx(450.0)                   # the table reads the same values
+    assert row["mean"] == pytest.approx(450.0)  # the table reads the same values
     z = norm.ppf(0.75)
-    pairings = [(460 + 10 * z, 440 - 10 * z), (460 - 10 * z, 440 + 10 * z)]   # which draw got which z
+    pairings = [(460 + 10 * z, 440 - 10 * z), (460 - 10 * z, 440 + 10 * z)]  # which draw got which z
     expected = [np.quantile(pair, [0.025, 0.975]) for pair in pairings]
     assert any(np.allclose([row["lo95"], row["hi95"]], ends) for ends in expected)
     assert moved.has_effect_draws

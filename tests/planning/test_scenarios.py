@@ -1,4 +1,5 @@
 """Scenarios: neutral = baseline exactly, invariants on the embedded data, YAML validation and atomic saving."""
+
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +39,11 @@ def test_neutral_levers_reproduce_the_baseline_exactly(engine):
     assert (out.table["delta"] == 0.0).all()
     assert (out.table["scenario"] == out.table["baseline"]).all()
     cols = ["indicator", "month", "mean", "lo80", "hi80", "lo95", "hi95"]
-    pd.testing.assert_frame_equal(out.forecasts[cols].reset_index(drop=True),
-                                  result.forecasts[cols].reset_index(drop=True), check_exact=True)
+    pd.testing.assert_frame_equal(
+        out.forecasts[cols].reset_index(drop=True),
+        result.forecasts[cols].reset_index(drop=True),
+        check_exact=True,
+    )
     lac = out.measure("lac")
     engine_lac = result.forecasts[result.forecasts["indicator"] == "LAC1"]["mean"].to_numpy()
     assert (lac["scenario"].to_numpy() == engine_lac).all()
@@ -56,24 +60,40 @@ def _stock_checks(out, baseline, stock, inflow, outflow):
     scen = s["scenario"].to_numpy()
     assert (scen >= 0).all(), f"{stock} negative"
     assert (i["scenario"].to_numpy() >= 0).all() and (o["scenario"].to_numpy() >= -1e-9).all() | (
-        o["baseline"].to_numpy() < 0).all()
+        o["baseline"].to_numpy() < 0
+    ).all()
     previous = np.concatenate([[baseline.opening[stock]], scen[:-1]])
-    np.testing.assert_allclose(scen - previous, i["scenario"].to_numpy() - o["scenario"].to_numpy(), atol=1e-9,
-                               err_msg=f"{stock}: stock change != inflow - outflow")
+    np.testing.assert_allclose(
+        scen - previous,
+        i["scenario"].to_numpy() - o["scenario"].to_numpy(),
+        atol=1e-9,
+        err_msg=f"{stock}: stock change != inflow - outflow",
+    )
 
 
-@pytest.mark.parametrize("levers", [
-    {"early_help_diversion_pct": 15},
-    {"edge_of_care_entry_reduction": 39, "edge_of_care_extra_exits": 10, "edge_of_care_ramp_months": 0},
-    {"demand_shock_pct": 50, "demand_shock_months": 21},
-    {"demand_shock_pct": -30, "demand_shock_months": 21, "early_help_diversion_pct": 40,
-     "edge_of_care_entry_reduction": 39, "edge_of_care_extra_exits": 10},
-])
+@pytest.mark.parametrize(
+    "levers",
+    [
+        {"early_help_diversion_pct": 15},
+        {"edge_of_care_entry_reduction": 39, "edge_of_care_extra_exits": 10, "edge_of_care_ramp_months": 0},
+        {"demand_shock_pct": 50, "demand_shock_months": 21},
+        {
+            "demand_shock_pct": -30,
+            "demand_shock_months": 21,
+            "early_help_diversion_pct": 40,
+            "edge_of_care_entry_reduction": 39,
+            "edge_of_care_extra_exits": 10,
+        },
+    ],
+)
 def test_stocks_never_negative_and_conserved_every_month(engine, levers):
     _, baseline, calibration = engine
     out = apply_scenario(baseline, _scenario(**levers), calibration)
-    for stock, inflow, outflow in (("cp_plans", "new_cp_plans", "cp_plans_ended"), ("lac", "lac_starts", "lac_ceased"),
-                                   ("cin_open", "assessments", "cin_closed")):
+    for stock, inflow, outflow in (
+        ("cp_plans", "new_cp_plans", "cp_plans_ended"),
+        ("lac", "lac_starts", "lac_ceased"),
+        ("cin_open", "assessments", "cin_closed"),
+    ):
         _stock_checks(out, baseline, stock, inflow, outflow)
 
 
@@ -87,9 +107,13 @@ def test_extreme_exits_on_a_small_stock_stop_at_zero(engine):
     small.flows["lac_starts"] = np.full(len(small.months), 1.0)
     small.opening["lac"] = 5.0
     small.flows["lac_ceased"] = np.concatenate([[5.0], small.flows["lac"][:-1]]) + 1.0 - small.flows["lac"]
-    small.effects = None      # the neutral projections were made on the original flows: rebuild them
-    out = apply_scenario(small, _scenario(edge_of_care_extra_exits=10, edge_of_care_ramp_months=0), calibration,
-                         cost_model=False or _no_costs)
+    small.effects = None  # the neutral projections were made on the original flows: rebuild them
+    out = apply_scenario(
+        small,
+        _scenario(edge_of_care_extra_exits=10, edge_of_care_ramp_months=0),
+        calibration,
+        cost_model=False or _no_costs,
+    )
     lac = out.measure("lac")["scenario"].to_numpy()
     assert lac.min() == pytest.approx(0.0, abs=1e-9) and (lac >= 0).all()
     _stock_checks(out, small, "lac", "lac_starts", "lac_ceased")
@@ -103,14 +127,23 @@ def test_more_diversion_never_raises_referrals(engine):
     _, baseline, calibration = engine
     previous = None
     for share in np.linspace(0, 40, 9):
-        referrals = apply_scenario(baseline, _scenario(early_help_diversion_pct=float(share)), calibration,
-                                   cost_model=_no_costs).measure("referrals")["scenario"].to_numpy()
+        referrals = (
+            apply_scenario(
+                baseline, _scenario(early_help_diversion_pct=float(share)), calibration, cost_model=_no_costs
+            )
+            .measure("referrals")["scenario"]
+            .to_numpy()
+        )
         if previous is not None:
             assert (referrals <= previous + 1e-9).all()
         previous = referrals
     # even if every diverted family came back, cumulative referrals never rise
-    full = apply_scenario(baseline, _scenario(early_help_diversion_pct=20.0, early_help_leakage_pct=100.0),
-                          calibration, cost_model=_no_costs).measure("referrals")
+    full = apply_scenario(
+        baseline,
+        _scenario(early_help_diversion_pct=20.0, early_help_leakage_pct=100.0),
+        calibration,
+        cost_model=_no_costs,
+    ).measure("referrals")
     assert (np.cumsum(full["delta"].to_numpy()) <= 1e-9).all()
 
 
@@ -126,14 +159,17 @@ def test_edge_of_care_lowers_lac_and_shifts_its_distribution(engine):
     # interval moved by the point effect. (Checked on the exact CDF: the table's interval is read off 200
     # simulated values, whose sample quantiles run slightly narrow in the tails on a wide log-scale baseline.)
     month, move = base["month"].iloc[-1], lac["delta"].iloc[-1]
-    inside = (out.projection.probability_below("LAC1", month, base["hi95"].iloc[-1] + move)
-              - out.projection.probability_below("LAC1", month, base["lo95"].iloc[-1] + move))
+    inside = out.projection.probability_below(
+        "LAC1", month, base["hi95"].iloc[-1] + move
+    ) - out.projection.probability_below("LAC1", month, base["lo95"].iloc[-1] + move)
     assert inside < 0.95 - 0.005
     point = out.projection.means("LAC1")
     np.testing.assert_allclose(point - base["mean"], lac["delta"])
-    assert abs(scen["mean"].iloc[-1] - point[-1]) < 0.25 * abs(lac["delta"].iloc[-1])   # median near point
+    assert abs(scen["mean"].iloc[-1] - point[-1]) < 0.25 * abs(lac["delta"].iloc[-1])  # median near point
     rate = out.forecasts.query("indicator == 'LAC1-NI'")["mean"].to_numpy()
-    np.testing.assert_allclose(rate, scen["mean"] * 10_000 / baseline.dataset.context["population_0_17"], rtol=1e-6)
+    np.testing.assert_allclose(
+        rate, scen["mean"] * 10_000 / baseline.dataset.context["population_0_17"], rtol=1e-6
+    )
 
 
 @pytest.mark.parametrize("path", sorted(SCENARIO_DIR.glob("*.yaml")), ids=lambda p: p.name)
@@ -141,8 +177,17 @@ def test_shipped_scenarios_load_and_run(engine, path):
     _, baseline, calibration = engine
     scenario = load_scenario(path)
     out = apply_scenario(baseline, scenario, calibration)
-    assert set(out.table.columns) == {"measure", "month", "baseline", "scenario", "delta", "delta_lo80",
-                                      "delta_hi80", "delta_lo95", "delta_hi95"}
+    assert set(out.table.columns) == {
+        "measure",
+        "month",
+        "baseline",
+        "scenario",
+        "delta",
+        "delta_lo80",
+        "delta_hi80",
+        "delta_lo95",
+        "delta_hi95",
+    }
     assert {"referrals", "cp_plans", "lac", "placement_cost"} <= set(out.table["measure"])
     assert np.isfinite(out.table[["baseline", "scenario", "delta"]].to_numpy()).all()
 
@@ -154,24 +199,31 @@ def _write(tmp_path, text, name="s.yaml"):
     return path
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("schema_version: 1\nname: x\nlevers:\n  early_help_diversion: 10\n",
-     r"levers\.early_help_diversion' is not known; expected one of: .*early_help_diversion_pct"),
-    ("schema_version: 1\nname: x\ncolour: red\n", r"'colour' is not known"),
-    ("schema_version: 1\nname: x\nlevers:\n  early_help_diversion_pct: 55\n",
-     r"levers\.early_help_diversion_pct' must be between 0 and 40 \(percent of contacts\), got 55"),
-    ("schema_version: 1\nname: x\nlevers:\n  recruits_fte: eight\n", r"recruits_fte.*got 'eight'"),
-    ("schema_version: 1\nname: x\nlevers:\n  recruits_fte: '8'\n", r"recruits_fte.*got '8'"),
-    ("schema_version: 1\nname: x\nlevers:\n  recruits_start: October\n", r"recruits_start.*YYYY-MM"),
-    ("schema_version: 1\nname: x\nlevers:\n  recruits_team: social\n", r"recruits_team.*'mash'"),
-    ("", r"the file is empty"),
-    ("# only a comment\n", r"the file is empty"),
-    ("- 1\n- 2\n", r"expected a mapping"),
-    ("name: x\n", r"'schema_version' is missing"),
-    ("schema_version: 2\nname: x\n", r"schema_version 2 is not supported; expected 1"),
-    ("schema_version: 1\nname: x\nlevers: !!python/object/apply:os.system ['echo hi']\n", r"YAML tags"),
-    ("schema_version: 1\nname: [x\n", r"not valid YAML at line \d+, column \d+"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "schema_version: 1\nname: x\nlevers:\n  early_help_diversion: 10\n",
+            r"levers\.early_help_diversion' is not known; expected one of: .*early_help_diversion_pct",
+        ),
+        ("schema_version: 1\nname: x\ncolour: red\n", r"'colour' is not known"),
+        (
+            "schema_version: 1\nname: x\nlevers:\n  early_help_diversion_pct: 55\n",
+            r"levers\.early_help_diversion_pct' must be between 0 and 40 \(percent of contacts\), got 55",
+        ),
+        ("schema_version: 1\nname: x\nlevers:\n  recruits_fte: eight\n", r"recruits_fte.*got 'eight'"),
+        ("schema_version: 1\nname: x\nlevers:\n  recruits_fte: '8'\n", r"recruits_fte.*got '8'"),
+        ("schema_version: 1\nname: x\nlevers:\n  recruits_start: October\n", r"recruits_start.*YYYY-MM"),
+        ("schema_version: 1\nname: x\nlevers:\n  recruits_team: social\n", r"recruits_team.*'mash'"),
+        ("", r"the file is empty"),
+        ("# only a comment\n", r"the file is empty"),
+        ("- 1\n- 2\n", r"expected a mapping"),
+        ("name: x\n", r"'schema_version' is missing"),
+        ("schema_version: 2\nname: x\n", r"schema_version 2 is not supported; expected 1"),
+        ("schema_version: 1\nname: x\nlevers: !!python/object/apply:os.system ['echo hi']\n", r"YAML tags"),
+        ("schema_version: 1\nname: [x\n", r"not valid YAML at line \d+, column \d+"),
+    ],
+)
 def test_invalid_scenario_files_give_clear_errors(tmp_path, text, expected):
     path = _write(tmp_path, text)
     with pytest.raises(UserFacingError, match=expected) as info:
@@ -188,12 +240,12 @@ def test_save_round_trip_atomic_and_refuses_overwrite(tmp_path):
     scenario = load_scenario(SCENARIO_DIR / "combined-plan.yaml")
     path = save_scenario(scenario, tmp_path / "plan.yaml")
     assert load_scenario(path) == scenario
-    assert [p.name for p in tmp_path.iterdir()] == ["plan.yaml"]          # no temp file left behind
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.yaml"]  # no temp file left behind
     before = path.read_text()
     changed = scenario.with_levers(recruits_fte=12.0)
     with pytest.raises(UserFacingError, match="already exists"):
         save_scenario(changed, path)
-    assert path.read_text() == before                                    # nothing lost
+    assert path.read_text() == before  # nothing lost
     save_scenario(changed, path, overwrite=True)
     assert load_scenario(path).levers.recruits_fte == 12.0
 
@@ -211,8 +263,9 @@ def test_more_social_workers_never_worsen_caseload_or_timeliness(engine, team):
     _, baseline, calibration = engine
     previous = None
     for fte in (0.0, 2.0, 8.0, 20.0, 40.0):
-        out = apply_scenario(baseline, _scenario(recruits_fte=fte, recruits_team=team), calibration,
-                             cost_model=_no_costs)
+        out = apply_scenario(
+            baseline, _scenario(recruits_fte=fte, recruits_team=team), calibration, cost_model=_no_costs
+        )
         wide = out.table.pivot(index="month", columns="measure", values="scenario")
         caseload = wide[[c for c in wide.columns if c.startswith("caseload_")]]
         timeliness = wide[["M8-QL", "EH4-QL", "CP8-QL"]]
@@ -222,15 +275,19 @@ def test_more_social_workers_never_worsen_caseload_or_timeliness(engine, team):
             assert (timeliness.to_numpy() >= previous[1] - 1e-9).all()
         previous = (caseload.to_numpy(), timeliness.to_numpy())
     own = f"caseload_{team}"
-    assert out.measure(own)["delta"].iloc[-1] < 0          # 40 recruits do lower their own team's caseload
+    assert out.measure(own)["delta"].iloc[-1] < 0  # 40 recruits do lower their own team's caseload
 
 
 def test_more_agency_cover_never_worsens_caseload(engine):
     _, baseline, calibration = engine
     low = apply_scenario(baseline, _scenario(agency_fte_change=-5.0), calibration, cost_model=_no_costs).table
-    high = apply_scenario(baseline, _scenario(agency_fte_change=10.0), calibration, cost_model=_no_costs).table
+    high = apply_scenario(
+        baseline, _scenario(agency_fte_change=10.0), calibration, cost_model=_no_costs
+    ).table
     caseload = low["measure"].str.startswith("caseload_")
-    assert (high.loc[caseload, "scenario"].to_numpy() <= low.loc[caseload, "scenario"].to_numpy() + 1e-9).all()
+    assert (
+        high.loc[caseload, "scenario"].to_numpy() <= low.loc[caseload, "scenario"].to_numpy() + 1e-9
+    ).all()
 
 
 def test_edited_parameters_reprice_the_baseline_too(engine):
@@ -248,17 +305,23 @@ def test_edited_parameters_reprice_the_baseline_too(engine):
     assert (neutral["delta"] == 0.0).all()
 
 
-def test_a_data_set_with_only_the_core_indicators_still_runs_and_says_what_is_left_out(engine, embedded_dataset):
+def test_a_data_set_with_only_the_core_indicators_still_runs_and_says_what_is_left_out(
+    engine, embedded_dataset
+):
     import dataclasses
     from types import SimpleNamespace
 
     result, _, _ = engine
     keep = ["M1", "M2", "CP6B", "LAC1", "LAC2"]
     obs = embedded_dataset.observations
-    small = dataclasses.replace(embedded_dataset, observations=obs[obs["unique_id"].isin(keep)].reset_index(drop=True))
-    forecast = SimpleNamespace(forecasts=result.forecasts[result.forecasts["indicator"].isin(keep)],
-                               distribution=result.distribution[result.distribution["indicator"].isin(keep)],
-                               settings=result.settings)
+    small = dataclasses.replace(
+        embedded_dataset, observations=obs[obs["unique_id"].isin(keep)].reset_index(drop=True)
+    )
+    forecast = SimpleNamespace(
+        forecasts=result.forecasts[result.forecasts["indicator"].isin(keep)],
+        distribution=result.distribution[result.distribution["indicator"].isin(keep)],
+        settings=result.settings,
+    )
     baseline, calibration = build_baseline(small, forecast)
     out = apply_scenario(baseline, load_scenario(SCENARIO_DIR / "combined-plan.yaml"), calibration)
     measures = set(out.table["measure"])
@@ -278,12 +341,17 @@ def test_empty_levers_section_means_all_neutral(tmp_path):
 
 def test_extra_in_house_carers_move_the_scorecard_counts(engine):
     result, baseline, calibration = engine
-    out = apply_scenario(baseline, _scenario(extra_in_house_carers=12.0, in_house_carers_start="2018-10",
-                                             in_house_carers_ramp_months=12.0), calibration)
+    out = apply_scenario(
+        baseline,
+        _scenario(
+            extra_in_house_carers=12.0, in_house_carers_start="2018-10", in_house_carers_ramp_months=12.0
+        ),
+        calibration,
+    )
     base = result.forecasts.set_index(["indicator", "month"])["mean"]
     scen = out.forecasts.set_index(["indicator", "month"])["mean"]
     march = pd.Timestamp("2020-03-01")
-    assert scen["LAC16", march] - base["LAC16", march] == pytest.approx(12.0)    # fully ramped by then
+    assert scen["LAC16", march] - base["LAC16", march] == pytest.approx(12.0)  # fully ramped by then
     assert scen["LAC16", pd.Timestamp("2018-09-01")] == base["LAC16", pd.Timestamp("2018-09-01")]
     assert scen["LAC9 (val)", march] < base["LAC9 (val)", march]
     assert out.measure("placement_cost")["delta"].iloc[-1] < 0
@@ -292,10 +360,15 @@ def test_extra_in_house_carers_move_the_scorecard_counts(engine):
 # ------------------------------------------------------------------ Early Help activity and referral-to-CP/care lags
 def test_step_down_creates_early_help_assessments_plans_and_caseload(engine):
     result, baseline, calibration = engine
-    levers = {"early_help_diversion_pct": 15, "early_help_ramp_months": 0, "early_help_assessment_pct": 10,
-              "early_help_plan_pct": 40, "early_help_episode_months": 6}
+    levers = {
+        "early_help_diversion_pct": 15,
+        "early_help_ramp_months": 0,
+        "early_help_assessment_pct": 10,
+        "early_help_plan_pct": 40,
+        "early_help_episode_months": 6,
+    }
     out = apply_scenario(baseline, _scenario(**levers), calibration)
-    diverted = baseline.flows["contacts"] * 0.15                       # full effect from the first month
+    diverted = baseline.flows["contacts"] * 0.15  # full effect from the first month
     np.testing.assert_allclose(out.measure("early_help_assessments")["delta"], diverted * 0.10)
     np.testing.assert_allclose(out.measure("early_help_plans")["delta"], diverted * 0.40)
     # the scorecard's own EH1c / EH1b forecasts move by the same amounts
@@ -317,22 +390,33 @@ def test_referral_changes_reach_cp_and_care_after_the_lags(engine):
 
     _, baseline, calibration = engine
     scenario = _scenario(early_help_diversion_pct=15, early_help_start="2018-09", early_help_ramp_months=0)
-    params = with_overrides(load_parameters(), {"referral_to_cp_plan_lag_months": 1, "referral_to_care_lag_months": 2})
+    params = with_overrides(
+        load_parameters(), {"referral_to_cp_plan_lag_months": 1, "referral_to_care_lag_months": 2}
+    )
     out = apply_scenario(baseline, scenario, calibration, params)
     first = list(baseline.months).index(pd.Timestamp("2018-09-01"))
     referrals = out.measure("referrals")["delta"].to_numpy()
     plans = out.measure("new_cp_plans")["delta"].to_numpy()
     entries = out.measure("lac_starts")["delta"].to_numpy()
     assert referrals[first] < 0 and (referrals[:first] == 0).all()
-    assert (plans[:first + 1] == 0).all() and plans[first + 1] < 0           # one month later
-    assert (entries[:first + 2] == 0).all() and entries[first + 2] < 0       # two months later
-    no_lag = apply_scenario(baseline, scenario, calibration, with_overrides(
-        params, {"referral_to_cp_plan_lag_months": 0, "referral_to_care_lag_months": 0}))
-    np.testing.assert_allclose(plans[first + 1:], no_lag.measure("new_cp_plans")["delta"].to_numpy()[first:-1])
+    assert (plans[: first + 1] == 0).all() and plans[first + 1] < 0  # one month later
+    assert (entries[: first + 2] == 0).all() and entries[first + 2] < 0  # two months later
+    no_lag = apply_scenario(
+        baseline,
+        scenario,
+        calibration,
+        with_overrides(params, {"referral_to_cp_plan_lag_months": 0, "referral_to_care_lag_months": 0}),
+    )
+    np.testing.assert_allclose(
+        plans[first + 1 :], no_lag.measure("new_cp_plans")["delta"].to_numpy()[first:-1]
+    )
     # a lag delays, so by the horizon fewer children have been kept off plans / out of care than without it
     assert no_lag.measure("cp_plans")["delta"].iloc[-1] < out.measure("cp_plans")["delta"].iloc[-1] < 0
     assert no_lag.measure("lac")["delta"].iloc[-1] < out.measure("lac")["delta"].iloc[-1] < 0
-    for stock, inflow, outflow in (("cp_plans", "new_cp_plans", "cp_plans_ended"), ("lac", "lac_starts", "lac_ceased")):
+    for stock, inflow, outflow in (
+        ("cp_plans", "new_cp_plans", "cp_plans_ended"),
+        ("lac", "lac_starts", "lac_ceased"),
+    ):
         _stock_checks(out, baseline, stock, inflow, outflow)
     # with longer lags, neutral levers still reproduce the baseline exactly
     longer = with_overrides(params, {"referral_to_cp_plan_lag_months": 6, "referral_to_care_lag_months": 12})
@@ -345,7 +429,7 @@ def test_workforce_baseline_front_door_is_steady_on_the_engine_forecast(engine, 
     out = apply_scenario(baseline, _scenario(), calibration)
     projection = baseline.effects.base_workforce
     per_worker = projection["caseload_mash"].to_numpy()
-    assert per_worker.max() / per_worker.min() < 1.10                # no runaway backlog over 21 months
+    assert per_worker.max() / per_worker.min() < 1.10  # no runaway backlog over 21 months
     m8 = projection["M8-QL"].to_numpy()
     history = embedded_dataset.series("M8-QL").dropna()
     assert history.min() <= m8.min() and m8.max() <= history.max()
