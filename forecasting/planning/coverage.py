@@ -1,7 +1,10 @@
-"""What each page of the planner needs from the data, and which of those indicators a data set lacks, in words.
+"""What each page of the planner needs from the data, and which of those indicators a data set lacks, in
+words.
 
-An uploaded scorecard may hold any subset of the indicators. Each capability draws what the data allow and says
-what it left out and why, instead of failing. A capability's `Part`s list the indicators each piece of it reads:
+An uploaded scorecard may hold any subset of the indicators. Each capability draws what the data allow and
+says
+what it left out and why, instead of failing. A capability's `Part`s list the indicators each piece of it
+reads:
 
 - `required`: without every one of these indicators the capability cannot be drawn at all (e.g. contacts for
   anything built on the scenario baseline, whose levers all start at the front door);
@@ -138,11 +141,13 @@ class Coverage:
 
     @property
     def missing_codes(self) -> list[str]:
-        """Every indicator the capability reads that the data set lacks, once each, in the order of the parts."""
+        """Every indicator the capability reads that the data set lacks, once each, in the order of the
+        parts."""
         return list(dict.fromkeys(code for _, codes in self.missing for code in codes))
 
     def message(self) -> str:
-        """Plain words for the page: what cannot be shown and which indicators (words and code) are missing."""
+        """Plain words for the page: what cannot be shown and which indicators (words and code) are
+        missing."""
         if not self.missing:
             return ""
         lines = [
@@ -164,7 +169,8 @@ def _join(words: list[str]) -> str:
 
 
 def coverage(dataset, capability: str) -> Coverage:
-    """The parts of `capability` that `dataset` cannot supply, and whether anything can be drawn (module doc)."""
+    """The parts of `capability` that `dataset` cannot supply, and whether anything can be drawn (module
+    doc)."""
     if capability not in CAPABILITIES:
         raise ValueError(f"unknown capability {capability!r}; choose from {', '.join(CAPABILITIES)}")
     present = set(dataset.observations.dropna(subset=["y"])["unique_id"])

@@ -2,13 +2,17 @@
 
 Goal-seek rules:
 - The target is a row of the data set's `targets.csv` named as `INDICATOR:PERIOD` (e.g. `LAC1:2019-20`). The
-  probability of meeting it comes from `forecasting.planning.targets.evaluate_targets` on the scenario (exact for a
+  probability of meeting it comes from `forecasting.planning.targets.evaluate_targets` on the scenario
+  (exact for a
   year-end level via the shifted engine distribution; its stated approximation for annual totals).
 - Only effect levers (those that change demand, staffing or placements) can be sought; timing levers cannot.
 - The lever moves away from its neutral value towards whichever end of its range raises P(met). If P(met) is
-  already reached at neutral the answer is the neutral value; if it is not reached at that end of the range the
-  answer is "cannot be met within the lever's range [low, high]". Otherwise bisection (P(met) is monotone in an
-  effect lever: each one moves the stocks one way) finds the smallest move; the answer is the first point on a 0.1
+  already reached at neutral the answer is the neutral value; if it is not reached at that end of the range
+  the
+  answer is "cannot be met within the lever's range [low, high]". Otherwise bisection (P(met) is monotone in
+  an
+  effect lever: each one moves the stocks one way) finds the smallest move; the answer is the first point on
+  a 0.1
   grid that meets it, re-checked, so feeding it back always meets the target.
 - P(met) is the scenario projection's, so it counts the effects' evidence bands as well as the forecast's
   own uncertainty (forecasting.planning.effect_draws; the shared draw set keeps it monotone in the lever). An
@@ -29,7 +33,8 @@ so draws line up across the runs) gives each contribution's 95% range. Stocks an
 caseload are compared at the last forecast month; placement cost is the total over the forecast months.
 
 Sensitivity rule (`conversion_sensitivity`): the scenario's change is recomputed with every calibrated rate at
-the end of its 95% confidence interval for the mean (mean +- 1.96 x sd / sqrt(months)), conversions and exit rates
+the end of its 95% confidence interval for the mean (mean +- 1.96 x sd / sqrt(months)), conversions and exit
+rates
 pushed in the directions that make the change largest and then smallest; the two runs bound the change.
 """
 
@@ -93,7 +98,8 @@ class GoalSeekResult:
 
 
 def parse_target(text: str, dataset) -> pd.Series:
-    """`INDICATOR:PERIOD` -> the matching row of dataset.targets (a UserFacingError listing them otherwise)."""
+    """`INDICATOR:PERIOD` -> the matching row of dataset.targets (a UserFacingError listing them
+    otherwise)."""
     indicator, sep, period = str(text).rpartition(":")
     targets = dataset.targets
     available = ", ".join(f"{r.indicator}:{r.period}" for r in targets.itertuples()) or "none"
@@ -141,7 +147,8 @@ def goal_seek(
     scenario: Scenario | None = None,
     params=None,
 ) -> GoalSeekResult:
-    """Smallest move of `lever` from neutral meeting `target` with P >= `probability` (rules in module docstring).
+    """Smallest move of `lever` from neutral meeting `target` with P >= `probability` (rules in module
+    docstring).
 
     `scenario` holds the other levers (default: all neutral, i.e. the baseline).
     """
@@ -201,7 +208,8 @@ def goal_seek(
             value=None,
             achieved_probability=p0,
             message=(
-                f"{lever} does not change the chance of meeting the {target_row['indicator']} target in this model "
+                f"{lever} does not change the chance of meeting the {target_row['indicator']} target in this "
+                "model "
                 f"(P = {p0:.0%} anywhere in its range [{low:g}, {high:g}]); choose a lever that acts on "
                 f"{target_row['indicator']}."
             ),
@@ -213,7 +221,8 @@ def goal_seek(
             value=None,
             achieved_probability=p_ends[best],
             message=(
-                f"The target cannot be met within the lever's range [{low:g}, {high:g}] {spec.unit}: even at {best:g} "
+                f"The target cannot be met within the lever's range [{low:g}, {high:g}] {spec.unit}: even at "
+                f"{best:g} "
                 f"{spec.unit}, P(met) is {p_ends[best]:.0%} (needed {probability:.0%})."
             ),
             **common,
@@ -250,7 +259,8 @@ def goal_seek(
         flag=warning,
         message=(
             f"{lever} = {value:g} {spec.unit} is the smallest value that gives {what}: P = {achieved:.1%} "
-            f"(at {lo:.2f} it falls short), counting the uncertainty of the effects as well as the forecast's. "
+            f"(at {lo:.2f} it falls short), counting the uncertainty of the effects as well as the "
+            "forecast's. "
             f"Lever range [{low:g}, {high:g}]. {_context(baseline, scenario, lever)}"
             + (f" Beyond the evidence: {warning}" if warning else "")
         ),
@@ -374,12 +384,15 @@ def _context(baseline, scenario: Scenario, lever: str) -> str:
     values = scenario.levers.model_dump()
     group = LEVERS[lever].group
     timing = [
-        f"{n} = {values[n] if values[n] is not None else f'{baseline.months[0]:%Y-%m} (first forecast month)'}"
+        f"{n} = {values[n]}"
+        if values[n] is not None
+        else f"{n} = {baseline.months[0]:%Y-%m} (first forecast month)"
         for n, spec in LEVERS.items()
         if spec.group == group and n not in EFFECT_LEVERS
     ]
     others = [f"{n} = {values[n]:g}" for n in EFFECT_LEVERS if n != lever and values[n] != LEVERS[n].neutral]
-    return f"Timing: {', '.join(timing) or 'none'}. Other levers: {', '.join(others) or 'all neutral (baseline)'}."
+    other_words = ", ".join(others) or "all neutral (baseline)"
+    return f"Timing: {', '.join(timing) or 'none'}. Other levers: {other_words}."
 
 
 def _groups_of(scenario: Scenario) -> list[str]:
@@ -488,7 +501,8 @@ def decompose(
 
 
 def _shifted(calibration: Calibration, direction: float) -> Calibration:
-    """Every rate at the end of its 95% interval for the mean: conversions by +direction, exit rates opposite."""
+    """Every rate at the end of its 95% interval for the mean: conversions by +direction, exit rates
+    opposite."""
     rates = {}
     for name, rate in calibration.rates.items():
         half = Z95 * rate.sd / math.sqrt(rate.n_months) if rate.n_months else 0.0
@@ -502,7 +516,8 @@ def _shifted(calibration: Calibration, direction: float) -> Calibration:
 def conversion_sensitivity(
     baseline, scenario: Scenario, calibration, params=None, measures: dict[str, str] | None = None
 ) -> pd.DataFrame:
-    """measure, basis, change, change_low, change_high: the change with rates at their 95% bounds (see docstring)."""
+    """measure, basis, change, change_low, change_high: the change with rates at their 95% bounds (see
+    docstring)."""
     measures = measures or DECOMPOSE_MEASURES
     central = _summary(apply_scenario(baseline, scenario, calibration, params), measures)
     bounds = [

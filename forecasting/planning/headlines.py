@@ -33,7 +33,8 @@ def _direction(change: float | None, polarity: str) -> str:
 
 
 def headline_table(projection: Projection, targets: pd.DataFrame, headlines=HEADLINES) -> pd.DataFrame:
-    """One row per headline indicator present in the data (see module docstring), read from `projection` and the
+    """One row per headline indicator present in the data (see module docstring), read from `projection` and
+    the
     `targets` table evaluated on that same projection (`forecasting.planning.targets.evaluate_targets`)."""
     rows = []
     dataset, forecasts = projection.dataset, projection.forecasts

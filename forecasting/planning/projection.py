@@ -10,8 +10,10 @@ Rules:
       value(Z) = clip(multiplier x back(loc + sd x Z) + shift, lower, upper)
   `lower` is 0 and `upper` 100 for percentages (0 / unbounded for counts and rates; unbounded on the identity
   scale). Monotone in Z, so quantiles map to quantiles and P(value <= v) = P(Z <= z(v)) exactly.
-- `forecasts` (indicator, month, model, mean, lo80, hi80, lo95, hi95) is read off that distribution at Z = 0 and
-  the levels' normal points; `mean` is therefore the median. A baseline projection's table equals the engine's.
+- `forecasts` (indicator, month, model, mean, lo80, hi80, lo95, hi95) is read off that distribution at Z = 0
+  and
+  the levels' normal points; `mean` is therefore the median. A baseline projection's table equals the
+  engine's.
 - A scenario (`with_deltas`) moves the whole distribution: a count by its delta (`shift`); a rate per 10,000
   derived from a count by delta x its multiplier (10,000 / children aged 0-17); a percentage derived from two
   counts (100 x numerator / denominator) is scaled by (numerator's scenario/baseline ratio) / (denominator's),
@@ -118,7 +120,7 @@ class Projection:
         """The engine's baseline (`ForecastResult`): its distribution, bounds from the catalogue."""
         dist = result.distribution.copy()
         units = _units(dataset)
-        bounds = [_bounds(s, units.get(c)) for c, s in zip(dist["indicator"], dist["scale"])]
+        bounds = [_bounds(s, units.get(c)) for c, s in zip(dist["indicator"], dist["scale"], strict=True)]
         dist["shift"] = 0.0
         dist["lower"] = [b[0] for b in bounds]
         dist["upper"] = [b[1] for b in bounds]

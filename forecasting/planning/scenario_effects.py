@@ -1,15 +1,18 @@
 """The scenario's knock-on effects: workforce (caseload, timeliness) and placement costs.
 
 Rules:
-- Workforce: the baseline and scenario demand (contacts, referrals, assessments, cin_open, cp_plans, lac by month)
-  go to `forecasting.planning.workforce.scenario_measures` with the staffing levers, the flow teams' throughput
+- Workforce: the baseline and scenario demand (contacts, referrals, assessments, cin_open, cp_plans, lac by
+  month)
+  go to `forecasting.planning.workforce.scenario_measures` with the staffing levers, the flow teams'
+  throughput
   calibrated once on the data set's history (`workforce_history.calibrate_capacity`) and the timeliness curves
   fitted on it; the scenario's caseload and timeliness are the baseline projection plus (scenario projection -
   baseline projection), so a neutral scenario changes nothing.
 - Costs: LAC (baseline and scenario) go to `forecasting.planning.costs.project_placement_costs` with the extra
   in-house carers; the measure `placement_cost` is spend per month in pounds. The plan's own costs
   (`delivery_cost`, `allowances_cost`) and `net_cost` come from `forecasting.planning.plan_costs`.
-- `EffectModels` holds the fitted models and the neutral projections for one set of parameter values; it is built
+- `EffectModels` holds the fitted models and the neutral projections for one set of parameter values; it is
+  built
   once with the baseline (`build_effect_models`) and only read afterwards, so a baseline shared between users
   is never changed by anyone's scenario. Other parameter values (an edited unit cost) get their own, built on
   the spot and not stored.
@@ -81,7 +84,8 @@ def fitted_curves(dataset, params, capacity) -> dict | None:
 
 
 def default_workforce_model(curves, capacity) -> Callable:
-    """(demand, levers, params) -> caseload_<team> and timeliness by month, from forecasting.planning.workforce,
+    """(demand, levers, params) -> caseload_<team> and timeliness by month, from
+    forecasting.planning.workforce,
     with the given timeliness `curves` (None: the parameter curves) and calibrated `capacity`."""
     per_fte = capacity.per_fte if capacity is not None else None
 
@@ -158,7 +162,8 @@ def calibrated_capacity(dataset, params):
 def build_effect_models(
     baseline, dataset, params, neutral, *, capacity=None, workforce_model=None, cost_model=None
 ) -> EffectModels:
-    """Fit (or take) the workforce and cost models and run them once on the baseline with the `neutral` levers."""
+    """Fit (or take) the workforce and cost models and run them once on the baseline with the `neutral`
+    levers."""
     if capacity is None:
         capacity = calibrated_capacity(dataset, params)
     curves = fitted_curves(dataset, params, capacity)
@@ -211,7 +216,8 @@ def staffing_projection(baseline, params) -> workforce.WorkforceProjection:
     """Caseload, utilisation and timeliness on the baseline demand for the staffing plan in `params`
     (establishment, vacancies, agency cover). Each timeliness measure is the engine's forecast plus the change
     this plan makes against the baseline's plan, kept in 0-100: one baseline per measure on every page; a plan
-    equal to the baseline's reproduces the engine's forecast exactly. Measures the data set cannot forecast are
+    equal to the baseline's reproduces the engine's forecast exactly. Measures the data set cannot forecast
+    are
     left out."""
     models = baseline.effects
     per_fte = models.capacity.per_fte if models.capacity is not None else None
@@ -249,7 +255,8 @@ def staffing_fte_needed(
     timeliness_target: float | dict[str, float] | None = None,
     deltas: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    """FTE needed by month and team (workforce.fte_needed) for case-holding `caseload_norms` ({team: children per
+    """FTE needed by month and team (workforce.fte_needed) for case-holding `caseload_norms` ({team:
+    children per
     worker}, default the norm parameters) and a timeliness target (percent: one for every measure, or
     {measure: percent}), measured on the same baseline as `staffing_projection`: the curve must lift the
     engine's forecast to the target. `deltas` (a scenario's demand changes by column): size for the scenario's

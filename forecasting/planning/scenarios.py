@@ -13,10 +13,12 @@ outside a lever's range are errors naming the file, the key and what was expecte
 in the same folder, fsync, then a hard link that fails if the name exists, so of two racing saves exactly one
 wins) and never overwrites an existing file unless `overwrite=True` (then os.replace).
 
-`apply_scenario(baseline, scenario, calibration, params)` turns levers into front-door changes, runs the pipeline
+`apply_scenario(baseline, scenario, calibration, params)` turns levers into front-door changes, runs the
+pipeline
 (deltas only), hands demand to the workforce and cost models, and moves the baseline's `Projection` by the
 changes to the scorecard's own indicators (derived rates and percentages follow; see
-forecasting.planning.projection). With every lever neutral every delta is 0.0 and the scenario equals the baseline
+forecasting.planning.projection). With every lever neutral every delta is 0.0 and the scenario equals the
+baseline
 exactly. `build_baseline` builds everything a scenario reads once; nothing a scenario does changes it.
 """
 
@@ -303,7 +305,8 @@ class ScenarioResult:
 
 
 def build_baseline(dataset, forecast_result=None, params=None) -> tuple[BaselineFlows, Calibration]:
-    """Calibrate the pipeline and prepare the baseline from the engine's forecasts (run here if not given), with
+    """Calibrate the pipeline and prepare the baseline from the engine's forecasts (run here if not given),
+    with
     its projection and the effect models for `params` (default: the shipped values). Read-only afterwards."""
     if forecast_result is None:
         forecast_result = run_forecast(dataset)
@@ -342,7 +345,8 @@ def _neutral():
 def _effects_for(
     baseline: BaselineFlows, params, workforce_model, cost_model
 ) -> scenario_effects.EffectModels:
-    """The baseline's effect models when they fit `params` and no stand-in is given; else new ones (not stored)."""
+    """The baseline's effect models when they fit `params` and no stand-in is given; else new ones (not
+    stored)."""
     stored = baseline.effects
     if (
         stored is not None
@@ -366,13 +370,17 @@ def _effects_for(
 def front_door_changes(
     levers, baseline: BaselineFlows, calibration: Calibration, params=None
 ) -> PipelineChanges:
-    """Levers -> changes at the front door and at the edge of care (rules in forecasting.planning.levers); the lags from a
+    """Levers -> changes at the front door and at the edge of care (rules in forecasting.planning.levers);
+    the lags from a
     referral to a CP plan / entry to care are the parameters referral_to_cp_plan_lag_months and
     referral_to_care_lag_months (see forecasting.planning.pipeline)."""
     params = params if params is not None else baseline.params or load_parameters()
     months, f = baseline.months, baseline.flows
     first = months[0]
-    start = lambda name: pd.Timestamp(getattr(levers, name)) if getattr(levers, name) else first
+
+    def start(name: str) -> pd.Timestamp:
+        return pd.Timestamp(getattr(levers, name)) if getattr(levers, name) else first
+
     conversion = calibration["contact_to_referral"]
     shock = (
         f["contacts"]
@@ -423,9 +431,11 @@ def apply_scenario(
     workforce_model=None,
     cost_model=None,
 ) -> ScenarioResult:
-    """The scenario as effects on top of `baseline` (see module docstring). Fast: numpy over the forecast months.
+    """The scenario as effects on top of `baseline` (see module docstring). Fast: numpy over the forecast
+    months.
 
-    `workforce_model` / `cost_model` default to the baseline's fitted models (forecasting.planning.scenario_effects);
+    `workforce_model` / `cost_model` default to the baseline's fitted models
+    (forecasting.planning.scenario_effects);
     pass stand-ins to test. Never changes `baseline`.
     """
     params = params if params is not None else baseline.params or load_parameters()
@@ -441,9 +451,10 @@ def apply_scenario(
         baseline, deltas, levers, params, notes, models=models, dataset=baseline.dataset
     )
     projection, raw_extra = baseline.projection, dict(extra)
-    for measure, (base, delta) in extra.items():
+    for measure, (_, delta) in extra.items():
         if measure in scenario_effects.TIMELINESS and measure in projection.indicators:
-            # timeliness: the engine's forecast is the baseline; the workforce model gives the change, kept in 0-100
+            # timeliness: the engine's forecast is the baseline; the workforce model gives the change,
+            # kept in 0-100
             engine = projection.means(measure)
             delta = np.clip(engine + delta, 0.0, 100.0) - engine if np.any(delta) else delta
             extra[measure] = (engine, delta)

@@ -310,7 +310,8 @@ def compare_benchmarks(projection: Projection, month=None) -> pd.DataFrame:
     month) against each benchmark (statistical neighbours, England, region).
 
     `probability_better` = P(projected value is on the better side of the benchmark) by polarity, from the
-    projection's distribution; for a neutral indicator it is P(value above the benchmark) and `polarity` says so.
+    projection's distribution; for a neutral indicator it is P(value above the benchmark) and `polarity`
+    says so.
     """
     dataset = projection.dataset
     months = projection.months
@@ -352,7 +353,8 @@ def compare_benchmarks(projection: Projection, month=None) -> pd.DataFrame:
 
 
 def panel_targets(panel, forecasts: pd.DataFrame) -> pd.DataFrame:
-    """Every authority's targets against its own forecasts (`forecasts` keyed by "<authority>|<indicator>")."""
+    """Every authority's targets against its own forecasts (`forecasts` keyed by
+    "<authority>|<indicator>")."""
     ids = split_ids(forecasts["unique_id"])
     tables = []
     for authority, dataset in sorted(panel.datasets.items()):

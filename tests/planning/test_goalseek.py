@@ -108,7 +108,7 @@ def test_decomposition_sums_to_the_total_and_attributes_sensibly(engine):
     plan = load_scenario(SCENARIO_DIR / "combined-plan.yaml")
     table = decompose(baseline, plan, calibration)
     full = apply_scenario(baseline, plan, calibration)
-    for measure, group in table.groupby("measure"):
+    for _, group in table.groupby("measure"):
         assert group["contribution"].sum() == pytest.approx(group["total"].iloc[0], rel=1e-9, abs=1e-9)
     lac_total = full.measure("lac")["delta"].iloc[-1]
     assert table[table.measure == "lac"]["total"].iloc[0] == pytest.approx(lac_total)
@@ -146,7 +146,8 @@ def test_goal_seek_with_a_lever_that_does_not_act_on_the_target(engine, embedded
 
 
 def test_goal_seek_on_early_help_assessments_with_the_step_down(engine, embedded_dataset):
-    """EH1c (Universal Help Assessments, annual total) now moves with the step-down: a real, checkable answer."""
+    """EH1c (Universal Help Assessments, annual total) now moves with the step-down: a real, checkable
+    answer."""
     baseline, calibration = engine
     answer = goal_seek(
         baseline, calibration, embedded_dataset, "EH1c:2018-19", "early_help_diversion_pct", 0.5

@@ -1,4 +1,5 @@
-"""Scenarios: neutral = baseline exactly, invariants on the embedded data, YAML validation and atomic saving."""
+"""Scenarios: neutral = baseline exactly, invariants on the embedded data, YAML validation and atomic
+saving."""
 
 from pathlib import Path
 
@@ -154,10 +155,11 @@ def test_edge_of_care_lowers_lac_and_shifts_its_distribution(engine):
     assert (lac["delta"] <= 0).all() and lac["delta"].iloc[-1] < -20
     base = result.forecasts.query("indicator == 'LAC1'").reset_index(drop=True)
     scen = out.forecasts.query("indicator == 'LAC1'").reset_index(drop=True)
-    # issue 13: the effect is uncertain, so the scenario's distribution is wider than "baseline moved by a certain
-    # effect": its exact probability (the mixture over effect draws) puts less than 95% inside the baseline's 95%
-    # interval moved by the point effect. (Checked on the exact CDF: the table's interval is read off 200
-    # simulated values, whose sample quantiles run slightly narrow in the tails on a wide log-scale baseline.)
+    # issue 13: the effect is uncertain, so the scenario's distribution is wider than "baseline moved by a
+    # certain effect": its exact probability (the mixture over effect draws) puts less than 95% inside the
+    # baseline's 95% interval moved by the point effect. (Checked on the exact CDF: the table's interval is
+    # read off 200 simulated values, whose sample quantiles run slightly narrow in the tails on a wide
+    # log-scale baseline.)
     month, move = base["month"].iloc[-1], lac["delta"].iloc[-1]
     inside = out.projection.probability_below(
         "LAC1", month, base["hi95"].iloc[-1] + move
@@ -291,7 +293,8 @@ def test_more_agency_cover_never_worsens_caseload(engine):
 
 
 def test_edited_parameters_reprice_the_baseline_too(engine):
-    """Changing a unit cost must move the baseline cost as well as the scenario's (no stale cached baseline)."""
+    """Changing a unit cost must move the baseline cost as well as the scenario's (no stale cached
+    baseline)."""
     from forecasting.planning.parameters import load_parameters, with_overrides
 
     _, baseline, calibration = engine
@@ -357,7 +360,7 @@ def test_extra_in_house_carers_move_the_scorecard_counts(engine):
     assert out.measure("placement_cost")["delta"].iloc[-1] < 0
 
 
-# ------------------------------------------------------------------ Early Help activity and referral-to-CP/care lags
+# ------------------------------------------------------- Early Help activity and referral-to-CP/care lags
 def test_step_down_creates_early_help_assessments_plans_and_caseload(engine):
     result, baseline, calibration = engine
     levers = {
@@ -376,7 +379,7 @@ def test_step_down_creates_early_help_assessments_plans_and_caseload(engine):
         base = result.forecasts[result.forecasts["indicator"] == code]["mean"].to_numpy()
         scen = out.forecasts[out.forecasts["indicator"] == code]["mean"].to_numpy()
         np.testing.assert_allclose(scen - base, diverted * share)
-    # extra Early Help caseload: plans open for 6 months, so month 6 holds 6 months of plans, then it levels off
+    # extra Early Help caseload: plans open for 6 months, so month 6 holds 6 months of plans, then levels off
     caseload = out.measure("early_help_extra_open")["delta"].to_numpy()
     plans = diverted * 0.40
     assert caseload[5] == pytest.approx(plans[:6].sum())
@@ -424,7 +427,8 @@ def test_referral_changes_reach_cp_and_care_after_the_lags(engine):
 
 
 def test_workforce_baseline_front_door_is_steady_on_the_engine_forecast(engine, embedded_dataset):
-    """The workforce model's own baseline (flat staffing, forecast demand) keeps the MASH near its recent level."""
+    """The workforce model's own baseline (flat staffing, forecast demand) keeps the MASH near its recent
+    level."""
     _, baseline, calibration = engine
     out = apply_scenario(baseline, _scenario(), calibration)
     projection = baseline.effects.base_workforce
