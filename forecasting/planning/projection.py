@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -79,7 +80,7 @@ class Projection:
     aligned with `months`), kept for reports.
     """
 
-    dataset: object
+    dataset: Any  # a forecasting.data.Dataset (or anything with its observations, series, catalogue, targets)
     distribution: pd.DataFrame
     levels: tuple[int, ...] = (80, 95)
     label: str = "baseline"
@@ -89,6 +90,13 @@ class Projection:
     draw_multiplier: np.ndarray | None = None  # (draws, len(draw_rows)) multiplier per effect draw
     seed: int = 0  # pairs each effect draw with its baseline Z
     forecasts: pd.DataFrame = field(init=False, repr=False)
+    # lookups worked out once in __post_init__ (read-only afterwards)
+    _months: pd.DatetimeIndex = field(init=False, repr=False, compare=False)
+    _month_index: np.ndarray = field(init=False, repr=False, compare=False)
+    _grid: dict[str, np.ndarray] = field(init=False, repr=False, compare=False)
+    _columns: dict[str, np.ndarray] = field(init=False, repr=False, compare=False)
+    _draw_column: dict[int, int] = field(init=False, repr=False, compare=False)
+    _samples: np.ndarray | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         frame = self.distribution.reset_index(drop=True)
