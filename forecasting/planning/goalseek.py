@@ -44,6 +44,7 @@ import itertools
 import logging
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -137,6 +138,15 @@ def _check_lever(lever: str) -> None:
         )
 
 
+def _lever_range(lever: str) -> tuple[float, float, float]:
+    """(neutral, low, high) of an effect lever; effect levers are numbers (timing levers are months)."""
+    neutral, low, high = LEVERS[lever].neutral, LEVERS[lever].low, LEVERS[lever].high
+    numbers = (int, float)
+    if not (isinstance(neutral, numbers) and isinstance(low, numbers) and isinstance(high, numbers)):
+        raise TypeError(f"{lever} has no numeric range; only effect levers can be goal-sought")
+    return float(neutral), float(low), float(high)
+
+
 def goal_seek(
     baseline,
     calibration,
@@ -170,7 +180,7 @@ def goal_seek(
         evaluations.append((float(x), p))
         return p
 
-    neutral, low, high = float(spec.neutral), float(spec.low), float(spec.high)
+    neutral, low, high = _lever_range(lever)
     what = (
         f"P({target_row['indicator']} target {target_row['target']:g} for {target_row['period']} met) "
         f">= {probability:.0%}"
@@ -184,7 +194,7 @@ def goal_seek(
     ends = [e for e in (high, low) if e != neutral]
     p_ends = {e: p_at(e) for e in ends}
     best = max(ends, key=lambda e: p_ends[e])
-    common = {
+    common: dict[str, Any] = {
         "target": target,
         "lever": lever,
         "probability": probability,
@@ -240,17 +250,18 @@ def goal_seek(
     # the answer on the display grid (0.1): the grid point inside (lo, hi] if it meets, else the next one out
     step, sign = 10**-DISPLAY_DECIMALS, (1.0 if best > neutral else -1.0)
     inner = round(sign * math.floor(round(sign * hi / step, 6)) * step, DISPLAY_DECIMALS)
-    value = achieved = None
+    found: tuple[float, float] | None = None  # (lever value, its P(met))
     if sign * (inner - lo) > 0:
         p_inner = p_at(inner)
         if p_inner >= probability:
-            value, achieved = inner, p_inner
-    if value is None:
+            found = (inner, p_inner)
+    if found is None:
         outer = min(
             max(round(sign * math.ceil(round(sign * hi / step, 6)) * step, DISPLAY_DECIMALS), low), high
         )
         p_outer = p_at(outer)
-        value, achieved = (outer, p_outer) if p_outer >= probability else (hi, p_at(hi))
+        found = (outer, p_outer) if p_outer >= probability else (hi, p_at(hi))
+    value, achieved = found
     warning = plausibility.flag(lever, value, dataset)
     return GoalSeekResult(
         met=True,
@@ -305,8 +316,8 @@ def goal_seek_pair(
     params = params if params is not None else _params(baseline)
     scenario = scenario or Scenario(schema_version=1, name="goal-seek")
     row = parse_target(target, dataset)
-    spec = LEVERS[first]
-    ends = [e for e in (float(spec.high), float(spec.low)) if e != float(spec.neutral)]
+    first_neutral, first_low, first_high = _lever_range(first)
+    ends = [e for e in (first_high, first_low) if e != first_neutral]
     p_end = {
         e: target_probability(
             apply_scenario(baseline, scenario.with_levers(**{first: e}), calibration, params), row, params
@@ -314,7 +325,7 @@ def goal_seek_pair(
         for e in ends
     }
     end = max(ends, key=lambda e: p_end[e])
-    grid = np.round(np.linspace(float(spec.neutral), end, max(int(steps), 2)), DISPLAY_DECIMALS)
+    grid = np.round(np.linspace(first_neutral, end, max(int(steps), 2)), DISPLAY_DECIMALS)
     rows, costed = [], None
     for value in grid:
         plan = scenario.with_levers(**{first: float(value)})
@@ -367,7 +378,8 @@ def _plan_cost(result, levers: tuple[str, str]) -> float:
     if len(net):
         return float(net["delta"].sum())
     values = result.scenario.levers.model_dump()
-    return float(sum(abs(values[n] - LEVERS[n].neutral) / (LEVERS[n].high - LEVERS[n].low) for n in levers))
+    spans = {n: _lever_range(n) for n in levers}
+    return float(sum(abs(values[n] - neutral) / (high - low) for n, (neutral, low, high) in spans.items()))
 
 
 def _cost_basis(result) -> str:

@@ -122,6 +122,12 @@ class Projection:
     def has_effect_draws(self) -> bool:
         return bool(self._draw_column)
 
+    def _effect_draws(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(draw_rows, draw_shift, draw_multiplier); only asked for when the projection has effect draws."""
+        if self.draw_rows is None or self.draw_shift is None or self.draw_multiplier is None:
+            raise ValueError(f"{self.label}: this projection has no effect draws")
+        return self.draw_rows, self.draw_shift, self.draw_multiplier
+
     # ------------------------------------------------------------------------------------------ building
     @classmethod
     def from_forecast(cls, dataset, result) -> Projection:
@@ -245,7 +251,7 @@ class Projection:
         if months is None:
             return rows.sort_index()
         wanted = pd.DatetimeIndex(pd.to_datetime(list(months)))
-        missing = wanted.difference(rows.index)
+        missing = wanted.difference(pd.DatetimeIndex(rows.index))
         if len(missing) or rows.empty:
             raise KeyError(
                 f"No forecast for {indicator} in {', '.join(f'{m:%Y-%m}' for m in missing) or 'any month'}"
@@ -286,10 +292,11 @@ class Projection:
         picked = self._pick(positions)
         shift = np.tile(picked["shift"].astype(float), (n, 1))
         multiplier = np.tile(picked["multiplier"].astype(float), (n, 1))
-        which = np.arange(n) % self.draw_shift.shape[0]
+        _, draw_shift, draw_multiplier = self._effect_draws()
+        which = np.arange(n) % draw_shift.shape[0]
         for j, c in enumerate(columns):
             if c is not None:
-                shift[:, j], multiplier[:, j] = self.draw_shift[which, c], self.draw_multiplier[which, c]
+                shift[:, j], multiplier[:, j] = draw_shift[which, c], draw_multiplier[which, c]
         return shift, multiplier
 
     def values_at(self, indicator: str, months, z) -> np.ndarray:
@@ -306,7 +313,7 @@ class Projection:
         the same numbers as the table)."""
         position = int(self._where(indicator, [month])[0])
         column = self._draw_column.get(position)
-        if column is not None:
+        if column is not None and self._samples is not None:
             return float(np.quantile(self._samples[:, column], q))
         return float(self.values_at(indicator, [month], [norm.ppf(q)])[0])
 
@@ -318,7 +325,8 @@ class Projection:
         column = self._draw_column.get(position)
         if column is None:
             return float(_cdf(row, value, row["shift"], row["multiplier"])[0])
-        return float(np.mean(_cdf(row, value, self.draw_shift[:, column], self.draw_multiplier[:, column])))
+        _, draw_shift, draw_multiplier = self._effect_draws()
+        return float(np.mean(_cdf(row, value, draw_shift[:, column], draw_multiplier[:, column])))
 
     def draws(self, indicator: str, months, n_draws: int, correlation: float, seed: int) -> np.ndarray:
         """(n_draws, months) joint draws: each month from its own distribution, months joined by a Gaussian
@@ -346,12 +354,13 @@ class Projection:
         stay consistent with their counts draw by draw)."""
         if not self._draw_column:
             return None
-        n = self.draw_shift.shape[0]
+        draw_rows, draw_shift, draw_multiplier = self._effect_draws()
+        n = draw_shift.shape[0]
         rng = np.random.default_rng(self.seed)
         points = norm.ppf((np.arange(n) + 0.5) / n)
         by_month = rng.permuted(np.tile(points, (len(self._months), 1)), axis=1).T  # (draws, months)
-        z = by_month[:, self._month_index[self.draw_rows]]
-        return _value(self._pick(self.draw_rows), z, shift=self.draw_shift, multiplier=self.draw_multiplier)
+        z = by_month[:, self._month_index[draw_rows]]
+        return _value(self._pick(draw_rows), z, shift=draw_shift, multiplier=draw_multiplier)
 
     def _table(self) -> pd.DataFrame:
         dist = self.distribution

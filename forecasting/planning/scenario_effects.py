@@ -135,15 +135,17 @@ class EffectModels:
     params_key: tuple
     capacity: object | None  # workforce_history.CapacityCalibration, None when not calibrated
     curves: dict | None  # fitted timeliness curves, None when the parameter curves apply
-    workforce_model: Callable | None
-    cost_model: Callable | None
-    base_workforce: pd.DataFrame | None
+    workforce_model: Callable
+    cost_model: Callable
+    base_workforce: pd.DataFrame
     base_costs: pd.DataFrame | None
 
 
-def params_key(params: dict[str, Parameter]) -> tuple:
-    """Hashable fingerprint of the parameter values in force."""
-    return tuple(sorted((name, float(getattr(p, "value", p))) for name, p in params.items()))
+def params_key(params: dict[str, Parameter] | dict[str, float]) -> tuple:
+    """Hashable fingerprint of the parameter values in force (Parameters or plain numbers)."""
+    return tuple(
+        sorted((name, float(p.value if isinstance(p, Parameter) else p)) for name, p in params.items())
+    )
 
 
 def calibrated_capacity(dataset, params):

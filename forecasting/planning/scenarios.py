@@ -30,7 +30,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -78,7 +78,7 @@ def _lever_field(spec) -> tuple[Any, Any]:
     if spec.unit == MONTH_UNIT:
         return (str | None, Field(default=spec.neutral, description=spec.description))
     if spec.unit == "team":
-        return (Literal[TEAMS], Field(default=spec.neutral, description=spec.description))  # type: ignore[valid-type]
+        return (Literal[TEAMS], Field(default=spec.neutral, description=spec.description))
     return (
         float,
         Field(default=spec.neutral, ge=spec.low, le=spec.high, strict=True, description=spec.description),
@@ -104,7 +104,11 @@ class _LeverBase(BaseModel):
             raise ValueError(f"expected a month as YYYY-MM (e.g. 2018-10), got {value!r}") from None
 
 
-Levers = create_model("Levers", __base__=_LeverBase, **{n: _lever_field(s) for n, s in LEVERS.items()})
+_lever_fields: dict[str, Any] = {n: _lever_field(s) for n, s in LEVERS.items()}
+if TYPE_CHECKING:  # the checker sees the base; the lever fields exist only at run time (built from LEVERS)
+    Levers = _LeverBase
+else:
+    Levers = create_model("Levers", __base__=_LeverBase, **_lever_fields)
 
 
 # the levers that create an effect; the others (start months, ramps, lags, team) only shape its timing
@@ -127,15 +131,17 @@ class Scenario(BaseModel):
     schema_version: Literal[1]
     name: str = Field(min_length=1, max_length=120)
     description: str = ""
-    levers: Levers = Field(default_factory=Levers)  # type: ignore[valid-type]
+    levers: Levers = Field(default_factory=Levers)
 
     def with_levers(self, **changes) -> Scenario:
         """A copy with some levers changed (validated)."""
-        return Scenario(
-            schema_version=self.schema_version,
-            name=self.name,
-            description=self.description,
-            levers=self.levers.model_dump() | changes,
+        return Scenario.model_validate(
+            {
+                "schema_version": self.schema_version,
+                "name": self.name,
+                "description": self.description,
+                "levers": self.levers.model_dump() | changes,
+            }
         )
 
     def active_groups(self) -> list[str]:
@@ -145,7 +151,7 @@ class Scenario(BaseModel):
 
 
 # ----------------------------------------------------------------------------------------------- file I/O
-def _describe_error(err: dict) -> str:
+def _describe_error(err: Any) -> str:
     key = ".".join(str(p) for p in err["loc"]) or "(top level)"
     kind, ctx = err["type"], err.get("ctx", {})
     got = err.get("input")

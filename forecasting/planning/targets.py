@@ -203,9 +203,9 @@ def evaluate_targets(
     dataset = projection.dataset
     targets = dataset.targets if targets is None else targets
     rows = []
-    for target_row in targets.itertuples(index=False):
-        indicator, period, basis = str(target_row.indicator), str(target_row.period), str(target_row.basis)
-        target = float(target_row.target)
+    for target_row in targets.to_dict("records"):
+        indicator, period = str(target_row["indicator"]), str(target_row["period"])
+        basis, target = str(target_row["basis"]), float(target_row["target"])
         found = _evaluate_one(projection, indicator, period, basis, target, settings)
         target_date = dt.date(period_months(period)[-1].year, 3, 31)
         projected, probability = found["projected"], found["probability_met"]
