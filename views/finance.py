@@ -1,6 +1,8 @@
 """Finance: a plan's net position by full financial year (placements, staff, the plan's own costs), payback,
 NPV and cost per child; spend by placement type; editable costs with their price year; budget and actual
-spend uploads. The figures are those of `python -m forecasting finance` (same functions)."""
+spend uploads. The figures are those of `python -m forecasting finance` (same functions, same horizon: full
+financial years to the fifth 31 March by default). Edits apply as they are typed and, with the uploads and
+choices, are kept in this session's state, so going to another page and back loses nothing."""
 
 import pandas as pd
 import streamlit as st
@@ -8,20 +10,23 @@ import streamlit as st
 from forecasting.errors import UserFacingError
 from forecasting.planning import (
     INFLATION_PARAMETER,
+    MEDIUM_TERM_YEARS,
     PLAN_COST_PARAMETERS,
     apply_scenario,
     coverage,
     current_financial_year,
+    finance_horizon,
     finance_view,
     forecast_demand,
     full_year_lac,
+    load_parameters,
     load_scenario,
     project_placement_costs,
     read_actual_spend,
     read_budget,
     statement,
 )
-from forecasting.reports import finance_sheets, finance_workbook, grouped_bars, lines, money
+from forecasting.reports import finance_sheets, finance_workbook, grouped_bars, lines, markdown_text, money
 from ui import state
 from ui.downloads import download_buttons
 from ui.lever_widgets import SCENARIO_DIR
@@ -46,32 +51,84 @@ def money_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def cost_inputs(params, base: str) -> None:
-    """Costs and rates a finance user edits; typed-in costs are in the chosen price year."""
+def kept(name: str, default=None):
+    """A Finance choice kept in this session (it survives going to another page and back)."""
+    return st.session_state.get(f"finance-kept-{name}", default)
+
+
+def keep(name: str, widget_key: str) -> None:
+    """on_change: copy a widget's value to where it is kept (Streamlit drops a widget's own state when the
+    page is left)."""
+    st.session_state[f"finance-kept-{name}"] = st.session_state[widget_key]
+
+
+def apply_cost(name: str, default: float) -> None:
+    """on_change: a typed cost or rate applies at once, to every page of this session."""
     overrides = state.parameter_overrides()
+    typed = st.session_state[f"cost-{name}"]
+    if typed == default:
+        overrides.pop(name, None)
+    else:
+        overrides[name] = typed
+    state.set_parameter_overrides(overrides)
+
+
+def apply_price_year() -> None:
+    state.set_price_year(st.session_state["cost-price-year"])
+
+
+def cost_inputs(params, base: str) -> None:
+    """Costs and rates a finance user edits; each applies as it is typed and is kept for the session; typed-in
+    costs are in the chosen price year."""
     years = [f"{y}-{(y + 1) % 100:02d}" for y in range(int(base[:4]) - 3, int(base[:4]) + 3)]
-    year = st.selectbox(
+    st.selectbox(
         "Costs you type are in the prices of",
         years,
         index=years.index(state.price_year() or base),
+        key="cost-price-year",
+        on_change=apply_price_year,
         help="Each typed cost is inflated from this financial year at its type's rate.",
     )
+    shipped = load_parameters()
     for name in (*UNIT_COSTS, *PLAN_COST_PARAMETERS, *RATES, *MARGINAL_MIX):
         spec = params[name]
-        typed = st.number_input(
+        st.number_input(
             f"{spec.label} ({spec.unit}; price year {spec.year})",
             min_value=float(spec.low),
             max_value=float(spec.high),
             value=float(spec.value),
             key=f"cost-{name}",
+            on_change=apply_cost,
+            args=(name, float(shipped[name].default)),
             help=f"Source: {spec.source} ({spec.year})",
         )
-        if typed != spec.value:
-            overrides[name] = typed
-    if st.button("Use these costs everywhere"):
-        state.set_parameter_overrides(overrides)
-        state.set_price_year(year)
+    if state.parameter_overrides() and st.button("Back to the shipped defaults"):
+        state.set_parameter_overrides({})
+        state.set_price_year(None)
+        for key in [k for k in st.session_state if str(k).startswith("cost-")]:
+            del st.session_state[key]
         st.rerun()
+
+
+def upload(name: str, label: str, reader):
+    """An uploaded budget or actual-spend file, read and kept for the session (None when there is none or it
+    is refused, with the reason shown)."""
+    file = st.file_uploader(label, type=["csv", "xlsx"], key=f"finance-upload-{name}")
+    if file is not None and kept(f"{name}-file") != (file.name, file.size):
+        try:
+            st.session_state[f"finance-kept-{name}"] = reader(file.getvalue(), file.name)
+            st.session_state[f"finance-kept-{name}-file"] = (file.name, file.size)
+        except UserFacingError as exc:  # refused: what was in use stays in use
+            st.error(str(exc))
+    table = kept(name)
+    if table is not None:
+        left, right = st.columns([4, 1])
+        left.caption(f"In use: {markdown_text(kept(f'{name}-file', ('',))[0])}")
+        if right.button("Stop using it", key=f"finance-drop-{name}"):
+            for suffix in ("", "-file"):
+                st.session_state.pop(f"finance-kept-{name}{suffix}", None)
+            st.rerun()
+    return table
 
 
 st.title("Finance")
@@ -79,6 +136,17 @@ dataset = state.active_dataset()
 show_coverage(dataset, "finance")
 params = state.parameters()
 base = current_financial_year(dataset)
+last_month = dataset.observations["ds"].max()
+YEARS = {n: f"{n} year{'s' if n > 1 else ''}, to Mar {last_month.year + (last_month.month >= 3) + n - 1}"
+         for n in range(1, MEDIUM_TERM_YEARS + 1)}
+years_ahead = st.radio(
+    "Financial years ahead", list(YEARS), index=list(YEARS).index(kept("years", MEDIUM_TERM_YEARS)),
+    format_func=YEARS.get, horizontal=True, key="finance-years", on_change=keep,
+    args=("years", "finance-years"),
+    help="Full financial years to the N-th 31 March after the last data month (5: the medium term); the "
+    "forecast is run once for it.",
+)
+horizon = finance_horizon(dataset, years_ahead)
 st.caption(statement(params, base))
 with st.expander(
     "Costs, inflation and discount rate (editable; defaults from public sources)", expanded=False
@@ -86,32 +154,30 @@ with st.expander(
     cost_inputs(params, base)
 
 if not coverage(dataset, "scenarios").usable:  # the levers start at contacts (M1); said above when missing
-    lac, basis = full_year_lac(dataset, forecast_demand(state.forecast_result(dataset).forecasts)["lac"])
+    lac, basis = full_year_lac(
+        dataset, forecast_demand(state.forecast_result(dataset, horizon).forecasts)["lac"]
+    )
     base_costs = project_placement_costs(lac, params, dataset=dataset, basis=basis)
     st.subheader("Placement spend by full financial year (baseline)")
     st.dataframe(base_costs.by_financial_year, hide_index=True, width="stretch")
     download_buttons(base_costs.by_financial_year, "spend by financial year", key="years")
     st.stop()
 
-with st.expander("Upload actual spend or a budget (CSV or XLSX)", expanded=False):
+with st.expander("Upload actual spend or a budget (CSV or XLSX)", expanded=kept("budget") is not None):
     st.caption(
         "Actual spend: columns month, placement_type, spend. Budget: columns line, financial_year, budget "
         "(lines: in-house fostering, IFA, residential, supported / other, all placements, plan delivery, "
-        "allowances)."
+        "allowances). A file is kept for this session until you stop using it."
     )
-    spend_file = st.file_uploader("Actual spend by month and placement type", type=["csv", "xlsx"])
-    budget_file = st.file_uploader("Budget by line and financial year", type=["csv", "xlsx"])
-try:
-    actual_spend = read_actual_spend(spend_file.getvalue(), spend_file.name) if spend_file else None
-    budget = read_budget(budget_file.getvalue(), budget_file.name) if budget_file else None
-except UserFacingError as exc:
-    st.error(str(exc))
-    actual_spend = budget = None
+    actual_spend = upload("actual-spend", "Actual spend by month and placement type", read_actual_spend)
+    budget = upload("budget", "Budget by line and financial year", read_budget)
 
-baseline, calibration = state.scenario_baseline(dataset)
+baseline, calibration = state.scenario_baseline(dataset, horizon)
 saved = sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+default_plan = kept("plan", "combined-plan")
 chosen = st.selectbox(
-    "Plan (scenario)", saved, index=saved.index("combined-plan") if "combined-plan" in saved else 0
+    "Plan (scenario)", saved, index=saved.index(default_plan) if default_plan in saved else 0,
+    key="finance-plan", on_change=keep, args=("plan", "finance-plan"),
 )
 result = apply_scenario(baseline, load_scenario(SCENARIO_DIR / f"{chosen}.yaml"), calibration, params)
 view = finance_view(result, params, actual_spend=actual_spend, budget=budget)

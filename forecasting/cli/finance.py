@@ -2,12 +2,14 @@
 
   python -m forecasting finance --scenario FILE.yaml --out finance.xlsx [--data PATH] [--budget FILE]
                                 [--actual-spend FILE] [--set unit_cost_ifa=900 ...] [--price-year 2018-19]
-                                [--horizon 57]
+                                [--years 5 | --horizon 57]
 
 Sheets: spend by type and year, net position by year and by month, plan costs by month, investment summary,
 assumptions with sources, notes (and budget variance with --budget). The figures are the Finance page's:
 both call forecasting.planning.finance.finance_view and forecasting.reports.finance_workbook.finance_sheets.
 A cost set with --set is in the --price-year's prices (default: the data's current financial year).
+The months run to the fifth 31 March after the last data month (--years, default 5: the medium term, Mar 2023
+for the embedded data), the horizon the Finance page uses; --horizon N gives a number of months instead.
 """
 
 from __future__ import annotations
@@ -45,8 +47,11 @@ def register(subparsers) -> None:
         help="financial year the --set costs are priced in, e.g. 2018-19 "
         "(default: the data's current financial year)",
     )
-    parser.add_argument("--horizon", type=int, help="months forecast after the last data month (default: the "
-                        "engine's; 57 reaches Mar-23 for the Jun-18 data, five financial years)")
+    parser.add_argument("--years", type=int, default=None,
+                        help="run to the N-th 31 March after the last data month (default 5, the medium "
+                        "term: Mar 2023 for the embedded data; the Finance page's horizon)")
+    parser.add_argument("--horizon", type=int, help="months forecast after the last data month instead of "
+                        "--years (57 reaches Mar-23 for the Jun-18 data)")
     parser.set_defaults(handler=run_finance_command)
 
 
@@ -69,7 +74,7 @@ def run_finance_command(args: argparse.Namespace) -> int:
     from forecasting.data import load_data_option
     from forecasting.engine.forecast import run_forecast
     from forecasting.planning.budgets import read_actual_spend, read_budget
-    from forecasting.planning.finance import finance_view
+    from forecasting.planning.finance import MEDIUM_TERM_YEARS, finance_horizon, finance_view
     from forecasting.planning.parameters import load_parameters
     from forecasting.planning.prices import current_financial_year, enter_costs
     from forecasting.planning.scenarios import apply_scenario, build_baseline, load_scenario
@@ -85,14 +90,18 @@ def run_finance_command(args: argparse.Namespace) -> int:
         )
     if args.horizon is not None and not 1 <= args.horizon <= 120:
         raise UserFacingError(f"--horizon {args.horizon}: expected 1 to 120 months, e.g. 57 for five years")
+    if args.horizon is not None and args.years is not None:
+        raise UserFacingError("--years and --horizon both say how far to run; give one of them")
     scenario = load_scenario(args.scenario)  # check the inputs before the (slower) forecast
     budget = read_budget(args.budget) if args.budget else None
     actual_spend = read_actual_spend(args.actual_spend) if args.actual_spend else None
     settings = _settings(args.set)
     dataset = load_data_option(args.data)
     params = enter_costs(load_parameters(), settings, args.price_year or current_financial_year(dataset))
-    print(f"forecasting the baseline from {dataset.source or 'the data'}...", file=sys.stderr, flush=True)
-    baseline, calibration = build_baseline(dataset, run_forecast(dataset, horizon=args.horizon), params)
+    horizon = args.horizon or finance_horizon(dataset, args.years or MEDIUM_TERM_YEARS)
+    print(f"forecasting the baseline from {dataset.source or 'the data'} for {horizon} months...",
+          file=sys.stderr, flush=True)
+    baseline, calibration = build_baseline(dataset, run_forecast(dataset, horizon=horizon), params)
     result = apply_scenario(baseline, scenario, calibration, params)
     view = finance_view(result, params, actual_spend=actual_spend, budget=budget)
     sheets = finance_sheets(view, params)

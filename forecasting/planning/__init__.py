@@ -7,7 +7,7 @@ from forecasting.planning.care_levers import scenario_projection
 from forecasting.planning.care_model import fit_care_model
 from forecasting.planning.costs import PLACEMENT_TYPES, full_year_lac, project_placement_costs
 from forecasting.planning.coverage import Coverage, coverage
-from forecasting.planning.finance import finance_view
+from forecasting.planning.finance import MEDIUM_TERM_YEARS, finance_horizon, finance_view
 from forecasting.planning.goalseek import PairResult, decompose, goal_seek, goal_seek_pair
 from forecasting.planning.headlines import HEADLINES, headline_table
 from forecasting.planning.horizon import horizon_to_march, steady_state
@@ -17,6 +17,16 @@ from forecasting.planning.plan_costs import PLAN_COST_PARAMETERS
 from forecasting.planning.prices import INFLATION_PARAMETER, current_financial_year, enter_costs, statement
 from forecasting.planning.projection import Projection
 from forecasting.planning.scenario_effects import staffing_projection
+from forecasting.planning.scenario_store import (
+    data_root,
+    list_saved,
+    read_saved,
+    save_user_scenario,
+    scenario_file_name,
+    scenario_from_yaml,
+    scenario_yaml,
+    user_folder,
+)
 from forecasting.planning.scenarios import (
     Scenario,
     apply_scenario,
@@ -34,13 +44,16 @@ from forecasting.planning.workforce_cost import cost_by_financial_year, staffing
 from forecasting.planning.workforce_history import forecast_demand
 from forecasting.planning.workforce_sizing import size_workforce
 
-__all__ = ["Coverage", "HEADLINES", "INFLATION_PARAMETER", "LEVERS", "MONTH_UNIT", "PLACEMENT_TYPES",
+__all__ = ["Coverage", "HEADLINES", "INFLATION_PARAMETER", "LEVERS", "MEDIUM_TERM_YEARS", "MONTH_UNIT",
+           "PLACEMENT_TYPES",
            "PLAN_COST_PARAMETERS", "PairResult", "Projection", "Scenario", "StaffingPlan", "TEAMS",
            "apply_scenario", "backtest_care", "build_baseline", "cost_by_financial_year", "coverage",
            "current_financial_year", "decompose", "describe_validation", "enter_costs", "evaluate_targets",
-           "evidence_table", "finance_view", "fit_care_model", "flows_frame", "forecast_demand",
+           "evidence_table", "finance_horizon", "finance_view", "fit_care_model", "flows_frame",
+           "forecast_demand",
            "full_year_lac", "goal_seek", "goal_seek_pair", "headline_table", "horizon_to_march",
            "load_parameters", "load_scenario", "parameter_table", "plan_sources", "plan_table", "project",
            "project_placement_costs", "read_actual_spend", "read_budget", "read_plan", "rolling_validation",
-           "save_scenario", "scenario_from_dict", "scenario_projection", "size_workforce",
+           "save_scenario", "save_user_scenario", "scenario_file_name", "scenario_from_dict",
+           "scenario_from_yaml", "scenario_yaml", "user_folder", "data_root", "list_saved", "read_saved", "scenario_projection", "size_workforce",
            "staffing_cost_frame", "staffing_projection", "statement", "steady_state", "with_overrides"]

@@ -29,11 +29,16 @@ import pandas as pd
 
 from forecasting.planning import budgets, costs, investment, plan_costs, prices
 from forecasting.planning.costs import BASIS_ACTUAL_SPEND, BASIS_FORECAST, full_year_lac, months_in_words
+from forecasting.planning.horizon import horizon_to_march
 from forecasting.planning.parameters import Parameter
 from forecasting.planning.scenario_effects import placement_costs
 
 log = logging.getLogger(__name__)
-__all__ = ["FinanceView", "finance_view"]
+__all__ = ["MEDIUM_TERM_YEARS", "FinanceView", "finance_horizon", "finance_view"]
+
+# Councils plan money on a 3-5-year medium-term financial strategy; the finance view runs to the fifth
+# 31 March (the scenario issue's five-year horizon, forecasting.planning.horizon), so every year is complete.
+MEDIUM_TERM_YEARS = 5
 
 COST_MEASURES = ("placement_cost", "staffing_cost", "delivery_cost", "allowances_cost", "net_cost")
 
@@ -59,6 +64,12 @@ class FinanceView:
     notes: list[str] = field(default_factory=list)
     intervals: pd.DataFrame | None = None  # filled when the scenario gives simulated draws (scenario issue)
     budget_variance: pd.DataFrame | None = None  # with a budget: forecast - budget by line and year
+
+
+def finance_horizon(dataset, years: int = MEDIUM_TERM_YEARS) -> int:
+    """Forecast months the Finance page and `finance` command ask the engine for: to the `years`-th 31 March
+    after the data's last month (horizon.horizon_to_march; 57 for the Jun-18 data and 5 years)."""
+    return horizon_to_march(dataset, years)
 
 
 def _measure(table: pd.DataFrame, name: str, months: pd.DatetimeIndex, column: str) -> np.ndarray:

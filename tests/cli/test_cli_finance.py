@@ -25,7 +25,11 @@ def test_finance_workbook_has_every_view(tmp_path, capsys):
     sheets = pd.read_excel(out, sheet_name=None)
     assert set(SHEETS) <= set(sheets)
     years = sheets["Net position by year"]
-    assert years["Financial year"].tolist() == ["2018-19", "2019-20"] and (years["Months"] == 12).all()
+    # by default the medium term: five full financial years to the fifth 31 March after Jun 2018
+    assert years["Financial year"].tolist() == ["2018-19", "2019-20", "2020-21", "2021-22", "2022-23"]
+    assert (years["Months"] == 12).all()
+    assert years["Months (actual or forecast)"].iloc[1:].eq(
+        [f"Apr {y}-Mar {y + 1} forecast" for y in range(2019, 2023)]).all()
     assert (
         years["Months (actual or forecast)"].iloc[0] == "Apr 2018-Jun 2018 actual, Jul 2018-Mar 2019 forecast"
     )
@@ -70,6 +74,8 @@ def test_finance_typed_cost_and_budget(tmp_path):
         (["--out", "f.xlsx", "--set", "unit_cost_ifa=lots"], "not a number"),
         (["--out", "f.xlsx", "--set", "unit_cost_taxi=1"], "unknown parameter"),
         (["--out", "f.xlsx", "--budget", "missing.csv"], "cannot read the file"),
+        (["--out", "f.xlsx", "--years", "3", "--horizon", "20"], "give one of them"),
+        (["--out", "f.xlsx", "--years", "11"], "between 1 and 10"),
     ],
 )
 def test_finance_errors_are_messages(tmp_path, capsys, monkeypatch, extra, message):
@@ -78,12 +84,13 @@ def test_finance_errors_are_messages(tmp_path, capsys, monkeypatch, extra, messa
     assert message in capsys.readouterr().err
 
 
-def test_finance_five_financial_years(tmp_path):
-    out = tmp_path / "five.xlsx"
+def test_finance_years_and_horizon_say_the_same(tmp_path):
+    """--years 5 is --horizon 57 for the Jun-18 data (horizon.horizon_to_march); --years 2 ends Mar 2020."""
     plan = str(SCENARIO_DIR / "combined-plan.yaml")
-    argv = ["finance", "--scenario", plan, "--out", str(out), "--horizon", "57"]
-    assert main(argv) == 0
-    years = pd.read_excel(out, sheet_name="Net position by year")
-    assert years["Financial year"].tolist() == ["2018-19", "2019-20", "2020-21", "2021-22", "2022-23"]
-    assert (years["Months"] == 12).all()
-    assert main([*argv[:5], "--horizon", "0"]) == 2
+    read = lambda name: pd.read_excel(tmp_path / name, sheet_name="Net position by year")  # noqa: E731
+    assert main(["finance", "--scenario", plan, "--out", str(tmp_path / "h.xlsx"), "--horizon", "57"]) == 0
+    assert main(["finance", "--scenario", plan, "--out", str(tmp_path / "y.xlsx"), "--years", "5"]) == 0
+    pd.testing.assert_frame_equal(read("h.xlsx"), read("y.xlsx"))
+    assert main(["finance", "--scenario", plan, "--out", str(tmp_path / "two.xlsx"), "--years", "2"]) == 0
+    assert read("two.xlsx")["Financial year"].tolist() == ["2018-19", "2019-20"]
+    assert main(["finance", "--scenario", plan, "--out", str(tmp_path / "z.xlsx"), "--horizon", "0"]) == 2
