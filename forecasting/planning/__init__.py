@@ -55,5 +55,6 @@ __all__ = ["Coverage", "HEADLINES", "INFLATION_PARAMETER", "LEVERS", "MEDIUM_TER
            "load_parameters", "load_scenario", "parameter_table", "plan_sources", "plan_table", "project",
            "project_placement_costs", "read_actual_spend", "read_budget", "read_plan", "rolling_validation",
            "save_scenario", "save_user_scenario", "scenario_file_name", "scenario_from_dict",
-           "scenario_from_yaml", "scenario_yaml", "user_folder", "data_root", "list_saved", "read_saved", "scenario_projection", "size_workforce",
+           "scenario_from_yaml", "scenario_yaml", "user_folder", "data_root", "list_saved", "read_saved",
+           "scenario_projection", "size_workforce",
            "staffing_cost_frame", "staffing_projection", "statement", "steady_state", "with_overrides"]

@@ -145,16 +145,18 @@ def load_yaml_text(text: str, source: str) -> Any:
 
 
 def read_scenario_text(path: Path) -> str:
-    """The text of a scenario file, refusing a missing, oversized or non-UTF-8 file in words."""
+    """The text of a scenario file, refusing a missing, oversized or non-UTF-8 file in words. Messages name
+    the file only, never the folder it is in (a server's paths are not shown to users; issue 18)."""
+    path = Path(path)
     if not path.is_file():
-        raise UserFacingError(f"{path}: no such scenario file.")
+        raise UserFacingError(f"{path.name}: no such scenario file.")
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise UserFacingError(
-            f"{path}: the file is {size:,} bytes; a scenario file has at most {MAX_BYTES:,} "
+            f"{path.name}: the file is {size:,} bytes; a scenario file has at most {MAX_BYTES:,} "
             "(they are about 1 kB). Check it is the right file."
         )
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise UserFacingError(f"{path}: not a text (UTF-8) file; expected a YAML scenario.") from None
+        raise UserFacingError(f"{path.name}: not a text (UTF-8) file; expected a YAML scenario.") from None
