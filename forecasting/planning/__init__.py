@@ -6,7 +6,7 @@ from forecasting.planning.care_backtest import backtest_care
 from forecasting.planning.care_levers import scenario_projection
 from forecasting.planning.care_model import fit_care_model
 from forecasting.planning.costs import PLACEMENT_TYPES, full_year_lac, project_placement_costs
-from forecasting.planning.coverage import Coverage, coverage
+from forecasting.planning.coverage import Coverage, coverage, indicator_words
 from forecasting.planning.finance import MEDIUM_TERM_YEARS, finance_horizon, finance_view
 from forecasting.planning.goalseek import PairResult, decompose, goal_seek, goal_seek_pair
 from forecasting.planning.headlines import HEADLINES, headline_table
@@ -50,7 +50,7 @@ __all__ = ["Coverage", "HEADLINES", "INFLATION_PARAMETER", "LEVERS", "MEDIUM_TER
            "apply_scenario", "backtest_care", "build_baseline", "cost_by_financial_year", "coverage",
            "current_financial_year", "decompose", "describe_validation", "enter_costs", "evaluate_targets",
            "evidence_table", "finance_horizon", "finance_view", "fit_care_model", "flows_frame",
-           "forecast_demand",
+           "forecast_demand", "indicator_words",
            "full_year_lac", "goal_seek", "goal_seek_pair", "headline_table", "horizon_to_march",
            "load_parameters", "load_scenario", "parameter_table", "plan_sources", "plan_table", "project",
            "project_placement_costs", "read_actual_spend", "read_budget", "read_plan", "rolling_validation",
