@@ -46,6 +46,8 @@ __all__ = [
 
 TIMELINESS = ("M8-QL", "EH4-QL", "CP8-QL")
 DEMAND_COLUMNS = ("contacts", "referrals", "assessments", "cin_open", "cp_plans", "lac")
+# work arriving at the CP teams (a timeliness load, forecasting.planning.timeliness_load), when forecast
+ARRIVING_COLUMNS = ("s47_enquiries", "new_cp_plans")
 # workforce measures that need each demand column (dropped, with a note, when the baseline lacks it)
 DEPENDS_ON = {
     "contacts": ("caseload_mash", "M8-QL"),
@@ -63,6 +65,8 @@ def demand_frame(baseline, deltas: dict[str, np.ndarray] | None = None) -> pd.Da
     for name in DEMAND_COLUMNS:
         base = f.get(name, np.zeros(len(baseline.months)))
         columns[name] = base + deltas[name] if deltas is not None and name in deltas else base
+    for name in (n for n in ARRIVING_COLUMNS if n in f):
+        columns[name] = f[name] + deltas[name] if deltas is not None and name in deltas else f[name]
     return pd.DataFrame(columns, index=baseline.months)
 
 
