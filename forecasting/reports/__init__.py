@@ -14,7 +14,19 @@ from forecasting.reports.escaping import markdown_text
 from forecasting.reports.exports import scenario_html_report, to_csv, to_xlsx
 from forecasting.reports.finance_workbook import finance_sheets, finance_workbook, money
 from forecasting.reports.template import write_template
+from forecasting.reports.words import (
+    GLOSSARY,
+    NOT_AVAILABLE,
+    count_text,
+    figure_text,
+    header_words,
+    in_words,
+    money_text,
+    percent_text,
+    probability_text,
+)
 
-__all__ = ["decomposition_chart", "fan_chart", "finance_sheets", "finance_workbook", "grouped_bars", "lines",
-           "markdown_text", "money", "plain_text", "scenario_chart", "scenario_html_report",
-           "small_multiples", "to_csv", "to_xlsx", "write_template"]
+__all__ = ["GLOSSARY", "NOT_AVAILABLE", "count_text", "decomposition_chart", "fan_chart", "figure_text",
+           "finance_sheets", "finance_workbook", "grouped_bars", "header_words", "in_words", "lines",
+           "markdown_text", "money", "money_text", "percent_text", "plain_text", "probability_text",
+           "scenario_chart", "scenario_html_report", "small_multiples", "to_csv", "to_xlsx", "write_template"]

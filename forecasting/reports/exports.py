@@ -6,6 +6,9 @@
   "About" sheet last saying what each sheet holds. Formula injection is neutralised without a visible
   apostrophe: a text cell (or header) that starts with `=`, `+`, `-`, `@`, tab or carriage return is stored as
   text with Excel's quote-prefix style, shown as typed and never evaluated (OWASP "CSV injection" advice).
+- `words=True` (the app's downloads, for people) puts headers in words with units
+  (`forecasting.reports.words.header_words`: `probability_met` -> "Chance of meeting the target (%)"); the
+  command line's files keep the column names so programs (and this tool) can read them back.
 - `to_csv(frame)` prefixes such cells with a single quote (CSV has no styles) and rounds float noise
   (1432.9999999999998 -> 1433) to 12 significant digits unless a `float_format` is given.
 - `scenario_html_report(...)` builds one standalone HTML file (plotly.js inlined once, no server needed) for
@@ -25,6 +28,7 @@ import pandas as pd
 
 from forecasting.errors import UserFacingError
 from forecasting.reports.formats import FORMULA_TRIGGERS, write_sheet
+from forecasting.reports.words import in_words
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +83,12 @@ def _sheet_names(names: Sequence[str]) -> list[str]:
     return result
 
 
-def to_xlsx(frames: Mapping[str, pd.DataFrame], about: Mapping[str, str] | None = None) -> bytes:
+def to_xlsx(frames: Mapping[str, pd.DataFrame], about: Mapping[str, str] | None = None,
+            words: bool = False) -> bytes:
     """One Excel-ready workbook, one sheet per frame (sheet names made valid) plus an "About" sheet (module
-    docstring); `about` gives a sentence per sheet name saying what it holds."""
+    docstring); `about` gives a sentence per sheet name saying what it holds. `words` True puts headers in
+    words with units (`forecasting.reports.words`; the app's downloads); the default keeps the column names,
+    which the command line's files and the programs reading them back rely on."""
     from openpyxl import Workbook
 
     if not frames:
@@ -90,22 +97,27 @@ def to_xlsx(frames: Mapping[str, pd.DataFrame], about: Mapping[str, str] | None 
     book.remove(book.active)
     names = _sheet_names([*frames, "About"])
     for sheet_name, frame in zip(names, frames.values(), strict=False):
-        write_sheet(book.create_sheet(sheet_name), _flatten(frame))
-    summary = pd.DataFrame({"sheet": names[:-1], "rows": [len(frame) for frame in frames.values()],
-                            "what it holds": [(about or {}).get(name, "") for name in frames]})
+        write_sheet(book.create_sheet(sheet_name), _flatten(frame), words=words)
+    summary = pd.DataFrame({"Sheet": names[:-1], "Rows": [len(frame) for frame in frames.values()],
+                            "What it holds": [(about or {}).get(name, "") for name in frames]})
     write_sheet(book.create_sheet(names[-1]), summary)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def to_csv(frame: pd.DataFrame, float_format: str | None = None) -> bytes:
+def to_csv(frame: pd.DataFrame, float_format: str | None = None, words: bool = False) -> bytes:
     """UTF-8 CSV (with BOM so Excel reads accents) with formula injection neutralised and float noise rounded.
 
     `float_format` (e.g. "%.4g") rounds numbers further for a smaller file; text cells are guarded either way.
+    `words` True writes headers in words with units (the app's downloads, for people); the default keeps the
+    column names, so a CSV the command line writes can be read back by a program or this tool.
     """
-    return neutralise_frame(_flatten(frame)).to_csv(index=False, float_format=float_format or CSV_FLOAT_FORMAT
-                                                    ).encode("utf-8-sig")
+    flat = _flatten(frame)
+    if words:
+        flat = in_words(flat)
+    return neutralise_frame(flat).to_csv(index=False, float_format=float_format or CSV_FLOAT_FORMAT
+                                         ).encode("utf-8-sig")
 
 
 def _escape(text: object) -> str:

@@ -8,7 +8,9 @@ Rules (by column name, then by type):
 - FTE and caseloads (`fte`, `caseload`, `per_worker`): `#,##0.0`;
 - other whole numbers: `#,##0`; other decimals: `#,##0.0##`;
 - dates: `mmm-yy` when every value is the first of a month (a month), else `dd mmm yyyy`;
-- a `rag` column: each cell filled Green / Amber / Red / Grey and the word kept (colour-blind readers).
+- a `rag` column: each cell filled Green / Amber / Red / Grey and the word kept (colour-blind readers);
+- headers in words with units (`forecasting.reports.words.header_words`, e.g. `probability_met` -> "Chance
+  of meeting the target (%)"); the number format is chosen from the original name, so rules stay exact.
 Text that a spreadsheet would evaluate as a formula is stored as text with the quote-prefix style (shown as
 typed, never evaluated, no visible apostrophe).
 """
@@ -22,6 +24,8 @@ import re
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from forecasting.reports.words import header_words
 
 log = logging.getLogger(__name__)
 __all__ = ["FORMULA_TRIGGERS", "RAG_FILLS", "column_format", "write_sheet"]
@@ -88,18 +92,19 @@ def _put(sheet, row: int, column: int, value):
     return cell
 
 
-def write_sheet(sheet, frame: pd.DataFrame) -> None:
-    """Write `frame` (flat columns) into an openpyxl worksheet, Excel-ready (module docstring)."""
+def write_sheet(sheet, frame: pd.DataFrame, words: bool = True) -> None:
+    """Write `frame` (flat columns) into an openpyxl worksheet, Excel-ready (module docstring); `words` False
+    keeps the column names as they are (a sheet a reader must parse back)."""
     bold = Font(bold=True)
     for number, name in enumerate(frame.columns, start=1):
-        cell = _put(sheet, 1, number, str(name))
+        cell = _put(sheet, 1, number, header_words(name) if words else str(name))
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for number, name in enumerate(frame.columns, start=1):
         series = frame[name]
         number_format = column_format(name, series)
         is_rag = str(name).lower().startswith("rag")
-        width = len(str(name))
+        width = min(len(header_words(name) if words else str(name)), 24)  # long headers wrap
         for row, value in enumerate(series.tolist(), start=2):
             value = _cell_value(value)
             cell = _put(sheet, row, number, value)
