@@ -8,7 +8,6 @@ from __future__ import annotations
 from forecasting.errors import UserFacingError
 
 FLOAT_FORMAT = "%.4g"  # CSV numbers to 4 significant figures: forecasts are not more precise than that
-N_WINDOWS, BACKTEST_HORIZON = 2, 3  # back-test windows x months each; a series needs N x H + 2 months
 
 
 def register(subparsers) -> None:
@@ -35,8 +34,9 @@ def register(subparsers) -> None:
 
 
 def run_panel_command(args) -> int:
-    from forecasting.data.panel import drop_short_series, load_panel, split_ids
-    from forecasting.engine.distributed import run_panel
+    from forecasting.data.panel import load_panel, split_ids
+    from forecasting.engine.distributed import run_panel_datasets
+    from forecasting.engine.forecast import ForecastSettings
     from forecasting.planning.targets import panel_targets
     from forecasting.reports.exports import write_table
 
@@ -49,14 +49,15 @@ def run_panel_command(args) -> int:
         raise UserFacingError("No authority's data could be used; see the messages above.")
     if args.engine == "local" and args.scheduler:
         raise UserFacingError("--scheduler needs --engine dask")
-    series, short = drop_short_series(loaded.long_frame(), N_WINDOWS * BACKTEST_HORIZON + 2)
-    for sentence in short:
-        print(f"Not forecast: {sentence}")
-    if series.empty:
-        raise UserFacingError("No series is long enough to forecast; see the messages above.")
-    result = run_panel(series, args.horizon, units=loaded.units(), engine=args.engine,
-                       scheduler=args.scheduler, n_jobs=args.jobs, n_windows=N_WINDOWS,
-                       backtest_horizon=BACKTEST_HORIZON)
+    if not 1 <= args.horizon <= 120:
+        raise UserFacingError(f"--horizon {args.horizon}: give a number of months between 1 and 120.")
+    # the single-council engine (`forecast`) per authority, same settings: same models, choice, intervals
+    result = run_panel_datasets(loaded.datasets, ForecastSettings(horizon=args.horizon), engine=args.engine,
+                                scheduler=args.scheduler, n_jobs=args.jobs)
+    for authority, authority_result in result.results.items():
+        for code, sentence in authority_result.explanations.items():
+            if code not in set(authority_result.forecasts["indicator"]):
+                print(f"Not forecast: {authority}, {sentence}")
     forecasts = result.forecasts
     forecasts = forecasts.join(split_ids(forecasts["unique_id"])).drop(columns="unique_id")
     forecasts["month"] = forecasts["month"].dt.strftime("%Y-%m")

@@ -1,66 +1,55 @@
-"""Back-test and forecast a panel of many series (authorities x indicators) locally or on Dask.
+"""Many councils at once, locally or on Dask: the single-council engine run once per authority.
 
-One statsforecast run serves the whole panel; the engine only decides where it runs:
-- `engine="local"`: statsforecast's own process pool (`n_jobs`);
-- `engine="dask"`: statsforecast's Dask back-end (via fugue) on the scheduler at `scheduler`, or on a
-  LocalCluster bound to 127.0.0.1 (no dashboard) when no address is given.
-Both run the same models on the same data, so they give the same numbers (tested).
+There is one engine. `run_panel_datasets` gives every authority's `Dataset` to `forecast.run_forecast` (the
+function behind `python -m forecasting forecast`) with the same `ForecastSettings`, so an authority in a
+panel gets exactly the models, choice, combination, holiday check and intervals it would get run alone
+(tests/engine/test_distributed.py and tests/cli/test_cli_panel_equality.py check the numbers are equal).
+This module only decides where the per-authority runs happen:
+- `engine="local"`: in this process (`n_jobs=1`) or in `n_jobs` worker processes (joblib);
+- `engine="dask"`: on the Dask scheduler at `scheduler`, or on a LocalCluster bound to 127.0.0.1 with no
+  dashboard when no address is given.
+Authorities are dealt into a few large partitions (`partitions`, default `PARTITIONS_PER_WORKER` per worker),
+one task each, not one task per series: a task forecasts all its authorities in turn, so scheduling costs
+stay the same whatever the number of series. Both back-ends run the same code on the same data and give the
+same numbers (tested).
 
-Model set for scale (SCALE_MODELS): Naive, SeasonalNaive (12), RandomWalkWithDrift, HistoricAverage and
-OptimizedTheta (12-month season, deseasonalised when the seasonality test says so). Measured per series (2
-back-test fits + 1 forecast with intervals, 60 months, statsforecast 2.1.1, one core): the four simple models
-2.5 ms together, OptimizedTheta 4.0 ms, AutoTheta 11.4 ms (it fits four Theta variants); a seasonal AutoETS
-(~55 ms a fit) or AutoARIMA (~75 ms) would put 6,000 series far past a minute on 2 cores. The single-council
-engine (forecast.py) keeps the full candidate set. Series are modelled on the same domain scales as the
-single-council engine (log1p for counts and rates, logit for percentages). Choice per series: lowest MASE over
-the back-test windows, where each error is scaled by the mean absolute month-to-month change of the series
-before the first window. """
+`run_panel(frame, ...)` keeps the older long-frame entry point (unique_id = "<authority>|<indicator>", ds,
+y, optional units): it builds one `Dataset` per authority (a catalogue holding only the units) and runs the
+same thing. Results are not written to the forecast cache (a worker may be another machine; the data of many
+councils stays in memory only).
+"""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import warnings
+from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from forecasting.engine.models import from_model_scale, to_model_scale
+from forecasting.data.contract import Dataset
+from forecasting.data.panel import series_id, split_ids
+from forecasting.engine.forecast import ForecastResult, ForecastSettings, run_forecast
 
 log = logging.getLogger(__name__)
 
-SCALE_MODELS = ("Naive", "SeasonalNaive", "RandomWalkWithDrift", "HistoricAverage", "OptimizedTheta")
 LEVELS = (80, 95)
-SEASON_LENGTH = 12
 ENGINES = ("local", "dask")
+PARTITIONS_PER_WORKER = 2  # a few large tasks per worker: enough to even out unequal authorities
 
 
 @dataclass
 class PanelResult:
-    """`backtest`: unique_id, model, mae, mase, n_points, chosen. `forecasts`: unique_id, month, model, mean,
-    lo80, hi80, lo95, hi95 for the chosen model of each series."""
+    """`forecasts`: unique_id, month, model, mean, lo80, hi80, lo95, hi95 (the chosen model of each series,
+    as `ForecastResult.forecasts`). `backtest`: unique_id and the columns of `ForecastResult.backtest`.
+    `results`: each authority's own `ForecastResult` (distribution, explanations, selection check)."""
 
     backtest: pd.DataFrame
     forecasts: pd.DataFrame
-
-
-def scale_models() -> list:
-    from statsforecast.models import (
-        HistoricAverage,
-        Naive,
-        OptimizedTheta,
-        RandomWalkWithDrift,
-        SeasonalNaive,
-    )
-
-    return [
-        Naive(),
-        SeasonalNaive(season_length=SEASON_LENGTH),
-        RandomWalkWithDrift(alias="RandomWalkWithDrift"),
-        HistoricAverage(),
-        OptimizedTheta(season_length=SEASON_LENGTH),
-    ]
+    results: dict[str, ForecastResult] = field(default_factory=dict)
 
 
 @contextmanager
@@ -81,86 +70,105 @@ def dask_client(scheduler: str | None, n_workers: int):
         yield client
 
 
-def _to_model_scale(panel: pd.DataFrame, scales: pd.Series) -> pd.DataFrame:
+def partition(names: Sequence[str], sizes: Mapping[str, int], n_partitions: int) -> list[list[str]]:
+    """Deal authorities into at most `n_partitions` groups of about equal work (number of series): the
+    largest first, each to the group with least work so far (ties: the earlier group). Order within a
+    group follows `names`."""
+    n_partitions = max(1, min(int(n_partitions), len(names)))
+    loads = [0] * n_partitions
+    groups: list[list[str]] = [[] for _ in range(n_partitions)]
+    position = {name: index for index, name in enumerate(names)}
+    for name in sorted(names, key=lambda n: (-sizes.get(n, 0), position[n])):
+        target = min(range(n_partitions), key=lambda i: (loads[i], i))
+        groups[target].append(name)
+        loads[target] += max(sizes.get(name, 0), 1)
+    return [sorted(group, key=position.__getitem__) for group in groups if group]
+
+
+def _forecast_partition(items: list[tuple[str, Dataset]], settings: ForecastSettings
+                        ) -> list[tuple[str, ForecastResult]]:
+    """One task: the single-council engine on each authority of a partition, in turn."""
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, dataset in items:
+            out.append((name, run_forecast(dataset, settings=settings, use_cache=False)))
+    return out
+
+
+def run_panel_datasets(
+    datasets: Mapping[str, Dataset],
+    settings: ForecastSettings | None = None,
+    *,
+    engine: str = "local",
+    scheduler: str | None = None,
+    n_jobs: int = 1,
+    partitions: int | None = None,
+) -> PanelResult:
+    """`run_forecast(dataset, settings)` for every authority's data set, locally or on Dask (see module
+    docstring). `settings.n_jobs` is ignored: the parallelism is across authorities (`n_jobs`)."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    settings = dataclasses.replace(settings or ForecastSettings(), n_jobs=1)
+    names = list(datasets)
+    sizes = {name: int(datasets[name].observations["unique_id"].nunique()) for name in names}
+    workers = max(1, int(n_jobs))
+    groups = partition(names, sizes, partitions or PARTITIONS_PER_WORKER * workers)
+    chunks = [[(name, datasets[name]) for name in group] for group in groups]
+    if not chunks:
+        done: list[list[tuple[str, ForecastResult]]] = []
+    elif engine == "local" and (workers == 1 or len(chunks) == 1):
+        done = [_forecast_partition(chunk, settings) for chunk in chunks]
+    elif engine == "local":
+        from joblib import Parallel, delayed
+
+        done = Parallel(n_jobs=workers)(delayed(_forecast_partition)(chunk, settings) for chunk in chunks)
+    else:
+        with dask_client(scheduler, workers) as client:
+            futures = client.map(_forecast_partition, chunks, settings=settings, pure=False)
+            done = client.gather(futures)
+    results = dict(pair for chunk in done for pair in chunk)
+    results = {name: results[name] for name in names}
+    return PanelResult(backtest=_stack(results, "backtest"), forecasts=_stack(results, "forecasts"),
+                       results=results)
+
+
+def _stack(results: Mapping[str, ForecastResult], table: str) -> pd.DataFrame:
+    """One table over authorities, `indicator` replaced by unique_id = series_id(authority, indicator)."""
+    frames = []
+    for name, result in results.items():
+        frame = getattr(result, table)
+        ids = pd.Series([series_id(name, str(code)) if name else str(code) for code in frame["indicator"]],
+                        index=frame.index, dtype=object)
+        frames.append(frame.drop(columns="indicator").assign(unique_id=ids))
+    if not frames:
+        return pd.DataFrame(columns=["unique_id"])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["unique_id", *[c for c in out.columns if c != "unique_id"]]]
+
+
+def datasets_from_frame(panel: pd.DataFrame, units: Mapping[str, str] | None = None) -> dict[str, Dataset]:
+    """One `Dataset` per authority from a long frame (unique_id "<authority>|<indicator>", ds, y); the
+    catalogue holds each indicator's unit (`units` by unique_id, default count)."""
     frame = panel[["unique_id", "ds", "y"]].copy()
-    for scale, index in frame.groupby(frame["unique_id"].map(scales).fillna("log1p")).groups.items():
-        frame.loc[index.tolist(), "y"] = to_model_scale(frame.loc[index.tolist(), "y"].to_numpy(), str(scale))
-    return frame
-
-
-def _run(frame: pd.DataFrame, horizon: int, backtest_horizon: int, n_windows: int, n_jobs: int, engine: str,
-         scheduler: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from statsforecast import StatsForecast
-    from statsforecast.models import Naive
-
-    levels = list(LEVELS)
-    if engine == "local":
-        forecaster = StatsForecast(models=scale_models(), freq="MS", n_jobs=n_jobs, fallback_model=Naive())
-        cv = forecaster.cross_validation(df=frame, h=backtest_horizon, n_windows=n_windows,
-                                         step_size=backtest_horizon)
-        future = forecaster.forecast(df=frame, h=horizon, level=levels)
-        return cv, future
-    import dask.dataframe as dd
-
-    with dask_client(scheduler, n_jobs) as client:
-        partitions = max(
-            1, min(frame["unique_id"].nunique(), 4 * max(1, len(client.scheduler_info()["workers"])))
+    frame["ds"] = pd.to_datetime(frame["ds"])
+    frame["unique_id"] = frame["unique_id"].astype(str)
+    ids = split_ids(frame["unique_id"])
+    # an id without the separator is a lone series: authority "" (and written back as the bare id)
+    frame = frame.assign(authority=ids["authority"].where(ids["indicator"].notna(), ""),
+                         indicator=ids["indicator"].fillna(frame["unique_id"]))
+    units = dict(units or {})
+    datasets = {}
+    for authority, rows in frame.groupby("authority", sort=True):
+        codes = list(dict.fromkeys(rows["indicator"]))
+        catalogue = pd.DataFrame(
+            {"unit": [units.get(series_id(str(authority), code), "count") for code in codes]},
+            index=pd.Index(codes, name="indicator"),
         )
-        data = dd.from_pandas(frame, npartitions=partitions)
-        # On a Dask frame StatsForecast (through fugue) returns Dask frames, not the pandas type it declares.
-        dask_forecaster: Any = StatsForecast(
-            models=scale_models(), freq="MS", n_jobs=1, fallback_model=Naive()
-        )
-        cv = dask_forecaster.cross_validation(df=data, h=backtest_horizon, n_windows=n_windows,
-                                         step_size=backtest_horizon).compute()
-        future = dask_forecaster.forecast(df=data, h=horizon, level=levels).compute()
-    return cv, future
-
-
-def _scores(cv: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
-    """MAE and MASE per series and model on the model scale (see module docstring)."""
-    first_cutoff = cv.groupby("unique_id")["cutoff"].min()
-    history = frame.merge(first_cutoff.rename("first_cutoff"), left_on="unique_id", right_index=True)
-    history = history[history["ds"] <= history["first_cutoff"]].sort_values(["unique_id", "ds"])
-    scale = history.groupby("unique_id")["y"].apply(lambda y: np.abs(np.diff(y.to_numpy())).mean())
-    models = [m for m in SCALE_MODELS if m in cv.columns]
-    long = cv.melt(
-        id_vars=["unique_id", "ds", "cutoff", "y"], value_vars=models, var_name="model", value_name="fit"
-    )
-    long["abs_error"] = (long["y"] - long["fit"]).abs()
-    table = long.groupby(["unique_id", "model"], sort=False).agg(mae=("abs_error", "mean"),
-                                                                 n_points=("abs_error", "size")).reset_index()
-    table["mase"] = table["mae"] / table["unique_id"].map(scale).replace(0.0, np.nan)
-    order = {name: i for i, name in enumerate(SCALE_MODELS)}
-    table["order"] = table["model"].map(order)
-    ranked = table.sort_values(["unique_id", "mase", "mae", "order"], na_position="last")
-    chosen = ranked.groupby("unique_id")["model"].first()
-    table["chosen"] = table["model"] == table["unique_id"].map(chosen)
-    return table.drop(columns="order").sort_values(["unique_id", "model"]).reset_index(drop=True)
-
-
-def _chosen_forecasts(future: pd.DataFrame, backtest: pd.DataFrame, scales: pd.Series) -> pd.DataFrame:
-    future = future.reset_index() if "unique_id" not in future.columns else future
-    chosen = backtest[backtest["chosen"]].set_index("unique_id")["model"]
-    parts = []
-    for model, ids in chosen.groupby(chosen).groups.items():
-        rows = future[future["unique_id"].isin(ids)]
-        part = pd.DataFrame({"unique_id": rows["unique_id"], "month": rows["ds"], "model": model,
-                             "mean": rows[model]})
-        # symmetric bands on the model scale around the point forecast (AutoTheta's own can be lopsided)
-        half80 = (rows[f"{model}-hi-80"] - rows[f"{model}-lo-80"]).abs() / 2
-        half95 = np.maximum((rows[f"{model}-hi-95"] - rows[f"{model}-lo-95"]).abs() / 2, half80)
-        for level, half in ((80, half80), (95, half95)):
-            part[f"lo{level}"] = part["mean"] - half
-            part[f"hi{level}"] = part["mean"] + half
-        parts.append(part)
-    out = pd.concat(parts, ignore_index=True)
-    columns = ["mean", "lo80", "hi80", "lo95", "hi95"]
-    for scale, index in out.groupby(out["unique_id"].map(scales).fillna("log1p")).groups.items():
-        out.loc[index.tolist(), columns] = from_model_scale(
-            out.loc[index.tolist(), columns].to_numpy(), str(scale)
-        )
-    return out.sort_values(["unique_id", "month"]).reset_index(drop=True)
+        observations = rows[["indicator", "ds", "y"]].rename(columns={"indicator": "unique_id"})
+        datasets[str(authority)] = Dataset(observations.reset_index(drop=True), catalogue,
+                                           source=f"panel authority {authority}")
+    return datasets
 
 
 def run_panel(
@@ -168,43 +176,25 @@ def run_panel(
     horizon: int = 21,
     *,
     units: dict[str, str] | None = None,
-    n_windows: int = 2,
-    backtest_horizon: int = 3,
+    n_windows: int | None = None,
+    backtest_horizon: int | None = None,
     engine: str = "local",
     scheduler: str | None = None,
     n_jobs: int = 1,
+    settings: ForecastSettings | None = None,
+    partitions: int | None = None,
 ) -> PanelResult:
-    """Back-test SCALE_MODELS on every series of `panel` (unique_id, ds, y), choose by MASE, forecast.
-
-    `units` maps unique_id -> unit (count, percent, rate_per_10k); missing ids are treated as counts.
-    Series need at least `n_windows * backtest_horizon + 2` months; blank months are dropped.
-    """
+    """The single-council engine on every authority of a long frame (unique_id "<authority>|<indicator>",
+    ds, y). `units` maps unique_id -> unit (count, percent, rate_per_10k); missing ids are counts.
+    `n_windows` / `backtest_horizon` override the settings' back-test windows (default: as `forecast`)."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    frame = panel.dropna(subset=["y"]).copy()
-    frame["ds"] = pd.to_datetime(frame["ds"])
-    frame["unique_id"] = frame["unique_id"].astype(str)
-    scales = pd.Series({uid: {"percent": "logit"}.get(unit, "log1p") for uid, unit in (units or {}).items()},
-                       dtype=object)
-    scaled = _to_model_scale(frame, scales).sort_values(["unique_id", "ds"]).reset_index(drop=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cv, future = _run(scaled, horizon, backtest_horizon, n_windows, n_jobs, engine, scheduler)
-    cv, future = _plain(cv), _plain(future)
-    backtest = _scores(cv, scaled)
-    return PanelResult(backtest=backtest, forecasts=_chosen_forecasts(future, backtest, scales))
-
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Same dtypes whichever engine produced it (Dask hands back Arrow-backed columns)."""
-    frame = frame.reset_index() if "unique_id" not in frame.columns else frame
-    frame = frame.drop(columns=[c for c in ("index",) if c in frame.columns])
-    out = pd.DataFrame({"unique_id": frame["unique_id"].astype(str).to_numpy()})
-    for column in frame.columns.drop("unique_id"):
-        if column in ("ds", "cutoff"):
-            out[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]").to_numpy()
-        else:
-            out[column] = pd.to_numeric(frame[column]).astype(float).to_numpy()
-    return out.sort_values(["unique_id", "ds"] + (["cutoff"] if "cutoff" in out else [])).reset_index(
-        drop=True
-    )
+    settings = settings or ForecastSettings()
+    changes: dict[str, Any] = {"horizon": int(horizon)}
+    if n_windows is not None:
+        changes["n_windows"] = int(n_windows)
+    if backtest_horizon is not None:
+        changes["cv_horizon"] = int(backtest_horizon)
+    settings = dataclasses.replace(settings, **changes)
+    return run_panel_datasets(datasets_from_frame(panel, units), settings, engine=engine,
+                              scheduler=scheduler, n_jobs=n_jobs, partitions=partitions)
