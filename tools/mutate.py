@@ -62,6 +62,8 @@ ENGINE_TESTS = [
     "tests/engine/test_backtest_rules.py",
     "tests/engine/test_forecast.py",
     "tests/engine/test_forecast_rules.py",
+    "tests/engine/test_derived_rules.py",
+    "tests/engine/test_backtest_mechanics.py",
     "tests/engine/test_models.py",
     "tests/engine/test_seasonality.py",
     "tests/engine/test_explain.py",
