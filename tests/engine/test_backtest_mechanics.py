@@ -17,14 +17,18 @@ def _history(values) -> History:
 def test_adjustment_is_taken_off_before_fitting_and_put_back_on_the_forecast():
     # Naive forecasts the last training value. History 1..6; adjustment +10 in May and June only.
     history = _history([1, 2, 3, 4, 5, 6])
-    adjust = {pd.Timestamp("2018-05-01"): 10.0, pd.Timestamp("2018-06-01"): 10.0,
-              pd.Timestamp("2018-07-01"): 100.0}
+    adjust = {
+        pd.Timestamp("2018-05-01"): 10.0,
+        pd.Timestamp("2018-06-01"): 10.0,
+        pd.Timestamp("2018-07-01"): 100.0,
+    }
 
     def adjustment(_cutoff_month, months):
         return np.array([adjust.get(m, 0.0) for m in months])
 
-    run = run_model(history, SPECS["Naive"], cutoffs=[4], h=2, horizon=1, fallback_sigma=0.25,
-                    adjustment=adjustment)
+    run = run_model(
+        history, SPECS["Naive"], cutoffs=[4], h=2, horizon=1, fallback_sigma=0.25, adjustment=adjustment
+    )
     # back-test window: train Jan-Apr (no adjustment) -> naive 4; May/June get +10 back: 14, 14
     np.testing.assert_allclose(run.cv["mu"], [14.0, 14.0])
     np.testing.assert_allclose(run.cv["y"], [5.0, 6.0])
@@ -56,13 +60,22 @@ def test_cv_by_cutoff_splits_the_backtest_into_its_windows():
 
 def test_combination_is_the_equal_weight_mean_of_the_parts_present():
     a, b, c = COMBINATION_PARTS[:3]
-    mean, sigma = combine({a: (np.array([1.0, 2.0]), np.array([0.2, 0.4])),
-                           b: (np.array([3.0, 6.0]), np.array([0.4, 0.8])),
-                           "NotAPart": (np.array([100.0, 100.0]), np.array([9.0, 9.0]))})
+    mean, sigma = combine(
+        {
+            a: (np.array([1.0, 2.0]), np.array([0.2, 0.4])),
+            b: (np.array([3.0, 6.0]), np.array([0.4, 0.8])),
+            "NotAPart": (np.array([100.0, 100.0]), np.array([9.0, 9.0])),
+        }
+    )
     np.testing.assert_allclose(mean, [2.0, 4.0])
     np.testing.assert_allclose(sigma, [0.3, 0.6])
-    mean, _ = combine({a: (np.array([0.0]), np.array([1.0])), b: (np.array([3.0]), np.array([1.0])),
-                       c: (np.array([6.0]), np.array([1.0]))})
+    mean, _ = combine(
+        {
+            a: (np.array([0.0]), np.array([1.0])),
+            b: (np.array([3.0]), np.array([1.0])),
+            c: (np.array([6.0]), np.array([1.0])),
+        }
+    )
     np.testing.assert_allclose(mean, [3.0])
     with pytest.raises(ValueError, match="at least two"):
         combine({a: (np.array([1.0]), np.array([1.0]))})
@@ -71,12 +84,25 @@ def test_combination_is_the_equal_weight_mean_of_the_parts_present():
 def test_combination_backtest_uses_its_parts_window_by_window():
     history = _history([1, 2, 3, 4, 5, 6, 7, 8])
     a, b = COMBINATION_PARTS[:2]
-    parts = {a: ModelRun(a, mean=np.array([10.0]), sigma=np.array([1.0]),
-                         cv_mu={6: np.array([6.0, 7.0])}, cv_sigma={6: np.array([1.0, 2.0])}),
-             b: ModelRun(b, mean=np.array([20.0]), sigma=np.array([3.0]),
-                         cv_mu={6: np.array([8.0, 9.0])}, cv_sigma={6: np.array([3.0, 4.0])})}
-    run = run_model(history, SPECS["Combination"], cutoffs=[6], h=2, horizon=1, fallback_sigma=0.25,
-                    parts=parts)
+    parts = {
+        a: ModelRun(
+            a,
+            mean=np.array([10.0]),
+            sigma=np.array([1.0]),
+            cv_mu={6: np.array([6.0, 7.0])},
+            cv_sigma={6: np.array([1.0, 2.0])},
+        ),
+        b: ModelRun(
+            b,
+            mean=np.array([20.0]),
+            sigma=np.array([3.0]),
+            cv_mu={6: np.array([8.0, 9.0])},
+            cv_sigma={6: np.array([3.0, 4.0])},
+        ),
+    }
+    run = run_model(
+        history, SPECS["Combination"], cutoffs=[6], h=2, horizon=1, fallback_sigma=0.25, parts=parts
+    )
     np.testing.assert_allclose(run.cv["mu"], [7.0, 8.0])
     np.testing.assert_allclose(run.cv["sigma"], [2.0, 3.0])
     np.testing.assert_allclose(run.mean, [15.0])
@@ -85,5 +111,7 @@ def test_combination_backtest_uses_its_parts_window_by_window():
 
 def test_missing_spread_falls_back_to_a_random_walk_spread():
     # unknown step-h spread -> fallback x sqrt(h); known spreads are kept
-    np.testing.assert_allclose(_fill_sigma(np.array([0.5, np.nan, np.nan, 2.0]), 0.25),
-                               [0.5, 0.25 * np.sqrt(2), 0.25 * np.sqrt(3), 2.0])
+    np.testing.assert_allclose(
+        _fill_sigma(np.array([0.5, np.nan, np.nan, 2.0]), 0.25),
+        [0.5, 0.25 * np.sqrt(2), 0.25 * np.sqrt(3), 2.0],
+    )

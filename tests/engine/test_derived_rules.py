@@ -77,7 +77,9 @@ def test_flat_history_has_no_mase_and_a_zero_actual_has_no_mape():
 
 def test_windows_counted_by_cutoff_and_unobserved_months_dropped():
     history = _history([10, np.nan, 11, 13])
-    frame = _frame([1, 2, 3], [9, 12, 12], lo=[0, 0, 0], hi=[1, 1, 1], cutoffs=[MONTHS[0], MONTHS[0], MONTHS[1]])
+    frame = _frame(
+        [1, 2, 3], [9, 12, 12], lo=[0, 0, 0], hi=[1, 1, 1], cutoffs=[MONTHS[0], MONTHS[0], MONTHS[1]]
+    )
     scores = _derived_scores(frame, history, [80])
     assert scores["n_windows"] == 2
     assert scores["mae"] == pytest.approx(1.0)  # month 2 unobserved: errors |11-12|, |13-12|
@@ -92,13 +94,15 @@ def test_no_observed_month_gives_blank_scores():
 # ----------------------------------------------------------------------------------- interval columns
 def test_interval_columns_by_hand_identity_and_log():
     z80 = norm.ppf(0.9)
-    columns = _interval_columns("X", MONTHS[:2], "m", "identity", np.array([10.0, 20.0]), np.array([1.0, 2.0]),
-                                3.0, [80])
+    columns = _interval_columns(
+        "X", MONTHS[:2], "m", "identity", np.array([10.0, 20.0]), np.array([1.0, 2.0]), 3.0, [80]
+    )
     np.testing.assert_allclose(columns["mean"], [30.0, 60.0])
     np.testing.assert_allclose(columns["lo80"], [3 * (10 - z80), 3 * (20 - 2 * z80)])
     np.testing.assert_allclose(columns["hi80"], [3 * (10 + z80), 3 * (20 + 2 * z80)])
-    logged = _interval_columns("X", MONTHS[:1], "m", "log1p", np.array([np.log1p(9.0)]), np.array([0.5]), 1.0,
-                               [80])
+    logged = _interval_columns(
+        "X", MONTHS[:1], "m", "log1p", np.array([np.log1p(9.0)]), np.array([0.5]), 1.0, [80]
+    )
     np.testing.assert_allclose(logged["mean"], [9.0])
     np.testing.assert_allclose(logged["lo80"], [np.expm1(np.log1p(9.0) - 0.5 * z80)])
     np.testing.assert_allclose(logged["hi80"], [np.expm1(np.log1p(9.0) + 0.5 * z80)])
@@ -111,8 +115,13 @@ def _fit(cv: pd.DataFrame, model="AutoETS"):
 
 def _cv(mu, sigma) -> pd.DataFrame:
     return pd.DataFrame(
-        {"cutoff": [MONTHS[0]] * len(mu), "ds": MONTHS[1 : 1 + len(mu)], "mu": mu, "sigma": sigma,
-         "step": np.arange(1, len(mu) + 1)}
+        {
+            "cutoff": [MONTHS[0]] * len(mu),
+            "ds": MONTHS[1 : 1 + len(mu)],
+            "mu": mu,
+            "sigma": sigma,
+            "step": np.arange(1, len(mu) + 1),
+        }
     )
 
 
