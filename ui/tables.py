@@ -11,6 +11,7 @@ it. Rules, by column name (`forecasting.reports.words` gives the headers and the
   frame has an `indicator` column and `units` says it (counts whole, percentages with %, rates one decimal),
   else whole from 100 up and one decimal below;
 - other numbers: whole with thousands separators when whole, else one decimal; months as Mar-20;
+- coded values in words (`lower_is_better` -> "lower is better"; `forecasting.reports.VALUE_WORDS`);
 - blanks are blank, never "None" or "nan".
 """
 
@@ -22,7 +23,14 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from forecasting.planning import indicator_words
-from forecasting.reports import count_text, header_words, money_text, percent_text, probability_text
+from forecasting.reports import (
+    VALUE_WORDS,
+    count_text,
+    header_words,
+    money_text,
+    percent_text,
+    probability_text,
+)
 from ui.rag import rag_cell_style, rag_columns, rag_words
 
 _VALUE_COLUMNS = re.compile(
@@ -76,7 +84,7 @@ def column_formatter(name: str, series: pd.Series) -> Callable[[object], str] | 
         return lambda v: "yes" if v is True or v == 1 else "no" if v is False or v == 0 else ""
     lowered = str(name).lower()
     if not pd.api.types.is_numeric_dtype(series):
-        return lambda v: "" if _blank(v) or v is None else str(v)
+        return lambda v: "" if _blank(v) or v is None else VALUE_WORDS.get(str(v), str(v))
     for pattern, text in _RULES:
         if pattern.search(lowered):
             return _blank_or(text)

@@ -3,10 +3,15 @@ import pandas as pd
 import streamlit as st
 
 from forecasting.planning import HEADLINES, headline_table
-from forecasting.reports import small_multiples
+from forecasting.reports import figure_text, probability_text, small_multiples
 from ui import state
 from ui.downloads import download_buttons
 from ui.notices import show_coverage, show_missing_targets
+from ui.rag import rag_badge
+from ui.tables import show_table
+
+YEAR_ENDS = (("2018_19", "31 Mar 2019"), ("2019_20", "31 Mar 2020"))
+CARDS_PER_ROW = 3  # readable at 1024 px (a projector) as well as on a wide screen
 
 st.title("Overview")
 dataset = state.active_dataset()
@@ -15,32 +20,39 @@ show_missing_targets(dataset)
 projection = state.projection(dataset)
 targets = state.target_table(dataset)
 table = headline_table(projection, targets)
-st.caption("Projections are the central forecast with the 95% range; P(met) is the chance of meeting the "
-           "target on the forecast's own uncertainty. RAG: Green at 80% or more, Amber 50-80%, Red below "
-           "(thresholds on the Method page).")
-cards = st.columns(max(len(table), 1))
-for card, row in zip(cards, table.to_dict("records"), strict=False):  # one card even with no rows
-    target = row.get("target_2019_20")
-    status = f" · target {target:,.0f}: {row.get('rag_2019_20')}" if pd.notna(target) else ""
-    card.metric(
-        f"{row['measure']} ({row['latest_month']})",
-        f"{row['latest']:,.0f}",
-        row["vs_year_before"],
-        delta_color="off",
-        help=f"Mar-20 projection {row.get('projected_2019_20', float('nan')):,.0f} "
-        f"(95% range {row.get('range95_2019_20', '-')}){status}",
-    )
-    card.caption(
-        f"Mar-20: {row.get('projected_2019_20', float('nan')):,.0f} ({row.get('range95_2019_20', '-')})"
-        + status
-    )
-st.dataframe(table, hide_index=True, width="stretch", column_config={
-    "latest": st.column_config.NumberColumn(format="%.0f"),
-    "projected_2018_19": st.column_config.NumberColumn("Mar-19 projection", format="%.0f"),
-    "projected_2019_20": st.column_config.NumberColumn("Mar-20 projection", format="%.0f"),
-    "p_met_2018_19": st.column_config.NumberColumn("P(met) 18/19", format="%.2f"),
-    "p_met_2019_20": st.column_config.NumberColumn("P(met) 19/20", format="%.2f")})
-download_buttons(table, "headline measures")
+units = dataset.indicators["unit"].to_dict() if "unit" in dataset.indicators else {}
+st.caption("Each projection is the central forecast with its 95% range. The chance of meeting a target comes "
+           "from the forecast's own uncertainty. RAG: Green at 80% or more, Amber 50-80%, Red below 50% "
+           "(terms and thresholds on the Method page).")
+
+
+def _year_end(row: dict, suffix: str, when: str, unit: str) -> str:
+    """One line of a card: the projection at a year end, and the target, chance and RAG when there is one."""
+    projected = row.get(f"projected_{suffix}")
+    if projected is None or pd.isna(projected):
+        return f"**{when}:** not available"
+    line = f"**{when}:** {figure_text(projected, unit)} (95% range {row.get(f'range95_{suffix}', '')})"
+    target = row.get(f"target_{suffix}")
+    if target is None or pd.isna(target):
+        return line + " · no target"
+    chance = probability_text(row.get(f"p_met_{suffix}"))
+    return (f"{line}  \ntarget {figure_text(target, unit)} · chance of meeting it {chance}  \n"
+            f"{rag_badge(row.get(f'rag_{suffix}'))}")
+
+
+records = table.to_dict("records")
+for start in range(0, max(len(records), 1), CARDS_PER_ROW):
+    columns = st.columns(CARDS_PER_ROW)
+    for column, row in zip(columns, records[start:start + CARDS_PER_ROW], strict=False):
+        unit = units.get(row["indicator"], "count")
+        with column.container(border=True):
+            st.metric(f"{row['measure']} ({row['latest_month']})", figure_text(row["latest"], unit),
+                      row["vs_year_before"], delta_color="off", help=f"Indicator {row['indicator']}")
+            st.markdown("\n\n".join(_year_end(row, suffix, when, unit) for suffix, when in YEAR_ENDS))
+
+with st.expander("The headline measures as a table"):
+    show_table(table, units=units)
+    download_buttons(table, "headline measures")
 
 if coverage.has("caseload"):       # from the scenario baseline (needs M1) on open CIN cases and CP plans
     baseline, calibration = state.scenario_baseline(dataset)
@@ -62,22 +74,7 @@ if panels:
     st.plotly_chart(small_multiples(panels), width="stretch")
 
 st.subheader("Every target in the scorecard")
-st.dataframe(
-    targets[
-        [
-            "indicator",
-            "period",
-            "target",
-            "basis",
-            "projected",
-            "lo95",
-            "hi95",
-            "probability_met",
-            "rag",
-            "explanation",
-        ]
-    ],
-    hide_index=True,
-    width="stretch",
-)
+shown = ["indicator", "period", "target", "basis", "projected", "lo95", "hi95", "probability_met", "rag",
+         "explanation"]
+show_table(targets[[c for c in shown if c in targets.columns]], catalogue=dataset.indicators)
 download_buttons(targets, "targets")

@@ -17,6 +17,7 @@ from forecasting.reports.template import write_template
 from forecasting.reports.words import (
     GLOSSARY,
     NOT_AVAILABLE,
+    VALUE_WORDS,
     count_text,
     figure_text,
     header_words,
@@ -26,7 +27,30 @@ from forecasting.reports.words import (
     probability_text,
 )
 
-__all__ = ["GLOSSARY", "NOT_AVAILABLE", "count_text", "decomposition_chart", "fan_chart", "figure_text",
-           "finance_sheets", "finance_workbook", "grouped_bars", "header_words", "in_words", "lines",
-           "markdown_text", "money", "money_text", "percent_text", "plain_text", "probability_text",
-           "scenario_chart", "scenario_html_report", "small_multiples", "to_csv", "to_xlsx", "write_template"]
+__all__ = [
+    "GLOSSARY",
+    "NOT_AVAILABLE",
+    "VALUE_WORDS",
+    "count_text",
+    "decomposition_chart",
+    "fan_chart",
+    "figure_text",
+    "finance_sheets",
+    "finance_workbook",
+    "grouped_bars",
+    "header_words",
+    "in_words",
+    "lines",
+    "markdown_text",
+    "money",
+    "money_text",
+    "percent_text",
+    "plain_text",
+    "probability_text",
+    "scenario_chart",
+    "scenario_html_report",
+    "small_multiples",
+    "to_csv",
+    "to_xlsx",
+    "write_template",
+]

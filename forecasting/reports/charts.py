@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from forecasting.reports.escaping import chart_text
+from forecasting.reports.words import figure_text
 
 HISTORY = "#1f3b73"
 FORECAST = "#e07b00"
@@ -105,7 +106,7 @@ def fan_chart(history: pd.Series, forecast: pd.DataFrame, *, title: str = "", un
                     y=[row.target],
                     mode="markers+text",
                     marker={"symbol": "x", "size": 12, "color": TARGET},
-                    text=[f"Target {row.period}: {row.target:g}"],
+                    text=[f"Target {row.period}: {figure_text(row.target, unit)}"],
                     textposition="top center",
                     name=f"Target {row.period}",
                 )
@@ -122,8 +123,9 @@ def fan_chart(history: pd.Series, forecast: pd.DataFrame, *, title: str = "", un
         yaxis_title={"percent": "%", "rate_per_10k": "per 10,000 children"}.get(unit, "number"),
         legend={"orientation": "h", "y": -0.15},
     )
+    figure.update_yaxes(tickformat=",")  # 1,433 not 1.433k
     if unit == "percent":
-        figure.update_yaxes(range=[0, 100])
+        figure.update_yaxes(range=[0, 100], ticksuffix="%")
     return plain_text(figure)
 
 
@@ -176,6 +178,7 @@ def small_multiples(panels: list[tuple[str, pd.Series, pd.DataFrame]], columns: 
                          row=row, col=col)
     figure.update_layout(height=280 * rows, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                          legend={"orientation": "h", "y": -0.05})
+    figure.update_yaxes(tickformat=",")
     return plain_text(figure)
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "COLUMN_WORDS",
     "GLOSSARY",
     "NOT_AVAILABLE",
+    "VALUE_WORDS",
     "count_text",
     "figure_text",
     "header_words",
@@ -114,6 +115,21 @@ COLUMN_WORDS: dict[str, str] = {
     "case": "Case",
     "months": "Months",
     "months_basis": "Months counted",
+}
+
+#: Coded values in tables -> words (the code is kept when it is not listed).
+VALUE_WORDS: dict[str, str] = {
+    "year_end_level": "level at 31 March",
+    "annual_total": "total over the year",
+    "monthly_rate": "monthly average over the year",
+    "lower_is_better": "lower is better",
+    "higher_is_better": "higher is better",
+    "neutral": "neither",
+    "percent": "percentage (0-100)",
+    "rate_per_10k": "rate per 10,000 children aged 0-17",
+    "stock": "level at month end",
+    "flow": "number in the month",
+    "ratio": "percentage of another measure",
 }
 
 _YEAR = r"(\d{4})_(\d{2})"
