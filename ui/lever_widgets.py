@@ -1,5 +1,6 @@
 """Scenario levers as Streamlit inputs, built from forecasting.planning.levers.LEVERS (unit, range,
-source)."""
+source), labelled in words (`LEVER_LABELS`), with a reset and an undo per tab and the levers kept in the
+page's address (st.query_params) so a refresh or a shared link restores them."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from forecasting.planning import LEVERS, MONTH_UNIT, TEAMS
+from forecasting.errors import UserFacingError
+from forecasting.planning import LEVERS, MONTH_UNIT, TEAMS, scenario_from_dict
 
 GROUP_TITLES = {
     "early_help": "Early Help step-down",
@@ -16,8 +18,46 @@ GROUP_TITLES = {
     "placement_mix": "Placement mix (in-house foster carers)",
     "demand_shock": "Demand shock",
 }
+#: every lever in words (the page never shows a lever's code)
+LEVER_LABELS = {
+    "early_help_diversion_pct": "Contacts stepped down to Early Help",
+    "early_help_start": "Step-down starts",
+    "early_help_ramp_months": "Months to reach the full step-down",
+    "early_help_leakage_pct": "Stepped-down families referred again later",
+    "early_help_leakage_lag_months": "Months before they are referred again",
+    "early_help_downstream_pct": "Their risk of S47, a plan or care, against an average referral",
+    "early_help_plan_pct": "Stepped-down contacts that open an Early Help plan",
+    "early_help_assessment_pct": "Stepped-down contacts with a Universal Help Assessment",
+    "early_help_episode_months": "Months a stepped-down family stays open to Early Help",
+    "edge_of_care_entry_reduction": "Entries to care avoided",
+    "edge_of_care_extra_exits": "Extra exits from care",
+    "edge_of_care_start": "Edge-of-care service starts",
+    "edge_of_care_ramp_months": "Months for the edge-of-care effect to reach full strength",
+    "recruits_fte": "Social workers recruited",
+    "recruits_team": "Team the recruits join",
+    "recruits_start": "Recruits start",
+    "recruits_months_to_full_caseload": "Months for a recruit to carry a full caseload",
+    "agency_fte_change": "Change in agency social workers",
+    "vacancy_fte_change": "Change in vacant posts left uncovered",
+    "turnover_pct_change": "Extra turnover whose leavers are not replaced",
+    "extra_in_house_carers": "Extra in-house foster carers",
+    "in_house_carers_start": "First extra carers approved",
+    "in_house_carers_ramp_months": "Months to approve all the extra carers",
+    "demand_shock_pct": "Change in contacts during the shock",
+    "demand_shock_start": "Shock starts",
+    "demand_shock_months": "Length of the shock",
+}
+TEAM_LABELS = {"mash": "MASH (the front door)", "assessment": "Assessment", "cin_cp": "Children in need and "
+               "child protection", "lac": "Children in care"}
 PREFIX = "lever__"
+HISTORY_KEY, LAST_KEY, URL_READ_KEY = "lever_history", "lever_last", "levers_read_from_url"
+MAX_UNDO = 20
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def lever_label(name: str) -> str:
+    """A lever in words (a name not in LEVER_LABELS: its code with spaces)."""
+    return LEVER_LABELS.get(name, name.replace("_", " "))
 
 
 def widget_key(name: str) -> str:
@@ -31,8 +71,16 @@ def load_into_widgets(levers: dict) -> None:
             st.session_state[widget_key(name)] = value if value is not None else None
 
 
+def neutral_levers(group: str | None = None) -> dict:
+    return {n: s.neutral for n, s in LEVERS.items() if group is None or s.group == group}
+
+
 def lever_inputs(group: str, months: pd.DatetimeIndex) -> dict:
-    """Draw the inputs for one group; returns {lever: value}."""
+    """Draw the inputs for one group, under a reset and an undo button; returns {lever: value}."""
+    names = [n for n, s in LEVERS.items() if s.group == group]
+    if all(widget_key(n) in st.session_state for n in names):  # the values this run will show
+        _remember(group, {n: st.session_state[widget_key(n)] for n in names})
+    _history_buttons(group)
     values = {}
     month_options = [None, *[f"{m:%Y-%m}" for m in months]]
     for name, spec in LEVERS.items():
@@ -41,32 +89,104 @@ def lever_inputs(group: str, months: pd.DatetimeIndex) -> dict:
         key = widget_key(name)
         help_text = f"{spec.description}\n\nSource: {spec.source}"
         if spec.unit == MONTH_UNIT:
-            current = st.session_state.get(key)
-            if current not in month_options:
+            if st.session_state.get(key) not in month_options:
                 st.session_state[key] = None
             values[name] = st.selectbox(
-                f"{name.replace('_', ' ')} (month)",
-                month_options,
-                key=key,
-                help=help_text,
-                format_func=lambda m: "first forecast month" if m is None else m,
+                f"{lever_label(name)} (month)", month_options, key=key, help=help_text,
+                format_func=lambda m: "first forecast month" if m is None else f"{pd.Timestamp(m):%b %Y}",
             )
         elif spec.unit == "team":
             st.session_state.setdefault(key, spec.default or TEAMS[0])
-            values[name] = st.selectbox("team the recruits join", list(TEAMS), key=key, help=help_text)
+            values[name] = st.selectbox(lever_label(name), list(TEAMS), key=key, help=help_text,
+                                        format_func=lambda t: TEAM_LABELS.get(t, t))
         else:
             st.session_state.setdefault(key, float(spec.neutral))
-            values[name] = st.slider(
-                f"{name.replace('_', ' ')} ({spec.unit})",
-                float(spec.low),
-                float(spec.high),
-                key=key,
-                help=help_text,
-                step=_step(spec),
-            )
+            values[name] = st.slider(f"{lever_label(name)} ({spec.unit})", float(spec.low), float(spec.high),
+                                     key=key, help=help_text, step=_step(spec))
+    st.session_state.setdefault(LAST_KEY, {})[group] = dict(values)
     return values
 
 
 def _step(spec) -> float:
     span = float(spec.high) - float(spec.low)
     return 1.0 if span >= 20 else 0.5 if span >= 5 else 0.1
+
+
+# ------------------------------------------------------------------------------------ undo and reset per tab
+def _remember(group: str, values: dict) -> None:
+    """Push the group's previous values on its undo list when they changed since the last run."""
+    last = st.session_state.setdefault(LAST_KEY, {})
+    history = st.session_state.setdefault(HISTORY_KEY, {})
+    previous = last.get(group)
+    if previous is not None and previous != values:
+        history[group] = [*history.get(group, []), previous][-MAX_UNDO:]
+    last[group] = dict(values)
+
+
+def _undo(group: str) -> None:
+    history = st.session_state.get(HISTORY_KEY, {}).get(group)
+    if history:
+        values = history.pop()
+        load_into_widgets(values)
+        st.session_state[LAST_KEY][group] = dict(values)  # not pushed again as a change
+
+
+def _reset(group: str) -> None:
+    load_into_widgets(neutral_levers(group))
+
+
+def _history_buttons(group: str) -> None:
+    left, right, _ = st.columns([1, 1, 3])
+    steps = len(st.session_state.get(HISTORY_KEY, {}).get(group, []))
+    left.button("Reset this tab", key=f"reset__{group}", on_click=_reset, args=(group,),
+                help="Every lever on this tab back to neutral (no change from the baseline); Undo brings "
+                     "them back.")
+    right.button("Undo", key=f"undo__{group}", on_click=_undo, args=(group,), disabled=not steps,
+                 help=f"Undo the last change on this tab ({steps} step{'s' if steps != 1 else ''} kept)")
+
+
+# ---------------------------------------------------------------------------------- levers in the address bar
+def levers_from_url() -> str | None:
+    """Once per session, before the widgets are drawn: levers named in the page's address go into the
+    widgets. Returns a message in words when the address held something that is not a valid scenario."""
+    if st.session_state.get(URL_READ_KEY):
+        return None
+    st.session_state[URL_READ_KEY] = True
+    found = {name: st.query_params[name] for name in LEVERS if name in st.query_params}
+    if not found:
+        return None
+    typed = {n: (float(v) if _numeric(n) and _is_number(v) else v) for n, v in found.items()}
+    try:
+        scenario = scenario_from_dict({"schema_version": 1, "name": "from the address", "levers": typed},
+                                      "the page address")
+    except UserFacingError as exc:
+        return f"The levers in the page address were not used: {exc}"
+    load_into_widgets({n: getattr(scenario.levers, n) for n in found})
+    return None
+
+
+def levers_to_url(values: dict) -> None:
+    """Keep the levers away from neutral in the page's address (and drop the others)."""
+    for name, spec in LEVERS.items():
+        value = values.get(name, spec.neutral)
+        if value is None or value == spec.neutral:
+            text = None
+        else:
+            text = f"{value:g}" if _numeric(name) else str(value)
+        if text is None:
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get(name) != text:
+            st.query_params[name] = text
+
+
+def _numeric(name: str) -> bool:
+    return LEVERS[name].unit not in (MONTH_UNIT, "team")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -1,5 +1,6 @@
-"""Scenarios: move the levers, see baseline against scenario for every measure leaders are judged by."""
-from pathlib import Path
+"""Scenarios: move the levers and see, against the targets, whether the plan gets there: baseline and scenario
+at every target date still ahead (chance of meeting it, RAG), the charts with their target lines, saved
+scenarios compared, goal-seek."""
 
 import pandas as pd
 import streamlit as st
@@ -16,27 +17,39 @@ from forecasting.planning import (
     goal_seek_pair,
     headline_table,
     horizon_to_march,
-    load_scenario,
-    save_scenario,
+    scenario_file_name,
     scenario_from_dict,
+    scenario_yaml,
     steady_state,
 )
-from forecasting.reports import decomposition_chart, markdown_text, scenario_chart, scenario_html_report
-from ui import state
+from forecasting.reports import decomposition_chart, scenario_chart, scenario_html_report
+from ui import saved_scenarios, state
 from ui.downloads import download_buttons
-from ui.lever_widgets import GROUP_TITLES, SCENARIO_DIR, lever_inputs, load_into_widgets
+from ui.lever_widgets import (
+    GROUP_TITLES,
+    lever_inputs,
+    lever_label,
+    levers_from_url,
+    levers_to_url,
+    load_into_widgets,
+    neutral_levers,
+)
 from ui.notices import show_coverage
+from ui.scenario_compare import comparison, format_change, format_measure, lever_rows
+from ui.scenario_targets import add_target_lines, show_answer
 
+# measure, title, unit, the scorecard indicator whose targets are drawn on its chart
 CHARTS = [
-    ("referrals", "Referrals a month", "referrals"),
-    ("cp_plans", "Children on CP plans", "children"),
-    ("lac", "Looked-after children", "children"),
-    ("caseload_cin_cp", "CIN/CP caseload per worker", "cases"),
-    ("EH4-QL", "Single assessments in 45 days", "%"),
-    ("M8-QL", "MASH decisions in 24 hours", "%"),
-    ("placement_cost", "Placement spend a month", "£"),
-    ("staffing_cost", "Front-line staffing cost a month", "£"),
+    ("referrals", "Referrals a month", "referrals", "M2"),
+    ("cp_plans", "Children on CP plans", "children", "CP6B"),
+    ("lac", "Looked-after children", "children", "LAC1"),
+    ("caseload_cin_cp", "CIN/CP caseload per worker", "cases", None),
+    ("EH4-QL", "Single assessments in 45 days", "%", "EH4-QL"),
+    ("M8-QL", "MASH decisions in 24 hours", "%", "M8-QL"),
+    ("placement_cost", "Placement spend a month", "£", None),
+    ("staffing_cost", "Front-line staffing cost a month", "£", None),
 ]
+NEUTRAL = "(all levers neutral)"
 
 st.title("Scenarios")
 dataset = state.active_dataset()
@@ -50,16 +63,65 @@ horizon = HORIZONS[st.radio("Horizon", list(HORIZONS), horizontal=True, key="sce
                                  "forecast is run once for it (a few seconds the first time).")]
 baseline, calibration = state.scenario_baseline(dataset, horizon)
 params = state.parameters()
+if (problem := levers_from_url()) is not None:
+    st.warning(problem)
+if (message := st.session_state.pop(saved_scenarios.FLASH_KEY, None)) is not None:
+    st.success(message)
 
-saved = sorted(SCENARIO_DIR.glob("*.yaml"))
-chosen = st.selectbox("Start from a saved scenario", ["(all levers neutral)", *[p.stem for p in saved]])
+choices = saved_scenarios.choices()
+chosen = st.selectbox("Start from a saved scenario", [NEUTRAL, *choices],
+                      format_func=lambda key: choices.get(key, key))
 if st.button("Load it into the levers"):
-    levers = (
-        {} if chosen.startswith("(") else load_scenario(SCENARIO_DIR / f"{chosen}.yaml").levers.model_dump()
-    )
-    neutral = {name: spec.neutral for name, spec in LEVERS.items()}
-    load_into_widgets(neutral | levers)
-    st.rerun()
+    try:
+        levers = {} if chosen == NEUTRAL else saved_scenarios.load(chosen).levers.model_dump()
+        load_into_widgets(neutral_levers() | levers)
+        st.rerun()
+    except UserFacingError as exc:
+        st.error(str(exc))
+upload = st.file_uploader("Open a scenario file (YAML) you saved before", type=["yaml", "yml"],
+                          key="scenario_upload")
+if upload is not None and st.session_state.get("scenario_upload_done") != upload.file_id:
+    st.session_state["scenario_upload_done"] = upload.file_id
+    try:
+        stem = saved_scenarios.add_upload(upload.name, upload.getvalue())
+        st.session_state[saved_scenarios.FLASH_KEY] = f"Added {stem} to your scenarios: choose it above."
+        st.rerun()
+    except UserFacingError as exc:
+        st.error(str(exc))
+
+
+def _scenario(values: dict):
+    name = st.session_state.get("scenario_name") or "Scenario"
+    try:
+        scenario_file_name(name)
+    except UserFacingError:
+        name = "Scenario"  # the save form says what is wrong with the name
+    return scenario_from_dict({"schema_version": 1, "name": name,
+                               "levers": {k: v for k, v in values.items() if v is not None}}, "levers")
+
+
+def _save_form(scenario) -> None:
+    signed_in = saved_scenarios.identity() is not None
+    with st.form("save"):
+        name = st.text_input("Save these levers as", key="scenario_name", max_chars=120,
+                             help="A name in words, e.g. 'Edge of care, 2 more exits a month'.")
+        overwrite = st.checkbox("Replace a saved scenario with the same name")
+        submitted = st.form_submit_button("Save scenario" if signed_in else "Keep in this session's list")
+    if submitted:
+        try:
+            st.session_state[saved_scenarios.FLASH_KEY] = saved_scenarios.keep(scenario, name, overwrite)
+            st.rerun()
+        except UserFacingError as exc:
+            st.error(str(exc))
+    if not signed_in:
+        try:
+            file_name, named = scenario_file_name(name), scenario.model_copy(update={"name": name.strip()})
+        except UserFacingError:  # no name yet, or one the save form refuses in words
+            file_name, named = "scenario.yaml", scenario
+        st.download_button("Download these levers as a scenario file (YAML)", scenario_yaml(named).encode(),
+                           file_name=file_name, mime="application/x-yaml", key="scenario_yaml_download",
+                           help="Sign-in is off, so nothing is kept on the server: keep the file and open it "
+                                "here again later.")
 
 
 @st.fragment
@@ -70,30 +132,28 @@ def scenario_panel():
         with tab:
             values.update(lever_inputs(group, baseline.months))
     try:
-        scenario = scenario_from_dict(
-            {
-                "schema_version": 1,
-                "name": st.session_state.get("scenario_name") or "App scenario",
-                "levers": {k: v for k, v in values.items() if v is not None},
-            },
-            "levers",
-        )
+        scenario = _scenario(values)
     except UserFacingError as exc:
         st.error(str(exc))
         return
+    levers_to_url(scenario.levers.model_dump())
+    st.session_state["scenario_on_page"] = scenario.levers.model_dump()
     result = apply_scenario(baseline, scenario, calibration, params)
+    baseline_targets = evaluate_targets(baseline.projection, params=params)
+    scenario_targets = evaluate_targets(result.projection, params=params)
+    answer = show_answer(baseline_targets, scenario_targets, dataset)
     table = result.table
     last = table["month"].max()
     end = table[table["month"] == last].set_index("measure")
-    metrics = st.columns(4)
-    for column, (measure, label, _) in zip(metrics, CHARTS[:4], strict=True):
+    for column, (measure, label, unit, _) in zip(st.columns(4), CHARTS[:4], strict=True):
         if measure in end.index:
             delta = end.at[measure, "delta"]
             low, high = end.at[measure, "delta_lo95"], end.at[measure, "delta_hi95"]
-            column.metric(f"{label}, {last:%b-%y}", f"{end.at[measure, 'scenario']:,.0f}",
-                          f"{delta:+,.1f} vs baseline" if abs(delta) >= 0.05 else None, delta_color="inverse",
-                          help=f"95% interval of the change: {low:+,.1f} to {high:+,.1f}" if low != high
-                          else None)
+            column.metric(f"{label}, {last:%b-%y}", format_measure(end.at[measure, "scenario"], unit),
+                          f"{format_change(delta, unit)} vs baseline" if abs(delta) >= 0.05 else None,
+                          delta_color="inverse",
+                          help=f"95% interval of the change: {format_change(low, unit)} to "
+                               f"{format_change(high, unit)}" if low != high else None)
     if result.delta_draws:
         st.caption("The change is the levers as set; the shaded bands and the 95% intervals simulate the "
                    "effects over their evidence bands and the calibrated rates (see 'Evidence behind the "
@@ -103,28 +163,30 @@ def scenario_panel():
     long_run = [stock.sentence() for stock in steady_state(result, calibration)]
     for sentence in long_run:
         st.info(sentence)
-    st.session_state["scenario_on_page"] = scenario.levers.model_dump()
     figures = []
     grid = st.columns(2)
-    for number, (measure, label, unit) in enumerate(CHARTS):
+    for number, (measure, label, unit, indicator) in enumerate(CHARTS):
         frame = result.measure(measure)
         if frame.empty:
             continue
-        figure = scenario_chart(frame, title=label, unit_label=unit)
+        figure = add_target_lines(scenario_chart(frame, title=label, unit_label=unit), scenario_targets,
+                                  indicator)
         figures.append((label, figure))
         grid[number % 2].plotly_chart(figure, width="stretch")
     download_buttons(table, "scenario results", key="scenario")
-    scenario_targets = evaluate_targets(result.projection, params=params)
-    st.subheader("Targets under this scenario")
-    st.dataframe(
-        scenario_targets[
-            ["indicator", "period", "target", "projected", "lo95", "hi95", "probability_met", "rag"]
-        ],
-        hide_index=True,
-        width="stretch",
-        key="scenario_targets",
-    )
-    download_buttons(scenario_targets, "targets under the scenario", key="scenario_targets_download")
+    with st.expander("Every target under this scenario (all periods, with the explanation)"):
+        st.dataframe(
+            scenario_targets[["indicator", "period", "target", "projected", "lo95", "hi95", "probability_met",
+                              "rag", "explanation"]],
+            hide_index=True, width="stretch", key="scenario_targets",
+            column_config={"indicator": "Indicator", "period": "Year", "target": "Target",
+                           "projected": st.column_config.NumberColumn("Projected", format="%.1f"),
+                           "lo95": st.column_config.NumberColumn("95% range from", format="%.1f"),
+                           "hi95": st.column_config.NumberColumn("95% range to", format="%.1f"),
+                           "probability_met": st.column_config.NumberColumn("Chance of meeting it",
+                                                                            format="percent"),
+                           "rag": "RAG", "explanation": "In words"})
+        download_buttons(scenario_targets, "targets under the scenario", key="scenario_targets_download")
     with st.expander("Headline measures under this scenario"):
         st.dataframe(headline_table(result.projection, scenario_targets), hide_index=True, width="stretch",
                      key="scenario_headlines")
@@ -135,61 +197,45 @@ def scenario_panel():
         st.plotly_chart(decomposition_chart(parts), width="stretch")
         download_buttons(parts, "decomposition", key="decomposition")
     report = scenario_html_report(
-        scenario.name,
-        figures,
-        {"Scenario results at the last month": end.reset_index(), "Levers": _lever_table(scenario)},
+        scenario.name, figures,
+        {"Will we hit the targets?": answer,
+         f"Scenario results at {last:%b %Y}": end.reset_index(), "Levers changed": lever_rows(scenario)},
         notes=[*(f"Beyond the evidence: {flag}" for flag in result.flags), *long_run, *result.notes],
-        data_source=str(dataset.source),
+        data_source=getattr(dataset.source, "name", None) or str(dataset.source),
     )
     st.download_button("Download the scenario report (HTML, opens offline)", report.encode(),
                        file_name="scenario-report.html", mime="text/html")
-    with st.form("save"):
-        name = st.text_input("Save these levers as (file name)", key="scenario_name")
-        overwrite = st.checkbox("Replace a saved scenario with the same name")
-        if st.form_submit_button("Save scenario") and name:
-            try:
-                path = save_scenario(scenario.model_copy(update={"name": name}),
-                                     SCENARIO_DIR / f"{Path(name).stem}.yaml", overwrite=overwrite)
-                st.success(f"Saved {markdown_text(path.name)}")
-            except UserFacingError as exc:
-                st.error(str(exc))
+    _save_form(scenario)
 
 
 def _evidence_expander():
     with st.expander("Evidence behind the effect levers (central value, band, grade, source)"):
-        st.dataframe(evidence_table(), hide_index=True, width="stretch", key="evidence_table")
-
-
-def _lever_table(scenario):
-    values = scenario.levers.model_dump()
-    return pd.DataFrame(
-        [
-            {"lever": n, "value": values[n], "unit": s.unit, "neutral": s.neutral, "source": s.source}
-            for n, s in LEVERS.items()
-        ]
-    )
+        st.dataframe(evidence_table().assign(lever=lambda f: f["lever"].map(lever_label)), hide_index=True,
+                     width="stretch", key="evidence_table")
 
 
 scenario_panel()
 _evidence_expander()
 
 st.subheader("Compare saved scenarios")
-picked = st.multiselect("Scenarios", [p.stem for p in saved], default=[p.stem for p in saved][:3])
+mine = list(choices)
+picked = st.multiselect("Scenarios", mine, default=mine[:3], format_func=lambda key: choices.get(key, key))
 if picked:
-    rows = []
-    for stem in picked:
-        table = apply_scenario(
-            baseline, load_scenario(SCENARIO_DIR / f"{stem}.yaml"), calibration, params
-        ).table
-        end = table[table["month"] == table["month"].max()].set_index("measure")["scenario"]
-        rows.append({"scenario": stem, **{label: end.get(measure) for measure, label, _ in CHARTS}})
-    comparison = pd.DataFrame(rows)
-    st.dataframe(comparison, hide_index=True, width="stretch")
-    download_buttons(comparison, "scenario comparison", key="comparison")
+    try:
+        loaded = {choices[key]: saved_scenarios.load(key) for key in picked}
+    except UserFacingError as exc:
+        st.error(str(exc))
+        loaded = {}
+    if loaded:
+        numbers, words = comparison(baseline, calibration, params, dataset, loaded,
+                                    [(m, t, u) for m, t, u, _ in CHARTS])
+        st.dataframe(words, hide_index=True, width="stretch", key="scenario_comparison")
+        download_buttons(numbers, "scenario comparison", key="comparison")
 
 st.subheader("Goal-seek: what would it take?")
 # only what the data has
 targets = dataset.targets[dataset.targets["indicator"].isin(dataset.indicator_codes)]
+names = dataset.indicators["name"]
 options = [f"{r.indicator}:{r.period}" for r in targets.itertuples()]
 numeric = [n for n, s in LEVERS.items() if s.low is not None and s.monotone]
 if not options:
@@ -198,13 +244,13 @@ if not options:
 on_page = st.session_state.get("scenario_on_page")
 with st.form("goalseek"):
     target = st.selectbox(
-        "Target", options, index=options.index("LAC1:2019-20") if "LAC1:2019-20" in options else 0
-    )
+        "Target", options, index=options.index("LAC1:2019-20") if "LAC1:2019-20" in options else 0,
+        format_func=lambda key: f"{names.get(key.split(':')[0], key.split(':')[0])}, {key.split(':')[1]}")
     lever = st.selectbox("Lever", numeric, index=numeric.index("edge_of_care_extra_exits")
-                         if "edge_of_care_extra_exits" in numeric else 0)
+                         if "edge_of_care_extra_exits" in numeric else 0, format_func=lever_label)
     probability = st.slider("Chance of meeting it", 0.1, 0.9, 0.5, 0.05)
     second = st.selectbox("Second lever (optional): the cheapest combination of the two",
-                          ["(none)", *numeric],
+                          ["(none)", *numeric], format_func=lambda n: n if n == "(none)" else lever_label(n),
                           help="Tries five values of the first lever from neutral to the end of its range "
                                "and goal-seeks the second at each; cost is the net cost change over the "
                                "horizon.")
@@ -242,10 +288,10 @@ if isinstance(answer, PairResult):
     st.dataframe(answer.options, hide_index=True, width="stretch", key="goalseek_pair_options")
     if answer.best is not None:
         chosen = {name: float(answer.best[name]) for name in answer.levers}
-        words = " and ".join(f"{name.replace('_', ' ')} = {value:g}" for name, value in chosen.items())
+        words = " and ".join(f"{lever_label(name).lower()} = {value:g}" for name, value in chosen.items())
         st.button(f"Apply {words} to the levers above", on_click=_apply_answer, args=(chosen,))
 elif answer is not None:
     (st.success if answer.met else st.warning)(answer.message)
     if answer.met and answer.value is not None and answer.lever in LEVERS:
-        st.button(f"Apply {answer.lever.replace('_', ' ')} = {answer.value:g} to the levers above",
+        st.button(f"Apply {lever_label(answer.lever).lower()} = {answer.value:g} to the levers above",
                   on_click=_apply_answer, args=({answer.lever: float(answer.value)},))

@@ -123,7 +123,7 @@ def test_scenario_goal_seek_works_on_top_of_the_plan_and_its_answer_applies_to_t
     assert not app.exception
     answers = [s.value for s in app.success]
     assert answers and "edge_of_care_entry_reduction = 30" in answers[0]          # the plan was kept
-    apply = next(button for button in app.button if button.label.startswith("Apply edge of care extra exits"))
+    apply = next(button for button in app.button if button.label.startswith("Apply extra exits from care"))
     value = float(apply.label.split("= ")[1].split(" ")[0])
     apply.click().run()
     assert not app.exception
@@ -152,7 +152,7 @@ def test_scenario_two_lever_goal_seek_applies_both_levers():
     assert not app.exception
     assert app.success and "Cheapest combination" in app.success[0].value
     apply = next(button for button in app.button
-                 if button.label.startswith("Apply edge of care entry reduction"))
+                 if button.label.startswith("Apply entries to care avoided"))
     apply.click().run()
     assert not app.exception
     assert app.slider(key="lever__edge_of_care_entry_reduction").value > 0

@@ -1,0 +1,80 @@
+"""The Scenarios page's figures in words: values formatted by unit (whole children, %, £), the comparison of
+saved scenarios at a named month with their chance of meeting each open target, and the levers a scenario
+changes. Every figure is read from `apply_scenario` / `evaluate_targets` (the one projection); this module
+only lays them out."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from forecasting.planning import LEVERS, apply_scenario, evaluate_targets, indicator_words
+from forecasting.reports import count_text, money_text, percent_text
+from ui.lever_widgets import TEAM_LABELS, lever_label
+from ui.scenario_targets import format_chance, open_targets
+
+WHOLE = ("referrals", "children")
+
+
+def format_measure(value: float, unit: str) -> str:
+    """A chart measure's value in its unit: children and referrals whole, caseloads to 0.1, % and £."""
+    if unit == "£":
+        return money_text(value)
+    if unit == "%":
+        return percent_text(value)
+    if unit in WHOLE or value is None or pd.isna(value):
+        return count_text(value)
+    return f"{value:,.1f}"
+
+
+def format_change(value: float, unit: str) -> str:
+    """A change with its sign: '+12', '-3.4%', '-£1,234'."""
+    text = format_measure(abs(value), unit)
+    return f"{'-' if value < 0 else '+'}{text}"
+
+
+def lever_rows(scenario) -> pd.DataFrame:
+    """The levers a scenario moves away from neutral, in words, with unit and source (for the report)."""
+    values = scenario.levers.model_dump()
+    rows = []
+    for name, spec in LEVERS.items():
+        if values[name] == spec.neutral:
+            continue
+        shown = TEAM_LABELS.get(values[name], values[name]) if spec.unit == "team" else values[name]
+        rows.append({"Lever": lever_label(name), "Value": shown, "Unit": spec.unit, "Neutral": spec.neutral,
+                     "Source": spec.source})
+    return pd.DataFrame(rows, columns=["Lever", "Value", "Unit", "Neutral", "Source"])
+
+
+def _target_columns(targets: pd.DataFrame, dataset) -> dict[str, float]:
+    names = dataset.indicators
+    out = {}
+    for row in open_targets(targets, dataset).itertuples():
+        when = f"{pd.Timestamp(row.target_date):%b %Y}" if row.basis == "year_end_level" else row.period
+        out[f"Chance of meeting: {indicator_words(row.indicator, names)}, {when}"] = row.probability_met
+    return out
+
+
+def comparison(baseline, calibration, params, dataset, scenarios: dict[str, object],
+               charts: list[tuple[str, str, str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(numbers, words) for one or more scenarios: a row for the baseline and one per scenario, each chart
+    measure at the last projected month (the header names it) and the chance of meeting each open target."""
+    results = {label: apply_scenario(baseline, scenario, calibration, params) for label, scenario in
+               scenarios.items()}
+    first = next(iter(results.values())).table
+    month = first["month"].max()
+    headers = {measure: f"{title}, {month:%b %Y}" for measure, title, _ in charts}
+
+    def row(label: str, table: pd.DataFrame, column: str, projection) -> dict:
+        end = table[table["month"] == month].set_index("measure")[column]
+        return {"Scenario": label, **{headers[m]: end.get(m) for m in headers},
+                **_target_columns(evaluate_targets(projection, params=params), dataset)}
+
+    rows = [row("Baseline (no change)", first, "baseline", baseline.projection)]
+    rows += [row(label, result.table, "scenario", result.projection) for label, result in results.items()]
+    numbers = pd.DataFrame(rows)
+    words = numbers.copy()
+    units = {headers[measure]: unit for measure, _, unit in charts}
+    for name in words.columns[1:]:
+        formatter = (lambda v, u=units[name]: format_measure(v, u)) if name in units else format_chance
+        words[name] = numbers[name].map(formatter)
+    return numbers, words
