@@ -96,23 +96,27 @@ def table_styler(
     units: Mapping[str, str] | None = None,
     catalogue: pd.DataFrame | None = None,
     words: bool = True,
+    value_columns: list[str] | None = None,
 ):
     """A pandas Styler: headers in words, figures formatted, RAG coloured with words (module docstring).
 
     `units` maps indicator code -> unit ('count', 'percent', 'rate_per_10k') for per-row formats;
     `catalogue` (a data set's `indicators`) gives the units when `units` is not given and adds the
-    indicator's words beside its code."""
-    data = frame.reset_index(drop=True).copy()
+    indicator's words beside its code; `value_columns` names the columns holding the indicator's own values
+    when the name rule does not (e.g. one column per month)."""
+    data = frame.reset_index(drop=True).copy()  # values stay as they are: only what is shown changes
     if units is None and catalogue is not None and "unit" in catalogue:
         units = catalogue["unit"].to_dict()
     rag = rag_columns(data)
-    for column in rag:
-        data[column] = data[column].map(rag_words)
     code_column = next((c for c in ("indicator", "unique_id") if c in data.columns), None)
     codes = data[code_column].astype(str) if code_column else None
+    formats: dict[str, Callable[[object], str] | None] = {
+        name: column_formatter(name, data[name]) for name in data.columns
+    }
+    for column in rag:
+        formats[column] = rag_words
     if code_column and catalogue is not None:
-        data[code_column] = [indicator_words(code, catalogue) for code in data[code_column].astype(str)]
-    formats = {name: column_formatter(name, data[name]) for name in data.columns if name not in rag}
+        formats[code_column] = lambda code: indicator_words(str(code), catalogue)
     row_units: dict[str, list[int]] = {}
     if codes is not None and units:
         for position, code in enumerate(codes):
@@ -127,8 +131,9 @@ def table_styler(
     for name, formatter in formats.items():
         if formatter is not None:
             styler = styler.format(formatter, subset=[headers[name]])
-    value_columns = [headers[n] for n in formats if _VALUE_COLUMNS.match(str(n))
-                     and pd.api.types.is_numeric_dtype(frame[n])]
+    value_columns = [headers[n] for n in formats
+                     if (str(n) in (value_columns or ()) or _VALUE_COLUMNS.match(str(n)))
+                     and pd.api.types.is_numeric_dtype(data[headers[n]])]
     for unit, rows in row_units.items():
         if value_columns:
             styler = styler.format(unit_number(unit), subset=pd.IndexSlice[rows, value_columns])
@@ -138,10 +143,12 @@ def table_styler(
 
 
 def show_table(frame: pd.DataFrame, units: Mapping[str, str] | None = None,
-               catalogue: pd.DataFrame | None = None, **kwargs) -> None:
+               catalogue: pd.DataFrame | None = None, value_columns: list[str] | None = None,
+               **kwargs) -> None:
     """st.dataframe of `table_styler(frame, ...)`, full width, no index (kwargs passed on)."""
     import streamlit as st
 
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    st.dataframe(table_styler(frame, units=units, catalogue=catalogue), **kwargs)
+    st.dataframe(table_styler(frame, units=units, catalogue=catalogue, value_columns=value_columns),
+                 **kwargs)

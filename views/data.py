@@ -1,6 +1,7 @@
 """Data: which data set is active; upload a scorecard (wide or long, CSV/XLSX) and see located problems."""
 import io
 
+import pandas as pd
 import streamlit as st
 
 from forecasting.data import (
@@ -13,6 +14,7 @@ from forecasting.data import (
 from forecasting.reports import markdown_text, write_template
 from ui import state
 from ui.downloads import download_buttons
+from ui.tables import show_table
 
 st.title("Data")
 active = st.container()
@@ -55,8 +57,7 @@ with st.expander("Upload your own scorecard", expanded=True):
                      f"{len(report.errors)} blocking problem(s). "
                      "The data in use has not changed.")
         if not problems.empty:
-            st.dataframe(problems[["severity", "file", "sheet", "row", "column", "message", "hint"]],
-                         hide_index=True, width="stretch")
+            show_table(problems[["severity", "file", "sheet", "row", "column", "message", "hint"]])
             download_buttons(problems, "validation report")
 
 with st.expander("Your council's targets, benchmarks or population (optional)"):
@@ -77,9 +78,7 @@ with st.expander("Your council's targets, benchmarks or population (optional)"):
             st.error(f"{markdown_text(side.name)} cannot be used yet: "
                      f"{len(side_report.errors)} blocking problem(s).")
         if side_report.problems:
-            st.dataframe(
-                side_report.to_frame()[["severity", "row", "column", "message", "hint"]], hide_index=True
-            )
+            show_table(side_report.to_frame()[["severity", "row", "column", "message", "hint"]])
 
 with st.expander("Upload SSDA903 return files (children looked after)"):
     st.write("The episodes and header files (and UASC, optional) of one or more 903 returns, CSV or XLSX. "
@@ -105,7 +104,7 @@ with st.expander("Upload SSDA903 return files (children looked after)"):
                      "problem(s). The data in use has not changed.")
         if loaded_903.report.problems:
             columns_903 = ["severity", "file", "row", "column", "message", "hint"]
-            st.dataframe(loaded_903.report.to_frame()[columns_903], hide_index=True, width="stretch")
+            show_table(loaded_903.report.to_frame()[columns_903])
 
 dataset = state.active_dataset()
 source = (
@@ -125,7 +124,9 @@ if names is not None:
 wide.index.name = "indicator"
 st.subheader("Monthly values")
 st.caption("Blank = not readable in the source or not supplied; it is never guessed.")
-st.dataframe(wide, width="stretch")
+months = list(wide.columns[1:] if names is not None else wide.columns)
+show_table(wide.reset_index(), units=dataset.indicators.get("unit", pd.Series(dtype=str)).to_dict(),
+           value_columns=months)
 download_buttons(wide.reset_index(), "monthly values")
 if dataset.warnings:
     with st.expander(f"{len(dataset.warnings)} note(s) from loading"):

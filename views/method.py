@@ -1,19 +1,26 @@
 """Method & assumptions: every parameter with its source and year; the back-test of every model; whether the
-timeliness-from-load model beats naive and the engine."""
+timeliness-from-load model beats naive and the engine; a glossary of every term and indicator code."""
+import pandas as pd
 import streamlit as st
 
-from forecasting.planning import describe_validation, parameter_table, rolling_validation
+from forecasting.planning import describe_validation, indicator_words, parameter_table, rolling_validation
+from forecasting.reports import GLOSSARY, VALUE_WORDS
 from ui import state
 from ui.downloads import download_buttons
+from ui.tables import show_table
 
 st.title("Method & assumptions")
 st.markdown(
-    "**Forecasts.** Every indicator is forecast with statsforecast models chosen by how much history there "
-    "is. Each candidate is back-tested on the council's own past (rolling origin: fit on the months up to a "
-    "point, forecast the next 1-3, repeat) and the one with the smallest scaled error (MASE; 1.0 = as good "
-    "as 'next month = this month') is used. Intervals are widened until they covered 80% / 95% of past "
-    "errors, checked on other indicators. Counts never go below zero and percentages stay within 0-100; "
-    "rates per 10,000 are their count's forecast divided by the 0-17 population, so they always agree.\n\n"
+    "**Forecasts.** Every indicator is forecast with statsforecast methods suited to how much history there "
+    "is. Each method is back-tested on the council's own past (pretend it is an earlier month, forecast the "
+    "next 1-3 months, compare with what happened, repeat). By default the forecast is the Combination (the "
+    "average of exponential smoothing, theta and naive), which on public series was more accurate than "
+    "picking whichever method did best on a few back-test months; each indicator's page says which method "
+    "it uses and how it did against 'next month = this month' (MASE). The 80% / 95% ranges are widened "
+    "until they held past values that often, checked on other indicators, and grow with the months ahead. "
+    "Counts never go below zero and percentages stay within 0-100; rates per 10,000 are their count's "
+    "forecast divided by the 0-17 population, so they always agree. Terms are explained in the glossary "
+    "at the end of this page.\n\n"
     "**Scenarios** are applied as changes on top of these forecasts: with every lever at its neutral value "
     "the scenario equals the forecast exactly."
 )
@@ -22,13 +29,13 @@ st.subheader("Assumptions")
 st.caption("Change unit costs on the Finance page; scenario levers on the Scenarios page. 'Assumption' means "
            "no public figure was found: replace it with local evidence.")
 table = parameter_table(state.parameters())
-st.dataframe(table, hide_index=True, width="stretch")
+show_table(table)
 download_buttons(table, "assumptions")
 
 st.subheader("Back-test of every model on every indicator")
 result = state.forecast_result()
 backtest = result.backtest
-st.dataframe(backtest, hide_index=True, width="stretch")
+show_table(backtest, catalogue=state.active_dataset().indicators)
 download_buttons(backtest, "back-test")
 
 st.subheader("Timeliness from staffing: does the load model earn its place?")
@@ -55,5 +62,25 @@ if validation.empty:
 else:
     for line in describe_validation(validation):
         st.markdown(f"- {line}")
-    st.dataframe(validation, hide_index=True, width="stretch")
+    show_table(validation)
     download_buttons(validation, "timeliness model validation", key="timeliness-validation")
+
+st.subheader("Glossary")
+st.caption("Every term, abbreviation and indicator code the pages use, in plain words.")
+glossary = pd.DataFrame(GLOSSARY, columns=["Term", "Meaning"])
+st.dataframe(glossary, hide_index=True, width="stretch", row_height=60,
+             column_config={"Meaning": st.column_config.TextColumn(width="large")})
+catalogue = state.active_dataset().indicators
+codes = pd.DataFrame({
+    "Code": catalogue.index,
+    "In short": [indicator_words(code).removesuffix(f" ({code})") if indicator_words(code) != code else ""
+                 for code in catalogue.index],
+    "Full name": catalogue.get("name", pd.Series("", index=catalogue.index)).fillna("").to_numpy(),
+    "Unit": [VALUE_WORDS.get(str(unit), str(unit)) for unit in catalogue.get("unit", [""] * len(catalogue))],
+    "Better when": [VALUE_WORDS.get(str(p), str(p)).replace("neither", "")
+                    for p in catalogue.get("polarity", [""] * len(catalogue))],
+})
+st.markdown("**Indicator codes in this data set**")
+st.dataframe(codes, hide_index=True, width="stretch")
+download_buttons(pd.concat([glossary, codes.rename(columns={"Code": "Term", "Full name": "Meaning"})[
+    ["Term", "Meaning"]]]), "glossary", key="glossary")

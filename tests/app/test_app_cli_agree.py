@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from forecasting.cli.main import main
+from forecasting.reports import header_words
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET_COLUMNS = ["indicator", "period", "target", "projected", "lo95", "hi95", "probability_met", "rag"]
@@ -29,14 +30,22 @@ def _cli(tmp_path: Path, scenario: str | None) -> tuple[pd.DataFrame, pd.DataFra
 
 
 def _frame_with(app: AppTest, column: str) -> pd.DataFrame:
+    """The page's table holding `column` (by its code or its header in words), values as the page holds them
+    (tables show formatted text, e.g. 'Red: likely to miss', but keep the values underneath)."""
     for frame in app.dataframe:
-        if column in frame.value:
+        if column in frame.value or header_words(column, spell_out=True) in frame.value:
             return frame.value.reset_index(drop=True)
     raise AssertionError(f"no table with a {column!r} column on the page")
 
 
+def _in_codes(app_table: pd.DataFrame, cli_table: pd.DataFrame) -> pd.DataFrame:
+    """The app's table with its headers in words turned back into the CLI's column names."""
+    codes = {header_words(column, spell_out=True): column for column in cli_table.columns}
+    return app_table.rename(columns={**codes, "Indicator": "indicator"})
+
+
 def _assert_same_targets(app_table: pd.DataFrame, cli_table: pd.DataFrame) -> None:
-    app_table = app_table[TARGET_COLUMNS].reset_index(drop=True)
+    app_table = _in_codes(app_table, cli_table)[TARGET_COLUMNS].reset_index(drop=True)
     cli_table = cli_table[TARGET_COLUMNS].reset_index(drop=True)
     assert len(app_table) == len(cli_table) > 0
     assert list(app_table["indicator"]) == list(cli_table["indicator"].astype(str))
@@ -47,6 +56,7 @@ def _assert_same_targets(app_table: pd.DataFrame, cli_table: pd.DataFrame) -> No
 
 
 def _assert_same_headlines(app_table: pd.DataFrame, cli_table: pd.DataFrame) -> None:
+    app_table = _in_codes(app_table, cli_table)
     assert list(app_table["indicator"]) == list(cli_table["indicator"])
     assert set(app_table.columns) == set(cli_table.columns)
     for column in app_table.columns:

@@ -34,4 +34,4 @@ def test_data_page_shows_located_903_errors_and_keeps_the_data():
     assert not app.exception
     assert any("cannot be used yet" in e.value for e in app.error)
     table = app.dataframe[0].value
-    assert (table["row"] == 2).any() and (table["column"] == "DEC").any()
+    assert (table["Row"] == 2).any() and (table["Column"] == "DEC").any()  # headers in words

@@ -69,8 +69,8 @@ def test_data_page_bad_upload_shows_located_errors():
     assert not app.exception
     assert app.error and "cannot be used yet" in app.error[0].value
     table = app.dataframe[0].value
-    assert {"sheet", "row", "column"} <= set(table.columns)
-    assert (table["row"] == 2).any() and (table["column"] == "O").any()
+    assert {"Sheet", "Row", "Column"} <= set(table.columns)      # headers in words
+    assert (table["Row"] == 2).any() and (table["Column"] == "O").any()
     assert any("Active data set:** the embedded" in m.value for m in app.markdown)
 
 
