@@ -3,8 +3,10 @@
 The journey (scorecard codes in brackets):
   contacts (M1) -> referrals (M2; conversion M3) -> single assessments (EH3) -> S47 enquiries (CP1)
   -> initial CP conferences (CP2) -> new CP plans (CP4 (val)) -> CP plans in force (CP6B, stock)
-  referrals -> new LAC episodes (LAC2) -> LAC at month end (LAC1, stock) -> ceasing LAC (LAC4)
-  assessments -> children in need open (EH2, stock).
+  referrals -> new LAC episodes (LAC2), directly or through a CP plan -> LAC at month end (LAC1, stock)
+  -> ceasing LAC (LAC4), by route (adoption LAC6 (val), special guardianship LAC12 (val), home, 18 / other)
+  assessments -> new CIN cases (those not closed with no further action) -> children in need open (EH2,
+  stock).
   Early Help step-down (levers): stepped-down contacts -> Universal Help Assessments completed (EH1c, a share
   of them) and Universal Help Plans opened (EH1b, a share of them); each plan stays open for an episode (the
   extra Early Help caseload, measure `early_help_open`); a share come back later as re-referrals. Step-ups
@@ -15,11 +17,9 @@ Rules:
   from referrals at a calibrated conversion when only its forecast is missing, else left out; a conversion
   with no months of data is 0 (changes stop there) and a stock without its inflow is unchanged by any
   scenario. Every such case is a note in plain words (forecasting.planning.coverage says which page parts that
-  affects).
-- `calibrate_pipeline(dataset)` estimates each conversion as the mean over months of the monthly ratio, with
-  its standard deviation across months and the number of months used. Flows the scorecard does not give are
-  derived from stock change: ended = opening + new - closing (CP plans ended, CIN closures, LAC exits) and are
-  labelled "derived" in `Rate.rule`.
+  affects). Exits by route (LAC6 (val), LAC12 (val)) are read when the data set has them, silently otherwise.
+- Calibration (`calibrate_pipeline`, forecasting.planning.pipeline_calibration): each conversion is the mean
+  over months of the monthly ratio; flows the scorecard does not give are derived from stock change.
 - Scenarios never re-forecast. `run_pipeline(baseline, changes, calibration)` returns only CHANGES (deltas) to
   the baseline: a change in referrals propagates down the journey at the calibrated conversions; stocks change
   by the cumulative change in inflows minus the change in outflows:
@@ -30,13 +30,18 @@ Rules:
   the baseline bit for bit.
 - Lags (`PipelineChanges.cp_lag_months`, `care_lag_months`; parameters `referral_to_cp_plan_lag_months`,
   `referral_to_care_lag_months`): a change in referrals reaches S47 enquiries, ICPCs and new CP plans
-  `cp_lag_months` later and entries to care `care_lag_months` later (delta shifted right, zeros in front;
-  effects that would land after the horizon fall outside it). Assessments and contacts are not lagged.
-  Edge-of-care factors act on entries in the month they happen. Shifting zeros gives zeros, so neutral levers
-  still give exactly 0.0, and the stocks' conservation is unchanged (the lag only moves the inflow change).
-- Re-entry (`PipelineChanges.lac_reentries`, from `reentries`): a share of the children who leave care through
-  the edge-of-care lever's extra exits come back, evenly over the months after they leave; they are added to
-  the change in entries to care (so conserved in the LAC stock). Zero extra exits give exactly zero.
+  `cp_lag_months` later (delta shifted right, zeros in front; effects that would land after the horizon fall
+  outside it). Assessments and contacts are not lagged. Edge-of-care factors act on entries in the month they
+  happen. Shifting zeros gives zeros, so neutral levers still give exactly 0.0.
+- The care pathway (forecasting.planning.care_pathway, rules and sources there): entries to care by two routes
+  (direct, `care_lag_months` after the referral; through a CP plan, `cp_lag_months` + `cp_to_care_lag_months`
+  after it, a share `care_via_cp_share`); only `assessment_to_cin` of assessments open a CIN case; exits split
+  by route (`exit_routes` for the exits the exit rate gives, `extra_exit_routes` for the lever's extra exits,
+  deltas `lac_ceased_<route>`), and children who leave come back by each route's re-entry kernel, month by
+  month inside the stock loop (`lac_reentries`, part of `lac_starts`). Without these settings
+  (PipelineChanges defaults) the rules are the single-route, no-re-entry ones.
+- Precomputed re-entries (`PipelineChanges.lac_reentries`, from `reentries`): added to the change in entries
+  to care (so conserved in the LAC stock). Zero extra exits give exactly zero.
 - Draws: every rule also runs on a stack of draws at once (arrays (draws, months), rates (draws, 1)), each
   draw exactly as a single run would be (forecasting.planning.effect_draws simulates effect sizes that way).
 """
@@ -50,7 +55,9 @@ import numpy as np
 import pandas as pd
 
 from forecasting.errors import UserFacingError
+from forecasting.planning.care_pathway import ExitRoutes, lagged, route_entries
 from forecasting.planning.coverage import indicator_words
+from forecasting.planning.pipeline_calibration import Calibration, Rate, calibrate_pipeline
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -58,6 +65,8 @@ __all__ = [
     "BaselineFlows",
     "PipelineChanges",
     "PipelineDeltas",
+    "ROUTE_FLOWS",
+    "Calibration",
     "Rate",
     "calibrate_pipeline",
     "lagged",
@@ -72,158 +81,13 @@ FLOW_INDICATORS: dict[str, str] = {
     "contacts": "M1", "referrals": "M2", "assessments": "EH3", "s47_enquiries": "CP1", "icpc": "CP2",
     "new_cp_plans": "CP4 (val)", "cp_plans": "CP6B", "lac_starts": "LAC2", "lac": "LAC1", "cin_open": "EH2",
     "early_help_assessments": "EH1c", "early_help_plans": "EH1b",
+    "lac_ceased_adoption": "LAC6 (val)", "lac_ceased_sgo": "LAC12 (val)",
 }
+# exits by route: read when the data set has them, without a note when it does not
+ROUTE_FLOWS = ("lac_ceased_adoption", "lac_ceased_sgo")
 STOCKS = {"cp_plans": ("new_cp_plans", "cp_plans_ended"), "lac": ("lac_starts", "lac_ceased"),
-          "cin_open": ("assessments", "cin_closed")}
+          "cin_open": ("cin_starts", "cin_closed")}
 REQUIRED = ("M1",)     # the front door: every lever is translated into changes in contacts first
-
-
-@dataclass(frozen=True)
-class Rate:
-    """A calibrated monthly rate: mean and spread across the months used, and how it was computed."""
-
-    name: str
-    mean: float
-    sd: float
-    n_months: int
-    rule: str
-
-    def describe(self) -> str:
-        return f"{self.name} = {self.mean:.3f} (sd {self.sd:.3f} over {self.n_months} months): {self.rule}"
-
-
-@dataclass
-class Calibration:
-    rates: dict[str, Rate]
-    notes: list[str] = field(default_factory=list)
-
-    def __getitem__(self, name: str) -> float:
-        return self.rates[name].mean
-
-    def table(self) -> pd.DataFrame:
-        return pd.DataFrame([vars(r) for r in self.rates.values()])
-
-
-def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    both = pd.concat([numerator, denominator], axis=1).dropna()
-    both = both[both.iloc[:, 1] > 0]
-    return both.iloc[:, 0] / both.iloc[:, 1]
-
-
-def _rate(name: str, values: pd.Series, rule: str, notes: list[str]) -> Rate:
-    values = values.dropna()
-    if values.empty:
-        notes.append(f"{name}: no months with both figures; rate set to 0 (no propagation). {rule}")
-        return Rate(name, 0.0, 0.0, 0, rule + " NOT ESTIMABLE from this data set: set to 0.")
-    sd = float(values.std(ddof=1)) if len(values) > 1 else 0.0
-    return Rate(name, float(values.mean()), sd, len(values), rule)
-
-
-def calibrate_pipeline(dataset) -> Calibration:
-    """Monthly conversion and exit rates from the history (mean and sd across months). See module
-    docstring."""
-    s = {
-        code: dataset.series(code) if code in dataset.indicator_codes else pd.Series(dtype=float)
-        for code in (
-            "M1",
-            "M2",
-            "EH3",
-            "CP1",
-            "CP2",
-            "CP4 (val)",
-            "CP2b",
-            "CP6B",
-            "CP7",
-            "LAC1",
-            "LAC2",
-            "LAC4",
-            "EH2",
-            "M5",
-            "EH1b",
-        )
-    }
-    notes: list[str] = []
-    absent = [code for code, values in s.items() if values.dropna().empty]
-    if absent:
-        notes.append(
-            f"This data set has no {', '.join(indicator_words(c) for c in absent)}: the rates that need "
-            "them cannot be estimated and are set to 0, so a scenario's changes stop there."
-        )
-    rates = [
-        _rate(
-            "contact_to_referral",
-            _ratio(s["M2"], s["M1"]),
-            "referrals (M2) / contacts (M1) each month.",
-            notes,
-        ),
-        _rate(
-            "referral_to_assessment",
-            _ratio(s["EH3"], s["M2"]),
-            "single assessments completed (EH3) / referrals (M2) each month.",
-            notes,
-        ),
-        _rate(
-            "referral_to_s47",
-            _ratio(s["CP1"], s["M2"]),
-            "S47 enquiries (CP1) / referrals (M2) each month.",
-            notes,
-        ),
-        _rate(
-            "s47_to_icpc", _ratio(s["CP2"], s["CP1"]), "ICPCs (CP2) / S47 enquiries (CP1) each month.", notes
-        ),
-        _rate(
-            "icpc_to_plan",
-            _ratio(s["CP4 (val)"], s["CP2"]),
-            "new CP plans (CP4 (val)) / ICPCs (CP2) each month.",
-            notes,
-        ),
-        _rate(
-            "referral_to_lac_start",
-            _ratio(s["LAC2"], s["M2"]),
-            "new LAC episodes (LAC2) / referrals (M2) each month (the scorecard does not split routes into "
-            "care).",
-            notes,
-        ),
-    ]
-    transfers = s["CP2b"].reindex(s["CP6B"].index).fillna(0.0)
-    cp_ended = s["CP6B"].shift(1) + s["CP4 (val)"].reindex(s["CP6B"].index) + transfers - s["CP6B"]
-    rates.append(_rate("cp_exit_rate", _ratio(cp_ended, s["CP6B"].shift(1)),
-                       "DERIVED: CP plans ended = opening CP6B + new plans (CP4 (val)) + transfer-ins (CP2b) "
-                       "- "
-                       "closing CP6B, divided by opening CP6B (the scorecard's CP7 has gaps).", notes))
-    lac_out = s["LAC4"].reindex(s["LAC1"].index)
-    if lac_out.notna().sum():
-        rates.append(_rate("lac_exit_rate", _ratio(lac_out, s["LAC1"].shift(1)),
-                           "ceasing LAC episodes (LAC4) / opening LAC1 each month.", notes))
-    else:
-        derived_out = s["LAC1"].shift(1) + s["LAC2"].reindex(s["LAC1"].index) - s["LAC1"]
-        rates.append(_rate("lac_exit_rate", _ratio(derived_out, s["LAC1"].shift(1)),
-                           "DERIVED (no LAC4 in the data): children ceasing care = opening LAC1 + new "
-                           "episodes "
-                           "(LAC2) - closing LAC1, divided by opening LAC1.", notes))
-    cin_closed = s["EH2"].shift(1) + s["EH3"].reindex(s["EH2"].index) - s["EH2"]
-    rates.append(_rate("cin_exit_rate", _ratio(cin_closed, s["EH2"].shift(1)),
-                       "DERIVED: CIN closures = opening EH2 + assessments completed (EH3, taken as the CIN "
-                       "inflow) - closing EH2, divided by opening EH2 (the scorecard gives neither CIN "
-                       "starts nor closures).",
-                       notes))
-    rates.append(_rate("early_help_step_up", _ratio(s["M5"], s["EH1b"]),
-                       "children stepped up from Universal Help to a CIN assessment (M5) / Universal Help "
-                       "Plans opened (EH1b) each month: in a steady state, the share of plans that end in a "
-                       "step-up. Shown as a check on the leakage assumption (a lower bound: families also "
-                       "come back through "
-                       "new contacts); not used in the maths.", notes))
-    residual = (s["LAC1"].shift(1) + s["LAC2"].reindex(s["LAC1"].index) - lac_out - s["LAC1"]).dropna()
-    if len(residual):
-        notes.append(
-            f"LAC stock check: opening + LAC2 - LAC4 - closing averages {residual.mean():+.1f} children a "
-            f"month over {len(residual)} months (episodes vs children, UASC transfers)."
-        )
-    for name in ("cp_exit_rate", "lac_exit_rate", "cin_exit_rate"):
-        rate = next(r for r in rates if r.name == name)
-        if rate.n_months and not 0.0 <= rate.mean <= 1.0:
-            notes.append(f"{name} {rate.mean:.3f} is outside 0..1; clipped for the scenario maths.")
-    return Calibration({r.name: r for r in rates}, notes)
 
 
 @dataclass
@@ -291,18 +155,21 @@ def prepare_baseline(forecasts: pd.DataFrame, dataset, calibration: Calibration,
             flows[measure] = flows[source] * calibration[rate]
             notes.append(f"No forecast for {indicator_words(code)}: taken as {source} x {rate} "
                          f"({calibration[rate]:.3f}).")
-        else:
+        elif measure not in ROUTE_FLOWS:
             notes.append(
                 f"No forecast for {indicator_words(code)} and no history to estimate it from: left out "
                 "of the scenario."
             )
+    if "assessments" in flows:      # new CIN cases: the assessments that do not end in no further action
+        flows["cin_starts"] = flows["assessments"] * _rate_or(calibration, "assessment_to_cin", 1.0)
     opening = {}
     for stock, (inflow, outflow) in STOCKS.items():
         if stock not in flows or inflow not in flows:
             if stock in flows:
                 words = indicator_words(FLOW_INDICATORS[stock])
+                source = FLOW_INDICATORS["assessments" if inflow == "cin_starts" else inflow]
                 notes.append(f"{words[0].upper()}{words[1:]}: no inflow "
-                             f"({indicator_words(FLOW_INDICATORS[inflow])}) to work with, so the scenario "
+                             f"({indicator_words(source)}) to work with, so the scenario "
                              "leaves "
                              "it unchanged.")
             continue
@@ -335,6 +202,11 @@ class PipelineChanges:
     cp_lag_months: int = 0          # months from a referral to its S47 / ICPC / CP plan
     care_lag_months: int = 0        # months from a referral to its entry to care
     lac_reentries: np.ndarray | None = None   # children coming back into care after extra exits (None = none)
+    # the care pathway (forecasting.planning.care_pathway); defaults: the single-route, no-re-entry rules
+    care_via_cp_share: float = 0.0  # share of the entries a referral change causes that come via a CP plan
+    cp_to_care_lag_months: int = 0  # months from a new CP plan to those entries
+    exit_routes: ExitRoutes | None = None        # route mix and re-entry of the exits the exit rate gives
+    extra_exit_routes: ExitRoutes | None = None  # route mix and re-entry of the lever's extra exits
 
 
 @dataclass
@@ -348,45 +220,49 @@ class PipelineDeltas:
 
 
 def stock_flow(stock: np.ndarray, inflow: np.ndarray, outflow: np.ndarray, d_in: np.ndarray, exit_rate,
-               extra_exits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               extra_exits: np.ndarray, *, kernels: tuple[np.ndarray, np.ndarray] | None = None,
+               detail: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(d_stock, d_in, d_out) for one stock; rules in the module docstring.
 
     d_in is floored at -inflow (scenario inflow >= 0); d_out at month t is exit_rate * d_stock[t-1] +
     extra_exits[t], floored so the scenario outflow stays >= 0, then capped so the scenario stock
     (stock + d_stock) stays >= 0 (the cap wins if the two clash).
 
+    `kernels` (re-entry, forecasting.planning.care_pathway): (kernel of the exits the exit rate gives, kernel
+    of the extra exits), each (..., K); month t's d_in gains sum_k kernel[k-1] x exits[t-k] of each kind (the
+    extra exits as made, after the floor and cap), before the floor. `detail`, when given, receives
+    "ordinary_exits" (exit_rate x d_stock[t-1]), "extra_exits" (d_out minus those) and "reentries".
+
     Vectorised over draws: `d_in` and `extra_exits` may be (draws, months) and `exit_rate` (draws, 1); months
     are the last axis. Each draw follows exactly the one-draw rule.
     """
     n = len(stock)
-    d_in = np.maximum(d_in, -np.maximum(inflow, 0.0))
-    shape = np.broadcast_shapes(np.shape(d_in), np.shape(extra_exits), (n,))
-    d_in = np.broadcast_to(d_in, shape)
+    floor = -np.maximum(inflow, 0.0)
+    lead = [np.shape(k)[:-1] + (1,) for k in kernels] if kernels is not None else []
+    shape = np.broadcast_shapes(np.shape(d_in), np.shape(extra_exits), (n,), *lead)
+    d_in = np.array(np.broadcast_to(np.maximum(d_in, floor), shape), dtype=float)
     extra_exits = np.broadcast_to(extra_exits, shape)
     rate = np.broadcast_to(np.clip(np.asarray(exit_rate, dtype=float), 0.0, 1.0), shape[:-1] + (1,))[..., 0]
-    d_stock = np.zeros(shape)
-    d_out = np.zeros(shape)
+    d_stock, d_out = np.zeros(shape), np.zeros(shape)
+    ordinary, extra, back = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     prev = np.zeros(shape[:-1])
     for t in range(n):
-        want = rate * prev + extra_exits[..., t]
+        if kernels is not None and t > 0:
+            for kernel, exits in zip(kernels, (ordinary, extra), strict=True):
+                m = min(np.shape(kernel)[-1], t)
+                back[..., t] += (kernel[..., :m] * exits[..., t - m:t][..., ::-1]).sum(axis=-1)
+            d_in[..., t] = np.maximum(d_in[..., t] + back[..., t], floor[t])
+        ordinary[..., t] = rate * prev
+        want = ordinary[..., t] + extra_exits[..., t]
         want = np.maximum(want, -max(outflow[t], 0.0))          # scenario outflow never below zero ...
         want = np.minimum(want, stock[t] + prev + d_in[..., t])  # ... and never more children than there are
         d_out[..., t] = want
+        extra[..., t] = want - ordinary[..., t]
         prev = prev + d_in[..., t] - want
         d_stock[..., t] = prev
-    return d_stock, np.array(d_in), d_out
-
-
-def lagged(values: np.ndarray, months: int) -> np.ndarray:
-    """`values` shifted `months` later along the last axis (zeros in front, the tail past the horizon
-    dropped); 0 = unchanged."""
-    months = max(int(months), 0)
-    values = np.asarray(values, dtype=float)
-    if months == 0:
-        return values
-    n = values.shape[-1]
-    front = np.zeros(values.shape[:-1] + (min(months, n),))
-    return np.concatenate([front, values], axis=-1)[..., :n]
+    if detail is not None:
+        detail.update(ordinary_exits=ordinary, extra_exits=extra, reentries=back)
+    return d_stock, d_in, d_out
 
 
 def reentries(extra_exits: np.ndarray, share_pct: float, spread_months: int) -> np.ndarray:
@@ -404,19 +280,26 @@ def run_pipeline(
 ) -> PipelineDeltas:
     """Propagate front-door changes down the journey and through the stocks. Returns deltas only."""
     f = baseline.flows
+    if "cin_starts" not in f and "assessments" in f:   # a baseline made by hand: new CIN from assessments
+        f = {**f, "cin_starts": f["assessments"] * _rate_or(calibration, "assessment_to_cin", 1.0)}
     d: dict[str, np.ndarray] = {"contacts": changes.contacts, "referrals": changes.referrals}
     d["assessments"] = changes.referrals * calibration["referral_to_assessment"]
+    if "assessments" in f:
+        d["assessments"] = np.maximum(d["assessments"], -np.maximum(f["assessments"], 0.0))
+    d["cin_starts"] = d["assessments"] * _rate_or(calibration, "assessment_to_cin", 1.0)
     downstream = changes.referrals if changes.referrals_downstream is None else changes.referrals_downstream
     d["s47_enquiries"] = lagged(downstream, changes.cp_lag_months) * calibration["referral_to_s47"]
     d["icpc"] = d["s47_enquiries"] * calibration["s47_to_icpc"]
     d["new_cp_plans"] = d["icpc"] * calibration["icpc_to_plan"]
     if "lac_starts" in f:
-        demand_entries = f["lac_starts"] + lagged(downstream, changes.care_lag_months) * \
-            calibration["referral_to_lac_start"]
+        demand_entries = f["lac_starts"] + route_entries(
+            downstream, calibration["referral_to_lac_start"], changes.care_via_cp_share,
+            changes.care_lag_months, changes.cp_lag_months + changes.cp_to_care_lag_months)
         d["lac_starts"] = np.maximum(demand_entries, 0.0) * changes.lac_entry_factor - f["lac_starts"]
         if changes.lac_reentries is not None:
             d["lac_starts"] = d["lac_starts"] + changes.lac_reentries
     zero = np.zeros(len(baseline.months))
+    routes = (changes.exit_routes, changes.extra_exit_routes)
     for stock_name, (inflow, outflow), rate, extra in (
             ("cp_plans", STOCKS["cp_plans"], "cp_exit_rate", zero),
             ("lac", STOCKS["lac"], "lac_exit_rate", changes.lac_extra_exits),
@@ -425,10 +308,18 @@ def run_pipeline(
             if stock_name in f:
                 d[stock_name] = np.zeros(len(zero))        # present but unreachable: unchanged (noted)
             continue
+        by_route = stock_name == "lac" and None not in routes
+        detail: dict[str, np.ndarray] = {}
         d_stock, d_in, d_out = stock_flow(
-            f[stock_name], f[inflow], f[outflow], d[inflow], calibration[rate], extra
-        )
+            f[stock_name], f[inflow], f[outflow], d[inflow], calibration[rate], extra,
+            kernels=(routes[0].kernel(), routes[1].kernel()) if by_route else None, detail=detail)
         d[stock_name], d[inflow], d[outflow] = d_stock, d_in, d_out
+        if by_route:
+            d["lac_reentries"] = detail["reentries"]
+            ordinary = routes[0].split(detail["ordinary_exits"])
+            planned = routes[1].split(detail["extra_exits"])
+            for route in ordinary:
+                d[f"lac_ceased_{route}"] = ordinary[route] + planned[route]
     # Early Help: each stepped-down family stays open for `episode` months
     episode = max(int(changes.early_help_episode_months), 1)
     closed = lagged(changes.early_help_in, episode)
@@ -440,3 +331,11 @@ def run_pipeline(
     d["early_help_closed"] = closed
     d["early_help_open"] = np.cumsum(changes.early_help_in - closed, axis=-1)
     return PipelineDeltas(d)
+
+
+def _rate_or(calibration, name: str, default: float):
+    """calibration[name], or `default` for a calibration made without that rate (e.g. a test's toy one)."""
+    try:
+        return calibration[name]
+    except KeyError:
+        return default

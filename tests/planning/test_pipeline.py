@@ -53,8 +53,15 @@ def test_calibration_on_embedded_data_matches_printed_conversion(embedded_datase
     printed_m3 = embedded_dataset.series("M3").dropna().mean() / 100.0
     assert cal["contact_to_referral"] == pytest.approx(printed_m3, abs=0.002)   # M3 is printed to 1 decimal
     for rate in cal.rates.values():
-        assert rate.n_months >= 10 and rate.sd > 0, rate.describe()
         assert 0 < rate.mean < 1, rate.describe()
+        if rate.rule.startswith("PARAMETER"):       # a named parameter, not read off the data
+            assert rate.n_months == 0 and rate.sd == 0, rate.describe()
+            continue
+        assert rate.n_months >= 10 and rate.sd > 0, rate.describe()
+    assert cal["assessment_to_cin"] == pytest.approx(1 - 0.308)
+    # exits by route from the data: 55 adoptions (LAC6) and 42 SGOs (LAC12) of 208 children leaving (LAC4)
+    assert cal["exit_share_adoption"] == pytest.approx(55 / 208)
+    assert cal["exit_share_sgo"] == pytest.approx(42 / 208)
 
 
 def test_stock_flow_hand_computed():

@@ -7,6 +7,7 @@ import pytest
 
 from forecasting.data import Dataset
 from forecasting.errors import UserFacingError
+from forecasting.planning.parameters import load_parameters, with_overrides
 from forecasting.planning.pipeline import (
     BaselineFlows,
     Calibration,
@@ -71,8 +72,14 @@ def test_exit_rates_derived_from_stock_change():
     #   Mar 190 + 10 - 180 = 20 -> 20/190 ; mean (0.15 + 0.105263) / 2
     assert cal["lac_exit_rate"] == pytest.approx((0.15 + 20 / 190) / 2)
     assert "DERIVED (no LAC4" in cal.rates["lac_exit_rate"].rule
-    # CIN closures = opening EH2 + EH3 - closing: Feb 500 + 50 - 450 = 100 -> 0.2 ; Mar 450 + 50 - 480 = 20 ->
-    # 20/450
+    # CIN closures = opening EH2 + new CIN cases - closing, new CIN = EH3 x (1 - 30.8% assessed not in need):
+    #   Feb 500 + 50 x 0.692 - 450 = 84.6 -> 84.6/500 ; Mar 450 + 34.6 - 480 = 4.6 -> 4.6/450
+    assert cal["assessment_to_cin"] == pytest.approx(0.692)
+    assert cal["cin_exit_rate"] == pytest.approx((84.6 / 500 + 4.6 / 450) / 2)
+    # with no assessment ending in no further action every assessment is a new CIN case:
+    #   Feb 500 + 50 - 450 = 100 -> 0.2 ; Mar 450 + 50 - 480 = 20 -> 20/450
+    params = with_overrides(load_parameters(), {"assessment_nfa_pct": 0.0})
+    cal = calibrate_pipeline(_dataset({**BASE, "LAC1": [200, 190, 180], "EH2": [500, 450, 480]}), params)
     assert cal["cin_exit_rate"] == pytest.approx((0.2 + 20 / 450) / 2)
 
 

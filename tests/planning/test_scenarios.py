@@ -93,7 +93,7 @@ def test_stocks_never_negative_and_conserved_every_month(engine, levers):
     for stock, inflow, outflow in (
         ("cp_plans", "new_cp_plans", "cp_plans_ended"),
         ("lac", "lac_starts", "lac_ceased"),
-        ("cin_open", "assessments", "cin_closed"),
+        ("cin_open", "cin_starts", "cin_closed"),
     ):
         _stock_checks(out, baseline, stock, inflow, outflow)
 
