@@ -2,7 +2,9 @@
 "<authority>|<indicator>" (a `|` or `\\` inside an authority's name is escaped with `\\`, so `split_ids`
 always gives back the name as written; `series_id` builds the ids).
 
-Input forms (both validated like one council's file, so every message names file, sheet, row and column):
+Input forms (each validated like one council's file, so every message names file, sheet, row and column):
+- SSDA903 returns (a folder, or one workbook with episodes and header sheets): an LA column makes one data
+  set per authority (`forecasting.data.ssda903_load`);
 - a folder with one CSV/XLSX per authority (the file name, without extension, is the authority);
 - one long file (CSV/XLSX) with columns authority, indicator, month, value. It is read once, within the
   limits of a national panel (PANEL_MAX_ROWS rows, PANEL_MAX_BYTES bytes); each authority's rows are then
@@ -23,13 +25,13 @@ import pandas as pd
 
 from forecasting.data.contract import Dataset, resolve_catalogue
 from forecasting.data.file_reading import read_sheets, warn_long_cells
+from forecasting.data.panel_input import AUTHORITY_HEADERS, authority_column, holds_903
 from forecasting.data.sheet_layout import (
     HEADER_SEARCH_ROWS,
     ID_HEADERS,
     MONTH_HEADERS,
     VALUE_HEADERS,
     ParsedTable,
-    find_header,
     header_text,
     parse_long_rows,
 )
@@ -42,7 +44,6 @@ log = logging.getLogger(__name__)
 SEPARATOR = "|"
 SUFFIXES = (".csv", ".xlsx", ".xlsm")
 FILE_KEY = "(file)"  # Panel.reports key for a problem with the whole file
-AUTHORITY_HEADERS = ("authority", "local authority", "la", "la name", "la_name", "council")
 # A national panel: 152 authorities x 40 indicators x 60 months = 364,800 rows in long form; 10% headroom.
 PANEL_MAX_ROWS = 400_000
 PANEL_MAX_BYTES = 64_000_000  # that panel is ~15 MB as CSV, less as XLSX
@@ -113,6 +114,8 @@ def load_panel(path: str | Path, *, today=None, reference_side_tables: bool = Fa
     Each authority's targets, benchmarks and population are its own; the reference data set's are given to
     every authority only when `reference_side_tables` (the user chose them)."""
     path = Path(path)
+    if holds_903(path):
+        return _panel_from_903(path, today)
     if path.is_dir():
         datasets: dict[str, Dataset] = {}
         reports: dict[str, ValidationReport] = {}
@@ -135,6 +138,17 @@ def load_panel(path: str | Path, *, today=None, reference_side_tables: bool = Fa
         return _file_problem(path.name, f"The file could not be opened ({exc.strerror or exc})",
                              "Check it exists and is readable.")
     return panel_from_long_file(path.name, content, today=today, reference_side_tables=reference_side_tables)
+
+
+def _panel_from_903(path: Path, today) -> Panel:
+    """SSDA903 returns of one or several authorities (an LA column): one data set per authority. The 903
+    checks span every authority's rows, so a blocking error anywhere is reported and nothing is used."""
+    from forecasting.data.ssda903_load import load_903_path
+
+    loaded = load_903_path(path, today=today)
+    if not loaded.ok:
+        return Panel({}, {FILE_KEY: loaded.report})
+    return Panel(dict(loaded.datasets), {}, loaded.report)
 
 
 def panel_from_long_file(name: str, content: bytes, *, today=None,
@@ -160,7 +174,7 @@ def _panel_from_long_file(name: str, content: bytes, today, borrow: bool = False
     if found is None:
         return Panel({}, {FILE_KEY: notes})
     _kind, sheets = found
-    located = [(sheet, place) for sheet in sheets if (place := _panel_header(sheet)) is not None]
+    located = [(sheet, place) for sheet in sheets if (place := authority_column(sheet)) is not None]
     if not located:
         where = {"file": name, "sheet": sheets[0].name if len(sheets) == 1 else None}
         notes.error("No 'authority' column: a multi-authority file needs columns authority, indicator, "
@@ -203,16 +217,6 @@ def _panel_from_long_file(name: str, content: bytes, today, borrow: bool = False
         else:
             reports[authority] = report
     return Panel(datasets, reports, notes)
-
-
-def _panel_header(sheet: Sheet) -> tuple[int, int] | None:
-    """(header row index, authority column index) when the sheet is a long table with an authority column."""
-    found = find_header(sheet)
-    if found is None or found[1] != "long":
-        return None
-    headers = [header_text(v) for v in sheet.rows[found[0]]]
-    column = next((headers.index(h) for h in AUTHORITY_HEADERS if h in headers), None)
-    return None if column is None else (found[0], column)
 
 
 def _warn_repeated_headings(headings: list, notes: ValidationReport, where: dict, row: int) -> None:

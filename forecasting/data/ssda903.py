@@ -28,11 +28,15 @@ from forecasting.data.spreadsheet import decode_text, sniff
 from forecasting.data.ssda903_checks import check_episodes, check_header, check_uasc
 from forecasting.data.ssda903_config import Codes903, load_codes
 from forecasting.data.validation import ValidationReport
+from forecasting.data.xlsx_limits import WorkbookRefused, check_workbook
 
 log = logging.getLogger(__name__)
 
 LA_COLUMNS = ("LA", "AUTHORITY", "LA_NAME")
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a large authority's 903 episodes file is a few MB a year
+# rows read from one sheet: episodes of all English authorities for one year are ~150,000 rows (DfE SSDA903
+# 2018-19: 78,150 children looked after at 31 March, ~2 episodes each in the year)
+MAX_ROWS_903 = 400_000
 HEADER_SEARCH_ROWS = 10
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".txt")
 SINGLE_AUTHORITY = "authority"  # name used when the files have no LA column
@@ -155,6 +159,13 @@ def _read_sheets(
             )
         }
     else:
+        try:
+            check_workbook(content, MAX_ROWS_903)  # streamed limits first: no zip or shared-string bomb
+        except WorkbookRefused as exc:
+            report.error(f"This Excel file was not read: {exc}",
+                         "Open it in Excel and save it again (.xlsx) with only the 903 tables, or save each "
+                         "table as CSV.", code="workbook_refused", file=name, sheet=exc.sheet, row=exc.row)
+            return []
         workbook = pd.read_excel(
             io.BytesIO(content), sheet_name=None, dtype=str, header=None, nrows=nrows, keep_default_na=False
         )

@@ -2,8 +2,8 @@
 
 `load_903(files)` is what the app's Data page calls with uploaded files; `load_903_path(path)` reads a folder
 (year sub-folders allowed) or a workbook; `check_903_path` is the hook `upload.check_path` uses so that
-`--data FOLDER` works for every command: one authority gives its Dataset, several are refused with a fix
-(convert to one long file for `panel --data`, or `data convert --la` for one). Child-level rows stay in
+`--data FOLDER` (or one 903 workbook) works for every command: one authority gives its Dataset, several are
+refused with a fix (`panel --data` reads them all, `data convert --la` picks one). Child-level rows stay in
 the returned object, in memory.
 """
 
@@ -135,9 +135,9 @@ def check_903_path(
         names = ", ".join(loaded.datasets)
         loaded.report.error(
             f"The 903 files hold {len(loaded.datasets)} authorities ({names}); this command reads one",
-            f"For all of them: `python -m forecasting data convert {path} --out panel.csv`, then "
-            "`python -m forecasting panel --data panel.csv`; for one: add `--la NAME` to that convert "
-            "and use the file it writes as --data.",
+            f"For all of them: `python -m forecasting panel --data {path} --out forecasts.csv`; for one: "
+            f"`python -m forecasting data convert {path} --la NAME --out NAME.csv` and use the file it "
+            "writes as --data.",
             code="several_authorities",
             file=str(path),
         )

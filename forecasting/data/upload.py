@@ -22,6 +22,7 @@ from forecasting.data.contract import (
 )
 from forecasting.data.dataset_checks import read_side_file, validate_catalogue
 from forecasting.data.file_reading import read_sheets, warn_long_cells
+from forecasting.data.panel_input import authorities_named, authority_column, holds_903, panel_kind
 from forecasting.data.sheet_layout import ParsedTable, explain_missing_header, find_header, parse_sheet
 from forecasting.data.spreadsheet import MAX_ROWS
 from forecasting.data.validation import ValidationReport, resolve_today, validate_observations
@@ -81,13 +82,10 @@ def check_path(
     path = Path(path)
     report = ValidationReport(source=str(path))
     try:
-        if path.is_dir() and not (path / "observations.csv").exists():
-            from forecasting.data.ssda903 import looks_like_903  # SSDA903 return files (issue 17)
+        if holds_903(path, max_bytes):  # SSDA903 return files (issue 17): a folder or one workbook
+            from forecasting.data.ssda903_load import check_903_path
 
-            if looks_like_903(path):
-                from forecasting.data.ssda903_load import check_903_path
-
-                return check_903_path(path, today=today)
+            return check_903_path(path, today=today)
         if path.is_dir():
             return _check_directory(path, report, today=today)
         if not path.exists():
@@ -96,7 +94,10 @@ def check_path(
             return None, report
         size = path.stat().st_size
         if size > max_bytes:
-            _too_large(report, path.name, size, max_bytes)
+            if panel_kind(path) == "long":
+                _several_authorities(report, path.name, None)
+            else:
+                _too_large(report, path.name, size, max_bytes)
             return None, report
         dataset, file_report = load_upload(path.name, path.read_bytes(), catalogue=catalogue, today=today,
                                            reference_side_tables=reference_side_tables,
@@ -120,6 +121,17 @@ def check_path(
     if dataset is not None:
         dataset.source = str(path)
     return dataset, file_report
+
+
+def _several_authorities(report: ValidationReport, name: str, sheet: str | None,
+                         named: list[str] | None = None, at_least: bool = False) -> None:
+    """One council's reader given a many-authority long file: say so, and which commands read it."""
+    listed = f" ({', '.join(named[:5])}{' ...' if len(named) > 5 else ''})" if named else ""
+    count = f"{'at least ' * at_least}{len(named)} authorities" if named else "several authorities"
+    report.error(f"The file holds {count}{listed} in its authority column; this reads one council's data",
+                 f"For all of them: `python -m forecasting panel --data {name}` (check them all with "
+                 f"`python -m forecasting data check {name}`); for one, keep only its rows.",
+                 code="several_authorities", file=name, sheet=sheet)
 
 
 def _too_large(report: ValidationReport, name: str, size: int, limit: int) -> None:
@@ -209,6 +221,10 @@ def _parse_chosen_sheet(name, sheets, report, sheet, known_codes) -> ParsedTable
             file=name,
             sheet=chosen.name,
         )
+    located = authority_column(chosen)
+    if located is not None and len(named := authorities_named(chosen, *located)) > 1:
+        _several_authorities(report, name, chosen.name, named, at_least=chosen.truncated)
+        return None
     if chosen.truncated:
         report.warning(
             f"The sheet has more than {MAX_ROWS:,} rows (counting formatted blank rows); only the first "
