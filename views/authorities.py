@@ -3,9 +3,11 @@ import plotly.express as px
 import streamlit as st
 
 from forecasting.data import PANEL_SECONDS, panel_isolated
+from forecasting.planning import indicator_words
 from forecasting.reports import markdown_text, plain_text
 from ui import state
 from ui.downloads import download_buttons
+from ui.tables import show_table
 
 st.title("Compare authorities")
 st.write("Upload one long file with columns **authority, indicator, month, value** (CSV or XLSX). Each "
@@ -20,15 +22,17 @@ if panel is None:
     st.stop()
 for authority, report in panel.reports.items():
     st.error(f"{markdown_text(authority)}: not used ({len(report.errors)} blocking problem(s))")
-    st.dataframe(report.to_frame()[["severity", "row", "column", "message", "hint"]], hide_index=True)
+    show_table(report.to_frame()[["severity", "row", "column", "message", "hint"]])
 if not panel.datasets:
     st.stop()
 
 codes = sorted({code for d in panel.datasets.values() for code in d.indicator_codes})
-code = st.selectbox("Indicator", codes, index=codes.index("LAC1") if "LAC1" in codes else 0)
+code = st.selectbox("Indicator", codes, index=codes.index("LAC1") if "LAC1" in codes else 0,
+                    format_func=indicator_words)
 compare = panel.compare(code)
-st.plotly_chart(plain_text(px.line(compare, x="ds", y="y", color="authority", title=f"{code} by authority",
-                                   labels={"ds": "month", "y": code})), width="stretch")
+figure = px.line(compare, x="ds", y="y", color="authority", title=f"{indicator_words(code)} by council",
+                 labels={"ds": "Month", "y": indicator_words(code), "authority": "Council"})
+st.plotly_chart(plain_text(figure.update_yaxes(tickformat=",")), width="stretch")
 download_buttons(compare, f"{code} by authority", key="compare")
 
 chosen = st.selectbox("Work with one authority on the other pages", panel.authorities)
