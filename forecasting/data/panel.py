@@ -182,7 +182,7 @@ def _panel_from_long_file(name: str, content: bytes, today, borrow: bool = False
                     f"{HEADER_SEARCH_ROWS} rows", "Add the column, or upload one file per authority.",
                     code="no_authority_column", **where)
         return Panel({}, {FILE_KEY: notes})
-    sheet, (header, authority_column) = located[0]
+    sheet, (header, column) = located[0]
     where = {"file": name, "sheet": sheet.name}
     if sheet.truncated:
         notes.error(f"The file has more than {PANEL_MAX_ROWS:,} rows; a national panel (152 authorities x 40 "
@@ -192,7 +192,7 @@ def _panel_from_long_file(name: str, content: bytes, today, borrow: bool = False
         return Panel({}, {FILE_KEY: notes})
     warn_long_cells(sheet, notes, name)
     _warn_repeated_headings(sheet.rows[header], notes, where, header + 1)
-    groups = _rows_by_authority(sheet, header, authority_column, notes, where)
+    groups = _rows_by_authority(sheet, header, column, notes, where)
     if not groups:
         notes.error("No row under the header names an authority: there is nothing to read",
                     "Fill in one row per authority, indicator and month.", code="no_data",
