@@ -51,6 +51,7 @@ TEAM_LABELS = {"mash": "MASH (the front door)", "assessment": "Assessment", "cin
                "child protection", "lac": "Children in care"}
 PREFIX = "lever__"
 HISTORY_KEY, LAST_KEY, URL_READ_KEY = "lever_history", "lever_last", "levers_read_from_url"
+KEPT_KEY = "levers_kept"  # a copy Streamlit does not drop when the page's widgets are not drawn
 MAX_UNDO = 20
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -165,8 +166,21 @@ def levers_from_url() -> str | None:
     return None
 
 
+def restore_levers() -> str | None:
+    """Before the widgets are drawn: the levers from the page address (first visit in a session), else the
+    levers this session last had (Streamlit forgets a widget's value when another page is shown). Returns a
+    message in words when the address held levers that were not used."""
+    message = levers_from_url()
+    kept = st.session_state.get(KEPT_KEY)
+    if kept and not any(widget_key(name) in st.session_state for name in LEVERS):
+        load_into_widgets(kept)
+    return message
+
+
 def levers_to_url(values: dict) -> None:
-    """Keep the levers away from neutral in the page's address (and drop the others)."""
+    """Keep the levers away from neutral in the page's address (and drop the others), and a copy in the
+    session for when the user comes back from another page."""
+    st.session_state[KEPT_KEY] = dict(values)
     for name, spec in LEVERS.items():
         value = values.get(name, spec.neutral)
         if value is None or value == spec.neutral:

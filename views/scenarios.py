@@ -29,10 +29,10 @@ from ui.lever_widgets import (
     GROUP_TITLES,
     lever_inputs,
     lever_label,
-    levers_from_url,
     levers_to_url,
     load_into_widgets,
     neutral_levers,
+    restore_levers,
 )
 from ui.notices import show_coverage
 from ui.scenario_compare import comparison, format_change, format_measure, lever_rows
@@ -63,7 +63,7 @@ horizon = HORIZONS[st.radio("Horizon", list(HORIZONS), horizontal=True, key="sce
                                  "forecast is run once for it (a few seconds the first time).")]
 baseline, calibration = state.scenario_baseline(dataset, horizon)
 params = state.parameters()
-if (problem := levers_from_url()) is not None:
+if (problem := restore_levers()) is not None:
     st.warning(problem)
 if (message := st.session_state.pop(saved_scenarios.FLASH_KEY, None)) is not None:
     st.success(message)

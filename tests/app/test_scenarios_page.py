@@ -1,0 +1,222 @@
+"""The Scenarios page answers 'will we hit the target?' (issue 16 part 2) from the one projection, keeps a
+user's scenarios private (part 5) and refuses bad names and files in words without server paths (issue 18).
+
+AppTest on the embedded data (LAC1 targets: 460 at 31 Mar 2019, 390 at 31 Mar 2020)."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from forecasting import load_dataset
+from forecasting.planning import LEVERS, evaluate_targets, load_parameters, project, read_saved
+from forecasting.planning.scenario_store import DATA_DIR_ENV
+from ui.lever_widgets import LEVER_LABELS
+from ui.scenario_targets import format_chance, format_value
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 180
+AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "test-only-not-a-secret",
+        "client_id": "dummy", "client_secret": "dummy",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+def _page(signed_in_as: str | None = None) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "views" / "scenarios.py"), default_timeout=TIMEOUT)
+    if signed_in_as:
+        app.secrets["auth"] = dict(AUTH)
+        app.user = {"is_logged_in": True, "email": signed_in_as}
+    return app
+
+
+def _load(app: AppTest, key: str) -> AppTest:
+    app.selectbox[0].set_value(key).run()
+    next(b for b in app.button if b.label == "Load it into the levers").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _answer(app: AppTest):
+    return next(frame.value for frame in app.dataframe if "Scenario chance of meeting it" in frame.value)
+
+
+def _save(app: AppTest, name: str, overwrite: bool = False) -> AppTest:
+    app.text_input(key="scenario_name").input(name)
+    if overwrite:
+        next(box for box in app.checkbox if box.label.startswith("Replace")).check()
+    next(b for b in app.button if b.label in ("Save scenario", "Keep in this session's list")).click().run()
+    return app
+
+
+@pytest.fixture(scope="module")
+def edge_of_care_page():
+    return _load(_page().run(), "edge-of-care")
+
+
+def test_answer_at_both_target_dates_equals_the_one_projection(edge_of_care_page):
+    """P(met), RAG and the 95% range at 31 Mar 2019 and 31 Mar 2020, baseline and scenario, each the figure
+    evaluate_targets gives on planning.scenarios.project (no second calculation)."""
+    dataset, params = load_dataset(), load_parameters()
+    scenario = read_saved(ROOT / "scenarios" / "edge-of-care.yaml")
+    expected_base = evaluate_targets(project(dataset, scenario=None, params=params), params=params)
+    expected = evaluate_targets(project(dataset, scenario=scenario, params=params), params=params)
+    answer = _answer(edge_of_care_page)
+    lac = answer[answer["Measure"].str.contains("LAC1")].set_index("When")
+    assert list(lac.index) == ["31 Mar 2019", "31 Mar 2020"]
+    for period, when, target in (("2018-19", "31 Mar 2019", 460), ("2019-20", "31 Mar 2020", 390)):
+        row = expected.set_index(["indicator", "period"]).loc[("LAC1", period)]
+        base = expected_base.set_index(["indicator", "period"]).loc[("LAC1", period)]
+        shown = lac.loc[when]
+        assert shown["Target"] == f"{target} or fewer"
+        assert shown["Scenario projected"] == format_value(row.projected, "count")
+        assert shown["Scenario 95% range"] == f"{row.lo95:,.0f} to {row.hi95:,.0f}"
+        assert shown["Scenario chance of meeting it"] == format_chance(row.probability_met)
+        assert shown["Baseline chance of meeting it"] == format_chance(base.probability_met)
+        assert shown["RAG scenario"].startswith(row.rag) and shown["RAG baseline"].startswith(base.rag)
+        assert row.projected < base.projected - 5  # the scenario really moved LAC1
+    lines = [m.value for m in edge_of_care_page.markdown if "LAC1" in m.value]
+    assert len(lines) == 2 and "31 Mar 2019" in lines[0] and "31 Mar 2020" in lines[1]
+    assert all("chance" in line and "-badge[" in line for line in lines)  # RAG in colour and words
+
+
+def test_target_lines_on_the_looked_after_children_chart(edge_of_care_page):
+    specs = [json.loads(chart.proto.spec) for chart in edge_of_care_page.get("plotly_chart")]
+    lac = next(spec for spec in specs if spec["layout"]["title"]["text"] == "Looked-after children")
+    names = [trace.get("name") for trace in lac["data"]]
+    assert "Target Mar 2019: 460" in names and "Target Mar 2020: 390" in names
+    target = next(trace for trace in lac["data"] if trace.get("name") == "Target Mar 2020: 390")
+    assert target["y"] == [390, 390] and target["x"][-1].startswith("2020-03-01")
+
+
+def test_comparison_names_the_month_and_formats_the_numbers(edge_of_care_page):
+    words = next(frame.value for frame in edge_of_care_page.dataframe if "Scenario" in frame.value
+                 and "Looked-after children, Mar 2020" in frame.value)
+    assert words["Scenario"].iloc[0] == "Baseline (no change)"
+    assert all(text.replace(",", "").isdigit() for text in words["Looked-after children, Mar 2020"])
+    assert all(text.startswith("£") for text in words["Placement spend a month, Mar 2020"])
+    assert all(text.endswith("%") for text in words["Single assessments in 45 days, Mar 2020"])
+    chance = [c for c in words.columns if c.startswith("Chance of meeting") and "Mar 2019" in c]
+    assert chance and all(text.endswith("%") for text in words[chance[0]])
+
+
+def test_levers_are_shown_in_words():
+    assert set(LEVER_LABELS) == set(LEVERS)
+    app = _page().run()
+    labels = [w.label for w in [*app.slider, *app.selectbox]]
+    assert labels and not [label for label in labels if "_" in label]
+    assert "Extra exits from care (children per month)" in labels
+
+
+def test_a_nul_in_the_name_is_a_message_in_words_not_an_error_box():
+    app = _save(_page().run(), "plan\x00evil")
+    assert not app.exception
+    assert any("NUL character at character 5" in e.value for e in app.error)
+
+
+def test_sign_in_off_keeps_the_save_in_the_session_and_offers_the_file(tmp_path, monkeypatch):
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    app = _page().run()
+    app.slider(key="lever__edge_of_care_extra_exits").set_value(2.0).run()
+    _save(app, "My plan")
+    assert not app.exception
+    assert "my-plan (this session)" in app.selectbox[0].options  # listed at once
+    assert any("Kept as my-plan" in s.value for s in app.success)
+    assert not any(tmp_path.iterdir())  # nothing written on the server
+    compare = next(m for m in app.multiselect if m.label == "Scenarios")
+    assert "my-plan (this session)" in compare.options
+    assert app.session_state["my_scenarios"]["my-plan"].levers.edge_of_care_extra_exits == 2.0
+    _save(app, "my plan")
+    assert any("my-plan is already in this session's list" in e.value for e in app.error)
+
+
+def test_signed_in_saves_go_to_the_users_private_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    app = _page("planner@example.gov.uk").run()
+    app.slider(key="lever__edge_of_care_extra_exits").set_value(2.0).run()
+    _save(app, "My plan")
+    assert not app.exception
+    saved = list(tmp_path.glob("scenarios/*/my-plan.yaml"))
+    assert len(saved) == 1 and stat.S_IMODE(saved[0].stat().st_mode) == 0o600
+    assert stat.S_IMODE(saved[0].parent.stat().st_mode) == 0o700
+    assert read_saved(saved[0]).levers.edge_of_care_extra_exits == 2.0
+    assert "my-plan (saved)" in app.selectbox[0].options  # listed at once
+    _save(app, "My plan")
+    errors = [e.value for e in app.error]
+    assert any("my-plan.yaml already exists" in e for e in errors)
+    assert not any(str(tmp_path) in e for e in errors)
+    other = _page("leader@example.gov.uk").run()
+    assert "my-plan (saved)" not in other.selectbox[0].options  # another user never sees it
+
+
+def test_a_bad_uploaded_scenario_names_the_file_only():
+    app = _page().run()
+    app.get("file_uploader")[0].upload("broken.yaml", b"schema_version: 1\nname: x\nlevers: {a: 1\n",
+                                       "application/x-yaml").run()
+    assert not app.exception
+    errors = [e.value for e in app.error]
+    assert errors and errors[0].startswith("broken.yaml: not valid YAML at line")
+
+
+def test_an_uploaded_scenario_joins_the_list():
+    app = _page().run()
+    content = (ROOT / "scenarios" / "edge-of-care.yaml").read_bytes()
+    app.get("file_uploader")[0].upload("kept-plan.yaml", content, "application/x-yaml").run()
+    assert not app.exception
+    assert "kept-plan (this session)" in app.selectbox[0].options
+    _load(app, "mine:kept-plan")
+    assert app.slider(key="lever__edge_of_care_extra_exits").value > 0
+
+
+def test_undo_and_reset_per_tab():
+    app = _page().run()
+    app.slider(key="lever__recruits_fte").set_value(5.0).run()
+    app.slider(key="lever__edge_of_care_extra_exits").set_value(2.0).run()
+    app.slider(key="lever__edge_of_care_extra_exits").set_value(3.0).run()
+    app.button(key="undo__edge_of_care").click().run()
+    assert not app.exception
+    assert app.slider(key="lever__edge_of_care_extra_exits").value == 2.0
+    app.slider(key="lever__edge_of_care_entry_reduction").set_value(10.0).run()
+    app.button(key="reset__edge_of_care").click().run()
+    assert app.slider(key="lever__edge_of_care_extra_exits").value == 0.0
+    assert app.slider(key="lever__edge_of_care_entry_reduction").value == 0.0
+    assert app.slider(key="lever__recruits_fte").value == 5.0  # another tab is untouched
+    app.button(key="undo__edge_of_care").click().run()  # the reset is undone too
+    assert app.slider(key="lever__edge_of_care_entry_reduction").value == 10.0
+    assert app.slider(key="lever__edge_of_care_extra_exits").value == 2.0
+
+
+def test_levers_are_kept_in_the_page_address():
+    app = _page().run()
+    app.slider(key="lever__edge_of_care_extra_exits").set_value(2.5).run()
+    assert app.query_params.get("edge_of_care_extra_exits") in ("2.5", ["2.5"])
+    assert "recruits_fte" not in app.query_params  # neutral levers stay out of the address
+    refreshed = _page()
+    refreshed.query_params["edge_of_care_extra_exits"] = "2.5"
+    refreshed.query_params["edge_of_care_start"] = "2018-10"
+    refreshed.run()
+    assert not refreshed.exception
+    assert refreshed.slider(key="lever__edge_of_care_extra_exits").value == 2.5
+    assert refreshed.selectbox(key="lever__edge_of_care_start").value == "2018-10"
+    hostile = _page()
+    hostile.query_params["edge_of_care_extra_exits"] = "99"
+    hostile.run()
+    assert not hostile.exception
+    assert any("levers in the page address were not used" in w.value for w in hostile.warning)
+    assert hostile.slider(key="lever__edge_of_care_extra_exits").value == 0.0
+
+
+def test_levers_survive_a_visit_to_another_page():
+    """Streamlit drops a widget's value when a run does not draw it (another page); the page restores the
+    levers from the session's copy."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    app.switch_page("views/scenarios.py").run()
+    app.slider(key="lever__edge_of_care_extra_exits").set_value(2.0).run()
+    app.switch_page("views/method.py").run()
+    assert not app.slider
+    app.switch_page("views/scenarios.py").run()
+    assert not app.exception
+    assert app.slider(key="lever__edge_of_care_extra_exits").value == 2.0
