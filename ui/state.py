@@ -1,9 +1,12 @@
 """The active data set (per session) and cached thin wrappers around the forecasting package.
 
 Uploaded data lives in `st.session_state` (one user's upload never reaches another's session); computations
-are cached by a fingerprint of the data, so switching back and forth is instant. Forecast results use
-`st.cache_data` (each caller gets its own copy); the scenario baseline holds fitted callables, so it is a
-`st.cache_resource` that pages only read.
+are cached by a fingerprint of the data, so switching back and forth is instant.
+
+Memory is bounded: the forecast of a data set is computed once and shared read-only by every session
+(`st.cache_resource`: one object, no per-session copy), as are its projection and the scenario baseline;
+each cache keeps at most `MAX_DATA_SETS` data sets (x a few parameter edits) and drops an entry after
+`CACHE_TTL_SECONDS`. Pages only read these objects, never change them.
 """
 from __future__ import annotations
 
@@ -25,10 +28,13 @@ from forecasting.planning import (
 DATASET_KEY = "active_dataset"
 OVERRIDES_KEY = "parameter_overrides"
 PRICE_YEAR_KEY = "price_year"
+MAX_DATA_SETS = 8            # data sets whose forecasts are kept at once (the embedded one + recent uploads)
+MAX_EDITED = 16              # (data set, parameter edits) pairs whose targets and baselines are kept
+CACHE_TTL_SECONDS = 6 * 3600  # an entry is rebuilt after six hours (the engine's disk cache makes it quick)
 COST_PARAMETERS = (*(f"unit_cost_{kind}" for kind in PLACEMENT_TYPES), *PLAN_COST_PARAMETERS)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)
 def embedded_dataset():
     return load_dataset()
 
@@ -54,14 +60,14 @@ def fingerprint(dataset) -> str:
     return dataset_fingerprint(dataset)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=MAX_DATA_SETS, ttl=CACHE_TTL_SECONDS)
 def _forecast(key: str, _dataset, horizon: int | None = None):
     return run_forecast(_dataset, horizon=horizon)
 
 
 def forecast_result(dataset=None, horizon: int | None = None):
-    """Back-tested forecasts of every indicator (cached per data set and horizon, and on disk); `horizon`
-    None is the engine's default."""
+    """Back-tested forecasts of every indicator (computed once per data set and horizon, shared read-only by
+    every session, and cached on disk); `horizon` None is the engine's default."""
     dataset = dataset or active_dataset()
     with st.spinner("Back-testing and forecasting every indicator (first time only, a few seconds)..."):
         return _forecast(fingerprint(dataset), dataset, horizon)
@@ -98,7 +104,7 @@ def _overrides_key() -> tuple:
     return (*sorted(parameter_overrides().items()), ("price_year", price_year() or ""))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=MAX_DATA_SETS, ttl=CACHE_TTL_SECONDS)
 def _projection(key: str, _dataset, _result):
     return Projection.from_forecast(_dataset, _result)
 
@@ -109,7 +115,7 @@ def projection(dataset=None):
     return _projection(fingerprint(dataset), dataset, forecast_result(dataset))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=MAX_EDITED, ttl=CACHE_TTL_SECONDS)
 def _target_table(key: str, overrides_key: tuple, _projection, _params):
     return evaluate_targets(_projection, params=_params)
 
@@ -123,7 +129,7 @@ def target_table(dataset=None):
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=MAX_EDITED, ttl=CACHE_TTL_SECONDS)
 def _baseline(key: str, overrides_key: tuple, _dataset, _params, _result, horizon: int | None = None):
     return build_baseline(_dataset, _result, _params)
 

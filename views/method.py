@@ -50,7 +50,7 @@ st.markdown(
 )
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=state.MAX_DATA_SETS, ttl=state.CACHE_TTL_SECONDS)
 def _validation(key: str, _dataset, _result):
     return rolling_validation(_dataset, _result)
 
