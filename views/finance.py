@@ -13,20 +13,26 @@ from forecasting.planning import (
     MEDIUM_TERM_YEARS,
     PLAN_COST_PARAMETERS,
     apply_scenario,
+    baseline_spend,
     coverage,
     current_financial_year,
     finance_horizon,
     finance_view,
-    forecast_demand,
-    full_year_lac,
     load_parameters,
     load_scenario,
-    project_placement_costs,
     read_actual_spend,
     read_budget,
     statement,
 )
-from forecasting.reports import finance_sheets, finance_workbook, grouped_bars, lines, markdown_text, money
+from forecasting.reports import (
+    baseline_sheets,
+    finance_sheets,
+    finance_workbook,
+    grouped_bars,
+    lines,
+    markdown_text,
+    money,
+)
 from ui import state
 from ui.downloads import download_buttons
 from ui.lever_widgets import SCENARIO_DIR
@@ -36,10 +42,12 @@ UNIT_COSTS = (
     "unit_cost_residential",
     "unit_cost_ifa",
     "unit_cost_in_house_fostering",
+    "unit_cost_kinship",
     "unit_cost_supported_other",
 )
-RATES = (*INFLATION_PARAMETER.values(), "general_inflation_pct", "discount_rate_pct")
-MARGINAL_MIX = ("marginal_share_in_house_fostering", "marginal_share_ifa", "marginal_share_residential")
+RATES = (*dict.fromkeys(INFLATION_PARAMETER.values()), "general_inflation_pct", "discount_rate_pct")
+MARGINAL_MIX = ("marginal_share_in_house_fostering", "marginal_share_ifa", "marginal_share_residential",
+                "marginal_share_kinship")
 
 
 def money_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -154,13 +162,16 @@ with st.expander(
     cost_inputs(params, base)
 
 if not coverage(dataset, "scenarios").usable:  # the levers start at contacts (M1); said above when missing
-    lac, basis = full_year_lac(
-        dataset, forecast_demand(state.forecast_result(dataset, horizon).forecasts)["lac"]
-    )
-    base_costs = project_placement_costs(lac, params, dataset=dataset, basis=basis)
-    st.subheader("Placement spend by full financial year (baseline)")
-    st.dataframe(base_costs.by_financial_year, hide_index=True, width="stretch")
-    download_buttons(base_costs.by_financial_year, "spend by financial year", key="years")
+    try:
+        spend = baseline_spend(dataset, state.forecast_result(dataset, horizon), params)
+    except UserFacingError as exc:
+        st.error(str(exc))
+        st.stop()
+    sheets = baseline_sheets(spend, params, base)
+    st.subheader("Placement spend by type and full financial year (baseline, no plan)")
+    st.caption(sheets["Notes"]["Note"].iloc[2])
+    st.dataframe(money_columns(sheets["Spend by type and year"]), hide_index=True, width="stretch")
+    download_buttons(sheets["Spend by type and year"], "spend by financial year", key="years")
     st.stop()
 
 with st.expander("Upload actual spend or a budget (CSV or XLSX)", expanded=kept("budget") is not None):

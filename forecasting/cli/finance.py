@@ -25,7 +25,9 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "finance", help="net cost of a scenario by financial year, payback and NPV (XLSX workbook)"
     )
-    parser.add_argument("--scenario", required=True, help="scenario YAML file (see scenarios/)")
+    parser.add_argument("--scenario", help="scenario YAML file (see scenarios/); needed unless the data "
+                        "cannot run scenarios (e.g. an SSDA903 return: then the baseline's spend by type is "
+                        "written)")
     parser.add_argument("--out", required=True, help="workbook to write (.xlsx)")
     parser.add_argument("--data", help="data set folder or CSV/XLSX file (default: the embedded data set)")
     parser.add_argument(
@@ -74,12 +76,12 @@ def run_finance_command(args: argparse.Namespace) -> int:
     from forecasting.data import load_data_option
     from forecasting.engine.forecast import run_forecast
     from forecasting.planning.budgets import read_actual_spend, read_budget
-    from forecasting.planning.finance import MEDIUM_TERM_YEARS, finance_horizon, finance_view
+    from forecasting.planning.coverage import coverage
+    from forecasting.planning.finance import MEDIUM_TERM_YEARS, baseline_spend, finance_horizon, finance_view
     from forecasting.planning.parameters import load_parameters
     from forecasting.planning.prices import current_financial_year, enter_costs
     from forecasting.planning.scenarios import apply_scenario, build_baseline, load_scenario
-    from forecasting.reports.exports import to_xlsx
-    from forecasting.reports.finance_workbook import finance_sheets
+    from forecasting.reports.finance_workbook import baseline_sheets, finance_sheets
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
@@ -92,26 +94,45 @@ def run_finance_command(args: argparse.Namespace) -> int:
         raise UserFacingError(f"--horizon {args.horizon}: expected 1 to 120 months, e.g. 57 for five years")
     if args.horizon is not None and args.years is not None:
         raise UserFacingError("--years and --horizon both say how far to run; give one of them")
-    scenario = load_scenario(args.scenario)  # check the inputs before the (slower) forecast
+    scenario = load_scenario(args.scenario) if args.scenario else None  # checked before the forecast
     budget = read_budget(args.budget) if args.budget else None
     actual_spend = read_actual_spend(args.actual_spend) if args.actual_spend else None
     settings = _settings(args.set)
     dataset = load_data_option(args.data)
     params = enter_costs(load_parameters(), settings, args.price_year or current_financial_year(dataset))
+    plan_possible = coverage(dataset, "scenarios").usable
+    if scenario is None and plan_possible:
+        raise UserFacingError("--scenario FILE is needed: this data set can run the scenario levers, and the "
+                              "workbook shows a plan's net position (e.g. --scenario "
+                              "scenarios/combined-plan.yaml)")
     horizon = args.horizon or finance_horizon(dataset, args.years or MEDIUM_TERM_YEARS)
     print(f"forecasting the baseline from {dataset.source or 'the data'} for {horizon} months...",
           file=sys.stderr, flush=True)
-    baseline, calibration = build_baseline(dataset, run_forecast(dataset, horizon=horizon), params)
+    forecast = run_forecast(dataset, horizon=horizon)
+    if not plan_possible:
+        print("this data set cannot run the scenario levers (they start at contacts, M1): writing the "
+              "baseline's placement spend by type and year only", file=sys.stderr)
+        spend = baseline_spend(dataset, forecast, params, actual_spend=actual_spend)
+        sheets = baseline_sheets(spend, params, current_financial_year(dataset))
+        _write(out, sheets)
+        return 0
+    baseline, calibration = build_baseline(dataset, forecast, params)
     result = apply_scenario(baseline, scenario, calibration, params)
     view = finance_view(result, params, actual_spend=actual_spend, budget=budget)
     sheets = finance_sheets(view, params)
+    _write(out, sheets)
+    for row in sheets["Investment summary"].itertuples(index=False):
+        print(f"  {row[0]}: {row[1]}")
+    return 0
+
+
+def _write(out: Path, sheets) -> None:
+    from forecasting.reports.exports import to_xlsx
+
     try:
         out.write_bytes(to_xlsx(sheets))
     except OSError as exc:
         raise UserFacingError(
             f"could not write {out}: {exc.strerror or exc}. Check the folder is writable."
         ) from None
-    for row in sheets["Investment summary"].itertuples(index=False):
-        print(f"  {row[0]}: {row[1]}")
     print(f"wrote {len(sheets)} sheets to {out}", file=sys.stderr)
-    return 0

@@ -43,6 +43,14 @@ PLACEMENT_LINES = {
         "independent fostering",
     ),
     "residential": ("residential", "residential children's homes", "children's homes", "residential care"),
+    "kinship": (
+        "kinship",
+        "kinship / connected-person fostering",
+        "kinship fostering",
+        "connected persons",
+        "connected-person fostering",
+        "family and friends",
+    ),
     "supported_other": (
         "supported_other",
         "supported / other",
@@ -121,7 +129,15 @@ def _table(source, name, columns: tuple[str, ...]) -> tuple[str, list[tuple[int,
         )
     position = {c: heading.index(c) for c in columns}
     out = []
+    width = max((i + 1 for i, h in enumerate(heading) if h), default=0)
     for number, row in enumerate(rows[1:], start=2):
+        extra = [c for c in row[width:] if c is not None and str(c).strip()]
+        if extra:
+            raise UserFacingError(
+                f"{where}, row {number}: {width + len(extra)} or more cells but {width} headings; an amount "
+                "written with thousands commas must be in quotes in a CSV (\"£9,000,000\") or written "
+                "without them (9000000)."
+            )
         out.append((number, {c: row[i] if i < len(row) else None for c, i in position.items()}))
     if not out:
         raise UserFacingError(f"{where}: only a heading row; add one row per figure.")

@@ -3,13 +3,19 @@ and by full financial year (elapsed months actual, the rest forecast), and savin
 
 Rules (all figures are named parameters in data/assumptions.yaml; price base rules in
 forecasting.planning.prices):
-- Placement types: `in_house_fostering`, `ifa`, `residential`, `supported_other`.
-- Mix (shares of LAC): IFA from the scorecard where it counts them (LAC9 (val) / LAC1, latest month);
+- Placement types: `in_house_fostering`, `ifa`, `residential`, `kinship` (kinship / connected-person
+  fostering, its own unit cost), `supported_other`.
+- Mix from an SSDA903 return (a data set converted from one counts children by 903 placement type,
+  `PL-<TYPE>`): each month's shares are the counts of that month grouped into the cost types
+  (forecasting.planning.placement_mix.COST_TYPE), observed months as counted, later months from the baseline
+  projection of each count, else the latest count. Nothing is assumed but the unit costs.
+- Mix from the scorecard (no 903 counts): IFA where it counts them (LAC9 (val) / LAC1, latest month);
   in-house from in-house foster carers (LAC16) x `children_per_in_house_carer` / LAC1; residential from
-  `share_residential`; supported/other takes what is left. Without the scorecard counts, `share_ifa` and
+  `share_residential`; kinship 0 (the scorecard does not count it: kinship children sit in the other shares);
+  supported/other takes what is left. Without the scorecard counts, `share_ifa` and
   `share_in_house_fostering`. `mix_by_month` lets the mix move: each month's own LAC9/LAC16/LAC1 where
   observed, else the engine's projection of them, else the latest.
-  Any share can be overridden (`mix_overrides`); the remainder is always re-derived so shares sum to 1.
+  Any share can be overridden (`mix_overrides`); supported/other is always re-derived so shares sum to 1.
 - Marginal mix: with `baseline_lac` given, the baseline's children are split at the mix above and the change
   (lac - baseline_lac: children kept out of care, or extra) at the marginal mix (`marginal_share_<type>`,
   supported/other the remainder), because the children a plan keeps out of care are not average placements.
@@ -33,6 +39,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from forecasting.planning import placement_mix as mix_903
 from forecasting.planning.parameters import Parameter, ParameterError, value
 from forecasting.planning.prices import (
     INFLATION_PARAMETER,
@@ -57,7 +64,8 @@ __all__ = [
     "unit_costs",
 ]
 
-PLACEMENT_TYPES: tuple[str, ...] = ("in_house_fostering", "ifa", "residential", "supported_other")
+PLACEMENT_TYPES: tuple[str, ...] = ("in_house_fostering", "ifa", "residential", "kinship", "supported_other")
+EDITABLE_SHARES = PLACEMENT_TYPES[:-1]  # supported/other is the remainder
 UNIT_COST_PARAMETER = {kind: f"unit_cost_{kind}" for kind in PLACEMENT_TYPES}
 BASIS_ACTUAL = "actual"  # observed children in care, costed at unit costs
 BASIS_ACTUAL_SPEND = "actual spend"  # spend the user uploaded
@@ -79,14 +87,19 @@ def unit_costs(months: pd.DatetimeIndex, params: dict[str, Parameter]) -> pd.Dat
 def placement_mix(
     params: dict[str, Parameter], dataset=None, mix_overrides: dict[str, float] | None = None
 ) -> dict[str, float]:
-    """Shares of LAC by placement type (sum 1): the scorecard's LAC9/LAC16 where given, else parameters."""
+    """Shares of LAC by placement type (sum 1): a 903 return's latest counts, else the scorecard's
+    LAC9/LAC16 where given, else parameters."""
     per_carer = value(params, "children_per_in_house_carer")
     shares = {
         "ifa": value(params, "share_ifa"),
         "in_house_fostering": value(params, "share_in_house_fostering"),
         "residential": value(params, "share_residential"),
+        "kinship": 0.0,
     }
-    if dataset is not None:
+    latest_903 = _latest_903_shares(dataset)
+    if latest_903 is not None:
+        shares = {kind: latest_903[kind] for kind in EDITABLE_SHARES}
+    elif dataset is not None:
         lac = _latest(dataset, "LAC1")
         ifa, carers = _latest(dataset, "LAC9 (val)"), _latest(dataset, "LAC16")
         if lac and ifa is not None:
@@ -103,13 +116,22 @@ def placement_mix(
             raise ParameterError(f"placement mix: share of {kind} must be between 0 and 1, got {share}")
         shares[kind] = float(share)
     total = sum(shares.values())
-    if total > 1.0:
+    if total > 1.0 + 1e-12:
         raise ParameterError(
-            f"placement mix: IFA + in-house + residential shares add to {total:.2f}, more than 1; "
+            f"placement mix: IFA + in-house + residential + kinship shares add to {total:.2f}, more than 1; "
             "lower one of them or children_per_in_house_carer"
         )
-    shares["supported_other"] = 1.0 - total
+    shares["supported_other"] = max(1.0 - total, 0.0)
     return {kind: shares[kind] for kind in PLACEMENT_TYPES}
+
+
+def _latest_903_shares(dataset) -> dict[str, float] | None:
+    """Cost-type shares of the last month a 903 return counts anyone in care (None: not 903 data)."""
+    if not mix_903.has_903_mix(dataset):
+        return None
+    children = pd.DataFrame({kind: dataset.series(code) for kind, code in mix_903.type_codes().items()})
+    shares = mix_903.cost_shares(children.fillna(0.0)).dropna()
+    return None if shares.empty else shares.iloc[-1].to_dict()
 
 
 def mix_by_month(params: dict[str, Parameter], dataset, months, projection=None,
@@ -121,6 +143,8 @@ def mix_by_month(params: dict[str, Parameter], dataset, months, projection=None,
     together in a month where the shares would add to more than 1, so supported/other is never below 0."""
     months = pd.DatetimeIndex(months)
     fixed = placement_mix(params, dataset, mix_overrides)
+    if mix_903.has_903_mix(dataset):
+        return _mix_by_month_903(dataset, months, projection, fixed, mix_overrides)
     counts = {code: _by_month(code, months, dataset, projection) for code in ("LAC1", "LAC9 (val)", "LAC16")}
     lac = counts["LAC1"].where(counts["LAC1"] > 0)
     shares = pd.DataFrame(index=months)
@@ -130,14 +154,38 @@ def mix_by_month(params: dict[str, Parameter], dataset, months, projection=None,
     for kind, share in (mix_overrides or {}).items():
         shares[kind] = float(share)
     shares["residential"] = fixed["residential"]
-    room = 1.0 - shares["residential"]
+    shares["kinship"] = fixed["kinship"]
+    room = 1.0 - shares["residential"] - shares["kinship"]
     fostering = shares["ifa"] + shares["in_house_fostering"]
     scale = np.where(fostering > room, room / fostering.where(fostering > 0, 1.0), 1.0)
     shares["ifa"] *= scale
     shares["in_house_fostering"] *= scale
-    shares["supported_other"] = 1.0 - shares[["ifa", "in_house_fostering", "residential"]].sum(axis=1)
+    shares["supported_other"] = 1.0 - shares[list(EDITABLE_SHARES)].sum(axis=1)
     shares.index.name = "month"
     return shares[list(PLACEMENT_TYPES)]
+
+
+def _mix_by_month_903(dataset, months, projection, fixed, mix_overrides) -> pd.DataFrame:
+    """Mix by month from a 903 return's counts by type (observed, else projected, else latest); a month
+    without children takes the latest mix; overrides hold in every month, supported/other the remainder."""
+    children = pd.DataFrame(
+        {kind: _by_month(code, months, dataset, projection) for kind, code in mix_903.type_codes().items()},
+        index=months,
+    )
+    shares = mix_903.cost_shares(children.fillna(0.0))
+    for kind in PLACEMENT_TYPES:
+        shares[kind] = shares[kind].fillna(fixed[kind])
+    for kind, share in (mix_overrides or {}).items():
+        shares[kind] = float(share)
+    if mix_overrides:
+        shares["supported_other"] = 1.0 - shares[list(EDITABLE_SHARES)].sum(axis=1)
+        if (shares["supported_other"] < -1e-9).any():
+            raise ParameterError("placement mix: the shares you set leave less than nothing for supported / "
+                                 "other in some months of the 903 data; lower one of them")
+    shares.index.name = "month"
+    out = shares[list(PLACEMENT_TYPES)]
+    out.attrs["from_903"] = True
+    return out
 
 
 def _by_month(code: str, months: pd.DatetimeIndex, dataset, projection) -> pd.Series:
@@ -160,8 +208,9 @@ def _mix_columns(mix, index: pd.DatetimeIndex) -> dict[str, np.ndarray]:
     """{type: shares aligned with `index`} from one mix (dict) or a mix by month (frame)."""
     if isinstance(mix, pd.DataFrame):
         frame = mix.reindex(index).ffill().bfill()
-        return {kind: frame[kind].to_numpy(dtype=float) for kind in PLACEMENT_TYPES}
-    return {kind: np.full(len(index), float(mix[kind])) for kind in PLACEMENT_TYPES}
+        return {kind: frame[kind].to_numpy(dtype=float) if kind in frame else np.zeros(len(index))
+                for kind in PLACEMENT_TYPES}
+    return {kind: np.full(len(index), float(mix.get(kind, 0.0))) for kind in PLACEMENT_TYPES}
 
 
 def _latest(dataset, code: str) -> float | None:
@@ -283,12 +332,12 @@ def project_placement_costs(
 
 def marginal_mix(params: dict[str, Parameter]) -> dict[str, float]:
     """Shares by type of the children a plan keeps out of (or brings into) care; supported/other the rest."""
-    shares = {kind: value(params, f"marginal_share_{kind}") for kind in PLACEMENT_TYPES[:3]}
+    shares = {kind: value(params, f"marginal_share_{kind}") for kind in EDITABLE_SHARES}
     total = sum(shares.values())
-    if total > 1.0:
+    if total > 1.0 + 1e-12:
         raise ParameterError(
-            f"marginal placement mix: in-house + IFA + residential shares add to {total:.2f}, more than 1; "
-            "lower one of them")
+            f"marginal placement mix: in-house + IFA + residential + kinship shares add to {total:.2f}, more "
+            "than 1; lower one of them")
     return {**shares, "supported_other": 1.0 - total}
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from forecasting.errors import UserFacingError
 from forecasting.planning import budgets, costs, investment, plan_costs, prices
 from forecasting.planning.costs import BASIS_ACTUAL_SPEND, BASIS_FORECAST, full_year_lac, months_in_words
 from forecasting.planning.horizon import horizon_to_march
@@ -34,7 +35,7 @@ from forecasting.planning.parameters import Parameter
 from forecasting.planning.scenario_effects import placement_costs
 
 log = logging.getLogger(__name__)
-__all__ = ["MEDIUM_TERM_YEARS", "FinanceView", "finance_horizon", "finance_view"]
+__all__ = ["MEDIUM_TERM_YEARS", "FinanceView", "baseline_spend", "finance_horizon", "finance_view"]
 
 # Councils plan money on a 3-5-year medium-term financial strategy; the finance view runs to the fifth
 # 31 March (the scenario issue's five-year horizon, forecasting.planning.horizon), so every year is complete.
@@ -70,6 +71,27 @@ def finance_horizon(dataset, years: int = MEDIUM_TERM_YEARS) -> int:
     """Forecast months the Finance page and `finance` command ask the engine for: to the `years`-th 31 March
     after the data's last month (horizon.horizon_to_march; 57 for the Jun-18 data and 5 years)."""
     return horizon_to_march(dataset, years)
+
+
+def baseline_spend(dataset, forecast_result, params: dict[str, Parameter],
+                   actual_spend: pd.DataFrame | None = None) -> costs.PlacementCosts:
+    """Placement spend by type and month with no plan (for data the scenario levers cannot run on, e.g. an
+    SSDA903 return): children in care from the observed LAC1 (elapsed months of the first year, `actual`)
+    and the engine's forecast (`forecast`), split at the mix by month (costs.mix_by_month: a 903 return's own
+    counts by placement type, observed then projected). The one function behind the Finance page and the
+    `finance` command for such data."""
+    from forecasting.planning.projection import Projection
+    from forecasting.planning.workforce_history import forecast_demand
+
+    demand = forecast_demand(forecast_result.forecasts)
+    if "lac" not in demand:
+        raise UserFacingError("Placement costs need children looked after (LAC1) in the data; this data set "
+                              "has no LAC1 forecast. Add LAC1 (children looked after at month end).")
+    lac, basis = full_year_lac(dataset, demand["lac"])
+    projection = Projection.from_forecast(dataset, forecast_result)
+    mix = costs.mix_by_month(params, dataset, pd.DatetimeIndex(lac.index), projection)
+    return costs.project_placement_costs(lac, params, mix=mix, dataset=dataset, basis=basis,
+                                         actual_spend=actual_spend)
 
 
 def _measure(table: pd.DataFrame, name: str, months: pd.DatetimeIndex, column: str) -> np.ndarray:

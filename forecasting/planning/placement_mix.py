@@ -4,6 +4,15 @@ This is what the finance calculations need when the data come from a 903 return:
 residential share, each month's children by placement type (in-house fostering, IFA, residential, supported,
 kinship, placed with parents, other). `children` x a type's weekly unit cost x weeks in the month gives the
 month's placement cost of that type; `share` shows the drift (e.g. residential holding while fostering falls).
+
+Into costs (forecasting.planning.costs): the 903 types become the cost types by `COST_TYPE` (in-house
+fostering, IFA, residential and kinship keep their own unit costs; supported accommodation, placed with
+parents and other are costed together as supported / other, whose unit cost is a supported-accommodation
+price, so placed-with-parents children are over-costed and secure/health placements under-costed: stated,
+not hidden).
+A data set converted from a 903 return carries each type's month-end count (`PL-<TYPE>`, the same month-end
+states as `placement_mix`), so `cost_shares(children_by_type(dataset, months, projection))` is the mix the
+costs use: observed months as counted, later months from the baseline projection of each count.
 """
 
 from __future__ import annotations
@@ -16,6 +25,40 @@ from forecasting.data.ssda903_monthly import placement_code, placement_mix
 from forecasting.planning.care_model import CareProjection, fit_care_model
 
 MIX_COLUMNS = ["month", "placement_type", "basis", "children", "lo80", "hi80", "share"]
+# 903 placement type -> the cost type it is costed as (forecasting.planning.costs.PLACEMENT_TYPES)
+COST_TYPE = {
+    "in_house_fostering": "in_house_fostering",
+    "ifa": "ifa",
+    "residential": "residential",
+    "kinship": "kinship",
+    "supported": "supported_other",
+    "placed_with_parents": "supported_other",
+    "other": "supported_other",
+}
+
+
+def type_codes(codes: Codes903 | None = None) -> dict[str, str]:
+    """{903 placement type: its indicator code in a converted data set}, e.g. ifa -> PL-IFA."""
+    codes = codes or load_codes()
+    return {kind: placement_code(kind) for kind in codes.placement_types}
+
+
+def has_903_mix(dataset) -> bool:
+    """True when the data set counts children by every 903 placement type (it came from a 903 return)."""
+    present = set(getattr(dataset, "indicator_codes", ()) or ())
+    return dataset is not None and set(type_codes().values()) <= present
+
+
+def cost_shares(children: pd.DataFrame) -> pd.DataFrame:
+    """Shares of children by cost type (columns: the distinct COST_TYPE values, rows summing to 1) from
+    children by 903 type (columns, any index, e.g. month); a row with no children is NaN."""
+    unknown = set(children.columns) - set(COST_TYPE)
+    if unknown:
+        raise ValueError(f"placement types {sorted(unknown)} have no cost type; add them to COST_TYPE")
+    by_cost = children.T.groupby(children.columns.map(COST_TYPE)).sum().T
+    total = by_cost.sum(axis=1)
+    kinds = list(dict.fromkeys(COST_TYPE.values()))
+    return by_cost.reindex(columns=kinds, fill_value=0.0).div(total.where(total > 0), axis=0)
 
 
 def projected_mix(projection: CareProjection, codes: Codes903 | None = None) -> pd.DataFrame:
@@ -53,4 +96,5 @@ def placement_mix_table(
     return pd.concat([observed[MIX_COLUMNS], projected_mix(projection, codes)], ignore_index=True)
 
 
-__all__ = ["MIX_COLUMNS", "placement_mix_table", "projected_mix"]
+__all__ = ["COST_TYPE", "MIX_COLUMNS", "cost_shares", "has_903_mix", "placement_mix_table", "projected_mix",
+           "type_codes"]

@@ -5,7 +5,8 @@ Rules (every figure is a named parameter in data/assumptions.yaml):
   A cost the user types in is in the price year the user says; by default the data's current financial year
   (the year of its last observed month), so IFA £900 typed for the Jun-18 scorecard is £900 in 2018-19 and
   £900 x (1 + IFA inflation) in 2019-20 (`enter_costs`).
-- Inflation is by type: each placement type has its own yearly rate (`placement_inflation_pct_<type>`); the
+- Inflation is by type: each placement type has its own yearly rate (`placement_inflation_pct_<type>`;
+  kinship placements use the in-house fostering rate, their carers being paid fostering allowances); the
   costs of the plan itself (delivery, allowances) use `general_inflation_pct`. A cost in financial year Y is
   cost x (1 + rate)^(Y - price year); a price year later than Y deflates it.
 - Weekly costs become monthly with `weeks_per_year` / 12 (52.18 = 365.25 / 7: an average year, leap years
@@ -37,8 +38,12 @@ __all__ = [
     "weeks_per_month",
 ]
 
-PLACEMENT_TYPES: tuple[str, ...] = ("in_house_fostering", "ifa", "residential", "supported_other")
-INFLATION_PARAMETER = {kind: f"placement_inflation_pct_{kind}" for kind in PLACEMENT_TYPES}
+PLACEMENT_TYPES: tuple[str, ...] = ("in_house_fostering", "ifa", "residential", "kinship", "supported_other")
+# kinship carers are paid the council's fostering allowances, so kinship costs rise at the in-house rate
+INFLATION_PARAMETER = {
+    kind: f"placement_inflation_pct_{'in_house_fostering' if kind == 'kinship' else kind}"
+    for kind in PLACEMENT_TYPES
+}
 GENERAL_INFLATION = "general_inflation_pct"
 
 

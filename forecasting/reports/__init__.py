@@ -12,7 +12,7 @@ from forecasting.reports.charts import (
 )
 from forecasting.reports.escaping import markdown_text
 from forecasting.reports.exports import scenario_html_report, to_csv, to_xlsx
-from forecasting.reports.finance_workbook import finance_sheets, finance_workbook, money
+from forecasting.reports.finance_workbook import baseline_sheets, finance_sheets, finance_workbook, money
 from forecasting.reports.template import write_template
 from forecasting.reports.words import (
     GLOSSARY,
@@ -35,6 +35,7 @@ __all__ = [
     "decomposition_chart",
     "fan_chart",
     "figure_text",
+    "baseline_sheets",
     "finance_sheets",
     "finance_workbook",
     "grouped_bars",

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "PLACEMENT_WORDS",
     "SHEET_ABOUT",
+    "baseline_sheets",
     "finance_sheets",
     "finance_workbook",
     "investment_table",
@@ -31,6 +32,7 @@ PLACEMENT_WORDS = {
     "in_house_fostering": "In-house fostering",
     "ifa": "Independent fostering agency (IFA)",
     "residential": "Residential children's homes",
+    "kinship": "Kinship / connected-person fostering",
     "supported_other": "Supported accommodation and other",
 }
 SHEET_ABOUT = {
@@ -243,7 +245,7 @@ def assumptions_sheet(view, params: dict[str, Parameter], scenario=None) -> pd.D
     rates = [
         params[name]
         for name in (
-            *prices.INFLATION_PARAMETER.values(),
+            *dict.fromkeys(prices.INFLATION_PARAMETER.values()),
             prices.GENERAL_INFLATION,
             "weeks_per_year",
             "discount_rate_pct",
@@ -256,6 +258,9 @@ def assumptions_sheet(view, params: dict[str, Parameter], scenario=None) -> pd.D
             "marginal_share_in_house_fostering",
             "marginal_share_ifa",
             "marginal_share_residential",
+            "marginal_share_kinship",
+            "sgo_exit_age_years",
+            "adoption_exit_age_years",
         )
         if name in params
     ]
@@ -314,6 +319,46 @@ def finance_sheets(view, params: dict[str, Parameter]) -> dict[str, pd.DataFrame
         sheets["Budget variance"] = variance_sheet(view)
     sheets.update({"Assumptions": assumptions_sheet(view, params), "Notes": notes})
     return sheets
+
+
+def baseline_sheets(spend, params: dict[str, Parameter], price_base: str) -> dict[str, pd.DataFrame]:
+    """The workbook (and Finance page) for data without a plan: spend by type and full financial year from
+    `spend` (planning.finance.baseline_spend), assumptions and notes."""
+    table = spend.by_financial_year
+    out = pd.DataFrame(
+        {
+            "Financial year": table["financial_year"],
+            "Months (actual or forecast)": table["months_basis"],
+            "Placement type": table["placement_type"].map(PLACEMENT_WORDS),
+            "Children, average a month": table["child_months"] / table["months"],
+            "Spend (£)": table["spend"],
+        }
+    )
+    totals = out.groupby(["Financial year", "Months (actual or forecast)"], sort=True, as_index=False)[
+        ["Children, average a month", "Spend (£)"]].sum().assign(**{"Placement type": "All placements"})
+    order = {words: i for i, words in enumerate([*PLACEMENT_WORDS.values(), "All placements"])}
+    out = pd.concat([out, totals[out.columns]], ignore_index=True)
+    out = out.sort_values(["Financial year", "Placement type"], key=lambda c: c.map(order) if
+                          c.name == "Placement type" else c, kind="stable")
+    view = type("BaselineView", (), {"price_base": price_base})()
+    notes = pd.DataFrame({"Note": [
+        prices.statement(params, price_base),
+        "No plan: the data set cannot run the scenario levers (they start at contacts, M1), so this is the "
+        "baseline's placement spend only.",
+        "Placement mix: " + ("the SSDA903 return's own counts by placement type (observed months as counted, "
+                             "later months projected)" if _from_903(spend) else "the scorecard's counts and "
+                             "the named shares") + "; see the Assumptions sheet for unit costs and sources.",
+    ]})
+    return {
+        "Spend by type and year": out.reset_index(drop=True),
+        "Assumptions": assumptions_sheet(view, params),
+        "Notes": notes,
+    }
+
+
+def _from_903(spend) -> bool:
+    mix = spend.mix
+    return isinstance(mix, pd.DataFrame) and bool(mix.attrs.get("from_903"))
 
 
 LINE_WORDS = {

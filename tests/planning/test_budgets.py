@@ -100,3 +100,15 @@ def test_variance_is_forecast_minus_budget():
     assert table.loc["ifa", ["baseline_variance", "plan_variance"]].tolist() == [5.0, -5.0]
     assert table.loc["all_placements", ["baseline_variance", "plan_variance"]].tolist() == [20.0, -40.0]
     assert table.loc["delivery_cost", ["baseline_variance", "plan_variance"]].tolist() == [-50.0, -10.0]
+
+
+def test_an_unquoted_amount_with_commas_is_a_located_error(tmp_path):
+    """`£9,000,000` unquoted in a CSV splits into three cells: refused with the row and the fix, never read
+    as £9."""
+    path = tmp_path / "budget.csv"
+    path.write_text("line,financial_year,budget\nIFA,2019-20,5000000\nresidential,2020-21,£9,000,000\n",
+                    encoding="utf-8")
+    with pytest.raises(UserFacingError, match=r"row 3: 5 or more cells but 3 headings.*in quotes"):
+        read_budget(path)
+    path.write_text('line,financial_year,budget\nresidential,2020-21,"£9,000,000"\n', encoding="utf-8")
+    assert read_budget(path)["budget"].tolist() == [9_000_000.0]

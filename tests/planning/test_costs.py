@@ -11,6 +11,7 @@ from forecasting.planning.costs import (
     unit_costs,
 )
 from forecasting.planning.parameters import ParameterError, load_parameters, with_overrides
+from forecasting.planning.prices import INFLATION_PARAMETER
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def params():
 
 def _rates(pct):
     """The same inflation for every placement type (each type has its own parameter)."""
-    return {f"placement_inflation_pct_{kind}": pct for kind in PLACEMENT_TYPES}
+    return {name: pct for name in INFLATION_PARAMETER.values()}
 
 
 def months(n, start="2018-04"):
@@ -41,7 +42,7 @@ def months(n, start="2018-04"):
 
 def test_hand_computed_spend_ten_children_in_one_type(params):
     lac = pd.Series(10.0, index=months(12))
-    mix = {"ifa": 1.0, "in_house_fostering": 0.0, "residential": 0.0, "supported_other": 0.0}
+    mix = {"ifa": 1.0, "in_house_fostering": 0.0, "residential": 0.0, "kinship": 0.0, "supported_other": 0.0}
     result = project_placement_costs(lac, params, mix=mix)
     ifa = result.by_month[result.by_month["placement_type"] == "ifa"]
     assert ifa["spend"].iloc[0] == pytest.approx(10 * 1000 * 52 / 12)
@@ -79,7 +80,7 @@ def test_mix_from_scorecard_counts(embedded_dataset, params):
 
 def test_extra_carers_move_children_from_ifa_and_save_money(params):
     lac = pd.Series(100.0, index=months(24))
-    mix = {"ifa": 0.3, "in_house_fostering": 0.4, "residential": 0.1, "supported_other": 0.2}
+    mix = {"ifa": 0.3, "in_house_fostering": 0.4, "residential": 0.1, "kinship": 0.0, "supported_other": 0.2}
     base = project_placement_costs(lac, params, mix=mix)
     extra = pd.Series(np.r_[np.zeros(12), np.full(12, 5.0)], index=lac.index)
     scen = project_placement_costs(lac, params, mix=mix, extra_in_house_carers=extra)
@@ -92,7 +93,7 @@ def test_extra_carers_move_children_from_ifa_and_save_money(params):
 
 def test_extra_carers_never_take_more_than_ifa_children(params):
     lac = pd.Series(10.0, index=months(3))
-    mix = {"ifa": 0.2, "in_house_fostering": 0.5, "residential": 0.1, "supported_other": 0.2}
+    mix = {"ifa": 0.2, "in_house_fostering": 0.5, "residential": 0.1, "kinship": 0.0, "supported_other": 0.2}
     scen = project_placement_costs(lac, params, mix=mix, extra_in_house_carers=50)
     assert (scen.by_month.loc[scen.by_month["placement_type"] == "ifa", "children"] >= 0).all()
     assert scen.by_month.loc[scen.by_month["placement_type"] == "ifa", "children"].max() == 0
@@ -115,13 +116,13 @@ def test_children_kept_out_of_care_are_costed_at_the_marginal_mix(params):
             "marginal_share_residential": 0.25,
         },
     )  # supported/other 0.2
-    mix = {"in_house_fostering": 0.4, "ifa": 0.3, "residential": 0.1, "supported_other": 0.2}
+    mix = {"in_house_fostering": 0.4, "ifa": 0.3, "residential": 0.1, "kinship": 0.0, "supported_other": 0.2}
     base = pd.Series(100.0, index=months(2))
     # 10 fewer children: in-house 40 - 1 = 39, IFA 30 - 4.5 = 25.5, residential 10 - 2.5 = 7.5,
     # other 20 - 2 = 18
     result = project_placement_costs(base - 10, marginal, mix=mix, baseline_lac=base)
     assert result.children_by_type.iloc[0].to_dict() == pytest.approx(
-        {"in_house_fostering": 39.0, "ifa": 25.5, "residential": 7.5, "supported_other": 18.0}
+        {"in_house_fostering": 39.0, "ifa": 25.5, "residential": 7.5, "kinship": 0.0, "supported_other": 18.0}
     )
     # saving a week: 1 x 500 + 4.5 x 1000 + 2.5 x 3000 + 2 x 1000 = 14,500 (10 average children: 10,000)
     average = project_placement_costs(base, marginal, mix=mix).total_by_month.iloc[0]
@@ -136,7 +137,7 @@ def test_children_kept_out_of_care_are_costed_at_the_marginal_mix(params):
             "in_house_fostering": 35 - 2.5 * 35 / 52.5,
             "ifa": 7.5 - 2.5 * 7.5 / 52.5,
             "residential": 0.0,
-            "supported_other": 10 - 2.5 * 10 / 52.5,
+            "kinship": 0.0, "supported_other": 10 - 2.5 * 10 / 52.5,
         }
     )
     assert floored.sum() == pytest.approx(50.0)
@@ -167,16 +168,16 @@ def test_mix_moves_by_month_observed_then_projected_then_latest(params):
     table = mix_by_month(shares, Dataset(obs, catalogue), months(4, "2018-06"), projection)
     # Jun (observed): IFA 30/100, in-house 20 x 1.5 / 100 = 0.3, residential 0.1, other 0.3
     assert table.iloc[0].to_dict() == pytest.approx(
-        {"in_house_fostering": 0.3, "ifa": 0.3, "residential": 0.1, "supported_other": 0.3})
+        {"in_house_fostering": 0.3, "ifa": 0.3, "residential": 0.1, "kinship": 0.0, "supported_other": 0.3})
     # Jul (projected): IFA 24/120 = 0.2, in-house 40 x 1.5 / 120 = 0.5, other 0.2
     assert table.iloc[1].to_dict() == pytest.approx(
-        {"in_house_fostering": 0.5, "ifa": 0.2, "residential": 0.1, "supported_other": 0.2})
+        {"in_house_fostering": 0.5, "ifa": 0.2, "residential": 0.1, "kinship": 0.0, "supported_other": 0.2})
     # Aug (projected 0.9 + 0.6 > 0.9 of room): both scaled by 0.9 / 1.5 = 0.6 -> 0.54 and 0.36, other 0
     assert table.iloc[2].to_dict() == pytest.approx(
-        {"in_house_fostering": 0.36, "ifa": 0.54, "residential": 0.1, "supported_other": 0.0})
+        {"in_house_fostering": 0.36, "ifa": 0.54, "residential": 0.1, "kinship": 0.0, "supported_other": 0.0})
     # Sep (beyond the projection): the latest observed counts, as in Jun
     assert table.iloc[3].to_dict() == pytest.approx(table.iloc[0].to_dict())
     # a mix by month drives the costs month by month: 10 children in Jul at 0.5 in-house, 0.2 IFA, ...
     spend = project_placement_costs(pd.Series(10.0, index=months(4, "2018-06")), shares, mix=table)
     assert spend.children_by_type.iloc[1].to_dict() == pytest.approx(
-        {"in_house_fostering": 5.0, "ifa": 2.0, "residential": 1.0, "supported_other": 2.0})
+        {"in_house_fostering": 5.0, "ifa": 2.0, "residential": 1.0, "kinship": 0.0, "supported_other": 2.0})

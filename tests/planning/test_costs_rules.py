@@ -69,12 +69,12 @@ def _dataset(lac=100.0, ifa=30.0, carers=20.0):
 def test_mix_from_parameters_and_from_the_scorecard():
     # parameters: IFA 0.3, in-house 0.4, residential 0.1 -> supported/other 0.2
     assert placement_mix(_params()) == pytest.approx(
-        {"in_house_fostering": 0.4, "ifa": 0.3, "residential": 0.1, "supported_other": 0.2}
+        {"in_house_fostering": 0.4, "ifa": 0.3, "residential": 0.1, "kinship": 0.0, "supported_other": 0.2}
     )
     # scorecard (latest month, Jun 2018): LAC1 100, IFA 30 -> 0.3 ; 20 carers x 1.5 children / 100 = 0.3
     mix = placement_mix(_params(share_ifa=0.5), _dataset(ifa=30.0, carers=20.0))
     assert mix == pytest.approx(
-        {"in_house_fostering": 0.3, "ifa": 0.3, "residential": 0.1, "supported_other": 0.3}
+        {"in_house_fostering": 0.3, "ifa": 0.3, "residential": 0.1, "kinship": 0.0, "supported_other": 0.3}
     )
     # overrides win, the remainder is re-derived
     mix = placement_mix(_params(), mix_overrides={"residential": 0.25})
@@ -97,7 +97,8 @@ def test_spend_and_extra_in_house_carers_hand_computed():
     # 4 extra carers x 1.5 = 6 children move from IFA (30) to in-house (40)
     result = project_placement_costs(lac, _params(), extra_in_house_carers=4.0)
     assert result.children_by_type.iloc[0].to_dict() == pytest.approx(
-        {"in_house_fostering": 46.0, "ifa": 24.0, "residential": 10.0, "supported_other": 20.0})
+        {"in_house_fostering": 46.0, "ifa": 24.0, "residential": 10.0, "kinship": 0.0,
+         "supported_other": 20.0})
     # Mar 2019 weekly cost: in-house 551.25, IFA 907.0295, residential 3000, other 600 / 1.05^5
     weekly = 46 * 551.25 + 24 * 1000 / 1.05 ** 2 + 10 * 3000 + 20 * 600 / 1.05 ** 5
     assert result.total_by_month.iloc[0] == pytest.approx(weekly * 52 / 12)
@@ -122,7 +123,7 @@ def test_spend_and_extra_in_house_carers_hand_computed():
 def test_financial_year_totals_and_savings():
     months = pd.date_range("2019-02-01", periods=3, freq="MS")     # Feb, Mar (2018-19), Apr (2019-20)
     params = _params(placement_inflation_pct=0.0)
-    mix = {"in_house_fostering": 0.0, "ifa": 0.0, "residential": 1.0, "supported_other": 0.0}
+    mix = {"in_house_fostering": 0.0, "ifa": 0.0, "residential": 1.0, "kinship": 0.0, "supported_other": 0.0}
     base = project_placement_costs(pd.Series([10.0, 10.0, 10.0], index=months), params, mix=mix)
     scen = project_placement_costs(pd.Series([10.0, 8.0, 5.0], index=months), params, mix=mix)
     year = base.by_financial_year.set_index(["financial_year", "placement_type"])
@@ -174,14 +175,14 @@ def test_marginal_mix_costs_the_change_at_its_own_shares():
         marginal_share_residential=0.4,
     )
     assert marginal_mix(params) == pytest.approx({"in_house_fostering": 0.1, "ifa": 0.5, "residential": 0.4,
-                                                  "supported_other": 0.0})
+                                                  "kinship": 0.0, "supported_other": 0.0})
     months = pd.DatetimeIndex(["2019-04-01"])
     # baseline 100 at the average mix (in-house 0.4, IFA 0.3, residential 0.1, other 0.2) = 40, 30, 10, 20;
     # 10 fewer children at the marginal mix: -1, -5, -4, 0 -> 39, 25, 6, 20
     result = project_placement_costs(pd.Series([90.0], index=months), params,
                                      baseline_lac=pd.Series([100.0], index=months))
     assert result.children_by_type.iloc[0].to_dict() == pytest.approx(
-        {"in_house_fostering": 39, "ifa": 25, "residential": 6, "supported_other": 20})
+        {"in_house_fostering": 39, "ifa": 25, "residential": 6, "kinship": 0.0, "supported_other": 20})
     # 30 fewer: residential 10 - 12 = -2 -> floored at 0, the 2 taken from the others in proportion to what
     # they have (37, 15, 20 of 72): 37 - 2 x 37/72, 15 - 2 x 15/72, 20 - 2 x 20/72
     result = project_placement_costs(pd.Series([70.0], index=months), params,
@@ -189,7 +190,8 @@ def test_marginal_mix_costs_the_change_at_its_own_shares():
     row = result.children_by_type.iloc[0]
     assert row["residential"] == 0.0
     assert row.to_dict() == pytest.approx({"in_house_fostering": 37 - 2 * 37 / 72, "ifa": 15 - 2 * 15 / 72,
-                                           "residential": 0.0, "supported_other": 20 - 2 * 20 / 72})
+                                           "residential": 0.0, "kinship": 0.0,
+                                           "supported_other": 20 - 2 * 20 / 72})
     assert row.sum() == pytest.approx(70.0)
     with pytest.raises(ParameterError, match="add to 1.10"):
         marginal_mix(_params(marginal_share_ifa=0.6, marginal_share_residential=0.4,
@@ -201,7 +203,7 @@ def test_uploaded_spend_replaces_the_costed_figure_and_years_say_which_months_ar
 
     params = _params(placement_inflation_pct=0.0)
     months = pd.date_range("2019-02-01", periods=3, freq="MS")          # Feb, Mar 2019 | Apr 2019
-    mix = {"in_house_fostering": 0.0, "ifa": 0.0, "residential": 1.0, "supported_other": 0.0}
+    mix = {"in_house_fostering": 0.0, "ifa": 0.0, "residential": 1.0, "kinship": 0.0, "supported_other": 0.0}
     basis = pd.Series(["actual", "forecast", "forecast"], index=months)
     spent = pd.DataFrame({"month": [months[0]], "placement_type": ["residential"], "spend": [12345.0]})
     result = project_placement_costs(pd.Series([10.0] * 3, index=months), params, mix=mix, basis=basis,
