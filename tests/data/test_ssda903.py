@@ -143,7 +143,7 @@ def test_an_la_column_makes_one_dataset_per_authority(tmp_path):
     assert loaded.datasets["North"].series("PL-IFA").iloc[0] == 1
     dataset, report = check_path(tmp_path)  # a one-authority command refuses, saying what to do
     assert dataset is None and report.errors[0].code == "several_authorities"
-    assert "panel --data panel.csv" in report.errors[0].hint and "--la NAME" in report.errors[0].hint
+    assert f"panel --data {tmp_path}" in report.errors[0].hint and "--la NAME" in report.errors[0].hint
 
 
 def test_a_folder_of_903_files_is_what_data_option_reads(tmp_path):
