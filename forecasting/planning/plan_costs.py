@@ -12,8 +12,8 @@ Rules (cash; each cost inflated from its price year at `general_inflation_pct`, 
 - Allowances: the edge-of-care service's extra planned exits (lever x its ramp) leave care to special
   guardianship (`extra_exits_to_sgo_pct`) or adoption (`extra_exits_to_adoption_pct`); of those,
   `*_take_up_pct` receive an allowance of `*_allowance_per_week` x weeks_per_year / 12 a month, from the month
-  after they leave to the end of the horizon (children reaching 18 within it are not taken off: a small
-  overstatement, stated).
+  after they leave until they turn 18: a child leaving at the route's average age (`sgo_exit_age_years`,
+  `adoption_exit_age_years`) is paid for round((18 - age) x 12) months, then the allowance stops.
 - Staffing (recruits, agency) is costed by the workforce model as `staffing_cost` when it provides one; until
   then it counts as 0 and a note says so.
 - Net cost a month = placement_cost + staffing_cost + delivery_cost + allowances_cost; every lever neutral:
@@ -34,6 +34,7 @@ from forecasting.planning.parameters import Parameter, value
 from forecasting.planning.prices import GENERAL_INFLATION, cost_factor, weeks_per_month
 
 log = logging.getLogger(__name__)
+ADULT_AGE = 18  # allowances (special guardianship, adoption) are for children: they stop at 18
 __all__ = ["COMPONENTS", "PLAN_COST_PARAMETERS", "STAFFING_NOTE", "components", "plan_cost_measures"]
 
 # component -> (measure it adds to, words)
@@ -78,6 +79,21 @@ def extra_exits(months: pd.DatetimeIndex, levers) -> np.ndarray:
     )
 
 
+def allowance_months(params: dict[str, Parameter], route: str) -> int:
+    """Months a child leaving care by `route` (sgo, adoption) is paid an allowance: until 18, from the
+    route's average age at exit."""
+    return int(round(max(ADULT_AGE - value(params, f"{route}_exit_age_years"), 0.0) * 12))
+
+
+def paid_children(exits: np.ndarray, months_paid: int) -> np.ndarray:
+    """Children paid in each month: those who left in the `months_paid` months before it (paid from the
+    month after leaving, for `months_paid` months)."""
+    exits = np.asarray(exits, dtype=float)
+    left = np.concatenate([[0.0], np.cumsum(exits)])  # left[k]: exits in months 0 .. k-1
+    t = np.arange(len(exits))
+    return left[t] - left[np.maximum(t - int(months_paid), 0)]
+
+
 def components(
     months: pd.DatetimeIndex, levers, early_help_open: np.ndarray | None, params: dict[str, Parameter]
 ) -> pd.DataFrame:
@@ -95,13 +111,10 @@ def components(
     approved = np.diff(np.concatenate([[0.0], carers]))
     out["in_house_carer_recruitment"] = np.maximum(approved, 0.0) * price("in_house_carer_recruitment_cost")
     out["in_house_carer_support"] = carers * price("in_house_carer_support_cost_per_year") / 12.0
-    left_before = np.concatenate(
-        [[0.0], np.cumsum(extra_exits(months, levers))[:-1]]
-    )  # paid from the month after
     weekly_to_monthly = weeks_per_month(params)
     for route in ("sgo", "adoption"):
         children = (
-            left_before
+            paid_children(extra_exits(months, levers), allowance_months(params, route))
             * value(params, f"extra_exits_to_{route}_pct")
             / 100.0
             * value(params, f"{route}_allowance_take_up_pct")

@@ -8,7 +8,13 @@ import pytest
 
 from forecasting.planning.levers import LEVERS
 from forecasting.planning.parameters import load_parameters, with_overrides
-from forecasting.planning.plan_costs import STAFFING_NOTE, components, plan_cost_measures
+from forecasting.planning.plan_costs import (
+    STAFFING_NOTE,
+    allowance_months,
+    components,
+    paid_children,
+    plan_cost_measures,
+)
 
 MONTHS = pd.date_range("2018-07-01", periods=12, freq="MS")  # Jul 2018 .. Jun 2019
 
@@ -86,6 +92,20 @@ def test_allowances_follow_extra_exits_from_the_next_month(params):
     assert components(MONTHS, levers, None, adopted)["adoption_allowances"].iloc[1] == pytest.approx(
         1.0 * month
     )
+
+
+def test_allowances_stop_when_the_child_turns_18(params):
+    # leaving at 17.5 on average: paid for 6 months (Aug-Jan for July's leavers), so from January the
+    # children paid stay at 6 months of leavers x 0.5 = 3: 0, 0.5, 1.0, ..., 3.0, 3.0, 3.0
+    levers = _levers(edge_of_care_extra_exits=2.0, edge_of_care_start="2018-07", edge_of_care_ramp_months=0.0)
+    older = with_overrides(params, {"sgo_exit_age_years": 17.5})
+    sgo = components(MONTHS, levers, None, older)["sgo_allowances"].to_numpy()
+    month = 100 * 52 / 12
+    assert (sgo[:9] / month).tolist() == pytest.approx([0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.0, 3.0])
+    assert allowance_months(older, "sgo") == 6 and allowance_months(params, "sgo") == 13 * 12  # shipped 5
+    # one leaver in month 0, paid for 2 months: months 1 and 2 only
+    assert paid_children(np.array([1.0, 0, 0, 0]), 2).tolist() == [0.0, 1.0, 1.0, 0.0]
+    assert paid_children(np.array([1.0, 1.0, 0]), 0).tolist() == [0.0, 0.0, 0.0]
 
 
 def test_net_cost_adds_placements_staffing_delivery_and_allowances(params):
