@@ -134,58 +134,19 @@ def workforce_tables(
     data: str | None, params, norms: dict[str, float], targets: dict[str, float], scenario=None
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """({sheet: table}, plain-words lines) for the planner's answer on the data set `data` (for the demand of
-    `scenario`, a scenarios.Scenario, when given)."""
+    `scenario`, a scenarios.Scenario, when given): `planning.workforce_view`, the Workforce page's own."""
     from forecasting.data import load_data_option
     from forecasting.engine.forecast import run_forecast
     from forecasting.planning.scenarios import apply_scenario, build_baseline
-    from forecasting.planning.staffing import StaffingPlan, flows_frame
-    from forecasting.planning.staffing_plan import plan_sources, plan_table
-    from forecasting.planning.workforce_cost import cost_by_financial_year, staffing_cost_frame
-    from forecasting.planning.workforce_sizing import size_workforce
+    from forecasting.planning.workforce_view import workforce_view
 
     dataset = load_data_option(data)
     print(f"forecasting the baseline from {dataset.source or 'the data'}...", file=sys.stderr, flush=True)
-    baseline, calibration = build_baseline(dataset, run_forecast(dataset), params)
-    result = apply_scenario(baseline, scenario, calibration, params) if scenario is not None else None
-    sizing = size_workforce(baseline, params, norms or None, targets or None, result)
-    plan = StaffingPlan.from_parameters(params)
-    costs = staffing_cost_frame(plan, baseline.months, params)
-    by_year = cost_by_financial_year(costs)
-    asked = [
-        f"caseload norms {', '.join(f'{k} {v:g}' for k, v in norms.items())}"
-        if norms
-        else "caseload norms from the assumptions"
-    ]
-    asked.append(
-        f"timeliness targets {', '.join(f'{k} {v:g}%' for k, v in targets.items())}"
-        if targets
-        else "no timeliness target"
-    )
-    lines = [f"Workforce: {'; '.join(asked)}."] + [f"  {line}" for line in sizing.answer()]
-    spend = by_year.groupby("financial_year")["staffing_cost"].sum()
-    lines.append(
-        "  Staffing cost of the plan (front-line staff): "
-        + "; ".join(
-            f"{year} £{total:,.0f}"
-            + (" (part year)" if by_year.loc[by_year["financial_year"] == year, "months"].max() < 12 else "")
-            for year, total in spend.items()
-        )
-        + "."
-    )
-    lines += [f"  note: {note}" for note in sizing.notes]
-
-    def monthly(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame.assign(month=pd.to_datetime(frame["month"]).dt.strftime("%Y-%m"))
-
-    tables = {
-        "answer": sizing.summary,
-        "recruitment schedule": sizing.schedule,
-        "fte needed by month": monthly(sizing.by_month),
-        "staffing flows": monthly(flows_frame(plan, baseline.months)),
-        "cost by month": monthly(costs),
-        "cost by financial year": by_year,
-        "staffing plan": plan_table(params),
-        "assumptions": plan_sources(params),
-        "notes": pd.DataFrame({"note": lines}),
-    }
-    return tables, lines
+    result = run_forecast(dataset)
+    baseline, calibration = build_baseline(dataset, result, params)
+    scenario_result = None
+    if scenario is not None:
+        scenario_result = apply_scenario(baseline, scenario, calibration, params)
+    view = workforce_view(baseline, params, norms, targets, scenario_result, forecast_result=result)
+    lines = view.lines(norms, targets)
+    return view.tables(lines), lines

@@ -3,7 +3,7 @@
 Rules:
 - Workforce: the baseline and scenario demand (contacts, referrals, assessments, cin_open, cp_plans, lac by
   month)
-  go to `forecasting.planning.workforce.scenario_measures` with the staffing levers, the flow teams'
+  go to `forecasting.planning.workforce_scenario.scenario_measures` with the staffing levers, the flow teams'
   throughput
   calibrated once on the data set's history (`workforce_history.calibrate_capacity`) and the timeliness curves
   fitted on it; the scenario's caseload and timeliness are the baseline projection plus (scenario projection -
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecasting.planning import costs, plan_costs, workforce, workforce_history
+from forecasting.planning import costs, plan_costs, workforce, workforce_history, workforce_scenario
 from forecasting.planning.parameters import Parameter
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def default_workforce_model(curves, capacity) -> Callable:
     per_fte = capacity.per_fte if capacity is not None else None
 
     def measures(demand: pd.DataFrame, levers, params) -> pd.DataFrame:
-        return workforce.scenario_measures(demand, levers, params, curves, per_fte)
+        return workforce_scenario.scenario_measures(demand, levers, params, curves, per_fte)
 
     return measures
 

@@ -53,7 +53,16 @@ COST_PARAMETERS = (
     "caseload_norm_cin_cp",
     "caseload_norm_lac",
     "caseload_norm_early_help",
+    "team_managers_per_front_line_fte",
+    "salary_team_manager",
+    "support_staff_per_front_line_fte",
+    "salary_support_staff",
+    "recruitment_lead_time_months",
+    "early_help_family_worker_share_pct",
+    "early_help_plan_months",
     "backlog_ceiling_months",
+    "assessment_window_months",
+    "cp_arrivals_window_months",
 )
 
 

@@ -50,19 +50,25 @@ the engine's forecast is the baseline for every measure and the model gives only
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from forecasting.planning.parameters import Parameter, load_parameters, value
-from forecasting.planning.staffing import Recruit, StaffingPlan, staffing_flows
-from forecasting.planning.workforce_cost import team_costs
+from forecasting.planning.staffing import Recruit, StaffingPlan
+from forecasting.planning.timeliness_load import (
+    TEAM_LOAD,
+    TimelinessCurve,
+    arrivals,
+    default_curves,
+    load_definition,
+    measure_utilisation,
+)
 
 log = logging.getLogger(__name__)
 __all__ = [
     "DEMAND_COLUMNS",
-    "STAFFING_MEASURES",
     "TEAMS",
     "TIMELINESS_TEAM",
     "Recruit",
@@ -70,14 +76,21 @@ __all__ = [
     "TimelinessCurve",
     "WorkforceProjection",
     "fte_needed",
-    "plan_with_levers",
     "project_workforce",
-    "scenario_measures",
     "teams_with_demand",
 ]
 
 TEAMS: tuple[str, ...] = ("mash", "assessment", "cin_cp", "lac")
-DEMAND_COLUMNS: tuple[str, ...] = ("contacts", "referrals", "assessments", "cin_open", "cp_plans", "lac")
+DEMAND_COLUMNS: tuple[str, ...] = (
+    "contacts",
+    "referrals",
+    "assessments",
+    "cin_open",
+    "cp_plans",
+    "lac",
+    "s47_enquiries",
+    "new_cp_plans",
+)
 TEAM_WORK = {
     "mash": ("flow", ("contacts",), "contacts_per_fte_mash"),
     "assessment": ("flow", ("assessments",), "assessments_per_fte_month"),
@@ -92,29 +105,10 @@ HISTORY_INDICATORS = {
     "cin_open": "EH2",
     "cp_plans": "CP6B",
     "lac": "LAC1",
+    "s47_enquiries": "CP1",
+    "new_cp_plans": "CP4 (val)",
 }
 _EPS = 1e-6
-
-
-@dataclass(frozen=True)
-class TimelinessCurve:
-    """on-time % = 100 / (1 + exp(-(intercept - slope x utilisation)))."""
-
-    measure: str
-    intercept: float
-    slope: float
-    fitted: bool
-    note: str = ""
-
-    def on_time(self, utilisation) -> np.ndarray:
-        return 100.0 / (1.0 + np.exp(-(self.intercept - self.slope * np.asarray(utilisation, dtype=float))))
-
-    def utilisation_for(self, on_time_pct: float) -> float:
-        """Highest utilisation that still gives `on_time_pct` (inf if load does not matter)."""
-        if self.slope <= 0:
-            return np.inf if self.on_time(0.0) >= on_time_pct else 0.0
-        share = np.clip(on_time_pct / 100.0, _EPS, 1 - _EPS)
-        return float((self.intercept - np.log(share / (1 - share))) / self.slope)
 
 
 @dataclass
@@ -233,18 +227,6 @@ def _long(months: pd.DatetimeIndex, teams: dict[str, dict[str, np.ndarray]]) -> 
     )
 
 
-def default_curves(params: dict[str, Parameter]) -> dict[str, TimelinessCurve]:
-    """Curves from parameters alone: on-time % at full load (u = 1) and the default slope."""
-    slope = value(params, "timeliness_default_slope")
-    out = {}
-    for measure in TIMELINESS_TEAM:
-        share = value(params, f"on_time_at_full_load_{measure.split('-')[0].lower()}_pct") / 100.0
-        out[measure] = TimelinessCurve(
-            measure, float(np.log(share / (1 - share)) + slope), slope, False, "from parameters (no fit)"
-        )
-    return out
-
-
 def project_workforce(
     demand: pd.DataFrame,
     staffing: StaffingPlan,
@@ -264,7 +246,7 @@ def project_workforce(
     for measure, team in TIMELINESS_TEAM.items():
         if team not in teams:
             continue
-        load = teams[team]["utilisation"]
+        load = _measure_load(curves[measure], teams[team], arrays, params)
         rows.append(
             pd.DataFrame(
                 {
@@ -282,6 +264,14 @@ def project_workforce(
         else pd.DataFrame(columns=["month", "measure", "team", "utilisation", "on_time_pct"])
     )
     return WorkforceProjection(_long(months, teams), timeliness, curves)
+
+
+def _measure_load(
+    curve: TimelinessCurve, team: dict[str, np.ndarray], arrays: dict[str, np.ndarray], params
+) -> np.ndarray:
+    """The utilisation a timeliness curve reads (forecasting.planning.timeliness_load): the team's own, or
+    its arriving work per FTE carrying work."""
+    return measure_utilisation(curve, team["utilisation"], team["fte"], arrays, params)
 
 
 # ------------------------------------------------------------------------------------------------ sizing
@@ -328,9 +318,16 @@ def fte_needed(
         for measure, pct in targets.items():
             if TIMELINESS_TEAM.get(measure) == team:
                 offset = np.broadcast_to((offsets or {}).get(measure, 0.0), workload.shape)
-                u_max = np.array([curves[measure].utilisation_for(pct - o) for o in offset])
+                curve = curves[measure]
+                u_max = np.array([curve.utilisation_for(pct - o) for o in offset])
+                # the curve's load per FTE at u = 1 (the throughput or norm it was fitted with, not a
+                # caseload norm the user asks for)
+                load, per_fte = workload, _per_fte(team, params, capacity)
+                if curve.load != TEAM_LOAD:
+                    load = arrivals(arrays, load_definition(measure, curve.load), params)
+                    per_fte = curve.per_fte
                 with np.errstate(divide="ignore"):
-                    for_time = np.where(u_max > 0, workload / (norms[team] * np.maximum(u_max, _EPS)), np.inf)
+                    for_time = np.where(u_max > 0, load / (per_fte * np.maximum(u_max, _EPS)), np.inf)
                 if not np.all(np.isfinite(u_max) & (u_max > 0)):
                     log.warning("%s target %s%%: the curve cannot reach it by staffing alone", measure, pct)
         frames.append(
@@ -346,85 +343,3 @@ def fte_needed(
             )
         )
     return pd.concat(frames, ignore_index=True)
-
-
-# ------------------------------------------------------------------------------------ scenario adapter
-def plan_with_levers(plan: StaffingPlan, levers, first_month: pd.Timestamp) -> StaffingPlan:
-    """The plan after a scenario's workforce levers (forecasting.planning.levers): recruits_fte joining
-    recruits_team at recruits_start (placed by the recruitment order of forecasting.planning.staffing),
-    agency_fte_change and vacancy_fte_change spread over the social-work teams in proportion to establishment
-    (agency never below 0, vacancies never above establishment), turnover_pct_change leavers not replaced."""
-
-    def get(name, default=0.0):
-        return getattr(levers, name, default)
-
-    weights = {team: plan.establishment.get(team, 0.0) for team in TEAMS}
-    total = sum(weights.values()) or 1.0
-    vacancies = dict(plan.vacancies)
-    agency = dict(plan.agency)
-    for team, fte in weights.items():
-        share = fte / total
-        moved = plan.vacancies.get(team, 0.0) + get("vacancy_fte_change") * share
-        vacancies[team] = min(max(moved, 0.0), fte)
-        agency[team] = max(plan.agency.get(team, 0.0) + get("agency_fte_change") * share, 0.0)
-    plan = replace(
-        plan,
-        vacancies=vacancies,
-        agency=agency,
-        unreplaced_turnover_pct=max(float(get("turnover_pct_change")), 0.0),
-    )
-    if get("recruits_fte"):
-        start = get("recruits_start", None)
-        plan = replace(
-            plan,
-            recruits=plan.recruits
-            + (
-                Recruit(
-                    get("recruits_team", "cin_cp"),
-                    float(get("recruits_fte")),
-                    pd.Timestamp(start) if start else pd.Timestamp(first_month),
-                    float(get("recruits_months_to_full_caseload")),
-                ),
-            ),
-        )
-    return plan
-
-
-STAFFING_MEASURES = ("filled_fte", "vacancies_fte", "agency_fte", "staffing_cost")
-
-
-def scenario_measures(
-    demand: pd.DataFrame,
-    levers,
-    params: dict[str, Parameter] | None = None,
-    curves: dict[str, TimelinessCurve] | None = None,
-    capacity: dict[str, float] | None = None,
-) -> pd.DataFrame:
-    """Caseload by team, timeliness and the staffing measures by month for the scenario engine
-    (`forecasting.planning.scenario_effects`): the plan in `params` after the workforce levers
-    (`plan_with_levers`). Staffing measures, all teams of the plan: filled_fte, vacancies_fte, agency_fte (end
-    of month) and staffing_cost (£ a month, forecasting.planning.workforce_cost).
-    """
-    params = params or load_parameters(include_levers=False)
-    months, arrays = _check_demand(demand)
-    plan = plan_with_levers(StaffingPlan.from_parameters(params), levers, months[0])
-    flows = staffing_flows(plan, months)
-    # fast path (a scenario recompute must stay well under 50 ms); equals project_workforce(...).wide()
-    curves = curves or default_curves(params)
-    teams = _team_arrays(arrays, {team: f["fte_working"] for team, f in flows.items()}, params, capacity)
-    columns = {f"caseload_{team}": teams[team]["caseload_per_worker"] for team in teams}
-    columns.update(
-        {
-            m: curves[m].on_time(teams[team]["utilisation"])
-            for m, team in TIMELINESS_TEAM.items()
-            if team in teams
-        }
-    )
-    columns["filled_fte"] = np.sum([f["filled"] for f in flows.values()], axis=0)
-    columns["vacancies_fte"] = np.sum([f["vacancies"] for f in flows.values()], axis=0)
-    columns["agency_fte"] = np.sum([f["agency"] for f in flows.values()], axis=0)
-    columns["staffing_cost"] = np.sum(
-        [team_costs(team, f, plan.asye.get(team, 0.0), params)["staffing_cost"] for team, f in flows.items()],
-        axis=0,
-    )
-    return pd.DataFrame(columns, index=months)

@@ -10,9 +10,13 @@ Rules (every rate a named parameter in data/assumptions.yaml with its source and
 - Agency cost = agency FTE x the grade's full cost x (1 + agency_premium_pct / 100).
 - Recruitment cost = starters in the month (recruits and replacements for leavers) x
   `recruitment_cost_per_hire`.
-- staffing_cost = employed + agency + recruitment (£ a month); the scenario measure of that name is the sum
-  over every team in the plan.
-Front-line staff only: team managers and support staff are not in the plan.
+- Management and support (`overhead_per_post_month`): team managers and business support staff scale with the
+  front-line establishment (a plan's added posts included): establishment x
+  `team_managers_per_front_line_fte` x the manager's full cost (`salary_team_manager` + on-costs) and
+  establishment x `support_staff_per_front_line_fte` x the support officer's (`salary_support_staff` +
+  on-costs); those posts are taken as filled and employed.
+- staffing_cost = employed + agency + recruitment + management + support (£ a month); the scenario measure of
+  that name is the sum over every team in the plan.
 """
 
 from __future__ import annotations
@@ -27,11 +31,19 @@ __all__ = [
     "COST_COLUMNS",
     "cost_by_financial_year",
     "full_cost_per_fte_month",
+    "overhead_per_post_month",
     "staffing_cost_frame",
     "team_costs",
 ]
 
-COST_COLUMNS = ("employed_cost", "agency_cost", "recruitment_cost", "staffing_cost")
+COST_COLUMNS = (
+    "employed_cost",
+    "agency_cost",
+    "recruitment_cost",
+    "management_cost",
+    "support_cost",
+    "staffing_cost",
+)
 
 
 def full_cost_per_fte_month(params: dict[str, Parameter], team: str, newly_qualified: bool = False) -> float:
@@ -41,6 +53,25 @@ def full_cost_per_fte_month(params: dict[str, Parameter], team: str, newly_quali
     else:
         salary = value(params, "salary_asye" if newly_qualified else "salary_social_worker")
     return salary * (1.0 + value(params, "employer_oncost_pct") / 100.0) / 12.0
+
+
+def _full(params: dict[str, Parameter], salary: str) -> float:
+    return value(params, salary) * (1.0 + value(params, "employer_oncost_pct") / 100.0) / 12.0
+
+
+def management_per_post_month(params: dict[str, Parameter]) -> float:
+    """Team managers' full cost a month for one front-line post, £."""
+    return value(params, "team_managers_per_front_line_fte") * _full(params, "salary_team_manager")
+
+
+def support_per_post_month(params: dict[str, Parameter]) -> float:
+    """Business support staff's full cost a month for one front-line post, £."""
+    return value(params, "support_staff_per_front_line_fte") * _full(params, "salary_support_staff")
+
+
+def overhead_per_post_month(params: dict[str, Parameter]) -> float:
+    """Management and support a month for one front-line post, £ (module docstring)."""
+    return management_per_post_month(params) + support_per_post_month(params)
 
 
 def agency_cost_per_fte_month(params: dict[str, Parameter], team: str) -> float:
@@ -64,11 +95,16 @@ def team_costs(
         flows["replacement_starters"], dtype=float
     )
     recruitment = starters * value(params, "recruitment_cost_per_hire")
+    posts = np.asarray(flows["establishment"], dtype=float)
+    management = posts * management_per_post_month(params)
+    support = posts * support_per_post_month(params)
     return {
         "employed_cost": employed,
         "agency_cost": agency,
         "recruitment_cost": recruitment,
-        "staffing_cost": employed + agency + recruitment,
+        "management_cost": management,
+        "support_cost": support,
+        "staffing_cost": employed + agency + recruitment + management + support,
     }
 
 

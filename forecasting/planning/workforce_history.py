@@ -13,6 +13,14 @@ import pandas as pd
 from sklearn.linear_model import LinearRegression
 
 from forecasting.planning.parameters import Parameter, load_parameters, value
+from forecasting.planning.timeliness_load import (
+    LOADS,
+    TEAM_LOAD,
+    arrivals,
+    calibrate_arrivals,
+    load_definition,
+    utilisation_from_arrivals,
+)
 from forecasting.planning.workforce import (
     HISTORY_INDICATORS,
     TEAM_WORK,
@@ -122,10 +130,15 @@ def fit_timeliness(
     staffing: StaffingPlan,
     params: dict[str, Parameter],
     capacity: dict[str, float] | None = None,
+    loads: dict[str, str] | None = None,
 ) -> dict[str, TimelinessCurve]:
     """Fit logit(on-time share) = intercept - slope x utilisation by least squares (scikit-learn), slope at
-    least the minimum."""
+    least the minimum. Each measure's utilisation is read with the load `loads[measure]` (a key of
+    timeliness_load.LOADS; default the adopted ones, `adopt_loads`: work arriving where it beats naive)."""
+    if loads is None:
+        loads = adopt_loads(demand, observed, staffing, params, capacity).loads
     by_team = team_load(demand, staffing.fte(pd.DatetimeIndex(demand.index)), params, capacity)
+    arrays = {c: demand[c].to_numpy(dtype=float) for c in demand.columns}
     min_slope = value(params, "timeliness_min_slope")
     defaults = default_curves(params)
     curves = {}
@@ -135,7 +148,20 @@ def fit_timeliness(
                 defaults[measure], note=f"no {team} workload in the data; parameters used"
             )
             continue
-        load = by_team[by_team["team"] == team].set_index("month")["utilisation"]
+        rows = by_team[by_team["team"] == team].set_index("month")
+        definition = load_definition(measure, loads.get(measure, TEAM_LOAD))
+        load, per_fte = rows["utilisation"], float("nan")
+        if definition.key != TEAM_LOAD:
+            try:
+                windowed = arrivals(arrays, definition, params)
+            except KeyError as exc:  # the data set lacks the arriving work: the team's own load
+                log.info("%s: %s; the team's own load is used", measure, exc)
+                definition = load_definition(measure, TEAM_LOAD)
+            else:
+                per_fte = calibrate_arrivals(windowed, rows["fte"].to_numpy(), params)
+                load = pd.Series(
+                    utilisation_from_arrivals(windowed, rows["fte"].to_numpy(), per_fte), index=rows.index
+                )
         pct = observed.get(measure, pd.Series(dtype=float)).reindex(load.index)
         ok = pct.notna() & np.isfinite(load)
         if ok.sum() < 3 or load[ok].std() <= 0:
@@ -146,15 +172,149 @@ def fit_timeliness(
         u = load[ok].to_numpy().reshape(-1, 1)
         model = LinearRegression().fit(u, logit)
         slope = float(-model.coef_[0])
-        note = f"fitted on {int(ok.sum())} months"
+        note = f"fitted on {int(ok.sum())} months, load: {definition.words}"
         if slope < min_slope:
             note += (
                 f"; the fit said more load helps (slope {slope:.2f}), so the slope is held at {min_slope:g}"
             )
             slope = min_slope
         intercept = float(np.mean(logit + slope * u.ravel()))
-        curves[measure] = TimelinessCurve(measure, intercept, slope, True, note)
+        curves[measure] = TimelinessCurve(measure, intercept, slope, True, note, definition.key, per_fte)
     return curves
+
+
+# ------------------------------------------------------------------------- which load earns its place
+@dataclass(frozen=True)
+class LoadScores:
+    """`loads` {measure: adopted load key}; `table`: measure, load, words, arriving, windows, months_scored,
+    mae_model, mae_naive, beats_naive, smallest_slope (of the curves fitted at the origins), load_effect,
+    adopted (rolling-origin errors in percentage points)."""
+
+    loads: dict[str, str]
+    table: pd.DataFrame
+
+
+def score_load(
+    demand: pd.DataFrame,
+    observed: dict[str, pd.Series],
+    measure: str,
+    key: str,
+    staffing: StaffingPlan,
+    params: dict[str, Parameter],
+    horizon: int = 3,
+    n_windows: int = 3,
+) -> tuple[list[float], list[float], int, list[float]]:
+    """(model errors, naive errors, windows, fitted slopes) on the engine's rolling origins: at each origin
+    capacity and the curve with load `key` are fitted on the months before it only, then the queue runs on to
+    the scored months with their actual demand; naive = the last observed month before the origin. ValueError
+    when the history cannot score it."""
+    from forecasting.engine.backtest import rolling_origins  # the engine's windows, the same months
+
+    actual = observed[measure].reindex(demand.index).to_numpy(dtype=float)
+    cutoffs, steps = rolling_origins(len(actual), horizon, n_windows)
+    model_errors: list[float] = []
+    naive_errors: list[float] = []
+    slopes: list[float] = []
+    for cutoff in cutoffs:
+        train = demand.iloc[:cutoff]
+        per_fte = calibrate_capacity(train, staffing, params).per_fte
+        curves = fit_timeliness(
+            train,
+            {m: s.reindex(train.index) for m, s in observed.items()},
+            staffing,
+            params,
+            per_fte,
+            loads={measure: key},
+        )
+        if curves[measure].load != key:
+            raise ValueError(f"the data set lacks the work {load_definition(measure, key).words} needs")
+        slopes.append(curves[measure].slope if curves[measure].fitted else float("nan"))
+        timeliness = project_workforce(
+            demand.iloc[: cutoff + steps], staffing, params, curves, per_fte
+        ).timeliness
+        predicted = timeliness.loc[timeliness["measure"] == measure, "on_time_pct"].to_numpy()
+        predicted = predicted[cutoff : cutoff + steps]
+        truth = actual[cutoff : cutoff + steps]
+        history = actual[:cutoff][~np.isnan(actual[:cutoff])]
+        if len(predicted) != len(truth) or not len(history):
+            raise ValueError(f"too little {measure} history to score")
+        ok = ~np.isnan(truth)
+        model_errors += list(np.abs(predicted[ok] - truth[ok]))
+        naive_errors += list(np.abs(history[-1] - truth[ok]))
+    return model_errors, naive_errors, len(cutoffs), slopes
+
+
+def adopt_loads(
+    demand: pd.DataFrame,
+    observed: dict[str, pd.Series],
+    staffing: StaffingPlan,
+    params: dict[str, Parameter],
+    capacity: dict[str, float] | None = None,
+    horizon: int = 3,
+    n_windows: int = 3,
+) -> LoadScores:
+    """Score every load definition of every observed measure (`score_load`) and adopt, per measure, the
+    work-arriving definition with the smallest error among those that beat naive and whose load has an
+    effect (`load_effect`: the fitted slope above `timeliness_min_slope` at every origin; a curve held flat
+    is a historical average, and beating naive with it says nothing about the load); else the team's own
+    load (forecasting.planning.timeliness_load docstring). `capacity` is not used (each origin calibrates
+    its own); it is accepted so the call matches `fit_timeliness`."""
+    del capacity
+    rows, loads = [], {}
+    for measure, definitions in LOADS.items():
+        if measure not in observed or observed[measure].notna().sum() == 0:
+            continue
+        best = (np.inf, TEAM_LOAD)
+        for definition in definitions:
+            try:
+                model, naive, windows, slopes = score_load(
+                    demand, observed, measure, definition.key, staffing, params, horizon, n_windows
+                )
+            except (ValueError, KeyError, IndexError) as exc:  # this history cannot score the definition
+                log.info("%s %s not scored: %s", measure, definition.words, exc)
+                continue
+            if not model:
+                continue
+            mae_model, mae_naive = float(np.mean(model)), float(np.mean(naive))
+            effect = bool(np.all(np.asarray(slopes) > value(params, "timeliness_min_slope")))
+            arriving = definition.arriving and definition.key != TEAM_LOAD
+            if arriving and mae_model < mae_naive and effect:
+                best = min(best, (mae_model, definition.key))
+            rows.append(
+                {
+                    "measure": measure,
+                    "load": definition.key,
+                    "words": definition.words,
+                    "arriving": definition.arriving,
+                    "windows": windows,
+                    "months_scored": len(model),
+                    "mae_model": mae_model,
+                    "mae_naive": mae_naive,
+                    "beats_naive": mae_model < mae_naive,
+                    "smallest_slope": float(np.min(slopes)) if slopes else float("nan"),
+                    "load_effect": effect,
+                }
+            )
+        loads[measure] = best[1]
+    table = pd.DataFrame(rows, columns=[*LOAD_SCORE_COLUMNS[:-1]])
+    table["adopted"] = [loads.get(m) == k for m, k in zip(table["measure"], table["load"], strict=True)]
+    return LoadScores(loads, table)
+
+
+LOAD_SCORE_COLUMNS = (
+    "measure",
+    "load",
+    "words",
+    "arriving",
+    "windows",
+    "months_scored",
+    "mae_model",
+    "mae_naive",
+    "beats_naive",
+    "smallest_slope",
+    "load_effect",
+    "adopted",
+)
 
 
 def validate_timeliness(

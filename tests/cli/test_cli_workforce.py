@@ -68,11 +68,13 @@ def test_scenario_uses_the_staffing_plan(tmp_path):
     a, b = pd.read_csv(shipped, encoding="utf-8-sig"), pd.read_csv(mine, encoding="utf-8-sig")
     filled = {name: t[t["measure"] == "filled_fte"]["baseline"].iloc[0] for name, t in (("a", a), ("b", b))}
     assert filled["b"] - filled["a"] == pytest.approx(90 - (80 - 5.79))
-    # the 4 recruits fill the shipped plan's uncovered vacancies; in a fully staffed plan they add posts
+    # the 4 recruits fill the shipped plan's uncovered vacancies; in a fully staffed plan they add posts. With
+    # no start month they are approved in the first month and start 4 months later
+    # (recruitment_lead_time_months): no cost before, a cost from then on
     for table in (a, b):
         assert {"filled_fte", "vacancies_fte", "agency_fte", "staffing_cost"} <= set(table["measure"])
         cost = table[table["measure"] == "staffing_cost"]
-        assert (cost["delta"] > 0).all()
+        assert (cost["delta"].iloc[:4] == 0).all() and (cost["delta"].iloc[4:] > 0).all()
 
 
 def test_targets_and_goalseek_take_the_staffing_plan(tmp_path, capsys):

@@ -13,10 +13,10 @@ from forecasting.planning.workforce import (
     TimelinessCurve,
     fte_needed,
     project_workforce,
-    scenario_measures,
     team_load,
 )
 from forecasting.planning.workforce_history import calibrate_capacity, validate_timeliness
+from forecasting.planning.workforce_scenario import scenario_measures
 
 MONTHS = pd.date_range("2018-07-01", periods=12, freq="MS")
 

@@ -8,12 +8,12 @@ import pytest
 
 from forecasting.planning.parameters import load_parameters, with_overrides
 from forecasting.planning.staffing import Recruit, StaffingPlan
-from forecasting.planning.workforce import scenario_measures
 from forecasting.planning.workforce_cost import (
     cost_by_financial_year,
     full_cost_per_fte_month,
     staffing_cost_frame,
 )
+from forecasting.planning.workforce_scenario import scenario_measures
 
 MONTHS = pd.date_range("2019-02-01", periods=3, freq="MS")  # Feb, Mar (2018-19) and Apr (2019-20)
 
@@ -29,6 +29,10 @@ def _params(**extra):
             "agency_premium_pct": 40,
             "recruitment_cost_per_hire": 2000,
             "retention_payment_per_fte": 1200,
+            "team_managers_per_front_line_fte": 0.1,
+            "salary_team_manager": 48000,
+            "support_staff_per_front_line_fte": 0.2,
+            "salary_support_staff": 18000,
             **extra,
         },
     )
@@ -63,10 +67,16 @@ def test_team_cost_hand_computed():
     assert feb["agency_cost"] == pytest.approx(5250)
     # recruitment: 0.08 replacement starters x 2,000 = 160
     assert feb["recruitment_cost"] == pytest.approx(160)
-    assert feb["staffing_cost"] == pytest.approx(28625 + 5250 + 160)
+    # management: 10 posts x 0.1 managers x 48,000 x 1.25 / 12 (5,000) = 5,000; support: 10 x 0.2 x 18,000 x
+    # 1.25 / 12 (1,875) = 3,750
+    assert feb["management_cost"] == pytest.approx(5000)
+    assert feb["support_cost"] == pytest.approx(3750)
+    assert feb["staffing_cost"] == pytest.approx(28625 + 5250 + 160 + 5000 + 3750)
     # Mar: 9 filled (6 others) -> 9,375 + 6 x 3,850 = 32,475 ; starters 1 + 0.09 -> 2,180
     assert mar["employed_cost"] == pytest.approx(32475)
     assert mar["recruitment_cost"] == pytest.approx(2180)
+    # the recruit fills a vacancy: still 10 posts, the same management and support
+    assert mar["management_cost"] == pytest.approx(5000) and mar["support_cost"] == pytest.approx(3750)
     by_year = cost_by_financial_year(costs.reset_index()).set_index("financial_year")
     assert list(by_year.index) == ["2018-19", "2019-20"] and list(by_year["months"]) == [2, 1]
     assert by_year.loc["2018-19", "staffing_cost"] == pytest.approx(
@@ -99,3 +109,21 @@ def test_releasing_agency_saves_its_premium():
     assert (base["filled_fte"] == fewer["filled_fte"]).all()
     # the shipped plan: 11 vacancies over four teams, Early Help none
     assert base["vacancies_fte"].iloc[0] == pytest.approx(11)
+
+
+def test_added_posts_bring_their_managers_and_support():
+    params = _params()
+    # 10 posts, none vacant, no agency: 2 recruits in March add 2 posts -> 12 posts from March
+    plan = StaffingPlan({"lac": 10}, {"lac": 0}, {"lac": 0}, recruits=(Recruit("lac", 2, MONTHS[1], 0),))
+    costs = staffing_cost_frame(plan, MONTHS, params).set_index("month")
+    # 12 x 0.1 x 5,000 = 6,000 management; 12 x 0.2 x 1,875 = 4,500 support
+    assert costs.loc[MONTHS[0], "management_cost"] == pytest.approx(5000)
+    assert costs.loc[MONTHS[1], "management_cost"] == pytest.approx(6000)
+    assert costs.loc[MONTHS[2], "support_cost"] == pytest.approx(4500)
+
+
+def test_overhead_per_post_hand_computed():
+    from forecasting.planning.workforce_cost import overhead_per_post_month
+
+    # 0.1 x 5,000 + 0.2 x 1,875 = 875 a month per front-line post
+    assert overhead_per_post_month(_params()) == pytest.approx(875)

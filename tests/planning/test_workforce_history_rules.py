@@ -50,7 +50,8 @@ def test_timeliness_fit_hand_computed_when_more_load_hurts():
     observed = {"CP8-QL": pd.Series([70.0, 60.0, 50.0], index=MONTHS)}
     curves = fit_timeliness(_demand(), observed, _plan(cin_cp=10.0), _params())
     cp8 = curves["CP8-QL"]
-    assert cp8.fitted and cp8.note == "fitted on 3 months"
+    assert cp8.fitted and cp8.note.startswith("fitted on 3 months, load: caseload")
+    assert cp8.load == "team"  # the toy has no S47 enquiries: the team's own load (its caseload)
     assert cp8.slope == pytest.approx(1.677084, abs=1e-5)
     assert cp8.intercept == pytest.approx(1.703352, abs=1e-5)
     # measures without history keep the parameter curves and say so

@@ -31,20 +31,37 @@ def test_norm_sizing_gap_recruits_and_cost(baseline):
     filled = 80 - params["vacancies_fte_cin_cp"].value
     assert cin_cp["filled_fte"] == pytest.approx(filled)
     assert cin_cp["recruits_needed"] == pytest.approx(max(peak - filled, 0))
-    # cost of closing the gap for a year: employed (salary x on-costs + one recruitment each) vs agency
+    # cost of closing the gap for a year: employed (salary x on-costs + one recruitment each) vs agency, both
+    # with the managers (0.14 x 49,283) and support staff (0.25 x 20,000) each added post needs, with on-costs
     full_month = 35444 * 1.30 / 12
-    assert cin_cp["cost_employed_year"] == pytest.approx(cin_cp["recruits_needed"] * (full_month * 12 + 3000))
-    assert cin_cp["cost_agency_year"] == pytest.approx(cin_cp["recruits_needed"] * full_month * 1.41 * 12)
+    overhead = (0.14 * 49283 + 0.25 * 20000) * 1.30 / 12
+    posts = max(peak - 80, 0)
+    assert cin_cp["posts_to_add"] == pytest.approx(posts)
+    assert cin_cp["cost_employed_year"] == pytest.approx(
+        cin_cp["recruits_needed"] * (full_month * 12 + 3000) + posts * overhead * 12
+    )
+    assert cin_cp["cost_agency_year"] == pytest.approx(
+        cin_cp["recruits_needed"] * full_month * 1.41 * 12 + posts * overhead * 12
+    )
     # starting month: the first month need exceeds filled posts, less 5 months (a full caseload in month 6)
     by_month = sizing.by_month.query("team == 'cin_cp'")
     first = by_month.loc[by_month["gap_to_filled"] > 0, "month"].min()
     expected = first - pd.DateOffset(months=5)
     assert cin_cp["start_by"].startswith(f"{expected:%b %Y}")
+    # approved 4 months (recruitment_lead_time_months) before the start
+    assert cin_cp["approve_by"].startswith(f"{expected - pd.DateOffset(months=4):%b %Y}")
     # all teams: the peak of the monthly total, recruits summed over teams with a gap
     total = summary.loc["all"]
     monthly = sizing.by_month.groupby("month")["fte_needed"].sum()
     assert total["fte_needed"] == pytest.approx(monthly.max())
-    assert total["recruits_needed"] == pytest.approx(summary.drop(index="all")["recruits_needed"].sum())
+    teams = summary.drop(index=["all", "all_social_work"])
+    assert total["recruits_needed"] == pytest.approx(teams["recruits_needed"].sum())
+    # social work teams: the same without Early Help
+    social = sizing.by_month[sizing.by_month["team"] != "early_help"].groupby("month")["fte_needed"].sum()
+    assert summary.loc["all_social_work", "fte_needed"] == pytest.approx(social.max())
+    assert summary.loc["all_social_work", "recruits_needed"] == pytest.approx(
+        teams.drop(index="early_help")["recruits_needed"].sum()
+    )
 
 
 def test_unreachable_target_is_said_in_words_and_left_out_of_the_total(baseline):
@@ -73,21 +90,25 @@ def test_sized_for_a_step_down_scenario(baseline):
     sizing = size_workforce(baseline, baseline.params, {"cin_cp": 18}, scenario=result)
     early = sizing.by_month.query("team == 'early_help'")
     extra = result.measure("early_help_extra_open")["delta"].to_numpy()
-    # the plan's 20 family workers (none vacant, no ASYE) plus the extra families at 12 per worker
-    assert early["fte_needed"].to_numpy() == pytest.approx(20 + np.clip(extra, 0, None) / 12)
+    # open families = plans opened (EH1b) in the last 6 months (the months before the forecast taken as its
+    # first), all held by family workers, plus the step-down's extra families, at 12 per worker
+    plans = baseline.flows["early_help_plans"]
+    padded = [plans[0]] * 5 + list(plans)
+    open_families = np.array([sum(padded[i : i + 6]) for i in range(len(plans))])
+    assert early["fte_needed"].to_numpy() == pytest.approx((open_families + np.clip(extra, 0, None)) / 12)
     base = size_workforce(baseline, baseline.params, {"cin_cp": 18}).by_month.query("team == 'cin_cp'")
     cin_cp = sizing.by_month.query("team == 'cin_cp'")
     demand = sum(result.measure(name)["scenario"].to_numpy() for name in ("cin_open", "cp_plans"))
     assert cin_cp["fte_needed"].to_numpy() == pytest.approx(demand / 18)
     assert (cin_cp["fte_needed"].to_numpy() <= base["fte_needed"].to_numpy() + 1e-9).all()
-    assert any("Early Help step-down" in note for note in sizing.notes)
+    assert any("Universal Help Plans opened" in note for note in sizing.notes)
 
 
 def test_recruitment_schedule_adds_up_to_the_recruits(baseline):
     sizing = size_workforce(baseline, baseline.params, {"cin_cp": 18, "lac": 18})
     summary = sizing.summary.set_index("team")
     by_team = sizing.schedule.groupby("team")["fte_to_recruit"].sum()
-    for team, recruits in summary["recruits_needed"].drop(index="all").items():
+    for team, recruits in summary["recruits_needed"].drop(index=["all", "all_social_work"]).items():
         assert by_team.get(team, 0.0) == pytest.approx(recruits)
     # each start is the full-caseload month less 5 months (6 months to a full caseload)
     for row in sizing.schedule.itertuples():

@@ -1,0 +1,90 @@
+"""Workforce v2 rules on hand-computed toys: recruitment lead time, per-team FTE gap under a scenario, Early
+Help family workers' baseline caseload."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting.planning.early_help_load import early_help_open
+from forecasting.planning.parameters import load_parameters, with_overrides
+from forecasting.planning.staffing import StaffingPlan
+from forecasting.planning.workforce_scenario import first_start, plan_with_levers, scenario_measures
+
+MONTHS = pd.date_range("2018-07-01", periods=3, freq="MS")
+
+
+def _params(**extra):
+    return with_overrides(
+        load_parameters(include_levers=False),
+        {
+            "establishment_fte_mash": 10, "establishment_fte_assessment": 20, "establishment_fte_cin_cp": 50,
+            "establishment_fte_lac": 20, "vacancies_fte_mash": 0, "vacancies_fte_assessment": 0,
+            "vacancies_fte_cin_cp": 0, "vacancies_fte_lac": 0, "agency_fte_mash": 0,
+            "agency_fte_assessment": 0, "agency_fte_cin_cp": 0, "agency_fte_lac": 0,
+            "asye_fte_cin_cp": 0, "asye_fte_lac": 0, "asye_fte_mash": 0, "asye_fte_assessment": 0,
+            "caseload_norm_cin_cp": 20, "caseload_norm_lac": 10, "contacts_per_fte_mash": 100,
+            "assessments_per_fte_month": 10, "recruitment_lead_time_months": 4, **extra,
+        },
+    )  # fmt: skip
+
+
+def _demand():
+    return pd.DataFrame(
+        {"contacts": 1000.0, "referrals": 200.0, "assessments": 190.0, "cin_open": 600.0, "cp_plans": 400.0,
+         "lac": 250.0},
+        index=MONTHS,
+    )  # fmt: skip
+
+
+def _levers(**extra):
+    base = dict(vacancy_fte_change=0.0, agency_fte_change=0.0, turnover_pct_change=0.0, recruits_fte=0.0)
+    return SimpleNamespace(**{**base, **extra})
+
+
+def test_recruits_with_no_start_month_start_after_the_lead_time():
+    assert first_start(pd.Timestamp("2018-07-01"), 4) == pd.Timestamp("2018-11-01")
+    assert first_start(pd.Timestamp("2018-07-01"), 2.5) == pd.Timestamp("2018-10-01")  # whole months, up
+    assert first_start(pd.Timestamp("2018-07-01"), 0) == pd.Timestamp("2018-07-01")
+    plan = StaffingPlan.from_parameters(_params())
+    levers = _levers(recruits_fte=5.0, recruits_team="lac", recruits_start=None,
+                     recruits_months_to_full_caseload=0.0)  # fmt: skip
+    recruit = plan_with_levers(plan, levers, MONTHS[0], 4).recruits[-1]
+    assert recruit.start_month == pd.Timestamp("2018-11-01") and recruit.fte == 5.0
+    # a start month given is kept as it is
+    levers.recruits_start = "2018-08"
+    assert plan_with_levers(plan, levers, MONTHS[0], 4).recruits[-1].start_month == pd.Timestamp("2018-08-01")
+    # in the scenario measures: approved in July, 4 months' lead time -> not in post in Jul-Sep
+    levers.recruits_start = None
+    table = scenario_measures(_demand(), levers, _params())
+    assert list(table["caseload_lac"]) == pytest.approx([250 / 20] * 3)
+    quick = scenario_measures(_demand(), levers, _params(recruitment_lead_time_months=1))
+    assert list(quick["caseload_lac"]) == pytest.approx([250 / 20, 250 / 25, 250 / 25])
+
+
+def test_fte_gap_by_team_and_in_total():
+    table = scenario_measures(_demand(), _levers(), _params())
+    # needed: mash 1,000 / 100 = 10, assessment 190 / 10 = 19, cin_cp 1,000 / 20 = 50, lac 250 / 10 = 25
+    # carrying work: 10, 20, 50, 20 -> gaps 0, -1, 0, 5 ; total 4
+    row = table.iloc[0]
+    assert [row[f"fte_gap_{t}"] for t in ("mash", "assessment", "cin_cp", "lac")] == pytest.approx(
+        [0, -1, 0, 5]
+    )
+    assert row["fte_gap_total"] == pytest.approx(4)
+    # 5 more LAC workers (vacancy change -5 fills none; agency +5 works) close the LAC gap
+    more = scenario_measures(_demand(), _levers(agency_fte_change=25.0), _params())
+    # agency 25 split by establishment: lac 25 x 20/100 = 5 -> gap 0 ; cin_cp 12.5 -> gap -12.5
+    assert more["fte_gap_lac"].iloc[0] == pytest.approx(0.0)
+    assert more["fte_gap_cin_cp"].iloc[0] == pytest.approx(-12.5)
+
+
+def test_early_help_open_families_hand_computed():
+    params = with_overrides(
+        load_parameters(include_levers=False),
+        {"early_help_plan_months": 3, "early_help_family_worker_share_pct": 50},
+    )
+    # plans 30, 60, 90, 0 ; months before the first taken as 30: windows (30+30+30), (30+30+60), (30+60+90),
+    # (60+90+0) = 90, 120, 180, 150 ; half held by family workers
+    assert early_help_open(np.array([30.0, 60, 90, 0]), params) == pytest.approx([45, 60, 90, 75])
+    assert early_help_open(np.array([]), params).size == 0
