@@ -46,6 +46,7 @@ UNIT_COSTS = (
     "unit_cost_supported_other",
 )
 RATES = (*dict.fromkeys(INFLATION_PARAMETER.values()), "general_inflation_pct", "discount_rate_pct")
+ALLOWANCE_AGES = ("sgo_exit_age_years", "adoption_exit_age_years")  # allowances stop at 18
 MARGINAL_MIX = ("marginal_share_in_house_fostering", "marginal_share_ifa", "marginal_share_residential",
                 "marginal_share_kinship")
 
@@ -98,7 +99,7 @@ def cost_inputs(params, base: str) -> None:
         help="Each typed cost is inflated from this financial year at its type's rate.",
     )
     shipped = load_parameters()
-    for name in (*UNIT_COSTS, *PLAN_COST_PARAMETERS, *RATES, *MARGINAL_MIX):
+    for name in (*UNIT_COSTS, *PLAN_COST_PARAMETERS, *ALLOWANCE_AGES, *RATES, *MARGINAL_MIX):
         spec = params[name]
         st.number_input(
             f"{spec.label} ({spec.unit}; price year {spec.year})",
@@ -177,8 +178,8 @@ if not coverage(dataset, "scenarios").usable:  # the levers start at contacts (M
 with st.expander("Upload actual spend or a budget (CSV or XLSX)", expanded=kept("budget") is not None):
     st.caption(
         "Actual spend: columns month, placement_type, spend. Budget: columns line, financial_year, budget "
-        "(lines: in-house fostering, IFA, residential, supported / other, all placements, plan delivery, "
-        "allowances). A file is kept for this session until you stop using it."
+        "(lines: in-house fostering, IFA, residential, kinship, supported / other, all placements, plan "
+        "delivery, allowances, staffing, net cost). A file is kept for this session until you stop using it."
     )
     actual_spend = upload("actual-spend", "Actual spend by month and placement type", read_actual_spend)
     budget = upload("budget", "Budget by line and financial year", read_budget)

@@ -5,10 +5,12 @@ Files (CSV or XLSX, first sheet; a heading row, then one row per figure; column 
 case, spaces and underscores; £ signs and thousands commas allowed):
 - budget: `line`, `financial_year` (2019-20, 2019/20 or 2019), `budget`.
 - actual spend: `month` (2018-04, Apr-18, a date), `placement_type`, `spend`.
-Lines / placement types: in-house fostering, IFA, residential, supported / other, in words or as codes
-(`in_house_fostering`, `ifa`, `residential`, `supported_other`); budget lines also `all placements`, `plan
-delivery` (delivery cost), `allowances`. Every problem is a UserFacingError naming the file, sheet, row and
-column and what was expected; nothing is half-read.
+Lines / placement types: in-house fostering, IFA, residential, kinship, supported / other, in words or as
+codes (`in_house_fostering`, `ifa`, `residential`, `kinship`, `supported_other`); budget lines also `all
+placements`, `plan delivery` (delivery cost), `allowances`, `staffing` (front-line staffing,
+forecasting.planning.workforce_cost) and `net cost` (placements + staffing + delivery + allowances). Every
+problem is a UserFacingError naming the file, sheet, row and column and what was expected; nothing is
+half-read.
 Variance = forecast - budget (positive = overspend), for the baseline and the plan.
 """
 
@@ -65,6 +67,15 @@ BUDGET_LINES = {
     "all_placements": ("all placements", "placements", "total placements"),
     "delivery_cost": ("plan delivery", "delivery", "delivery cost"),
     "allowances_cost": ("allowances", "allowances after exits", "sgo and adoption allowances"),
+    "staffing_cost": ("staffing", "staffing cost", "front-line staffing", "social work staffing", "staff"),
+    "net_cost": ("net cost", "total", "total cost", "all costs"),
+}
+# budget line -> (baseline column, plan column) of the finance view's year table; None: 0 in the baseline
+YEAR_LINES = {
+    "delivery_cost": (None, "delivery_cost"),
+    "allowances_cost": (None, "allowances_cost"),
+    "staffing_cost": ("baseline_staffing_cost", "plan_staffing_cost"),
+    "net_cost": ("baseline_net_cost", "plan_net_cost"),
 }
 
 
@@ -242,8 +253,9 @@ def budget_variance(budget: pd.DataFrame, spend_by_type: pd.DataFrame, by_year: 
             plan = None if years is None else float(years["plan"].sum())
         else:
             match = by_year[by_year["financial_year"] == year]
-            base = 0.0 if len(match) else None
-            plan = float(match[line].sum()) if len(match) else None
+            base_column, plan_column = YEAR_LINES[line]
+            base = (float(match[base_column].sum()) if base_column else 0.0) if len(match) else None
+            plan = float(match[plan_column].sum()) if len(match) else None
         rows.append(
             {
                 "line": line,

@@ -12,6 +12,11 @@ Rules:
   spend by type splits `placement_cost` with the same call (scenario_effects.placement_costs), the children
   the plan keeps out of care at the marginal mix, the mix moving by month (costs.mix_by_month: actual months
   at their own observed mix).
+- Staffing: forecast months read the scenario's `staffing_cost` (the workforce model, costed by
+  forecasting.planning.workforce_cost); the elapsed months of the first year cost the staffing plan in the
+  parameters with the same function (workforce_cost.staffing_cost_frame: no payroll actuals are read), the
+  same for baseline and plan. So a year's net cost (placements + staffing + delivery + allowances) covers all
+  twelve months and a staffing budget line can be compared with it.
 - Net saving = baseline net cost - plan net cost = avoided placement spend - delivery cost - allowances -
   extra staffing cost. Payback, NPV and cost per child: forecasting.planning.investment. Prices:
   forecasting.planning.prices (price base = the data's current financial year).
@@ -41,6 +46,10 @@ __all__ = ["MEDIUM_TERM_YEARS", "FinanceView", "baseline_spend", "finance_horizo
 # 31 March (the scenario issue's five-year horizon, forecasting.planning.horizon), so every year is complete.
 MEDIUM_TERM_YEARS = 5
 
+STAFFING_ACTUAL_NOTE = (
+    "Staffing in the elapsed months of the first financial year is the staffing plan (Workforce page or "
+    "--staffing) costed by month, the same for baseline and plan; no payroll actuals are read."
+)
 COST_MEASURES = ("placement_cost", "staffing_cost", "delivery_cost", "allowances_cost", "net_cost")
 
 
@@ -166,9 +175,13 @@ def finance_view(
                 "placement_cost; the parameters differ from those the scenario was run with"
             )
     spend_by_type = _spend_by_type(by_case)
-    by_month = _by_month(table, months, full, basis, by_case)
-    if "staffing_cost" not in set(table["measure"]):
+    staffed = "staffing_cost" in set(table["measure"])
+    staff_actual = _staffing_in(actual, params) if staffed and len(actual) else None
+    by_month = _by_month(table, months, full, basis, by_case, staff_actual)
+    if not staffed:
         notes.append(plan_costs.STAFFING_NOTE)
+    elif staff_actual is not None:
+        notes.append(STAFFING_ACTUAL_NOTE)
     npv, by_year_pv = investment.net_present_value(
         by_month["month"], by_month["net_saving"], price_base, params
     )
@@ -247,7 +260,16 @@ def _spend_by_type(by_case: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _by_month(table, months, full, basis, by_case) -> pd.DataFrame:
+def _staffing_in(months: pd.DatetimeIndex, params: dict[str, Parameter]) -> pd.Series:
+    """The staffing plan in the parameters costed month by month (all teams), by workforce_cost."""
+    from forecasting.planning.staffing import StaffingPlan
+    from forecasting.planning.workforce_cost import staffing_cost_frame
+
+    frame = staffing_cost_frame(StaffingPlan.from_parameters(params), months, params)
+    return frame.groupby("month")["staffing_cost"].sum().reindex(months)
+
+
+def _by_month(table, months, full, basis, by_case, staff_actual: pd.Series | None = None) -> pd.DataFrame:
     words = month_basis(by_case["plan"])
     out = pd.DataFrame(
         {
@@ -259,12 +281,10 @@ def _by_month(table, months, full, basis, by_case) -> pd.DataFrame:
     for case, column in (("baseline", "baseline"), ("plan", "scenario")):
         spend = by_case[case].groupby("month")["spend"].sum().reindex(full).to_numpy(dtype=float)
         out[f"{case}_placement_cost"] = spend
-        out[f"{case}_staffing_cost"] = (
-            pd.Series(_measure(table, "staffing_cost", months, column), index=months)
-            .reindex(full)
-            .fillna(0.0)
-            .to_numpy()
-        )
+        staffing = pd.Series(_measure(table, "staffing_cost", months, column), index=months).reindex(full)
+        if staff_actual is not None:
+            staffing = staffing.fillna(staff_actual.reindex(full))
+        out[f"{case}_staffing_cost"] = staffing.fillna(0.0).to_numpy()
     for name in ("delivery_cost", "allowances_cost"):
         out[name] = (
             pd.Series(_measure(table, name, months, "scenario"), index=months)
@@ -288,9 +308,13 @@ def _by_year(by_month: pd.DataFrame, by_year_pv: pd.DataFrame) -> pd.DataFrame:
         "baseline_placement_cost",
         "plan_placement_cost",
         "avoided_placement_spend",
+        "baseline_staffing_cost",
+        "plan_staffing_cost",
+        "extra_staffing_cost",
         "delivery_cost",
         "allowances_cost",
-        "extra_staffing_cost",
+        "baseline_net_cost",
+        "plan_net_cost",
         "net_saving",
     ]
     grouped = by_month.groupby("financial_year", sort=True)

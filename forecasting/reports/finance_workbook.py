@@ -112,9 +112,13 @@ YEAR_WORDS = {
     "baseline_placement_cost": "Baseline placement spend (£)",
     "plan_placement_cost": "Plan placement spend (£)",
     "avoided_placement_spend": "Avoided placement spend (£)",
+    "baseline_staffing_cost": "Baseline staffing cost (£)",
+    "plan_staffing_cost": "Plan staffing cost (£)",
+    "extra_staffing_cost": "Extra staffing cost (£)",
     "delivery_cost": "Delivery cost of the plan (£)",
     "allowances_cost": "Allowances after extra exits (£)",
-    "extra_staffing_cost": "Extra staffing cost (£)",
+    "baseline_net_cost": "Baseline net cost (£)",
+    "plan_net_cost": "Plan net cost (£)",
     "net_saving": "Net saving (£)",
     "cumulative_net_saving": "Cumulative net saving (£)",
 }
@@ -366,6 +370,8 @@ LINE_WORDS = {
     "all_placements": "All placements",
     "delivery_cost": "Delivery cost of the plan",
     "allowances_cost": "Allowances after extra exits",
+    "staffing_cost": "Front-line staffing",
+    "net_cost": "Net cost (placements, staffing, delivery, allowances)",
 }
 
 

@@ -180,3 +180,38 @@ def test_intervals_from_the_scenarios_effect_draws(params):
     words = investment_table(view, params).set_index("Item")["Figure"]
     # 80% range: 9,000 + 0.1 x 18,000 to 9,000 + 0.9 x 18,000
     assert words["Net saving over the horizon, 80% range"] == "£10,800 to £25,200"
+
+
+def test_staffing_fills_the_elapsed_months_and_a_staffing_budget_line_compares(params):
+    """Forecast months read the scenario's staffing_cost (here 1,000 baseline and 1,500 plan a month); the
+    three elapsed months cost the staffing plan in the parameters (workforce_cost, the same for both), so the
+    year's net cost covers twelve months and a staffing budget line has a full-year forecast."""
+    from forecasting.planning.budgets import budget_variance
+    from forecasting.planning.staffing import StaffingPlan
+    from forecasting.planning.workforce_cost import staffing_cost_frame
+
+    result = _toy_result(_toy_dataset())
+    staffing = pd.DataFrame({"measure": "staffing_cost", "month": FORECAST, "baseline": 1000.0,
+                             "scenario": 1500.0, "delta": 500.0})
+    result.table = pd.concat([result.table, staffing], ignore_index=True)
+    view = finance_view(result, params)
+    plan_month = staffing_cost_frame(StaffingPlan.from_parameters(params), ACTUAL, params).groupby(
+        "month")["staffing_cost"].sum()
+    month = view.by_month.set_index("month")
+    assert month.loc[ACTUAL, "baseline_staffing_cost"].tolist() == pytest.approx(plan_month.tolist())
+    assert month.loc[ACTUAL, "plan_staffing_cost"].tolist() == pytest.approx(plan_month.tolist())
+    year = view.by_year.set_index("financial_year").loc["2018-19"]
+    staff = plan_month.sum()
+    assert year["baseline_staffing_cost"] == pytest.approx(staff + 9 * 1000)
+    assert year["plan_staffing_cost"] == pytest.approx(staff + 9 * 1500)
+    assert year["extra_staffing_cost"] == pytest.approx(9 * 500)  # elapsed months: no difference
+    parts = ("plan_placement_cost", "plan_staffing_cost", "delivery_cost", "allowances_cost")
+    assert year["plan_net_cost"] == pytest.approx(sum(year[p] for p in parts))
+    assert year["net_saving"] == pytest.approx(60 * MARGINAL_CHILD_MONTH - 45000.0 - 9 * 500)
+    budget = pd.DataFrame({"line": ["staffing_cost", "net_cost"], "financial_year": ["2018-19"] * 2,
+                           "budget": [20000.0, 5_000_000.0]})
+    variance = budget_variance(budget, view.spend_by_type, view.by_year).set_index("line")
+    assert variance.loc["staffing_cost", "plan_variance"] == pytest.approx(staff + 9 * 1500 - 20000)
+    assert variance.loc["staffing_cost", "baseline_variance"] == pytest.approx(staff + 9 * 1000 - 20000)
+    assert variance.loc["net_cost", "plan_variance"] == pytest.approx(year["plan_net_cost"] - 5_000_000)
+    assert any("no payroll actuals" in note for note in view.notes)
