@@ -1,5 +1,6 @@
 """The staffing plan on the Workforce page: upload a sheet, edit it in place, download it; the plan becomes
-this session's parameters, so every page, scenario and goal-seek uses it."""
+this session's parameters, so every page, scenario and goal-seek uses it. Edits apply as they are typed (a
+plan with problems is kept, with the problems, until fixed), so nothing is lost on going to another page."""
 
 from __future__ import annotations
 
@@ -29,6 +30,31 @@ LABELS = {
     "months_to_full_caseload": "Months to a full caseload",
     "asye_fte": "Newly qualified, ASYE (FTE)",
 }
+
+
+EDITOR_KEY = "staffing_plan_editor"
+DRAFT_KEY = "workforce-kept-plan-draft"  # an edited plan with problems, kept until fixed (not lost)
+
+
+def merge_edits(table: pd.DataFrame, edits: dict) -> pd.DataFrame:
+    """`table` with a data editor's `edited_rows` ({row: {column: value}}) applied."""
+    edited = table.copy()
+    for row, changes in (edits or {}).get("edited_rows", {}).items():
+        for column, number in changes.items():
+            edited.loc[edited.index[int(row)], column] = number
+    return edited
+
+
+def _on_edit(table: pd.DataFrame, params) -> None:
+    """on_change: an edit applies at once to every page of this session when the plan is valid; otherwise
+    the edited plan is kept, with its problems shown, so nothing is lost on leaving the page."""
+    edited = merge_edits(table, st.session_state.get(EDITOR_KEY))
+    overrides, report = read_plan("the edited plan", to_csv(edited), params)
+    if overrides is None:
+        st.session_state[DRAFT_KEY] = (edited, report.to_frame())
+        return
+    st.session_state.pop(DRAFT_KEY, None)
+    state.set_parameter_overrides({**state.parameter_overrides(), **overrides})
 
 
 def _use(overrides: dict[str, float]) -> None:
@@ -63,11 +89,18 @@ def staffing_plan_editor(params) -> None:
             "plan. The full list with sources is under 'Where the figures come from'."
         )
     table = plan_table(params)
-    edited = st.data_editor(
-        table[["team", "team_name", *EDITABLE]],
+    draft = st.session_state.get(DRAFT_KEY)
+    shown = (draft[0] if draft is not None else table)[["team", "team_name", *EDITABLE]]
+    if draft is not None:
+        st.error("Your edited plan is not in use yet: fix these problems (it is kept until you do).")
+        st.dataframe(draft[1], hide_index=True, width="stretch")
+    st.data_editor(
+        shown,
         hide_index=True,
         width="stretch",
-        key="staffing_plan_editor",
+        key=EDITOR_KEY,
+        on_change=_on_edit,
+        args=(shown, params),
         disabled=["team", "team_name"],
         column_config={
             name: st.column_config.NumberColumn(label, min_value=0.0, format="%.2f")
@@ -76,11 +109,9 @@ def staffing_plan_editor(params) -> None:
         }
         | {"team": None, "team_name": LABELS["team_name"]},
     )
-    left, right = st.columns([1, 2])
-    if left.button("Use this plan on every page", help="Scenarios, goal-seek and this page all use the plan"):
-        _apply("the edited plan", to_csv(pd.DataFrame(edited)), params)
-    upload = right.file_uploader(
-        "Or upload your plan (CSV or XLSX, the layout of the download below)",
+    st.caption("Edits apply as you type, here and on Scenarios and goal-seek, and are kept for the session.")
+    upload = st.file_uploader(
+        "Upload your plan (CSV or XLSX, the layout of the download below)",
         type=["csv", "xlsx"],
         key="staffing_plan_upload",
     )

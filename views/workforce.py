@@ -1,18 +1,13 @@
 """Workforce: the staffing plan (upload, edit, download), the planner's answer (FTE needed, gap, recruits by
-when, cost), staffing and cost month by month, caseload per worker and timeliness."""
+when, cost), staffing and cost month by month, caseload per worker and timeliness (which load each timeliness
+curve reads, scored against naive). Every figure comes from `planning.workforce_view`, the function the
+`workforce` command calls; the page's choices are kept for the session (they survive going to another page
+and back)."""
 
 import numpy as np
 import streamlit as st
 
-from forecasting.planning import (
-    TEAMS,
-    StaffingPlan,
-    cost_by_financial_year,
-    flows_frame,
-    size_workforce,
-    staffing_cost_frame,
-    staffing_projection,
-)
+from forecasting.planning import TEAMS, describe_validation, rolling_validation, workforce_view
 from forecasting.reports import lines
 from ui import state
 from ui.downloads import download_buttons
@@ -24,11 +19,38 @@ MEASURE_WORDS = {
     "EH4-QL": "Single assessments within 45 working days (EH4-QL)",
     "CP8-QL": "Children on CP plans seen within 15 working days (CP8-QL)",
 }
+MONEY = (
+    "employed_cost",
+    "agency_cost",
+    "recruitment_cost",
+    "management_cost",
+    "support_cost",
+    "staffing_cost",
+)
+
+
+def kept_input(key: str, default: float) -> str:
+    """The widget key, its value restored from where it is kept (Streamlit drops a widget's own state when
+    the page is left)."""
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(f"workforce-kept-{key}", default)
+    return key
+
+
+def keep(key: str) -> None:
+    """on_change: copy a widget's value to where it is kept for this session."""
+    st.session_state[f"workforce-kept-{key}"] = st.session_state[key]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _validation(key: str, _dataset, _result):
+    return rolling_validation(_dataset, _result)
+
 
 st.title("Workforce")
 dataset = state.active_dataset()
 coverage = show_coverage(dataset, "workforce")
-teams = [team for team in TEAMS if coverage.has(team)]  # a team without its demand in the data is left out
+teams = [team for team in TEAMS if coverage.has(team)] + ["early_help"]  # a team without demand is left out
 baseline, calibration = state.scenario_baseline(dataset)
 params = state.parameters()
 capacity = baseline.effects.capacity
@@ -41,41 +63,54 @@ for column, team, label in (
     (right, "lac", "looked-after children's teams"),
 ):
     spec = params[f"caseload_norm_{team}"]
+    key = kept_input(f"norm-{team}", float(spec.value))
     norms[team] = column.number_input(
         f"Caseload norm, {label} (children per worker)",
         float(spec.low),
         float(spec.high),
-        float(spec.value),
-        0.5,
+        step=0.5,
+        key=key,
+        on_change=keep,
+        args=(key,),
         help=f"{spec.source} ({spec.year})",
     )
 targets = {}
 columns = st.columns(3)
 for column, (measure, words) in zip(columns, MEASURE_WORDS.items(), strict=True):
     if measure in baseline.projection.indicators:
+        key = kept_input(f"target-{measure}", 0.0)
         pct = column.number_input(
-            f"Target: {words}, % (0 = none)", 0.0, 99.0, 0.0, 1.0, key=f"target-{measure}"
+            f"Target: {words}, % (0 = none)", 0.0, 99.0, step=1.0, key=key, on_change=keep, args=(key,)
         )
         if pct > 0:
             targets[measure] = pct
-sizing = size_workforce(baseline, params, norms, targets or None)
-summary = sizing.summary[sizing.summary["team"].isin(teams)]
+view = workforce_view(baseline, params, norms, targets)
+sizing = view.sizing
+summary = sizing.summary[sizing.summary["team"].isin([*teams, "all_social_work", "all"])]
 st.dataframe(summary, hide_index=True, width="stretch", column_config={"team": None})  # words, not codes
-total = sizing.summary[sizing.summary["team"] == "all"].iloc[0]
+totals = sizing.summary.set_index("team")
+social = totals.loc["all_social_work"] if "all_social_work" in totals.index else totals.loc["all"]
 metrics = st.columns(4)
 metrics[0].metric(
-    "FTE needed at the peak, teams sized",
-    f"{total['fte_needed']:,.1f}",
-    help=f"{total['team_name']}; peak {total['peak_month']}",
+    "Social workers needed at the peak",
+    f"{social['fte_needed']:,.1f}",
+    help=f"{social['team_name']}; peak {social['peak_month']}",
 )
 metrics[1].metric(
-    "Recruits needed",
-    f"{total['recruits_needed']:,.1f}",
+    "Social workers to recruit",
+    f"{social['recruits_needed']:,.1f}",
     help="Filling vacancies first, then replacing agency workers, then new posts",
 )
-metrics[2].metric("Closing the gap, employed, a year", f"£{total['cost_employed_year']:,.0f}")
-metrics[3].metric("Closing the gap, agency, a year", f"£{total['cost_agency_year']:,.0f}")
-st.markdown("\n".join(f"- {line}" for line in sizing.answer() if not line.startswith("All teams")))
+metrics[2].metric("Closing the gap, employed, a year", f"£{social['cost_employed_year']:,.0f}")
+metrics[3].metric("Closing the gap, agency, a year", f"£{social['cost_agency_year']:,.0f}")
+if "early_help" in totals.index:
+    early, everyone = totals.loc["early_help"], totals.loc["all"]
+    st.caption(
+        f"Early Help family workers: {early['fte_needed']:,.1f} FTE needed at the peak against "
+        f"{early['filled_fte']:,.1f} filled posts; all teams together need {everyone['fte_needed']:,.1f} "
+        f"FTE and {everyone['recruits_needed']:,.1f} recruits."
+    )
+st.markdown("\n".join(f"- {line}" for line in sizing.answer() if not line.startswith("All ")))
 for note in sizing.notes:
     st.caption(note)
 needed = sizing.by_month[sizing.by_month["team"].isin(teams)]
@@ -84,9 +119,9 @@ st.plotly_chart(
     width="stretch",
 )
 download_buttons(sizing.summary, "workforce answer", key="answer")
-schedule = sizing.schedule[sizing.schedule["team"].isin([*teams, "early_help"])]
+schedule = sizing.schedule[sizing.schedule["team"].isin(teams)]
 if len(schedule):
-    with st.expander("Recruits by when: each month the gap grows, who must start and when"):
+    with st.expander("Recruits by when: each month the gap grows, who to approve, start and when"):
         st.dataframe(schedule, hide_index=True, width="stretch", column_config={"team": None})
         download_buttons(schedule, "recruitment schedule", key="schedule")
 download_buttons(needed, "FTE needed by month", key="fte")
@@ -95,17 +130,15 @@ st.subheader("Staffing plan")
 staffing_plan_editor(params)
 
 st.subheader("Staffing and cost month by month")
-plan = StaffingPlan.from_parameters(params)
-flows = flows_frame(plan, baseline.months)
-totals = (
-    flows.groupby("month")[["filled", "vacancies", "agency"]]
+totals_by_month = (
+    view.flows.groupby("month")[["filled", "vacancies", "agency"]]
     .sum()
     .reset_index()
     .melt(id_vars="month", var_name="measure", value_name="fte")
 )
 st.plotly_chart(
     lines(
-        totals,
+        totals_by_month,
         x="month",
         y="fte",
         colour="measure",
@@ -114,31 +147,26 @@ st.plotly_chart(
     ),
     width="stretch",
 )
-download_buttons(flows, "staffing flows by team and month", key="flows")
-costs = staffing_cost_frame(plan, baseline.months, params)
-by_year = cost_by_financial_year(costs)
+download_buttons(view.flows, "staffing flows by team and month", key="flows")
 st.caption(
-    "Front-line staff only (salary with on-costs by grade, agency premium, recruitment and retention); "
-    "a part year says how many months it covers."
+    "Front-line staff (salary with on-costs by grade, agency premium, recruitment and retention) plus the "
+    "team managers and business support staff their posts need (named ratios and salaries, under 'Where "
+    "the figures come from'); a part year says how many months it covers."
 )
 st.dataframe(
-    by_year,
+    view.cost_by_year,
     hide_index=True,
     width="stretch",
-    column_config={
-        c: st.column_config.NumberColumn(format="£%,.0f")
-        for c in ("employed_cost", "agency_cost", "recruitment_cost", "staffing_cost")
-    },
+    column_config={c: st.column_config.NumberColumn(format="£%,.0f") for c in MONEY},
 )
-download_buttons(costs, "staffing cost by team and month", key="costs")
+download_buttons(view.costs, "staffing cost by team and month", key="costs")
 
 st.subheader("Caseload and timeliness with this plan")
 st.caption(
     "MASH and assessment capacity per worker is read off the history: "
     + (" ".join(capacity.describe()) if capacity is not None else "not possible on this data set.")
 )
-projection = staffing_projection(baseline, params)
-by_team = projection.by_team[projection.by_team["team"].isin(teams)]
+by_team = view.projection.by_team[view.projection.by_team["team"].isin(teams)]
 holding = by_team[by_team["team"].isin(["cin_cp", "lac"])]
 flow = by_team[by_team["team"].isin(["mash", "assessment"])]
 left, right = st.columns(2)
@@ -169,22 +197,36 @@ if not flow.empty:
         width="stretch",
     )
 download_buttons(by_team, "caseload by team", key="caseload")
-if np.any(flow["triaged"] > 0) if "triaged" in flow else False:
+if "triaged" in flow and np.any(flow["triaged"] > 0):
     st.caption("The queue reached its ceiling (backlog_ceiling_months): the excess is triaged, not queued.")
 st.caption(
     "Timeliness is the forecast on every other page: the plan in force is the service as it is, so it "
     "changes timeliness only through the workforce levers of a scenario (Scenarios page)."
 )
-if not projection.timeliness.empty:
+timeliness = view.projection.timeliness
+if not timeliness.empty:
     st.plotly_chart(
         lines(
-            projection.timeliness,
-            x="month",
-            y="on_time_pct",
-            colour="measure",
-            title="Timeliness: forecast",
+            timeliness, x="month", y="on_time_pct", colour="measure", title="Timeliness: forecast",
             y_title="% on time",
         ),
         width="stretch",
-    )
-    download_buttons(projection.timeliness, "timeliness", key="timeliness")
+    )  # fmt: skip
+    download_buttons(timeliness, "timeliness", key="timeliness")
+
+st.subheader("Which load moves timeliness: work arriving or work done")
+st.markdown(
+    "Each timeliness measure moves with staffing through the load on its team. The load can be the work the "
+    "team has done (assessments completed, open cases) or the work arriving at it (referrals, S47 enquiries "
+    "and new CP plans). Both are scored below on the engine's own back-test months against 'same as last "
+    "month' (naive): a work-arriving load is used only where it beats naive. Errors are in percentage points."
+)
+for line in view.loads["words"]:
+    st.markdown(f"- {line}")
+validation = _validation(state.fingerprint(dataset), dataset, state.forecast_result(dataset))
+if len(validation):
+    with st.expander("The errors side by side (model, naive, the engine's forecast)"):
+        for line in describe_validation(validation):
+            st.markdown(f"- {line}")
+        st.dataframe(validation, hide_index=True, width="stretch")
+        download_buttons(validation, "timeliness load validation", key="timeliness-validation")

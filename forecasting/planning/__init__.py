@@ -43,6 +43,7 @@ from forecasting.planning.timeliness_validation import describe_validation, roll
 from forecasting.planning.workforce_cost import cost_by_financial_year, staffing_cost_frame
 from forecasting.planning.workforce_history import forecast_demand
 from forecasting.planning.workforce_sizing import size_workforce
+from forecasting.planning.workforce_view import workforce_view
 
 __all__ = ["Coverage", "HEADLINES", "INFLATION_PARAMETER", "LEVERS", "MEDIUM_TERM_YEARS", "MONTH_UNIT",
            "PLACEMENT_TYPES",
@@ -58,4 +59,5 @@ __all__ = ["Coverage", "HEADLINES", "INFLATION_PARAMETER", "LEVERS", "MEDIUM_TER
            "save_scenario", "save_user_scenario", "scenario_file_name", "scenario_from_dict",
            "scenario_from_yaml", "scenario_yaml", "user_folder", "data_root", "list_saved", "read_saved",
            "scenario_projection", "size_workforce",
-           "staffing_cost_frame", "staffing_projection", "statement", "steady_state", "with_overrides"]
+           "staffing_cost_frame", "staffing_projection", "statement", "steady_state", "with_overrides",
+           "workforce_view"]

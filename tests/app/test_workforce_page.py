@@ -58,9 +58,48 @@ def test_page_answer_equals_the_cli(tmp_path):
         "filled_fte",
         "agency_fte",
         "recruits_needed",
+        "approve_by",
         "start_by",
         "cost_employed_year",
         "cost_agency_year",
     ]
+    assert {"early_help", "all_social_work", "all"} <= set(page.index)
     # exact equality; a target out of reach is NaN on both (NaN compared equal here)
     pd.testing.assert_frame_equal(page[columns], cli[columns], check_exact=True, check_dtype=False)
+
+
+def test_edits_survive_going_to_another_page_and_back():
+    """Issue 18 part 5: norms, targets and the staffing plan are kept for the session (no button to press)."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    app.switch_page("views/workforce.py").run()
+    assert not app.exception
+    before = _summary(app)
+    app.number_input(key="norm-cin_cp").set_value(15.0).run()
+    app.number_input(key="target-CP8-QL").set_value(90.0).run()
+    plan = b"team,establishment_fte,vacancies_fte,agency_fte\nlac,40,2,1\n"
+    app.get("file_uploader")[0].upload("plan.csv", plan, "text/csv").run()
+    assert not app.exception
+    edited = _summary(app)
+    assert edited.loc["lac", "establishment_fte"] == 40 and not edited.equals(before)
+
+    app.switch_page("views/method.py").run()
+    assert not app.exception
+    app.switch_page("views/workforce.py").run()
+    assert not app.exception
+    assert app.number_input(key="norm-cin_cp").value == 15.0
+    assert app.number_input(key="target-CP8-QL").value == 90.0
+    pd.testing.assert_frame_equal(_summary(app), edited)
+
+
+def test_plan_edits_merge_into_the_table():
+    """The data editor's edits (its `edited_rows`) give the plan applied at once (ui.plan_editor)."""
+    from ui.plan_editor import merge_edits
+
+    table = pd.DataFrame(
+        {"team": ["mash", "lac"], "establishment_fte": [10.0, 20.0], "agency_fte": [0.0, 1.0]}
+    )
+    edited = merge_edits(table, {"edited_rows": {1: {"establishment_fte": 25.0}, "0": {"agency_fte": 2.0}}})
+    assert edited["establishment_fte"].tolist() == [10.0, 25.0]
+    assert edited["agency_fte"].tolist() == [2.0, 1.0]
+    assert table["establishment_fte"].tolist() == [10.0, 20.0]  # the shown table is not changed
+    assert merge_edits(table, None).equals(table)
