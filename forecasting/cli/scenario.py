@@ -39,7 +39,7 @@ SUMMARY_MEASURES = {
     "early_help_assessments": "Universal Help Assessments completed a month (EH1c)",
     "early_help_extra_open": "extra families open to Early Help (step-down caseload)",
     "placement_cost": "placement spend a month (£)",
-    "staffing_cost": "front-line staffing cost a month (£)",
+    "staffing_cost": "staffing cost a month, managers and support included (£)",
     "agency_fte": "agency social workers (FTE)",
 }
 
