@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from forecasting.engine.forecast import run_forecast
 from forecasting.errors import UserFacingError
-from forecasting.planning import effect_draws, plausibility, scenario_effects
+from forecasting.planning import care_pathway, effect_draws, plausibility, scenario_effects
 from forecasting.planning.levers import LEVERS, MONTH_UNIT, TEAMS, ramp, window
 from forecasting.planning.parameters import load_parameters, value
 from forecasting.planning.pipeline import (
@@ -50,7 +50,6 @@ from forecasting.planning.pipeline import (
     calibrate_pipeline,
     lagged,
     prepare_baseline,
-    reentries,
     run_pipeline,
 )
 from forecasting.planning.projection import Projection
@@ -317,7 +316,7 @@ def build_baseline(dataset, forecast_result=None, params=None) -> tuple[Baseline
     if forecast_result is None:
         forecast_result = run_forecast(dataset)
     params = params if params is not None else load_parameters()
-    calibration = calibrate_pipeline(dataset)
+    calibration = calibrate_pipeline(dataset, params)
     baseline = prepare_baseline(forecast_result.forecasts, dataset, calibration, forecast_result.distribution)
     baseline.projection = Projection.from_forecast(dataset, forecast_result)
     baseline.dataset = dataset
@@ -377,9 +376,10 @@ def front_door_changes(
     levers, baseline: BaselineFlows, calibration: Calibration, params=None
 ) -> PipelineChanges:
     """Levers -> changes at the front door and at the edge of care (rules in forecasting.planning.levers);
-    the lags from a
-    referral to a CP plan / entry to care are the parameters referral_to_cp_plan_lag_months and
-    referral_to_care_lag_months (see forecasting.planning.pipeline)."""
+    the lags from a referral to a CP plan / entry to care are the parameters referral_to_cp_plan_lag_months
+    and referral_to_care_lag_months, and the care pathway's routes, exits and re-entry are set by
+    forecasting.planning.care_pathway (stepped-down contacts convert at diverted_contact_conversion_pct of
+    the average)."""
     params = params if params is not None else baseline.params or load_parameters()
     months, f = baseline.months, baseline.flows
     first = months[0]
@@ -400,13 +400,14 @@ def front_door_changes(
         / 100.0
         * ramp(months, start("early_help_start"), levers.early_help_ramp_months)
     )
+    avoided = diverted * conversion * care_pathway.diverted_conversion(params)  # lower-need contacts
     returning = lagged(
-        diverted * conversion * levers.early_help_leakage_pct / 100.0,
+        avoided * levers.early_help_leakage_pct / 100.0,
         round(levers.early_help_leakage_lag_months),
     )
-    referrals = shock * conversion - diverted * conversion + returning
+    referrals = shock * conversion - avoided + returning
     risk = levers.early_help_downstream_pct / 100.0
-    referrals_downstream = shock * conversion + (returning - diverted * conversion) * risk
+    referrals_downstream = shock * conversion + (returning - avoided) * risk
     eoc = ramp(months, start("edge_of_care_start"), levers.edge_of_care_ramp_months)
     extra_exits = levers.edge_of_care_extra_exits * eoc
     return PipelineChanges(
@@ -415,16 +416,12 @@ def front_door_changes(
         referrals_downstream=referrals_downstream,
         lac_entry_factor=1.0 - levers.edge_of_care_entry_reduction / 100.0 * eoc,
         lac_extra_exits=extra_exits,
-        lac_reentries=reentries(
-            extra_exits,
-            value(params, "reentry_within_year_pct"),
-            round(value(params, "reentry_spread_months")),
-        ),
         early_help_in=diverted * levers.early_help_plan_pct / 100.0,
         early_help_episode_months=round(levers.early_help_episode_months),
         early_help_assessments=diverted * levers.early_help_assessment_pct / 100.0,
         cp_lag_months=round(value(params, "referral_to_cp_plan_lag_months")),
         care_lag_months=round(value(params, "referral_to_care_lag_months")),
+        **care_pathway.pathway_fields(calibration, params),  # routes into care, exits by route, re-entry
     )
 
 

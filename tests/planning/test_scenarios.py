@@ -446,18 +446,28 @@ def test_workforce_baseline_front_door_is_steady_on_the_engine_forecast(engine, 
 
 
 def test_children_leaving_through_extra_exits_partly_come_back(engine):
-    """Issue 13 (pathway): 20% of the extra exits come back into care within a year (Goldacre et al. 2022), so
-    the edge-of-care exits lower LAC by less than without re-entry; the difference in entries is exactly the
-    re-entry rule applied to the lever's extra exits."""
+    """Issue 13 (pathway): children who go home come back into care, 20% within a year (Goldacre et al. 2022),
+    so the edge-of-care exits lower LAC by less than without re-entry. With every extra exit home (no SGO),
+    the first month's difference in entries is exactly the lever's 3 exits x 20% / 12; later months also
+    carry fewer returns of the fewer ordinary exits home (rules in forecasting.planning.care_pathway)."""
     from forecasting.planning.parameters import with_overrides
-    from forecasting.planning.pipeline import reentries
 
     _, baseline, calibration = engine
     scenario = _scenario(edge_of_care_extra_exits=3.0, edge_of_care_ramp_months=0.0)
-    with_return = apply_scenario(baseline, scenario, calibration)
-    params = with_overrides(baseline.params, {"reentry_within_year_pct": 0.0})
-    without = apply_scenario(baseline, scenario, calibration, params)
-    difference = with_return.measure("lac_starts")["delta"] - without.measure("lac_starts")["delta"]
-    expected = reentries(np.full(len(baseline.months), 3.0), 20.0, 12)
-    np.testing.assert_allclose(difference, expected)
+    params = with_overrides(baseline.params, {"extra_exits_to_sgo_pct": 0.0})
+    with_return = apply_scenario(baseline, scenario, calibration, params)
+    without = apply_scenario(baseline, scenario, calibration,
+                             with_overrides(params, {"reentry_within_year_pct": 0.0}))
+    difference = (
+        with_return.measure("lac_starts")["delta"] - without.measure("lac_starts")["delta"]
+    ).to_numpy()
+    assert difference[0] == 0.0
+    assert difference[1] == pytest.approx(3.0 * 0.20 / 12)
+    assert (difference[1:] > 0).all()
     assert without.measure("lac")["delta"].iloc[-1] < with_return.measure("lac")["delta"].iloc[-1] < 0
+    # the adoption and SGO routes are the scorecard's own LAC6 (val) / LAC12 (val): rows of the table and
+    # changes on those indicators; with no extra exit to SGO, SGO exits only fall (fewer children in care)
+    for measure, code in (("lac_ceased_adoption", "LAC6 (val)"), ("lac_ceased_sgo", "LAC12 (val)")):
+        delta = with_return.measure(measure)["delta"].to_numpy()
+        np.testing.assert_array_equal(with_return.indicator_deltas[code], delta)
+        assert (delta <= 0).all() and delta[-1] < 0

@@ -22,8 +22,25 @@ def _calibration() -> Calibration:
 
 
 def _changes(params=None, **levers):
-    params = params or load_parameters()
+    # stepped-down contacts at an average contact's conversion unless a test says otherwise
+    params = params or with_overrides(load_parameters(), {"diverted_contact_conversion_pct": 100.0})
     return front_door_changes(Levers(**levers), _baseline(), _calibration(), params)
+
+
+def test_stepped_down_contacts_convert_at_the_lower_need_rate():
+    # 100 contacts stepped down a month, at half the average conversion (0.2 x 50%) = 10 would-be referrals;
+    # 50% come back 2 months later: returning 0, 0, 5, 5, 5, 5 -> referrals -10, -10, -5, -5, -5, -5;
+    # downstream at 50% risk: -5, -5, -2.5, ... ; contacts and Early Help plans do not depend on it
+    params = with_overrides(load_parameters(), {"diverted_contact_conversion_pct": 50.0})
+    changes = _changes(params, early_help_diversion_pct=10.0, early_help_ramp_months=0.0,
+                       early_help_leakage_pct=50.0, early_help_leakage_lag_months=2.0,
+                       early_help_downstream_pct=50.0, early_help_plan_pct=40.0)
+    assert list(changes.contacts) == pytest.approx([-100] * 6)
+    assert list(changes.referrals) == pytest.approx([-10, -10, -5, -5, -5, -5])
+    assert list(changes.referrals_downstream) == pytest.approx([-5, -5, -2.5, -2.5, -2.5, -2.5])
+    assert list(changes.early_help_in) == pytest.approx([40] * 6)
+    # the shipped value is 50% of the average conversion
+    assert load_parameters()["diverted_contact_conversion_pct"].value == 50.0
 
 
 def test_step_down_diverts_referrals_and_weights_their_downstream_risk():
@@ -96,6 +113,12 @@ def test_step_down_ramp_and_edge_of_care_timing_and_lags_from_parameters():
     assert list(changes.lac_extra_exits) == pytest.approx([0, 1, 2, 2, 2, 2])
     assert changes.early_help_episode_months == 3
     assert (changes.cp_lag_months, changes.care_lag_months) == (2, 5)
+    # the care pathway from the parameters: half of the entries through a CP plan, 9 months after it; the
+    # extra exits at the plan's route mix (50% SGO, the rest home), re-entry worked out in the pipeline
+    assert (changes.care_via_cp_share, changes.cp_to_care_lag_months) == (0.5, 9)
+    assert changes.extra_exit_routes.share("sgo") == pytest.approx(0.5)
+    assert changes.extra_exit_routes.share("home") == pytest.approx(0.5)
+    assert changes.lac_reentries is None
 
 
 def test_neutral_levers_change_nothing():
