@@ -1,4 +1,4 @@
-"""`python -m forecasting data ...`: check, show and template commands for scorecard data."""
+"""`python -m forecasting data ...`: check, show, template and convert (scorecard, panel and SSDA903 data)."""
 from __future__ import annotations
 
 import argparse
@@ -19,7 +19,8 @@ def register(subparsers) -> None:
     data = subparsers.add_parser("data", help="check, show or template a scorecard data set")
     commands = data.add_subparsers(dest="data_command", metavar="ACTION")
 
-    check = commands.add_parser("check", help="validate a data set folder or a CSV/XLSX file")
+    check = commands.add_parser("check", help="validate a data set folder or a CSV/XLSX file (several "
+                                "authorities: each one as `panel` reads it)")
     check.add_argument(
         "path", nargs="?", default=str(EMBEDDED_DATASET), help="folder or file (default: embedded)"
     )
@@ -47,10 +48,12 @@ def register(subparsers) -> None:
     convert = commands.add_parser(
         "convert", help="write the monthly values (indicator,month,value) of any accepted input, 903 included"
     )
-    convert.add_argument("path", help="data set folder, CSV/XLSX scorecard, or folder of SSDA903 files")
+    convert.add_argument("path", help="data set folder, CSV/XLSX scorecard, SSDA903 files (a folder or one "
+                         "workbook), a long file with an authority column, or a folder of one file per "
+                         "authority")
     convert.add_argument("--out", required=True, help="file to write (.csv, or .xlsx)")
-    convert.add_argument("--la", help="one authority of a several-authority SSDA903 input (default: all, "
-                         "with an authority column)")
+    convert.add_argument("--la", help="one authority of a several-authority input (default: all, with an "
+                         "authority column)")
     convert.add_argument("--sheet", help="sheet to read in an Excel workbook")
     convert.add_argument("--today", type=_iso_date, help="treat this date as today (YYYY-MM-DD)")
     convert.add_argument("--force", action="store_true", help="replace --out if it exists")
@@ -68,12 +71,34 @@ def _iso_date(text: str) -> date:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from forecasting.data.panel_input import panel_kind
+
+    kind = panel_kind(args.path) if args.sheet is None else None
+    if kind in ("long", "folder") or (kind == "903" and _authorities_903(args.path) > 1):
+        return _check_panel(args)
     dataset, report = check_path(args.path, sheet=args.sheet, today=args.today)
     print(report.as_text(max_per_kind=None if args.all else MAX_LISTED_PER_KIND))
     if dataset is not None and pd.notna(dataset.last_month):
         print(f"{len(dataset.indicator_codes)} indicators, {len(dataset.observations)} indicator-months, "
               f"last month {month_label(dataset.last_month)}.")
     return 0 if report.ok else 1
+
+
+def _authorities_903(path: str) -> int:
+    from forecasting.data.ssda903_load import load_903_path
+
+    return len(load_903_path(path).datasets)
+
+
+def _check_panel(args: argparse.Namespace) -> int:
+    """`data check` of a many-authority input: each authority validated as its own data (as `panel` reads
+    it)."""
+    from forecasting.data.panel import load_panel
+
+    panel = load_panel(args.path, today=args.today)
+    print(f"Checked {args.path} as a many-authority input (one data set per authority, as `panel` reads it)")
+    print(panel.as_text(max_per_kind=None if args.all else MAX_LISTED_PER_KIND))
+    return 0 if panel.ok else 1
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -119,26 +144,24 @@ def run_template(args: argparse.Namespace) -> int:
 
 def run_convert(args: argparse.Namespace) -> int:
     """Validate any accepted input and write its monthly values as indicator,month,value (aggregates only)."""
-    from forecasting.data.ssda903 import looks_like_903
-    from forecasting.data.ssda903_load import load_903_path
+    from forecasting.data.panel import load_panel
+    from forecasting.data.panel_input import panel_kind
     from forecasting.reports.exports import write_table
 
     out = Path(args.out)
     if out.exists() and not args.force:
         raise UserFacingError(f"{out} already exists; choose another name, delete it, or add --force")
-    source = Path(args.path)
-    workbook = source.is_file() and source.suffix.lower() in (".xlsx", ".xlsm")
-    folder = source.is_dir() and not (source / "observations.csv").exists()
-    if (workbook or folder) and looks_like_903(source):
-        loaded = load_903_path(args.path, today=args.today)
-        print(loaded.report.as_text())
-        if not loaded.ok:
+    kind = panel_kind(args.path) if args.sheet is None else None
+    if kind is not None:  # 903 returns, a long file with an authority column, a folder of files
+        panel = load_panel(args.path, today=args.today)
+        print(panel.as_text())
+        datasets = panel.datasets
+        if args.la is None and not panel.ok:
             return 1
-        datasets = loaded.datasets
         if args.la is not None:
             if args.la not in datasets:
-                found = ", ".join(datasets)
-                raise UserFacingError(f"No authority '{args.la}' in {args.path}; found: {found}")
+                found = ", ".join(sorted(datasets)) or "none usable"
+                raise UserFacingError(f"No usable authority '{args.la}' in {args.path}; found: {found}")
             datasets = {args.la: datasets[args.la]}
     else:
         dataset, report = check_path(args.path, sheet=args.sheet, today=args.today)

@@ -37,7 +37,7 @@ from forecasting.data.sheet_layout import (
 )
 from forecasting.data.spreadsheet import Sheet, parse_value
 from forecasting.data.upload import build_dataset, check_path
-from forecasting.data.validation import ValidationReport
+from forecasting.data.validation import MAX_LISTED_PER_KIND, Problem, ValidationReport
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ class Panel:
     datasets: dict[str, Dataset]
     reports: dict[str, ValidationReport] = field(default_factory=dict)
     notes: ValidationReport = field(default_factory=ValidationReport)
+    checked: dict[str, ValidationReport] = field(default_factory=dict)  # the used authorities' reports
 
     @property
     def authorities(self) -> list[str]:
@@ -74,6 +75,43 @@ class Panel:
         return (
             pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["unique_id", "ds", "y"])
         )
+
+    @property
+    def ok(self) -> bool:
+        """Every authority usable and nothing wrong with the file as a whole."""
+        return bool(self.datasets) and not self.reports and self.notes.ok
+
+    def as_text(self, max_per_kind: int | None = MAX_LISTED_PER_KIND) -> str:
+        """What a check of the whole input found: problems with the file, each refused authority's report,
+        the kept authorities' warnings (the same sentence for several authorities said once, with how many),
+        and a last line of counts."""
+        lines = [self.notes.as_text(max_per_kind)] if self.notes.problems else []
+        for authority, report in sorted(self.reports.items()):
+            label = "the file" if authority == FILE_KEY else authority
+            lines.append(f"{label}: not used\n{report.as_text(max_per_kind)}")
+        said: dict[tuple[str, str], list[tuple[str, Problem]]] = {}
+        for authority, report in sorted(self.checked.items()):
+            for problem in report.warnings:
+                said.setdefault((problem.code, problem.message), []).append((authority, problem))
+        if said:
+            lines.append(f"Warnings about the {len(self.datasets)} authorities used:")
+            shown: dict[str, int] = {}
+            for (code, _message), where in said.items():
+                shown[code] = shown.get(code, 0) + 1
+                if max_per_kind is not None and shown[code] > max_per_kind:
+                    continue
+                authority, problem = where[0]
+                others = f" (and {len(where) - 1} other authorities)" if len(where) > 1 else ""
+                lines.append(f"  {authority}{others}: " + problem.as_text().replace("\n", "\n  "))
+            for code, count in shown.items():
+                if max_per_kind is not None and count > max_per_kind:
+                    lines.append(f"  ... and {count - max_per_kind} more like '{code}' (--all lists them)")
+        total = len(self.datasets) + len([a for a in self.reports if a != FILE_KEY])
+        refused = sorted(a for a in self.reports if a != FILE_KEY)
+        lines.append(f"{len(self.datasets)} of {total} authorities can be used"
+                     + (f"; not used: {', '.join(refused[:12])}{' ...' if len(refused) > 12 else ''}"
+                        if refused else "") + ".")
+        return "\n".join(lines)
 
     def units(self) -> dict[str, str]:
         return {series_id(authority, str(code)): unit for authority, d in self.datasets.items()
@@ -119,14 +157,15 @@ def load_panel(path: str | Path, *, today=None, reference_side_tables: bool = Fa
     if path.is_dir():
         datasets: dict[str, Dataset] = {}
         reports: dict[str, ValidationReport] = {}
+        checked: dict[str, ValidationReport] = {}
         for file in sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES):
             dataset, report = check_path(file, today=today, max_bytes=PANEL_MAX_BYTES,
                                          reference_side_tables=reference_side_tables)
             if dataset is not None:
-                datasets[file.stem] = dataset
+                datasets[file.stem], checked[file.stem] = dataset, report
             else:
                 reports[file.stem] = report
-        return Panel(datasets, reports)
+        return Panel(datasets, reports, checked=checked)
     try:
         size = path.stat().st_size
         if size > PANEL_MAX_BYTES:
@@ -199,7 +238,7 @@ def _panel_from_long_file(name: str, content: bytes, today, borrow: bool = False
                     row=header + 2, **where)
         return Panel({}, {FILE_KEY: notes}, notes)
     indicators, source = resolve_catalogue(None)
-    datasets, reports = {}, {}
+    datasets, reports, checked = {}, {}, {}
     for authority, numbered in groups.items():
         report = ValidationReport(source=f"{name} ({authority})")
         frame, names = parse_long_rows(sheet.rows, header, report, where, numbered)
@@ -213,10 +252,10 @@ def _panel_from_long_file(name: str, content: bytes, today, borrow: bool = False
         if dataset is not None and report.ok:
             dataset.source = f"{name} ({authority})"
             dataset.warnings = [p.as_text() for p in report.warnings]
-            datasets[authority] = dataset
+            datasets[authority], checked[authority] = dataset, report
         else:
             reports[authority] = report
-    return Panel(datasets, reports, notes)
+    return Panel(datasets, reports, notes, checked)
 
 
 def _warn_repeated_headings(headings: list, notes: ValidationReport, where: dict, row: int) -> None:
