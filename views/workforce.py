@@ -86,9 +86,15 @@ for column, (measure, words) in zip(columns, MEASURE_WORDS.items(), strict=True)
             targets[measure] = pct
 view = workforce_view(baseline, params, norms, targets)
 sizing = view.sizing
-summary = sizing.summary[sizing.summary["team"].isin([*teams, "all_social_work", "all"])]
+summary = sizing.summary[sizing.summary["team"].isin(teams)]
 st.dataframe(summary, hide_index=True, width="stretch", column_config={"team": None})  # words, not codes
 totals = sizing.summary.set_index("team")
+st.dataframe(
+    sizing.summary[sizing.summary["team"].isin(["all_social_work", "all"])],
+    hide_index=True,
+    width="stretch",
+    column_config={"team": None},
+)
 social = totals.loc["all_social_work"] if "all_social_work" in totals.index else totals.loc["all"]
 metrics = st.columns(4)
 metrics[0].metric(
