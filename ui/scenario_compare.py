@@ -8,11 +8,14 @@ from __future__ import annotations
 import pandas as pd
 
 from forecasting.planning import LEVERS, apply_scenario, evaluate_targets, indicator_words
-from forecasting.reports import count_text, money_text, percent_text
+from forecasting.reports import count_text, decomposition_chart, money_text, percent_text
 from ui.lever_widgets import TEAM_LABELS, lever_label
 from ui.scenario_targets import format_chance, open_targets
 
 WHOLE = ("referrals", "children")
+# money in the decomposition is a total over the months (its axis says so), not a month's spend
+DECOMPOSITION_MONEY = {"placement_cost": "Placement spend", "staffing_cost": "Staffing cost",
+                       "net_cost": "Net cost", "delivery_cost": "Delivery cost"}
 
 
 def format_measure(value: float, unit: str) -> str:
@@ -56,8 +59,9 @@ def _target_columns(targets: pd.DataFrame, dataset) -> dict[str, float]:
 
 def comparison(baseline, calibration, params, dataset, scenarios: dict[str, object],
                charts: list[tuple[str, str, str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(numbers, words) for one or more scenarios: a row for the baseline and one per scenario, each chart
-    measure at the last projected month (the header names it) and the chance of meeting each open target."""
+    """(numbers, words) for one or more scenarios. numbers: a row for the baseline and one per scenario,
+    each chart measure at the last projected month (the header names it) and the chance of meeting each open
+    target; words: the same formatted, one column per scenario and one row per figure."""
     results = {label: apply_scenario(baseline, scenario, calibration, params) for label, scenario in
                scenarios.items()}
     first = next(iter(results.values())).table
@@ -77,4 +81,29 @@ def comparison(baseline, calibration, params, dataset, scenarios: dict[str, obje
     for name in words.columns[1:]:
         formatter = (lambda v, u=units[name]: format_measure(v, u)) if name in units else format_chance
         words[name] = numbers[name].map(formatter)
+    # one column per scenario, one row per figure: fits a 1024 px screen
+    words = words.set_index("Scenario").T.rename_axis("Figure").reset_index()
+    words.columns.name = None
     return numbers, words
+
+
+def decomposition_figures(parts: pd.DataFrame, measure_words: dict[str, str],
+                          group_words: dict[str, str]) -> list[tuple[str, object]]:
+    """The decomposition as one chart per unit (children and caseloads apart from £), measures and lever
+    groups in words, the axis saying what the change is (at a month, or a total over the months)."""
+    figures = []
+    names = {**measure_words, **DECOMPOSITION_MONEY}
+    money = parts["measure"].str.contains("cost")
+    for part, unit in ((parts[~money], "children or cases"), (parts[money], "£")):
+        if part.empty:
+            continue
+        basis = str(part["basis"].iloc[0])
+        title = f"Where the change comes from ({'£' if unit == '£' else 'children and caseloads'})"
+        words = part.assign(measure=part["measure"].map(lambda m: names.get(m, m.replace("_", " "))),
+                            lever_group=part["lever_group"].map(lambda g: group_words.get(g, g)))
+        figure = decomposition_chart(words, title=title)
+        figure.update_layout(xaxis_title=f"{basis[:1].upper()}{basis[1:]} ({unit})")
+        if unit == "£":
+            figure.update_xaxes(tickprefix="£")
+        figures.append((title, figure))
+    return figures

@@ -106,29 +106,34 @@ def show_answer(baseline: pd.DataFrame, scenario: pd.DataFrame, dataset) -> pd.D
             + f"**{markdown_text(row['Scenario chance of meeting it'])}**"
             + f" {rag_badge(row['RAG scenario'])}"
         )
-    st.dataframe(style_rag(table), hide_index=True, width="stretch", key="scenario_answer")
+    with st.expander("The same as a table"):
+        st.dataframe(style_rag(table), hide_index=True, width="stretch", key="scenario_answer")
     st.caption("Chance of meeting it: the share of the projection's distribution that meets the target at "
                "that date (the scenario's includes the uncertainty of the levers' effects). RAG: Green "
                "likely to meet, Amber at risk, Red likely to miss, Grey not assessed.")
     return table
 
 
-def add_target_lines(figure: go.Figure, targets: pd.DataFrame, indicator: str | None) -> go.Figure:
-    """Draw `indicator`'s year-end targets on a monthly chart: a dotted line over the financial year the
-    target is for and a marker at its year-end month, labelled in words. Other bases (annual totals) are not
-    monthly values and are left to the table."""
-    if indicator is None or targets.empty:
+def add_target_lines(figure: go.Figure, targets: pd.DataFrame, indicator: str | None,
+                     months: pd.Series) -> go.Figure:
+    """Draw `indicator`'s year-end targets that fall in the chart's `months`: a dotted line over the part of
+    the financial year the target is for and a marker at its year-end month, labelled in words. Other bases
+    (annual totals) are not monthly values and are left to the answer above the charts."""
+    if indicator is None or targets.empty or months.empty:
         return figure
+    first, last = pd.Timestamp(months.min()), pd.Timestamp(months.max())
     rows = targets[(targets["indicator"] == indicator) & (targets["basis"] == "year_end_level")]
     for row in rows.itertuples():
         end = pd.Timestamp(row.target_date).to_period("M").to_timestamp()
-        start = end - pd.DateOffset(months=11)
+        if not first <= end <= last:
+            continue
+        start = max(end - pd.DateOffset(months=11), first)
         label = f"Target {end:%b %Y}: {row.target:,.0f}"
         figure.add_trace(go.Scatter(
             x=[start, end], y=[row.target, row.target], mode="lines+markers+text", name=label,
             line={"color": TARGET_COLOUR, "dash": "dot", "width": 2},
             marker={"symbol": ["line-ns", "x"], "size": [1, 11], "color": TARGET_COLOUR},
-            text=["", label], textposition="top left", hoverinfo="name",
+            text=["", f"Target {row.target:,.0f}"], textposition="top left", hoverinfo="name",
         ))
     return figure
 

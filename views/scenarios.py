@@ -22,7 +22,7 @@ from forecasting.planning import (
     scenario_yaml,
     steady_state,
 )
-from forecasting.reports import decomposition_chart, scenario_chart, scenario_html_report
+from forecasting.reports import scenario_chart, scenario_html_report
 from ui import saved_scenarios, state
 from ui.downloads import download_buttons
 from ui.lever_widgets import (
@@ -35,7 +35,7 @@ from ui.lever_widgets import (
     restore_levers,
 )
 from ui.notices import show_coverage
-from ui.scenario_compare import comparison, format_change, format_measure, lever_rows
+from ui.scenario_compare import comparison, decomposition_figures, format_change, format_measure, lever_rows
 from ui.scenario_targets import add_target_lines, show_answer
 
 # measure, title, unit, the scorecard indicator whose targets are drawn on its chart
@@ -124,8 +124,22 @@ def _save_form(scenario) -> None:
                                 "here again later.")
 
 
+def _metrics(end: pd.DataFrame, last) -> None:
+    columns = [*st.columns(2), *st.columns(2)]  # two by two: labels stay whole at 1024 px
+    for column, (measure, label, unit, _) in zip(columns, CHARTS[:4], strict=True):
+        if measure in end.index:
+            delta = end.at[measure, "delta"]
+            low, high = end.at[measure, "delta_lo95"], end.at[measure, "delta_hi95"]
+            column.metric(f"{label}, {last:%b-%y}", format_measure(end.at[measure, "scenario"], unit),
+                          f"{format_change(delta, unit)} vs baseline" if abs(delta) >= 0.05 else None,
+                          delta_color="inverse",
+                          help=f"95% interval of the change: {format_change(low, unit)} to "
+                               f"{format_change(high, unit)}" if low != high else None)
+
+
 @st.fragment
 def scenario_panel():
+    answer_box = st.container()  # the answer first, above the levers that change it
     values = {}
     tabs = st.tabs(list(GROUP_TITLES.values()))
     for tab, group in zip(tabs, GROUP_TITLES, strict=True):
@@ -141,20 +155,14 @@ def scenario_panel():
     result = apply_scenario(baseline, scenario, calibration, params)
     baseline_targets = evaluate_targets(baseline.projection, params=params)
     scenario_targets = evaluate_targets(result.projection, params=params)
-    answer = show_answer(baseline_targets, scenario_targets, dataset)
     table = result.table
     last = table["month"].max()
     end = table[table["month"] == last].set_index("measure")
-    for column, (measure, label, unit, _) in zip(st.columns(4), CHARTS[:4], strict=True):
-        if measure in end.index:
-            delta = end.at[measure, "delta"]
-            low, high = end.at[measure, "delta_lo95"], end.at[measure, "delta_hi95"]
-            column.metric(f"{label}, {last:%b-%y}", format_measure(end.at[measure, "scenario"], unit),
-                          f"{format_change(delta, unit)} vs baseline" if abs(delta) >= 0.05 else None,
-                          delta_color="inverse",
-                          help=f"95% interval of the change: {format_change(low, unit)} to "
-                               f"{format_change(high, unit)}" if low != high else None)
+    with answer_box:
+        answer = show_answer(baseline_targets, scenario_targets, dataset)
+        _metrics(end, last)
     if result.delta_draws:
+
         st.caption("The change is the levers as set; the shaded bands and the 95% intervals simulate the "
                    "effects over their evidence bands and the calibrated rates (see 'Evidence behind the "
                    "effect levers').")
@@ -170,7 +178,9 @@ def scenario_panel():
         if frame.empty:
             continue
         figure = add_target_lines(scenario_chart(frame, title=label, unit_label=unit), scenario_targets,
-                                  indicator)
+                                  indicator, frame["month"])
+        if unit == "£":  # money from zero: a small change never looks like a cliff
+            figure.update_yaxes(rangemode="tozero", tickprefix="£")
         figures.append((label, figure))
         grid[number % 2].plotly_chart(figure, width="stretch")
     download_buttons(table, "scenario results", key="scenario")
@@ -194,7 +204,9 @@ def scenario_panel():
         st.caption(note)
     if scenario.active_groups():
         parts = decompose(baseline, scenario, calibration, params)
-        st.plotly_chart(decomposition_chart(parts), width="stretch")
+        for title, figure in decomposition_figures(parts, {m: t for m, t, _, _ in CHARTS}, GROUP_TITLES):
+            st.plotly_chart(figure, width="stretch")
+            figures.append((title, figure))
         download_buttons(parts, "decomposition", key="decomposition")
     report = scenario_html_report(
         scenario.name, figures,
@@ -219,7 +231,8 @@ _evidence_expander()
 
 st.subheader("Compare saved scenarios")
 mine = list(choices)
-picked = st.multiselect("Scenarios", mine, default=mine[:3], format_func=lambda key: choices.get(key, key))
+picked = st.multiselect("Scenarios", mine, default=[key for key in mine if key != "baseline"][:3],
+                        format_func=lambda key: choices.get(key, key))
 if picked:
     try:
         loaded = {choices[key]: saved_scenarios.load(key) for key in picked}

@@ -93,14 +93,14 @@ def test_target_lines_on_the_looked_after_children_chart(edge_of_care_page):
 
 
 def test_comparison_names_the_month_and_formats_the_numbers(edge_of_care_page):
-    words = next(frame.value for frame in edge_of_care_page.dataframe if "Scenario" in frame.value
-                 and "Looked-after children, Mar 2020" in frame.value)
-    assert words["Scenario"].iloc[0] == "Baseline (no change)"
-    assert all(text.replace(",", "").isdigit() for text in words["Looked-after children, Mar 2020"])
-    assert all(text.startswith("£") for text in words["Placement spend a month, Mar 2020"])
-    assert all(text.endswith("%") for text in words["Single assessments in 45 days, Mar 2020"])
-    chance = [c for c in words.columns if c.startswith("Chance of meeting") and "Mar 2019" in c]
-    assert chance and all(text.endswith("%") for text in words[chance[0]])
+    words = next(frame.value for frame in edge_of_care_page.dataframe if "Figure" in frame.value)
+    assert list(words.columns)[:2] == ["Figure", "Baseline (no change)"] and len(words.columns) == 5
+    rows = words.set_index("Figure")
+    assert all(text.replace(",", "").isdigit() for text in rows.loc["Looked-after children, Mar 2020"])
+    assert all(text.startswith("£") for text in rows.loc["Placement spend a month, Mar 2020"])
+    assert all(text.endswith("%") for text in rows.loc["Single assessments in 45 days, Mar 2020"])
+    chance = [n for n in rows.index if n.startswith("Chance of meeting") and "(LAC1), Mar 2019" in n]
+    assert chance and all(text.endswith("%") for text in rows.loc[chance[0]])
 
 
 def test_levers_are_shown_in_words():
