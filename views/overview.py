@@ -10,7 +10,7 @@ from ui.notices import show_coverage, show_missing_targets
 from ui.rag import rag_badge
 from ui.tables import show_table
 
-YEAR_ENDS = (("2018_19", "31 Mar 2019"), ("2019_20", "31 Mar 2020"))
+YEAR_ENDS = (("2018_19", "Mar 2019"), ("2019_20", "Mar 2020"))
 CARDS_PER_ROW = 3  # readable at 1024 px (a projector) as well as on a wide screen
 
 st.title("Overview")
@@ -21,9 +21,9 @@ projection = state.projection(dataset)
 targets = state.target_table(dataset)
 table = headline_table(projection, targets)
 units = dataset.indicators["unit"].to_dict() if "unit" in dataset.indicators else {}
-st.caption("Each projection is the central forecast with its 95% range. The chance of meeting a target comes "
-           "from the forecast's own uncertainty. RAG: Green at 80% or more, Amber 50-80%, Red below 50% "
-           "(terms and thresholds on the Method page).")
+st.caption("Each projection at 31 March is the central forecast with its 95% range in brackets. The chance "
+           "of meeting a target comes from the forecast's own uncertainty. RAG: Green at 80% or more, Amber "
+           "50-80%, Red below 50% (terms and thresholds on the Method page).")
 
 
 def _year_end(row: dict, suffix: str, when: str, unit: str) -> str:
@@ -31,12 +31,12 @@ def _year_end(row: dict, suffix: str, when: str, unit: str) -> str:
     projected = row.get(f"projected_{suffix}")
     if projected is None or pd.isna(projected):
         return f"**{when}:** not available"
-    line = f"**{when}:** {figure_text(projected, unit)} (95% range {row.get(f'range95_{suffix}', '')})"
+    line = f"**{when}:** {figure_text(projected, unit)} ({row.get(f'range95_{suffix}', '')})"
     target = row.get(f"target_{suffix}")
     if target is None or pd.isna(target):
-        return line + " · no target"
+        return line + ", no target"
     chance = probability_text(row.get(f"p_met_{suffix}"))
-    return (f"{line}  \ntarget {figure_text(target, unit)} · chance of meeting it {chance}  \n"
+    return (f"{line}  \ntarget {figure_text(target, unit)}, chance of meeting it {chance}  \n"
             f"{rag_badge(row.get(f'rag_{suffix}'))}")
 
 
@@ -46,8 +46,10 @@ for start in range(0, max(len(records), 1), CARDS_PER_ROW):
     for column, row in zip(columns, records[start:start + CARDS_PER_ROW], strict=False):
         unit = units.get(row["indicator"], "count")
         with column.container(border=True):
-            st.metric(f"{row['measure']} ({row['latest_month']})", figure_text(row["latest"], unit),
-                      row["vs_year_before"], delta_color="off", help=f"Indicator {row['indicator']}")
+            st.markdown(f"**{row['measure']}**")  # wraps, where a metric's label would be cut at 1024 px
+            st.metric(f"Latest, {row['latest_month']}", figure_text(row["latest"], unit),
+                      help=f"Indicator {row['indicator']}")
+            st.caption(row["vs_year_before"])
             st.markdown("\n\n".join(_year_end(row, suffix, when, unit) for suffix, when in YEAR_ENDS))
 
 with st.expander("The headline measures as a table"):

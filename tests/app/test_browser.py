@@ -6,67 +6,21 @@ REQUIRE_BROWSER_TESTS=1 (CI), when it fails instead.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = [("", "Overview"), ("forecasts", "Forecasts"), ("scenarios", "Scenarios"), ("workforce", "Workforce"),
          ("finance", "Finance"), ("data", "Data"), ("method", "Method & assumptions"),
          ("authorities", "Compare authorities")]
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 pytestmark = pytest.mark.browser
 
 
-def _require_browser() -> None:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
-            pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium (make browser-deps)")
-        pytest.skip("Chromium not installed (apt-get install chromium); set REQUIRE_BROWSER_TESTS=1 to fail")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server():
-    _require_browser()
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not become healthy within 90 s")
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+def server(app_server):
+    """The session's shared Streamlit server (tests/app/conftest.py)."""
+    return app_server
 
 
 @pytest.fixture(scope="module")
