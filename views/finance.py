@@ -46,6 +46,8 @@ UNIT_COSTS = (
     "unit_cost_supported_other",
 )
 RATES = (*dict.fromkeys(INFLATION_PARAMETER.values()), "general_inflation_pct", "discount_rate_pct")
+# the scorecard's mix (a 903 return's own counts replace them): residential share, children per in-house carer
+AVERAGE_MIX = ("share_residential", "children_per_in_house_carer")
 ALLOWANCE_AGES = ("sgo_exit_age_years", "adoption_exit_age_years")  # allowances stop at 18
 MARGINAL_MIX = ("marginal_share_in_house_fostering", "marginal_share_ifa", "marginal_share_residential",
                 "marginal_share_kinship")
@@ -99,7 +101,7 @@ def cost_inputs(params, base: str) -> None:
         help="Each typed cost is inflated from this financial year at its type's rate.",
     )
     shipped = load_parameters()
-    for name in (*UNIT_COSTS, *PLAN_COST_PARAMETERS, *ALLOWANCE_AGES, *RATES, *MARGINAL_MIX):
+    for name in (*UNIT_COSTS, *PLAN_COST_PARAMETERS, *ALLOWANCE_AGES, *RATES, *AVERAGE_MIX, *MARGINAL_MIX):
         spec = params[name]
         st.number_input(
             f"{spec.label} ({spec.unit}; price year {spec.year})",

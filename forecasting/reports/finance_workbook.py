@@ -58,8 +58,14 @@ def money(amount: float | None) -> str:
     return f"-£{-amount:,.0f}" if round(amount) < 0 else f"£{amount:,.0f}"
 
 
+def _used_types(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of placement types with children in some month (kinship is empty on scorecard data)."""
+    used = table.groupby("placement_type")["child_months"].transform(lambda c: c.abs().sum() > 0)
+    return table[used.astype(bool)]
+
+
 def _spend_sheet(view) -> pd.DataFrame:
-    table = view.spend_by_type
+    table = _used_types(view.spend_by_type)
     wide = table.pivot_table(
         index=["financial_year", "months_basis", "placement_type"],
         columns="case",
@@ -328,7 +334,7 @@ def finance_sheets(view, params: dict[str, Parameter]) -> dict[str, pd.DataFrame
 def baseline_sheets(spend, params: dict[str, Parameter], price_base: str) -> dict[str, pd.DataFrame]:
     """The workbook (and Finance page) for data without a plan: spend by type and full financial year from
     `spend` (planning.finance.baseline_spend), assumptions and notes."""
-    table = spend.by_financial_year
+    table = _used_types(spend.by_financial_year)
     out = pd.DataFrame(
         {
             "Financial year": table["financial_year"],
