@@ -26,6 +26,10 @@ def register(subparsers) -> None:
     _common(forecast)
     forecast.add_argument("--horizon", type=int, default=21,
                           help="months after the last observed month (default 21: Jun-18 -> Mar-20)")
+    forecast.add_argument("--accuracy-out",
+                          help="also write the back-test by months ahead (1-3, 4-9, 10-15, 16-21) here")
+    forecast.add_argument("--no-accuracy", action="store_true",
+                          help="do not measure or print the back-test by months ahead")
     forecast.set_defaults(handler=run_forecast_command)
 
     backtest = subparsers.add_parser("backtest", help="back-test every model on every indicator")
@@ -75,7 +79,7 @@ def _run(args, horizon: int):
     settings = _settings(args, horizon)
     print(f"forecasting {len(dataset.indicator_codes)} indicators from {dataset.source or 'the data'}...",
           file=sys.stderr, flush=True)
-    return run_forecast(dataset, settings=settings, progress=_progress, use_cache=not args.no_cache)
+    return dataset, run_forecast(dataset, settings=settings, progress=_progress, use_cache=not args.no_cache)
 
 
 def _write(frame: pd.DataFrame, args, sheet: str) -> None:
@@ -91,18 +95,39 @@ def _write(frame: pd.DataFrame, args, sheet: str) -> None:
 def run_forecast_command(args: argparse.Namespace) -> int:
     if args.horizon < 1 or args.horizon > 120:
         raise UserFacingError(f"--horizon {args.horizon}: give a number of months between 1 and 120.")
-    result = _run(args, args.horizon)
+    dataset, result = _run(args, args.horizon)
     columns = ["indicator", "month", "model", "mean", "lo80", "hi80", "lo95", "hi95"]
     _write(result.forecasts.reindex(columns=[c for c in columns if c in result.forecasts] +
                                     [c for c in result.forecasts if c not in columns]), args, "forecasts")
+    if not args.no_accuracy:
+        _print_accuracy(dataset, result, args)
     return 0
 
 
+def _print_accuracy(dataset, result, args) -> None:
+    """The back-test by months ahead, beside the forecast: printed, and written to --accuracy-out."""
+    from forecasting.engine.horizon import describe_horizon_accuracy, horizon_accuracy
+    from forecasting.reports.exports import write_table
+
+    print("measuring the forecasts on past data by months ahead...", file=sys.stderr, flush=True)
+    table = horizon_accuracy(dataset, result, use_cache=not args.no_cache)
+    print("How these forecasts did on past data, by months ahead (the models in use refitted at each past "
+          "month; an 80% interval should hold about 80% of values):")
+    for line in describe_horizon_accuracy(table):
+        print(f"  {line}")
+    if args.accuracy_out:
+        write_table(table, Path(args.accuracy_out), None, "accuracy_by_horizon")
+        print(f"wrote the back-test by months ahead to {args.accuracy_out}", file=sys.stderr)
+
+
 def run_backtest_command(args: argparse.Namespace) -> int:
-    result = _run(args, 21)
+    dataset, result = _run(args, 21)
     _write(result.backtest, args, "backtest")
     if args.summary:
-        Path(args.summary).write_text(summary_markdown(result), encoding="utf-8")
+        from forecasting.engine.horizon import horizon_accuracy
+
+        by_horizon = horizon_accuracy(dataset, result, use_cache=not args.no_cache)
+        Path(args.summary).write_text(summary_markdown(result, by_horizon), encoding="utf-8")
         print(f"wrote summary to {args.summary}", file=sys.stderr)
     return 0
 
@@ -111,8 +136,28 @@ def _number(value: float, fmt: str) -> str:
     return format(value, fmt) if value is not None and np.isfinite(value) else "-"
 
 
-def summary_markdown(result) -> str:
-    """Short markdown table: indicator, chosen model, MASE of chosen and of Naive, interval coverage.
+def horizon_markdown(table: pd.DataFrame) -> list[str]:
+    """The back-test by months ahead (`engine.horizon.horizon_accuracy`) as markdown lines."""
+    levels = [int(c.removeprefix("coverage")) for c in table.columns if c.startswith("coverage")]
+    lines = [
+        "Back-test by months ahead: the model each indicator uses, refitted at every past month it could be "
+        "and checked on every later month (forecasting/engine/horizon.py).",
+        "",
+        "| months ahead | forecasts checked | indicators | " + " | ".join(f"coverage {lv}%" for lv in levels)
+        + " | MASE | MASE naive | note |",
+        "|---|---|---|" + "---|" * len(levels) + "---|---|---|",
+    ]
+    for row in table.itertuples(index=False):
+        cover = " | ".join(_number(getattr(row, f"coverage{lv}"), ".0%") for lv in levels)
+        lines.append(f"| {row.months_from}-{row.months_to} | {row.n_points} | {row.n_indicators} | {cover} | "
+                     f"{_number(row.mase, '.2f')} | {_number(row.naive_mase, '.2f')} | "
+                     f"{markdown_cell(row.note)} |")
+    return lines + [""]
+
+
+def summary_markdown(result, by_horizon: pd.DataFrame | None = None) -> str:
+    """Short markdown table: indicator, chosen model, MASE of chosen and of Naive, interval coverage; with
+    `by_horizon` (engine.horizon.horizon_accuracy) the back-test by months ahead first.
 
     Indicator codes and model names come from the data; they are escaped (`escaping.markdown_cell`) so the
     table shows them as text wherever the file is rendered (it is spliced into the README)."""
@@ -164,4 +209,6 @@ def summary_markdown(result) -> str:
             "The MASE columns below are from the windows the choice was made on, so they flatter the choice."
         )
     header.append("")
+    if by_horizon is not None:
+        header.extend(horizon_markdown(by_horizon))
     return "\n".join(header + lines) + "\n"

@@ -51,7 +51,7 @@ ALLOWED_DATACLASSES = {  # the only classes a cache file may rebuild: name -> mo
 }
 LEGACY_FILES = ("*.joblib", ".key")  # pickle-era files: never read, removed when ours
 _SOURCES = ("models.py", "backtest.py", "forecast.py", "explain.py", "seasonality.py", "cache.py",
-            "intervals.py", "horizon_prior.csv")
+            "intervals.py", "horizon_prior.csv", "horizon.py")
 
 
 class CacheFileError(ValueError):
