@@ -17,7 +17,12 @@ then it is ignored, logged, deleted when it is ours, and the result recomputed.
 - A file is read only when it is a regular file owned by this account and writable by no one else (POSIX), its
   manifest names the key asked for, and it parses; otherwise it is ignored (and deleted if ours).
 - Files from earlier versions (`<key>.joblib`, the HMAC `.key`) are never read; the next save deletes them.
-The folder is git-ignored and created private (0700). Set FORECASTING_CACHE_DIR to move it (tests do).
+The folder is git-ignored and private: created 0700, and an existing folder of this account that others can
+read or enter is tightened to 0700 on the next save; each file is written 0600 (a private temporary file,
+renamed into place). Results of uploaded data are cached like any other: their forecast tables, back-test
+scores and explanations (not the uploaded values themselves), at most MAX_FILES results, oldest deleted first.
+Set FORECASTING_CACHE_DIR to move the folder (tests do); set FORECASTING_DISK_CACHE=off to write and read no
+cache file at all (every result is then recomputed; docs/deployment.md).
 """
 from __future__ import annotations
 
@@ -52,6 +57,15 @@ ALLOWED_DATACLASSES = {  # the only classes a cache file may rebuild: name -> mo
 LEGACY_FILES = ("*.joblib", ".key")  # pickle-era files: never read, removed when ours
 _SOURCES = ("models.py", "backtest.py", "forecast.py", "explain.py", "seasonality.py", "cache.py",
             "intervals.py", "horizon_prior.csv", "horizon.py")
+
+
+DISK_CACHE_ENV = "FORECASTING_DISK_CACHE"  # "off" (or 0/no/false): no cache file is written or read
+FOLDER_MODE, FILE_MODE = 0o700, 0o600
+
+
+def disk_cache_enabled() -> bool:
+    """False when FORECASTING_DISK_CACHE is off, 0, no or false (read at call time)."""
+    return os.environ.get(DISK_CACHE_ENV, "on").strip().lower() not in ("off", "0", "no", "false")
 
 
 class CacheFileError(ValueError):
@@ -192,9 +206,13 @@ def _member(archive: zipfile.ZipFile, name: str) -> bytes:
 # ----------------------------------------------------------------------------------------------- files
 def _private_dir(directory: Path) -> Path:
     """The cache folder, created 0700; one other accounts can write to is reported (its files are checked)."""
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    directory.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
     if os.name == "posix":
         info = directory.stat()
+        if info.st_uid == os.geteuid() and stat.S_IMODE(info.st_mode) & 0o077:
+            log.info("cache folder %s was readable by other accounts; made private (0700)", directory)
+            directory.chmod(FOLDER_MODE)
+            info = directory.stat()
         if info.st_uid != os.geteuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
             log.warning("cache folder %s is owned by or writable by another account; only files this account "
                         "owns and alone can write are read from it", directory)
@@ -230,6 +248,8 @@ def save(key: str, value: object, directory: str | Path | None = None) -> Path:
     path = directory / f"{key}{SUFFIX}"
     fd, temporary = tempfile.mkstemp(prefix=f".{key}.", suffix=".part", dir=directory)  # 0600, O_EXCL
     try:
+        if os.name == "posix":
+            os.fchmod(fd, FILE_MODE)  # mkstemp's mode already; stated, so no umask or platform can widen it
         with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
             archive.writestr(MANIFEST, text)
             for number, content in enumerate(frames):
@@ -291,7 +311,10 @@ def _lstat(path: Path) -> os.stat_result | None:
 
 
 def cached(parts: Sequence[object], compute: Callable[[], object], *, cache_dir: str | Path | None = None):
-    """Value for `parts` from the cache if present and readable, else `compute()` (then stored)."""
+    """Value for `parts` from the cache if present and readable, else `compute()` (then stored). With
+    FORECASTING_DISK_CACHE=off nothing is read or written."""
+    if not disk_cache_enabled():
+        return compute()
     key = cache_key(parts)
     try:
         found, value = load(key, cache_dir)

@@ -109,17 +109,12 @@ def _points(dataset, result, max_steps: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def horizon_points(dataset, result=None, *, max_steps: int | None = None, use_cache: bool = True,
-                   cache_dir=None) -> pd.DataFrame:
+def horizon_points(dataset, result=None, *, max_steps: int | None = None) -> pd.DataFrame:
     """Every scored point of the long back-test (indicator, model, origin, step, actual, forecast, naive,
-    mase_scale, insideL). `result` is the dataset's ForecastResult (computed with defaults if None)."""
-    result = result if result is not None else run_forecast(dataset, use_cache=use_cache, cache_dir=cache_dir)
-    steps = int(max_steps or max(high for _, high in HORIZON_BANDS))
-    if not use_cache:
-        return _points(dataset, result, steps)
-    key = ("horizon_points", dataset_fingerprint(dataset), result.settings.cache_key(), steps,
-           pd.util.hash_pandas_object(result.backtest[["indicator", "model", "chosen"]], index=False).sum())
-    return cached(key, lambda: _points(dataset, result, steps), cache_dir=cache_dir)
+    mase_scale, insideL). `result` is the dataset's ForecastResult (computed with defaults if None). Never
+    cached: it holds the data's own values."""
+    result = result if result is not None else run_forecast(dataset)
+    return _points(dataset, result, int(max_steps or max(high for _, high in HORIZON_BANDS)))
 
 
 def summarise(points: pd.DataFrame, levels: Sequence[int] = (80, 95),
@@ -159,10 +154,20 @@ def horizon_accuracy(dataset, result=None, *, bands: Sequence[tuple[int, int]] =
     months_from, months_to, n_points, n_indicators, n_origins, coverageL, mase, naive_mase, note (see the
     module docstring). `result`: the data set's `ForecastResult` if already computed."""
     result = result if result is not None else run_forecast(dataset, use_cache=use_cache, cache_dir=cache_dir)
-    points = horizon_points(dataset, result, max_steps=max(high for _, high in bands), use_cache=use_cache,
-                            cache_dir=cache_dir)
-    lengths = dataset.observations.dropna(subset=["y"]).groupby("unique_id")["ds"].nunique()
-    return summarise(points, result.settings.levels, bands, int(lengths.max()) if len(lengths) else None)
+    bands = tuple((int(low), int(high)) for low, high in bands)
+
+    def compute() -> pd.DataFrame:
+        points = horizon_points(dataset, result, max_steps=max(high for _, high in bands))
+        lengths = dataset.observations.dropna(subset=["y"]).groupby("unique_id")["ds"].nunique()
+        return summarise(points, result.settings.levels, bands, int(lengths.max()) if len(lengths) else None)
+
+    if not use_cache:
+        return compute()
+    # the summary only (scores, never the data's values) is cached, keyed by the data, settings and choice
+    choice = pd.util.hash_pandas_object(result.backtest[["indicator", "model", "chosen"]], index=False)
+    key = ("horizon_accuracy", dataset_fingerprint(dataset), result.settings.cache_key(), bands,
+           int(choice.sum()))
+    return cached(key, compute, cache_dir=cache_dir)
 
 
 def describe_horizon_accuracy(table: pd.DataFrame) -> list[str]:
