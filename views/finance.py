@@ -14,6 +14,7 @@ from forecasting.planning import (
     PLAN_COST_PARAMETERS,
     apply_scenario,
     baseline_spend,
+    care_model_mix,
     coverage,
     current_financial_year,
     finance_horizon,
@@ -121,6 +122,23 @@ def cost_inputs(params, base: str) -> None:
         st.rerun()
 
 
+@st.cache_data(show_spinner="Projecting the placement mix with the care model...", max_entries=4)
+def _care_mix(key: str, authority: str, horizon: int, _clean):
+    return care_model_mix(_clean, authority, horizon)
+
+
+def care_mix_of(dataset, horizon: int):
+    """The care model's placement mix when the data in use came from the SSDA903 files read on the Data page
+    (their episodes are in this session), else None."""
+    loaded = st.session_state.get("ssda903")
+    if loaded is None or loaded.clean is None:
+        return None
+    for authority, candidate in loaded.datasets.items():
+        if candidate is dataset:
+            return _care_mix(state.fingerprint(dataset), authority, horizon, loaded.clean)
+    return None
+
+
 def upload(name: str, label: str, reader):
     """An uploaded budget or actual-spend file, read and kept for the session (None when there is none or it
     is refused, with the reason shown)."""
@@ -166,7 +184,8 @@ with st.expander(
 
 if not coverage(dataset, "scenarios").usable:  # the levers start at contacts (M1); said above when missing
     try:
-        spend = baseline_spend(dataset, state.forecast_result(dataset, horizon), params)
+        spend = baseline_spend(dataset, state.forecast_result(dataset, horizon), params,
+                               care_mix=care_mix_of(dataset, horizon))
     except UserFacingError as exc:
         st.error(str(exc))
         st.stop()

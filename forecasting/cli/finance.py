@@ -112,7 +112,8 @@ def run_finance_command(args: argparse.Namespace) -> int:
     if not plan_possible:
         print("this data set cannot run the scenario levers (they start at contacts, M1): writing the "
               "baseline's placement spend by type and year only", file=sys.stderr)
-        spend = baseline_spend(dataset, forecast, params, actual_spend=actual_spend)
+        spend = baseline_spend(dataset, forecast, params, actual_spend=actual_spend,
+                               care_mix=_care_mix(args.data, dataset, horizon))
         sheets = baseline_sheets(spend, params, current_financial_year(dataset))
         _write(out, sheets)
         return 0
@@ -124,6 +125,21 @@ def run_finance_command(args: argparse.Namespace) -> int:
     for row in sheets["Investment summary"].itertuples(index=False):
         print(f"  {row[0]}: {row[1]}")
     return 0
+
+
+def _care_mix(data: str | None, dataset, horizon: int):
+    """The care model's placement mix when --data holds SSDA903 files (their episodes), else None."""
+    from forecasting.data.ssda903_load import load_903_path
+    from forecasting.planning.finance import care_model_mix
+    from forecasting.planning.placement_mix import has_903_mix
+
+    if not data or not has_903_mix(dataset):
+        return None
+    loaded = load_903_path(data)  # read again for the episodes (the data set holds only monthly counts)
+    if not loaded.ok or loaded.clean is None or len(loaded.datasets) != 1:
+        return None  # e.g. a converted long file: the engine's projection of each count is used
+    print("projecting the placement mix with the care model...", file=sys.stderr, flush=True)
+    return care_model_mix(loaded.clean, next(iter(loaded.datasets)), horizon)
 
 
 def _write(out: Path, sheets) -> None:

@@ -7,7 +7,13 @@ from forecasting.planning.care_levers import scenario_projection
 from forecasting.planning.care_model import fit_care_model
 from forecasting.planning.costs import PLACEMENT_TYPES, full_year_lac, project_placement_costs
 from forecasting.planning.coverage import Coverage, coverage, indicator_words
-from forecasting.planning.finance import MEDIUM_TERM_YEARS, baseline_spend, finance_horizon, finance_view
+from forecasting.planning.finance import (
+    MEDIUM_TERM_YEARS,
+    baseline_spend,
+    care_model_mix,
+    finance_horizon,
+    finance_view,
+)
 from forecasting.planning.goalseek import PairResult, decompose, goal_seek, goal_seek_pair
 from forecasting.planning.headlines import HEADLINES, headline_table
 from forecasting.planning.horizon import horizon_to_march, steady_state
@@ -48,7 +54,8 @@ from forecasting.planning.workforce_view import workforce_view
 __all__ = ["Coverage", "HEADLINES", "INFLATION_PARAMETER", "LEVERS", "MEDIUM_TERM_YEARS", "MONTH_UNIT",
            "PLACEMENT_TYPES",
            "PLAN_COST_PARAMETERS", "PairResult", "Projection", "Scenario", "StaffingPlan", "TEAMS",
-           "apply_scenario", "backtest_care", "baseline_spend", "build_baseline", "cost_by_financial_year",
+           "apply_scenario", "backtest_care", "baseline_spend", "build_baseline", "care_model_mix",
+           "cost_by_financial_year",
            "coverage",
            "current_financial_year", "decompose", "describe_validation", "enter_costs", "evaluate_targets",
            "evidence_table", "finance_horizon", "finance_view", "fit_care_model", "flows_frame",

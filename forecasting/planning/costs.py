@@ -7,8 +7,9 @@ forecasting.planning.prices):
   fostering, its own unit cost), `supported_other`.
 - Mix from an SSDA903 return (a data set converted from one counts children by 903 placement type,
   `PL-<TYPE>`): each month's shares are the counts of that month grouped into the cost types
-  (forecasting.planning.placement_mix.COST_TYPE), observed months as counted, later months from the baseline
-  projection of each count, else the latest count. Nothing is assumed but the unit costs.
+  (forecasting.planning.placement_mix.COST_TYPE), observed months as counted, later months from the care
+  model's projection of the return (placement_mix.placement_mix_table, when its episodes are at hand), else
+  the baseline projection of each count, else the latest count. Nothing is assumed but the unit costs.
 - Mix from the scorecard (no 903 counts): IFA where it counts them (LAC9 (val) / LAC1, latest month);
   in-house from in-house foster carers (LAC16) x `children_per_in_house_carer` / LAC1; residential from
   `share_residential`; kinship 0 (the scorecard does not count it: kinship children sit in the other shares);
@@ -135,7 +136,8 @@ def _latest_903_shares(dataset) -> dict[str, float] | None:
 
 
 def mix_by_month(params: dict[str, Parameter], dataset, months, projection=None,
-                 mix_overrides: dict[str, float] | None = None) -> pd.DataFrame:
+                 mix_overrides: dict[str, float] | None = None,
+                 care_mix: pd.DataFrame | None = None) -> pd.DataFrame:
     """Shares of LAC by placement type for each month (index) that can move: IFA (LAC9 (val)), in-house carers
     (LAC16) and LAC1 as observed that month, else the projection's median for it (the engine's forecast: a
     trend only where its back-test chose one), else the latest observed, else the share parameters;
@@ -144,7 +146,7 @@ def mix_by_month(params: dict[str, Parameter], dataset, months, projection=None,
     months = pd.DatetimeIndex(months)
     fixed = placement_mix(params, dataset, mix_overrides)
     if mix_903.has_903_mix(dataset):
-        return _mix_by_month_903(dataset, months, projection, fixed, mix_overrides)
+        return _mix_by_month_903(dataset, months, projection, fixed, mix_overrides, care_mix)
     counts = {code: _by_month(code, months, dataset, projection) for code in ("LAC1", "LAC9 (val)", "LAC16")}
     lac = counts["LAC1"].where(counts["LAC1"] > 0)
     shares = pd.DataFrame(index=months)
@@ -165,11 +167,19 @@ def mix_by_month(params: dict[str, Parameter], dataset, months, projection=None,
     return shares[list(PLACEMENT_TYPES)]
 
 
-def _mix_by_month_903(dataset, months, projection, fixed, mix_overrides) -> pd.DataFrame:
-    """Mix by month from a 903 return's counts by type (observed, else projected, else latest); a month
-    without children takes the latest mix; overrides hold in every month, supported/other the remainder."""
+def _mix_by_month_903(dataset, months, projection, fixed, mix_overrides, care_mix=None) -> pd.DataFrame:
+    """Mix by month from a 903 return's counts by type (observed, else the care model's projection
+    `care_mix` when given (placement_mix.placement_mix_table), else the engine's projection, else latest); a
+    month without children takes the latest mix; overrides hold in every month, supported/other the
+    remainder."""
+    care = None
+    if care_mix is not None:
+        projected = care_mix[care_mix["basis"] == "projected"]
+        care = projected.pivot_table(index="month", columns="placement_type", values="children")
     children = pd.DataFrame(
-        {kind: _by_month(code, months, dataset, projection) for kind, code in mix_903.type_codes().items()},
+        {kind: _by_month(code, months, dataset, projection,
+                         None if care is None or kind not in care else care[kind])
+         for kind, code in mix_903.type_codes().items()},
         index=months,
     )
     shares = mix_903.cost_shares(children.fillna(0.0))
@@ -185,17 +195,22 @@ def _mix_by_month_903(dataset, months, projection, fixed, mix_overrides) -> pd.D
     shares.index.name = "month"
     out = shares[list(PLACEMENT_TYPES)]
     out.attrs["from_903"] = True
+    out.attrs["care_model"] = care is not None
     return out
 
 
-def _by_month(code: str, months: pd.DatetimeIndex, dataset, projection) -> pd.Series:
-    """One indicator by month: observed, else the projection's median, else the latest observed (NaN if
-    none)."""
+def _by_month(code: str, months: pd.DatetimeIndex, dataset, projection,
+              modelled: pd.Series | None = None) -> pd.Series:
+    """One indicator by month: observed, else `modelled` (a month-indexed series, e.g. the care model's),
+    else the projection's median, else the latest observed (NaN if none)."""
     out = pd.Series(np.nan, index=months)
     if dataset is not None and code in getattr(dataset, "indicator_codes", ()):
         observed = dataset.series(code).dropna()
         out = out.fillna(pd.Series(observed.to_numpy(dtype=float), index=pd.DatetimeIndex(observed.index))
                          .reindex(months))
+    if modelled is not None:
+        out = out.fillna(pd.Series(modelled.to_numpy(dtype=float),
+                                   index=pd.DatetimeIndex(modelled.index)).reindex(months))
     if projection is not None and code in projection.indicators:
         wanted = months[out.isna().to_numpy() & months.isin(projection.months)]
         if len(wanted):

@@ -40,11 +40,13 @@ from forecasting.planning.parameters import Parameter
 from forecasting.planning.scenario_effects import placement_costs
 
 log = logging.getLogger(__name__)
-__all__ = ["MEDIUM_TERM_YEARS", "FinanceView", "baseline_spend", "finance_horizon", "finance_view"]
+__all__ = ["CARE_MIX_SIMULATIONS", "MEDIUM_TERM_YEARS", "FinanceView", "baseline_spend", "care_model_mix",
+           "finance_horizon", "finance_view"]
 
 # Councils plan money on a 3-5-year medium-term financial strategy; the finance view runs to the fifth
 # 31 March (the scenario issue's five-year horizon, forecasting.planning.horizon), so every year is complete.
 MEDIUM_TERM_YEARS = 5
+CARE_MIX_SIMULATIONS = 500  # the care model's simulated paths behind a 903 mix (as the Children in care page)
 
 STAFFING_ACTUAL_NOTE = (
     "Staffing in the elapsed months of the first financial year is the staffing plan (Workforce page or "
@@ -83,12 +85,14 @@ def finance_horizon(dataset, years: int = MEDIUM_TERM_YEARS) -> int:
 
 
 def baseline_spend(dataset, forecast_result, params: dict[str, Parameter],
-                   actual_spend: pd.DataFrame | None = None) -> costs.PlacementCosts:
+                   actual_spend: pd.DataFrame | None = None, care_mix: pd.DataFrame | None = None
+                   ) -> costs.PlacementCosts:
     """Placement spend by type and month with no plan (for data the scenario levers cannot run on, e.g. an
     SSDA903 return): children in care from the observed LAC1 (elapsed months of the first year, `actual`)
     and the engine's forecast (`forecast`), split at the mix by month (costs.mix_by_month: a 903 return's own
-    counts by placement type, observed then projected). The one function behind the Finance page and the
-    `finance` command for such data."""
+    counts by placement type, observed then projected: by the care model when `care_mix`,
+    placement_mix.placement_mix_table of the return's episodes, is given). The one function behind the
+    Finance page and the `finance` command for such data."""
     from forecasting.planning.projection import Projection
     from forecasting.planning.workforce_history import forecast_demand
 
@@ -98,9 +102,17 @@ def baseline_spend(dataset, forecast_result, params: dict[str, Parameter],
                               "has no LAC1 forecast. Add LAC1 (children looked after at month end).")
     lac, basis = full_year_lac(dataset, demand["lac"])
     projection = Projection.from_forecast(dataset, forecast_result)
-    mix = costs.mix_by_month(params, dataset, pd.DatetimeIndex(lac.index), projection)
+    mix = costs.mix_by_month(params, dataset, pd.DatetimeIndex(lac.index), projection, care_mix=care_mix)
     return costs.project_placement_costs(lac, params, mix=mix, dataset=dataset, basis=basis,
                                          actual_spend=actual_spend)
+
+
+def care_model_mix(clean, authority: str, horizon: int) -> pd.DataFrame:
+    """The care model's placement mix for a 903 return (placement_mix.placement_mix_table: observed month
+    ends, then `horizon` months projected), for baseline_spend."""
+    from forecasting.planning.placement_mix import placement_mix_table
+
+    return placement_mix_table(clean, authority, horizon=horizon, n_sims=CARE_MIX_SIMULATIONS)
 
 
 def _measure(table: pd.DataFrame, name: str, months: pd.DatetimeIndex, column: str) -> np.ndarray:

@@ -355,9 +355,7 @@ def baseline_sheets(spend, params: dict[str, Parameter], price_base: str) -> dic
         prices.statement(params, price_base),
         "No plan: the data set cannot run the scenario levers (they start at contacts, M1), so this is the "
         "baseline's placement spend only.",
-        "Placement mix: " + ("the SSDA903 return's own counts by placement type (observed months as counted, "
-                             "later months projected)" if _from_903(spend) else "the scorecard's counts and "
-                             "the named shares") + "; see the Assumptions sheet for unit costs and sources.",
+        "Placement mix: " + _mix_words(spend) + "; see the Assumptions sheet for unit costs and sources.",
     ]})
     return {
         "Spend by type and year": out.reset_index(drop=True),
@@ -366,9 +364,14 @@ def baseline_sheets(spend, params: dict[str, Parameter], price_base: str) -> dic
     }
 
 
-def _from_903(spend) -> bool:
-    mix = spend.mix
-    return isinstance(mix, pd.DataFrame) and bool(mix.attrs.get("from_903"))
+def _mix_words(spend) -> str:
+    attrs = spend.mix.attrs if isinstance(spend.mix, pd.DataFrame) else {}
+    if not attrs.get("from_903"):
+        return "the scorecard's counts and the named shares"
+    later = ("the care model's projection of the return (transitions between placement types, exits, ageing)"
+             if attrs.get("care_model") else "the projection of each type's count")
+    return ("the SSDA903 return's own counts by placement type (observed months as counted, later months "
+            f"from {later})")
 
 
 LINE_WORDS = {

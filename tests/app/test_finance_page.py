@@ -93,7 +93,8 @@ def test_edits_survive_going_to_another_page_and_back():
 
 def test_903_data_page_equals_the_cli(tmp_path):
     """Data from an SSDA903 return (no contacts, so no plan): the page and `finance --data FOLDER` show the
-    same baseline spend by type, costed at the return's own placement mix (kinship at its own cost)."""
+    same baseline spend by type, costed at the return's own placement mix (kinship at its own cost), projected
+    by the care model on both."""
     from forecasting.data.ssda903_load import load_903
 
     (tmp_path / "episodes.csv").write_text(EPISODES, encoding="utf-8")
@@ -101,12 +102,15 @@ def test_903_data_page_equals_the_cli(tmp_path):
     out = tmp_path / "f.xlsx"
     assert main(["finance", "--data", str(tmp_path), "--out", str(out), "--years", "2"]) == 0
     cli = pd.read_excel(out, sheet_name="Spend by type and year")
+    assert "care model's projection" in pd.read_excel(out, sheet_name="Notes")["Note"].iloc[2]
     app = AppTest.from_file(str(ROOT / "views" / "finance.py"), default_timeout=180)
-    app.session_state["active_dataset"] = load_903(
-        [("episodes.csv", EPISODES.encode()), ("header.csv", HEADER.encode())]).datasets["authority"]
+    loaded = load_903([("episodes.csv", EPISODES.encode()), ("header.csv", HEADER.encode())])
+    app.session_state["ssda903"] = loaded  # what the Data page keeps: the episodes, for the care model
+    app.session_state["active_dataset"] = loaded.datasets["authority"]
     app.session_state["finance-kept-years"] = 2
     app.run()
     assert not app.exception
+    assert any("care model's projection" in c.value for c in app.caption)
     page = _frame_with(app, "Spend (£)")
     assert page["Spend (£)"].tolist() == [money(v) for v in cli["Spend (£)"]]
     assert page["Placement type"].tolist() == cli["Placement type"].tolist()

@@ -94,3 +94,26 @@ def test_scorecard_data_has_no_kinship_and_keeps_its_mix(embedded_dataset, param
     mix = placement_mix(params, embedded_dataset)
     assert mix["kinship"] == 0.0 and mix["residential"] == pytest.approx(params["share_residential"].value)
     assert sum(mix.values()) == pytest.approx(1.0)
+
+
+def test_the_care_models_projection_comes_before_the_engines(loaded, params):
+    """With the return's episodes at hand, the months after the data take the care model's projected counts
+    (placement_mix.placement_mix_table rows marked `projected`); the engine's projection fills only months
+    the care model does not reach."""
+    dataset = loaded.datasets["authority"]
+    care = pd.DataFrame({"month": pd.Timestamp("2018-04-01"), "basis": "projected",
+                         "placement_type": ["in_house_fostering", "ifa", "residential", "kinship"],
+                         "children": [3.0, 1.0, 0.0, 0.0]})
+
+    class Doubling:  # the engine's stand-in: residential 2 from Apr 2018
+        indicators = ("PL-RESIDENTIAL",)
+        months = pd.DatetimeIndex(MONTHS[12:])
+
+        def means(self, code, months):
+            return [2.0] * len(months)
+
+    mix = mix_by_month(params, dataset, MONTHS, Doubling(), care_mix=care)
+    assert mix.loc["2018-04-01"].to_dict() == pytest.approx(
+        {"in_house_fostering": 0.75, "ifa": 0.25, "residential": 0.0, "kinship": 0.0, "supported_other": 0.0})
+    assert mix.loc["2018-05-01", "residential"] == pytest.approx(0.4)  # beyond the care model: the engine's
+    assert mix.attrs["care_model"] and mix.loc["2018-03-01", "residential"] == pytest.approx(0.25)
