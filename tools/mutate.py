@@ -31,6 +31,8 @@ package is not to be edited for a test tool. This runner is small:
    TIMEOUT, any other outcome (crash, pytest internal/usage error) an ERROR; neither counts as killed.
    Kill share = killed / all mutants run (timeouts and errors count against it), with a 95% Wilson interval;
    `--sample N` runs a random N per module (fixed seed) and says so: the share is then an estimate.
+   `--retry REPORT.json` runs only the mutants an earlier report did not kill (after new tests were written),
+   matched by their change at the nearest line, and prints the earlier sample's share with them retried.
 
 Usage:  python tools/mutate.py [--modules pipeline levers ...] [--rev HEAD] [--sample N] [--workers 2]
                                [--timeout 60] [--list] [--report models/mutation.md]
@@ -526,6 +528,55 @@ def _tests_for(name: str, copy: Path) -> list[str]:
     return out
 
 
+def _earlier_report(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _match_earlier(found: list[Mutant], earlier: list[dict], name: str) -> list[Mutant]:
+    """The mutants of `found` that an earlier report (`--retry`) left alive in module `name`: the same change
+    (kind, before, after) at the nearest line, since the code may have moved. A change no longer in the code
+    is left out and said."""
+    left, chosen, gone = [m for m in earlier if m["module"] == name and m["status"] != "killed"], [], 0
+    taken: set[int] = set()
+    for old in left:
+        same = [m for m in found if m.index not in taken and (m.kind, m.before, m.after)
+                == (old["kind"], old["before"], old["after"])]
+        if not same:
+            gone += 1
+            continue
+        best = min(same, key=lambda m: abs(m.line - old["line"]))
+        taken.add(best.index)
+        chosen.append(best)
+    if left:
+        print(f"{name}: retrying {len(chosen)} of the earlier run's {len(left)} mutants not killed"
+              + (f" ({gone} no longer in the code)" if gone else ""), flush=True)
+    return chosen
+
+
+def _combined(earlier: list[dict], retried: list[Mutant], names: list[str]) -> str:
+    """The earlier run's sample with its survivors retried: killed before + killed now, over the sample less
+    the mutants no longer in the code, per module and for planning / the engine."""
+    lines = ["", "Earlier sample, its survivors retried (killed before + now / mutants still in the code):"]
+    groups: dict[str, list[int]] = {}
+    for name in names:
+        before = [m for m in earlier if m["module"] == name]
+        killed_before = sum(m["status"] == "killed" for m in before)
+        now = [m for m in retried if m.module == name]
+        left = sum(m["status"] != "killed" for m in before)
+        total = len(before) - (left - len(now))
+        killed = killed_before + sum(m.status == "killed" for m in now)
+        group = "engine" if TARGETS[name][0].startswith("forecasting/engine") else "planning"
+        groups.setdefault(group, [0, 0])
+        groups[group][0] += killed
+        groups[group][1] += total
+        if total:
+            lines.append(f"- {name}: {killed}/{total} ({100 * killed / total:.0f}%)")
+    for group, (k, n) in groups.items():
+        if n:
+            lines.append(f"- **{group}**: {k}/{n} = {100 * k / n:.1f}% (95% interval {_wilson(k, n)})")
+    return "\n".join(lines)
+
+
 def run(
     names: list[str],
     workers: int,
@@ -534,6 +585,7 @@ def run(
     limit: int | None,
     rev: str | None = None,
     sample: int | None = None,
+    retry: Path | None = None,
 ) -> int:
     import threading
     from queue import Queue
@@ -542,6 +594,7 @@ def run(
     base = Path(tempfile.mkdtemp(prefix="mutate-"))
     pool = []
     jobs: list[Mutant] = []
+    earlier: list[dict] | None = None
     try:
         source_root = base / "source"
         _snapshot(source_root, rev)
@@ -553,8 +606,12 @@ def run(
         import random
 
         sampled, per_module = {}, []
+        earlier = _earlier_report(retry) if retry else None
         for name in names:
             found = list_mutants(name, source_root)
+            if earlier is not None:
+                per_module.append(_match_earlier(found, earlier, name))
+                continue
             if sample and len(found) > sample:
                 sampled[name] = len(found)
                 found = random.Random(f"{name}-{sample}").sample(found, sample)
@@ -683,6 +740,8 @@ def run(
                 worker.process.kill()
         shutil.rmtree(base, ignore_errors=True)
     text = summary(jobs, names)
+    if earlier is not None:
+        text += "\n" + _combined(earlier, jobs, names)
     print(text, flush=True)
     if report:
         report.write_text(text, encoding="utf-8")
@@ -759,6 +818,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, help="also write the summary (markdown) and mutants (.json)")
     parser.add_argument("--summarize", type=Path, help="print the summary of a (partial) .json report")
     parser.add_argument("--rev", help="test a committed revision (e.g. HEAD) instead of the working tree")
+    parser.add_argument(
+        "--retry",
+        type=Path,
+        help="run only the mutants an earlier report (.json) did not kill (after new tests): the earlier "
+        "sample's share is then (killed before + killed now) / (mutants - those no longer in the code)",
+    )
     args = parser.parse_args(argv)
     if args.worker:
         worker_main(args.worker)
@@ -774,7 +839,9 @@ def main(argv: list[str] | None = None) -> int:
                 for m in list_mutants(name):
                     print(f"{name}:{m.line}  {m.kind}  {m.before[:60]} -> {m.after[:60]}")
         return 0
-    return run(args.modules, args.workers, args.timeout, args.report, args.limit, args.rev, args.sample)
+    return run(
+        args.modules, args.workers, args.timeout, args.report, args.limit, args.rev, args.sample, args.retry
+    )
 
 
 if __name__ == "__main__":
