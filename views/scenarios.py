@@ -61,7 +61,11 @@ HORIZONS = {"Engine's default horizon": None,
 horizon = HORIZONS[st.radio("Horizon", list(HORIZONS), horizontal=True, key="scenario_horizon",
                             help="Five years runs to the fifth 31 March after the last data month; the "
                                  "forecast is run once for it (a few seconds the first time).")]
-baseline, calibration = state.scenario_baseline(dataset, horizon)
+try:
+    baseline, calibration = state.scenario_baseline(dataset, horizon)
+except UserFacingError as exc:  # e.g. a data set without contacts (M1): say so, never an error box
+    st.error(str(exc))
+    st.stop()
 params = state.parameters()
 if (problem := restore_levers()) is not None:
     st.warning(problem)
