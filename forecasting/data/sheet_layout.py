@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
@@ -143,7 +144,7 @@ def _frame(records: list[dict]) -> pd.DataFrame:
 REFUSED_KINDS = ("text", "non_finite")  # cells that are an error where a value belongs
 
 
-def _value_problem(kind: str, raw, code: str, report: ValidationReport, row: int, column: str, where: dict):
+def value_problem(kind: str, raw, code: str, report: ValidationReport, row: int, column: str, where: dict):
     if kind == "non_finite":
         report.error(f"'{str(raw)[:40]}' for {code} is too large to be a number (it reads as infinity)",
                      "Enter the value as an ordinary number such as 1433 or 22.6; check for a typing slip "
@@ -159,70 +160,27 @@ def _value_problem(kind: str, raw, code: str, report: ValidationReport, row: int
 def _parse_long(rows: list[list], header: int, report, where, _known=frozenset(), *,
                 numbered: Iterable[tuple[int, list]] | None = None) -> tuple[pd.DataFrame, dict, bool]:
     """Long-form rows under `header`; `numbered` gives (Excel row, row) pairs to read instead (a panel reads
-    one authority's rows of a shared sheet this way, keeping their row numbers and column letters)."""
+    one authority's rows of a shared sheet this way, keeping their row numbers and column letters). The rows
+    are read by `forecasting.data.long_form.parse_long`."""
+    from forecasting.data.long_form import parse_long
+
     headers = [_header_text(v) for v in rows[header]]
-    id_col = _column_of(headers, ID_HEADERS)
-    month_col = _column_of(headers, MONTH_HEADERS)
-    value_col = _column_of(headers, VALUE_HEADERS)
-    name_col = _column_of(headers, NAME_HEADERS)
-    # find_header chose the long form because all three headings are there
-    assert id_col is not None and month_col is not None and value_col is not None
-    letters = {i: get_column_letter(i + 1) for i in (id_col, month_col, value_col)}
-    records: list[dict] = []
-    names: dict[str, str] = {}
-    missing_rows: list[tuple[int, str, str]] = []
+    columns = {"id": _column_of(headers, ID_HEADERS), "month": _column_of(headers, MONTH_HEADERS),
+               "value": _column_of(headers, VALUE_HEADERS), "name": _column_of(headers, NAME_HEADERS)}
     if numbered is None:
         numbered = enumerate(rows[header + 1:], start=header + 2)
-    for offset, row in numbered:
-        if all(parse_value(v)[0] == "missing" for v in row):
-            continue
-        code = str(_cell(row, id_col) or "").strip()
-        if not code:
-            report.error(
-                "This row has no indicator code",
-                "Fill in the indicator code (e.g. M1) or delete the row.",
-                code="missing_code",
-                row=offset,
-                column=letters[id_col],
-                **where,
-            )
-            continue
-        raw_month = _cell(row, month_col)
-        month = parse_month(raw_month)
-        if month is None:
-            shown = "blank" if raw_month in (None, "") else f"'{raw_month}'"
-            report.error(
-                f"Month {shown} for {code} is not a month",
-                "Write months as 2017-06 or Jun-17 (or an Excel date).",
-                code="bad_month",
-                row=offset,
-                column=letters[month_col],
-                **where,
-            )
-            continue
-        raw = _cell(row, value_col)
-        kind, number, percent = parse_value(raw)
-        if kind in REFUSED_KINDS:
-            _value_problem(kind, raw, code, report, offset, letters[value_col], where)
-            continue
-        if kind != "number":
-            missing_rows.append((offset, kind, code))
-        if name_col is not None and _cell(row, name_col):
-            names.setdefault(code, str(_cell(row, name_col)).strip())
-        records.append({"unique_id": code, "ds": month, "y": number, "row": offset,
-                        "column": letters[value_col], "raw": raw, "percent_sign": percent,
-                        "id_column": letters[id_col]})
+    located, names, missing_rows = parse_long(rows, header, columns, report, where, numbered)
     if missing_rows:
         codes = list(dict.fromkeys(c for _, _, c in missing_rows))
         _warn_missing(
             [r for r, _, _ in missing_rows],
             {k for _, k, _ in missing_rows},
             report,
-            column=letters[value_col],
+            column=get_column_letter(cast(int, columns["value"]) + 1),
             where=where,
             code=", ".join(codes[:8]) + (" ..." if len(codes) > 8 else ""),
         )
-    return _frame(records), names, False
+    return located, names, False
 
 
 def _warn_missing(rows_or_columns: list, kinds: set, report, where, row=None, column=None, code=None):
@@ -326,7 +284,7 @@ def _parse_wide(
         for i, (kind, number, percent) in cells.items():
             raw = _cell(row, i)
             if kind in REFUSED_KINDS:
-                _value_problem(kind, raw, code, report, excel_row, letter(i + 1), where)
+                value_problem(kind, raw, code, report, excel_row, letter(i + 1), where)
                 continue
             if kind != "number":
                 missing_columns.append(letter(i + 1))

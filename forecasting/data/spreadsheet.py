@@ -224,8 +224,10 @@ def read_csv_sheet(text: str, max_rows: int = MAX_ROWS) -> Sheet:
             cells += min(len(record), MAX_COLUMNS)
             if cells > MAX_CELLS:
                 raise TooManyCells(row)
-            sheet.rows.append([_bounded(cell, sheet, row, column)
-                               for column, cell in enumerate(record[:MAX_COLUMNS], start=1)])
+            cells_read = record[:MAX_COLUMNS]
+            if cells_read and max(map(len, cells_read)) > MAX_CELL_CHARS:  # CSV cells are text
+                cells_read = [_bounded(cell, sheet, row, column) for column, cell in enumerate(cells_read, 1)]
+            sheet.rows.append(cells_read)
     except csv.Error as exc:
         raise CsvLayoutError(reader.line_num, str(exc)) from None
     return sheet
