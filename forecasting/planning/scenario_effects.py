@@ -67,6 +67,10 @@ def demand_frame(baseline, deltas: dict[str, np.ndarray] | None = None) -> pd.Da
         columns[name] = base + deltas[name] if deltas is not None and name in deltas else base
     for name in (n for n in ARRIVING_COLUMNS if n in f):
         columns[name] = f[name] + deltas[name] if deltas is not None and name in deltas else f[name]
+    if "early_help_plans" in f:  # the family workers' caseload: baseline plans + a step-down's extra open
+        columns["early_help_plans"] = f["early_help_plans"]
+        extra = deltas.get("early_help_open") if deltas is not None else None
+        columns["early_help_extra_open"] = np.zeros(len(baseline.months)) if extra is None else extra
     return pd.DataFrame(columns, index=baseline.months)
 
 

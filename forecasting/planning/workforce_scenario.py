@@ -7,6 +7,10 @@ FTE gap (`fte_gap_<team>`, `fte_gap_total`): FTE needed for the team's norm (its
 throughput or caseload norm per FTE, as `workforce.fte_needed`'s `fte_for_norm`) minus the FTE carrying work
 under the scenario's plan; positive = short of staff. The total sums the teams (a spare worker in one team is
 counted against another team's gap here; the sizing answer does not net them).
+Early Help family workers (when the demand has `early_help_plans`): open families
+(forecasting.planning.early_help_load, plus a step-down's `early_help_extra_open`) give `caseload_early_help`
+(families per family worker at work) and `fte_gap_early_help` (open / `caseload_norm_early_help` - at work),
+counted in the total.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from forecasting.planning.early_help_load import early_help_open
 from forecasting.planning.parameters import Parameter, load_parameters, value
 from forecasting.planning.staffing import Recruit, StaffingPlan, staffing_flows
 from forecasting.planning.timeliness_load import TimelinessCurve, default_curves
@@ -126,6 +131,14 @@ def scenario_measures(
         for team in TEAMS
         if team in teams
     }
+    if "early_help_plans" in demand and "early_help" in flows:
+        working = flows["early_help"]["fte_working"]
+        open_families = early_help_open(demand["early_help_plans"].to_numpy(dtype=float), params)
+        if "early_help_extra_open" in demand:
+            open_families = open_families + np.clip(demand["early_help_extra_open"].to_numpy(float), 0, None)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            columns["caseload_early_help"] = np.where(working > 0, open_families / working, np.inf)
+        gaps["early_help"] = open_families / value(params, "caseload_norm_early_help") - working
     columns.update({f"fte_gap_{team}": gap for team, gap in gaps.items()})
     columns["fte_gap_total"] = np.sum(list(gaps.values()), axis=0)
     columns["filled_fte"] = np.sum([f["filled"] for f in flows.values()], axis=0)

@@ -88,3 +88,42 @@ def test_early_help_open_families_hand_computed():
     # (60+90+0) = 90, 120, 180, 150 ; half held by family workers
     assert early_help_open(np.array([30.0, 60, 90, 0]), params) == pytest.approx([45, 60, 90, 75])
     assert early_help_open(np.array([]), params).size == 0
+
+
+def test_early_help_caseload_and_gap_under_a_scenario():
+    params = _params(
+        early_help_plan_months=2,
+        early_help_family_worker_share_pct=100,
+        caseload_norm_early_help=12,
+        establishment_fte_early_help=20,
+        vacancies_fte_early_help=0,
+        agency_fte_early_help=0,
+    )
+    demand = _demand().assign(early_help_plans=[100.0, 140, 140], early_help_extra_open=[0.0, 24, -5])
+    table = scenario_measures(demand, _levers(), params)
+    # open: 2 months of plans (the first month's before it) 200, 240, 280 ; + extra 0, 24, 0 (never below 0)
+    # -> 200, 264, 280 families for 20 family workers
+    assert list(table["caseload_early_help"]) == pytest.approx([10.0, 13.2, 14.0])
+    # gap = open / 12 - 20
+    assert list(table["fte_gap_early_help"]) == pytest.approx([200 / 12 - 20, 264 / 12 - 20, 280 / 12 - 20])
+    social = table[[f"fte_gap_{t}" for t in ("mash", "assessment", "cin_cp", "lac")]].sum(axis=1)
+    assert list(table["fte_gap_total"]) == pytest.approx(list(social + table["fte_gap_early_help"]))
+
+
+def test_a_step_down_scenario_reports_the_family_workers_caseload(embedded_dataset):
+    from pathlib import Path
+
+    from forecasting.engine.forecast import run_forecast
+    from forecasting.planning.pipeline import calibrate_pipeline
+    from forecasting.planning.scenarios import apply_scenario, build_baseline, load_scenario
+
+    baseline, _ = build_baseline(embedded_dataset, run_forecast(embedded_dataset), load_parameters())
+    scenario = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "early-help-step-down.yaml")
+    result = apply_scenario(baseline, scenario, calibrate_pipeline(embedded_dataset), baseline.params)
+    caseload = result.measure("caseload_early_help")
+    extra = np.clip(result.measure("early_help_extra_open")["delta"].to_numpy(), 0, None)
+    # the shipped plan's 20 family workers, none vacant: the step-down adds extra / 20 families per worker
+    assert caseload["delta"].to_numpy() == pytest.approx(extra / 20)
+    gap = result.measure("fte_gap_early_help")["delta"].to_numpy()
+    assert gap == pytest.approx(extra / 12)
+    assert result.measure("fte_gap_total")["delta"].to_numpy()[-1] > 0
