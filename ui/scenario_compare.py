@@ -107,3 +107,31 @@ def decomposition_figures(parts: pd.DataFrame, measure_words: dict[str, str],
             figure.update_xaxes(tickprefix="£")
         figures.append((title, figure))
     return figures
+
+
+def results_table(end: pd.DataFrame, charts: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """The chart measures at one month in words for the report: baseline, scenario, change and the change's
+    95% range, each formatted in its unit (`end`: the scenario table at that month, indexed by measure)."""
+    rows = []
+    for measure, title, unit in charts:
+        if measure not in end.index:
+            continue
+        row = end.loc[measure]
+        rows.append({"Measure": title, "Baseline": format_measure(row["baseline"], unit),
+                     "Scenario": format_measure(row["scenario"], unit),
+                     "Change": format_change(row["delta"], unit),
+                     "Change, 95% range": f"{format_change(row['delta_lo95'], unit)} to "
+                                          f"{format_change(row['delta_hi95'], unit)}"})
+    return pd.DataFrame(rows, columns=["Measure", "Baseline", "Scenario", "Change", "Change, 95% range"])
+
+
+def scenario_title(name: str | None, scenario) -> str:
+    """The name the user gave, else the levers it moves in words ('Extra exits from care 2, ...')."""
+    if name and name.strip():
+        return name.strip()
+    moved = lever_rows(scenario)
+    if moved.empty:
+        return "Baseline (no lever changed)"
+    words = ", ".join(f"{row.Lever.lower()} {row.Value:g}" if isinstance(row.Value, float)
+                      else f"{row.Lever.lower()} {row.Value}" for row in moved.head(3).itertuples())
+    return f"Scenario: {words}{' and more' if len(moved) > 3 else ''}"

@@ -35,7 +35,15 @@ from ui.lever_widgets import (
     restore_levers,
 )
 from ui.notices import show_coverage
-from ui.scenario_compare import comparison, decomposition_figures, format_change, format_measure, lever_rows
+from ui.scenario_compare import (
+    comparison,
+    decomposition_figures,
+    format_change,
+    format_measure,
+    lever_rows,
+    results_table,
+    scenario_title,
+)
 from ui.scenario_targets import add_target_lines, show_answer
 
 # measure, title, unit, the scorecard indicator whose targets are drawn on its chart
@@ -213,9 +221,10 @@ def scenario_panel():
             figures.append((title, figure))
         download_buttons(parts, "decomposition", key="decomposition")
     report = scenario_html_report(
-        scenario.name, figures,
+        scenario_title(st.session_state.get("scenario_name"), scenario), figures,
         {"Will we hit the targets?": answer,
-         f"Scenario results at {last:%b %Y}": end.reset_index(), "Levers changed": lever_rows(scenario)},
+         f"Results at {last:%b %Y}": results_table(end, [(m, t, u) for m, t, u, _ in CHARTS]),
+         "Levers changed": lever_rows(scenario)},
         notes=[*(f"Beyond the evidence: {flag}" for flag in result.flags), *long_run, *result.notes],
         data_source=getattr(dataset.source, "name", None) or str(dataset.source),
     )
