@@ -15,7 +15,7 @@ from forecasting.planning.scenario_effects import staffing_projection
 from forecasting.planning.staffing import StaffingPlan, flows_frame
 from forecasting.planning.staffing_plan import plan_sources, plan_table
 from forecasting.planning.timeliness_load import TEAM_LOAD, load_definition
-from forecasting.planning.timeliness_validation import rolling_validation
+from forecasting.planning.timeliness_validation import describe_validation, rolling_validation
 from forecasting.planning.workforce import WorkforceProjection
 from forecasting.planning.workforce_cost import cost_by_financial_year, staffing_cost_frame
 from forecasting.planning.workforce_sizing import WorkforceSizing, size_workforce
@@ -61,6 +61,8 @@ class WorkforceView:
             + "."
         )
         out += [f"  timeliness: {line}" for line in self.loads["words"]]
+        if len(self.validation):
+            out += [f"  timeliness check: {line}" for line in describe_validation(self.validation)]
         out += [f"  note: {note}" for note in self.sizing.notes]
         return out
 

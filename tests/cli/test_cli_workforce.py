@@ -30,6 +30,9 @@ def test_workforce_answer_and_plan_round_trip(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "CIN / child protection:" in printed and "FTE needed at the peak" in printed
     assert "Staffing cost of the plan" in printed and "2019-20 £" in printed
+    # which load moves each timeliness measure, and its errors against naive side by side
+    assert "timeliness: CP8-QL moves with" in printed and "timeliness check: EH4-QL" in printed
+    assert "vs naive" in printed
     sheets = pd.read_excel(out, sheet_name=None)
     assert {
         "answer",
@@ -39,7 +42,13 @@ def test_workforce_answer_and_plan_round_trip(tmp_path, capsys):
         "cost by financial year",
         "staffing plan",
         "assumptions",
+        "timeliness load",
+        "timeliness validation",
+        "recruitment schedule",
     } <= set(sheets)
+    validation = sheets["timeliness validation"]
+    assert set(validation["load"]) >= {"team", "referrals", "cp_arrivals"}
+    assert (validation.groupby("measure")["adopted"].sum() == 1).all()
     answer = sheets["answer"].set_index("team")
     assert answer.loc["all", "recruits_needed"] >= answer.loc["cin_cp", "recruits_needed"] >= 0
 
