@@ -31,7 +31,9 @@ Timeliness vs load: on-time % = 100 x logistic(intercept - slope x u) for M8-QL 
 EH4-QL (single assessments within 45 working days, assessment) and CP8-QL (CP children seen within 15 working
 days, cin_cp). `fit_timeliness` fits logit(on-time share) on u with scikit-learn over the history; the slope
 is clipped at `timeliness_min_slope` (>= 0), so more load never improves timeliness and more FTE never
-worsens it.
+worsens it. Each curve reads the load it was fitted on (forecasting.planning.timeliness_load): the team's
+own u above, or the work arriving at the team (referrals; S47 enquiries and new CP plans) per FTE, adopted
+only where it beats naive on rolling origins with a real load effect.
 
 Staffing: the plan and its monthly flows (recruitment order, turnover, ramp-up, ASYE) are in
 `forecasting.planning.staffing`; FTE carrying work = filled + agency - ramp-up and ASYE shortfall. History:
@@ -41,10 +43,12 @@ spread over teams in proportion to establishment in the shipped plan.
 
 Validation on rolling origins (`forecasting.planning.timeliness_validation`, the engine's back-test windows:
 3 origins x 3 months on the embedded data; mean absolute error in percentage points, model / naive / engine):
-M8-QL 5.4 / 7.2 / 7.0; EH4-QL on assessments completed 14.3, on referrals arriving 13.0 / 9.6 / 9.5; CP8-QL
-4.8 / 4.6 / 3.8, with the model given the actual demand. Only the MASH curve beats naive and the engine, so
-the engine's forecast is the baseline for every measure and the model gives only the change staffing makes
-(shown on the Method page). The older 9/4-month split (`workforce_history.validate_timeliness`) agrees.
+M8-QL on contacts arriving 5.4 / 7.2 / 7.3; EH4-QL on assessments completed 14.3, on referrals arriving
+13.4 / 9.6 / 9.0; CP8-QL on open cases 4.8 / 4.6 / 4.6, on S47 enquiries and new CP plans arriving 3.8, but
+with every fitted slope held at 0 (a historical average, not the load), so no work-arriving load is adopted
+on the embedded data. The model is given the actual demand. The engine's forecast is the baseline for every
+measure and the model gives only the change staffing makes (shown on the Workforce and Method pages). The
+older 9/4-month split (`workforce_history.validate_timeliness`) is kept for comparison.
 """
 
 from __future__ import annotations
