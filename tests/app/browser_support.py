@@ -66,12 +66,17 @@ def streamlit_server(env: dict[str, str] | None = None) -> Iterator[tuple[str, s
             process.kill()
 
 
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+BUSY = '[data-testid="stApp"]:not([data-test-script-state="notRunning"])'
+
+
 def wait_drawn(page, title: str | None = None, timeout: int = DRAWN_WITHIN_MS) -> None:
-    """Until the page's heading is shown, Streamlit has stopped running the script and charts are drawn."""
+    """Until the page's heading is shown, the app says its script has stopped running (Streamlit's own
+    `data-test-script-state`), no placeholder is left and the charts are drawn."""
     if title:
         page.get_by_role("heading", name=title).first.wait_for(timeout=timeout)
-    for busy in ("stStatusWidget", "stSkeleton"):
-        page.wait_for_function(f"() => !document.querySelector('[data-testid=\"{busy}\"]')", timeout=timeout)
+    page.locator(IDLE).wait_for(timeout=timeout)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout)
     if page.locator('[data-testid="stPlotlyChart"]').count():
         page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=timeout)
 
@@ -88,14 +93,16 @@ def switch_page(page, link: str, title: str) -> float:
     """Click a sidebar link (same session, as a user does) and wait until the page is drawn; seconds taken."""
     started = time.perf_counter()
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=link).first.click()
+    with contextlib.suppress(Exception):  # the page's script starts at once; allow a moment to see it
+        page.locator(BUSY).wait_for(timeout=1000)
     wait_drawn(page, title)
     return time.perf_counter() - started
 
 
 def rerun_done(page, timeout: int = DRAWN_WITHIN_MS) -> None:
-    """After an interaction: wait for Streamlit to start (briefly) and finish the rerun it triggers."""
-    with contextlib.suppress(Exception):  # a quick rerun may finish before the widget is seen
-        page.locator('[data-testid="stStatusWidget"]').wait_for(timeout=1500)
+    """After an interaction: wait for the rerun it triggers to start (briefly) and to finish."""
+    with contextlib.suppress(Exception):  # a quick rerun may be over before it is seen
+        page.locator(BUSY).wait_for(timeout=1000)
     wait_drawn(page, timeout=timeout)
 
 

@@ -80,6 +80,7 @@ def test_leader_sees_targets_and_applies_a_goal_seek_answer(page, app_server):
     _time("leader", page, "switch to Scenarios", switch_page(page, "Scenarios", "Scenarios"))
     _no_exception(page)
     seek = page.get_by_role("button", name="Find the smallest lever value")
+    seek.wait_for(timeout=SLOW_MS)
     seek.scroll_into_view_if_needed()
     # a chance the edge-of-care exits can reach for the 2019-20 children-in-care target: 50% -> 30%
     chance = page.locator('[data-testid="stForm"]').filter(has=seek).get_by_role("slider").first
