@@ -116,3 +116,17 @@ def test_903_data_page_equals_the_cli(tmp_path):
     assert page["Placement type"].tolist() == cli["Placement type"].tolist()
     assert "Kinship / connected-person fostering" in set(page["Placement type"])
     assert cli["Financial year"].unique().tolist() == ["2018-19", "2019-20"]
+
+
+def test_back_to_defaults_resets_only_the_finance_inputs():
+    """The reset button puts back this page's costs and rates only: a staffing plan set on the Workforce page
+    (kept in the same session overrides) stays."""
+    app = AppTest.from_file(str(ROOT / "views" / "finance.py"), default_timeout=180)
+    app.session_state["parameter_overrides"] = {"establishment_fte_cin_cp": 100.0, "unit_cost_ifa": 900.0}
+    app.run()
+    assert not app.exception and app.number_input(key="cost-unit_cost_ifa").value == 900.0
+    [reset] = [b for b in app.button if b.label.startswith("Back to the shipped defaults")]
+    reset.click().run()
+    assert not app.exception
+    assert app.session_state["parameter_overrides"] == {"establishment_fte_cin_cp": 100.0}
+    assert app.number_input(key="cost-unit_cost_ifa").value == 820.0
