@@ -7,6 +7,8 @@ FTE gap (`fte_gap_<team>`, `fte_gap_total`): FTE needed for the team's norm (its
 throughput or caseload norm per FTE, as `workforce.fte_needed`'s `fte_for_norm`) minus the FTE carrying work
 under the scenario's plan; positive = short of staff. The total sums the teams (a spare worker in one team is
 counted against another team's gap here; the sizing answer does not net them).
+Queue (flow teams, forecasting.planning.workforce): `backlog_<team>` (work carried into next month) and
+`triaged_<team>` (work past the backlog ceiling, triaged rather than queued), a month.
 Early Help family workers (when the demand has `early_help_plans`): open families
 (forecasting.planning.early_help_load, plus a step-down's `early_help_extra_open`) give `caseload_early_help`
 (families per family worker at work) and `fte_gap_early_help` (open / `caseload_norm_early_help` - at work),
@@ -106,7 +108,8 @@ def scenario_measures(
 ) -> pd.DataFrame:
     """Caseload by team, timeliness and the staffing measures by month for the scenario engine
     (`forecasting.planning.scenario_effects`): the plan in `params` after the workforce levers
-    (`plan_with_levers`). Per team: caseload_<team> and fte_gap_<team> (module docstring), fte_gap_total.
+    (`plan_with_levers`). Per team: caseload_<team> and fte_gap_<team> (module docstring), fte_gap_total,
+    backlog_<team> and triaged_<team> for the flow teams.
     Staffing measures, all teams of the plan: filled_fte, vacancies_fte, agency_fte (end of month) and
     staffing_cost (£ a month, forecasting.planning.workforce_cost).
     """
@@ -140,6 +143,9 @@ def scenario_measures(
             columns["caseload_early_help"] = np.where(working > 0, open_families / working, np.inf)
         gaps["early_help"] = open_families / value(params, "caseload_norm_early_help") - working
     columns.update({f"fte_gap_{team}": gap for team, gap in gaps.items()})
+    for team in (team for team in TEAMS if team in teams and TEAM_WORK[team][0] == "flow"):
+        columns[f"backlog_{team}"] = teams[team]["backlog"]
+        columns[f"triaged_{team}"] = teams[team]["triaged"]
     columns["fte_gap_total"] = np.sum(list(gaps.values()), axis=0)
     columns["filled_fte"] = np.sum([f["filled"] for f in flows.values()], axis=0)
     columns["vacancies_fte"] = np.sum([f["vacancies"] for f in flows.values()], axis=0)

@@ -127,3 +127,15 @@ def test_a_step_down_scenario_reports_the_family_workers_caseload(embedded_datas
     gap = result.measure("fte_gap_early_help")["delta"].to_numpy()
     assert gap == pytest.approx(extra / 12)
     assert result.measure("fte_gap_total")["delta"].to_numpy()[-1] > 0
+
+
+def test_the_front_door_queue_and_its_triage_are_scenario_measures():
+    # MASH: 10 FTE x 90 contacts = 900 a month for 1,000 arriving; the backlog is capped at 0.1 month (90)
+    params = _params(contacts_per_fte_mash=90, backlog_ceiling_months=0.1)
+    table = scenario_measures(_demand(), _levers(), params)
+    # Jul: 1,000, 900 done, 100 left: 90 carried, 10 triaged ; Aug: 1,090, 900 done, 190 left: 90 + 100
+    assert list(table["backlog_mash"]) == pytest.approx([90, 90, 90])
+    assert list(table["triaged_mash"]) == pytest.approx([10, 100, 100])
+    # the assessment team keeps up (20 FTE x 10 = 200 for 190): nothing carried or triaged
+    assert list(table["backlog_assessment"]) == [0, 0, 0] and list(table["triaged_assessment"]) == [0, 0, 0]
+    assert "backlog_lac" not in table  # a case-holding team has no queue
