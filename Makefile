@@ -46,9 +46,10 @@ bench: setup
 	$(BIN)/python benchmarks/forecast_speed.py
 	$(BIN)/python benchmarks/scenario_speed.py
 
+# The full engine on the SYNTHETIC 152 x 40 x 60-month panel, local then Dask (2 workers each; long on 2
+# cores). A small version: .venv/bin/python benchmarks/scale.py --authorities 4 --indicators 10
 scale: setup
-	$(BIN)/python benchmarks/scale.py --growth
-	$(BIN)/python benchmarks/scale.py --engine dask
+	$(BIN)/python benchmarks/scale.py
 
 # Side by side with data-to-insight's cs-demand-model (optional extra `anchor`): it needs pandas<2, so it gets its
 # own environment (.venv-anchor); the comparison itself runs here and calls it (benchmarks/anchor_d2i.py).
