@@ -157,3 +157,11 @@ def test_percent_backtest_is_numerator_over_denominator_on_the_logit_scale():
     z80 = norm.ppf(0.9)
     assert frame["lo80"].iloc[0] == pytest.approx(100 * expit(logit(0.25) - z80 * sd))
     assert frame["hi80"].iloc[0] == pytest.approx(100 * expit(logit(0.25) + z80 * sd))
+
+
+def test_a_percentage_of_nothing_is_zero_not_the_smallest_share():
+    numerator, denominator = _cv([0.0], [1.0]), _cv([50.0], [1.0])
+    fits = {"N": _fit(numerator), "D": _fit(denominator), "P": _fit(_cv([0.0], [0.3]))}
+    histories = {code: _history([1, 2, 3], "identity") for code in ("N", "D", "P")}
+    frame = _derived_cv(("percent", "N", "D"), fits, histories, {}, "P", [80])
+    assert frame["forecast"].iloc[0] == 0.0

@@ -51,3 +51,15 @@ def test_one_folder_per_user_whatever_the_case_of_the_address(tmp_path):
     assert user_folder(" ann@council.gov.uk ", tmp_path) == first
     assert user_folder("bob@council.gov.uk", tmp_path) != first
     assert first.parent == tmp_path / "scenarios" and len(first.name) == 32
+
+
+def test_vacancies_may_equal_the_establishment_but_not_exceed_it():
+    from forecasting.planning.parameters import load_parameters
+    from forecasting.planning.staffing_plan import read_plan
+
+    params = load_parameters()
+    overrides, report = read_plan("plan.csv", b"team,establishment_fte,vacancies_fte\nmash,12,12\n", params)
+    assert not report.errors and overrides["vacancies_fte_mash"] == 12
+    overrides, report = read_plan("plan.csv", b"team,establishment_fte,vacancies_fte\nmash,12,12.5\n", params)
+    assert overrides is None
+    assert "12.5 vacancies do not fit an establishment of 12" in report.errors[0].message
