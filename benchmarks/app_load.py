@@ -23,6 +23,7 @@ import contextlib
 import logging
 import os
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -165,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Chromium not found at {CHROMIUM}: install it (make browser-deps)")
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    with streamlit_server() as (url, process):
+    with tempfile.TemporaryDirectory() as cache, \
+            streamlit_server(env={"FORECASTING_CACHE_DIR": cache}) as (url, process):  # a private cache
         memory: list[float] = []
         stop = threading.Event()
         sampler = threading.Thread(target=_memory_sampler, args=(process.pid, memory, stop), daemon=True)

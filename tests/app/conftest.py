@@ -16,11 +16,13 @@ def require_browser() -> None:
 
 
 @pytest.fixture(scope="session")
-def app_server():
-    """URL of a headless `streamlit run app.py` shared by the browser tests."""
+def app_server(tmp_path_factory):
+    """URL of a headless `streamlit run app.py` shared by the browser tests, with its own forecast cache
+    folder (the shared models/cache/ can hold results other tests wrote with the engine patched)."""
     require_browser()
+    cache = tmp_path_factory.mktemp("forecast-cache")
     try:
-        with streamlit_server() as (url, _process):
+        with streamlit_server(env={"FORECASTING_CACHE_DIR": str(cache)}) as (url, _process):
             yield url
     except RuntimeError as exc:
         pytest.fail(str(exc))

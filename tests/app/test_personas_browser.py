@@ -57,7 +57,8 @@ def page(browser, request):
 
 
 def _no_exception(page) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, errors.first.inner_text()[:500]
 
 
 def _shot(page, name: str) -> None:
