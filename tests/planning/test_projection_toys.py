@@ -109,15 +109,15 @@ def test_a_derived_rate_with_its_own_change_does_not_also_follow_its_count():
     assert _means(follows, "R") == pytest.approx([5.0])
 
 
-def test_a_percentage_rises_when_its_denominator_alone_falls_and_stays_when_the_denominator_vanishes():
-    # P = 100 x N / D = 100 x 20 / 100 = 20%. D falls by 20 to 80 (x 0.8), N unchanged: P = 20 / 0.8 = 25%.
+def test_a_percentage_rises_when_its_denominator_alone_falls():
+    # P = 100 x N / D = 100 x 20 / 100 = 20%. D falls by 20 to 80 (x 0.8), N unchanged: P = 20 / 0.8 = 25%;
+    # in August D falls by 50 to 50 (x 0.5): P = 20 / 0.5 = 40%
     dataset = _dataset({"N": "count", "D": "count", "P": "percent"}, rules={"P": ("N", "D")})
     parts = (("N", 20.0), ("D", 100.0), ("P", 20.0))
     base = Projection.from_table(dataset, _table([(c, m, v, 1.0) for c, v in parts for m in (JUL, AUG)]))
-    moved = base.with_deltas({"D": np.array([-20.0, -100.0])}, "fewer in the denominator")
-    # July: 25%; August: D falls to nothing (0 / 0 is no figure), so P is left at 20%
-    assert _means(moved, "P") == pytest.approx([25.0, 20.0])
-    assert _means(moved, "D") == pytest.approx([80.0, 0.0])
+    moved = base.with_deltas({"D": np.array([-20.0, -50.0])}, "fewer in the denominator")
+    assert _means(moved, "P") == pytest.approx([25.0, 40.0])
+    assert _means(moved, "D") == pytest.approx([80.0, 50.0])
 
 
 def test_a_count_on_the_log_scale_has_a_chance_of_being_exactly_zero():
@@ -151,3 +151,45 @@ def test_joint_draws_keep_each_months_spread_and_full_correlation_moves_months_t
     # correlation 1: one shock drives both months, which are the same distribution, so they are equal
     together = projection.draws("X", [JUL, AUG], 50, 1.0, 3)
     np.testing.assert_allclose(together[:, 0], together[:, 1])
+
+
+def test_an_unknown_indicator_is_named_with_the_months_asked():
+    projection = Projection.from_table(_dataset({"X": "count"}), _table([("X", JUL, 100.0, 10.0)]))
+    with pytest.raises(KeyError, match="No forecast for Z in 2018-07"):
+        projection.probability_below("Z", JUL, 1.0)
+    with pytest.raises(KeyError, match="No forecast for X in 2018-08"):
+        projection.quantile("X", AUG, 0.5)
+
+
+def test_a_percentage_follows_a_count_whose_baseline_is_below_one():
+    # N is 0.5 a month at baseline, P = 100 x N / D = 0.5%; N rises by 0.5 to 1.0 (x 2), so P = 1.0%
+    dataset = _dataset({"N": "count", "D": "count", "P": "percent"}, rules={"P": ("N", "D")})
+    base = Projection.from_table(dataset, _table([("N", JUL, 0.5, 0.0), ("D", JUL, 100.0, 1.0),
+                                                  ("P", JUL, 0.5, 0.1)]))
+    moved = base.with_deltas({"N": np.array([0.5])}, "more")
+    assert _means(moved, "P") == pytest.approx([1.0])
+
+
+def test_a_percentage_whose_numerator_falls_to_nothing_is_certainly_zero():
+    # N 20 -> 0: P = 100 x 0 / 100 = 0 whatever its own spread, so P(P <= 5) = 1 and every quantile is 0
+    dataset = _dataset({"N": "count", "D": "count", "P": "percent"}, rules={"P": ("N", "D")})
+    base = Projection.from_table(dataset, _table([("N", JUL, 20.0, 1.0), ("D", JUL, 100.0, 1.0),
+                                                  ("P", JUL, 20.0, 2.0)]))
+    moved = base.with_deltas({"N": np.array([-20.0])}, "none left")
+    assert moved.probability_below("P", JUL, 5.0) == 1.0
+    assert moved.probability_below("P", JUL, 0.0) == 1.0
+    assert moved.quantile("P", JUL, 0.975) == 0.0
+
+
+def test_an_indicator_a_scenario_does_not_move_keeps_its_baseline_quantiles_beside_effect_draws():
+    # X moved by -10 at the point, its two effect draws by -5 and -15; Y untouched: Y's 97.5% point stays
+    # 50 + 1.96 x 2 = 53.92 and its P(Y <= 52) = Phi(1)
+    base = Projection.from_table(_dataset({"X": "count", "Y": "count"}),
+                                 _table([("X", JUL, 100.0, 10.0), ("Y", JUL, 50.0, 2.0)]))
+    moved = base.with_deltas({"X": np.array([-10.0])}, "x", draws={"X": np.array([[-5.0], [-15.0]])})
+    assert moved.has_effect_draws
+    assert moved.quantile("Y", JUL, 0.975) == pytest.approx(50 + Z95 * 2)
+    assert moved.probability_below("Y", JUL, 52.0) == pytest.approx(norm.cdf(1.0))
+    y = moved.forecasts[moved.forecasts["indicator"] == "Y"].iloc[0]
+    assert y["mean"] == 50.0
+    assert (y["lo95"], y["hi95"]) == (pytest.approx(50 - Z95 * 2), pytest.approx(50 + Z95 * 2))
