@@ -12,7 +12,8 @@ the intervals shown. Every point is scored; a band's row pools its points over i
 - `n_points`, `n_indicators`, `n_origins` (forecast dates c), `coverageL` (share of actuals inside the L%
   interval), `mase` (mean absolute error / the indicator's mean month-to-month change, pooled over points:
   the engine's MASE scale) and `naive_mase` (the same points forecast by carrying the last value forward);
-- `note`: in words, why a band has few or no points (a 13-month history checks at most 5 months ahead).
+- `note`: in words (no colon: it goes into markdown tables), why a band has few or no points (on 13 months
+  the Combination is checked up to 5 months ahead, a simple model up to 10).
 Indicators forecast as `Derived(...)` from their parts (rates from counts, percentages from two counts) are
 left out (a rate's coverage is its count's exactly); a `+holiday` model is measured without its holiday
 adjustment; with `pooled_calibration` the data set factor is not applied. The notes say so.
@@ -142,7 +143,7 @@ def _band_note(n_points: int, low: int, high: int, furthest: int, n_months: int 
     why = f"the longest history is {n_months} months" if n_months else "the histories are short"
     if n_points == 0:
         most = f"; the furthest checked is {furthest} months ahead" if furthest else ""
-        return f"not measurable: {why}, so no forecast can be checked {low} or more months ahead{most}"
+        return f"not measurable - {why}, so no forecast can be checked {low} or more months ahead{most}"
     if furthest < high:
         return f"only {low}-{furthest} months ahead could be checked ({why})"
     return ""

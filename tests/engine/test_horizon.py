@@ -69,8 +69,9 @@ def test_bands_pool_points_and_say_why_a_band_is_empty():
     assert table.loc[1, "mase"] == pytest.approx(2.0) and table.loc[1, "coverage80"] == 1.0
     assert np.isnan(table.loc[2, "coverage80"]) and np.isnan(table.loc[3, "mase"])
     assert table.loc[0, "note"] == "" and table.loc[1, "note"] == ""
-    assert table.loc[2, "note"] == ("not measurable: the longest history is 13 months, so no forecast can be "
-                                    "checked 10 or more months ahead; the furthest checked is 9 months ahead")
+    assert table.loc[2, "note"] == (
+        "not measurable - the longest history is 13 months, so no forecast can be checked 10 or more months "
+        "ahead; the furthest checked is 9 months ahead")
     # a band only partly reached says how far it got
     short = summarise(points[points["step"] < 9], (80, 95), HORIZON_BANDS, n_months=13)
     assert short.loc[1, "note"] == "only 4-5 months ahead could be checked (the longest history is 13 months)"
@@ -88,6 +89,6 @@ def test_embedded_data_bands_as_far_as_13_months_allow(embedded_dataset, tmp_pat
     assert first["n_points"] > second["n_points"] > 0
     assert 0 < first["coverage80"] <= first["coverage95"] <= 1
     assert table.loc[2:, "n_points"].sum() == 0
-    assert table.loc[2:, "note"].str.startswith("not measurable: the longest history is 13 months").all()
+    assert table.loc[2:, "note"].str.startswith("not measurable - the longest history is 13 months").all()
     again = horizon_accuracy(embedded_dataset, cache_dir=tmp_path)   # from the cache: the same table
     pd.testing.assert_frame_equal(again, table)
