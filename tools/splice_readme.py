@@ -18,8 +18,8 @@ def main(summary_path: str, readme_path: str = "README.md", marker: str = "backt
     head, rest = readme.split(start, 1)
     _, tail = rest.split(end, 1)
     if marker == "backtest-summary":
-        intro, _, table = summary.partition("\n| ")
-        body = intro.strip() + ("\n\n<details><summary>Per-indicator table</summary>\n\n| " + table.strip()
+        intro, _, table = summary.partition("\n| indicator |")  # tables before it (by horizon) stay shown
+        body = intro.strip() + ("\n\n<details><summary>Per-indicator table</summary>\n\n| indicator |" + table
                                 + "\n\n</details>" if table else "")
     else:
         body = summary
