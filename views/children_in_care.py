@@ -2,7 +2,9 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from forecasting.planning import backtest_care, fit_care_model, scenario_projection
+from forecasting.planning import backtest_care, care_scenario_costs, fit_care_model, scenario_projection
+from forecasting.reports import money
+from ui import state
 from ui.downloads import download_buttons
 
 st.title("Children in care by placement type")
@@ -60,6 +62,11 @@ if levers:
     st.caption(f"Children at the end of {last_month:%b %Y}, baseline and scenario (means).")
     st.dataframe(compare.loc[[c for c in compare.index if c.startswith(("LAC1", "PL-"))]].round(1),
                  width="stretch")
+    spend = care_scenario_costs(projection, scenario, state.parameters())  # unit costs: the Finance page's
+    st.caption("Placement spend of the projected months by financial year, at the Finance page's unit costs "
+               "(saving = baseline - scenario).")
+    money_cells = {c: spend[c].map(money) for c in ("baseline_spend", "scenario_spend", "saving")}
+    st.dataframe(spend.assign(**money_cells), hide_index=True, width="stretch")
 else:
     st.caption("Set a share above to see how the placement mix (and so the cost) would move.")
 

@@ -11,6 +11,7 @@ from forecasting.planning.finance import (
     MEDIUM_TERM_YEARS,
     baseline_spend,
     care_model_mix,
+    care_scenario_costs,
     finance_horizon,
     finance_view,
 )
@@ -55,6 +56,7 @@ __all__ = ["Coverage", "HEADLINES", "INFLATION_PARAMETER", "LEVERS", "MEDIUM_TER
            "PLACEMENT_TYPES",
            "PLAN_COST_PARAMETERS", "PairResult", "Projection", "Scenario", "StaffingPlan", "TEAMS",
            "apply_scenario", "backtest_care", "baseline_spend", "build_baseline", "care_model_mix",
+           "care_scenario_costs",
            "cost_by_financial_year",
            "coverage",
            "current_financial_year", "decompose", "describe_validation", "enter_costs", "evaluate_targets",

@@ -34,6 +34,7 @@ import pandas as pd
 
 from forecasting.errors import UserFacingError
 from forecasting.planning import budgets, costs, investment, plan_costs, prices
+from forecasting.planning import placement_mix as mix_903
 from forecasting.planning.costs import BASIS_ACTUAL_SPEND, BASIS_FORECAST, full_year_lac, months_in_words
 from forecasting.planning.horizon import horizon_to_march
 from forecasting.planning.parameters import Parameter
@@ -41,6 +42,7 @@ from forecasting.planning.scenario_effects import placement_costs
 
 log = logging.getLogger(__name__)
 __all__ = ["CARE_MIX_SIMULATIONS", "MEDIUM_TERM_YEARS", "FinanceView", "baseline_spend", "care_model_mix",
+           "care_scenario_costs",
            "finance_horizon", "finance_view"]
 
 # Councils plan money on a 3-5-year medium-term financial strategy; the finance view runs to the fifth
@@ -113,6 +115,29 @@ def care_model_mix(clean, authority: str, horizon: int) -> pd.DataFrame:
     from forecasting.planning.placement_mix import placement_mix_table
 
     return placement_mix_table(clean, authority, horizon=horizon, n_sims=CARE_MIX_SIMULATIONS)
+
+
+def care_scenario_costs(baseline, scenario, params: dict[str, Parameter]) -> pd.DataFrame:
+    """What a placement-transition scenario on the care model (care_levers.scenario_projection: more
+    step-downs, entries redirected) does to placement spend: financial_year, months_basis, baseline_spend,
+    scenario_spend, saving (baseline - scenario), by financial year of the projected months. Children by type
+    are each projection's means (placement_mix.projected_mix), grouped into cost types, at the unit costs in
+    `params`."""
+    from forecasting.planning.placement_mix import projected_mix
+
+    spend = {}
+    for case, projection in (("baseline", baseline), ("scenario", scenario)):
+        children = projected_mix(projection).pivot_table(index="month", columns="placement_type",
+                                                         values="children", aggfunc="sum")
+        children.index = pd.DatetimeIndex(children.index, name="month")
+        lac = children.sum(axis=1)
+        mix = mix_903.cost_shares(children).fillna(0.0)
+        spend[case] = costs.project_placement_costs(lac, params, mix=mix).by_financial_year
+    years = spend["baseline"].groupby("financial_year").agg(months_basis=("months_basis", "first"),
+                                                            baseline_spend=("spend", "sum"))
+    years["scenario_spend"] = spend["scenario"].groupby("financial_year")["spend"].sum()
+    years["saving"] = years["baseline_spend"] - years["scenario_spend"]
+    return years.reset_index()
 
 
 def _measure(table: pd.DataFrame, name: str, months: pd.DatetimeIndex, column: str) -> np.ndarray:

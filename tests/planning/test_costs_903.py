@@ -117,3 +117,39 @@ def test_the_care_models_projection_comes_before_the_engines(loaded, params):
         {"in_house_fostering": 0.75, "ifa": 0.25, "residential": 0.0, "kinship": 0.0, "supported_other": 0.0})
     assert mix.loc["2018-05-01", "residential"] == pytest.approx(0.4)  # beyond the care model: the engine's
     assert mix.attrs["care_model"] and mix.loc["2018-03-01", "residential"] == pytest.approx(0.25)
+
+
+def test_a_placement_transition_scenario_flows_to_costs(loaded, params):
+    """care_scenario_costs on two stand-in care projections: Apr-May 2018 one residential and one IFA child
+    in the baseline; the scenario steps the residential child down to in-house fostering. Saving a month =
+    (3,000 - 500) x 52 / 12; both months in 2018-19."""
+    from types import SimpleNamespace
+
+    from forecasting.planning.finance import care_scenario_costs
+
+    def projection(residential, in_house):
+        months = pd.date_range("2018-04-01", periods=2, freq="MS")
+        rows = [("PL-RESIDENTIAL", residential), ("PL-IN-HOUSE-FOSTERING", in_house), ("PL-IFA", 1.0),
+                ("PL-KINSHIP", 0.0), ("PL-SUPPORTED", 0.0), ("PL-PLACED-WITH-PARENTS", 0.0),
+                ("PL-OTHER", 0.0)]
+        table = pd.DataFrame([{"indicator": code, "month": m, "mean": n, "lo80": n, "hi80": n}
+                              for code, n in rows for m in months])
+        return SimpleNamespace(table=table)
+
+    years = care_scenario_costs(projection(1.0, 0.0), projection(0.0, 1.0), params)
+    years = years.set_index("financial_year")
+    assert years.loc["2018-19", "baseline_spend"] == pytest.approx(2 * (3000 + 1000) * 52 / 12)
+    assert years.loc["2018-19", "saving"] == pytest.approx(2 * (3000 - 500) * 52 / 12)
+    assert years.loc["2018-19", "months_basis"] == "Apr 2018-May 2018 forecast"
+
+
+def test_more_step_downs_from_residential_save_money_on_a_real_care_model(loaded, params):
+    from forecasting.planning.care_levers import scenario_projection
+    from forecasting.planning.care_model import fit_care_model
+    from forecasting.planning.finance import care_scenario_costs
+
+    base = fit_care_model(loaded.clean, "authority", horizon=12, n_sims=50)
+    moved = scenario_projection(loaded.clean, "authority", base,
+                                [("step_down", "residential", "in_house_fostering", 0.2)], n_sims=50)
+    years = care_scenario_costs(base, moved, params)
+    assert (years["saving"] > 0).all() and years["saving"].sum() < years["baseline_spend"].sum()
