@@ -65,8 +65,11 @@ if levers:
     spend = care_scenario_costs(projection, scenario, state.parameters())  # unit costs: the Finance page's
     st.caption("Placement spend of the projected months by financial year, at the Finance page's unit costs "
                "(saving = baseline - scenario).")
+    words = {"financial_year": "Financial year", "months_basis": "Months",
+             "baseline_spend": "Baseline spend (£)", "scenario_spend": "Scenario spend (£)",
+             "saving": "Saving (£)"}
     money_cells = {c: spend[c].map(money) for c in ("baseline_spend", "scenario_spend", "saving")}
-    st.dataframe(spend.assign(**money_cells), hide_index=True, width="stretch")
+    st.dataframe(spend.assign(**money_cells).rename(columns=words), hide_index=True, width="stretch")
 else:
     st.caption("Set a share above to see how the placement mix (and so the cost) would move.")
 

@@ -33,10 +33,10 @@ def test_step_downs_show_their_saving_on_the_page():
     app.run()
     app.number_input[0].set_value(0.05).run()  # 5% more of residential children step down each month
     assert not app.exception
-    page = next(f.value for f in app.dataframe if "saving" in f.value.columns)
+    page = next(f.value for f in app.dataframe if "Saving (£)" in f.value.columns)
     base = fit_care_model(loaded.clean, "authority", reference_months=12, horizon=24, n_sims=500)
     moved = scenario_projection(loaded.clean, "authority", base,
                                 [("step_down", "residential", "in_house_fostering", 0.05)], n_sims=500)
     expected = care_scenario_costs(base, moved, load_parameters())
-    assert page["saving"].tolist() == [money(v) for v in expected["saving"]]
+    assert page["Saving (£)"].tolist() == [money(v) for v in expected["saving"]]
     assert (expected["saving"] > 0).all()
