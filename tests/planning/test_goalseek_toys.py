@@ -1,0 +1,149 @@
+"""Goal-seek's search rules on a toy whose P(met) is known by hand: P = extra exits / 10 (+ entry reduction
+/ 100 in the two-lever mode, - demand shock % / 100 for a lever that helps downwards). The scenario engine
+is replaced by that formula (monkeypatch), so what is checked is goal-seek's own arithmetic: the bisection and
+the values it tries, the answer on the 0.1 display grid (the grid point inside the last interval, else the
+next one out), the words, the parameters used and the two-lever grid with its cheapest combination."""
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from forecasting.errors import UserFacingError
+from forecasting.planning import goalseek
+from forecasting.planning.goalseek import goal_seek, goal_seek_pair
+
+TARGET = "LAC1:2019-20"
+EXITS, ENTRY = "edge_of_care_extra_exits", "edge_of_care_entry_reduction"  # ranges [0, 10] and [0, 39]
+
+
+class _Result:
+    def __init__(self, scenario, params):
+        self.scenario, self.params, self.flags = scenario, params, []
+        self.table = pd.DataFrame({"measure": ["lac"], "delta": [0.0]})  # no net_cost: the stated weighting
+
+
+@pytest.fixture
+def toy(monkeypatch):
+    """(baseline, dataset, params seen by the engine): P(met) = exits / 10 + entry / 100 - shock / 100."""
+    seen = []
+
+    def apply_scenario(baseline, scenario, calibration, params):
+        seen.append(params)
+        return _Result(scenario, params)
+
+    def target_probability(result, row, params):
+        levers = result.scenario.levers
+        return getattr(levers, EXITS) / 10 + getattr(levers, ENTRY) / 100 - levers.demand_shock_pct / 100, 0.0
+
+    monkeypatch.setattr(goalseek, "apply_scenario", apply_scenario)
+    monkeypatch.setattr(goalseek, "target_probability", target_probability)
+    months = pd.date_range("2018-07-01", periods=21, freq="MS")
+    baseline = SimpleNamespace(params={"from": "baseline"}, months=months)
+    target = {"indicator": "LAC1", "period": "2019-20", "target": 390.0, "basis": "year_end_level"}
+    dataset = SimpleNamespace(targets=pd.DataFrame([target]))
+    return baseline, dataset, seen
+
+
+def test_the_search_halves_the_range_to_within_a_hundredth_then_takes_the_grid_point_inside(toy):
+    baseline, dataset, _ = toy
+    # P >= 0.3456 needs exits >= 3.456: neutral 0 (P 0) and the top 10 (P 1) first, then halving [0, 10] until
+    # the interval is at most 0.01 wide: 5, 2.5, 3.75, 3.125, 3.4375, 3.59375, 3.515625, 3.4765625 (meets),
+    # 3.45703125 (meets), 3.447265625 -> [3.447265625, 3.45703125]; no 0.1 grid point lies inside it, so the
+    # next one out, 3.5 (P 0.35), is the answer
+    answer = goal_seek(baseline, None, dataset, TARGET, EXITS, 0.3456)
+    tried = [x for x, _ in answer.evaluations]
+    assert tried == pytest.approx([0.0, 10.0, 5.0, 2.5, 3.75, 3.125, 3.4375, 3.59375, 3.515625, 3.4765625,
+                                   3.45703125, 3.447265625, 3.5])
+    assert answer.met and answer.value == 3.5
+    assert answer.achieved_probability == pytest.approx(0.35)
+    assert (answer.low, answer.high) == (0.0, 10.0)
+    assert "edge_of_care_extra_exits = 3.5 children per month is the smallest value that gives " \
+           "P(LAC1 target 390 for 2019-20 met) >= 35%: P = 35.0% (at 3.45 it falls short)" in answer.message
+    assert "Lever range [0, 10]." in answer.message
+    assert "Other levers: all neutral (baseline)." in answer.message
+    assert "Beyond the evidence: edge of care extra exits = 3.5" in answer.message  # evidence band 0-3
+
+
+def test_the_grid_point_inside_the_last_interval_is_the_answer_when_it_meets(toy):
+    baseline, dataset, _ = toy
+    # P >= 0.2345 needs exits >= 2.345: the halving ends at [2.34375, 2.353515625]; 2.3 is below it, so there
+    # is no grid point inside and 2.4 (P 0.24) is next out. For 0.2401 it ends at [2.392578125, 2.40234375]:
+    # the grid point inside, 2.4, gives 0.24 < 0.2401, so the answer is the next one out, 2.5
+    assert goal_seek(baseline, None, dataset, TARGET, EXITS, 0.2345).value == 2.4
+    assert goal_seek(baseline, None, dataset, TARGET, EXITS, 0.2401).value == 2.5
+    # 0.4 exactly at a grid point: exits 4.0 gives P = 0.4, the smallest grid value that meets it
+    answer = goal_seek(baseline, None, dataset, TARGET, EXITS, 0.4)
+    assert answer.value == 4.0 and answer.achieved_probability == pytest.approx(0.4)
+
+
+def test_a_target_met_without_the_lever_is_answered_at_neutral(toy):
+    baseline, dataset, _ = toy
+    plan = goalseek.Scenario(schema_version=1, name="plan").with_levers(**{ENTRY: 39.0})  # P 0.39 already
+    answer = goal_seek(baseline, None, dataset, TARGET, EXITS, 0.3, scenario=plan)
+    assert answer.met and answer.value == 0.0 and answer.achieved_probability == pytest.approx(0.39)
+    assert answer.message == (
+        "P(LAC1 target 390 for 2019-20 met) >= 30% already without changing edge_of_care_extra_exits "
+        "(P = 39% at the neutral value 0)."
+    )
+
+
+def test_the_words_name_the_other_levers_that_are_set_and_the_timing_of_the_levers_group(toy):
+    baseline, dataset, _ = toy
+    plan = goalseek.Scenario(schema_version=1, name="plan").with_levers(**{ENTRY: 10.0, "recruits_fte": 0.0})
+    answer = goal_seek(baseline, None, dataset, TARGET, EXITS, 0.3456, scenario=plan)
+    # entry reduction 10 adds 0.1: exits >= 2.456 -> 2.5
+    assert answer.value == 2.5
+    assert "Other levers: edge_of_care_entry_reduction = 10." in answer.message
+    assert "Timing: edge_of_care_start = 2018-07 (first forecast month), edge_of_care_ramp_months = " in \
+        answer.message
+
+
+def test_goal_seek_uses_the_baselines_parameters_unless_others_are_given(toy):
+    baseline, dataset, seen = toy
+    goal_seek(baseline, None, dataset, TARGET, EXITS, 0.3)
+    assert seen and all(p == {"from": "baseline"} for p in seen)
+    seen.clear()
+    goal_seek(baseline, None, dataset, TARGET, EXITS, 0.3, params={"from": "caller"})
+    assert seen and all(p == {"from": "caller"} for p in seen)
+
+
+@pytest.mark.parametrize("probability", [0.0, 1.0])
+def test_a_probability_of_0_or_1_is_refused_in_words(toy, probability):
+    baseline, dataset, _ = toy
+    with pytest.raises(UserFacingError, match="between 0 and 1"):
+        goal_seek(baseline, None, dataset, TARGET, EXITS, probability)
+
+
+def test_two_levers_try_five_values_of_the_first_and_keep_the_cheapest_by_share_of_range(toy):
+    baseline, dataset, _ = toy
+    # entry reduction on 5 values from 0 to 39 (0, 9.75 -> 9.8, 19.5, 29.25 -> 29.2, 39); at each, the exits
+    # needed for P >= 0.3456 (exits >= 3.456 - entry / 10) on the 0.1 grid: 3.5, 2.5, 1.6, 0.6, 0 (met at
+    # neutral). Cost = entry / 39 + exits / 10: 0.35, 0.5013, 0.66, 0.8087, 1.0 -> the cheapest is 0 and 3.5
+    pair = goal_seek_pair(baseline, None, dataset, TARGET, ENTRY, EXITS, 0.3456)
+    options = pair.options
+    assert list(options[ENTRY]) == [0.0, 9.8, 19.5, 29.2, 39.0]
+    assert list(options[EXITS]) == [3.5, 2.5, 1.6, 0.6, 0.0]
+    assert list(options["cost"]) == pytest.approx([0.35, 9.8 / 39 + 0.25, 0.66, 29.2 / 39 + 0.06, 1.0])
+    assert pair.best[ENTRY] == 0.0 and pair.best[EXITS] == 3.5
+    assert "stated weighting" in pair.cost_basis
+    assert pair.message.startswith(
+        "Cheapest combination giving P(LAC1 target 390 for 2019-20 met) >= 35%: "
+        "edge_of_care_entry_reduction = 0 and edge_of_care_extra_exits = 3.5 (P = 35.0%; stated weighting"
+    )
+    assert "5 of 5 values of edge_of_care_entry_reduction tried have an answer." in pair.message
+    # the default probability is a half: two steps, 0 and 39; exits 5.0 (P 0.5) and 1.1 (0.11 + 0.39 = 0.5)
+    halves = goal_seek_pair(baseline, None, dataset, TARGET, ENTRY, EXITS, steps=2)
+    assert halves.probability == 0.5 and list(halves.options[ENTRY]) == [0.0, 39.0]
+    assert list(halves.options[EXITS]) == [5.0, 1.1]
+
+
+def test_a_lever_that_helps_downwards_is_searched_downwards_to_the_grid_point_below(toy):
+    baseline, dataset, _ = toy
+    # demand shock % in [-30, 50]: P = -shock / 100, so P >= 0.2345 needs shock <= -23.45. The bottom end
+    # (-30, P 0.3) is the better one; the halving from 0 towards -30 ends just beyond -23.45, and the answer
+    # is the 0.1 grid point below it, -23.5 (P 0.235)
+    answer = goal_seek(baseline, None, dataset, TARGET, "demand_shock_pct", 0.2345)
+    assert answer.met and answer.value == -23.5
+    assert answer.achieved_probability == pytest.approx(0.235)
+    assert [x for x, _ in answer.evaluations][:4] == [0.0, 50.0, -30.0, -15.0]
