@@ -110,3 +110,16 @@ def test_published_coverage_uses_the_leave_one_series_out_factor(fitted):
                     run, "log1p", loo[code], level
                 )
     assert differs > 0          # the leave-one-out factor changes some figure here, so the check has teeth
+
+
+def test_every_models_forecast_is_widened_by_its_own_pooled_factor(fitted):
+    # the all-models table (the Forecasts page's "other models") uses the same rule as the chosen model
+    result, fits, factors = fitted
+    table = result.all_forecasts
+    for code in ("A", "D"):
+        for model in MODELS:
+            run, pooled = fits[code].runs[model], factors[model][0]
+            sd = run.sigma[0] * intervals.growth(6, run.sigma[0]) * pooled
+            rows = table[(table["indicator"] == code) & (table["model"] == model)]
+            assert rows["mean"].to_numpy() == pytest.approx(np.expm1(run.mean))
+            assert rows["hi80"].to_numpy() == pytest.approx(np.expm1(run.mean + Z80 * sd))

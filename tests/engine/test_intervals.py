@@ -51,4 +51,8 @@ def test_coverage_uses_the_grown_spread_and_can_select_steps():
     run = ModelRun("X", cv=cv)
     assert intervals.coverage(run, "log1p", 1.0, 80) == pytest.approx(1 / 3)
     assert intervals.coverage(run, "log1p", 1.0, 80, steps=(2, 3)) == 0.0
+    assert intervals.coverage(run, "log1p", 1.0, 80, steps=(1, 2)) == 0.5  # both ends of the steps count
+    assert intervals.coverage(run, "log1p", 1.0, 80, steps=(1, 1)) == 1.0
+    assert np.isnan(intervals.coverage(run, "log1p", 1.0, 80, steps=(4, 6)))  # no back-test that far ahead
+    assert np.isnan(intervals.coverage(ModelRun("X"), "log1p", 1.0, 80))
     assert intervals.coverage(run, "log1p", 1.05, 80) == 1.0
