@@ -91,9 +91,13 @@ def show_answer(baseline: pd.DataFrame, scenario: pd.DataFrame, dataset) -> pd.D
     """The headline answer, one line per open target with coloured badges, then the table; returns it."""
     st.subheader("Will we hit the targets?")
     table = answer_table(baseline, scenario, dataset)
+    if baseline.empty:
+        st.info("This data set has no targets yet, so there is no chance of meeting one to show. Add your "
+                "council's targets on the Data page.")
+        return table
     if table.empty:
-        st.info("No target of this data set falls in the forecast months, so there is nothing to meet yet; "
-                "add your council's targets on the Data page.")
+        st.info("Every target of this data set is for a year already in the data (shown under 'Every target "
+                "under this scenario'); add targets for the years ahead on the Data page.")
         return table
     for row in table.to_dict("records"):
         st.markdown(
