@@ -36,14 +36,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+def streamlit_server(env: dict[str, str] | None = None, log: Path | None = None
+                     ) -> Iterator[tuple[str, subprocess.Popen]]:
     """(url, process) of `streamlit run app.py` on a free local port; stopped (its own process only) on exit.
+    The server's output goes to `log` when given (the full text of an error the page shows redacted).
     RuntimeError when it is not healthy within HEALTHY_WITHIN_SECONDS."""
     port = free_port()
+    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115  closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+        cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + HEALTHY_WITHIN_SECONDS
@@ -64,6 +67,8 @@ def streamlit_server(env: dict[str, str] | None = None) -> Iterator[tuple[str, s
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        if log:
+            output.close()
 
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from browser_support import CHROMIUM, chromium_present, streamlit_server
+from browser_support import ARTIFACTS, CHROMIUM, chromium_present, streamlit_server
 
 
 def require_browser() -> None:
@@ -18,11 +18,14 @@ def require_browser() -> None:
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory):
     """URL of a headless `streamlit run app.py` shared by the browser tests, with its own forecast cache
-    folder (the shared models/cache/ can hold results other tests wrote with the engine patched)."""
+    folder (the shared models/cache/ can hold results other tests wrote with the engine patched); the
+    server's log is tests/artifacts/server.log."""
     require_browser()
     cache = tmp_path_factory.mktemp("forecast-cache")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
-        with streamlit_server(env={"FORECASTING_CACHE_DIR": str(cache)}) as (url, _process):
+        with streamlit_server(env={"FORECASTING_CACHE_DIR": str(cache)}, log=ARTIFACTS / "server.log") as (
+                url, _process):
             yield url
     except RuntimeError as exc:
         pytest.fail(str(exc))

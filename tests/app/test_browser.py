@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, ROOT
+from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, ROOT, open_page
 
 PAGES = [("", "Overview"), ("forecasts", "Forecasts"), ("scenarios", "Scenarios"), ("workforce", "Workforce"),
          ("finance", "Finance"), ("data", "Data"), ("method", "Method & assumptions"),
@@ -35,15 +35,8 @@ def page(server):
 
 
 def _open(page, server, path: str, title: str) -> None:
-    page.goto(f"{server}/{path}")
-    page.get_by_role("heading", name=title).first.wait_for(timeout=90_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000
-    )
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=30_000)
-    if page.locator('[data-testid="stPlotlyChart"]').count():
-        page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=30_000)
+    seconds = open_page(page, f"{server}/{path}", title)
+    print(f"{title}: drawn {seconds:.2f} s after opening it in a new session")
     page.wait_for_timeout(1000)  # let data grids paint before the screenshot
 
 
