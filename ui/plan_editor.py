@@ -58,7 +58,9 @@ def _on_edit(table: pd.DataFrame, params) -> None:
 
 
 def _use(overrides: dict[str, float]) -> None:
-    """Make the plan this session's: merged into the parameter overrides every page reads."""
+    """Make the plan this session's: merged into the parameter overrides every page reads (an edited plan
+    kept with problems is replaced by it)."""
+    st.session_state.pop(DRAFT_KEY, None)
     state.set_parameter_overrides({**state.parameter_overrides(), **overrides})
     st.rerun()
 

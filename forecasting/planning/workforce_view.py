@@ -114,7 +114,8 @@ def timeliness_loads(baseline) -> pd.DataFrame:
                 "arriving": definition.arriving,
                 "fitted": curve.fitted,
                 "note": curve.note,
-                "words": f"{measure} moves with {definition.words} ({why}; {curve.note}). The engine's "
+                "words": f"{measure} moves with {definition.words} ({why}; "
+                f"{curve.note.replace(f', load: {definition.words}', '')}). The engine's "
                 "forecast stays the baseline; the curve gives only the change staffing makes.",
             }
         )

@@ -106,3 +106,32 @@ def test_plan_edits_merge_into_the_table():
     assert edited["agency_fte"].tolist() == [2.0, 1.0]
     assert table["establishment_fte"].tolist() == [10.0, 20.0]  # the shown table is not changed
     assert merge_edits(table, None).equals(table)
+
+
+def _edit_script():
+    """Calls the data editor's on_change with the edits held in session state (AppTest cannot type into a
+    data editor); the edits come from session_state['edits']."""
+    import streamlit as st
+
+    from forecasting.planning import load_parameters, plan_table
+    from ui import plan_editor
+
+    params = load_parameters()
+    st.session_state[plan_editor.EDITOR_KEY] = st.session_state["edits"]
+    plan_editor._on_edit(plan_table(params)[["team", "team_name", *plan_editor.EDITABLE]], params)
+
+
+def test_a_plan_edit_applies_as_typed_and_a_bad_one_is_kept_with_its_problems():
+    app = AppTest.from_function(_edit_script, default_timeout=60)
+    app.session_state["edits"] = {"edited_rows": {3: {"establishment_fte": 40.0}}}  # row 3: LAC
+    app.run()
+    assert not app.exception
+    assert app.session_state["parameter_overrides"]["establishment_fte_lac"] == 40.0
+    assert "workforce-kept-plan-draft" not in app.session_state
+    app.session_state["edits"] = {"edited_rows": {3: {"vacancies_fte": 99.0}}}  # more than the 34 posts
+    app.run()
+    assert not app.exception
+    edited, problems = app.session_state["workforce-kept-plan-draft"]
+    assert edited.loc[3, "vacancies_fte"] == 99.0  # kept, not lost
+    assert "do not fit an establishment" in " ".join(problems["message"].astype(str))
+    assert app.session_state["parameter_overrides"]["establishment_fte_lac"] == 40.0  # the last good plan
