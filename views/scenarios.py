@@ -17,6 +17,7 @@ from forecasting.planning import (
     goal_seek_pair,
     headline_table,
     horizon_to_march,
+    indicator_words,
     scenario_file_name,
     scenario_from_dict,
     scenario_yaml,
@@ -255,13 +256,13 @@ if picked:
     if loaded:
         numbers, words = comparison(baseline, calibration, params, dataset, loaded,
                                     [(m, t, u) for m, t, u, _ in CHARTS])
-        st.dataframe(words, hide_index=True, width="stretch", key="scenario_comparison")
+        st.dataframe(words, hide_index=True, width="stretch", key="scenario_comparison",
+                     height=35 * (len(words) + 1) + 3)  # every row shown, no inner scroll
         download_buttons(numbers, "scenario comparison", key="comparison")
 
 st.subheader("Goal-seek: what would it take?")
 # only what the data has
 targets = dataset.targets[dataset.targets["indicator"].isin(dataset.indicator_codes)]
-names = dataset.indicators["name"]
 options = [f"{r.indicator}:{r.period}" for r in targets.itertuples()]
 numeric = [n for n, s in LEVERS.items() if s.low is not None and s.monotone]
 if not options:
@@ -271,10 +272,11 @@ on_page = st.session_state.get("scenario_on_page")
 with st.form("goalseek"):
     target = st.selectbox(
         "Target", options, index=options.index("LAC1:2019-20") if "LAC1:2019-20" in options else 0,
-        format_func=lambda key: f"{names.get(key.split(':')[0], key.split(':')[0])}, {key.split(':')[1]}")
+        format_func=lambda key: "{}, {}".format(indicator_words(key.split(":")[0], dataset.indicators),
+                                                key.split(":")[1]))
     lever = st.selectbox("Lever", numeric, index=numeric.index("edge_of_care_extra_exits")
                          if "edge_of_care_extra_exits" in numeric else 0, format_func=lever_label)
-    probability = st.slider("Chance of meeting it", 0.1, 0.9, 0.5, 0.05)
+    probability = st.slider("Chance of meeting it", 10, 90, 50, 5, format="%d%%") / 100
     second = st.selectbox("Second lever (optional): the cheapest combination of the two",
                           ["(none)", *numeric], format_func=lambda n: n if n == "(none)" else lever_label(n),
                           help="Tries five values of the first lever from neutral to the end of its range "

@@ -147,7 +147,7 @@ def test_scenario_two_lever_goal_seek_applies_both_levers():
     next(box for box in app.selectbox if box.label == "Lever").set_value("edge_of_care_entry_reduction")
     second = next(box for box in app.selectbox if box.label.startswith("Second lever"))
     second.set_value("edge_of_care_extra_exits")
-    next(s for s in app.slider if s.label == "Chance of meeting it").set_value(0.3)
+    next(s for s in app.slider if s.label == "Chance of meeting it").set_value(30)
     next(button for button in app.button if button.label == "Find the smallest lever value").click().run()
     assert not app.exception
     assert app.success and "Cheapest combination" in app.success[0].value
