@@ -2,6 +2,8 @@
 at every target date still ahead (chance of meeting it, RAG), the charts with their target lines, saved
 scenarios compared, goal-seek."""
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -227,7 +229,7 @@ def scenario_panel():
          f"Results at {last:%b %Y}": results_table(end, [(m, t, u) for m, t, u, _ in CHARTS]),
          "Levers changed": lever_rows(scenario)},
         notes=[*(f"Beyond the evidence: {flag}" for flag in result.flags), *long_run, *result.notes],
-        data_source=getattr(dataset.source, "name", None) or str(dataset.source),
+        data_source=Path(str(dataset.source)).name,  # the data set's name, never the server's folder
     )
     st.download_button("Download the scenario report (HTML, opens offline)", report.encode(),
                        file_name="scenario-report.html", mime="text/html")

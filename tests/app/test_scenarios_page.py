@@ -220,3 +220,21 @@ def test_levers_survive_a_visit_to_another_page():
     app.switch_page("views/scenarios.py").run()
     assert not app.exception
     assert app.slider(key="lever__edge_of_care_extra_exits").value == 2.0
+
+
+def test_report_names_the_plan_and_data_set_never_a_server_path(monkeypatch):
+    import forecasting.reports as reports
+
+    calls = []
+    real = reports.scenario_html_report
+    monkeypatch.setattr(reports, "scenario_html_report",
+                        lambda *args, **kwargs: calls.append((args, kwargs)) or real(*args, **kwargs))
+    app = _page().run()
+    app.slider(key="lever__edge_of_care_extra_exits").set_value(2.0).run()
+    assert not app.exception
+    (title, _figures, tables), kwargs = calls[-1]
+    assert title == "Scenario: extra exits from care 2"
+    assert kwargs["data_source"] == "southampton-2018-06"
+    assert list(tables) == ["Will we hit the targets?", "Results at Mar 2020", "Levers changed"]
+    assert list(tables["Levers changed"]["Lever"]) == ["Extra exits from care"]
+    assert str(ROOT) not in real(title, [], tables, data_source=kwargs["data_source"])
