@@ -11,6 +11,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from forecasting.errors import UserFacingError
 from forecasting.planning.scenario_store import (
@@ -140,3 +142,16 @@ def test_uploads_refused_in_words_naming_only_the_file(content, expected):
     with pytest.raises(UserFacingError) as caught:
         scenario_from_yaml(content, "/home/someone/Downloads/plan.yaml")
     assert str(caught.value).startswith(expected) and "Downloads" not in str(caught.value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=200))
+def test_any_name_gives_a_safe_file_name_or_words(name):
+    """Fuzz: whatever a user types, the file name stays inside the folder (letters, digits and - only) or the
+    name is refused with a UserFacingError; nothing else is raised."""
+    try:
+        file_name = scenario_file_name(name)
+    except UserFacingError as exc:
+        assert str(exc)
+        return
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*\.yaml", file_name) and len(file_name) <= 85
