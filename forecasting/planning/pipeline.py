@@ -299,7 +299,6 @@ def run_pipeline(
         if changes.lac_reentries is not None:
             d["lac_starts"] = d["lac_starts"] + changes.lac_reentries
     zero = np.zeros(len(baseline.months))
-    routes = (changes.exit_routes, changes.extra_exit_routes)
     for stock_name, (inflow, outflow), rate, extra in (
             ("cp_plans", STOCKS["cp_plans"], "cp_exit_rate", zero),
             ("lac", STOCKS["lac"], "lac_exit_rate", changes.lac_extra_exits),
@@ -308,13 +307,15 @@ def run_pipeline(
             if stock_name in f:
                 d[stock_name] = np.zeros(len(zero))        # present but unreachable: unchanged (noted)
             continue
-        by_route = stock_name == "lac" and None not in routes
+        routes = None
+        if stock_name == "lac" and changes.exit_routes is not None and changes.extra_exit_routes is not None:
+            routes = (changes.exit_routes, changes.extra_exit_routes)
         detail: dict[str, np.ndarray] = {}
         d_stock, d_in, d_out = stock_flow(
             f[stock_name], f[inflow], f[outflow], d[inflow], calibration[rate], extra,
-            kernels=(routes[0].kernel(), routes[1].kernel()) if by_route else None, detail=detail)
+            kernels=(routes[0].kernel(), routes[1].kernel()) if routes is not None else None, detail=detail)
         d[stock_name], d[inflow], d[outflow] = d_stock, d_in, d_out
-        if by_route:
+        if routes is not None:
             d["lac_reentries"] = detail["reentries"]
             ordinary = routes[0].split(detail["ordinary_exits"])
             planned = routes[1].split(detail["extra_exits"])

@@ -23,9 +23,9 @@ Rules:
   (forecasting.planning.effect_draws) gives each changed indicator-month a draw set of shifts and multipliers.
   Its distribution is then the mixture over those draws of the rule above, with the engine's Z for the
   baseline's own uncertainty: `probability_below` is the mean over draws of each draw's exact probability;
-  the table, `quantile` and `draws` use one value per effect draw, each paired with its own baseline Z
-  (Latin hypercube: the n Z's are the normal points of (i + 1/2)/n, shuffled with `seed`, one per draw and
-  month shared by every indicator). Indicator-months
+  the table and `quantile` solve that same mixture probability for each level exactly
+  (forecasting.planning.mixture), so intervals and P(met) agree; `draws` (annual totals) pair effect draw i
+  with simulated year i. Indicator-months
   whose draws are all equal to the point move keep the exact closed form, so a zero-width evidence band
   reproduces the point scenario exactly.
 - `from_table` builds a projection from a table without the engine's distribution (e.g. a many-authority run):
@@ -43,6 +43,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from forecasting.engine.models import derivations, from_model_scale, population, to_model_scale
+from forecasting.planning.mixture import mixture_quantiles
 
 log = logging.getLogger(__name__)
 __all__ = ["DISTRIBUTION_COLUMNS", "Projection"]
@@ -88,15 +89,13 @@ class Projection:
     draw_rows: np.ndarray | None = None  # distribution rows with effect draws (see module docstring)
     draw_shift: np.ndarray | None = None  # (draws, len(draw_rows)) shift per effect draw
     draw_multiplier: np.ndarray | None = None  # (draws, len(draw_rows)) multiplier per effect draw
-    seed: int = 0  # pairs each effect draw with its baseline Z
-    forecasts: pd.DataFrame = field(init=False, repr=False)
+    seed: int = 0  # the scenario's effect-draw seed (kept with it; the table itself is exact, not sampled)
     # lookups worked out once in __post_init__ (read-only afterwards)
     _months: pd.DatetimeIndex = field(init=False, repr=False, compare=False)
     _month_index: np.ndarray = field(init=False, repr=False, compare=False)
     _grid: dict[str, np.ndarray] = field(init=False, repr=False, compare=False)
     _columns: dict[str, np.ndarray] = field(init=False, repr=False, compare=False)
     _draw_column: dict[int, int] = field(init=False, repr=False, compare=False)
-    _samples: np.ndarray | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         frame = self.distribution.reset_index(drop=True)
@@ -115,8 +114,15 @@ class Projection:
         object.__setattr__(self, "_columns", columns)
         column = {} if self.draw_rows is None else {int(r): j for j, r in enumerate(self.draw_rows)}
         object.__setattr__(self, "_draw_column", column)
-        object.__setattr__(self, "_samples", self._effect_samples())
-        object.__setattr__(self, "forecasts", self._table())
+
+    @property
+    def forecasts(self) -> pd.DataFrame:
+        """The table (indicator, month, model, mean, lo.., hi..), worked out on first reading and kept: with
+        effect draws its levels are solved on the exact mixture, which code reading only probabilities
+        (P(met), goal-seek) never needs."""
+        if "_forecasts" not in self.__dict__:
+            object.__setattr__(self, "_forecasts", self._table())
+        return self.__dict__["_forecasts"]
 
     @property
     def has_effect_draws(self) -> bool:
@@ -216,7 +222,11 @@ class Projection:
             if rule[0] == "rate" and rule[1] in deltas:
                 shift[..., rows] += deltas[rule[1]][..., index[rows]] * rule[2]
             elif rule[0] == "percent" and (rule[1] in deltas or rule[2] in deltas):
-                factor = self._ratio(rule[1], deltas) / self._ratio(rule[2], deltas)
+                # a denominator that falls to nothing leaves the percentage as it was (0 / 0 is no figure)
+                den = self._ratio(rule[2], deltas)
+                num = self._ratio(rule[1], deltas)
+                shape = np.broadcast_shapes(num.shape, den.shape)
+                factor = np.divide(num, den, out=np.ones(shape), where=den > 0)
                 multiplier[..., rows] *= factor[..., index[rows]]
         return shift, multiplier
 
@@ -309,12 +319,15 @@ class Projection:
         return _value(self._pick(positions), np.zeros(len(positions)))
 
     def quantile(self, indicator: str, month, q: float) -> float:
-        """The q-quantile (0 < q < 1) of `indicator` in `month` (with effect draws: of its simulated values,
-        the same numbers as the table)."""
+        """The q-quantile (0 < q < 1) of `indicator` in `month` (with effect draws: of the exact mixture, the
+        same numbers as the table)."""
         position = int(self._where(indicator, [month])[0])
         column = self._draw_column.get(position)
-        if column is not None and self._samples is not None:
-            return float(np.quantile(self._samples[:, column], q))
+        if column is not None:
+            _, draw_shift, draw_multiplier = self._effect_draws()
+            row = self._pick(np.array([position]))
+            moves = draw_shift[:, column : column + 1], draw_multiplier[:, column : column + 1]
+            return float(mixture_quantiles(row, *moves, [q])[0, 0])
         return float(self.values_at(indicator, [month], [norm.ppf(q)])[0])
 
     def probability_below(self, indicator: str, month, value: float) -> float:
@@ -348,20 +361,6 @@ class Projection:
             return pd.Series(dtype=float)
         return self.dataset.series(indicator)
 
-    def _effect_samples(self) -> np.ndarray | None:
-        """(draws, len(draw_rows)) values: effect draw i with baseline Z of Latin-hypercube point i (shuffled
-        per month with `seed`; one Z per draw and month for every indicator, so derived rates and percentages
-        stay consistent with their counts draw by draw)."""
-        if not self._draw_column:
-            return None
-        draw_rows, draw_shift, draw_multiplier = self._effect_draws()
-        n = draw_shift.shape[0]
-        rng = np.random.default_rng(self.seed)
-        points = norm.ppf((np.arange(n) + 0.5) / n)
-        by_month = rng.permuted(np.tile(points, (len(self._months), 1)), axis=1).T  # (draws, months)
-        z = by_month[:, self._month_index[draw_rows]]
-        return _value(self._pick(draw_rows), z, shift=draw_shift, multiplier=draw_multiplier)
-
     def _table(self) -> pd.DataFrame:
         dist = self.distribution
         columns = {
@@ -374,11 +373,13 @@ class Projection:
             z = norm.ppf(0.5 + level / 200.0)
             columns[f"lo{level}"] = _value(dist, np.full(len(dist), -z))
             columns[f"hi{level}"] = _value(dist, np.full(len(dist), z))
-        if self._samples is not None:
+        if self._draw_column:
+            draw_rows, draw_shift, draw_multiplier = self._effect_draws()
             names = ["mean"] + [f"{side}{level}" for level in self.levels for side in ("lo", "hi")]
             qs = [0.5] + [0.5 + sign * level / 200.0 for level in self.levels for sign in (-1, 1)]
-            for name, values in zip(names, np.quantile(self._samples, qs, axis=0), strict=True):
-                columns[name][self.draw_rows] = values
+            solved = mixture_quantiles(self._pick(draw_rows), draw_shift, draw_multiplier, qs)
+            for name, values in zip(names, solved, strict=True):
+                columns[name][draw_rows] = values
         frame = pd.DataFrame(columns)
         if not pd.api.types.is_datetime64_any_dtype(frame["month"]):
             frame["month"] = pd.to_datetime(frame["month"])

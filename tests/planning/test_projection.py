@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.optimize import brentq
 from scipy.stats import norm
 
 from forecasting.data import Dataset
@@ -190,18 +191,23 @@ def test_effect_draws_probability_is_the_mean_of_each_draws_exact_probability():
     assert expected != pytest.approx(norm.cdf(0.5))
 
 
-def test_effect_draws_quantiles_pair_each_draw_with_a_baseline_z():
+def test_effect_draws_quantiles_are_the_exact_mixture_quantiles():
     _, moved = _two_draws()
-    # two Latin-hypercube points: z = +-0.6745 (normal points of 1/4 and 3/4), one per draw, so the two values
-    # are 460 + 10 z1 and 440 + 10 z2 with z1 = -z2; their median (the mean of the two) is 450 whichever way
+    # the two draws make LAC1 N(460, 10) and N(440, 10), each with probability 1/2: the mixture median is 450
+    # (symmetry) and its 2.5% / 97.5% points solve (Phi((v - 460) / 10) + Phi((v - 440) / 10)) / 2 = q
     month = MONTHS[0]
     assert moved.quantile("LAC1", month, 0.5) == pytest.approx(450.0)
     row = moved.forecasts.query("indicator == 'LAC1'").iloc[0]
     assert row["mean"] == pytest.approx(450.0)  # the table reads the same values
-    z = norm.ppf(0.75)
-    pairings = [(460 + 10 * z, 440 - 10 * z), (460 - 10 * z, 440 + 10 * z)]  # which draw got which z
-    expected = [np.quantile(pair, [0.025, 0.975]) for pair in pairings]
-    assert any(np.allclose([row["lo95"], row["hi95"]], ends) for ends in expected)
+    for column, q in (("lo95", 0.025), ("hi95", 0.975), ("lo80", 0.10), ("hi80", 0.90)):
+        exact = brentq(lambda v, q=q: (norm.cdf((v - 460) / 10) + norm.cdf((v - 440) / 10)) / 2 - q, 300, 600,
+                       xtol=1e-10)
+        assert row[column] == pytest.approx(exact, abs=1e-5), column
+        assert moved.quantile("LAC1", month, q) == pytest.approx(exact, abs=1e-5)
+        assert moved.probability_below("LAC1", month, row[column]) == pytest.approx(q, abs=1e-7)
+    # by symmetry around 450, and wider than a certain -50 (450 -+ 19.6)
+    assert row["hi95"] - 450 == pytest.approx(450 - row["lo95"], abs=1e-5)
+    assert row["hi95"] - row["lo95"] > 2 * 19.6
     assert moved.has_effect_draws
 
 

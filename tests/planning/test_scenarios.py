@@ -165,6 +165,15 @@ def test_edge_of_care_lowers_lac_and_shifts_its_distribution(engine):
         "LAC1", month, base["hi95"].iloc[-1] + move
     ) - out.projection.probability_below("LAC1", month, base["lo95"].iloc[-1] + move)
     assert inside < 0.95 - 0.005
+    # the table's interval is that same exact mixture solved for each level (forecasting.planning.mixture),
+    # so it is wider than the certain effect's and its ends carry exactly 2.5% / 97.5%
+    assert (scen["hi95"] - scen["lo95"]).iloc[-1] > (base["hi95"] - base["lo95"]).iloc[-1]
+    for column, q in (("lo95", 0.025), ("hi95", 0.975), ("lo80", 0.10), ("hi80", 0.90), ("mean", 0.5)):
+        for i in (len(scen) // 2, len(scen) - 1):
+            p = out.projection.probability_below("LAC1", scen["month"].iloc[i], scen[column].iloc[i])
+            assert p == pytest.approx(q, abs=1e-6), (column, i)
+            asked = out.projection.quantile("LAC1", scen["month"].iloc[i], q)
+            assert asked == pytest.approx(scen[column].iloc[i])
     point = out.projection.means("LAC1")
     np.testing.assert_allclose(point - base["mean"], lac["delta"])
     assert abs(scen["mean"].iloc[-1] - point[-1]) < 0.25 * abs(lac["delta"].iloc[-1])  # median near point
