@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["EVIDENCE", "LEVERS", "LEVER_GROUPS", "Evidence", "LeverSpec", "evidence_table", "lever_table",
-           "ramp", "window"]
+__all__ = ["EVIDENCE", "LEVERS", "LEVER_GROUPS", "Evidence", "LeverSpec", "edge_of_care_scale",
+           "evidence_table", "lever_table", "ramp", "window"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,8 @@ LEVERS: dict[str, LeverSpec] = {s.name: s for s in [
     # ---- Early Help step-down at the front door
     _spec("early_help_diversion_pct", "early_help", "percent of contacts", 0.0, 0.0, 40.0, 15.0,
           "Share of contacts stepped down to Early Help instead of the MASH (when fully ramped up). Diverted "
-          "contacts would have become referrals at the calibrated contact-to-referral conversion (M3).",
+          "contacts are lower-need: they would have become referrals at diverted_contact_conversion_pct "
+          "(50%) of the calibrated contact-to-referral conversion (M3).",
           "Range: assumption. For scale, England contact-to-referral conversion was about 23-26% in 2019-22 "
           "(ADCS Safeguarding Pressures P7-P8), so 40% of contacts is well beyond any diversion reported.",
           "fewer M2"),
@@ -93,7 +94,7 @@ LEVERS: dict[str, LeverSpec] = {s.name: s for s in [
           "44.8%, a 19% relative reduction (Taylor et al., BJSW 2024).", "lower LAC1"),
     _spec("edge_of_care_extra_exits", "edge_of_care", "children per month", 0.0, 0.0, 10.0, 1.0,
           "Extra planned exits from care per month (reunification, special guardianship) when fully ramped "
-          "up.",
+          "up. Some come back into care by their route's re-entry rate (parameters reentry_*).",
           _ASSUMPTION + " For scale, the scorecard shows about 16 children ceasing care a month (LAC4, "
           "2017-18).", "lower LAC1"),
     _spec("edge_of_care_start", "edge_of_care", "month (YYYY-MM)", None, None, None, "2018-09",
@@ -256,3 +257,18 @@ def _months_from(months: pd.DatetimeIndex, start: pd.Timestamp) -> np.ndarray:
     start = pd.Timestamp(start)
     first = (start.year - 1970) * 12 + start.month - 1          # the same count: months since Jan 1970
     return (index - first).astype(float)
+
+
+def edge_of_care_scale(levers, share_entries_pct: float) -> float:
+    """How big the edge-of-care service must be for the effect the levers ask of it, relative to the service
+    costed at the central evidence values (10% of entries avoided, 1 extra exit a month): 1 there, 0 with both
+    levers off, growing in proportion to each lever. `share_entries_pct` (parameter
+    edge_of_care_cost_share_entries_pct) is the share of that central service's work spent avoiding entries:
+        scale = w x entry_reduction / 10 + (1 - w) x extra_exits / 1,   w = share_entries_pct / 100.
+    A plan cost that multiplies the service's running cost by this grows with the effect, so the cheapest
+    combination of two levers is no longer the largest one."""
+    weight = min(max(float(share_entries_pct), 0.0), 100.0) / 100.0
+    entries = EVIDENCE["edge_of_care_entry_reduction"].central
+    exits = EVIDENCE["edge_of_care_extra_exits"].central
+    return (weight * float(levers.edge_of_care_entry_reduction) / entries
+            + (1.0 - weight) * float(levers.edge_of_care_extra_exits) / exits)

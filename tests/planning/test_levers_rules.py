@@ -74,3 +74,25 @@ def test_evidence_bands_as_multiples_of_the_central_value():
                                                          EVIDENCE["edge_of_care_entry_reduction"].low,
                                                          EVIDENCE["edge_of_care_entry_reduction"].high)
     assert row["unit"] == LEVERS["edge_of_care_entry_reduction"].unit
+
+
+def test_edge_of_care_service_scales_with_the_effect_asked_of_it():
+    from types import SimpleNamespace
+
+    from forecasting.planning.levers import edge_of_care_scale
+    from forecasting.planning.parameters import load_parameters
+
+    def levers(entries, exits):
+        return SimpleNamespace(edge_of_care_entry_reduction=entries, edge_of_care_extra_exits=exits)
+
+    # central evidence values (10% of entries, 1 extra exit): the service as costed, scale 1; both off: 0
+    assert edge_of_care_scale(levers(10.0, 1.0), 90.0) == pytest.approx(1.0)
+    assert edge_of_care_scale(levers(0.0, 0.0), 90.0) == 0.0
+    # 90% of the service avoids entries: 19% of entries and no extra exits = 0.9 x 1.9 = 1.71;
+    # 10% and 3 exits = 0.9 + 0.1 x 3 = 1.2
+    assert edge_of_care_scale(levers(19.0, 0.0), 90.0) == pytest.approx(1.71)
+    assert edge_of_care_scale(levers(10.0, 3.0), 90.0) == pytest.approx(1.2)
+    # grows with each lever
+    assert edge_of_care_scale(levers(20.0, 1.0), 90.0) > edge_of_care_scale(levers(10.0, 1.0), 90.0)
+    assert edge_of_care_scale(levers(10.0, 2.0), 90.0) > edge_of_care_scale(levers(10.0, 1.0), 90.0)
+    assert load_parameters()["edge_of_care_cost_share_entries_pct"].value == 90.0
