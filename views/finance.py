@@ -15,7 +15,6 @@ from forecasting.planning import (
     current_financial_year,
     finance_horizon,
     finance_view,
-    load_scenario,
     read_actual_spend,
     read_budget,
     statement,
@@ -27,10 +26,9 @@ from forecasting.reports import (
     grouped_bars,
     lines,
 )
-from ui import state
+from ui import saved_scenarios, state
 from ui.downloads import download_buttons
 from ui.finance_inputs import care_mix_of, cost_inputs, keep, kept, money_columns, upload
-from ui.lever_widgets import SCENARIO_DIR
 from ui.notices import show_coverage
 
 st.title("Finance")
@@ -79,13 +77,20 @@ with st.expander("Upload actual spend or a budget (CSV or XLSX)", expanded=kept(
     budget = upload("budget", "Budget by line and financial year", read_budget)
 
 baseline, calibration = state.scenario_baseline(dataset, horizon)
-saved = sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+plans = saved_scenarios.choices()  # the user's own saved scenarios first, then the shipped examples
+saved = list(plans)
 default_plan = kept("plan", "combined-plan")
 chosen = st.selectbox(
     "Plan (scenario)", saved, index=saved.index(default_plan) if default_plan in saved else 0,
     key="finance-plan", on_change=keep, args=("plan", "finance-plan"),
+    format_func=lambda key: plans.get(key, key),
 )
-result = apply_scenario(baseline, load_scenario(SCENARIO_DIR / f"{chosen}.yaml"), calibration, params)
+try:
+    plan = saved_scenarios.load(chosen)
+except UserFacingError as exc:  # a saved file that no longer reads: say which, never an error box
+    st.error(str(exc))
+    st.stop()
+result = apply_scenario(baseline, plan, calibration, params)
 view = finance_view(result, params, actual_spend=actual_spend, budget=budget)
 sheets = finance_sheets(view, params)
 
