@@ -238,3 +238,17 @@ def test_report_names_the_plan_and_data_set_never_a_server_path(monkeypatch):
     assert list(tables) == ["Will we hit the targets?", "Results at Mar 2020", "Levers changed"]
     assert list(tables["Levers changed"]["Lever"]) == ["Extra exits from care"]
     assert str(ROOT) not in real(title, [], tables, data_source=kwargs["data_source"])
+
+
+def test_a_save_is_at_once_a_plan_on_the_finance_page():
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    app.switch_page("views/scenarios.py").run()
+    app.slider(key="lever__edge_of_care_extra_exits").set_value(2.0).run()
+    _save(app, "Exits plan")
+    app.switch_page("views/finance.py").run()
+    assert not app.exception
+    plans = app.selectbox(key="finance-plan")
+    assert "exits-plan (this session)" in plans.options
+    plans.set_value("mine:exits-plan").run()
+    assert not app.exception
+    assert any("Exits plan" in h.value for h in app.subheader)
