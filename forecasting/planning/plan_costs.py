@@ -3,7 +3,9 @@ care, by month, so a scenario's net cost is placements + staff + delivery + allo
 
 Rules (cash; each cost inflated from its price year at `general_inflation_pct`, forecasting.planning.prices):
 - Edge-of-care service: `edge_of_care_service_cost_per_year` / 12 a month from the lever's start month while
-  either edge-of-care lever is on (staff are paid before the effect ramps up).
+  either edge-of-care lever is on (staff are paid before the effect ramps up), times the service's size for
+  the effect asked of it (`levers.edge_of_care_scale`: 1 at the central evidence values, 10% of entries and
+  1 extra exit; growing with each lever), so a larger effect costs more.
 - Early Help step-down: `early_help_cost_per_family_month` x the extra families open to Early Help that month
   (the pipeline's `early_help_open`).
 - Extra in-house foster carers: `in_house_carer_recruitment_cost` for each carer approved in the month (the
@@ -29,7 +31,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from forecasting.planning.levers import ramp
+from forecasting.planning.levers import edge_of_care_scale, ramp
 from forecasting.planning.parameters import Parameter, value
 from forecasting.planning.prices import GENERAL_INFLATION, cost_factor, weeks_per_month
 
@@ -104,7 +106,8 @@ def components(
     out = {}
     edge_on = levers.edge_of_care_entry_reduction > 0 or levers.edge_of_care_extra_exits > 0
     running = ramp(months, _start(levers, "edge_of_care_start", months), 0) if edge_on else np.zeros(n)
-    out["edge_of_care_service"] = running * price("edge_of_care_service_cost_per_year") / 12.0
+    size = edge_of_care_scale(levers, value(params, "edge_of_care_cost_share_entries_pct"))
+    out["edge_of_care_service"] = running * size * price("edge_of_care_service_cost_per_year") / 12.0
     families = np.zeros(n) if early_help_open is None else np.maximum(np.asarray(early_help_open, float), 0.0)
     out["early_help_step_down"] = families * price("early_help_cost_per_family_month")
     carers = extra_carers(months, levers)

@@ -53,10 +53,21 @@ def test_neutral_levers_cost_nothing(params):
 
 
 def test_edge_of_care_service_runs_from_its_start_month(params):
-    levers = _levers(edge_of_care_entry_reduction=10.0, edge_of_care_start="2018-09")
+    levers = _levers(
+        edge_of_care_entry_reduction=10.0, edge_of_care_extra_exits=1.0, edge_of_care_start="2018-09"
+    )
     service = components(MONTHS, levers, None, params)["edge_of_care_service"]
     # 120,000 a year = 10,000 a month from Sep 2018 (the ramp does not reduce it: staff are paid from day one)
+    # at the central evidence values (10% of entries, 1 extra exit)
     assert service.tolist() == [0.0, 0.0] + [10000.0] * 10
+    # the service grows with the effect asked of it: 90% of it avoids entries, so 20% of entries and 1 exit
+    # is 0.9 x 2 + 0.1 = 1.9 times the size; 10% and no extra exits 0.9 times
+    bigger = components(MONTHS, _levers(edge_of_care_entry_reduction=20.0, edge_of_care_extra_exits=1.0,
+                                        edge_of_care_start="2018-09"), None, params)["edge_of_care_service"]
+    assert bigger.iloc[-1] == pytest.approx(19000.0)
+    alone = components(MONTHS, _levers(edge_of_care_entry_reduction=10.0, edge_of_care_start="2018-09"), None,
+                       params)["edge_of_care_service"]
+    assert alone.iloc[-1] == pytest.approx(9000.0)
     # with general inflation 2%, 2019-20 months (Apr-Jun 2019) cost 10,200
     inflated = with_overrides(params, {"general_inflation_pct": 2.0})
     assert components(MONTHS, levers, None, inflated)["edge_of_care_service"].iloc[-1] == pytest.approx(
@@ -121,10 +132,11 @@ def test_net_cost_adds_placements_staffing_delivery_and_allowances(params):
     }
     out = plan_cost_measures(MONTHS, levers, {"early_help_open": np.zeros(12)}, params, measures, notes := [])
     delivery, allowances = out["delivery_cost"][1], out["allowances_cost"][1]
-    assert delivery.tolist() == [10000.0] * 12 and allowances[1] == pytest.approx(0.5 * 100 * 52 / 12)
+    # the service for 10% of entries and 2 extra exits: 0.9 x 1 + 0.1 x 2 = 1.1 x 10,000 a month
+    assert delivery == pytest.approx([11000.0] * 12) and allowances[1] == pytest.approx(0.5 * 100 * 52 / 12)
     assert (out["net_cost"][0] == 70000.0).all()
-    # Aug 2018: -8,000 placements + 1,000 staff + 10,000 delivery + 216.67 allowances
-    assert out["net_cost"][1][1] == pytest.approx(-8000 + 1000 + 10000 + 0.5 * 100 * 52 / 12)
+    # Aug 2018: -8,000 placements + 1,000 staff + 11,000 delivery + 216.67 allowances
+    assert out["net_cost"][1][1] == pytest.approx(-8000 + 1000 + 11000 + 0.5 * 100 * 52 / 12)
     assert notes == []
     plan_cost_measures(MONTHS, levers, {}, params, {"placement_cost": measures["placement_cost"]}, notes)
     assert notes == [STAFFING_NOTE]
