@@ -45,7 +45,9 @@ def streamlit_server(env: dict[str, str] | None = None, log: Path | None = None
     output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115  closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         # no reloading of edited modules mid-run: a reloaded class is not the class of cached objects
+         "--server.fileWatcherType", "none"],
         cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
