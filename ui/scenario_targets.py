@@ -16,7 +16,8 @@ import streamlit as st
 
 from forecasting.planning import indicator_words
 from forecasting.reports import figure_text, markdown_text, probability_text
-from ui.rag import rag_badge, style_rag
+from ui.rag import rag_badge, rag_cell_style, style_rag
+from ui.tables import unit_number
 
 TARGET_COLOUR = "#d62728"
 
@@ -141,3 +142,19 @@ def add_target_lines(figure: go.Figure, targets: pd.DataFrame, indicator: str | 
         ))
     return figure
 
+
+
+VALUE_COLUMNS = ("target", "projected", "lo95", "hi95")
+
+
+def styled_targets(targets: pd.DataFrame, dataset):
+    """Every target (evaluate_targets' columns, values kept as they are for export and tests) as a Styler:
+    each row's values in its indicator's unit (children whole, % with a sign), chances as percentages,
+    blanks blank, RAG cells coloured with their word."""
+    units = dataset.indicators["unit"] if "unit" in dataset.indicators else pd.Series(dtype=str)
+    styler = targets.style.format(na_rep="")
+    for unit, rows in targets.groupby(targets["indicator"].map(units).fillna("count")).groups.items():
+        styler = styler.format(unit_number(str(unit)), subset=pd.IndexSlice[list(rows), list(VALUE_COLUMNS)])
+    styler = styler.format(lambda v: "" if v is None or pd.isna(v) else probability_text(v),
+                           subset=["probability_met"])
+    return styler.map(rag_cell_style, subset=["rag"])

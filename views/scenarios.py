@@ -47,7 +47,7 @@ from ui.scenario_compare import (
     results_table,
     scenario_title,
 )
-from ui.scenario_targets import add_target_lines, show_answer
+from ui.scenario_targets import add_target_lines, show_answer, styled_targets
 
 # measure, title, unit, the scorecard indicator whose targets are drawn on its chart
 CHARTS = [
@@ -201,16 +201,13 @@ def scenario_panel():
     download_buttons(table, "scenario results", key="scenario")
     with st.expander("Every target under this scenario (all periods, with the explanation)"):
         st.dataframe(
-            scenario_targets[["indicator", "period", "target", "projected", "lo95", "hi95", "probability_met",
-                              "rag", "explanation"]],
+            styled_targets(scenario_targets[["indicator", "period", "target", "projected", "lo95", "hi95",
+                                             "probability_met", "rag", "explanation"]], dataset),
             hide_index=True, width="stretch", key="scenario_targets",
             column_config={"indicator": "Indicator", "period": "Year", "target": "Target",
-                           "projected": st.column_config.NumberColumn("Projected", format="%.1f"),
-                           "lo95": st.column_config.NumberColumn("95% range from", format="%.1f"),
-                           "hi95": st.column_config.NumberColumn("95% range to", format="%.1f"),
-                           "probability_met": st.column_config.NumberColumn("Chance of meeting it",
-                                                                            format="percent"),
-                           "rag": "RAG", "explanation": "In words"})
+                           "projected": "Projected", "lo95": "95% range from", "hi95": "95% range to",
+                           "probability_met": "Chance of meeting it", "rag": "RAG",
+                           "explanation": "In words"})
         download_buttons(scenario_targets, "targets under the scenario", key="scenario_targets_download")
     with st.expander("Headline measures under this scenario"):
         st.dataframe(headline_table(result.projection, scenario_targets), hide_index=True, width="stretch",

@@ -19,7 +19,7 @@ from ui.scenario_compare import (
     results_table,
     scenario_title,
 )
-from ui.scenario_targets import add_target_lines, answer_table, format_chance, open_targets
+from ui.scenario_targets import add_target_lines, answer_table, format_chance, open_targets, styled_targets
 
 
 @pytest.mark.parametrize(
@@ -174,3 +174,12 @@ def test_report_title_and_tables_in_words():
             "Change, 95% range": "-80 to -30",
         }
     ]
+
+
+def test_every_target_table_keeps_values_and_shows_them_in_units():
+    targets = _targets(469.4, 0.0044, "Red")
+    styler = styled_targets(targets, _dataset())
+    pd.testing.assert_frame_equal(styler.data, targets)  # values kept for export and the app-equals-CLI test
+    html = styler.to_html()
+    assert ">469<" in html and ">93.8%<" in html and "><1%<" in html  # whole children, %, chance
+    assert "background-color: #f8d0d0" in html and ">Amber<" in html  # RAG coloured, word kept
