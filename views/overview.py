@@ -41,6 +41,8 @@ def _year_end(row: dict, suffix: str, when: str, unit: str) -> str:
 
 
 records = table.to_dict("records")
+# measures with a target first: a leader reads the RAG before the context
+records.sort(key=lambda row: not any(pd.notna(row.get(f"target_{suffix}")) for suffix, _ in YEAR_ENDS))
 for start in range(0, max(len(records), 1), CARDS_PER_ROW):
     columns = st.columns(CARDS_PER_ROW)
     for column, row in zip(columns, records[start:start + CARDS_PER_ROW], strict=False):
