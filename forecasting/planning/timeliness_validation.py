@@ -32,6 +32,7 @@ change staffing or a scenario makes (`scenario_effects.staffing_projection`, `ap
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -83,7 +84,8 @@ def rolling_validation(dataset, forecast_result, params: dict[str, Parameter] | 
     ).table
     backtest = forecast_result.backtest
     rows = []
-    for r in scores.itertuples():
+    scored: list[Any] = list(scores.itertuples())  # rows of adopt_loads(...).table
+    for r in scored:
         chosen = backtest[(backtest["indicator"] == r.measure) & backtest["chosen"]]
         engine_mae = float(chosen["mae"].iloc[0]) if len(chosen) else np.nan
         rows.append(

@@ -51,7 +51,7 @@ class WorkforceView:
         out = [f"Workforce: {'; '.join(asked)}."] + [f"  {line}" for line in self.sizing.answer()]
         by_year = self.cost_by_year
         spend = by_year.groupby("financial_year")["staffing_cost"].sum()
-        months = by_year.groupby("financial_year")["months"].max()
+        months = by_year.groupby("financial_year")["months"].max().to_dict()
         out.append(
             "  Staffing cost of the plan (front-line staff, their managers and support staff): "
             + "; ".join(
