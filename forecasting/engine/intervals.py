@@ -8,7 +8,8 @@ Rules (model scale, normal intervals loc +- z * sd):
   not the M3 series the accuracy benchmark scores): per step h = 1..18, the factor by which sigma1 must grow
   for normal 80% / 95% intervals to hold that share of the combination's real errors. One spread serves both
   levels; growth is the 80% factor (on M3 the 95% factor, or the mean of the two, made 80% intervals hold
-  ~87-90% of values), made non-decreasing in h; it is kept for three bands of
+  ~87-90% of values), made non-decreasing in h by a least-squares monotone fit (`isotonic`; the running
+maximum used before was biased upwards by step-to-step noise); it is kept for three bands of
   sigma1 (a noisy series' errors grow less with h, relative to sigma1, than a smooth series'). Beyond the
   prior's last step it grows as sqrt(h).
 - k (only with `ForecastSettings(pooled_calibration=True)`; default k = 1, the prior alone, because back-test
@@ -48,9 +49,22 @@ def _prior() -> tuple[np.ndarray, np.ndarray]:
     for upper in sorted(table["sigma1_below"].astype(float).unique()):
         band = table[table["sigma1_below"] == upper].sort_values("step")
         # never shrinking with h: a dip from one step to the next is sampling noise
-        rows.append(np.maximum.accumulate(band["m80"].to_numpy(dtype=float)))
+        rows.append(isotonic(band["m80"].to_numpy(dtype=float)))
         edges.append(float(upper))
     return np.array(edges), np.array(rows)
+
+
+def isotonic(values: np.ndarray) -> np.ndarray:
+    """Least-squares non-decreasing fit (pool adjacent violators): a dip from one step to the next is
+    sampling noise, so neighbouring steps are averaged, not raised to the running maximum (which is biased
+    upwards by that same noise)."""
+    blocks: list[list[float]] = []  # [mean, count]
+    for value in np.asarray(values, dtype=float):
+        blocks.append([value, 1.0])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            (high, n_high), (low, n_low) = blocks[-2], blocks[-1]
+            blocks[-2:] = [[(high * n_high + low * n_low) / (n_high + n_low), n_high + n_low]]
+    return np.concatenate([np.full(int(count), mean) for mean, count in blocks]) if blocks else np.array([])
 
 
 def growth(steps: int, sigma1: float) -> np.ndarray:

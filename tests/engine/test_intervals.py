@@ -12,7 +12,7 @@ def test_growth_follows_the_prior_band_of_sigma1_and_grows_as_sqrt_beyond_it():
     edges = sorted(table["sigma1_below"].unique())
     for band, sigma1 in enumerate((edges[0] / 2, (edges[0] + edges[1]) / 2, edges[1] * 2)):
         rows = table[table["sigma1_below"] == edges[band]].sort_values("step")
-        expected = np.maximum.accumulate(rows["m80"].to_numpy())
+        expected = intervals.isotonic(rows["m80"].to_numpy())
         steps = len(expected)
         got = intervals.growth(steps + 3, sigma1)
         assert got[:steps] == pytest.approx(expected)
