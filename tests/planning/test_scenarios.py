@@ -280,7 +280,7 @@ def test_more_social_workers_never_worsen_caseload_or_timeliness(engine, team):
         wide = out.table.pivot(index="month", columns="measure", values="scenario")
         caseload = wide[[c for c in wide.columns if c.startswith("caseload_")]]
         timeliness = wide[["M8-QL", "EH4-QL", "CP8-QL"]]
-        assert caseload.shape[1] == 4
+        assert caseload.shape[1] == 5  # the four social-work teams and Early Help family workers (issue 14)
         if previous is not None:
             assert (caseload.to_numpy() <= previous[0] + 1e-9).all()
             assert (timeliness.to_numpy() >= previous[1] - 1e-9).all()
