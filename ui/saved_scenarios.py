@@ -99,8 +99,12 @@ def add_upload(file_name: str, content: bytes) -> str:
     scenario = scenario_from_yaml(content, file_name)
     stem = Path(scenario_file_name(Path(file_name).stem)).stem
     folder = _folder()
+    taken = stem in (list_saved(folder) if folder is not None else _session())
+    if taken:  # an upload never replaces a scenario silently
+        raise UserFacingError(f"You already have a scenario called {stem}; rename the file and upload it "
+                              "again.")
     if folder is not None:
-        save_user_scenario(folder, scenario, stem, overwrite=True)
+        save_user_scenario(folder, scenario, stem)
     else:
         _session()[stem] = scenario
     return stem

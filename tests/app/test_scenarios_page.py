@@ -252,3 +252,18 @@ def test_a_save_is_at_once_a_plan_on_the_finance_page():
     plans.set_value("mine:exits-plan").run()
     assert not app.exception
     assert any("Exits plan" in h.value for h in app.subheader)
+
+
+def test_an_upload_never_replaces_a_scenario_silently(tmp_path, monkeypatch):
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    app = _page("planner@example.gov.uk").run()
+    content = (ROOT / "scenarios" / "edge-of-care.yaml").read_bytes()
+    app.get("file_uploader")[0].upload("kept-plan.yaml", content, "application/x-yaml").run()
+    assert "kept-plan (saved)" in app.selectbox[0].options
+    saved = next(tmp_path.glob("scenarios/*/kept-plan.yaml"))
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    other = (ROOT / "scenarios" / "demand-shock.yaml").read_bytes()
+    app.get("file_uploader")[0].upload("kept-plan.yaml", other, "application/x-yaml").run()
+    assert not app.exception
+    assert any("already have a scenario called kept-plan" in e.value for e in app.error)
+    assert read_saved(saved).levers == read_saved(ROOT / "scenarios" / "edge-of-care.yaml").levers
