@@ -123,7 +123,7 @@ def fan_chart(history: pd.Series, forecast: pd.DataFrame, *, title: str = "", un
         yaxis_title={"percent": "%", "rate_per_10k": "per 10,000 children"}.get(unit, "number"),
         legend={"orientation": "h", "y": -0.15},
     )
-    figure.update_yaxes(tickformat=",")  # 1,433 not 1.433k
+    figure.update_yaxes(tickformat=",", hoverformat=",.0f" if unit == "count" else ",.1f")  # 1,433 not 1.433k
     if unit == "percent":
         figure.update_yaxes(range=[0, 100], ticksuffix="%")
     return plain_text(figure)
@@ -178,7 +178,7 @@ def small_multiples(panels: list[tuple[str, pd.Series, pd.DataFrame]], columns: 
                          row=row, col=col)
     figure.update_layout(height=280 * rows, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                          legend={"orientation": "h", "y": -0.05})
-    figure.update_yaxes(tickformat=",")
+    figure.update_yaxes(tickformat=",", hoverformat=",.0f")
     return plain_text(figure)
 
 
