@@ -11,8 +11,9 @@
   command line's files keep the column names so programs (and this tool) can read them back.
 - `to_csv(frame)` prefixes such cells with a single quote (CSV has no styles) and rounds float noise
   (1432.9999999999998 -> 1433) to 12 significant digits unless a `float_format` is given.
-- `scenario_html_report(...)` builds one standalone HTML file (plotly.js inlined once, no server needed) for
-  a committee paper. Every piece of text is HTML-escaped: nothing a user typed or uploaded becomes markup.
+- `scenario_html_report(...)` builds one standalone HTML file for a committee paper: charts as static SVG
+  (small, quick to open, printable; plotly.js inlined once when asked for interactive charts). Every piece
+  of text is HTML-escaped: nothing a user typed or uploaded becomes markup.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ import pandas as pd
 
 from forecasting.errors import UserFacingError
 from forecasting.reports.formats import FORMULA_TRIGGERS, write_sheet
+from forecasting.reports.svg import figure_svg
 from forecasting.reports.words import in_words
 
 log = logging.getLogger(__name__)
@@ -131,6 +133,9 @@ table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1em; }
 th, td { border: 1px solid #bbb; padding: 3px 8px; text-align: right; }
 th { background: #f0f0f0; } td:first-child, th:first-child { text-align: left; }
 .meta { color: #555; font-size: 0.9em; } .notes li { margin: 0.3em 0; }
+figure.chart { margin: 0.5em 0 1.5em; break-inside: avoid; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; }
+               table { break-inside: avoid; } }
 """
 
 
@@ -141,11 +146,14 @@ def scenario_html_report(
     notes: Sequence[str] = (),
     generated_at: datetime | None = None,
     data_source: str = "",
+    interactive: bool = False,
 ) -> str:
-    """A standalone HTML page: title, provenance, notes, plotly figures, tables.
+    """A standalone HTML page: title, provenance, notes, figures, tables; opens offline with no server.
 
-    `figures` is a sequence of (heading, plotly Figure); plotly.js is inlined with the first figure only,
-    so the file opens offline with no server. All text (title, headings, notes, table cells) is escaped.
+    `figures` is a sequence of (heading, plotly Figure). By default each is drawn as static SVG
+    (`forecasting.reports.svg`): no script, tens of kilobytes, opens at once and prints as shown.
+    `interactive` True embeds plotly instead (plotly.js inlined once, about 4.5 MB). All text (title,
+    headings, notes, table cells, chart labels) is escaped.
     """
     generated_at = generated_at or datetime.now()
     parts = [
@@ -162,9 +170,14 @@ def scenario_html_report(
         parts.append('<ul class="notes">' + "".join(f"<li>{_escape(note)}</li>" for note in notes) + "</ul>")
     for position, (heading, figure) in enumerate(figures):
         parts.append(f"<h2>{_escape(heading)}</h2>")
-        parts.append(
-            figure.to_html(full_html=False, include_plotlyjs=(position == 0), default_width="100%")
-        )
+        if interactive:
+            parts.append(
+                figure.to_html(full_html=False, include_plotlyjs=(position == 0), default_width="100%")
+            )
+        else:
+            own_title = str(getattr(figure.layout.title, "text", None) or "")
+            same = html.unescape(own_title).strip() == str(heading).strip()
+            parts.append(f'<figure class="chart">{figure_svg(figure, show_title=not same)}</figure>')
     for heading, frame in (tables or {}).items():
         parts.append(f"<h2>{_escape(heading)}</h2>")
         parts.append(_flatten(frame).to_html(index=False, escape=True, border=0, na_rep="",

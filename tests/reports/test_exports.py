@@ -90,6 +90,7 @@ def test_scenario_html_report_is_standalone_and_escapes_text():
         notes=["Assumes <i>10%</i> fewer entries"],
         generated_at=datetime(2026, 11, 22, 10, 30),
         data_source="upload.csv",
+        interactive=True,
     )
     assert html_text.startswith("<!DOCTYPE html>")
     assert "<script>alert(1)</script>" not in html_text
