@@ -6,11 +6,14 @@
 Writes the panel as one long CSV (authority, indicator, month, value: 152 x 40 x 60 = 364,800 rows, the
 national case of issue 18) to a temporary folder, then times, each in a fresh process so that peak memory
 (ru_maxrss) belongs to that step alone:
-- `load_panel(file)`: what `python -m forecasting panel --data FILE` does before forecasting;
+- `load_panel(file)`: what `python -m forecasting panel --data FILE` does before forecasting (peak memory
+  also as the rise above the process's peak after its imports);
 - `python -m forecasting data check FILE`: the whole command, start-up included.
 The panel is `forecasting.data.panel.synthetic_panel` (labelled SYN..., not any council's data). CPU time
 is printed beside wall time: on a shared machine the wall time can be several times the CPU time.
-To time an older version, run with PYTHONPATH pointing at its `forecasting` package (e.g. from `git archive`).
+To time an older version, run from a folder without a `forecasting` package, with PYTHONPATH pointing at the
+older package (e.g. `git archive f0f31f5 forecasting data | tar -x -C /tmp/before`): the timed steps run with
+`python -c`, which puts the current folder first on the import path.
 """
 
 from __future__ import annotations
@@ -30,10 +33,11 @@ started = time.perf_counter()
 from forecasting.data.panel import load_panel
 imported = time.perf_counter()
 cpu_imported = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+rss_imported = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
 panel = load_panel(sys.argv[1])
 done = time.perf_counter()
 usage = resource.getrusage(resource.RUSAGE_SELF)
-print(len(panel.datasets), len(panel.reports), done - imported, imported - started, usage.ru_maxrss / 1e3,
+print(len(panel.datasets), len(panel.reports), done - imported, rss_imported, usage.ru_maxrss / 1e3,
       usage.ru_utime + usage.ru_stime - cpu_imported)
 """
 
@@ -47,13 +51,6 @@ except SystemExit as stop:
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(f"peak {usage.ru_maxrss / 1e3} exit {code} cpu {usage.ru_utime + usage.ru_stime}")
 """
-
-BASELINE_STEP = """
-import resource
-from forecasting.data.panel import load_panel
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3)
-"""
-
 
 def write_panel(path: Path, authorities: int, indicators: int, months: int) -> int:
     from forecasting.data.panel import split_ids, synthetic_panel
@@ -83,12 +80,11 @@ def main() -> None:
         rows = write_panel(file, args.authorities, args.indicators, args.months)
         print(f"SYNTHETIC panel (not real data): {args.authorities} authorities x {args.indicators} "
               f"indicators x {args.months} months = {rows:,} rows, {file.stat().st_size / 1e6:.1f} MB as CSV")
-        baseline = float(_run(BASELINE_STEP)[-1])
         out = _run(LOAD_STEP, str(file))
         kept, refused = int(out[0]), int(out[1])
-        seconds, peak, cpu = float(out[2]), float(out[4]), float(out[5])
+        seconds, baseline, peak, cpu = float(out[2]), float(out[3]), float(out[4]), float(out[5])
         print(f"load_panel:  {seconds:6.1f} s wall, {cpu:6.1f} s CPU; peak memory {peak:,.0f} MB "
-              f"({peak - baseline:,.0f} MB above the {baseline:,.0f} MB of the imports alone); "
+              f"({peak - baseline:,.0f} MB above the {baseline:,.0f} MB after the imports); "
               f"{kept} authorities kept, {refused} refused")
         started = time.perf_counter()
         check = subprocess.run([sys.executable, "-c", CHECK_STEP, str(file)], capture_output=True, text=True)

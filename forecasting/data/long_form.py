@@ -53,6 +53,7 @@ def parse_long(rows: list[list], header: int, columns: dict[str, int | None], re
     missing_rows: list[tuple[int, str, str]] = []
     month_memo: dict[tuple[type, object], pd.Timestamp | None] = {}
     blank_like: dict[tuple[type, object], bool] = {}
+    same_code: dict[str, str] = {}
     for offset, row in numbered:
         width = len(row)
         first = row[id_col] if id_col < width else None
@@ -66,6 +67,7 @@ def parse_long(rows: list[list], header: int, columns: dict[str, int | None], re
         if blank_id and all(parse_value(v)[0] == "missing" for v in row):
             continue
         code = str(first or "").strip()
+        code = same_code.setdefault(code, code)  # one string object per code: less memory, faster grouping
         if not code:
             report.error("This row has no indicator code",
                          "Fill in the indicator code (e.g. M1) or delete the row.", code="missing_code",

@@ -37,7 +37,7 @@ from forecasting.data.sheet_layout import (
 )
 from forecasting.data.spreadsheet import Sheet, parse_value
 from forecasting.data.upload import build_dataset, check_path
-from forecasting.data.validation import MAX_LISTED_PER_KIND, Problem, ValidationReport, check_long_frame
+from forecasting.data.validation import MAX_LISTED_PER_KIND, Problem, ValidationReport
 
 log = logging.getLogger(__name__)
 
@@ -245,8 +245,7 @@ def _panel_from_long_file(name: str, content: bytes, today, borrow: bool = False
         dataset = None
         if not frame.empty:
             dataset = build_dataset(name, ParsedTable(frame, names, "long", sheet.name), report,
-                                    indicators=indicators, source=source, today=today, borrow=borrow,
-                                    check_contract=False)
+                                    indicators=indicators, source=source, today=today, borrow=borrow)
         elif report.ok:
             report.error(f"No usable rows for {authority}", "Fill in indicator, month and value on its rows.",
                          code="no_data", **where)
@@ -256,10 +255,7 @@ def _panel_from_long_file(name: str, content: bytes, today, borrow: bool = False
             datasets[authority], checked[authority] = dataset, report
         else:
             reports[authority] = report
-    panel = Panel(datasets, reports, notes, checked)
-    if datasets:  # the long-frame contract, once over every authority's rows (not once per authority)
-        check_long_frame(panel.long_frame(), notes, where)
-    return panel
+    return Panel(datasets, reports, notes, checked)
 
 
 def _warn_repeated_headings(headings: list, notes: ValidationReport, where: dict, row: int) -> None:

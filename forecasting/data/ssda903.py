@@ -38,6 +38,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024  # a large authority's 903 episodes file is a 
 # 2018-19: 78,150 children looked after at 31 March, ~2 episodes each in the year)
 MAX_ROWS_903 = 400_000
 HEADER_SEARCH_ROWS = 10
+PROBE_BYTES = 64_000  # of a text file read to find its header row (`looks_like_903`)
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".txt")
 SINGLE_AUTHORITY = "authority"  # name used when the files have no LA column
 MAX_EXAMPLES = 5
@@ -102,6 +103,8 @@ def _files_under(path: Path) -> list[tuple[str, bytes]]:
 
 def _header_rows(content: bytes) -> list[set[str]]:
     """Column names of the first rows of each sheet, cheaply (for `looks_like_903`)."""
+    if not content.startswith(b"PK") and len(content) > PROBE_BYTES:  # text: its first lines are enough
+        content = content[: content.rfind(b"\n", 0, PROBE_BYTES) + 1] or content[:PROBE_BYTES]
     try:
         return [set(_upper(t.columns)) for t in _read_sheets("probe", content, ValidationReport(), nrows=5)]
     except Exception:  # noqa: BLE001  a probe only: a file that cannot be read is simply not a 903 table

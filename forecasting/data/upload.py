@@ -267,7 +267,7 @@ def _load_upload(name, content, report, *, catalogue, today, max_bytes, sheet, u
 
 def build_dataset(name: str, parsed: ParsedTable, report: ValidationReport, *, indicators: pd.DataFrame,
                   source: Dataset | None, today, units: dict[str, str] | None = None,
-                  borrow: bool = False, check_contract: bool = True) -> Dataset:
+                  borrow: bool = False) -> Dataset:
     """Validate a parsed table against the catalogue `indicators`. A council's targets, benchmarks and
     population are its own: those of the reference data set `source` are borrowed only when `borrow` (the user
     chose them; said so in a warning); otherwise a warning says what is missing and how to add it. Problems go
@@ -280,7 +280,7 @@ def build_dataset(name: str, parsed: ParsedTable, report: ValidationReport, *, i
     where = {"file": name, "sheet": parsed.sheet}
     observations, catalogue_rows = validate_observations(
         parsed.located, indicators, report, today=resolve_today(today), where=where, names=parsed.names,
-        report_gaps=parsed.form == "long", check_contract=check_contract)
+        report_gaps=parsed.form == "long")
     _require_values(observations, report, where)
     codes = set(observations["unique_id"])
     extra: dict[str, Any] = {}

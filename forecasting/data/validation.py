@@ -246,7 +246,6 @@ def validate_observations(
     where: dict,
     names: dict[str, str] | None = None,
     report_gaps: bool = True,
-    check_contract: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply the domain rules to a located long frame; return (tidy observations, indicator catalogue).
 
@@ -331,8 +330,7 @@ def validate_observations(
     tidy = (located.drop_duplicates(["unique_id", "ds"], keep="first")[["unique_id", "ds", "y"]]
             .astype({"unique_id": str, "y": float}))
     tidy = _fill_gaps(tidy, report, where, report_gaps)
-    if check_contract:  # a panel checks its whole long frame once instead (`check_long_frame`)
-        check_long_frame(tidy, report, where)
+    check_long_frame(tidy, report, where)
     indicators = _catalogue_for(tidy, catalogue, inferred_rows)
     return tidy, indicators
 
