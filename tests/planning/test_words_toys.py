@@ -24,3 +24,39 @@ def test_a_scenario_file_of_exactly_the_limit_is_read_and_one_byte_more_is_not(t
     over.write_text(head + "x" * (MAX_BYTES - len(head) + 1), encoding="utf-8")
     with pytest.raises(UserFacingError, match=f"over.yaml: the file is {MAX_BYTES + 1:,} bytes"):
         read_scenario_text(over)
+
+
+def _nested(levels: int) -> str:
+    """A YAML document `levels` deep: the top mapping is level 1, each `- ` one more, the scalar the last."""
+    return (
+        "a:\n" + "".join("  " * k + "- " + "\n" for k in range(1, levels - 2)) + "  " * (levels - 2) + "- 1\n"
+    )
+
+
+def test_nesting_up_to_the_limit_is_read_and_one_level_more_is_refused():
+    from forecasting.planning.scenario_yaml import MAX_DEPTH, load_yaml_text
+
+    depth = _depth(load_yaml_text(_nested(MAX_DEPTH), "deep.yaml"))
+    assert depth == MAX_DEPTH
+    with pytest.raises(UserFacingError, match=f"deep.yaml: nesting deeper than {MAX_DEPTH} levels at line"):
+        load_yaml_text(_nested(MAX_DEPTH + 1), "deep.yaml")
+    # siblings do not add up: many shallow levers are fine
+    assert load_yaml_text("\n".join(f"lever_{k}: {{a: [1]}}" for k in range(50)), "wide.yaml")[
+        "lever_49"
+    ] == {"a": [1]}
+
+
+def _depth(value) -> int:
+    if isinstance(value, dict):
+        return 1 + max(_depth(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + max(_depth(v) for v in value)
+    return 1
+
+
+def test_integers_up_to_the_digit_limit_are_read():
+    from forecasting.planning.scenario_yaml import MAX_INT_DIGITS, load_yaml_text
+
+    assert load_yaml_text(f"n: {'9' * MAX_INT_DIGITS}", "n.yaml")["n"] == int("9" * MAX_INT_DIGITS)
+    with pytest.raises(UserFacingError, match=f"a number with {MAX_INT_DIGITS + 1} digits at line 1"):
+        load_yaml_text(f"n: {'9' * (MAX_INT_DIGITS + 1)}", "n.yaml")
