@@ -60,3 +60,16 @@ def test_integers_up_to_the_digit_limit_are_read():
     assert load_yaml_text(f"n: {'9' * MAX_INT_DIGITS}", "n.yaml")["n"] == int("9" * MAX_INT_DIGITS)
     with pytest.raises(UserFacingError, match=f"a number with {MAX_INT_DIGITS + 1} digits at line 1"):
         load_yaml_text(f"n: {'9' * (MAX_INT_DIGITS + 1)}", "n.yaml")
+
+
+def test_indicator_words_come_from_the_short_list_then_the_catalogue_then_the_code():
+    import pandas as pd
+
+    from forecasting.planning.coverage import INDICATOR_WORDS, indicator_words
+
+    code, words = next(iter(INDICATOR_WORDS.items()))
+    assert indicator_words(code) == f"{words} ({code})"
+    catalogue = pd.DataFrame({"name": ["Foster carers approved"]}, index=pd.Index(["FC1"], name="indicator"))
+    assert indicator_words("FC1", catalogue) == "Foster carers approved (FC1)"
+    assert indicator_words("FC2", catalogue) == "FC2"
+    assert indicator_words("FC1") == "FC1"
