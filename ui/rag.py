@@ -14,15 +14,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from forecasting.reports import RAG_MEANING
+
 STATUSES = ("Green", "Amber", "Red", "Grey")
 
-#: The words after the colour name: what the status means for a reader.
-MEANING = {
-    "Green": "likely to meet",
-    "Amber": "at risk",
-    "Red": "likely to miss",
-    "Grey": "not assessed",
-}
+#: The words after the colour name: what the status means for a reader (one list for app and reports).
+MEANING = RAG_MEANING
 #: Streamlit badge colour for each status (Streamlit has no amber; its orange is the amber).
 BADGE_COLOUR = {"Green": "green", "Amber": "orange", "Red": "red", "Grey": "gray"}
 #: A shape for each status, so the badge reads without colour.

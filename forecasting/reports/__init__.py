@@ -17,6 +17,7 @@ from forecasting.reports.template import write_template
 from forecasting.reports.words import (
     GLOSSARY,
     NOT_AVAILABLE,
+    RAG_MEANING,
     VALUE_WORDS,
     count_text,
     figure_text,
@@ -30,6 +31,7 @@ from forecasting.reports.words import (
 __all__ = [
     "GLOSSARY",
     "NOT_AVAILABLE",
+    "RAG_MEANING",
     "VALUE_WORDS",
     "count_text",
     "decomposition_chart",

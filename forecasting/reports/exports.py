@@ -30,7 +30,7 @@ import pandas as pd
 from forecasting.errors import UserFacingError
 from forecasting.reports.formats import FORMULA_TRIGGERS, write_sheet
 from forecasting.reports.svg import figure_svg
-from forecasting.reports.words import in_words
+from forecasting.reports.words import RAG_MEANING, in_words
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +134,9 @@ th, td { border: 1px solid #bbb; padding: 3px 8px; text-align: right; }
 th { background: #f0f0f0; } td:first-child, th:first-child { text-align: left; }
 .meta { color: #555; font-size: 0.9em; } .notes li { margin: 0.3em 0; }
 figure.chart { margin: 0.5em 0 1.5em; break-inside: avoid; }
+td.rag { text-align: left; font-weight: bold; } td.rag-green { background: #d4edda; color: #0b4d1e; }
+td.rag-amber { background: #ffe8b3; color: #5c3b00; } td.rag-red { background: #f8d0d0; color: #7a0f0f; }
+td.rag-grey { background: #e6e6e6; color: #333; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; }
                table { break-inside: avoid; } }
 """
@@ -180,11 +183,20 @@ def scenario_html_report(
             parts.append(f'<figure class="chart">{figure_svg(figure, show_title=not same)}</figure>')
     for heading, frame in (tables or {}).items():
         parts.append(f"<h2>{_escape(heading)}</h2>")
-        parts.append(_flatten(frame).to_html(index=False, escape=True, border=0, na_rep="",
-                                             float_format=_fmt))
+        parts.append(_rag_cells(_flatten(frame).to_html(index=False, escape=True, border=0, na_rep="",
+                                                        float_format=_fmt)))
     parts.append("</body></html>")
     log.info("HTML report built: %d figures, %d tables", len(figures), len(tables or {}))
     return "\n".join(parts)
+
+
+_RAG_CELL = re.compile(r"<td>(Green|Amber|Red|Grey)(?::[^<]*)?</td>")
+
+
+def _rag_cells(table_html: str) -> str:
+    """Every RAG cell of a report table coloured and in words ('Red: likely to miss'), never colour alone."""
+    return _RAG_CELL.sub(lambda found: f'<td class="rag rag-{found.group(1).lower()}">{found.group(1)}: '
+                                       f"{RAG_MEANING[found.group(1)]}</td>", table_html)
 
 
 def _fmt(value: float) -> str:

@@ -4,8 +4,9 @@ prints like the page (the interactive report inlined 4.5 MB of plotly.js and too
 `figure_svg(figure)` draws what the report's charts use: lines (solid, dashed, dotted), filled bands
 (`fill="toself"`), markers, horizontal lines from `add_hline` with their labels, and bars (vertical or
 horizontal, grouped or stacked with negatives to the other side). Dates on the x axis are labelled as months
-(Mar 2020); numbers with thousands separators; the y axis always starts where its data and zero say (no
-zoomed axis turns a small change into a cliff when bars are drawn). All text is escaped.
+(Mar 2020); numbers with thousands separators; bars start at zero, and so does the y axis of non-negative
+lines whose range is under a quarter of their top (ZOOM_LIMIT), so a small change is never drawn as a cliff.
+All text is escaped.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ DASHES = {"dash": "6,4", "dot": "2,3", "dashdot": "6,3,2,3", "longdash": "10,4"}
 FONT = "font-family=\"Arial, Helvetica, sans-serif\""
 LEFT, RIGHT, TOP, BOTTOM = 70, 40, 40, 40
 LEGEND_ROW = 18
+ZOOM_LIMIT = 0.25  # non-negative data whose range is under this share of its top start the axis at zero
 
 
 def _esc(text: object) -> str:
@@ -93,19 +95,21 @@ def figure_svg(figure: Any, width: int = 900, height: int | None = None, show_ti
     traces = [t for t in figure.data if getattr(t, "visible", True) is not False]
     bars = [t for t in traces if t.type == "bar"]
     horizontal = bool(bars) and all(getattr(t, "orientation", None) == "h" for t in bars)
-    legend = [t for t in traces if t.name and t.showlegend is not False]
-    legend_rows = math.ceil(sum(len(str(t.name)) * 7 + 34 for t in legend) / max(width - LEFT - RIGHT, 1))
-    plot_h = height - TOP - BOTTOM - LEGEND_ROW * legend_rows
-    plot_w = width - LEFT - RIGHT
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 {width} {height}" '
-             f'role="img" {FONT} font-size="12">']
-    title = _text(layout.title)
-    if title and show_title:
-        parts.append(f'<text x="{LEFT}" y="22" font-size="15" font-weight="bold">{_esc(title)}</text>')
     categories: list[str] = []
     if horizontal:
         for trace in bars:
             categories += [str(c) for c in trace.y if str(c) not in categories]
+    # room for the category names of horizontal bars (up to a third of the width)
+    left = min(max((len(c) for c in categories), default=0) * 7 + 14, width // 3) if horizontal else LEFT
+    legend = [t for t in traces if t.name and t.showlegend is not False]
+    legend_rows = math.ceil(sum(len(str(t.name)) * 7 + 34 for t in legend) / max(width - left - RIGHT, 1))
+    plot_h = height - TOP - BOTTOM - LEGEND_ROW * legend_rows
+    plot_w = width - left - RIGHT
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 {width} {height}" '
+             f'role="img" {FONT} font-size="12">']
+    title = _text(layout.title)
+    if title and show_title:
+        parts.append(f'<text x="{left}" y="22" font-size="15" font-weight="bold">{_esc(title)}</text>')
     xs, ys, dates = [], [], False
     stacks: dict[tuple[str, bool], float] = {}
     segments = []  # bars: (trace, category index, start, end)
@@ -133,13 +137,15 @@ def figure_svg(figure: Any, width: int = 900, height: int | None = None, show_ti
         ys.append(0.0)
     x_low, x_high = (min(xs), max(xs)) if xs else (0.0, 1.0)
     y_low, y_high = (min(ys), max(ys)) if ys else (0.0, 1.0)
-    pad = (y_high - y_low) * 0.05 or 1.0
+    if y_low >= 0 and y_high > 0 and y_high - y_low < ZOOM_LIMIT * y_high:
+        y_low = 0.0  # honest axis: a change small against the level is drawn small, not as a cliff
+    pad = (y_high - y_low) * 0.05 or max(abs(y_high) * 0.05, 1.0)
     y_low, y_high = y_low - (pad if y_low != 0 else 0), y_high + pad
     if x_high <= x_low:
         x_low, x_high = x_low - 1, x_high + 1
 
     def px(value: float) -> float:
-        return LEFT + (value - x_low) / (x_high - x_low) * plot_w
+        return left + (value - x_low) / (x_high - x_low) * plot_w
 
     def py(value: float) -> float:
         return TOP + plot_h - (value - y_low) / (y_high - y_low) * plot_h
@@ -152,20 +158,20 @@ def figure_svg(figure: Any, width: int = 900, height: int | None = None, show_ti
             parts.append(f'<text x="{px(tick):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">'
                          f'{_esc(_tick_text(tick, False))}</text>')
         for number, category in enumerate(categories):
-            parts.append(f'<text x="{LEFT - 6}" y="{TOP + band * (number + 0.5) + 4:.1f}" text-anchor="end">'
-                         f'{_esc(category[:28])}</text>')
+            parts.append(f'<text x="{left - 6}" y="{TOP + band * (number + 0.5) + 4:.1f}" text-anchor="end">'
+                         f'{_esc(category)}</text>')
         for position, (trace, number, start, end) in enumerate(segments):
             colour = _colour(trace, bars.index(trace) if trace in bars else position)
-            left, right = sorted((px(start), px(end)))
-            parts.append(f'<rect x="{left:.1f}" y="{TOP + band * number + band * 0.2:.1f}" '
-                         f'width="{max(right - left, 0.5):.1f}" height="{band * 0.6:.1f}" fill="{colour}"/>')
+            x0, x1 = sorted((px(start), px(end)))
+            parts.append(f'<rect x="{x0:.1f}" y="{TOP + band * number + band * 0.2:.1f}" '
+                         f'width="{max(x1 - x0, 0.5):.1f}" height="{band * 0.6:.1f}" fill="{colour}"/>')
         zero = px(0)
         parts.append(f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="{TOP}" y2="{TOP + plot_h}" stroke="#333"/>')
     else:
         for tick in _nice_ticks(y_low, y_high):
-            parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{py(tick):.1f}" y2="{py(tick):.1f}" '
+            parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{py(tick):.1f}" y2="{py(tick):.1f}" '
                          'stroke="#e5e5e5"/>')
-            parts.append(f'<text x="{LEFT - 6}" y="{py(tick) + 4:.1f}" text-anchor="end">'
+            parts.append(f'<text x="{left - 6}" y="{py(tick) + 4:.1f}" text-anchor="end">'
                          f'{_esc(_tick_text(tick, False))}</text>')
         for tick in (_date_ticks(x_low, x_high) if dates else _nice_ticks(x_low, x_high)):
             parts.append(f'<text x="{px(tick):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">'
@@ -208,26 +214,26 @@ def figure_svg(figure: Any, width: int = 900, height: int | None = None, show_ti
         for value, shape in hlines:
             colour = getattr(shape.line, "color", None) or "#c0392b"
             dash = DASHES.get(str(getattr(shape.line, "dash", None) or ""), "")
-            parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{py(value):.1f}" y2="{py(value):.1f}" '
+            parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{py(value):.1f}" y2="{py(value):.1f}" '
                          f'stroke="{_esc(colour)}"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
         for note in layout.annotations or ():
             if note.text and note.y is not None and note.yref in ("y", None):
-                parts.append(f'<text x="{LEFT + plot_w - 4}" y="{py(float(note.y)) - 4:.1f}" '
+                parts.append(f'<text x="{left + plot_w - 4}" y="{py(float(note.y)) - 4:.1f}" '
                              f'text-anchor="end" fill="#555">{_esc(note.text)}</text>')
-        parts.append(f'<line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{TOP + plot_h}" stroke="#333"/>')
-        parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" '
+        parts.append(f'<line x1="{left}" x2="{left}" y1="{TOP}" y2="{TOP + plot_h}" stroke="#333"/>')
+        parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" '
                      'stroke="#333"/>')
     axis_title = _text(layout.yaxis.title) if not horizontal else _text(layout.xaxis.title)
     if axis_title:
         where = (f'x="14" y="{TOP + plot_h / 2:.1f}" transform="rotate(-90 14 {TOP + plot_h / 2:.1f})"'
-                 if not horizontal else f'x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h + 32}"')
+                 if not horizontal else f'x="{left + plot_w / 2:.1f}" y="{TOP + plot_h + 32}"')
         parts.append(f'<text {where} text-anchor="middle" fill="#333">{_esc(axis_title)}</text>')
-    x, y = LEFT, height - LEGEND_ROW * legend_rows + 4
+    x, y = left, height - LEGEND_ROW * legend_rows + 4
     for trace in legend:
         label = str(trace.name)
         size = len(label) * 7 + 34
         if x + size > width - RIGHT:
-            x, y = LEFT, y + LEGEND_ROW
+            x, y = left, y + LEGEND_ROW
         colour = getattr(trace, "fillcolor", None) if getattr(trace, "fill", None) == "toself" else None
         parts.append(f'<rect x="{x}" y="{y - 9}" width="14" height="10" '
                      f'fill="{_esc(colour or _colour(trace, traces.index(trace)))}"/>')

@@ -25,6 +25,7 @@ __all__ = [
     "COLUMN_WORDS",
     "GLOSSARY",
     "NOT_AVAILABLE",
+    "RAG_MEANING",
     "VALUE_WORDS",
     "count_text",
     "figure_text",
@@ -115,6 +116,14 @@ COLUMN_WORDS: dict[str, str] = {
     "case": "Case",
     "months": "Months",
     "months_basis": "Months counted",
+}
+
+#: What each RAG status means for a reader (the app, the report and exports say it the same way).
+RAG_MEANING: dict[str, str] = {
+    "Green": "likely to meet",
+    "Amber": "at risk",
+    "Red": "likely to miss",
+    "Grey": "not assessed",
 }
 
 #: Coded values in tables -> words (the code is kept when it is not listed).

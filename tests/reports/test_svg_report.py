@@ -66,3 +66,30 @@ def test_a_heading_that_repeats_the_chart_title_is_not_said_twice():
     figure.update_layout(title="Children in care")
     report = scenario_html_report("My plan", [("Children in care", figure)])
     assert report.count(">Children in care<") == 1
+
+
+def test_a_small_change_on_a_high_level_is_drawn_from_zero():
+    # 853,172 -> 853,173 a month: the axis starts at 0 (ticks 0 ... 800,000+), never a zoomed cliff
+    figure = go.Figure(go.Scatter(x=MONTHS[:3], y=[853172.1, 853172.4, 853172.9], mode="lines"))
+    svg = figure_svg(figure)
+    assert ">0<" in svg and ">800,000<" in svg
+
+
+def test_long_category_names_are_not_cut():
+    parts = pd.DataFrame({"lever_group": ["a", "a"], "measure": ["CIN/CP caseload per worker", "LAC"],
+                          "contribution": [-2.0, -30.0]})
+    svg = figure_svg(decomposition_chart(parts))
+    assert ">CIN/CP caseload per worker<" in svg
+    # both bars lie left of zero, inside the plot (right of the names)
+    zero = float(svg.split('<line x1="')[-1].split('"')[0])
+    bars = [s for s in svg.split("<rect ")[1:] if 'height="10"' not in s]       # not legend swatches
+    for bar in bars:
+        x, width = (float(bar.split(f'{name}="')[1].split('"')[0]) for name in ("x", "width"))
+        assert x >= 26 * 7 and x + width <= zero + 0.5
+
+
+def test_report_rag_cells_in_colour_and_words():
+    table = pd.DataFrame({"Measure": ["LAC"], "RAG scenario": ["Red"], "Note": ["Red sky"]})
+    report = scenario_html_report("My plan", [], {"Targets": table})
+    assert '<td class="rag rag-red">Red: likely to miss</td>' in report
+    assert "<td>Red sky</td>" in report                      # other text untouched
