@@ -228,16 +228,16 @@ def figure_svg(figure: Any, width: int = 900, height: int | None = None, show_ti
         where = (f'x="14" y="{TOP + plot_h / 2:.1f}" transform="rotate(-90 14 {TOP + plot_h / 2:.1f})"'
                  if not horizontal else f'x="{left + plot_w / 2:.1f}" y="{TOP + plot_h + 32}"')
         parts.append(f'<text {where} text-anchor="middle" fill="#333">{_esc(axis_title)}</text>')
-    x, y = left, height - LEGEND_ROW * legend_rows + 4
+    key_x, key_y = left, height - LEGEND_ROW * legend_rows + 4
     for trace in legend:
         label = str(trace.name)
         size = len(label) * 7 + 34
-        if x + size > width - RIGHT:
-            x, y = left, y + LEGEND_ROW
-        colour = getattr(trace, "fillcolor", None) if getattr(trace, "fill", None) == "toself" else None
-        parts.append(f'<rect x="{x}" y="{y - 9}" width="14" height="10" '
-                     f'fill="{_esc(colour or _colour(trace, traces.index(trace)))}"/>')
-        parts.append(f'<text x="{x + 18}" y="{y}">{_esc(label)}</text>')
-        x += size
+        if key_x + size > width - RIGHT:
+            key_x, key_y = left, key_y + LEGEND_ROW
+        swatch = getattr(trace, "fillcolor", None) if getattr(trace, "fill", None) == "toself" else None
+        parts.append(f'<rect x="{key_x}" y="{key_y - 9}" width="14" height="10" '
+                     f'fill="{_esc(swatch or _colour(trace, traces.index(trace)))}"/>')
+        parts.append(f'<text x="{key_x + 18}" y="{key_y}">{_esc(label)}</text>')
+        key_x += size
     parts.append("</svg>")
     return "".join(parts)
