@@ -58,7 +58,7 @@ CHARTS = [
     ("EH4-QL", "Single assessments in 45 days", "%", "EH4-QL"),
     ("M8-QL", "MASH decisions in 24 hours", "%", "M8-QL"),
     ("placement_cost", "Placement spend a month", "£", None),
-    ("staffing_cost", "Front-line staffing cost a month", "£", None),
+    ("staffing_cost", "Staffing cost a month (managers and support included)", "£", None),
 ]
 NEUTRAL = "(all levers neutral)"
 

@@ -379,7 +379,7 @@ LINE_WORDS = {
     "all_placements": "All placements",
     "delivery_cost": "Delivery cost of the plan",
     "allowances_cost": "Allowances after extra exits",
-    "staffing_cost": "Front-line staffing",
+    "staffing_cost": "Staffing (front line, managers and support)",
     "net_cost": "Net cost (placements, staffing, delivery, allowances)",
 }
 
