@@ -129,8 +129,9 @@ def _several_authorities(report: ValidationReport, name: str, sheet: str | None,
     listed = f" ({', '.join(named[:5])}{' ...' if len(named) > 5 else ''})" if named else ""
     count = f"{'at least ' * at_least}{len(named)} authorities" if named else "several authorities"
     report.error(f"The file holds {count}{listed} in its authority column; this reads one council's data",
-                 f"For all of them: `python -m forecasting panel --data {name}` (check them all with "
-                 f"`python -m forecasting data check {name}`); for one, keep only its rows.",
+                 f"For all of them: the app's 'Compare authorities' page, or `python -m forecasting panel "
+                 f"--data {name}` (check them all with `python -m forecasting data check {name}`); for one "
+                 "council, keep only its rows.",
                  code="several_authorities", file=name, sheet=sheet)
 
 
