@@ -147,11 +147,11 @@ def horizon_markdown(table: pd.DataFrame) -> list[str]:
         + " | MASE | MASE naive | note |",
         "|---|---|---|" + "---|" * len(levels) + "---|---|---|",
     ]
-    for row in table.itertuples(index=False):
-        cover = " | ".join(_number(getattr(row, f"coverage{lv}"), ".0%") for lv in levels)
-        lines.append(f"| {row.months_from}-{row.months_to} | {row.n_points} | {row.n_indicators} | {cover} | "
-                     f"{_number(row.mase, '.2f')} | {_number(row.naive_mase, '.2f')} | "
-                     f"{markdown_cell(row.note)} |")
+    for row in table.to_dict("records"):
+        cover = " | ".join(_number(row[f"coverage{lv}"], ".0%") for lv in levels)
+        lines.append(f"| {row['months_from']}-{row['months_to']} | {row['n_points']} | "
+                     f"{row['n_indicators']} | {cover} | {_number(row['mase'], '.2f')} | "
+                     f"{_number(row['naive_mase'], '.2f')} | {markdown_cell(row['note'])} |")
     return lines + [""]
 
 

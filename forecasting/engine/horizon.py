@@ -175,14 +175,13 @@ def describe_horizon_accuracy(table: pd.DataFrame) -> list[str]:
     """One plain-words line per band of `horizon_accuracy` (for the CLI and the Forecasts page)."""
     levels = [int(c.removeprefix("coverage")) for c in table.columns if c.startswith("coverage")]
     lines = []
-    for row in table.itertuples(index=False):
-        if row.n_points == 0:
-            lines.append(f"{row.band}: {row.note}.")
+    for row in table.to_dict("records"):
+        if row["n_points"] == 0:
+            lines.append(f"{row['band']}: {row['note']}.")
             continue
-        held = ", ".join(f"{level}% intervals held {getattr(row, f'coverage{level}'):.0%}"
-                         for level in levels)
-        text = (f"{row.band}: {row.n_points} past forecasts checked ({row.n_indicators} indicators); "
-                f"{held}; typical error {row.mase:.2f} x the usual month-to-month change "
-                f"(naive {row.naive_mase:.2f})")
-        lines.append(text + (f"; {row.note}." if row.note else "."))
+        held = ", ".join(f"{level}% intervals held {row[f'coverage{level}']:.0%}" for level in levels)
+        text = (f"{row['band']}: {row['n_points']} past forecasts checked "
+                f"({row['n_indicators']} indicators); {held}; typical error {row['mase']:.2f} x the usual "
+                f"month-to-month change (naive {row['naive_mase']:.2f})")
+        lines.append(text + (f"; {row['note']}." if row["note"] else "."))
     return lines
