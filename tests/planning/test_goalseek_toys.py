@@ -6,6 +6,7 @@ next one out), the words, the parameters used and the two-lever grid with its ch
 
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -147,3 +148,37 @@ def test_a_lever_that_helps_downwards_is_searched_downwards_to_the_grid_point_be
     assert answer.met and answer.value == -23.5
     assert answer.achieved_probability == pytest.approx(0.235)
     assert [x for x, _ in answer.evaluations][:4] == [0.0, 50.0, -30.0, -15.0]
+
+
+def test_shapley_contributions_split_an_interaction_and_carry_the_effect_draws(monkeypatch):
+    # two lever groups: extra exits e (edge of care) and recruits r (workforce); LAC at the last month moves
+    # by -10 e - 2 r + e r, placement cost by 100 e a month. With e = 2, r = 5: edge of care alone -20,
+    # workforce alone -10, both -20. Shapley: edge of care 1/2 (-20 - 0) + 1/2 (-20 - -10) = -15, workforce
+    # 1/2 (-10 - 0) + 1/2 (-20 - -20) = -5; they sum to the total -20. Cost over 3 months: 600 and 0.
+    # LAC's two effect draws scale each change by 0.5 and 1.5: edge of care's contribution per draw is
+    # 1/2 (-10, -30) + 1/2 ((-10, -30) - (-5, -15)) = -7.5, -22.5, so its 95% range is -22.125 to -7.875
+    def apply_scenario(baseline, scenario, calibration, params):
+        e, r = scenario.levers.edge_of_care_extra_exits, scenario.levers.recruits_fte
+        lac = -10 * e - 2 * r + e * r
+        table = pd.DataFrame({"measure": ["lac"] * 3 + ["placement_cost"] * 3,
+                              "delta": [0.0, 0.0, lac] + [100.0 * e] * 3})
+        draws = {"lac": np.array([[0.0, 0.0, 0.5 * lac], [0.0, 0.0, 1.5 * lac]])}
+        return SimpleNamespace(table=table, delta_draws=draws)
+
+    monkeypatch.setattr(goalseek, "apply_scenario", apply_scenario)
+    baseline = SimpleNamespace(months=pd.date_range("2018-07-01", periods=3, freq="MS"))
+    plan = goalseek.Scenario(schema_version=1, name="plan").with_levers(edge_of_care_extra_exits=2.0,
+                                                                       recruits_fte=5.0)
+    table = goalseek.decompose(baseline, plan, None, measures={"lac": "end", "placement_cost": "total"})
+    lac = table[table["measure"] == "lac"].set_index("lever_group")
+    assert list(lac.index) == ["edge_of_care", "workforce"]
+    assert list(lac["contribution"]) == pytest.approx([-15.0, -5.0])
+    assert list(lac["total"]) == [-20.0, -20.0]
+    assert lac.at["edge_of_care", "contribution_lo95"] == pytest.approx(-22.125)
+    assert lac.at["edge_of_care", "contribution_hi95"] == pytest.approx(-7.875)
+    assert lac.at["edge_of_care", "basis"] == "change at Sep 2018"
+    cost = table[table["measure"] == "placement_cost"].set_index("lever_group")
+    assert list(cost["contribution"]) == pytest.approx([600.0, 0.0])
+    # no draws for the cost: its range is the point itself
+    assert cost.at["edge_of_care", "contribution_lo95"] == pytest.approx(600.0)
+    assert cost.at["edge_of_care", "basis"] == "change in total over Jul 2018-Sep 2018"

@@ -125,3 +125,131 @@ def test_the_cost_model_gets_the_baseline_children_in_care_by_month(monkeypatch)
     got.clear()
     placement_costs([500.0, 490.0, 480.0], MONTHS, Levers(), {})
     assert "baseline_lac" not in got
+
+
+def test_a_scenarios_caseload_timeliness_and_costs_are_changes_on_the_baseline_models(monkeypatch):
+    # the workforce stand-in: caseload_mash = contacts / 100 and caseload_lac = lac / 20; the cost stand-in:
+    # placement_cost = 1,000 x children in care. Contacts -100 a month and 10 fewer children in care give
+    # caseload_mash -1, caseload_lac -0.5 and placement cost -10,000 a month. The baseline has no assessments,
+    # cin_open or cp_plans flow, so caseload_cin_cp is left out with a note.
+    monkeypatch.setattr(scenario_effects.plan_costs, "plan_cost_measures", lambda *args: {})
+
+    def workforce_model(demand, levers, params):
+        return pd.DataFrame({"caseload_mash": demand["contacts"] / 100, "caseload_cin_cp": demand["cp_plans"],
+                             "caseload_lac": demand["lac"] / 20})
+
+    def cost_model(lac, months, levers, params, dataset):
+        return pd.DataFrame({"placement_cost": 1000.0 * np.asarray(lac)}, index=months)
+
+    flows = {"contacts": np.full(3, 1000.0), "referrals": np.full(3, 200.0), "lac": np.full(3, 500.0)}
+    baseline = _baseline(flows)
+    models = SimpleNamespace(workforce_model=workforce_model, cost_model=cost_model,
+                             base_workforce=workforce_model(demand_frame(baseline), None, None),
+                             base_costs=cost_model(flows["lac"], MONTHS, None, None, None))
+    notes = []
+    deltas = {"contacts": np.full(3, -100.0), "lac": np.array([-10.0, -10.0, -10.0])}
+    out = scenario_effects.workforce_and_costs(baseline, deltas, Levers(), {}, notes, models=models)
+    assert sorted(out) == ["caseload_lac", "caseload_mash", "placement_cost"]
+    base, delta = out["caseload_mash"]
+    assert list(base) == [10.0] * 3 and list(delta) == pytest.approx([-1.0] * 3)
+    assert list(out["caseload_lac"][1]) == pytest.approx([-0.5] * 3)
+    base, delta = out["placement_cost"]
+    assert list(base) == [500_000.0] * 3 and list(delta) == pytest.approx([-10_000.0] * 3)
+    assert notes == ["No baseline for assessments, cin_open, cp_plans: CP8-QL, EH4-QL, caseload_assessment, "
+                     "caseload_cin_cp left out (they would count those cases as zero)."]
+    # a scenario that does not change the children in care leaves the placement cost as it was
+    same = scenario_effects.workforce_and_costs(baseline, {"contacts": np.full(3, -100.0)}, Levers(), {}, [],
+                                                models=models)
+    assert list(same["placement_cost"][1]) == [0.0] * 3
+    # without a cost baseline (no children in care forecast) there is no cost measure
+    models.base_costs = None
+    assert "placement_cost" not in scenario_effects.workforce_and_costs(baseline, deltas, Levers(), {}, [],
+                                                                        models=models)
+
+
+def test_timeliness_curves_are_fitted_on_the_measures_the_data_set_has(monkeypatch):
+    asked = {}
+
+    def fit_timeliness(history, observed, plan, params, per_fte):
+        asked.update(observed=sorted(observed), per_fte=per_fte)
+        return "fitted curves"
+
+    monkeypatch.setattr(scenario_effects.workforce_history, "fit_timeliness", fit_timeliness)
+    monkeypatch.setattr(scenario_effects.workforce_history, "history_demand", lambda dataset: "history")
+    monkeypatch.setattr(workforce, "StaffingPlan", SimpleNamespace(from_parameters=lambda params: "plan"))
+    dataset = SimpleNamespace(indicator_codes=["M1", "M8-QL", "CP8-QL"], series=lambda code: code)
+    capacity = SimpleNamespace(per_fte={"mash": 30.0})
+    assert scenario_effects.fitted_curves(dataset, {}, capacity) == "fitted curves"
+    assert asked == {"observed": ["CP8-QL", "M8-QL"], "per_fte": {"mash": 30.0}}
+    # no calibrated capacity, or no data set: the parameter curves (None), nothing fitted
+    asked.clear()
+    assert scenario_effects.fitted_curves(dataset, {}, None) is None
+    assert scenario_effects.fitted_curves(None, {}, capacity) is None
+    assert asked == {}
+
+    def too_little(*args):
+        raise ValueError("too little history")
+
+    monkeypatch.setattr(scenario_effects.workforce_history, "fit_timeliness", too_little)
+    assert scenario_effects.fitted_curves(dataset, {}, capacity) is None
+
+
+def test_effect_models_take_what_they_are_given_and_run_once_on_the_baseline(monkeypatch):
+    calls = []
+    monkeypatch.setattr(scenario_effects, "calibrated_capacity", lambda dataset, params: calls.append("cal")
+                        or SimpleNamespace(per_fte="calibrated"))
+    monkeypatch.setattr(scenario_effects, "fitted_curves",
+                        lambda dataset, params, capacity: ("curves", capacity))
+    flows = {"contacts": np.full(3, 1000.0), "lac": np.full(3, 500.0)}
+
+    def workforce_model(demand, levers, params):
+        return pd.DataFrame({"caseload_mash": demand["contacts"] / 100})
+
+    def cost_model(lac, months, levers, params, dataset):
+        return pd.DataFrame({"placement_cost": 1000.0 * np.asarray(lac)}, index=months)
+
+    given = SimpleNamespace(per_fte="given")
+    models = scenario_effects.build_effect_models(_baseline(flows), None, {"x": 1.0}, Levers(),
+                                                  capacity=given, workforce_model=workforce_model,
+                                                  cost_model=cost_model)
+    assert calls == []  # a capacity given is not calibrated again
+    assert models.capacity is given and models.curves == ("curves", given)
+    assert models.params_key == (("x", 1.0),)
+    assert models.workforce_model is workforce_model and models.cost_model is cost_model
+    assert list(models.base_workforce["caseload_mash"]) == [10.0] * 3
+    assert list(models.base_costs["placement_cost"]) == [500_000.0] * 3
+    # no capacity given: calibrated once; no children in care forecast: no cost baseline
+    models = scenario_effects.build_effect_models(_baseline({"contacts": np.full(3, 1000.0)}), None, {},
+                                                  Levers(), workforce_model=workforce_model,
+                                                  cost_model=cost_model)
+    assert calls == ["cal"] and models.capacity.per_fte == "calibrated" and models.base_costs is None
+
+
+def test_the_default_workforce_model_uses_the_curves_and_the_calibrated_throughput(monkeypatch):
+    asked = []
+    def scenario_measures(demand, levers, params, curves, per_fte):
+        asked.append((curves, per_fte))
+        return "rows"
+
+    monkeypatch.setattr(scenario_effects.workforce_scenario, "scenario_measures", scenario_measures)
+    measures = scenario_effects.default_workforce_model("curves", SimpleNamespace(per_fte={"mash": 30.0}))
+    assert measures("demand", "levers", "params") == "rows"
+    without = scenario_effects.default_workforce_model(None, None)
+    assert without("demand", "levers", "params") == "rows"
+    assert asked == [("curves", {"mash": 30.0}), (None, None)]
+
+
+def test_throughput_is_calibrated_only_from_a_data_set_with_the_history_it_needs(monkeypatch):
+    monkeypatch.setattr(scenario_effects.workforce_history, "history_demand", lambda dataset: dataset)
+    monkeypatch.setattr(workforce, "StaffingPlan", SimpleNamespace(from_parameters=lambda params: "plan"))
+    monkeypatch.setattr(scenario_effects.workforce_history, "calibrate_capacity",
+                        lambda history, plan, params: f"capacity from {history} with the {plan}")
+    found = scenario_effects.calibrated_capacity("the history", {})
+    assert found == "capacity from the history with the plan"
+    assert scenario_effects.calibrated_capacity(None, {}) is None
+
+    def lacking(*args):
+        raise KeyError("M1")
+
+    monkeypatch.setattr(scenario_effects.workforce_history, "calibrate_capacity", lacking)
+    assert scenario_effects.calibrated_capacity("the history", {}) is None
