@@ -193,3 +193,13 @@ def test_an_indicator_a_scenario_does_not_move_keeps_its_baseline_quantiles_besi
     y = moved.forecasts[moved.forecasts["indicator"] == "Y"].iloc[0]
     assert y["mean"] == 50.0
     assert (y["lo95"], y["hi95"]) == (pytest.approx(50 - Z95 * 2), pytest.approx(50 + Z95 * 2))
+
+
+def test_months_given_as_text_are_read_as_dates():
+    distribution = pd.DataFrame({"indicator": ["X", "X"], "month": ["2018-07-01", "2018-08-01"],
+                                 "model": "toy", "scale": "identity", "loc": [100.0, 200.0], "sd": 10.0,
+                                 "multiplier": 1.0, "shift": 0.0, "lower": 0.0, "upper": np.inf})
+    projection = Projection(_dataset({"X": "count"}), distribution)
+    assert pd.api.types.is_datetime64_any_dtype(projection.distribution["month"])
+    assert list(projection.months) == [JUL, AUG]
+    assert projection.quantile("X", AUG, 0.5) == 200.0
