@@ -55,8 +55,9 @@ ALLOWED_DATACLASSES = {  # the only classes a cache file may rebuild: name -> mo
     "ForecastSettings": "forecasting.engine.forecast",
 }
 LEGACY_FILES = ("*.joblib", ".key")  # pickle-era files: never read, removed when ours
-_SOURCES = ("models.py", "backtest.py", "forecast.py", "explain.py", "seasonality.py", "cache.py",
-            "intervals.py", "horizon_prior.csv", "horizon.py")
+# every source and data file of the engine package is part of the key (a named list went stale when a module
+# the forecast depends on was not in it, and a result computed by other code was served again)
+_SOURCE_PATTERNS = ("*.py", "*.csv")
 
 
 DISK_CACHE_ENV = "FORECASTING_DISK_CACHE"  # "off" (or 0/no/false): no cache file is written or read
@@ -80,9 +81,9 @@ def code_version() -> str:
     """Hash of the result-producing source files and the statsforecast version."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    for name in _SOURCES:
-        source = package / name
-        digest.update(source.read_bytes() if source.exists() else name.encode())
+    for source in sorted(path for pattern in _SOURCE_PATTERNS for path in package.glob(pattern)):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
     try:
         from importlib.metadata import version
 

@@ -299,3 +299,22 @@ def test_nothing_in_the_tool_unpickles():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if UNPICKLING.search(line)]
     assert len(sources) > 20 and offenders == []
+
+
+def test_any_change_to_an_engine_file_changes_the_code_version(tmp_path, monkeypatch):
+    import shutil
+
+    from forecasting.engine import cache as cache_module
+
+    package = Path(cache_module.__file__).resolve().parent
+    copy = tmp_path / "engine"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache_module, "__file__", str(copy / "cache.py"))
+    before = cache_module.code_version()
+    assert cache_module.code_version() == before  # stable
+    # a module outside any named list (e.g. the panel runner) still counts, and so does a new file
+    (copy / "distributed.py").write_text((copy / "distributed.py").read_text() + "\n# changed\n")
+    changed = cache_module.code_version()
+    assert changed != before
+    (copy / "new_rule.py").write_text("X = 1\n")
+    assert cache_module.code_version() != changed
