@@ -117,6 +117,8 @@ def run_finance_command(args: argparse.Namespace) -> int:
         sheets = baseline_sheets(spend, params, current_financial_year(dataset))
         _write(out, sheets)
         return 0
+    if scenario is None:  # refused above when the data can run the levers; this says so to the checker
+        raise UserFacingError("--scenario FILE is needed for a plan's net position")
     baseline, calibration = build_baseline(dataset, forecast, params)
     result = apply_scenario(baseline, scenario, calibration, params)
     view = finance_view(result, params, actual_spend=actual_spend, budget=budget)

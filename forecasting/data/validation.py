@@ -311,15 +311,15 @@ def validate_observations(
             units[code] = unit
             inferred_rows[code] = {"name": names.get(code, code), "unit": unit, "polarity": "neutral",
                                    "kind": "ratio" if unit != "count" else "flow"}
-            first = firsts.loc[code]
+            first_row = cast(pd.Series, firsts.loc[code])
             report.warning(
                 f"Unknown indicator '{code}': not in the indicator catalogue; treated as {unit} because "
                 f"{reason}",
                 "If that is wrong, add the indicator to indicators.csv with its unit and "
                 "polarity, or choose its unit when asked.",
                 code="unknown_indicator",
-                row=_row(first),
-                column=first["id_column"],
+                row=_row(first_row),
+                column=first_row["id_column"],
                 **where,
             )
     located["unit"] = located["unique_id"].map(units)
@@ -380,8 +380,9 @@ def _fill_gaps(tidy: pd.DataFrame, report: ValidationReport, where: dict, report
     span_months = ((stats["max"].dt.year - stats["min"].dt.year) * 12 + stats["max"].dt.month
                    - stats["min"].dt.month + 1)
     parts = [tidy]
-    for code in stats.index[stats["size"] < span_months]:
-        span = pd.date_range(stats.at[code, "min"], stats.at[code, "max"], freq="MS")
+    gappy = stats[stats["size"] < span_months]
+    for code, start, end in zip(gappy.index, gappy["min"], gappy["max"], strict=True):
+        span = pd.date_range(start, end, freq="MS")
         missing = span.difference(pd.DatetimeIndex(tidy.loc[tidy["unique_id"] == code, "ds"]))
         if report_gaps:
             report.warning(f"{code} has no row for {months_text(missing)} (inside its span); treated as "

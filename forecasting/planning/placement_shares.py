@@ -65,7 +65,7 @@ def _latest_903_shares(dataset) -> dict[str, float] | None:
         return None
     children = pd.DataFrame({kind: dataset.series(code) for kind, code in mix_903.type_codes().items()})
     shares = mix_903.cost_shares(children.fillna(0.0)).dropna()
-    return None if shares.empty else shares.iloc[-1].to_dict()
+    return None if shares.empty else {str(kind): float(share) for kind, share in shares.iloc[-1].items()}
 
 
 def mix_by_month(params: dict[str, Parameter], dataset, months, projection=None,
