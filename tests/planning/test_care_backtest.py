@@ -57,6 +57,14 @@ def test_rewind_two_months_projects_the_cutoff_stock_and_scores_it(toy):
     assert scores.loc[placement_code("foster"), "mae"] == 0.0
 
 
+def test_the_longest_rewind_keeps_two_months_before_the_cutoff(toy):
+    # 5 month ends after the opening one: rewinding 3 leaves month ends 1-2 for the rates (the least allowed)
+    result = backtest_care(None, "authority", rewind=3, with_engine=False, n_sims=10)
+    assert result.cutoff == pd.Timestamp("2017-05-01")
+    assert result.reference == (pd.Timestamp("2017-04-01"), pd.Timestamp("2017-05-01"))
+    assert result.scores.set_index("indicator").loc["LAC1", "months"] == 3.0
+
+
 @pytest.mark.parametrize("rewind", [0, 4])
 def test_a_rewind_that_leaves_too_little_history_is_refused(toy, rewind):
     with pytest.raises(ValueError, match=f"cannot rewind {rewind} months"):
