@@ -33,6 +33,8 @@ package is not to be edited for a test tool. This runner is small:
    `--sample N` runs a random N per module (fixed seed) and says so: the share is then an estimate.
    `--retry REPORT.json` runs only the mutants an earlier report did not kill (after new tests were written),
    matched by their change at the nearest line, and prints the earlier sample's share with them retried.
+   `--retry SAMPLE.json RETRY1.json ...` applies earlier retries' results to the sample first, so the share
+   printed is still over the first sample (its kills so far plus this run's).
 
 Usage:  python tools/mutate.py [--modules pipeline levers ...] [--rev HEAD] [--sample N] [--workers 2]
                                [--timeout 60] [--list] [--report models/mutation.md]
@@ -528,8 +530,23 @@ def _tests_for(name: str, copy: Path) -> list[str]:
     return out
 
 
-def _earlier_report(path: Path) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))
+def _earlier_report(paths: list[Path]) -> list[dict]:
+    """The first report's mutants (a sample), with what later `--retry` reports of it found applied in order:
+    each later mutant updates the not-yet-killed mutant of the first with the same change (module, kind,
+    before, after) at the nearest line (its status and line), so a chain sample -> retry -> retry keeps the
+    first sample's denominator and its kills so far."""
+    mutants = json.loads(paths[0].read_text(encoding="utf-8"))
+    for later in paths[1:]:
+        updated: set[int] = set()
+        for new in json.loads(later.read_text(encoding="utf-8")):
+            key = (new["module"], new["kind"], new["before"], new["after"])
+            same = [k for k, m in enumerate(mutants) if k not in updated and m["status"] != "killed"
+                    and (m["module"], m["kind"], m["before"], m["after"]) == key]
+            if same:
+                best = min(same, key=lambda k: abs(mutants[k]["line"] - new["line"]))
+                updated.add(best)
+                mutants[best] = {**mutants[best], "status": new["status"], "line": new["line"]}
+    return mutants
 
 
 def _match_earlier(found: list[Mutant], earlier: list[dict], name: str) -> list[Mutant]:
@@ -585,7 +602,7 @@ def run(
     limit: int | None,
     rev: str | None = None,
     sample: int | None = None,
-    retry: Path | None = None,
+    retry: list[Path] | None = None,
 ) -> int:
     import threading
     from queue import Queue
@@ -821,8 +838,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--retry",
         type=Path,
+        nargs="+",
         help="run only the mutants an earlier report (.json) did not kill (after new tests): the earlier "
-        "sample's share is then (killed before + killed now) / (mutants - those no longer in the code)",
+        "sample's share is then (killed before + killed now) / (mutants - those no longer in the code); "
+        "several reports: the first a sample, the others earlier retries of it (kills applied in order)",
     )
     args = parser.parse_args(argv)
     if args.worker:
