@@ -215,19 +215,27 @@ def _fsync_directory(folder: Path) -> None:
         os.close(fd)
 
 
-def _publish_new(tmp: str, path: Path, text: str) -> None:
+def _already_exists(scenario_name: str, path: Path) -> UserFacingError:
+    """The refusal a user reads: the scenario's name, the file's name and the fix; never the server folder."""
+    return UserFacingError(
+        f"A saved scenario called '{scenario_name}' already exists ({path.name}); choose another name, or "
+        "replace the saved one on purpose."
+    )
+
+
+def _publish_new(tmp: str, path: Path, text: str, scenario_name: str = "") -> None:
     """Give the finished temp file the name `path` only if nothing has that name yet, atomically.
 
     `os.link` fails with FileExistsError when `path` exists, including when a racing save created it a moment
     ago, so of two saves of one new name exactly one wins and readers only ever see complete files. Where a
     file system has no hard links, an O_CREAT|O_EXCL create (still exclusive) is written and fsynced instead.
     """
-    refused = f"{path} already exists; choose another name or pass overwrite=True."
+    refused = _already_exists(scenario_name or path.stem, path)
     try:
         os.link(tmp, path)
         return
     except FileExistsError:
-        raise UserFacingError(refused) from None
+        raise refused from None
     except (AttributeError, NotImplementedError, OSError) as exc:  # no hard links here (e.g. FAT, some SMB)
         import errno
 
@@ -242,7 +250,7 @@ def _publish_new(tmp: str, path: Path, text: str) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # as mkstemp
     except FileExistsError:
-        raise UserFacingError(refused) from None
+        raise refused from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -258,7 +266,7 @@ def save_scenario(scenario: Scenario, path: str | Path, overwrite: bool = False)
     an existing file unless overwrite=True, even when two saves of one new name race (see `_publish_new`)."""
     path = Path(path)
     if path.exists() and not overwrite:  # early, cheap refusal; _publish_new is the guarantee under a race
-        raise UserFacingError(f"{path} already exists; choose another name or pass overwrite=True.")
+        raise _already_exists(scenario.name, path)
     data = {
         "schema_version": scenario.schema_version,
         "name": scenario.name,
@@ -276,7 +284,7 @@ def save_scenario(scenario: Scenario, path: str | Path, overwrite: bool = False)
         if overwrite:
             os.replace(tmp, path)
         else:
-            _publish_new(tmp, path, text)
+            _publish_new(tmp, path, text, scenario.name)
         _fsync_directory(path.parent)
     finally:
         Path(tmp).unlink(missing_ok=True)  # after a link the temp name is a second name for the file; drop it
