@@ -12,21 +12,30 @@ Scores (on the indicator's own units):
   one-step naive error). Scale-free, so indicators can be compared; the model with the lowest MASE is chosen
   (ties go to the simpler model). Naive's MASE is usually above 1 because it forecasts up to h months ahead.
 - MAPE: only where every scored actual is above zero.
-- coverageL: share of scored actuals inside the calibrated L% interval (see `calibration_factors`);
-  raw_coverageL: the same for the model's own interval.
+- coverageL: share of scored actuals inside the calibrated L% interval (`forecasting.engine.intervals`);
+  raw_coverageL: the same for the model's own interval (`forecasting.engine.calibration.coverage`).
 Interior months that were unreadable are interpolated for fitting but never scored.
 """
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
+# interval checks on a model's own spread live in calibration.py; re-exported here for existing callers
+from forecasting.engine.calibration import (
+    add_model_scale_actuals,
+    beyond_backtest_spread,
+    calibration_factor,
+    calibration_factors,
+    coverage,
+    movement_floor,
+    standardised_errors,
+    z_score,
+)
 from forecasting.engine.models import (
     COMBINATION_PARTS,
     MODEL_ORDER,
@@ -40,14 +49,15 @@ from forecasting.engine.models import (
 )
 
 log = logging.getLogger(__name__)
+__all__ = [
+    "CHOICES", "MIN_TRAIN", "ONLY_IF_NEEDED", "History", "IndicatorRuns", "ModelRun",
+    "add_model_scale_actuals", "beyond_backtest_spread", "calibration_factor", "calibration_factors",
+    "choose", "coverage", "cv_by_cutoff",
+    "fit_indicator", "movement_floor", "prepare_history", "rolling_origins", "run_model", "scale_for_mase",
+    "scores", "selection_check", "standardised_errors", "z_score",
+]
 
 MIN_TRAIN = 3  # months in the first back-test training window at least
-
-
-@functools.cache
-def z_score(level: float) -> float:
-    """Half-width of a central level% normal interval in standard deviations (80 -> 1.2816)."""
-    return float(norm.ppf(0.5 + level / 200))
 
 
 @dataclass
@@ -289,63 +299,6 @@ def choose(result: IndicatorRuns, cutoffs: list[int]) -> None:
         )
 
 
-# ------------------------------------------------------------------------------------------------ calibration
-def standardised_errors(run: ModelRun) -> np.ndarray:
-    """(actual - forecast) / sigma on the model scale, for scored back-test rows with sigma > 0."""
-    if run.cv is None:
-        return np.array([])
-    cv = run.cv
-    keep = np.isfinite(cv["y"]) & (cv["sigma"] > 0)
-    return ((cv["z_actual"] - cv["mu"]) / cv["sigma"])[keep].to_numpy() if "z_actual" in cv else np.array([])
-
-
-def calibration_factor(errors: np.ndarray, levels: Sequence[int] = (80, 95), min_errors: int = 10) -> float:
-    """Smallest factor >= 1 by which sigma must grow so that each level's interval covers its share of
-    errors."""
-    errors = np.abs(np.asarray(errors, dtype=float))
-    errors = errors[np.isfinite(errors)]
-    if errors.size < min_errors:
-        return 1.0
-    factors = [np.quantile(errors, level / 100) / z_score(level) for level in levels]
-    return float(max(1.0, *factors))
-
-
-def calibration_factors(errors_by_series: Mapping[str, np.ndarray], levels: Sequence[int] = (80, 95)
-                        ) -> tuple[float, dict[str, float]]:
-    """(factor from all series, {series: factor from all *other* series}) for one model.
-
-    The leave-one-series-out factors are what the back-test coverage is measured with, so the reported
-    coverage is out-of-sample; the all-series factor widens the final forecasts.
-    """
-    everything = [errors for errors in errors_by_series.values() if errors.size]
-    pooled = calibration_factor(np.concatenate(everything) if everything else np.array([]), levels)
-    loo = {}
-    for series in errors_by_series:
-        others = [e for s, e in errors_by_series.items() if s != series and e.size]
-        loo[series] = calibration_factor(np.concatenate(others) if others else np.array([]), levels)
-    return pooled, loo
-
-
-def coverage(run: ModelRun, scale: str, factor: float, level: int) -> float:
-    """Share of scored back-test actuals inside the level% interval with sigma widened by `factor`."""
-    if run.cv is None:
-        return np.nan
-    actual = run.cv["y"].to_numpy()
-    keep = np.isfinite(actual)
-    if not keep.any():
-        return np.nan
-    mu, sigma = run.cv["mu"].to_numpy()[keep], run.cv["sigma"].to_numpy()[keep]
-    width = z_score(level) * factor * sigma
-    lo, hi = from_model_scale(mu - width, scale), from_model_scale(mu + width, scale)
-    actual = actual[keep]
-    return float(np.mean((actual >= lo - 1e-9) & (actual <= hi + 1e-9)))
-
-
-def add_model_scale_actuals(run: ModelRun, scale: str) -> None:
-    if run.cv is not None:
-        run.cv["z_actual"] = to_model_scale(run.cv["y"].to_numpy(), scale)
-
-
 def selection_check(fit: IndicatorRuns) -> dict | None:
     """Is choosing by back-test itself better than naive? Choose on all windows but the last, score the last.
 
@@ -379,44 +332,3 @@ def selection_check(fit: IndicatorRuns) -> dict | None:
         "mase_last_window": table[selected][2] / scale,
         "naive_mase_last_window": table["Naive"][2] / scale,
     }
-
-
-def movement_floor(history: History, steps: int, measured_steps: int, min_pairs: int = 3) -> np.ndarray:
-    """Lower bound on the model-scale spread for each of `steps` months ahead, beyond the back-tested ones.
-
-    The back-test only measures errors up to `measured_steps` months ahead. Further out, an interval is never
-    allowed to be narrower than how much the series itself has moved over the same number of months: the
-    standard deviation of its observed h-month changes, i.e. the in-sample h-month error of a random walk with
-    drift (a steady trend is not uncertainty, so the mean change is removed). It needs at least `min_pairs`
-    pairs; beyond that the last measurable value grows with the square root of h. Zero for back-tested months.
-    """
-    z = history.z
-    floor = np.zeros(steps)
-    last_h, last_rms = 0, 0.0
-    for h in range(1, steps + 1):
-        changes = z[h:] - z[:-h] if h < len(z) else np.array([])
-        changes = changes[np.isfinite(changes)]
-        if changes.size >= min_pairs:
-            last_h, last_rms = h, float(np.std(changes, ddof=1))
-            rms = last_rms
-        else:
-            rms = last_rms * np.sqrt(h / last_h) if last_h else 0.0
-        if h > measured_steps:
-            floor[h - 1] = rms
-    return floor
-
-
-def beyond_backtest_spread(sd: np.ndarray, history: History, measured_steps: int) -> np.ndarray:
-    """Spread for months further ahead than the back-test measured: max(spread at the last measured month,
-    the series' own past moves over that many months). Unchanged where measured or nothing was back-tested.
-
-    Models extrapolate their spread from 13 points in ways no data here can check (a random walk's grows with
-    the square root of h without limit; a level model's stays flat). Past h-month moves are the data's own
-    answer to "how far can this indicator move in h months, beyond its steady trend".
-    """
-    sd = np.asarray(sd, dtype=float).copy()
-    if measured_steps < 1 or len(sd) <= measured_steps:
-        return sd
-    floor = movement_floor(history, len(sd), measured_steps)
-    sd[measured_steps:] = np.maximum(sd[measured_steps - 1], floor[measured_steps:])
-    return sd
