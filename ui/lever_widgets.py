@@ -1,6 +1,7 @@
 """Scenario levers as Streamlit inputs, built from forecasting.planning.levers.LEVERS (unit, range,
-source), labelled in words (`LEVER_LABELS`), with a reset and an undo per tab and the levers kept in the
-page's address (st.query_params) so a refresh or a shared link restores them."""
+source), labelled in words (`forecasting.planning.LEVER_LABELS`, the package's one table), with a reset and
+an undo per tab and the levers kept in the page's address (st.query_params) so a refresh or a shared link
+restores them."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,44 +10,17 @@ import pandas as pd
 import streamlit as st
 
 from forecasting.errors import UserFacingError
-from forecasting.planning import LEVERS, MONTH_UNIT, TEAMS, scenario_from_dict
+from forecasting.planning import (
+    GROUP_LABELS,
+    LEVER_LABELS,  # noqa: F401  the package's one table of lever words, named here for the page's tests
+    LEVERS,
+    MONTH_UNIT,
+    TEAMS,
+    lever_words,
+    scenario_from_dict,
+)
 
-GROUP_TITLES = {
-    "early_help": "Early Help step-down",
-    "edge_of_care": "Edge of care",
-    "workforce": "Social workers",
-    "placement_mix": "Placement mix (in-house foster carers)",
-    "demand_shock": "Demand shock",
-}
-#: every lever in words (the page never shows a lever's code)
-LEVER_LABELS = {
-    "early_help_diversion_pct": "Contacts stepped down to Early Help",
-    "early_help_start": "Step-down starts",
-    "early_help_ramp_months": "Months to reach the full step-down",
-    "early_help_leakage_pct": "Stepped-down families referred again later",
-    "early_help_leakage_lag_months": "Months before they are referred again",
-    "early_help_downstream_pct": "Their risk of S47, a plan or care, against an average referral",
-    "early_help_plan_pct": "Stepped-down contacts that open an Early Help plan",
-    "early_help_assessment_pct": "Stepped-down contacts with a Universal Help Assessment",
-    "early_help_episode_months": "Months a stepped-down family stays open to Early Help",
-    "edge_of_care_entry_reduction": "Entries to care avoided",
-    "edge_of_care_extra_exits": "Extra exits from care",
-    "edge_of_care_start": "Edge-of-care service starts",
-    "edge_of_care_ramp_months": "Months for the edge-of-care effect to reach full strength",
-    "recruits_fte": "Social workers recruited",
-    "recruits_team": "Team the recruits join",
-    "recruits_start": "Recruits start",
-    "recruits_months_to_full_caseload": "Months for a recruit to carry a full caseload",
-    "agency_fte_change": "Change in agency social workers",
-    "vacancy_fte_change": "Change in vacant posts left uncovered",
-    "turnover_pct_change": "Extra turnover whose leavers are not replaced",
-    "extra_in_house_carers": "Extra in-house foster carers",
-    "in_house_carers_start": "First extra carers approved",
-    "in_house_carers_ramp_months": "Months to approve all the extra carers",
-    "demand_shock_pct": "Change in contacts during the shock",
-    "demand_shock_start": "Shock starts",
-    "demand_shock_months": "Length of the shock",
-}
+GROUP_TITLES = GROUP_LABELS
 TEAM_LABELS = {"mash": "MASH (the front door)", "assessment": "Assessment", "cin_cp": "Children in need and "
                "child protection", "lac": "Children in care"}
 PREFIX = "lever__"
@@ -57,8 +31,8 @@ SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
 
 def lever_label(name: str) -> str:
-    """A lever in words (a name not in LEVER_LABELS: its code with spaces)."""
-    return LEVER_LABELS.get(name, name.replace("_", " "))
+    """A lever in words (`forecasting.planning.lever_words`: the package's and the page's one table)."""
+    return lever_words(name)
 
 
 def widget_key(name: str) -> str:

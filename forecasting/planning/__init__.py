@@ -18,7 +18,15 @@ from forecasting.planning.finance import (
 from forecasting.planning.goalseek import PairResult, decompose, goal_seek, goal_seek_pair
 from forecasting.planning.headlines import HEADLINES, headline_table
 from forecasting.planning.horizon import horizon_to_march, steady_state
-from forecasting.planning.levers import LEVERS, MONTH_UNIT, TEAMS, evidence_table
+from forecasting.planning.levers import (
+    GROUP_LABELS,
+    LEVER_LABELS,
+    LEVERS,
+    MONTH_UNIT,
+    TEAMS,
+    evidence_table,
+    lever_words,
+)
 from forecasting.planning.parameters import load_parameters, parameter_table, with_overrides
 from forecasting.planning.plan_costs import PLAN_COST_PARAMETERS
 from forecasting.planning.prices import INFLATION_PARAMETER, current_financial_year, enter_costs, statement
@@ -52,7 +60,8 @@ from forecasting.planning.workforce_history import forecast_demand
 from forecasting.planning.workforce_sizing import size_workforce
 from forecasting.planning.workforce_view import workforce_view
 
-__all__ = ["Coverage", "HEADLINES", "INFLATION_PARAMETER", "LEVERS", "MEDIUM_TERM_YEARS", "MONTH_UNIT",
+__all__ = ["Coverage", "GROUP_LABELS", "HEADLINES", "LEVER_LABELS", "lever_words",
+           "INFLATION_PARAMETER", "LEVERS", "MEDIUM_TERM_YEARS", "MONTH_UNIT",
            "PLACEMENT_TYPES",
            "PLAN_COST_PARAMETERS", "PairResult", "Projection", "Scenario", "StaffingPlan", "TEAMS",
            "apply_scenario", "backtest_care", "baseline_spend", "build_baseline", "care_model_mix",

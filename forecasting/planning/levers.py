@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["EVIDENCE", "LEVERS", "LEVER_GROUPS", "Evidence", "LeverSpec", "edge_of_care_scale",
-           "evidence_table", "lever_table", "ramp", "window"]
+__all__ = ["EVIDENCE", "GROUP_LABELS", "LEVERS", "LEVER_GROUPS", "LEVER_LABELS", "Evidence", "LeverSpec",
+           "edge_of_care_scale", "evidence_table", "lever_table", "lever_words", "ramp", "window"]
 
 
 @dataclass(frozen=True)
@@ -216,6 +216,48 @@ EVIDENCE: dict[str, Evidence] = {e.lever: e for e in [
 
 
 LEVER_GROUPS: tuple[str, ...] = ("early_help", "edge_of_care", "workforce", "placement_mix", "demand_shock")
+#: every lever in words: pages, goal-seek answers, the command line and reports name a lever this way
+LEVER_LABELS: dict[str, str] = {
+    "early_help_diversion_pct": "Contacts stepped down to Early Help",
+    "early_help_start": "Step-down starts",
+    "early_help_ramp_months": "Months to reach the full step-down",
+    "early_help_leakage_pct": "Stepped-down families referred again later",
+    "early_help_leakage_lag_months": "Months before they are referred again",
+    "early_help_downstream_pct": "Their risk of S47, a plan or care, against an average referral",
+    "early_help_plan_pct": "Stepped-down contacts that open an Early Help plan",
+    "early_help_assessment_pct": "Stepped-down contacts with a Universal Help Assessment",
+    "early_help_episode_months": "Months a stepped-down family stays open to Early Help",
+    "edge_of_care_entry_reduction": "Entries to care avoided",
+    "edge_of_care_extra_exits": "Extra exits from care",
+    "edge_of_care_start": "Edge-of-care service starts",
+    "edge_of_care_ramp_months": "Months for the edge-of-care effect to reach full strength",
+    "recruits_fte": "Social workers recruited",
+    "recruits_team": "Team the recruits join",
+    "recruits_start": "Recruits start",
+    "recruits_months_to_full_caseload": "Months for a recruit to carry a full caseload",
+    "agency_fte_change": "Change in agency social workers",
+    "vacancy_fte_change": "Change in vacant posts left uncovered",
+    "turnover_pct_change": "Extra turnover whose leavers are not replaced",
+    "extra_in_house_carers": "Extra in-house foster carers",
+    "in_house_carers_start": "First extra carers approved",
+    "in_house_carers_ramp_months": "Months to approve all the extra carers",
+    "demand_shock_pct": "Change in contacts during the shock",
+    "demand_shock_start": "Shock starts",
+    "demand_shock_months": "Length of the shock",
+}
+#: each lever group in words (tabs, the decomposition's rows)
+GROUP_LABELS: dict[str, str] = {
+    "early_help": "Early Help step-down",
+    "edge_of_care": "Edge of care",
+    "workforce": "Social workers",
+    "placement_mix": "Placement mix (in-house foster carers)",
+    "demand_shock": "Demand shock",
+}
+
+
+def lever_words(name: str) -> str:
+    """A lever (or lever group) in words; a name in neither table: its code with spaces."""
+    return LEVER_LABELS.get(name) or GROUP_LABELS.get(name) or str(name).replace("_", " ")
 MONTH_UNIT = "month (YYYY-MM)"
 TEAMS: tuple[str, ...] = ("mash", "assessment", "cin_cp", "lac")
 
