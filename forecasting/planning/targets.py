@@ -32,6 +32,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from forecasting.data.panel import split_ids
+from forecasting.planning.chances import probability_text
 from forecasting.planning.parameters import Parameter, load_parameters, value
 from forecasting.planning.projection import Projection
 
@@ -301,7 +302,7 @@ def _explain(
             text += (
                 " The total is the median of simulated years drawn from each month's forecast distribution."
             )
-        text += f" Probability the target is met: {probability:.0%}."
+        text += f" Probability the target is met: {probability_text(probability)}."
     return text
 
 

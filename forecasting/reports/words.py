@@ -6,8 +6,9 @@
   already in words, or a column a file must keep so it can be read back, such as the staffing plan's).
 - `in_words(frame)`: a copy with every known header in words (the XLSX writer and the app's tables use it).
 - Figures: `count_text` (1,433; whole), `money_text` (£1,234,567), `percent_text` (48.0%, for values already
-  0-100), `probability_text` (44%, "<1%", ">99%" for chances given 0-1), `figure_text` by unit; a missing
-  figure is "not available", never "None" or "nan".
+  0-100), `probability_text` (44%, "<1%", ">99%" for chances given 0-1: the one rule,
+  `forecasting.planning.chances`, which targets' and goal-seek's sentences use too), `figure_text` by unit;
+  a missing figure is "not available", never "None" or "nan".
 - `GLOSSARY`: every code and term the pages use, in plain words (the Method page lists it).
 
 Indicator codes (M1, LAC1, ...) are named by `forecasting.planning.coverage.indicator_words` and the data
@@ -20,6 +21,8 @@ import math
 import re
 
 import pandas as pd
+
+from forecasting.planning.chances import NOT_AVAILABLE, probability_text
 
 __all__ = [
     "COLUMN_WORDS",
@@ -36,7 +39,6 @@ __all__ = [
     "probability_text",
 ]
 
-NOT_AVAILABLE = "not available"
 
 #: Column name -> header in words, with the unit in brackets where a number has one.
 COLUMN_WORDS: dict[str, str] = {
@@ -219,19 +221,6 @@ def money_text(value: object) -> str:
 def percent_text(value: object, decimals: int = 1) -> str:
     """A percentage already on 0-100: 48 -> '48.0%'."""
     return NOT_AVAILABLE if _missing(value) else f"{float(value):,.{decimals}f}%"  # type: ignore[arg-type]
-
-
-def probability_text(value: object) -> str:
-    """A chance given 0-1 as a whole percentage; '<1%' and '>99%' rather than a misleading 0% or 100% when
-    the chance is small but not nil."""
-    if _missing(value):
-        return NOT_AVAILABLE
-    chance = float(value)  # type: ignore[arg-type]
-    if 0 < chance < 0.005:
-        return "<1%"
-    if 0.995 < chance < 1:
-        return ">99%"
-    return f"{chance:.0%}"
 
 
 def figure_text(value: object, unit: str = "count") -> str:
