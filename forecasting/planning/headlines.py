@@ -37,7 +37,7 @@ def headline_table(projection: Projection, targets: pd.DataFrame, headlines=HEAD
     the
     `targets` table evaluated on that same projection (`forecasting.planning.targets.evaluate_targets`)."""
     rows = []
-    dataset, forecasts = projection.dataset, projection.forecasts
+    dataset, forecasts = projection.dataset, projection.table([code for code, _ in headlines])
     catalogue = dataset.indicators
     for code, label in headlines:
         series = projection.observed(code).dropna()
