@@ -2,7 +2,7 @@
 import plotly.express as px
 import streamlit as st
 
-from forecasting.data import PANEL_SECONDS, panel_isolated
+from forecasting.data import PANEL_SECONDS, panel_from_903, panel_isolated
 from forecasting.planning import indicator_words
 from forecasting.reports import markdown_text, plain_text
 from ui import state
@@ -17,12 +17,17 @@ if upload is not None:
     with st.spinner(f"Reading and checking every authority (stopped after {PANEL_SECONDS:g} s)..."):
         st.session_state["panel"] = panel_isolated(upload.name, upload.getvalue())  # a worker process
 panel = st.session_state.get("panel")
+loaded_903 = st.session_state.get("ssda903")  # SSDA903 files read on the Data page (this session only)
+if panel is None and loaded_903 is not None and len(loaded_903.authorities) > 1:
+    panel = panel_from_903(loaded_903)
+    st.caption("Showing the authorities of the SSDA903 files read on the Data page.")
 if panel is None:
-    st.info("No multi-authority file loaded yet. The other pages use one authority at a time.")
+    st.info("No multi-authority file loaded yet (or SSDA903 files of several authorities on the Data page). "
+            "The other pages use one authority at a time.")
     st.stop()
 for authority, report in panel.reports.items():
     st.error(f"{markdown_text(authority)}: not used ({len(report.errors)} blocking problem(s))")
-    show_table(report.to_frame()[["severity", "row", "column", "message", "hint"]])
+    show_table(report.to_frame()[["severity", "file", "row", "column", "message", "hint"]])
 if not panel.datasets:
     st.stop()
 

@@ -3,7 +3,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from forecasting.planning import backtest_care, care_scenario_costs, fit_care_model, scenario_projection
-from forecasting.reports import money
+from forecasting.reports import markdown_text, money
 from ui import state
 from ui.downloads import download_buttons
 
@@ -15,6 +15,9 @@ if loaded is None or loaded.clean is None:
     st.stop()
 authorities = list(loaded.datasets)
 authority = st.selectbox("Authority", authorities) if len(authorities) > 1 else authorities[0]
+if loaded.refused:
+    st.caption(f"Not used (blocking errors in their own rows, listed on the Data page): "
+               f"{markdown_text(', '.join(sorted(loaded.refused)))}.")
 left, middle, right = st.columns(3)
 reference = left.slider("Reference period (months of history the rates come from)", 3, 36, 12)
 horizon = middle.select_slider("Months to project", options=[6, 12, 18, 24, 36], value=24)

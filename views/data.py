@@ -99,12 +99,17 @@ with st.expander("Upload SSDA903 return files (children looked after)"):
             st.success(f"Now using the 903 files ({markdown_text(authority)}): "
                        f"{len(chosen.indicator_codes)} monthly "
                        f"indicators, last month {month_label(chosen.last_month)}.")
+            if loaded_903.refused:
+                st.warning(f"Not used: {markdown_text(', '.join(sorted(loaded_903.refused)))} — blocking "
+                           "errors in their own rows, listed below with file, row and column. The other "
+                           f"{len(names_903)} authorit{'y is' if len(names_903) == 1 else 'ies are'} used.")
         else:
             st.error(f"The 903 files cannot be used yet: {len(loaded_903.report.errors)} blocking "
                      "problem(s). The data in use has not changed.")
         if loaded_903.report.problems:
-            columns_903 = ["severity", "file", "row", "column", "message", "hint"]
-            show_table(loaded_903.report.to_frame()[columns_903])
+            by_authority = ["authority"] if len(loaded_903.authorities) > 1 else []
+            columns_903 = [*by_authority, "severity", "file", "row", "column", "message", "hint"]
+            show_table(loaded_903.problems_frame()[columns_903])
 
 dataset = state.active_dataset()
 source = (

@@ -72,8 +72,14 @@ def run_care(args: argparse.Namespace) -> int:
     if not loaded.ok or loaded.clean is None:
         print(loaded.report.as_text())
         return 1
+    if loaded.refused:
+        print(loaded.refused_text())
+        print(f"{len(loaded.datasets)} of {len(loaded.authorities)} authorities can be used.")
     authorities = list(loaded.datasets)
-    authority = args.la or (authorities[0] if len(authorities) == 1 else None)
+    if args.la in loaded.refused:
+        raise UserFacingError(f"{args.la} cannot be used: its rows have blocking errors (listed above). "
+                              f"Fix them, or choose another authority with --la: {', '.join(authorities)}")
+    authority = args.la or (authorities[0] if len(loaded.authorities) == 1 else None)
     if authority not in authorities:
         raise UserFacingError(f"Choose one authority with --la: {', '.join(authorities)}")
     if len(loaded.report.warnings):

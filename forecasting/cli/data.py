@@ -57,6 +57,9 @@ def register(subparsers) -> None:
     convert.add_argument("--sheet", help="sheet to read in an Excel workbook")
     convert.add_argument("--today", type=_iso_date, help="treat this date as today (YYYY-MM-DD)")
     convert.add_argument("--force", action="store_true", help="replace --out if it exists")
+    convert.add_argument("--usable-only", action="store_true",
+                         help="several authorities: write the ones that can be used and leave out those with "
+                         "blocking errors (listed); by default nothing is written unless all can be used")
     convert.set_defaults(handler=run_convert)
     data.set_defaults(handler=lambda args: data.print_help() or 2)
 
@@ -87,7 +90,7 @@ def run_check(args: argparse.Namespace) -> int:
 def _authorities_903(path: str) -> int:
     from forecasting.data.ssda903_load import load_903_path
 
-    return len(load_903_path(path).datasets)
+    return len(load_903_path(path).authorities)  # used or refused: each is reported as `panel` reads it
 
 
 def _check_panel(args: argparse.Namespace) -> int:
@@ -157,7 +160,12 @@ def run_convert(args: argparse.Namespace) -> int:
         print(panel.as_text())
         datasets = panel.datasets
         if args.la is None and not panel.ok:
-            return 1
+            if not datasets or not args.usable_only:
+                if datasets:
+                    print(f"Nothing written: some authorities cannot be used. Add --usable-only to write the "
+                          f"{len(datasets)} that can ({', '.join(sorted(datasets))}), or --la NAME for one.")
+                return 1
+            print(f"Writing the {len(datasets)} authorities that can be used (--usable-only).")
         if args.la is not None:
             if args.la not in datasets:
                 found = ", ".join(sorted(datasets)) or "none usable"

@@ -13,6 +13,7 @@ from forecasting.data.contract import (
 )
 from forecasting.data.isolation import PANEL_SECONDS, UPLOAD_SECONDS, load_upload_isolated, panel_isolated
 from forecasting.data.loading import load_data_option, load_dataset
+from forecasting.data.panel import panel_from_903
 from forecasting.data.side_tables import replace_side_table
 from forecasting.data.ssda903_load import load_903_isolated
 from forecasting.data.upload import check_path, load_upload
@@ -20,5 +21,6 @@ from forecasting.data.validation import ValidationReport, month_label
 
 __all__ = ["DataValidationError", "Dataset", "EMBEDDED_DATASET", "PANEL_SECONDS", "UNITS", "UPLOAD_SECONDS",
            "ValidationReport", "check_path", "load_903_isolated", "load_data_option", "load_dataset",
-           "load_dataset_dir", "load_upload", "load_upload_isolated", "month_label", "panel_isolated",
+           "load_dataset_dir", "load_upload", "load_upload_isolated", "month_label", "panel_from_903",
+           "panel_isolated",
            "replace_side_table", "resolve_catalogue"]

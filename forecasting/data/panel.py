@@ -180,14 +180,20 @@ def load_panel(path: str | Path, *, today=None, reference_side_tables: bool = Fa
 
 
 def _panel_from_903(path: Path, today) -> Panel:
-    """SSDA903 returns of one or several authorities (an LA column): one data set per authority. The 903
-    checks span every authority's rows, so a blocking error anywhere is reported and nothing is used."""
+    """SSDA903 returns of one or several authorities (an LA column): one data set per authority. An
+    authority with a blocking error in its own rows is left out with its report; a problem with the files
+    as a whole leaves out everything."""
     from forecasting.data.ssda903_load import load_903_path
 
-    loaded = load_903_path(path, today=today)
-    if not loaded.ok:
+    return panel_from_903(load_903_path(path, today=today))
+
+
+def panel_from_903(loaded) -> Panel:
+    """The `Panel` of a `ssda903_load.Load903`: its data sets, the reports of the authorities it left out,
+    the files' own problems as notes."""
+    if not loaded.notes.ok or not (loaded.datasets or loaded.refused):
         return Panel({}, {FILE_KEY: loaded.report})
-    return Panel(dict(loaded.datasets), {}, loaded.report)
+    return Panel(dict(loaded.datasets), dict(loaded.refused), loaded.notes, dict(loaded.checked))
 
 
 def panel_from_long_file(name: str, content: bytes, *, today=None,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from forecasting.data.spreadsheet import decode_text, sniff
 from forecasting.data.ssda903_checks import check_episodes, check_header, check_uasc
@@ -129,7 +130,8 @@ def _read_sheets(
     name: str, content: bytes, report: ValidationReport, nrows: int | None = None
 ) -> list[pd.DataFrame]:
     """Each sheet of a CSV/XLSX file as a text frame whose header is the row holding CHILD. The frame's
-    `attrs` carry the sheet name and the spreadsheet row number of its first data row."""
+    `attrs` carry the sheet name, the spreadsheet row number of its first data row and each column's letter
+    (`letters`: name -> letter as Excel shows it, the first column of that name)."""
     kind, reason = sniff(name, content)
     if kind is None and reason == "empty":
         return []
@@ -183,9 +185,10 @@ def _read_sheets(
             continue
         table = frame.iloc[header_at + 1 :].copy()
         table.columns = _upper(frame.iloc[header_at])
+        letters = {name: get_column_letter(i + 1) for i, name in reversed(list(enumerate(table.columns)))}
         table = table.loc[:, [c != "" for c in table.columns]]
         table = table.apply(lambda column: column.astype(str).str.strip())
-        table.attrs.update(sheet=sheet, first_row=header_at + 2)
+        table.attrs.update(sheet=sheet, first_row=header_at + 2, letters=letters)
         table["row"] = range(header_at + 2, header_at + 2 + len(table))
         sheets.append(table[(table.drop(columns="row") != "").any(axis=1)])
     return sheets
@@ -232,11 +235,18 @@ def read_tables(files: list[tuple[str, bytes]], report: ValidationReport) -> lis
 
 
 def read_903(
-    files: list[tuple[str, bytes]], report: ValidationReport, codes: Codes903 | None = None
+    files: list[tuple[str, bytes]],
+    report: ValidationReport,
+    codes: Codes903 | None = None,
+    authorities: dict[str, ValidationReport] | None = None,
 ) -> Raw903 | None:
     """Read and validate episodes, header and UASC tables; None when nothing usable was found.
 
-    Located errors and warnings go to `report`; rows with errors are kept out of the result.
+    Located errors and warnings go to `report`; rows with errors are kept out of the result. With
+    `authorities` (a dict, filled here), each authority's rows (the LA column) are checked on their own and
+    their problems go to that authority's report (`authorities[name]`, created as needed), so that one
+    authority's blocking error can leave out that authority alone; `report` then keeps only the problems of
+    the files as a whole (unreadable, no episodes table, a table with no rows).
     """
     codes = codes or load_codes()
     tables = read_tables(files, report)
@@ -244,11 +254,15 @@ def read_903(
     for table in tables:
         frame = _with_place(table)
         checker = {"episodes": check_episodes, "header": check_header, "uasc": check_uasc}[table.kind]
-        checked = checker(frame, report, table, codes)
-        if checked is not None:
-            by_kind[table.kind].append(checked)
+        for authority, part in _parts(frame, authorities is not None):
+            target = report if authority is None or authorities is None else authorities.setdefault(
+                authority, ValidationReport(source=_authority_source(report.source, authority)))
+            checked = checker(part, target, table, codes)
+            if checked is not None:
+                by_kind[table.kind].append(checked)
     if not by_kind["episodes"]:
-        if not any(p.code == "missing_column" for p in report.errors):
+        said = report.errors + [p for r in (authorities or {}).values() for p in r.errors]
+        if not any(p.code == "missing_column" for p in said):
             report.error(
                 "No SSDA903 episodes table found (columns CHILD, DECOM, RNE, LS, PLACE, "
                 "PLACE_PROVIDER, DEC, REC)",
@@ -276,6 +290,23 @@ def read_903(
         else _empty(["la", "CHILD", "DUC", "file", "sheet", "row"])
     )
     return Raw903(episodes, header, uasc, files=sorted({t.file for t in tables}))
+
+
+def _authority_source(source: str, authority: str) -> str:
+    """The name of one authority's report: the files' name, with the authority's unless it is the only one."""
+    return source if authority == SINGLE_AUTHORITY else f"{source} ({authority})"
+
+
+def _parts(frame: pd.DataFrame, by_authority: bool) -> list[tuple[str | None, pd.DataFrame]]:
+    """The table whole (authority None), or each authority's rows with the table's own attributes."""
+    if not by_authority or frame.empty:
+        return [(None, frame)]
+    parts = []
+    for authority, part in frame.groupby("la", sort=True):
+        part = part.copy()
+        part.attrs.update(frame.attrs)
+        parts.append((str(authority), part))
+    return parts
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:

@@ -57,7 +57,9 @@ def _report_rows(
     code: str,
     table: Table903,
 ) -> None:
-    """One located problem per offending row (the report lists at most 25 of a kind, then counts)."""
+    """One located problem per offending row (the report lists at most 25 of a kind, then counts), at the
+    cell as Excel shows it (the column's letter; the message names the column)."""
+    letter = frame.attrs.get("letters", {}).get(column, column)
     for row, value in zip(frame.loc[mask, "row"], frame.loc[mask, column], strict=True):
         report.add(
             severity,
@@ -67,7 +69,7 @@ def _report_rows(
             file=table.file,
             sheet=table.sheet,
             row=int(row),
-            column=column,
+            column=letter,
         )
 
 

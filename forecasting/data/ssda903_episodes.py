@@ -166,7 +166,6 @@ def _close_overlaps(episodes: pd.DataFrame, report: ValidationReport) -> pd.Data
                 file=str(mine["file"]),
                 sheet=mine["sheet"],
                 row=int(mine["row"]),
-                column="DEC",
             )
         episodes.loc[overlap, "DEC"] = next_decom[overlap]
         episodes.loc[overlap & (episodes["REC"] == ""), "REC"] = "X1"

@@ -3,8 +3,10 @@
 `load_903(files)` is what the app's Data page calls with uploaded files; `load_903_path(path)` reads a folder
 (year sub-folders allowed) or a workbook; `check_903_path` is the hook `upload.check_path` uses so that
 `--data FOLDER` (or one 903 workbook) works for every command: one authority gives its Dataset, several are
-refused with a fix (`panel --data` reads them all, `data convert --la` picks one). Child-level rows stay in
-the returned object, in memory.
+refused with a fix (`panel --data` reads them all, `data convert --la` picks one). Each authority is checked
+on its own rows: one with a blocking error is left out, listed with its located errors, and the others are
+used (a problem with the files as a whole, or every authority refused, stops everything). Child-level rows
+stay in the returned object, in memory.
 """
 
 from __future__ import annotations
@@ -17,26 +19,59 @@ from pathlib import Path
 import pandas as pd
 
 from forecasting.data.contract import Dataset
-from forecasting.data.ssda903 import files_under, read_903
+from forecasting.data.ssda903 import Raw903, files_under, read_903
 from forecasting.data.ssda903_config import Codes903, load_codes
 from forecasting.data.ssda903_episodes import Episodes903, clean_episodes
 from forecasting.data.ssda903_monthly import SOURCE_NOTE, catalogue, monthly_observations
-from forecasting.data.validation import ValidationReport, resolve_today
+from forecasting.data.validation import MAX_LISTED_PER_KIND, ValidationReport, resolve_today
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Load903:
-    """The outcome of reading 903 files: per-authority data sets, the clean episodes, all problems found."""
+    """The outcome of reading 903 files: per-authority data sets, the clean episodes, all problems found.
+
+    `report` holds every problem (the files' and each authority's); `notes` the files' own (a file that
+    cannot be read, no episodes table); `refused` each authority left out because of a blocking error in
+    its own rows, `checked` every other authority's (warnings only; its data is in `datasets` unless the
+    files as a whole have a blocking problem). One authority's error leaves out that authority only; a
+    problem with the files as a whole, or every authority refused, leaves out everything."""
 
     report: ValidationReport
     datasets: dict[str, Dataset] = field(default_factory=dict)
     clean: Episodes903 | None = None
+    refused: dict[str, ValidationReport] = field(default_factory=dict)
+    checked: dict[str, ValidationReport] = field(default_factory=dict)
+    notes: ValidationReport = field(default_factory=ValidationReport)
 
     @property
     def ok(self) -> bool:
-        return self.report.ok and bool(self.datasets)
+        """At least one authority can be used (the others, if any, are in `refused`)."""
+        return bool(self.datasets) and self.notes.ok
+
+    @property
+    def authorities(self) -> list[str]:
+        """Every authority the files name, used or refused."""
+        return sorted({*self.datasets, *self.refused})
+
+    def refused_text(self) -> str:
+        """Each authority left out (empty text when none): its name, then its blocking errors, located."""
+        lines = []
+        for authority, report in sorted(self.refused.items()):
+            lines.append(f"{authority}: not used ({len(report.errors)} blocking error(s) in its own rows)")
+            lines += ["  " + p.as_text().replace("\n", "\n  ") for p in report.errors[:MAX_LISTED_PER_KIND]]
+            if len(report.errors) > MAX_LISTED_PER_KIND:
+                lines.append(f"  ... and {len(report.errors) - MAX_LISTED_PER_KIND} more")
+        return "\n".join(lines)
+
+    def problems_frame(self) -> pd.DataFrame:
+        """Every problem as a table (`ValidationReport.to_frame` columns) with an `authority` column first:
+        "" for the files as a whole, else the authority whose rows it is about (used ones, then refused)."""
+        parts = [("", self.notes), *sorted(self.checked.items()), *sorted(self.refused.items())]
+        frame = pd.concat([report.to_frame().assign(authority=name) for name, report in parts],
+                          ignore_index=True)
+        return frame[["authority", *[c for c in frame.columns if c != "authority"]]]
 
 
 def load_903(
@@ -48,40 +83,76 @@ def load_903(
     today: date | str | None = None,
     codes: Codes903 | None = None,
 ) -> Load903:
-    """Read, validate, clean and convert 903 tables given as (file name, bytes). Never raises."""
+    """Read, validate, clean and convert 903 tables given as (file name, bytes). Never raises.
+
+    Each authority (the LA column) is checked, cleaned and converted on its own: one whose rows have a
+    blocking error is left out (`Load903.refused`, with its located errors) and the others are used."""
     codes = codes or load_codes()
-    report = ValidationReport(source=source)
+    notes = ValidationReport(source=source)
+    own: dict[str, ValidationReport] = {}
     try:
-        raw = read_903(files, report, codes)
-        if raw is None or not report.ok:
-            return Load903(report)
-        clean = clean_episodes(raw, report, short_breaks=short_breaks, stale_open=stale_open, codes=codes)
-        _trim_to_today(clean, today, report)
+        raw = read_903(files, notes, codes, authorities=own)
+        refused = {authority: report for authority, report in own.items() if not report.ok}
+        usable = [a for a in (raw.authorities if raw is not None else []) if a not in refused]
+        if raw is None or not notes.ok or not usable:
+            return Load903(_everything(notes, own), refused=refused, notes=notes,
+                           checked={a: r for a, r in own.items() if a not in refused})
+        datasets, checked, cleans = {}, {}, []
+        for authority in usable:
+            report = own.setdefault(authority, ValidationReport(source=source))
+            clean = clean_episodes(_one_authority(raw, authority), report, short_breaks=short_breaks,
+                                   stale_open=stale_open, codes=codes)
+            _trim_to_today(clean, today, report)
+            cleans.append(clean)
+            checked[authority] = report
+        clean = Episodes903(
+            pd.concat([c.episodes for c in cleans], ignore_index=True),
+            {a: w for c in cleans for a, w in c.windows.items()},
+        )
         uasc = not raw.uasc.empty
         unknown_age = bool(clean.episodes["DOB"].isna().any())
-        datasets = {}
-        for authority in clean.authorities:
+        indicators = catalogue(codes, uasc=uasc, unknown_age=unknown_age)
+        several = len({*usable, *refused}) > 1
+        for authority in sorted(set(own) - set(usable) - set(refused)):
+            notes.warning(f"{authority} has header or UASC rows but no episodes, so it is not used",
+                          "Add its episodes table, or nothing to do if it is not meant to be here.",
+                          code="no_episodes_for_authority", file=source)
+        for authority in usable:
             observations = monthly_observations(clean, authority, codes, uasc=uasc)
             codes_present = set(observations["unique_id"])
-            indicators = catalogue(codes, uasc=uasc, unknown_age=unknown_age)
             datasets[authority] = Dataset(
                 observations=observations.sort_values(["unique_id", "ds"], kind="stable").reset_index(
                     drop=True
                 ),
                 indicators=indicators[indicators.index.isin(codes_present)],
-                source=f"{source} ({SOURCE_NOTE}, {authority})" if len(clean.authorities) > 1 else source,
-                warnings=[p.as_text() for p in report.warnings],
+                source=f"{source} ({SOURCE_NOTE}, {authority})" if several else source,
+                warnings=[p.as_text() for p in notes.warnings + checked[authority].warnings],
             )
-        return Load903(report, datasets, clean)
+        if refused:
+            log.info("903 files %s: %d authorities used, %d left out (%s)", source, len(datasets),
+                     len(refused), ", ".join(sorted(refused)))
+        return Load903(_everything(notes, own), datasets, clean, refused, checked, notes)
     except Exception as exc:  # noqa: BLE001  never a traceback for a user: an unforeseen failure is one more error
         log.warning("unexpected failure reading 903 files", exc_info=True)
-        report.error(
+        notes.error(
             f"The 903 files could not be read ({type(exc).__name__}: {exc})",
             "Check that each file opens in Excel with the DfE column names.",
             code="unexpected",
             file=source,
         )
-        return Load903(report)
+        return Load903(_everything(notes, own), notes=notes)
+
+
+def _everything(notes: ValidationReport, own: dict[str, ValidationReport]) -> ValidationReport:
+    """One report of the files' problems, then each authority's (in name order)."""
+    problems = notes.problems + [p for _, r in sorted(own.items()) for p in r.problems]
+    return ValidationReport(source=notes.source, problems=problems)
+
+
+def _one_authority(raw: Raw903, authority: str) -> Raw903:
+    """The raw tables' rows of one authority."""
+    return Raw903(*(frame[frame["la"] == authority] for frame in (raw.episodes, raw.header, raw.uasc)),
+                  files=raw.files)
 
 
 def _trim_to_today(clean: Episodes903, today, report: ValidationReport) -> None:
@@ -117,7 +188,7 @@ def load_903_isolated(files: list[tuple[str, bytes]], **options) -> Load903:
             code="reading_limit",
             file=report.source,
         )
-        return Load903(report)
+        return Load903(report, notes=report)
 
 
 def load_903_path(path: str | Path, **options) -> Load903:
@@ -131,10 +202,10 @@ def check_903_path(
 ) -> tuple[Dataset | None, ValidationReport]:
     """The single-authority view `--data` needs: (Dataset, report), or (None, report) with the reason."""
     loaded = load_903_path(path, today=today)
-    if loaded.ok and len(loaded.datasets) > 1:
-        names = ", ".join(loaded.datasets)
+    if loaded.ok and len(loaded.authorities) > 1:
+        names = ", ".join(loaded.authorities)
         loaded.report.error(
-            f"The 903 files hold {len(loaded.datasets)} authorities ({names}); this command reads one",
+            f"The 903 files hold {len(loaded.authorities)} authorities ({names}); this command reads one",
             f"For all of them: `python -m forecasting panel --data {path} --out forecasts.csv`; for one: "
             f"`python -m forecasting data convert {path} --la NAME --out NAME.csv` and use the file it "
             "writes as --data.",

@@ -34,4 +34,6 @@ def test_data_page_shows_located_903_errors_and_keeps_the_data():
     assert not app.exception
     assert any("cannot be used yet" in e.value for e in app.error)
     table = app.dataframe[0].value
-    assert (table["Row"] == 2).any() and (table["Column"] == "DEC").any()  # headers in words
+    # headers in words; the cell as Excel shows it (DEC is the 8th column, H), the column named in the problem
+    assert (table["Row"] == 2).any() and (table["Column"] == "H").any()
+    assert table["Problem"].str.contains("DEC '31/02/2017' is not a date").any()

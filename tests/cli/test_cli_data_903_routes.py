@@ -86,12 +86,13 @@ def test_panel_reads_a_multi_la_903_workbook(tmp_path):
     assert panel.datasets["South"].series("LAC1").loc["2018-03-01"] == 2
 
 
-def test_a_blocking_903_error_is_reported_by_the_panel_not_raised(la_folder):
+def test_a_blocking_903_error_leaves_out_its_authority_only(la_folder):
     (la_folder / "episodes.csv").write_text(LA_EPISODES.replace("South,2,10/04/2017", "South,2,99/99/2017"))
     panel = load_panel(la_folder)
-    assert panel.datasets == {}
-    problems = [p for report in panel.reports.values() for p in report.errors]
-    assert any(p.row == 4 and p.file == "episodes.csv" for p in problems)
+    assert panel.authorities == ["North"] and list(panel.reports) == ["South"]
+    [problem] = panel.reports["South"].errors
+    assert (problem.file, problem.row, problem.column) == ("episodes.csv", 4, "C")  # DECOM is column C
+    assert panel.datasets["North"].series("PL-IFA").loc["2017-04-01"] == 1
 
 
 def test_panel_command_forecasts_every_la_of_a_903_folder(la_folder, tmp_path, capsys):

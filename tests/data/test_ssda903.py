@@ -85,9 +85,12 @@ def test_errors_are_located_with_file_row_column_and_a_fix():
     assert not loaded.ok
     problems = loaded.report.to_frame()
     errors = problems[problems["severity"] == "error"].set_index("code")
-    assert errors.loc["bad_date", ["file", "row", "column"]].tolist() == ["2018/episodes.csv", 2, "DEC"]
-    assert errors.loc["blank_child", "row"] == 3
-    assert errors.loc["ends_before_start", ["row", "column"]].tolist() == [4, "DEC"]
+    # the cell as Excel shows it (DEC is the 8th column, H), the column's name in the message
+    assert errors.loc["bad_date", ["file", "row", "column"]].tolist() == ["2018/episodes.csv", 2, "H"]
+    assert errors.loc["bad_date", "message"] == "DEC '31/02/2017' is not a date"
+    assert "2018/episodes.csv, cell H2" in loaded.report.as_text()
+    assert errors.loc["blank_child", ["row", "column"]].tolist() == [3, "A"]
+    assert errors.loc["ends_before_start", ["row", "column"]].tolist() == [4, "H"]
     assert all(errors["hint"] != "")
 
 
