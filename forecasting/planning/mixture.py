@@ -54,9 +54,9 @@ def mixture_values(rows: Mapping[str, np.ndarray], z: np.ndarray, shift: np.ndar
 def mixture_cdf(rows: Mapping[str, np.ndarray], values: np.ndarray, shift: np.ndarray,
                 multiplier: np.ndarray, *, density: bool = False):
     """F(values) per row: the mean over draws (shift, multiplier of shape (D, R)) of P(value_i <= values);
-    `values` (..., R). Each draw's probability follows projection._cdf exactly (bounds, multiplier <= 0,
-    values outside a log or logit scale's domain). With `density`, also F's derivative (the mixture's
-    density, 0 where a draw's probability is flat), as (F, f)."""
+    `values` (..., R). Each draw's probability follows distribution_rule.row_probability exactly (bounds,
+    multiplier <= 0, values outside a log or logit scale's domain). With `density`, also F's derivative
+    (the mixture's density, 0 where a draw's probability is flat), as (F, f)."""
     loc, sd, lower, upper = _columns(rows)
     scales = np.asarray(rows["scale"])
     values = np.asarray(values, dtype=float)

@@ -16,9 +16,9 @@ Rules:
   engine's.
 - A scenario (`with_deltas`) moves the whole distribution: a count by its delta (`shift`); a rate per 10,000
   derived from a count by delta x its multiplier (10,000 / children aged 0-17); a percentage derived from two
-  counts (100 x numerator / denominator) is scaled by (numerator's scenario/baseline ratio) / (denominator's),
-  i.e. `multiplier` x that factor. Derived indicators follow their parts unless they have their own delta. The
-  derivation rules are the engine's own (`engine.models.derivations`), not a copy.
+  counts from the scenario's own counts (children taken out scale it, children added add percentage points,
+  a changed denominator scales it). Derived indicators follow their parts unless they have their own delta.
+  The rules, with the engine's own derivations, are in forecasting.planning.scenario_moves.
 - Effect uncertainty (`with_deltas(..., draws=...)`): a scenario simulated over its effects' evidence bands
   (forecasting.planning.effect_draws) gives each changed indicator-month a draw set of shifts and multipliers.
   Its distribution is then the mixture over those draws of the rule above, with the engine's Z for the
@@ -42,8 +42,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from forecasting.engine.models import derivations, from_model_scale, population, to_model_scale
+from forecasting.engine.models import derivations, population
+from forecasting.planning.distribution_rule import bounds, catalogue_units, row_probability, row_values
 from forecasting.planning.mixture import mixture_quantiles
+from forecasting.planning.scenario_moves import scenario_moves
 
 log = logging.getLogger(__name__)
 __all__ = ["DISTRIBUTION_COLUMNS", "Projection"]
@@ -61,15 +63,6 @@ DISTRIBUTION_COLUMNS = [
     "upper",
 ]
 Z95 = float(norm.ppf(0.975))
-
-
-def _bounds(scale: str, unit: str | None) -> tuple[float, float]:
-    """(lower, upper) an indicator can take: percentages 0-100, counts and rates >= 0."""
-    if scale == "logit" or unit == "percent":
-        return 0.0, 100.0
-    if scale == "log1p" or unit in ("count", "rate_per_10k"):
-        return 0.0, np.inf
-    return -np.inf, np.inf
 
 
 @dataclass(frozen=True)
@@ -121,8 +114,22 @@ class Projection:
         effect draws its levels are solved on the exact mixture, which code reading only probabilities
         (P(met), goal-seek) never needs."""
         if "_forecasts" not in self.__dict__:
-            object.__setattr__(self, "_forecasts", self._table())
+            object.__setattr__(self, "_forecasts", self._table(np.arange(len(self.distribution))))
         return self.__dict__["_forecasts"]
+
+    def table(self, indicators=None) -> pd.DataFrame:
+        """The rows of `forecasts` for `indicators` (all when None), solving only their own effect-draw rows
+        (each solved once and kept, as `quantile` does): the same numbers as `forecasts`, read without
+        solving the mixture of every indicator-month."""
+        if indicators is None:
+            return self.forecasts
+        wanted = [code for code in dict.fromkeys(indicators) if code in self._grid]
+        if "_forecasts" in self.__dict__:
+            table = self.__dict__["_forecasts"]
+            return table[table["indicator"].isin(wanted)].reset_index(drop=True)
+        grids = [self._grid[code] for code in wanted]
+        positions = np.concatenate([g[g >= 0] for g in grids]) if grids else np.array([], dtype=int)
+        return self._table(np.sort(positions))
 
     @property
     def has_effect_draws(self) -> bool:
@@ -139,17 +146,17 @@ class Projection:
     def from_forecast(cls, dataset, result) -> Projection:
         """The engine's baseline (`ForecastResult`): its distribution, bounds from the catalogue."""
         dist = result.distribution.copy()
-        units = _units(dataset)
-        bounds = [_bounds(s, units.get(c)) for c, s in zip(dist["indicator"], dist["scale"], strict=True)]
+        units = catalogue_units(dataset)
+        limits = [bounds(s, units.get(c)) for c, s in zip(dist["indicator"], dist["scale"], strict=True)]
         dist["shift"] = 0.0
-        dist["lower"] = [b[0] for b in bounds]
-        dist["upper"] = [b[1] for b in bounds]
+        dist["lower"] = [b[0] for b in limits]
+        dist["upper"] = [b[1] for b in limits]
         return cls(dataset, dist[DISTRIBUTION_COLUMNS], tuple(result.settings.levels))
 
     @classmethod
     def from_table(cls, dataset, forecasts: pd.DataFrame, label: str = "baseline") -> Projection:
         """A projection from `indicator, month, mean, lo95, hi95` rows: normal, sd from the 95% interval."""
-        units = _units(dataset)
+        units = catalogue_units(dataset)
         dist = pd.DataFrame(
             {
                 "indicator": forecasts["indicator"].astype(str).to_numpy(),
@@ -163,9 +170,9 @@ class Projection:
                 "shift": 0.0,
             }
         )
-        bounds = [_bounds("identity", units.get(c)) for c in dist["indicator"]]
-        dist["lower"] = [b[0] for b in bounds]
-        dist["upper"] = [b[1] for b in bounds]
+        limits = [bounds("identity", units.get(c)) for c in dist["indicator"]]
+        dist["lower"] = [b[0] for b in limits]
+        dist["upper"] = [b[1] for b in limits]
         return cls(dataset, dist[DISTRIBUTION_COLUMNS], label=label)
 
     def with_deltas(
@@ -204,31 +211,11 @@ class Projection:
 
     def _moves(self, deltas: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """(shift, multiplier) per distribution row for count changes `deltas` (months on the last axis; any
-        leading axes, e.g. draws, are kept)."""
-        index = self._month_index
-        lead = np.broadcast_shapes(*[np.shape(d)[:-1] for d in deltas.values()]) if deltas else ()
-        shift = np.array(np.broadcast_to(self.distribution["shift"].to_numpy(float), lead + (len(index),)))
-        multiplier = np.array(
-            np.broadcast_to(self.distribution["multiplier"].to_numpy(float), lead + (len(index),))
-        )
-        codes = self.distribution["indicator"].to_numpy()
-        for code, delta in deltas.items():
-            rows = codes == code
-            shift[..., rows] += delta[..., index[rows]]
-        for code, rule in self._derivations().items():
-            rows = codes == code
-            if code in deltas or not rows.any():
-                continue
-            if rule[0] == "rate" and rule[1] in deltas:
-                shift[..., rows] += deltas[rule[1]][..., index[rows]] * rule[2]
-            elif rule[0] == "percent" and (rule[1] in deltas or rule[2] in deltas):
-                # a denominator that falls to nothing leaves the percentage as it was (0 / 0 is no figure)
-                den = self._ratio(rule[2], deltas)
-                num = self._ratio(rule[1], deltas)
-                shape = np.broadcast_shapes(num.shape, den.shape)
-                factor = np.divide(num, den, out=np.ones(shape), where=den > 0)
-                multiplier[..., rows] *= factor[..., index[rows]]
-        return shift, multiplier
+        leading axes, e.g. draws, are kept): forecasting.planning.scenario_moves."""
+        return scenario_moves(self.distribution["shift"].to_numpy(float),
+                              self.distribution["multiplier"].to_numpy(float),
+                              self.distribution["indicator"].to_numpy(), self._month_index,
+                              self._derivations(), self.means, deltas)
 
     def _derivations(self) -> dict[str, tuple]:
         """The engine's derivation rules for this data set (worked out once per projection; read-only)."""
@@ -237,14 +224,6 @@ class Projection:
             present = {code: True for code in self.indicators}
             object.__setattr__(self, "_rules", derivations(catalogue, present, population(self.dataset)))
         return self.__dict__["_rules"]
-
-    def _ratio(self, code: str, deltas: dict[str, np.ndarray]) -> np.ndarray:
-        """Scenario / baseline median of a count over the months (1 where it has no delta or no base)."""
-        if code not in deltas:
-            return np.ones(len(self.months))
-        base = self.means(code)
-        moved = np.maximum(base + deltas[code], 0.0)
-        return np.divide(moved, base, out=np.ones_like(moved), where=base > 0)
 
     # ------------------------------------------------------------------------------------------ reading
     @property
@@ -312,23 +291,47 @@ class Projection:
     def values_at(self, indicator: str, months, z) -> np.ndarray:
         """value(Z) for each month (columns) and each row of `z` (shape (n, months) or (months,)); the point
         scenario (no effect draws)."""
-        return _value(self._pick(self._where(indicator, months)), np.asarray(z, dtype=float))
+        return row_values(self._pick(self._where(indicator, months)), np.asarray(z, dtype=float))
 
     def means(self, indicator: str, months=None) -> np.ndarray:
         positions = self._where(indicator, months)
-        return _value(self._pick(positions), np.zeros(len(positions)))
+        return row_values(self._pick(positions), np.zeros(len(positions)))
 
     def quantile(self, indicator: str, month, q: float) -> float:
         """The q-quantile (0 < q < 1) of `indicator` in `month` (with effect draws: of the exact mixture, the
-        same numbers as the table)."""
+        same numbers as the table; the table's levels are solved once per indicator-month and kept)."""
         position = int(self._where(indicator, [month])[0])
         column = self._draw_column.get(position)
-        if column is not None:
-            _, draw_shift, draw_multiplier = self._effect_draws()
-            row = self._pick(np.array([position]))
-            moves = draw_shift[:, column : column + 1], draw_multiplier[:, column : column + 1]
-            return float(mixture_quantiles(row, *moves, [q])[0, 0])
-        return float(self.values_at(indicator, [month], [norm.ppf(q)])[0])
+        if column is None:
+            return float(self.values_at(indicator, [month], [norm.ppf(q)])[0])
+        names, qs = self._levels()
+        level = np.flatnonzero(np.isclose(qs, q, rtol=0.0, atol=1e-12))
+        if len(level):
+            return float(self._solved(np.array([column]))[level[0], 0])
+        _, draw_shift, draw_multiplier = self._effect_draws()
+        row = self._pick(np.array([position]))
+        moves = draw_shift[:, column : column + 1], draw_multiplier[:, column : column + 1]
+        return float(mixture_quantiles(row, *moves, [q])[0, 0])
+
+    def _levels(self) -> tuple[list[str], np.ndarray]:
+        """The table's columns (mean, lo80, hi80, ...) and their probabilities (0.5, 0.1, 0.9, ...)."""
+        names = ["mean"] + [f"{side}{level}" for level in self.levels for side in ("lo", "hi")]
+        qs = [0.5] + [0.5 + sign * level / 200.0 for level in self.levels for sign in (-1, 1)]
+        return names, np.array(qs)
+
+    def _solved(self, columns: np.ndarray) -> np.ndarray:
+        """(levels, len(columns)): the table's levels of effect-draw columns `columns` on the exact mixture
+        (forecasting.planning.mixture), each column solved once, all missing ones together, and kept."""
+        draw_rows, draw_shift, draw_multiplier = self._effect_draws()
+        if "_solved_levels" not in self.__dict__:
+            blank = np.full((len(self._levels()[1]), len(draw_rows)), np.nan)
+            object.__setattr__(self, "_solved_levels", blank)
+        store = self.__dict__["_solved_levels"]
+        missing = np.unique(columns[np.isnan(store[0, columns])])
+        if len(missing):
+            store[:, missing] = mixture_quantiles(self._pick(draw_rows[missing]), draw_shift[:, missing],
+                                                  draw_multiplier[:, missing], self._levels()[1])
+        return store[:, columns]
 
     def probability_below(self, indicator: str, month, value: float) -> float:
         """P(outcome <= value) for `indicator` in `month`: exact under the distribution; with effect draws the
@@ -337,9 +340,9 @@ class Projection:
         row = self._pick(np.array([position]))
         column = self._draw_column.get(position)
         if column is None:
-            return float(_cdf(row, value, row["shift"], row["multiplier"])[0])
+            return float(row_probability(row, value, row["shift"], row["multiplier"])[0])
         _, draw_shift, draw_multiplier = self._effect_draws()
-        return float(np.mean(_cdf(row, value, draw_shift[:, column], draw_multiplier[:, column])))
+        return float(np.mean(row_probability(row, value, draw_shift[:, column], draw_multiplier[:, column])))
 
     def draws(self, indicator: str, months, n_draws: int, correlation: float, seed: int) -> np.ndarray:
         """(n_draws, months) joint draws: each month from its own distribution, months joined by a Gaussian
@@ -353,7 +356,7 @@ class Projection:
         moves = self._effect_moves(positions, n_draws)
         if moves is None:
             return self.values_at(indicator, months, z)
-        return _value(self._pick(positions), z, shift=moves[0], multiplier=moves[1])
+        return row_values(self._pick(positions), z, shift=moves[0], multiplier=moves[1])
 
     def observed(self, indicator: str) -> pd.Series:
         """Observed monthly values (NaN where unreadable), empty when the data set lacks the indicator."""
@@ -361,75 +364,28 @@ class Projection:
             return pd.Series(dtype=float)
         return self.dataset.series(indicator)
 
-    def _table(self) -> pd.DataFrame:
-        dist = self.distribution
+    def _table(self, positions: np.ndarray) -> pd.DataFrame:
+        """The table's rows at distribution `positions` (see `forecasts`)."""
+        rows = self._pick(positions)
+        zero = np.zeros(len(positions))
         columns = {
-            "indicator": dist["indicator"].to_numpy(),
-            "month": dist["month"].to_numpy(),
-            "model": dist["model"].to_numpy(),
-            "mean": _value(dist, np.zeros(len(dist))),
+            "indicator": self.distribution["indicator"].to_numpy()[positions],
+            "month": self.distribution["month"].to_numpy()[positions],
+            "model": self.distribution["model"].to_numpy()[positions],
+            "mean": row_values(rows, zero),
         }
         for level in self.levels:
             z = norm.ppf(0.5 + level / 200.0)
-            columns[f"lo{level}"] = _value(dist, np.full(len(dist), -z))
-            columns[f"hi{level}"] = _value(dist, np.full(len(dist), z))
-        if self._draw_column:
-            draw_rows, draw_shift, draw_multiplier = self._effect_draws()
-            names = ["mean"] + [f"{side}{level}" for level in self.levels for side in ("lo", "hi")]
-            qs = [0.5] + [0.5 + sign * level / 200.0 for level in self.levels for sign in (-1, 1)]
-            solved = mixture_quantiles(self._pick(draw_rows), draw_shift, draw_multiplier, qs)
-            for name, values in zip(names, solved, strict=True):
-                columns[name][draw_rows] = values
+            columns[f"lo{level}"] = row_values(rows, zero - z)
+            columns[f"hi{level}"] = row_values(rows, zero + z)
+        column = self._draw_column
+        drawn = [(i, column[int(p)]) for i, p in enumerate(positions) if int(p) in column]
+        if drawn:
+            at, draw_columns = (np.array(part) for part in zip(*drawn, strict=True))
+            solved = self._solved(draw_columns)
+            for name, values in zip(self._levels()[0], solved, strict=True):
+                columns[name][at] = values
         frame = pd.DataFrame(columns)
         if not pd.api.types.is_datetime64_any_dtype(frame["month"]):
             frame["month"] = pd.to_datetime(frame["month"])
         return frame
-
-
-def _cdf(row: dict[str, np.ndarray], value: float, shift: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
-    """P(value(Z) <= `value`) for one distribution row `row` (arrays of length 1), per (shift, multiplier)."""
-    shift, multiplier = np.asarray(shift, dtype=float), np.asarray(multiplier, dtype=float)
-    scale, loc, sd = row["scale"][0], float(row["loc"][0]), float(row["sd"][0])
-    if value >= float(row["upper"][0]):
-        return np.ones(shift.shape)
-    if value < float(row["lower"][0]):
-        return np.zeros(shift.shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inner = np.where(multiplier > 0, (value - shift) / np.where(multiplier > 0, multiplier, 1.0), np.inf)
-    out = np.full(shift.shape, np.nan)
-    below = (inner < 0) if scale in ("log1p", "logit") else np.zeros(shift.shape, dtype=bool)
-    above = (inner >= 100) if scale == "logit" else np.zeros(shift.shape, dtype=bool)
-    above |= ~np.isfinite(inner) & (inner > 0)
-    out[below], out[above] = 0.0, 1.0
-    rest = ~below & ~above
-    if rest.any():
-        z = to_model_scale(inner[rest], scale)
-        out[rest] = (z >= loc).astype(float) if sd <= 0 else norm.cdf((z - loc) / sd)
-    return out
-
-
-def _value(
-    rows, z: np.ndarray, shift: np.ndarray | None = None, multiplier: np.ndarray | None = None
-) -> np.ndarray:
-    """clip(multiplier x back(loc + sd x z) + shift, lower, upper), row by row (broadcast over leading axes);
-    `rows` a frame or a mapping of column arrays; `shift` / `multiplier` override the rows' own (per draw)."""
-    loc, sd = np.asarray(rows["loc"], dtype=float), np.asarray(rows["sd"], dtype=float)
-    multiplier = np.asarray(rows["multiplier"] if multiplier is None else multiplier, dtype=float)
-    shift = np.asarray(rows["shift"] if shift is None else shift, dtype=float)
-    lower, upper = np.asarray(rows["lower"], dtype=float), np.asarray(rows["upper"], dtype=float)
-    out = np.empty(np.broadcast_shapes(z.shape, loc.shape, shift.shape), dtype=float)
-    multiplier, shift = np.broadcast_to(multiplier, out.shape), np.broadcast_to(shift, out.shape)
-    z = np.broadcast_to(z, out.shape)
-    scales = np.asarray(rows["scale"])
-    for scale in dict.fromkeys(scales.tolist()):
-        cols = scales == scale
-        back = from_model_scale(loc[cols] + sd[cols] * z[..., cols], scale)
-        out[..., cols] = np.clip(multiplier[..., cols] * back + shift[..., cols], lower[cols], upper[cols])
-    return out
-
-
-def _units(dataset) -> dict[str, str]:
-    catalogue = getattr(dataset, "indicators", None)
-    if catalogue is None or "unit" not in getattr(catalogue, "columns", ()):
-        return {}
-    return {str(code): str(unit) for code, unit in catalogue["unit"].items()}

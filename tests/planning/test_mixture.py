@@ -6,8 +6,8 @@ import pytest
 from scipy.optimize import brentq
 from scipy.stats import norm
 
+from forecasting.planning.distribution_rule import row_probability as _cdf
 from forecasting.planning.mixture import mixture_cdf, mixture_quantiles, mixture_values
-from forecasting.planning.projection import _cdf
 
 
 def _rows(scale="identity", loc=0.0, sd=1.0, lower=-np.inf, upper=np.inf, n=1):
