@@ -19,10 +19,16 @@ assumed (FTE only scales contacts per worker). The figures are reported
 utilisation computed with them; `contacts_per_fte_mash` / `assessments_per_fte_month` apply only when the
 history cannot calibrate a team.
 
-Queue rule for flow teams: workload_t = arrivals_t + backlog_{t-1}; done_t = min(workload_t, capacity_t);
-backlog_t = min(workload_t - done_t, ceiling x capacity_t) with ceiling = `backlog_ceiling_months`; the rest,
-triaged_t, is triaged (closed or passed on) rather than queued, and reported (backlog starts at 0). For stock
-teams workload = open cases.
+Queue rule for flow teams: workload_t = arrivals_t - screened_t + backlog_{t-1}; done_t = min(workload_t,
+capacity_t); backlog_t = min(workload_t - done_t, ceiling x capacity_t) with ceiling =
+`backlog_ceiling_months`; the rest (over_ceiling_t) is closed or passed on rather than queued (backlog starts
+at 0). Front-door triage (the MASH only, `TRIAGE_TEAMS`): when the backlog carried in, backlog_{t-1}, is above
+`triage_threshold_months` x capacity_t, `triage_screen_out_pct` % of the month's contacts are screened out on
+the day (no further action, or advice and Early Help) and never join the queue: screened_t = min(share x
+arrivals_t, backlog_{t-1} - threshold x capacity_t), else 0 (triage brings the queue back to the threshold,
+not below it, so it does not switch on and off month by month). triaged_t = screened_t + over_ceiling_t, all reported month by month. Screened-out
+contacts take no case capacity and change M8-QL only through the lower load; they are not passed on as
+referrals or Early Help demand (those are forecast separately). For stock teams workload = open cases.
 Utilisation u = workload / capacity; caseload per worker = workload / FTE.
 Partial data: a team whose demand columns are not in the demand frame (the data set lacks, say, EH3) is left
 out of every table, never counted as zero work; at least one team's demand is needed (`teams_with_demand`).
@@ -102,6 +108,7 @@ TEAM_WORK = {
     "lac": ("stock", ("lac",), "caseload_norm_lac"),
 }
 TIMELINESS_TEAM = {"M8-QL": "mash", "EH4-QL": "assessment", "CP8-QL": "cin_cp"}
+TRIAGE_TEAMS = ("mash",)  # the front door: its contacts can be screened out on the day
 HISTORY_INDICATORS = {
     "contacts": "M1",
     "referrals": "M2",
@@ -117,7 +124,8 @@ _EPS = 1e-6
 
 @dataclass
 class WorkforceProjection:
-    """`by_team`: month, team, workload, fte, capacity, utilisation, caseload_per_worker, backlog.
+    """`by_team`: month, team, workload, fte, capacity, utilisation, caseload_per_worker, backlog, triaged,
+    screened_out, over_ceiling (the queue and triage rule of the module docstring).
     `timeliness`: month, measure, team, utilisation, on_time_pct. `curves`: the timeliness curves used."""
 
     by_team: pd.DataFrame
@@ -183,18 +191,12 @@ def _team_arrays(
         capacity_t = staff * _per_fte(team, params, capacity)
         arrivals = np.sum([demand[c] for c in columns], axis=0)
         if kind == "flow":
-            workload, backlog = np.empty_like(arrivals), np.empty_like(arrivals)
-            triaged = np.zeros_like(arrivals)
-            ceiling = _backlog_ceiling(params)
-            carried = 0.0
-            for i, (arriving, cap) in enumerate(zip(arrivals.tolist(), capacity_t.tolist(), strict=True)):
-                workload[i] = arriving + carried
-                left = workload[i] - min(workload[i], cap)
-                carried = min(left, ceiling * cap)
-                triaged[i] = left - carried
-                backlog[i] = carried
+            workload, backlog, triaged, screened = _queue(
+                arrivals, capacity_t, _backlog_ceiling(params), *_triage(team, params)
+            )
         else:
-            workload, backlog, triaged = arrivals, np.zeros_like(arrivals), np.zeros_like(arrivals)
+            workload, backlog = arrivals, np.zeros_like(arrivals)
+            triaged, screened = np.zeros_like(arrivals), np.zeros_like(arrivals)
         with np.errstate(divide="ignore", invalid="ignore"):
             utilisation = np.where(capacity_t > 0, workload / np.maximum(capacity_t, _EPS), np.inf)
             per_worker = np.where(staff > 0, workload / np.maximum(staff, _EPS), np.inf)
@@ -206,8 +208,39 @@ def _team_arrays(
             "caseload_per_worker": per_worker,
             "backlog": backlog,
             "triaged": triaged,
+            "screened_out": screened,
+            "over_ceiling": triaged - screened,
         }
     return out
+
+
+def _triage(team: str, params: dict[str, Parameter]) -> tuple[float, float]:
+    """(threshold in months of capacity, share of arrivals screened out) of the front-door triage rule; the
+    MASH only (no triage when the parameters are absent)."""
+    if team not in TRIAGE_TEAMS or not {"triage_threshold_months", "triage_screen_out_pct"} <= set(params):
+        return np.inf, 0.0
+    return value(params, "triage_threshold_months"), value(params, "triage_screen_out_pct") / 100.0
+
+
+def _queue(
+    arrivals: np.ndarray, capacity: np.ndarray, ceiling: float, threshold: float = np.inf, share: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The queue and triage rule of the module docstring: (workload, backlog, triaged, screened out) a month.
+    Triage is on in a month when the backlog carried in is above `threshold` months of capacity; then
+    `share` of the month's arrivals is screened out on the day, at most the backlog above the threshold (triage
+    brings the queue back to the threshold, not below it); work past `ceiling` months of capacity is closed
+    too. triaged = screened out + closed past the ceiling."""
+    workload, backlog = np.empty_like(arrivals), np.empty_like(arrivals)
+    triaged, screened = np.zeros_like(arrivals), np.zeros_like(arrivals)
+    carried = 0.0
+    for i, (arriving, cap) in enumerate(zip(arrivals.tolist(), capacity.tolist(), strict=True)):
+        screened[i] = min(share * arriving, max(carried - threshold * cap, 0.0))
+        workload[i] = arriving - screened[i] + carried
+        left = workload[i] - min(workload[i], cap)
+        carried = min(left, ceiling * cap)
+        triaged[i] = screened[i] + left - carried
+        backlog[i] = carried
+    return workload, backlog, triaged, screened
 
 
 def team_load(

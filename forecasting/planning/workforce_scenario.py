@@ -8,7 +8,8 @@ throughput or caseload norm per FTE, as `workforce.fte_needed`'s `fte_for_norm`)
 under the scenario's plan; positive = short of staff. The total sums the teams (a spare worker in one team is
 counted against another team's gap here; the sizing answer does not net them).
 Queue (flow teams, forecasting.planning.workforce): `backlog_<team>` (work carried into next month) and
-`triaged_<team>` (work past the backlog ceiling, triaged rather than queued), a month.
+`triaged_<team>` (work triaged rather than queued: screened out at the front door plus work past the backlog
+ceiling), a month; `screened_out_mash`: contacts the MASH screens out on the day while triage is on.
 Early Help family workers (when the demand has `early_help_plans`): open families
 (forecasting.planning.early_help_load, plus a step-down's `early_help_extra_open`) give `caseload_early_help`
 (families per family worker at work) and `fte_gap_early_help` (open / `caseload_norm_early_help` - at work),
@@ -30,6 +31,7 @@ from forecasting.planning.workforce import (
     TEAM_WORK,
     TEAMS,
     TIMELINESS_TEAM,
+    TRIAGE_TEAMS,
     _check_demand,
     _measure_load,
     _per_fte,
@@ -109,7 +111,7 @@ def scenario_measures(
     """Caseload by team, timeliness and the staffing measures by month for the scenario engine
     (`forecasting.planning.scenario_effects`): the plan in `params` after the workforce levers
     (`plan_with_levers`). Per team: caseload_<team> and fte_gap_<team> (module docstring), fte_gap_total,
-    backlog_<team> and triaged_<team> for the flow teams.
+    backlog_<team> and triaged_<team> for the flow teams, screened_out_mash for the front door.
     Staffing measures, all teams of the plan: filled_fte, vacancies_fte, agency_fte (end of month) and
     staffing_cost (£ a month, forecasting.planning.workforce_cost).
     """
@@ -146,6 +148,8 @@ def scenario_measures(
     for team in (team for team in TEAMS if team in teams and TEAM_WORK[team][0] == "flow"):
         columns[f"backlog_{team}"] = teams[team]["backlog"]
         columns[f"triaged_{team}"] = teams[team]["triaged"]
+        if team in TRIAGE_TEAMS:
+            columns[f"screened_out_{team}"] = teams[team]["screened_out"]
     columns["fte_gap_total"] = np.sum(list(gaps.values()), axis=0)
     columns["filled_fte"] = np.sum([f["filled"] for f in flows.values()], axis=0)
     columns["vacancies_fte"] = np.sum([f["vacancies"] for f in flows.values()], axis=0)

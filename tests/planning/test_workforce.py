@@ -46,7 +46,8 @@ def flat_plan(fte: float) -> StaffingPlan:
 
 
 def test_queue_hand_computed(params):
-    toy = with_overrides(params, {"contacts_per_fte_mash": 100})
+    # the queue alone (front-door triage off: tests/planning/test_front_door_triage.py)
+    toy = with_overrides(params, {"contacts_per_fte_mash": 100, "triage_screen_out_pct": 0})
     frame = pd.DataFrame(
         {
             "contacts": [150.0, 50.0, 100.0],
@@ -239,7 +240,10 @@ def test_uncalibrated_parameter_capacity_diverges_at_the_same_demand(embedded_da
     """The failure the calibration fixes: 14 FTE x the parameter 100 contacts builds an endless backlog."""
     from forecasting.planning.workforce_history import history_demand
 
-    params, plan = _history_plan(params, 14)
+    from forecasting.planning.parameters import with_overrides
+
+    triage, plan = _history_plan(params, 14)
+    params = with_overrides(triage, {"triage_screen_out_pct": 0})  # the ceiling alone first
     months = pd.date_range("2018-07-01", periods=21, freq="MS")
     recent = history_demand(embedded_dataset).iloc[-6:].mean()
     flat = pd.DataFrame({c: float(recent[c]) for c in recent.index}, index=months)
@@ -252,6 +256,12 @@ def test_uncalibrated_parameter_capacity_diverges_at_the_same_demand(embedded_da
     assert growing[0] and (np.diff(backlog[growing]) > 0).all()
     assert backlog[~growing] == pytest.approx(ceiling[~growing])
     assert (mash["triaged"].to_numpy()[~growing] > 0).all()
+    # with front-door triage on, the backlog is held where triage brings it (never at the ceiling) and the
+    # contacts screened out are the triaged work
+    held = project_workforce(flat, plan, triage).by_team.query("team == 'mash'")
+    assert (held["backlog"].to_numpy() < ceiling - 1e-9).all()
+    assert held["screened_out"].sum() > 0 and held["over_ceiling"].sum() == 0
+    assert held["triaged"].to_numpy() == pytest.approx(held["screened_out"].to_numpy())
 
 
 def test_small_front_door_change_moves_m8_a_little(embedded_dataset, params):
@@ -342,7 +352,7 @@ def test_queue_ceiling_hand_computed(params):
     """Capacity 100 a month (1 FTE x 100), ceiling half a month of capacity (50): the excess is triaged."""
     from forecasting.planning.parameters import with_overrides
 
-    capped = with_overrides(params, {"backlog_ceiling_months": 0.5})
+    capped = with_overrides(params, {"backlog_ceiling_months": 0.5, "triage_screen_out_pct": 0})  # no triage
     months = pd.date_range("2018-07-01", periods=3, freq="MS")
     frame = pd.DataFrame({"contacts": [180.0, 180.0, 50.0]}, index=months)
     fte = pd.DataFrame({"mash": 1.0}, index=months)
