@@ -19,8 +19,10 @@ re-exported here):
   observed, else the engine's projection of them, else the latest.
   Any share can be overridden (`mix_overrides`); supported/other is always re-derived so shares sum to 1.
 - Marginal mix: with `baseline_lac` given, the baseline's children are split at the mix above and the change
-  (lac - baseline_lac: children kept out of care, or extra) at the marginal mix (`marginal_share_<type>`,
-  supported/other the remainder), because the children a plan keeps out of care are not average placements.
+  (lac - baseline_lac: children kept out of care, or extra) at a marginal mix, because the children a plan
+  keeps out of care are not average placements: each lever's part of the change (`lever_parts`) at that
+  lever's own mix (`<lever>_marginal_share_<type>`), the rest at the general one (`marginal_share_<type>`),
+  supported/other the remainder of each (rules in forecasting.planning.lever_mix).
   A type that would fall below 0 is floored at 0 and the shortfall taken from the others in proportion.
 - Extra in-house carers (a lever; a number or a month-indexed series) each take `children_per_in_house_carer`
   children out of IFA placements, never more than are in IFA that month.
@@ -41,6 +43,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from forecasting.planning.lever_mix import children_change
 from forecasting.planning.parameters import Parameter, ParameterError, value
 from forecasting.planning.placement_shares import (
     EDITABLE_SHARES,
@@ -141,12 +144,15 @@ def project_placement_costs(
     basis: pd.Series | None = None,
     actual_spend: pd.DataFrame | None = None,
     baseline_lac: pd.Series | None = None,
+    lever_parts: dict[str, np.ndarray] | None = None,
 ) -> PlacementCosts:
     """Children and spend by placement type for each month of `lac` (month-indexed numbers of LAC).
 
     `basis` (by month; default all forecast) says which months are actual; `actual_spend` (month,
     placement_type, spend) replaces the costed spend of those months and types with what was spent;
-    `baseline_lac` (same months) costs the change from it at the marginal mix."""
+    `baseline_lac` (same months) costs the change from it at the marginal mix: each lever's part in
+    `lever_parts` ({lever key: children by month}, forecasting.planning.lever_mix) at that lever's own mix,
+    the rest at the general marginal mix."""
     lac = pd.Series(lac, dtype=float).sort_index()
     lac.index = pd.DatetimeIndex(lac.index, name="month")
     if (lac < 0).any() or lac.isna().any():
@@ -160,7 +166,8 @@ def project_placement_costs(
         children = pd.DataFrame({kind: lac * shares[kind] for kind in PLACEMENT_TYPES}, index=lac.index)
     else:
         before = pd.Series(baseline_lac, dtype=float).set_axis(lac.index)
-        children = _with_marginal_change(lac, before, shares, marginal_mix(params))
+        change = children_change((lac - before).to_numpy(), lever_parts, params)
+        children = _with_marginal_change(lac, before, shares, change)
     extra: pd.Series = (
         pd.Series(extra_in_house_carers, index=lac.index, dtype=float)
         if np.isscalar(extra_in_house_carers)
@@ -202,12 +209,11 @@ def project_placement_costs(
 
 
 def _with_marginal_change(lac: pd.Series, baseline_lac: pd.Series, mix: dict[str, np.ndarray],
-                          marginal: dict[str, float]) -> pd.DataFrame:
-    """Children by type: the baseline at the average mix plus the change at the marginal mix (floored at
-    0)."""
-    change = (lac - baseline_lac).to_numpy()
+                          change: np.ndarray) -> pd.DataFrame:
+    """Children by type: the baseline at the average mix plus the change by type (`change`, months x
+    PLACEMENT_TYPES: lever_mix.children_change), floored at 0."""
     base = baseline_lac.to_numpy()
-    table = np.column_stack([base * mix[k] + change * marginal[k] for k in PLACEMENT_TYPES])
+    table = np.column_stack([base * mix[k] for k in PLACEMENT_TYPES]) + change
     for row in np.flatnonzero((table < 0).any(axis=1)):
         values = table[row]
         short = -values[values < 0].sum()

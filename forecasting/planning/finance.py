@@ -10,8 +10,9 @@ Rules:
 - Forecast months read the scenario table's own measures (`placement_cost`, `delivery_cost`,
   `allowances_cost`, `staffing_cost` when present, `net_cost`), so these figures are the scenario CSV's;
   spend by type splits `placement_cost` with the same call (scenario_effects.placement_costs), the children
-  the plan keeps out of care at the marginal mix, the mix moving by month (costs.mix_by_month: actual months
-  at their own observed mix).
+  the plan keeps out of care at the marginal mix of the lever that kept them out (the scenario's
+  `lac_change_<lever>` measures, forecasting.planning.lever_mix), the mix moving by month
+  (costs.mix_by_month: actual months at their own observed mix).
 - Staffing: forecast months read the scenario's `staffing_cost` (the workforce model, costed by
   forecasting.planning.workforce_cost); the elapsed months of the first year cost the staffing plan in the
   parameters with the same function (workforce_cost.staffing_cost_frame: no payroll actuals are read), the
@@ -33,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.errors import UserFacingError
-from forecasting.planning import budgets, costs, investment, plan_costs, prices
+from forecasting.planning import budgets, costs, investment, lever_mix, plan_costs, prices
 from forecasting.planning import placement_mix as mix_903
 from forecasting.planning.costs import BASIS_ACTUAL_SPEND, BASIS_FORECAST, full_year_lac, months_in_words
 from forecasting.planning.horizon import horizon_to_march
@@ -180,12 +181,14 @@ def finance_view(
     actual = full[~full.isin(months)]
     by_case = {}
     mix = costs.mix_by_month(params, dataset, full, getattr(baseline, "projection", None))
+    parts = lever_mix.parts_from_table(table, months)  # each lever's part of the change, at its own mix
     for case, lac, levers in (
         ("baseline", lac_base, _neutral_levers()),
         ("plan", lac_plan, result.scenario.levers),
     ):
         forecast = placement_costs(lac.reindex(months).to_numpy(), months, levers, params, dataset,
-                                   baseline_lac=lac_base.reindex(months).to_numpy(), mix=mix)
+                                   baseline_lac=lac_base.reindex(months).to_numpy(), mix=mix,
+                                   lever_parts=parts if case == "plan" else None)
         observed = (
             placement_costs(
                 lac.reindex(actual).to_numpy(),

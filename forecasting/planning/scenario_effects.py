@@ -29,7 +29,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecasting.planning import costs, plan_costs, workforce, workforce_history, workforce_scenario
+from forecasting.planning import (
+    costs,
+    lever_mix,
+    plan_costs,
+    workforce,
+    workforce_history,
+    workforce_scenario,
+)
 from forecasting.planning.parameters import Parameter
 
 log = logging.getLogger(__name__)
@@ -119,18 +126,24 @@ def placement_costs(
 
 
 def placement_cost_model(
-    lac: np.ndarray, months: pd.DatetimeIndex, levers, params, dataset=None, baseline_lac=None, mix=None
+    lac: np.ndarray, months: pd.DatetimeIndex, levers, params, dataset=None, baseline_lac=None, mix=None,
+    lac_alone=None,
 ) -> pd.DataFrame:
     """Placement spend by month (`placement_cost`) and children in IFA / in-house fostering, with the levers'
     extra in-house carers, from forecasting.planning.costs; the change from `baseline_lac` at the marginal
-    mix."""
-    result = placement_costs(lac, months, levers, params, dataset, baseline_lac=baseline_lac, mix=mix)
+    mix, each lever's part (`lac_change_<lever>`, lever_mix.attribute of the levers alone `lac_alone`) at
+    its own."""
+    change = np.asarray(lac, dtype=float) - (0.0 if baseline_lac is None else np.asarray(baseline_lac))
+    parts = lever_mix.attribute(change, lac_alone or {})
+    result = placement_costs(lac, months, levers, params, dataset, baseline_lac=baseline_lac, mix=mix,
+                             lever_parts=parts)
     by_type = result.children_by_type.reindex(months)
     return pd.DataFrame(
         {
             "placement_cost": result.total_by_month.reindex(months).to_numpy(dtype=float),
             "ifa_children": by_type["ifa"].to_numpy(dtype=float),
             "in_house_fostering_children": by_type["in_house_fostering"].to_numpy(dtype=float),
+            **{lever_mix.part_measure(key): part for key, part in parts.items()},
         },
         index=months,
     )
@@ -212,7 +225,8 @@ def workforce_and_costs(
         out[column] = (b, scen[column].to_numpy(dtype=float) - b)
     if models.base_costs is not None:
         scen = models.cost_model(
-            baseline.flows["lac"] + deltas.get("lac", 0.0), baseline.months, levers, params, dataset
+            baseline.flows["lac"] + deltas.get("lac", 0.0), baseline.months, levers, params, dataset,
+            **lever_mix.cost_model_options(models.cost_model, deltas),
         )
         for column in models.base_costs.columns:
             b = models.base_costs[column].to_numpy(dtype=float)

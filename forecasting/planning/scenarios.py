@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from forecasting.engine.forecast import run_forecast
 from forecasting.errors import UserFacingError
-from forecasting.planning import care_pathway, effect_draws, plausibility, scenario_effects
+from forecasting.planning import care_pathway, effect_draws, lever_mix, plausibility, scenario_effects
 from forecasting.planning.levers import LEVERS, MONTH_UNIT, TEAMS, ramp, window
 from forecasting.planning.parameters import load_parameters, value
 from forecasting.planning.pipeline import (
@@ -453,6 +453,8 @@ def apply_scenario(
     levers = scenario.levers
     changes = front_door_changes(levers, baseline, calibration, params)
     deltas = run_pipeline(baseline, changes, calibration).deltas
+    # each lever alone, for its own marginal placement mix in the costs (forecasting.planning.lever_mix)
+    deltas.update(lever_mix.lone_changes(levers, baseline, calibration, params, front_door_changes))
     months, f = baseline.months, baseline.flows
     rows = {name: (f[name], deltas[name]) for name in deltas if name in f}  # measures with a baseline only
     rows["early_help_extra_open"] = (np.zeros(len(months)), deltas["early_help_open"])
