@@ -18,6 +18,7 @@ from forecasting.planning.finance import (
 from forecasting.planning.goalseek import PairResult, decompose, goal_seek, goal_seek_pair
 from forecasting.planning.headlines import HEADLINES, headline_table
 from forecasting.planning.horizon import horizon_to_march, steady_state
+from forecasting.planning.lever_mix import GENERAL_MIX_WORDS, MIX_LEVERS, mix_parameter
 from forecasting.planning.levers import (
     GROUP_LABELS,
     LEVER_LABELS,
@@ -62,7 +63,7 @@ from forecasting.planning.workforce_view import workforce_view
 
 __all__ = ["Coverage", "GROUP_LABELS", "HEADLINES", "LEVER_LABELS", "lever_words",
            "INFLATION_PARAMETER", "LEVERS", "MEDIUM_TERM_YEARS", "MONTH_UNIT",
-           "PLACEMENT_TYPES",
+           "PLACEMENT_TYPES", "GENERAL_MIX_WORDS", "MIX_LEVERS", "mix_parameter",
            "PLAN_COST_PARAMETERS", "PairResult", "Projection", "Scenario", "StaffingPlan", "TEAMS",
            "apply_scenario", "backtest_care", "baseline_spend", "build_baseline", "care_model_mix",
            "care_scenario_costs",
