@@ -4,7 +4,6 @@ curve reads, scored against naive). Every figure comes from `planning.workforce_
 `workforce` command calls; the page's choices are kept for the session (they survive going to another page
 and back)."""
 
-import numpy as np
 import streamlit as st
 
 from forecasting.planning import TEAMS, describe_validation, rolling_validation, workforce_view
@@ -18,6 +17,13 @@ MEASURE_WORDS = {
     "M8-QL": "MASH decisions within 24 hours (M8-QL)",
     "EH4-QL": "Single assessments within 45 working days (EH4-QL)",
     "CP8-QL": "Children on CP plans seen within 15 working days (CP8-QL)",
+}
+QUEUE_WORDS = {
+    "backlog": "Waiting at the end of the month",
+    "triage_threshold": "Triage starts above",
+    "ceiling": "Most carried over (ceiling)",
+    "screened_out": "Triaged out on the day",
+    "over_ceiling": "Closed past the ceiling",
 }
 MONEY = (
     "employed_cost",
@@ -203,8 +209,21 @@ if not flow.empty:
         width="stretch",
     )
 download_buttons(by_team, "caseload by team", key="caseload")
-if "triaged" in flow and np.any(flow["triaged"] > 0):
-    st.caption("The queue reached its ceiling (backlog_ceiling_months): the excess is triaged, not queued.")
+
+st.markdown("**The front door and assessment queues: ceiling and triage**")
+for line in view.queue_words:
+    st.markdown(f"- {line}")
+queue = view.queue[view.queue["team"].isin(teams)]
+if len(queue) and queue["backlog"].max() > 0.5:
+    front = queue[queue["team"] == "mash"].melt(
+        id_vars="month", value_vars=list(QUEUE_WORDS), var_name="measure", value_name="contacts"
+    ).replace({"measure": QUEUE_WORDS})  # fmt: skip
+    st.plotly_chart(
+        lines(front, x="month", y="contacts", colour="measure", y_title="contacts",
+              title="MASH: contacts waiting, when triage starts, the ceiling, contacts triaged out a month"),
+        width="stretch",
+    )  # fmt: skip
+download_buttons(queue, "queue and triage by month", key="queue")
 st.caption(
     "Timeliness is the forecast on every other page: the plan in force is the service as it is, so it "
     "changes timeliness only through the workforce levers of a scenario (Scenarios page)."

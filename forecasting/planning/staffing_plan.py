@@ -61,6 +61,8 @@ COST_PARAMETERS = (
     "early_help_family_worker_share_pct",
     "early_help_plan_months",
     "backlog_ceiling_months",
+    "triage_threshold_months",
+    "triage_screen_out_pct",
     "assessment_window_months",
     "cp_arrivals_window_months",
 )

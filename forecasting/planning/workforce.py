@@ -26,9 +26,10 @@ at 0). Front-door triage (the MASH only, `TRIAGE_TEAMS`): when the backlog carri
 `triage_threshold_months` x capacity_t, `triage_screen_out_pct` % of the month's contacts are screened out on
 the day (no further action, or advice and Early Help) and never join the queue: screened_t = min(share x
 arrivals_t, backlog_{t-1} - threshold x capacity_t), else 0 (triage brings the queue back to the threshold,
-not below it, so it does not switch on and off month by month). triaged_t = screened_t + over_ceiling_t, all reported month by month. Screened-out
-contacts take no case capacity and change M8-QL only through the lower load; they are not passed on as
-referrals or Early Help demand (those are forecast separately). For stock teams workload = open cases.
+not below it, so it does not switch on and off month by month). triaged_t = screened_t + over_ceiling_t, all
+reported month by month. Screened-out contacts take no case capacity and change M8-QL only through the lower
+load; they are not passed on as referrals or Early Help demand (those are forecast separately). For stock
+teams workload = open cases.
 Utilisation u = workload / capacity; caseload per worker = workload / FTE.
 Partial data: a team whose demand columns are not in the demand frame (the data set lacks, say, EH3) is left
 out of every table, never counted as zero work; at least one team's demand is needed (`teams_with_demand`).
@@ -209,7 +210,7 @@ def _team_arrays(
             "backlog": backlog,
             "triaged": triaged,
             "screened_out": screened,
-            "over_ceiling": triaged - screened,
+            "over_ceiling": np.clip(triaged - screened, 0.0, None),
         }
     return out
 
@@ -227,9 +228,9 @@ def _queue(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The queue and triage rule of the module docstring: (workload, backlog, triaged, screened out) a month.
     Triage is on in a month when the backlog carried in is above `threshold` months of capacity; then
-    `share` of the month's arrivals is screened out on the day, at most the backlog above the threshold (triage
-    brings the queue back to the threshold, not below it); work past `ceiling` months of capacity is closed
-    too. triaged = screened out + closed past the ceiling."""
+    `share` of the month's arrivals is screened out on the day, at most the backlog above the threshold
+    (triage brings the queue back to the threshold, not below it); work past `ceiling` months of capacity is
+    closed too. triaged = screened out + closed past the ceiling."""
     workload, backlog = np.empty_like(arrivals), np.empty_like(arrivals)
     triaged, screened = np.zeros_like(arrivals), np.zeros_like(arrivals)
     carried = 0.0

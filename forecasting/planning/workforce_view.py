@@ -18,6 +18,7 @@ from forecasting.planning.timeliness_load import TEAM_LOAD, load_definition
 from forecasting.planning.timeliness_validation import describe_validation, rolling_validation
 from forecasting.planning.workforce import WorkforceProjection
 from forecasting.planning.workforce_cost import cost_by_financial_year, staffing_cost_frame
+from forecasting.planning.workforce_queue import queue_lines, queue_table
 from forecasting.planning.workforce_sizing import WorkforceSizing, size_workforce
 
 __all__ = ["WorkforceView", "timeliness_loads", "workforce_view"]
@@ -37,6 +38,8 @@ class WorkforceView:
     plan: pd.DataFrame
     sources: pd.DataFrame
     validation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    queue: pd.DataFrame = field(default_factory=pd.DataFrame)
+    queue_words: list[str] = field(default_factory=list)
 
     def lines(self, norms: dict[str, float], targets: dict[str, float]) -> list[str]:
         """The answer in plain words (what the command prints)."""
@@ -60,6 +63,7 @@ class WorkforceView:
             )
             + "."
         )
+        out += [f"  queue: {line}" for line in self.queue_words]
         out += [f"  timeliness: {line}" for line in self.loads["words"]]
         if len(self.validation):
             out += [f"  timeliness check: {line}" for line in describe_validation(self.validation)]
@@ -79,6 +83,7 @@ class WorkforceView:
             "staffing flows": monthly(self.flows),
             "cost by month": monthly(self.costs),
             "cost by financial year": self.cost_by_year,
+            "queue and triage by month": monthly(self.queue) if len(self.queue) else self.queue,
             "timeliness load": self.loads,
             "staffing plan": self.plan,
             "assumptions": self.sources,
@@ -139,14 +144,18 @@ def workforce_view(
     validation = pd.DataFrame()
     if forecast_result is not None and baseline.dataset is not None:
         validation = rolling_validation(baseline.dataset, forecast_result, params)
+    projection = staffing_projection(baseline, params)
+    queue = queue_table(projection.by_team, params)
     return WorkforceView(
         sizing=sizing,
         flows=flows_frame(plan, baseline.months),
         costs=costs,
         cost_by_year=cost_by_financial_year(costs),
-        projection=staffing_projection(baseline, params),
+        projection=projection,
         loads=timeliness_loads(baseline),
         plan=plan_table(params),
         sources=plan_sources(params),
         validation=validation,
+        queue=queue,
+        queue_words=queue_lines(queue, params),
     )

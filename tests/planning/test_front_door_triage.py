@@ -77,3 +77,25 @@ def test_contacts_triaged_out_are_a_scenario_measure():
     table = scenario_measures(demand, levers, params, capacity={"mash": 100.0})
     assert table["screened_out_mash"].tolist() == pytest.approx([0, 15, 15, 5])
     assert table["triaged_mash"].tolist() == pytest.approx([0, 15, 35, 5])
+
+
+def test_queue_table_and_words_hand_computed():
+    from forecasting.planning.workforce_queue import queue_lines, queue_table
+
+    params = _params()
+    by_team = _mash([150.0, 150, 150, 50], 1.0, params)
+    table = queue_table(by_team, params)
+    # arriving = workload - carried in + screened out: 150, 185 - 50 + 15, 220 - 85 + 15, 145 - 100 + 5
+    assert table["arriving"].tolist() == pytest.approx([150, 150, 150, 50])
+    assert table["ceiling"].tolist() == pytest.approx([100] * 4)
+    assert table["triage_threshold"].tolist() == pytest.approx([25] * 4)
+    assert table["backlog_months"].tolist() == pytest.approx([0.5, 0.85, 1.0, 0.45])
+    (line,) = queue_lines(table, params)
+    assert "above 0.25 months of capacity (triage_threshold_months), 10% of that month's contacts" in line
+    assert "at most 1 month of its capacity" in line
+    # peak 100 in Sep; 15 + 15 + 5 = 35 screened out Aug-Oct; 20 closed past the ceiling in Sep
+    assert "the backlog peaks at 100 contacts (1.00 months of capacity, Sep 2018)" in line
+    assert "35 contacts triaged out at the door (Aug 2018 to Oct 2018)" in line
+    assert "20 closed past the ceiling (Sep 2018)" in line
+    calm = queue_lines(queue_table(_mash([50.0] * 4, 1.0, params), params), params)
+    assert calm[0].endswith("nothing is carried over or triaged out.")
