@@ -5,6 +5,7 @@ from forecasting.planning import indicator_words
 from forecasting.reports import fan_chart, figure_text, markdown_text, probability_text
 from ui import state
 from ui.downloads import download_buttons
+from ui.horizon_accuracy import accuracy_by_months_ahead
 from ui.notices import show_missing_targets
 from ui.rag import rag_badge
 from ui.tables import show_table
@@ -59,3 +60,12 @@ st.caption(
 )
 show_table(backtest)
 download_buttons(backtest, f"{code} back-test", key="backtest")
+
+st.subheader("How far ahead the forecasts held (every indicator)")
+st.caption(
+    "Each indicator's forecast method was refitted at every past month and checked against every later month "
+    "the data has, pooled over indicators by months ahead. Targets sit 9 to 21 months after the last data "
+    "month, so the later bands matter most; where the history is too short to check them, it says so."
+)
+_, lines = accuracy_by_months_ahead(dataset, result)
+st.markdown("\n".join(f"- {markdown_text(line)}" for line in lines))
