@@ -278,17 +278,10 @@ def read_903(
             code="no_header",
             file=report.source,
         )
-    episodes = pd.concat(by_kind["episodes"], ignore_index=True)
-    header = (
-        pd.concat(by_kind["header"], ignore_index=True)
-        if by_kind["header"]
-        else _empty(["la", "CHILD", "DOB", "file", "sheet", "row"])
-    )
-    uasc = (
-        pd.concat(by_kind["uasc"], ignore_index=True)
-        if by_kind["uasc"]
-        else _empty(["la", "CHILD", "DUC", "file", "sheet", "row"])
-    )
+    episodes = _concat(by_kind["episodes"])
+    where = ["file", "sheet", "row"]
+    header = _concat(by_kind["header"]) if by_kind["header"] else _empty(["la", "CHILD", "DOB", *where])
+    uasc = _concat(by_kind["uasc"]) if by_kind["uasc"] else _empty(["la", "CHILD", "DUC", *where])
     return Raw903(episodes, header, uasc, files=sorted({t.file for t in tables}))
 
 
@@ -307,6 +300,12 @@ def _parts(frame: pd.DataFrame, by_authority: bool) -> list[tuple[str | None, pd
         part.attrs.update(frame.attrs)
         parts.append((str(authority), part))
     return parts
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The checked parts one below the other (parts left empty by errors only when all are)."""
+    kept = [frame for frame in frames if len(frame)] or frames[:1]
+    return pd.concat(kept, ignore_index=True)
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
