@@ -42,10 +42,12 @@ from forecasting.planning import scenario_effects
 from forecasting.planning.levers import EVIDENCE, LEVERS
 from forecasting.planning.parameters import value
 from forecasting.planning.pipeline import BaselineFlows, Calibration, run_pipeline
+from forecasting.planning.workforce import TEAM_WORK
 
 log = logging.getLogger(__name__)
 __all__ = ["INTERVAL_COLUMNS", "DrawnRates", "delta_intervals", "drawn_levers", "lever_draws", "simulate"]
 
+TOTAL = "fte_gap_total"  # the teams' FTE gaps added up (forecasting.planning.workforce_scenario)
 RESPONSE_STEP = 1.0  # one more case (child, contact, plan) a month: the models' response per unit of demand
 INTERVAL_COLUMNS = {"delta_lo80": 0.10, "delta_hi80": 0.90, "delta_lo95": 0.025, "delta_hi95": 0.975}
 
@@ -139,14 +141,25 @@ def _model_draws(
     return out
 
 
+def _drives(column: str) -> set[str]:
+    """The workforce measures a demand column drives: scenario_effects.DEPENDS_ON, the FTE gap, backlog and
+    triage of each team whose work it is (workforce.TEAM_WORK), and for referrals every timeliness measure (a
+    curve may read the work arriving, forecasting.planning.timeliness_load); the teams' total gap is a sum
+    (TOTAL)."""
+    teams = [team for team, (_, columns, _) in TEAM_WORK.items() if column in columns]
+    arriving = set(scenario_effects.TIMELINESS) if column == "referrals" else set()   # work arriving
+    return set(scenario_effects.DEPENDS_ON.get(column, ())) | arriving | {
+        f"{kind}_{team}" for team in teams for kind in ("fte_gap", "backlog", "triaged", "screened_out")}
+
+
 def _rounds(varying: list[str]) -> list[list[str]]:
-    """Demand columns moved together in one model run: no two in a run drive the same measure
-    (scenario_effects.DEPENDS_ON), so each measure's response has one cause."""
+    """Demand columns moved together in one model run: no two in a run drive the same measure (`_drives`),
+    so each measure's response has one cause."""
     rounds: list[list[str]] = []
     for column in varying:
-        drives = set(scenario_effects.DEPENDS_ON.get(column, ()))
+        drives = _drives(column)
         for members in rounds:
-            if not drives & {m for c in members for m in scenario_effects.DEPENDS_ON.get(c, ())}:
+            if not drives & {m for c in members for m in _drives(c)}:
                 members.append(column)
                 break
         else:
@@ -178,14 +191,23 @@ def _slopes(baseline, levers, params, point_deltas, point_extra, varying, models
             changes = {m: after[m].to_numpy(dtype=float) - before[m].to_numpy(dtype=float)
                        for m in after.columns if m in point_extra}
         for measure, change in changes.items():
-            if not np.any(np.abs(change) > 1e-9):
+            if not np.any(np.abs(change) > 1e-9) or (measure == TOTAL and len(members) > 1):
                 continue
-            causes = [c for c in members if measure in scenario_effects.DEPENDS_ON.get(c, ())]
+            causes = [c for c in members if measure in _drives(c)]
             if not causes and "lac" in members and measure not in workforce_measures:
                 causes = ["lac"]                     # a cost: the cost models read looked-after children only
             if len(members) > 1 and len(causes) != 1:
                 return None
             out[(measure, causes[0] if len(members) > 1 else members[0])] = change / RESPONSE_STEP
+        if len(members) > 1 and TOTAL in changes and np.any(np.abs(changes[TOTAL]) > 1e-9):
+            parts = [m for m in changes if m.startswith("fte_gap_") and m != TOTAL]
+            for column in members:      # the total's response is the sum of its teams' (each has one cause)
+                slope = sum((out[(m, column)] for m in parts if (m, column) in out), np.zeros(len(change)))
+                if np.any(np.abs(slope) > 1e-12):
+                    out[(TOTAL, column)] = slope
+            explained = sum((out.get((TOTAL, c), 0.0) for c in members), np.zeros(len(change)))
+            if not np.allclose(explained * RESPONSE_STEP, changes[TOTAL], rtol=1e-9, atol=1e-9):
+                return None
     return out
 
 

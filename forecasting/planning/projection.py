@@ -89,6 +89,8 @@ class Projection:
     _grid: dict[str, np.ndarray] = field(init=False, repr=False, compare=False)
     _columns: dict[str, np.ndarray] = field(init=False, repr=False, compare=False)
     _draw_column: dict[int, int] = field(init=False, repr=False, compare=False)
+    _month_at: dict[pd.Timestamp, int] = field(init=False, repr=False, compare=False)
+    _observed: dict[str, pd.Series] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         frame = self.distribution.reset_index(drop=True)
@@ -107,6 +109,8 @@ class Projection:
         object.__setattr__(self, "_columns", columns)
         column = {} if self.draw_rows is None else {int(r): j for j, r in enumerate(self.draw_rows)}
         object.__setattr__(self, "_draw_column", column)
+        object.__setattr__(self, "_month_at", {month: i for i, month in enumerate(self._months)})
+        object.__setattr__(self, "_observed", {})  # indicator -> observed series, shared with scenarios of it
 
     @property
     def forecasts(self) -> pd.DataFrame:
@@ -197,7 +201,7 @@ class Projection:
             if varies.any():
                 rows = np.flatnonzero(varies)
                 draw_shift, draw_multiplier = all_shift[:, rows], all_multiplier[:, rows]
-        return Projection(
+        moved = Projection(
             self.dataset,
             dist,
             self.levels,
@@ -208,6 +212,8 @@ class Projection:
             draw_multiplier,
             seed,
         )
+        object.__setattr__(moved, "_observed", self._observed)  # the same data set: its series read once
+        return moved
 
     def _moves(self, deltas: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """(shift, multiplier) per distribution row for count changes `deltas` (months on the last axis; any
@@ -254,6 +260,10 @@ class Projection:
             if grid is None or not (grid >= 0).any():
                 raise KeyError(f"No forecast for {indicator} in any month")
             return grid[grid >= 0]
+        if grid is not None and isinstance(months, list | tuple) and months:   # a few months: look them up
+            at = [self._month_at.get(m, -1) if isinstance(m, pd.Timestamp) else -1 for m in months]
+            if min(at) >= 0 and (grid[at] >= 0).all():
+                return grid[at]
         wanted = (
             months if isinstance(months, pd.DatetimeIndex) else pd.DatetimeIndex(pd.to_datetime(list(months)))
         )
@@ -359,10 +369,13 @@ class Projection:
         return row_values(self._pick(positions), z, shift=moves[0], multiplier=moves[1])
 
     def observed(self, indicator: str) -> pd.Series:
-        """Observed monthly values (NaN where unreadable), empty when the data set lacks the indicator."""
-        if indicator not in set(self.dataset.observations["unique_id"]):
-            return pd.Series(dtype=float)
-        return self.dataset.series(indicator)
+        """Observed monthly values (NaN where unreadable), empty when the data set lacks the indicator (read
+        once from the data set per indicator; a copy each time)."""
+        store = self._observed
+        if indicator not in store:
+            held = bool(self.dataset.observations["unique_id"].eq(indicator).any())
+            store[indicator] = self.dataset.series(indicator) if held else pd.Series(dtype=float)
+        return store[indicator].copy()
 
     def _table(self, positions: np.ndarray) -> pd.DataFrame:
         """The table's rows at distribution `positions` (see `forecasts`)."""
