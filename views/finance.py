@@ -54,9 +54,14 @@ with st.expander(
     cost_inputs(params, base)
 
 if not coverage(dataset, "scenarios").usable:  # the levers start at contacts (M1); said above when missing
+    with st.expander("Upload actual spend (CSV or XLSX)", expanded=kept("actual-spend") is not None):
+        st.caption("Columns month, placement_type, spend. Uploaded spend replaces the costed figure for its "
+                   "months and types; the table says which months are actual spend, actual children in care "
+                   "or forecast. A file is kept for this session until you stop using it.")
+        actual_spend = upload("actual-spend", "Actual spend by month and placement type", read_actual_spend)
     try:
         spend = baseline_spend(dataset, state.forecast_result(dataset, horizon), params,
-                               care_mix=care_mix_of(dataset, horizon))
+                               actual_spend=actual_spend, care_mix=care_mix_of(dataset, horizon))
     except UserFacingError as exc:
         st.error(str(exc))
         st.stop()

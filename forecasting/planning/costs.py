@@ -272,8 +272,11 @@ def _by_financial_year(by_month: pd.DataFrame) -> pd.DataFrame:
     )
     table["forecast_months"] = table["months"] - table["actual_months"]
     table["complete_year"] = table["months"] == 12
+    # a month is `actual spend` when spend was uploaded for any type of it (one word per month)
+    uploaded = frame.groupby("month")["basis"].transform(lambda b: (b == BASIS_ACTUAL_SPEND).any())
+    frame["month_basis"] = frame["basis"].where(~uploaded, BASIS_ACTUAL_SPEND)
     words = {
-        year: months_in_words(group["month"], group["basis"])
+        year: months_in_words(group["month"], group["month_basis"])
         for year, group in frame.groupby("financial_year", sort=True)
     }
     table["months_basis"] = table["financial_year"].map(words)
