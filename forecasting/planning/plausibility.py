@@ -13,7 +13,7 @@ Rules:
 
 from __future__ import annotations
 
-from forecasting.planning.levers import EVIDENCE, LEVERS
+from forecasting.planning.levers import EVIDENCE, LEVERS, lever_words
 
 __all__ = ["flag", "lever_flags", "typical_exits"]
 
@@ -38,7 +38,7 @@ def flag(lever: str, value, dataset=None) -> str | None:
         return None
     spec = LEVERS[lever]
     side, edge = ("above", evidence.high) if value > evidence.high else ("below", evidence.low)
-    words = lever.replace("_", " ")
+    words = lever_words(lever)
     text = (
         f"{words} = {value:g} ({spec.unit}) is {side} its evidence band of "
         f"{evidence.low:g}-{evidence.high:g} "

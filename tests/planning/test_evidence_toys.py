@@ -33,7 +33,7 @@ def test_beyond_the_optimistic_end_says_optimistic_with_the_share_of_typical_exi
     # typical exits: mean of the last 12 months of LAC4 = (6 x 10 + 6 x 20) / 12 = 15
     text = flag("edge_of_care_extra_exits", 4.5, _dataset_with_exits(LAC4_TWELVE))
     assert text.startswith(
-        "edge of care extra exits = 4.5 (children per month) is above its evidence band of 0-3"
+        "Extra exits from care = 4.5 (children per month) is above its evidence band of 0-3"
     )
     assert (
         "4.5 extra exits a month is 30% on top of the 15 children who leave care in a typical month" in text
@@ -63,7 +63,7 @@ def test_typical_exits_uses_only_the_last_twelve_months():
 
 def test_lever_flags_lists_only_levers_beyond_their_band():
     flags = lever_flags({"edge_of_care_extra_exits": 4.0, "edge_of_care_entry_reduction": 10.0})
-    assert len(flags) == 1 and flags[0].startswith("edge of care extra exits = 4")
+    assert len(flags) == 1 and flags[0].startswith("Extra exits from care = 4")
 
 
 # ------------------------------------------------------------------------------------- scenario levers
