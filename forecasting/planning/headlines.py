@@ -37,7 +37,8 @@ def headline_table(projection: Projection, targets: pd.DataFrame, headlines=HEAD
     the
     `targets` table evaluated on that same projection (`forecasting.planning.targets.evaluate_targets`)."""
     rows = []
-    dataset, forecasts = projection.dataset, projection.table([code for code, _ in headlines])
+    codes, months = [code for code, _ in headlines], [month for _, month in YEAR_ENDS]
+    dataset, forecasts = projection.dataset, projection.table(codes, months)
     catalogue = dataset.indicators
     for code, label in headlines:
         series = projection.observed(code).dropna()

@@ -121,19 +121,23 @@ class Projection:
             object.__setattr__(self, "_forecasts", self._table(np.arange(len(self.distribution))))
         return self.__dict__["_forecasts"]
 
-    def table(self, indicators=None) -> pd.DataFrame:
-        """The rows of `forecasts` for `indicators` (all when None), solving only their own effect-draw rows
-        (each solved once and kept, as `quantile` does): the same numbers as `forecasts`, read without
-        solving the mixture of every indicator-month."""
-        if indicators is None:
+    def table(self, indicators=None, months=None) -> pd.DataFrame:
+        """The rows of `forecasts` for `indicators` (all when None) in `months` (all when None; months without
+        a forecast are left out), solving only their own effect-draw rows (each solved once and kept, as
+        `quantile` does): the same numbers as `forecasts`, without solving every indicator-month's mixture."""
+        if indicators is None and months is None:
             return self.forecasts
-        wanted = [code for code in dict.fromkeys(indicators) if code in self._grid]
+        asked = self._grid if indicators is None else indicators
+        codes = [code for code in dict.fromkeys(asked) if code in self._grid]
+        at: list[int] | slice = slice(None)
+        if months is not None:
+            wanted = pd.DatetimeIndex(pd.to_datetime(list(months)))
+            at = [self._month_at[m] for m in wanted if m in self._month_at]
+        grids = [self._grid[code][at] for code in codes]
+        positions = np.sort(np.concatenate([g[g >= 0] for g in grids])) if grids else np.array([], dtype=int)
         if "_forecasts" in self.__dict__:
-            table = self.__dict__["_forecasts"]
-            return table[table["indicator"].isin(wanted)].reset_index(drop=True)
-        grids = [self._grid[code] for code in wanted]
-        positions = np.concatenate([g[g >= 0] for g in grids]) if grids else np.array([], dtype=int)
-        return self._table(np.sort(positions))
+            return self.__dict__["_forecasts"].iloc[positions].reset_index(drop=True)
+        return self._table(positions)
 
     @property
     def has_effect_draws(self) -> bool:

@@ -20,7 +20,8 @@ def _toy(targets=None):
     forecasts = pd.DataFrame({"indicator": ["A", "A"], "month": pd.to_datetime(["2019-03-01", "2020-03-01"]),
                               "mean": [55.0, 60.0], "lo95": [40.2, 44.5], "hi95": [69.8, 1234.5]})
     projection = SimpleNamespace(dataset=SimpleNamespace(indicators=catalogue), forecasts=forecasts,
-                                 table=lambda codes: forecasts[forecasts["indicator"].isin(codes)],
+                                 table=lambda codes, months: forecasts[forecasts["indicator"].isin(codes)
+                                                                       & forecasts["month"].isin(months)],
                                  observed=lambda code: observed.get(code, pd.Series(dtype=float)))
     targets = targets if targets is not None else pd.DataFrame(
         columns=["indicator", "period", "target", "probability_met", "rag"])

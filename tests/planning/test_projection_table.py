@@ -48,3 +48,16 @@ def test_a_quantile_read_alone_is_the_tables_number_and_is_solved_once():
     # a level outside the table is solved on its own: between the 80% and 95% points
     q = alone.quantile("X", MONTHS[1], 0.95)
     assert whole.at[("X", MONTHS[1]), "hi80"] < q < whole.at[("X", MONTHS[1]), "hi95"]
+
+
+def test_the_table_for_some_months_is_those_rows_of_the_whole_table():
+    whole = _moved().forecasts
+    parts = _moved()
+    wanted = [MONTHS[2], MONTHS[0], pd.Timestamp("2030-03-01")]              # a month without a forecast
+    got = parts.table(["Z", "X"], months=wanted)
+    expected = whole[whole["indicator"].isin(["X", "Z"]) & whole["month"].isin(MONTHS[[0, 2]])]
+    pd.testing.assert_frame_equal(got, expected.reset_index(drop=True))
+    # only those rows solved: X and Z in August are not
+    assert np.isnan(parts.__dict__["_solved_levels"]).any()
+    pd.testing.assert_frame_equal(parts.table(months=[MONTHS[1]]),
+                                  whole[whole["month"] == MONTHS[1]].reset_index(drop=True))
