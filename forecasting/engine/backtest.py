@@ -104,7 +104,7 @@ class ModelRun:
     """Back-test forecasts (one row per cutoff and step) and the final forecast of one model."""
 
     name: str
-    cv: pd.DataFrame | None = None            # cutoff, ds, step, mu, sigma, y
+    cv: pd.DataFrame | None = None            # cutoff, ds, step, mu, sigma, y, n_train (months fitted)
     mean: np.ndarray | None = None            # final forecast, model scale
     sigma: np.ndarray | None = None
     excluded_reason: str = ""
@@ -165,7 +165,7 @@ def run_model(
                 mean, sigma = _fit(spec, history.z[:cutoff], h, adj[0], adj[1], fallback_sigma)
             rows.append(pd.DataFrame({"cutoff": history.months[cutoff - 1], "ds": test_months,
                                       "step": np.arange(1, h + 1), "mu": mean, "sigma": sigma,
-                                      "y": history.y[cutoff:cutoff + h]}))
+                                      "y": history.y[cutoff:cutoff + h], "n_train": cutoff}))
         if spec.build is None:
             run.mean, run.sigma = combine({k: (v.mean, v.sigma) for k, v in combined.items()
                                            if v.mean is not None and v.sigma is not None})

@@ -355,7 +355,7 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
         for name, run in fit.runs.items():
             pooled, loo = factors.get(name.split("+")[0], (1.0, {}))
             if run.mean is not None:
-                sd = (intervals.forecast_spread(run.sigma) * pooled)[-horizon:]
+                sd = (intervals.forecast_spread(run.sigma, history.n) * pooled)[-horizon:]
                 loc = run.mean[-horizon:]
                 all_frames.append(_interval_columns(code, future, name, history.scale, loc, sd, 1.0, levels))
                 if name == fit.chosen:

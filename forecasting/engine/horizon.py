@@ -73,7 +73,7 @@ def _indicator_points(history: bt.History, name: str, max_steps: int, levels: Se
             log.info("%s could not be refitted on %s's first %d months: %s", name, history.indicator,
                      cutoff, exc)
             continue
-        sd = intervals.forecast_spread(sigma)
+        sd = intervals.forecast_spread(sigma, cutoff)
         actual = history.y[cutoff:cutoff + steps]
         forecast = from_model_scale(mean, history.scale)
         naive_forecast = from_model_scale(naive, history.scale)

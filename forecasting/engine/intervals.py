@@ -42,16 +42,21 @@ MIN_POOLED_ERRORS = 40   # back-test errors pooled over the data set before k is
 
 
 @functools.cache
-def _prior() -> tuple[np.ndarray, np.ndarray]:
-    """(upper sigma1 edge of each band, growth per band and step)."""
+def _prior() -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """{history length: (upper sigma1 edge of each band, growth per band and step)}."""
     table = pd.read_csv(PRIOR_FILE, comment="#")
-    edges, rows = [], []
-    for upper in sorted(table["sigma1_below"].astype(float).unique()):
-        band = table[table["sigma1_below"] == upper].sort_values("step")
-        # never shrinking with h: a dip from one step to the next is sampling noise
-        rows.append(isotonic(band["m80"].to_numpy(dtype=float)))
-        edges.append(float(upper))
-    return np.array(edges), np.array(rows)
+    if "length" not in table:   # a table pooled over history lengths
+        table["length"] = 0
+    prior = {}
+    for length, block in table.groupby("length", sort=True):
+        edges, rows = [], []
+        for upper in sorted(block["sigma1_below"].astype(float).unique()):
+            band = block[block["sigma1_below"] == upper].sort_values("step")
+            # never shrinking with h: a dip from one step to the next is sampling noise
+            rows.append(isotonic(band["m80"].to_numpy(dtype=float)))
+            edges.append(float(upper))
+        prior[int(length)] = (np.array(edges), np.array(rows))
+    return prior
 
 
 def isotonic(values: np.ndarray) -> np.ndarray:
@@ -67,9 +72,9 @@ def isotonic(values: np.ndarray) -> np.ndarray:
     return np.concatenate([np.full(int(count), mean) for mean, count in blocks]) if blocks else np.array([])
 
 
-def growth(steps: int, sigma1: float) -> np.ndarray:
-    """growth(h) for h = 1..steps of a model whose one-step spread is `sigma1` (see module docstring)."""
-    edges, rows = _prior()
+def _table_growth(length: int, steps: int, sigma1: float) -> np.ndarray:
+    """growth(h), h = 1..steps, from the prior table of one history length (sigma1's band)."""
+    edges, rows = _prior()[length]
     prior = rows[min(int(np.searchsorted(edges, sigma1, side="right")), len(rows) - 1)] \
         if np.isfinite(sigma1) else rows[-1]
     h = np.arange(1, steps + 1)
@@ -78,20 +83,38 @@ def growth(steps: int, sigma1: float) -> np.ndarray:
     return np.where(h <= last, prior[np.minimum(h, last) - 1], beyond)
 
 
+def growth(steps: int, sigma1: float, n_obs: int | None = None) -> np.ndarray:
+    """growth(h) for h = 1..steps of a model fitted on `n_obs` months whose one-step spread is `sigma1` (see
+    the module docstring): linear in the history length between the prior's lengths, the nearest length's
+    table outside them; `n_obs` None (not known) reads the shortest length's table."""
+    lengths = sorted(_prior())
+    n = float(lengths[0] if n_obs is None else np.clip(n_obs, lengths[0], lengths[-1]))
+    upper = min(int(np.searchsorted(lengths, n, side="left")), len(lengths) - 1)
+    if lengths[upper] == n or upper == 0:
+        return _table_growth(lengths[upper], steps, sigma1)
+    low, high = lengths[upper - 1], lengths[upper]
+    weight = (n - low) / (high - low)
+    return (1 - weight) * _table_growth(low, steps, sigma1) + weight * _table_growth(high, steps, sigma1)
+
+
 def cv_spread(cv: pd.DataFrame) -> np.ndarray:
-    """Uncalibrated sd of each back-test row: its window's one-step sigma x growth(step)."""
+    """Uncalibrated sd of each back-test row: its window's one-step sigma x growth(step) for the window's
+    training length (`n_train`; not known without that column)."""
     first = cv.groupby("cutoff", sort=False)["sigma"].transform("first").to_numpy(dtype=float)
     steps = cv["step"].to_numpy(dtype=int)
     if not len(steps):
         return first
-    factor = np.array([growth(int(step), sigma1)[-1] for step, sigma1 in zip(steps, first, strict=True)])
+    n_train = cv["n_train"].to_numpy(dtype=int) if "n_train" in cv else [None] * len(steps)
+    factor = np.array([growth(int(step), sigma1, None if n is None else int(n))[-1]
+                       for step, sigma1, n in zip(steps, first, n_train, strict=True)])
     return first * factor
 
 
-def forecast_spread(sigma: np.ndarray) -> np.ndarray:
-    """Uncalibrated sd of a final forecast from the model's sigma per step (its first step is sigma1)."""
+def forecast_spread(sigma: np.ndarray, n_obs: int | None = None) -> np.ndarray:
+    """Uncalibrated sd of a final forecast from the model's sigma per step (its first step is sigma1), fitted
+    on `n_obs` months."""
     sigma = np.asarray(sigma, dtype=float)
-    return sigma[0] * growth(len(sigma), sigma[0])
+    return sigma[0] * growth(len(sigma), sigma[0], n_obs)
 
 
 def standardised_errors(run: ModelRun) -> np.ndarray:

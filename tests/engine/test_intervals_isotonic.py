@@ -17,10 +17,17 @@ def test_isotonic_pools_adjacent_violators():
 
 def test_prior_rows_are_the_isotonic_fit_of_the_table():
     table = pd.read_csv(intervals.PRIOR_FILE, comment="#")
-    edges, rows = intervals._prior()
-    for index, upper in enumerate(sorted(table["sigma1_below"].unique())):
-        m80 = table[table["sigma1_below"] == upper].sort_values("step")["m80"].to_numpy()
-        assert np.all(np.diff(rows[index]) >= 0)
-        np.testing.assert_allclose(rows[index], isotonic(m80))
-        # the fit keeps the table's total (least squares with equal weights), the running maximum does not
-        assert np.isclose(rows[index].sum(), m80.sum())
+    prior = intervals._prior()
+    # issue 12: one table per history length (was one pooled table; its rows are checked the same way)
+    lengths = sorted(table["length"].unique()) if "length" in table else [0]
+    assert sorted(prior) == lengths
+    for length in lengths:
+        block = table[table["length"] == length] if "length" in table else table
+        edges, rows = prior[length]
+        for index, upper in enumerate(sorted(block["sigma1_below"].unique())):
+            m80 = block[block["sigma1_below"] == upper].sort_values("step")["m80"].to_numpy()
+            assert edges[index] == upper
+            assert np.all(np.diff(rows[index]) >= 0)
+            np.testing.assert_allclose(rows[index], isotonic(m80))
+            # the fit keeps the table's total (least squares with equal weights), the running maximum does not
+            assert np.isclose(rows[index].sum(), m80.sum())
