@@ -68,6 +68,8 @@ if not coverage(dataset, "scenarios").usable:  # the levers start at contacts (M
     sheets = baseline_sheets(spend, params, base)
     st.subheader("Placement spend by type and full financial year (baseline, no plan)")
     st.caption(sheets["Notes"]["Note"].iloc[2])
+    for note in spend.notes:  # e.g. uploaded spend for months outside the table
+        st.warning(note)
     st.dataframe(money_columns(sheets["Spend by type and year"]), hide_index=True, width="stretch")
     download_buttons(sheets["Spend by type and year"], "spend by financial year", key="years")
     st.stop()

@@ -37,7 +37,7 @@ re-exported here):
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -77,6 +77,7 @@ __all__ = [
     "project_placement_costs",
     "savings",
     "unit_costs",
+    "unused_spend_note",
 ]
 
 UNIT_COST_PARAMETER = {kind: f"unit_cost_{kind}" for kind in PLACEMENT_TYPES}
@@ -108,6 +109,7 @@ class PlacementCosts:
     mix: dict[str, float] | pd.DataFrame   # one mix, or shares by month (mix_by_month)
     total_by_month: pd.Series  # spend per month, all placement types
     children_by_type: pd.DataFrame  # month (index) x placement type (columns): children
+    notes: list[str] = field(default_factory=list)  # e.g. uploaded spend for months not shown
 
     @cached_property
     def by_financial_year(self) -> pd.DataFrame:
@@ -188,8 +190,10 @@ def project_placement_costs(
         else pd.Series(basis).reindex(lac.index).fillna(BASIS_FORECAST).to_numpy(dtype=object)
     )
     words = np.repeat(words[:, None], len(PLACEMENT_TYPES), axis=1)
+    notes = []
     if actual_spend is not None and len(actual_spend):
         spend, words = _with_actual_spend(spend, words, lac.index, actual_spend)
+        notes = unused_spend_note(actual_spend, lac.index)
     by_month = pd.DataFrame(
         {
             "month": np.repeat(lac.index.values, len(PLACEMENT_TYPES)),
@@ -205,7 +209,19 @@ def project_placement_costs(
         mix=mix,
         total_by_month=pd.Series(spend.sum(axis=1), index=lac.index, name="spend"),
         children_by_type=children[list(PLACEMENT_TYPES)],
+        notes=notes,
     )
+
+
+def unused_spend_note(actual_spend: pd.DataFrame, months: pd.DatetimeIndex) -> list[str]:
+    """A note naming the uploaded spend months that fall outside `months` (so were not used); [] if none."""
+    months = pd.DatetimeIndex(months)
+    unused = sorted({pd.Timestamp(m) for m in actual_spend["month"]} - set(months))
+    if not unused:
+        return []
+    listed = ", ".join(f"{m:%b %Y}" for m in unused[:6]) + (" and more" if len(unused) > 6 else "")
+    return [f"Uploaded actual spend for {listed} was not used: those months are outside "
+            f"{months.min():%b %Y}-{months.max():%b %Y}, the months that can take uploaded spend."]
 
 
 def _with_marginal_change(lac: pd.Series, baseline_lac: pd.Series, mix: dict[str, np.ndarray],

@@ -214,6 +214,10 @@ def finance_view(
                 "finance view: placement spend by type does not add up to the scenario's "
                 "placement_cost; the parameters differ from those the scenario was run with"
             )
+    if actual_spend is not None and len(actual_spend):  # only the elapsed months take uploaded spend
+        notes.extend(costs.unused_spend_note(actual_spend, actual) if len(actual) else [
+            "Uploaded actual spend was not used: with a plan only the elapsed months of the first financial "
+            "year (before the forecast starts) are costed from actual spend, and there are none here."])
     spend_by_type = _spend_by_type(by_case)
     staffed = "staffing_cost" in set(table["measure"])
     staff_actual = _staffing_in(actual, params) if staffed and len(actual) else None

@@ -356,6 +356,7 @@ def baseline_sheets(spend, params: dict[str, Parameter], price_base: str) -> dic
         "No plan: the data set cannot run the scenario levers (they start at contacts, M1), so this is the "
         "baseline's placement spend only.",
         "Placement mix: " + _mix_words(spend) + "; see the Assumptions sheet for unit costs and sources.",
+        *getattr(spend, "notes", []),
     ]})
     return {
         "Spend by type and year": out.reset_index(drop=True),

@@ -217,7 +217,8 @@ def test_uploaded_spend_replaces_the_costed_figure_and_years_say_which_months_ar
     ]
     assert (year["months"], year["actual_months"], year["forecast_months"]) == (2, 1, 1)
     assert year["spend"] == pytest.approx(12345.0 + 130000.0)
-    assert year["months_basis"] == "Feb 2019 actual, Mar 2019 forecast"      # the month's basis, in words
+    # the month's basis, in words: actual spend, as spend was uploaded for one of its types
+    assert year["months_basis"] == "Feb 2019 actual spend, Mar 2019 forecast"
     assert months_in_words(pd.Series(pd.date_range("2018-04-01", periods=5, freq="MS")),
                            pd.Series(["actual"] * 3 + ["forecast"] * 2)) == \
         "Apr 2018-Jun 2018 actual, Jul 2018-Aug 2018 forecast"
