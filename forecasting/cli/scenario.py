@@ -218,7 +218,9 @@ def run_scenario_command(args: argparse.Namespace) -> int:
 
 
 def run_goalseek_command(args: argparse.Namespace) -> int:
+    from forecasting.planning.chances import probability_text
     from forecasting.planning.goalseek import goal_seek, goal_seek_pair, parse_target
+    from forecasting.planning.levers import LEVERS, lever_words
     from forecasting.planning.scenarios import load_scenario
 
     scenario = load_scenario(args.scenario) if args.scenario else None
@@ -233,12 +235,15 @@ def run_goalseek_command(args: argparse.Namespace) -> int:
                               args.probability, scenario=scenario)
         print(pair.message)
         print(f"Combinations tried (cost basis: {pair.cost_basis}):")
+        first_words, second_words = (f"{lever_words(n)} ({LEVERS[n].unit})" for n in pair.levers)
+        money = pair.cost_basis.startswith("net cost")
         for record in pair.options.to_dict("records"):
             found = record[args.second_lever]
             second = "cannot be met" if pd.isna(found) else f"{float(found):g}"
-            cost = "" if pd.isna(record["cost"]) else f", cost {float(record['cost']):,.0f}"
-            print(f"  {args.lever} = {float(record[args.lever]):g}: {args.second_lever} = {second} "
-                  f"(P = {float(record['probability_met']):.1%}{cost})")
+            cost = "" if pd.isna(record["cost"]) else (f", net cost change £{float(record['cost']):,.0f}"
+                                                       if money else f", cost {record['cost']:.2f}")
+            print(f"  {first_words}: {float(record[args.lever]):g}; {second_words}: {second} "
+                  f"(a {probability_text(record['probability_met'], 1)} chance{cost})")
         return 0
     answer = goal_seek(
         baseline, calibration, dataset, args.target, args.lever, args.probability, scenario=scenario

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.errors import UserFacingError
+from forecasting.planning import goalseek_words as words
 from forecasting.planning import plausibility
 from forecasting.planning.levers import LEVERS
 from forecasting.planning.parameters import load_parameters
@@ -96,6 +97,7 @@ class GoalSeekResult:
     message: str
     evaluations: list[tuple[float, float]] = field(default_factory=list)  # (lever value, P(met)) tried
     flag: str | None = None  # the answer beyond the lever's evidence band, in words (plausibility)
+    best_value: float | None = None  # the lever value giving `achieved_probability` (met or not)
 
 
 def parse_target(text: str, dataset) -> pd.Series:
@@ -167,7 +169,6 @@ def goal_seek(
     if not 0.0 < probability < 1.0:
         raise UserFacingError(f"--probability {probability}: expected a number between 0 and 1, e.g. 0.5")
     target_row = parse_target(target, dataset)
-    spec = LEVERS[lever]
     scenario = scenario or Scenario(schema_version=1, name="goal-seek")
     evaluations: list[tuple[float, float]] = []
 
@@ -181,10 +182,6 @@ def goal_seek(
         return p
 
     neutral, low, high = _lever_range(lever)
-    what = (
-        f"P({target_row['indicator']} target {target_row['target']:g} for {target_row['period']} met) "
-        f">= {probability:.0%}"
-    )
     p0 = p_at(neutral)
     if math.isnan(p0):
         raise UserFacingError(
@@ -207,9 +204,8 @@ def goal_seek(
             met=True,
             value=neutral,
             achieved_probability=p0,
-            message=(
-                f"{what} already without changing {lever} (P = {p0:.0%} at the neutral value {neutral:g})."
-            ),
+            best_value=neutral,
+            message=words.met_at_neutral(lever, target_row, probability, dataset, p0, neutral),
             **common,
         )
     if all(abs(p - p0) < 1e-12 for p in p_ends.values()):
@@ -217,12 +213,7 @@ def goal_seek(
             met=False,
             value=None,
             achieved_probability=p0,
-            message=(
-                f"{lever} does not change the chance of meeting the {target_row['indicator']} target in this "
-                "model "
-                f"(P = {p0:.0%} anywhere in its range [{low:g}, {high:g}]); choose a lever that acts on "
-                f"{target_row['indicator']}."
-            ),
+            message=words.no_effect(lever, target_row, dataset, p0, low, high),
             **common,
         )
     if p_ends[best] < probability:
@@ -230,11 +221,9 @@ def goal_seek(
             met=False,
             value=None,
             achieved_probability=p_ends[best],
-            message=(
-                f"The target cannot be met within the lever's range [{low:g}, {high:g}] {spec.unit}: even at "
-                f"{best:g} "
-                f"{spec.unit}, P(met) is {p_ends[best]:.0%} (needed {probability:.0%})."
-            ),
+            best_value=best,
+            message=words.unreachable(lever, target_row, probability, dataset, best, p_ends[best], low, high,
+                                      plausibility.flag(lever, best, dataset)),
             **common,
         )
     lo, hi = neutral, best  # lo fails, hi meets
@@ -267,14 +256,10 @@ def goal_seek(
         met=True,
         value=value,
         achieved_probability=achieved,
+        best_value=value,
         flag=warning,
-        message=(
-            f"{lever} = {value:g} {spec.unit} is the smallest value that gives {what}: P = {achieved:.1%} "
-            f"(at {lo:.2f} it falls short), counting the uncertainty of the effects as well as the "
-            "forecast's. "
-            f"Lever range [{low:g}, {high:g}]. {_context(baseline, scenario, lever)}"
-            + (f" Beyond the evidence: {warning}" if warning else "")
-        ),
+        message=words.found(lever, target_row, probability, dataset, value, achieved, lo, low, high,
+                            _context(baseline, scenario, lever), warning),
         **common,
     )
 
@@ -292,6 +277,10 @@ class PairResult:
     best: dict | None
     cost_basis: str
     message: str
+
+    def table(self) -> pd.DataFrame:
+        """The combinations tried, in words with units (what a page shows; `options` keeps the codes)."""
+        return words.pair_table(self.options, self.levers, self.cost_basis)
 
 
 def goal_seek_pair(
@@ -358,16 +347,8 @@ def goal_seek_pair(
     basis = _cost_basis(costed)
     met = options.dropna(subset=["cost"])
     best = met.loc[met["cost"].idxmin()].to_dict() if len(met) else None
-    what = f"P({row['indicator']} target {row['target']:g} for {row['period']} met) >= {probability:.0%}"
-    if best is None:
-        message = f"No combination of {first} (up to {end:g}) and {second} within their ranges gives {what}."
-    else:
-        message = (
-            f"Cheapest combination giving {what}: {first} = {best[first]:g} and {second} = "
-            f"{best[second]:g} (P = {best['probability_met']:.1%}; {basis}: {best['cost']:,.0f}). "
-            f"{len(met)} of {len(options)} values of {first} tried have an answer."
-            + (f" Beyond the evidence: {best['flags']}" if best["flags"] else "")
-        )
+    message = words.pair_message(first, second, end, row, probability, dataset, best, basis, len(met),
+                                 len(options))
     return PairResult(target, (first, second), probability, options, best, basis, message)
 
 
@@ -393,18 +374,7 @@ def _cost_basis(result) -> str:
 
 def _context(baseline, scenario: Scenario, lever: str) -> str:
     """The timing levers of the sought lever's group and the other active levers, in words."""
-    values = scenario.levers.model_dump()
-    group = LEVERS[lever].group
-    timing = [
-        f"{n} = {values[n]}"
-        if values[n] is not None
-        else f"{n} = {baseline.months[0]:%Y-%m} (first forecast month)"
-        for n, spec in LEVERS.items()
-        if spec.group == group and n not in EFFECT_LEVERS
-    ]
-    others = [f"{n} = {values[n]:g}" for n in EFFECT_LEVERS if n != lever and values[n] != LEVERS[n].neutral]
-    other_words = ", ".join(others) or "all neutral (baseline)"
-    return f"Timing: {', '.join(timing) or 'none'}. Other levers: {other_words}."
+    return words.context(baseline.months, scenario.levers.model_dump(), lever, EFFECT_LEVERS)
 
 
 def _groups_of(scenario: Scenario) -> list[str]:

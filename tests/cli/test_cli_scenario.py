@@ -67,14 +67,17 @@ def test_goalseek_prints_the_answer(capsys):
     assert main(["goalseek", "--target", "LAC1:2019-20", "--lever", "edge_of_care_extra_exits",
                  "--probability", "0.4"]) == 0
     printed = capsys.readouterr().out
-    assert "edge_of_care_extra_exits = " in printed and "smallest value" in printed
+    assert "Extra exits from care: " in printed and "smallest value" in printed
+    assert "edge_of_care_extra_exits" not in printed                          # the lever in words, not code
     # the answer (about 10 a month) is far beyond the evidence band (0-3): said in words with the answer
     assert "Beyond the evidence" in printed and "children who leave care in a typical month" in printed
 
 
 def test_goalseek_cannot_be_met_is_an_answer(capsys):
     assert main(["goalseek", "--target", "LAC1:2019-20", "--lever", "edge_of_care_entry_reduction"]) == 0
-    assert "cannot be met within the lever's range [0, 39]" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "Entries to care avoided alone cannot give a 50% chance" in printed
+    assert "its allowed range is 0 to 39 percent of entries to care, and the most it reaches is a " in printed
 
 
 @pytest.mark.parametrize(

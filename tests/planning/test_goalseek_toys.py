@@ -59,11 +59,14 @@ def test_the_search_halves_the_range_to_within_a_hundredth_then_takes_the_grid_p
     assert answer.met and answer.value == 3.5
     assert answer.achieved_probability == pytest.approx(0.35)
     assert (answer.low, answer.high) == (0.0, 10.0)
-    assert "edge_of_care_extra_exits = 3.5 children per month is the smallest value that gives " \
-           "P(LAC1 target 390 for 2019-20 met) >= 35%: P = 35.0% (at 3.45 it falls short)" in answer.message
-    assert "Lever range [0, 10]." in answer.message
+    assert answer.message.startswith(
+        "Extra exits from care: 3.5 children per month is the smallest value that gives a 35% chance of "
+        "meeting the looked-after children (LAC1) target of 390 for 2019-20: a 35.0% chance (at 3.45 it "
+        "falls short)")
+    assert "Allowed range 0 to 10 children per month." in answer.message
     assert "Other levers: all neutral (baseline)." in answer.message
-    assert "Beyond the evidence: edge of care extra exits = 3.5" in answer.message  # evidence band 0-3
+    assert "Beyond the evidence: Extra exits from care = 3.5" in answer.message  # evidence band 0-3
+    assert EXITS not in answer.message and "_" not in answer.message          # no lever code anywhere
 
 
 def test_the_grid_point_inside_the_last_interval_is_the_answer_when_it_meets(toy):
@@ -84,8 +87,8 @@ def test_a_target_met_without_the_lever_is_answered_at_neutral(toy):
     answer = goal_seek(baseline, None, dataset, TARGET, EXITS, 0.3, scenario=plan)
     assert answer.met and answer.value == 0.0 and answer.achieved_probability == pytest.approx(0.39)
     assert answer.message == (
-        "P(LAC1 target 390 for 2019-20 met) >= 30% already without changing edge_of_care_extra_exits "
-        "(P = 39% at the neutral value 0)."
+        "Extra exits from care needs no change: a 30% chance of meeting the looked-after children (LAC1) "
+        "target of 390 for 2019-20 is there already (a 39.0% chance with the lever at 0 children per month)."
     )
 
 
@@ -95,9 +98,9 @@ def test_the_words_name_the_other_levers_that_are_set_and_the_timing_of_the_leve
     answer = goal_seek(baseline, None, dataset, TARGET, EXITS, 0.3456, scenario=plan)
     # entry reduction 10 adds 0.1: exits >= 2.456 -> 2.5
     assert answer.value == 2.5
-    assert "Other levers: edge_of_care_entry_reduction = 10." in answer.message
-    assert "Timing: edge_of_care_start = 2018-07 (first forecast month), edge_of_care_ramp_months = " in \
-        answer.message
+    assert "Other levers: Entries to care avoided: 10 percent of entries to care." in answer.message
+    assert ("Timing: Edge-of-care service starts: 2018-07 (first forecast month); Months for the "
+            "edge-of-care effect to reach full strength: ") in answer.message
 
 
 def test_goal_seek_uses_the_baselines_parameters_unless_others_are_given(toy):
@@ -129,10 +132,17 @@ def test_two_levers_try_five_values_of_the_first_and_keep_the_cheapest_by_share_
     assert pair.best[ENTRY] == 0.0 and pair.best[EXITS] == 3.5
     assert "stated weighting" in pair.cost_basis
     assert pair.message.startswith(
-        "Cheapest combination giving P(LAC1 target 390 for 2019-20 met) >= 35%: "
-        "edge_of_care_entry_reduction = 0 and edge_of_care_extra_exits = 3.5 (P = 35.0%; stated weighting"
+        "Cheapest combination giving a 35% chance of meeting the looked-after children (LAC1) target of 390 "
+        "for 2019-20: Entries to care avoided 0 percent of entries to care and Extra exits from care 3.5 "
+        "children per month (a 35.0% chance; stated weighting"
     )
-    assert "5 of 5 values of edge_of_care_entry_reduction tried have an answer." in pair.message
+    assert "5 of 5 values of Entries to care avoided tried have an answer." in pair.message
+    table = pair.table()   # what the page shows: levers in words with units, chances with %
+    assert list(table.columns[:3]) == ["Entries to care avoided (percent of entries to care)",
+                                       "Extra exits from care (children per month)",
+                                       "Chance of meeting the target (%)"]
+    # P = exits / 10 + entry / 100: 0.35, 0.25 + 0.098, 0.16 + 0.195, 0.06 + 0.292, 0.39
+    assert list(table.iloc[:, 2]) == ["35.0%", "34.8%", "35.5%", "35.2%", "39.0%"]
     # the default probability is a half: two steps, 0 and 39; exits 5.0 (P 0.5) and 1.1 (0.11 + 0.39 = 0.5)
     halves = goal_seek_pair(baseline, None, dataset, TARGET, ENTRY, EXITS, steps=2)
     assert halves.probability == 0.5 and list(halves.options[ENTRY]) == [0.0, 39.0]
@@ -182,3 +192,26 @@ def test_shapley_contributions_split_an_interaction_and_carry_the_effect_draws(m
     # no draws for the cost: its range is the point itself
     assert cost.at["edge_of_care", "contribution_lo95"] == pytest.approx(600.0)
     assert cost.at["edge_of_care", "basis"] == "change in total over Jul 2018-Sep 2018"
+
+
+def test_out_of_reach_says_how_far_the_lever_gets_and_at_which_value(toy):
+    baseline, dataset, _ = toy
+    # a demand shock of +50% takes 0.5 off: the most extra exits reach is 10 / 10 - 0.5 = 0.5 at the top of
+    # the range (10 a month); asked 0.6, it is out of reach. 10 a month is beyond the evidence band 0-3.
+    plan = goalseek.Scenario(schema_version=1, name="plan").with_levers(demand_shock_pct=50.0)
+    answer = goal_seek(baseline, None, dataset, TARGET, EXITS, 0.6, scenario=plan)
+    assert not answer.met and answer.value is None
+    assert answer.best_value == 10.0 and answer.achieved_probability == pytest.approx(0.5)
+    assert answer.message == (
+        "Extra exits from care alone cannot give a 60% chance of meeting the looked-after children (LAC1) "
+        "target of 390 for 2019-20: its allowed range is 0 to 10 children per month, and the most it reaches "
+        "is a 50.0% chance, at 10 children per month (beyond its evidence). Ask for a chance below 50.0%, "
+        "add a second lever, or set other levers first."
+    )
+
+
+def test_a_found_answer_and_a_met_one_say_which_value_gave_the_chance(toy):
+    baseline, dataset, _ = toy
+    assert goal_seek(baseline, None, dataset, TARGET, EXITS, 0.3456).best_value == 3.5
+    plan = goalseek.Scenario(schema_version=1, name="plan").with_levers(**{ENTRY: 39.0})
+    assert goal_seek(baseline, None, dataset, TARGET, EXITS, 0.3, scenario=plan).best_value == 0.0
