@@ -22,7 +22,10 @@ re-exported here):
   (lac - baseline_lac: children kept out of care, or extra) at a marginal mix, because the children a plan
   keeps out of care are not average placements: each lever's part of the change (`lever_parts`) at that
   lever's own mix (`<lever>_marginal_share_<type>`), the rest at the general one (`marginal_share_<type>`),
-  supported/other the remainder of each (rules in forecasting.planning.lever_mix).
+  supported/other the remainder of each (rules in forecasting.planning.lever_mix). Where the average mix
+  counts no kinship care (scorecard data) a marginal kinship share is costed as in-house fostering:
+  connected-person carers are council-approved foster carers paid its allowances (an assumption: the
+  scorecard does not say where it counts them), so no kinship child is floored away.
   A type that would fall below 0 is floored at 0 and the shortfall taken from the others in proportion.
 - Extra in-house carers (a lever; a number or a month-indexed series) each take `children_per_in_house_carer`
   children out of IFA placements, never more than are in IFA that month.
@@ -70,6 +73,7 @@ __all__ = [
     "PLACEMENT_TYPES",
     "PlacementCosts",
     "financial_year",
+    "fold_uncounted_kinship",
     "full_year_lac",
     "marginal_mix",
     "mix_by_month",
@@ -168,7 +172,8 @@ def project_placement_costs(
         children = pd.DataFrame({kind: lac * shares[kind] for kind in PLACEMENT_TYPES}, index=lac.index)
     else:
         before = pd.Series(baseline_lac, dtype=float).set_axis(lac.index)
-        change = children_change((lac - before).to_numpy(), lever_parts, params)
+        change = fold_uncounted_kinship(children_change((lac - before).to_numpy(), lever_parts, params),
+                                        shares["kinship"])
         children = _with_marginal_change(lac, before, shares, change)
     extra: pd.Series = (
         pd.Series(extra_in_house_carers, index=lac.index, dtype=float)
@@ -222,6 +227,17 @@ def unused_spend_note(actual_spend: pd.DataFrame, months: pd.DatetimeIndex) -> l
     listed = ", ".join(f"{m:%b %Y}" for m in unused[:6]) + (" and more" if len(unused) > 6 else "")
     return [f"Uploaded actual spend for {listed} was not used: those months are outside "
             f"{months.min():%b %Y}-{months.max():%b %Y}, the months that can take uploaded spend."]
+
+
+def fold_uncounted_kinship(change: np.ndarray, kinship_share: np.ndarray) -> np.ndarray:
+    """Change by type (months x PLACEMENT_TYPES) with the kinship column moved to in-house fostering in months
+    whose average mix counts no kinship care (scorecard data: kinship children sit in the in-house count)."""
+    change = np.array(change, dtype=float)
+    k, h = PLACEMENT_TYPES.index("kinship"), PLACEMENT_TYPES.index("in_house_fostering")
+    none = np.asarray(kinship_share, dtype=float) <= 0
+    change[none, h] += change[none, k]
+    change[none, k] = 0.0
+    return change
 
 
 def _with_marginal_change(lac: pd.Series, baseline_lac: pd.Series, mix: dict[str, np.ndarray],

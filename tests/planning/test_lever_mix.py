@@ -101,6 +101,17 @@ def test_one_lever_at_the_general_mix_reproduces_the_single_mix_result(params):
     assert _saving(same, {"early_help": np.full(2, -10.0)}) == pytest.approx(_saving(same))
 
 
+def test_kinship_at_the_margin_is_costed_as_in_house_where_the_data_counts_no_kinship(params):
+    parts = {"edge_of_care_exits": np.full(2, -4.0)}  # 2 in-house + 2 kinship
+    no_kinship = {**AVERAGE, "kinship": 0.0, "supported_other": 0.2}
+    base = pd.Series(100.0, index=MONTHS)
+    plan = project_placement_costs(pd.Series(96.0, index=MONTHS), params, baseline_lac=base,
+                                   lever_parts=parts, mix=no_kinship)
+    assert plan.children_by_type["kinship"].tolist() == [0.0, 0.0]
+    assert plan.children_by_type["in_house_fostering"].tolist() == pytest.approx([36.0, 36.0])  # 40 - 4
+    assert plan.children_by_type["residential"].tolist() == pytest.approx([10.0, 10.0])  # untouched
+
+
 def test_shares_over_100_percent_are_refused_in_words(params):
     bad = with_overrides(params, _mix("demand_shock", ifa=0.8, residential=0.5))
     with pytest.raises(Exception, match="Demand shock.*more than 100%"):
@@ -162,9 +173,8 @@ def test_changing_one_levers_mix_moves_only_that_levers_cost(engine):
     baseline, calibration, params = engine
     plan = load_scenario("scenarios/early-help-step-down.yaml")
     cost = {}
-    for residential in (0.05, 0.25):  # kinship 0: the scorecard counts no kinship, so no type hits the floor
-        mine = with_overrides(params, {lever_mix.mix_parameter("early_help", "residential"): residential,
-                                       lever_mix.mix_parameter("early_help", "kinship"): 0.0})
+    for residential in (0.05, 0.25):
+        mine = with_overrides(params, {lever_mix.mix_parameter("early_help", "residential"): residential})
         cost[residential] = apply_scenario(baseline, plan, calibration, mine).measure("placement_cost")
     fewer = -_part_table(apply_scenario(baseline, plan, calibration, params))["lac_change_early_help"]
     # 0.2 more of each avoided child is residential instead of supported / other, at that month's prices
