@@ -1,8 +1,8 @@
 """Goal-seek at its edges, on toys known by hand (forecasting.planning.goalseek; the scenario engine replaced
 by a formula, as in test_goalseek_toys.py):
 - a target whose chance at the neutral value EQUALS the probability asked is met there ("at least");
-- conversion sensitivity: each rate at the end of its 95% interval for the mean (mean +- 1.96 sd / sqrt(n),
-  exit rates the other way), the change's range over the three runs, in words 'change at <last month>' for an
+- conversion sensitivity: each rate at the end of its 95% interval for the mean (mean +- 1.96 sd / sqrt(n)),
+  the change's range over the three runs, in words 'change at <last month>' for an
   end-of-horizon measure and 'change in total over <first>-<last>' for a total;
 - Shapley decomposition: a measure one group's scenario lacks counts as a change of 0 without that group."""
 
@@ -54,11 +54,10 @@ def test_a_chance_exactly_equal_to_the_one_asked_is_met_at_neutral(toy):
 @pytest.fixture
 def sensitivity(monkeypatch):
     """A scenario whose LAC change is -100 x rate a month and whose cost change is 1,000 x rate a month, where
-    rate is the calibration's one conversion rate (or 1 - its one exit rate)."""
+    rate is the calibration's one conversion rate."""
 
     def apply_scenario(baseline, scenario, calibration, params):
-        rate = calibration.rates["rate"]
-        x = 1.0 - rate.mean if rate.name in goalseek.EXIT_RATES else rate.mean
+        x = calibration.rates["rate"].mean
         table = pd.DataFrame({"measure": ["lac"] * 3 + ["placement_cost"] * 3,
                               "delta": [-100.0 * x] * 3 + [1000.0 * x] * 3})
         return SimpleNamespace(table=table)
