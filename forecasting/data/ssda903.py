@@ -305,7 +305,9 @@ def _parts(frame: pd.DataFrame, by_authority: bool) -> list[tuple[str | None, pd
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """The checked parts one below the other (parts left empty by errors only when all are)."""
     kept = [frame for frame in frames if len(frame)] or frames[:1]
-    return pd.concat(kept, ignore_index=True)
+    joined = pd.concat(kept, ignore_index=True)
+    joined.attrs = {}  # where the columns were is in each row (file, sheet, row); pandas copies attrs often
+    return joined
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:

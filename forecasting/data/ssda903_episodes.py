@@ -116,11 +116,9 @@ def _drop_copies(episodes: pd.DataFrame, report: ValidationReport) -> pd.DataFra
     )
     key = ["la", "CHILD", "DECOM"]
     copies = episodes[episodes.duplicated(key, keep=False)]
-    differing = [
-        rows
-        for _, rows in copies.groupby(key)
-        if len(rows[["PLACE", "PLACE_PROVIDER", "LS"]].drop_duplicates()) > 1
-    ]
+    what = copies["PLACE"] + "|" + copies["PLACE_PROVIDER"] + "|" + copies["LS"]
+    kinds = what.groupby([copies[k] for k in key]).transform("nunique")  # one pass, not one per episode
+    differing = [rows for _, rows in copies[kinds > 1].groupby(key)]
     _warn_examples(
         report,
         differing,

@@ -192,3 +192,23 @@ def test_the_app_reads_903_files_in_a_worker_process():
     loaded = load_903_isolated(_files("1,10/04/2017,S,C2,N1,U4,PR4,,,,,,\n"), source="uploaded")
     assert loaded.ok and loaded.clean is not None
     assert loaded.datasets["authority"].series("PL-IFA").iloc[0] == 1
+
+
+def test_copies_that_differ_between_returns_are_said_once_each_and_the_later_close_is_kept():
+    # child 1's episode from 10/04/2017 is open in IFA in 2017-18 and closed in residential in 2018-19: one
+    # warning; child 2's episode is copied unchanged: no warning.
+    first = "1,10/04/2017,S,C2,N1,U4,PR4,,,,,,\n2,12/04/2017,S,C2,N1,U4,PR1,,,,,,\n"
+    second = "1,10/04/2017,S,C2,N1,K2,PR4,01/06/2018,E4A,,,,\n2,12/04/2017,S,C2,N1,U4,PR1,,,,,,\n"
+    files = [
+        ("2017/episodes.csv", (EPISODE_HEAD + "\n" + first).encode()),
+        ("2018/episodes.csv", (EPISODE_HEAD + "\n" + second).encode()),
+        ("2018/header.csv", HEADER.encode()),
+    ]
+    loaded = load_903(files)
+    assert loaded.ok
+    [warning] = [p for p in loaded.report.warnings if p.code == "copies_differ"]
+    assert "child 1: 2017/episodes.csv row 2; 2018/episodes.csv row 2" in warning.message
+    assert (warning.file, warning.row) == ("2017/episodes.csv", 2)
+    kept = loaded.clean.episodes.set_index("CHILD")
+    assert kept.loc["1", "PLACE"] == "K2" and kept.loc["1", "DEC"] == pd.Timestamp("2018-06-01")
+    assert len(kept) == 2
