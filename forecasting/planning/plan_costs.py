@@ -15,7 +15,10 @@ Rules (cash; each cost inflated from its price year at `general_inflation_pct`, 
   guardianship (`extra_exits_to_sgo_pct`) or adoption (`extra_exits_to_adoption_pct`); of those,
   `*_take_up_pct` receive an allowance of `*_allowance_per_week` x weeks_per_year / 12 a month, from the month
   after they leave until they turn 18: a child leaving at the route's average age (`sgo_exit_age_years`,
-  `adoption_exit_age_years`) is paid for round((18 - age) x 12) months, then the allowance stops.
+  `adoption_exit_age_years`) is paid for round((18 - age) x 12) months, then the allowance stops. With the
+  ages of the children who left by that route in an SSDA903 return (`exit_ages_903`, from each child's DOB
+  and exit date) each leaver is paid to their own 18th birthday instead: the share of a month's leavers
+  still paid k months on is the share of those children with at least k months to 18.
 - Staffing (recruits, agency) is costed by the workforce model as `staffing_cost` when it provides one; until
   then it counts as 0 and a note says so.
 - Net cost a month = placement_cost + staffing_cost + delivery_cost + allowances_cost; every lever neutral:
@@ -37,7 +40,9 @@ from forecasting.planning.prices import GENERAL_INFLATION, cost_factor, weeks_pe
 
 log = logging.getLogger(__name__)
 ADULT_AGE = 18  # allowances (special guardianship, adoption) are for children: they stop at 18
-__all__ = ["COMPONENTS", "PLAN_COST_PARAMETERS", "STAFFING_NOTE", "components", "plan_cost_measures"]
+EXIT_ROUTE_903 = {"sgo": "sgo_cao", "adoption": "adoption"}  # allowance route -> exit route (ssda903.yaml)
+__all__ = ["COMPONENTS", "PLAN_COST_PARAMETERS", "STAFFING_NOTE", "allowance_survival", "components",
+           "exit_ages_903", "paid_by_survival", "plan_cost_measures"]
 
 # component -> (measure it adds to, words)
 COMPONENTS: dict[str, tuple[str, str]] = {
@@ -87,6 +92,42 @@ def allowance_months(params: dict[str, Parameter], route: str) -> int:
     return int(round(max(ADULT_AGE - value(params, f"{route}_exit_age_years"), 0.0) * 12))
 
 
+def allowance_survival(params: dict[str, Parameter], route: str, n: int, ages=None) -> np.ndarray:
+    """Share of a month's leavers by `route` still paid an allowance k months after leaving (k = 0 .. n-1;
+    0 at k = 0, paid from the month after). With `ages` (each leaver's age at exit in years, e.g. from an
+    SSDA903 return: exit_ages_903) child i is paid round((18 - age_i) x 12) months; without, every child is
+    paid allowance_months (the route's average age, a named assumption)."""
+    k = np.arange(n)
+    ages = None if ages is None else np.asarray(ages, dtype=float)
+    if ages is None or not len(ages):
+        return ((k >= 1) & (k <= allowance_months(params, route))).astype(float)
+    paid = np.round(np.maximum(ADULT_AGE - ages, 0.0) * 12)
+    return np.array([0.0] + [float(np.mean(paid >= m)) for m in k[1:]])
+
+
+def paid_by_survival(exits: np.ndarray, survival: np.ndarray) -> np.ndarray:
+    """Children paid in each month: sum over earlier months s of exits[s] x survival[t - s]."""
+    exits = np.asarray(exits, dtype=float)
+    n = len(exits)
+    return np.array([float(exits[:t + 1][::-1] @ survival[:t + 1]) for t in range(n)])
+
+
+def exit_ages_903(clean, authority: str | None = None) -> dict[str, np.ndarray]:
+    """{sgo, adoption: each leaver's age at exit in years} from an SSDA903 return's clean episodes (the last
+    episode of each period in care ending by that route: special guardianship or child arrangements order
+    codes for `sgo`, adoption codes for `adoption`; age = (DEC - DOB) / 365.25). Leavers without a DOB are
+    left out."""
+    episodes = clean.episodes
+    if authority is not None:
+        episodes = episodes[episodes["la"] == authority]
+    out = {}
+    for route, code in EXIT_ROUTE_903.items():
+        rows = episodes[(episodes["route"] == code) & episodes["DEC"].notna() & episodes["DOB"].notna()]
+        age = (pd.to_datetime(rows["DEC"]) - pd.to_datetime(rows["DOB"])).dt.days / 365.25
+        out[route] = age[age >= 0].to_numpy(dtype=float)
+    return out
+
+
 def paid_children(exits: np.ndarray, months_paid: int) -> np.ndarray:
     """Children paid in each month: those who left in the `months_paid` months before it (paid from the
     month after leaving, for `months_paid` months)."""
@@ -97,9 +138,11 @@ def paid_children(exits: np.ndarray, months_paid: int) -> np.ndarray:
 
 
 def components(
-    months: pd.DatetimeIndex, levers, early_help_open: np.ndarray | None, params: dict[str, Parameter]
+    months: pd.DatetimeIndex, levers, early_help_open: np.ndarray | None, params: dict[str, Parameter],
+    exit_ages: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    """£ a month for each COMPONENTS entry (columns), by month (index). Rules in the module docstring."""
+    """£ a month for each COMPONENTS entry (columns), by month (index). Rules in the module docstring;
+    `exit_ages` ({sgo, adoption: ages at exit}, exit_ages_903) replaces the average exit age."""
     months = pd.DatetimeIndex(months)
     n = len(months)
     price = lambda name: cost_factor(params, name, months, GENERAL_INFLATION)  # noqa: E731
@@ -116,8 +159,9 @@ def components(
     out["in_house_carer_support"] = carers * price("in_house_carer_support_cost_per_year") / 12.0
     weekly_to_monthly = weeks_per_month(params)
     for route in ("sgo", "adoption"):
+        survival = allowance_survival(params, route, n, (exit_ages or {}).get(route))
         children = (
-            paid_children(extra_exits(months, levers), allowance_months(params, route))
+            paid_by_survival(extra_exits(months, levers), survival)
             * value(params, f"extra_exits_to_{route}_pct")
             / 100.0
             * value(params, f"{route}_allowance_take_up_pct")
@@ -134,10 +178,11 @@ def plan_cost_measures(
     params,
     measures: dict[str, tuple[np.ndarray, np.ndarray]],
     notes: list[str],
+    exit_ages: dict[str, np.ndarray] | None = None,
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """{measure: (baseline, delta)} for delivery_cost, allowances_cost and net_cost, given the other measures
     already worked out (`placement_cost`, and `staffing_cost` when the workforce model gives it)."""
-    table = components(months, levers, deltas.get("early_help_open"), params)
+    table = components(months, levers, deltas.get("early_help_open"), params, exit_ages)
     zero = np.zeros(len(months))
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for measure in ("delivery_cost", "allowances_cost"):

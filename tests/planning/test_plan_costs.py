@@ -140,3 +140,46 @@ def test_net_cost_adds_placements_staffing_delivery_and_allowances(params):
     assert notes == []
     plan_cost_measures(MONTHS, levers, {}, params, {"placement_cost": measures["placement_cost"]}, notes)
     assert notes == [STAFFING_NOTE]
+
+
+def test_allowances_stop_at_each_childs_own_18th_birthday_with_903_ages(params):
+    from forecasting.planning.plan_costs import allowance_survival, paid_by_survival
+
+    # two leavers' ages from a 903 return: 17.5 (6 months to 18) and 16 (24 months to 18)
+    survival = allowance_survival(params, "sgo", 30, ages=[17.5, 16.0])
+    assert survival[0] == 0.0 and (survival[1:7] == 1.0).all() and (survival[7:25] == 0.5).all()
+    assert (survival[25:] == 0.0).all()
+    # one leaver in month 0: paid in months 1..6 in full, 7..24 at half, then nothing
+    paid = paid_by_survival(np.r_[1.0, np.zeros(29)], survival)
+    assert paid.tolist() == survival.tolist()
+    # without ages, the named average age: 13 x 12 months at the shipped 5 years
+    default = allowance_survival(params, "sgo", 200)
+    assert default[1:157].all() and not default[157:].any() and default[0] == 0.0
+    # through components: 2 exits a month from Jul 2018, half to SGO, half of those paid £100 a week
+    levers = _levers(edge_of_care_extra_exits=2.0, edge_of_care_start="2018-07", edge_of_care_ramp_months=0.0)
+    ages = {"sgo": np.array([17.5, 16.0])}
+    sgo = components(MONTHS, levers, None, params, exit_ages=ages)["sgo_allowances"]
+    month = 100 * 52 / 12
+    # month 7 (Feb 2019): July's leavers are 7 months on (half still paid), the six later months' in full
+    assert sgo.iloc[7] / month == pytest.approx(0.5 * (6 * 1.0 + 0.5))
+    # no 903 leavers by that route: the average-age rule
+    same = components(MONTHS, levers, None, params, exit_ages={"sgo": np.array([])})
+    plain = components(MONTHS, levers, None, params)
+    assert same["sgo_allowances"].tolist() == plain["sgo_allowances"].tolist()
+
+
+def test_exit_ages_read_from_a_903_return():
+    from forecasting.data.ssda903_load import load_903
+    from forecasting.planning.plan_costs import exit_ages_903
+
+    episodes = (
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC\n"
+        "1,01/04/2017,S,C2,N1,U4,PR1,,\n"
+        "5,01/04/2017,S,C2,N1,P1,PR0,15/10/2017,E11\n"   # adopted at 5.79 (DOB 01/01/2012)
+        "6,01/04/2017,S,C2,N1,U4,PR1,01/01/2018,E44\n"   # special guardianship at 10.00 (DOB 01/01/2008)
+    )
+    header = "CHILD,SEX,DOB\n1,1,01/01/2010\n5,2,01/01/2012\n6,1,01/01/2008\n"
+    loaded = load_903([("episodes.csv", episodes.encode()), ("header.csv", header.encode())])
+    ages = exit_ages_903(loaded.clean)
+    assert ages["adoption"] == pytest.approx([2114 / 365.25])
+    assert ages["sgo"] == pytest.approx([3653 / 365.25])
