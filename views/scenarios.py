@@ -48,6 +48,7 @@ from ui.scenario_compare import (
     scenario_title,
 )
 from ui.scenario_targets import add_target_lines, show_answer, styled_targets
+from ui.tables import show_table
 
 # measure, title, unit, the scorecard indicator whose targets are drawn on its chart
 CHARTS = [
@@ -66,6 +67,7 @@ st.title("Scenarios")
 dataset = state.active_dataset()
 show_coverage(dataset, "scenarios")
 last_month = dataset.observations["ds"].max()
+UNITS = dataset.indicators["unit"].to_dict() if "unit" in dataset.indicators else {}
 five_years = horizon_to_march(dataset, 5)
 HORIZONS = {"Engine's default horizon": None,
             f"Five years, to Mar {(last_month + pd.DateOffset(months=five_years)).year}": five_years}
@@ -139,6 +141,15 @@ def _save_form(scenario) -> None:
                                 "here again later.")
 
 
+def _baseline_targets() -> pd.DataFrame:
+    """Every target on the baseline, worked out once per baseline (a slider change does not move it)."""
+    kept = st.session_state.get("scenario_baseline_targets")
+    if kept is None or kept[0] is not baseline:
+        kept = (baseline, evaluate_targets(baseline.projection, params=params))
+        st.session_state["scenario_baseline_targets"] = kept
+    return kept[1]
+
+
 def _metrics(end: pd.DataFrame, last) -> None:
     columns = [*st.columns(2), *st.columns(2)]  # two by two: labels stay whole at 1024 px
     for column, (measure, label, unit, _) in zip(columns, CHARTS[:4], strict=True):
@@ -168,7 +179,7 @@ def scenario_panel():
     levers_to_url(scenario.levers.model_dump())
     st.session_state["scenario_on_page"] = scenario.levers.model_dump()
     result = apply_scenario(baseline, scenario, calibration, params)
-    baseline_targets = evaluate_targets(baseline.projection, params=params)
+    baseline_targets = _baseline_targets()
     scenario_targets = evaluate_targets(result.projection, params=params)
     table = result.table
     last = table["month"].max()
@@ -210,11 +221,13 @@ def scenario_panel():
                            "explanation": "In words"})
         download_buttons(scenario_targets, "targets under the scenario", key="scenario_targets_download")
     with st.expander("Headline measures under this scenario"):
-        st.dataframe(headline_table(result.projection, scenario_targets), hide_index=True, width="stretch",
-                     key="scenario_headlines")
+        show_table(headline_table(result.projection, scenario_targets), units=UNITS, key="scenario_headlines")
     for note in result.notes:
         st.caption(note)
-    if scenario.active_groups():
+    if scenario.active_groups() and st.toggle(
+            "Show where the change comes from (each group of levers' share)", key="scenario_decompose",
+            help="Runs the scenario once for every combination of lever groups (a second or two), so it is "
+                 "worked out only when shown."):
         parts = decompose(baseline, scenario, calibration, params)
         for title, figure in decomposition_figures(parts, {m: t for m, t, _, _ in CHARTS}, GROUP_TITLES):
             st.plotly_chart(figure, width="stretch")

@@ -267,3 +267,19 @@ def test_an_upload_never_replaces_a_scenario_silently(tmp_path, monkeypatch):
     assert not app.exception
     assert any("already have a scenario called kept-plan" in e.value for e in app.error)
     assert read_saved(saved).levers == read_saved(ROOT / "scenarios" / "edge-of-care.yaml").levers
+
+
+def test_headline_table_has_headers_in_words_and_the_decomposition_waits_to_be_asked(edge_of_care_page):
+    headlines = next(frame.value for frame in edge_of_care_page.dataframe
+                     if "Projection at 31 Mar 2020" in frame.value)
+    assert {"Measure", "Latest month", "95% range at 31 Mar 2019", "Chance of meeting the 2019-20 target (%)",
+            "RAG 2019-20"} <= set(headlines.columns)
+    assert not [name for name in headlines.columns if "_" in name]          # no code such as p_met_2019_20
+    titles = [json.loads(chart.proto.spec)["layout"]["title"]["text"]
+              for chart in edge_of_care_page.get("plotly_chart")]
+    assert not [title for title in titles if title.startswith("Where the change comes from")]
+    edge_of_care_page.toggle(key="scenario_decompose").set_value(True).run()
+    assert not edge_of_care_page.exception
+    titles = [json.loads(chart.proto.spec)["layout"]["title"]["text"]
+              for chart in edge_of_care_page.get("plotly_chart")]
+    assert "Where the change comes from (children and caseloads)" in titles
