@@ -180,7 +180,7 @@ def run_convert(args: argparse.Namespace) -> int:
     table = pd.concat([_long_form(d.observations).assign(authority=name) for name, d in datasets.items()],
                       ignore_index=True)
     columns = ["authority"] * (len(datasets) > 1) + ["indicator", "month", "value"]
-    write_table(table[columns], out)
+    write_table(table[columns], out, headers="codes")  # a data file read back: its column names
     print(f"Wrote {out}: {table['indicator'].nunique()} indicators, {len(table)} rows"
           + (f", {len(datasets)} authorities" if len(datasets) > 1 else "") + ".")
     return 0

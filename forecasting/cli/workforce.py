@@ -110,9 +110,8 @@ def run_workforce_command(args: argparse.Namespace) -> int:
         params = apply_staffing_file(args.staffing, params)
     if plan_out is not None:
         plan = plan_table(params)
-        _write(
-            plan_out, to_xlsx({"staffing plan": plan}) if plan_out.suffix.lower() == ".xlsx" else to_csv(plan)
-        )
+        is_xlsx = plan_out.suffix.lower() == ".xlsx"  # a sheet edited and given back: column names, no words
+        _write(plan_out, to_xlsx({"staffing plan": plan}, words=False) if is_xlsx else to_csv(plan))
         print(f"wrote the staffing plan ({len(plan)} teams) to {plan_out}", file=sys.stderr)
         if out is None:
             return 0

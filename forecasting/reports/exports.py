@@ -1,4 +1,20 @@
-"""Exports for people who live in spreadsheets and committee papers.
+"""Exports for people who live in spreadsheets and committee papers, and for programs that read files back.
+
+Headers, one decision for every table the tool writes (the command line, the app's downloads, the finance
+and workforce workbooks):
+- **XLSX is for people**: headers in words with units ("Month", "Central forecast", "Chance of meeting the
+  target (%)", "Net cost ... (£ in the month)"), coded values in words (measures, levers, bases;
+  `forecasting.reports.words.values_in_words`), number formats, months as Mar-20. `to_xlsx(words=False)` or
+  the command line's `--headers codes` keeps the column names instead.
+- **CSV is the data contract** by default: the documented machine headers (`indicator,month,model,mean,...`;
+  `measure,month,baseline,scenario,delta,delta_lo80,...`; measure codes such as `net_cost`) that other tools
+  and this tool read back. `to_csv(words=True)` (the app's downloads) or `--headers words` on the command line
+  writes the people's version: headers and coded values in words, chances as percentages (44.0 under
+  "... (%)"), money in whole pounds, other numbers to 2 decimals.
+- Either way a CSV writes months as YYYY-MM and other dates as YYYY-MM-DD, and rounds float noise
+  (1432.9999999999998 -> 1433) to 12 significant digits unless a `float_format` is given.
+- Files a user edits and uploads again (the data template, `data convert`, the staffing plan) keep the codes
+  in every format: the readers expect them.
 
 - `to_xlsx(frames)` writes one sheet per frame, Excel-ready: a bold, frozen header row, column widths that
   fit, number formats by what a column holds (£ for money, % for probabilities and percentages, whole numbers
@@ -6,11 +22,8 @@
   "About" sheet last saying what each sheet holds. Formula injection is neutralised without a visible
   apostrophe: a text cell (or header) that starts with `=`, `+`, `-`, `@`, tab or carriage return is stored as
   text with Excel's quote-prefix style, shown as typed and never evaluated (OWASP "CSV injection" advice).
-- `words=True` (the app's downloads, for people) puts headers in words with units
-  (`forecasting.reports.words.header_words`: `probability_met` -> "Chance of meeting the target (%)"); the
-  command line's files keep the column names so programs (and this tool) can read them back.
-- `to_csv(frame)` prefixes such cells with a single quote (CSV has no styles) and rounds float noise
-  (1432.9999999999998 -> 1433) to 12 significant digits unless a `float_format` is given.
+- `to_csv(frame)` prefixes such cells with a single quote (CSV has no styles).
+- `write_table(frame, out, headers=...)`: the one writer of a table to a file (format from the name).
 - `scenario_html_report(...)` builds one standalone HTML file for a committee paper: charts as static SVG
   (small, quick to open, printable; plotly.js inlined once when asked for interactive charts). Every piece
   of text is HTML-escaped: nothing a user typed or uploaded becomes markup.
@@ -28,13 +41,14 @@ from typing import Any
 import pandas as pd
 
 from forecasting.errors import UserFacingError
-from forecasting.reports.formats import FORMULA_TRIGGERS, write_sheet
+from forecasting.reports.formats import FORMULA_TRIGGERS, column_format, write_sheet
 from forecasting.reports.svg import figure_svg
-from forecasting.reports.words import RAG_MEANING, in_words
+from forecasting.reports.words import RAG_MEANING, in_words, values_in_words
 
 log = logging.getLogger(__name__)
 
 CSV_FLOAT_FORMAT = "%.12g"   # enough digits for any count or pound, none of the binary noise
+HEADERS = ("codes", "words")  # a table's headers: the column names (a data contract) or words with units
 SHEET_NAME_MAX = 31
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -86,11 +100,10 @@ def _sheet_names(names: Sequence[str]) -> list[str]:
 
 
 def to_xlsx(frames: Mapping[str, pd.DataFrame], about: Mapping[str, str] | None = None,
-            words: bool = False) -> bytes:
+            words: bool = True) -> bytes:
     """One Excel-ready workbook, one sheet per frame (sheet names made valid) plus an "About" sheet (module
-    docstring); `about` gives a sentence per sheet name saying what it holds. `words` True puts headers in
-    words with units (`forecasting.reports.words`; the app's downloads); the default keeps the column names,
-    which the command line's files and the programs reading them back rely on."""
+    docstring); `about` gives a sentence per sheet name saying what it holds. `words` (default) puts headers
+    and coded values in words with units; False keeps the column names and codes (a file read back)."""
     from openpyxl import Workbook
 
     if not frames:
@@ -99,7 +112,8 @@ def to_xlsx(frames: Mapping[str, pd.DataFrame], about: Mapping[str, str] | None 
     book.remove(book.active)
     names = _sheet_names([*frames, "About"])
     for sheet_name, frame in zip(names, frames.values(), strict=False):
-        write_sheet(book.create_sheet(sheet_name), _flatten(frame), words=words)
+        flat = _flatten(frame)
+        write_sheet(book.create_sheet(sheet_name), values_in_words(flat) if words else flat, words=words)
     summary = pd.DataFrame({"Sheet": names[:-1], "Rows": [len(frame) for frame in frames.values()],
                             "What it holds": [(about or {}).get(name, "") for name in frames]})
     write_sheet(book.create_sheet(names[-1]), summary)
@@ -108,16 +122,47 @@ def to_xlsx(frames: Mapping[str, pd.DataFrame], about: Mapping[str, str] | None 
     return buffer.getvalue()
 
 
+def _csv_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as text a person and a program both read: YYYY-MM for months (every value the first of a month
+    at midnight), YYYY-MM-DD for other dates at midnight; anything with a time of day left as it is."""
+    for column in frame.columns:
+        series = frame[column]
+        if not pd.api.types.is_datetime64_any_dtype(series):
+            continue
+        values = series.dropna()
+        if len(values) and bool((values.dt.normalize() == values).all()):
+            months = bool((values.dt.day == 1).all())
+            frame[column] = series.dt.strftime("%Y-%m" if months else "%Y-%m-%d")
+    return frame
+
+
+def _csv_for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers as the XLSX shows them: chances (0-1) as percentages to 1 decimal (their header says %),
+    money and whole numbers whole, other numbers to 2 decimals; then headers and coded values in words."""
+    for column in frame.columns:
+        series = frame[column]
+        if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        number_format = column_format(column, series)
+        if number_format == "0%":
+            frame[column] = (series * 100).round(1)
+        elif number_format in ('"£"#,##0', "#,##0"):
+            frame[column] = series.round(0)
+        else:
+            frame[column] = series.round(2)
+    return in_words(frame, values=True, spell_out=True)
+
+
 def to_csv(frame: pd.DataFrame, float_format: str | None = None, words: bool = False) -> bytes:
     """UTF-8 CSV (with BOM so Excel reads accents) with formula injection neutralised and float noise rounded.
 
     `float_format` (e.g. "%.4g") rounds numbers further for a smaller file; text cells are guarded either way.
-    `words` True writes headers in words with units (the app's downloads, for people); the default keeps the
-    column names, so a CSV the command line writes can be read back by a program or this tool.
+    `words` True writes the people's version (module docstring); the default keeps the column names, so a
+    CSV the command line writes can be read back by a program or this tool. Months are written YYYY-MM.
     """
-    flat = _flatten(frame)
+    flat = _csv_dates(_flatten(frame))
     if words:
-        flat = in_words(flat)
+        flat = _csv_for_people(flat)
     return neutralise_frame(flat).to_csv(index=False, float_format=float_format or CSV_FLOAT_FORMAT
                                          ).encode("utf-8-sig")
 
@@ -207,19 +252,24 @@ def _fmt(value: float) -> str:
 
 
 def write_table(frame: pd.DataFrame, out, file_format: str | None = None, sheet: str = "data",
-                float_format: str | None = None) -> None:
+                float_format: str | None = None, headers: str | None = None) -> None:
     """Write a table for a CLI user: XLSX when asked (or when `out` ends .xlsx), else CSV; safe cells always.
 
     The one writer for every table the tool writes to a file (a test fails on a direct DataFrame.to_csv or
-    .to_excel elsewhere in `forecasting/`). `float_format` applies to CSV; XLSX keeps full precision and lets
-    the spreadsheet format numbers. A folder that cannot be written to is a UserFacingError, not a traceback.
+    .to_excel elsewhere in `forecasting/`). `headers` "words" or "codes" (module docstring); None: words in
+    an XLSX, codes in a CSV. `float_format` applies to CSV; XLSX keeps full precision and lets the
+    spreadsheet format numbers. A folder that cannot be written to is a UserFacingError, not a traceback.
     """
     from pathlib import Path
 
     out = Path(out)
     file_format = file_format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    if headers is not None and headers not in HEADERS:
+        raise UserFacingError(f"--headers {headers}: choose one of {', '.join(HEADERS)}.")
+    words = (headers or ("words" if file_format == "xlsx" else "codes")) == "words"
     try:
-        out.write_bytes(to_xlsx({sheet: frame}) if file_format == "xlsx" else to_csv(frame, float_format))
+        out.write_bytes(to_xlsx({sheet: frame}, words=words) if file_format == "xlsx"
+                        else to_csv(frame, float_format, words=words))
     except OSError as exc:
         raise UserFacingError(f"could not write {out}: {exc.strerror or exc}. "
                               "Check the folder is writable.") from None

@@ -10,7 +10,8 @@ Rules (by column name, then by type):
 - dates: `mmm-yy` when every value is the first of a month (a month), else `dd mmm yyyy`;
 - a `rag` column: each cell filled Green / Amber / Red / Grey and the word kept (colour-blind readers);
 - headers in words with units (`forecasting.reports.words.header_words`, e.g. `probability_met` -> "Chance
-  of meeting the target (%)"); the number format is chosen from the original name, so rules stay exact.
+  of meeting the target (%)", unknown snake_case names read aloud); the number format is chosen from the
+  original name, so rules stay exact.
 Text that a spreadsheet would evaluate as a formula is stored as text with the quote-prefix style (shown as
 typed, never evaluated, no visible apostrophe).
 """
@@ -97,14 +98,14 @@ def write_sheet(sheet, frame: pd.DataFrame, words: bool = True) -> None:
     keeps the column names as they are (a sheet a reader must parse back)."""
     bold = Font(bold=True)
     for number, name in enumerate(frame.columns, start=1):
-        cell = _put(sheet, 1, number, header_words(name) if words else str(name))
+        cell = _put(sheet, 1, number, header_words(name, spell_out=True) if words else str(name))
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for number, name in enumerate(frame.columns, start=1):
         series = frame[name]
         number_format = column_format(name, series)
         is_rag = str(name).lower().startswith("rag")
-        width = min(len(header_words(name) if words else str(name)), 24)  # long headers wrap
+        width = min(len(header_words(name, spell_out=True) if words else str(name)), 24)  # long ones wrap
         for row, value in enumerate(series.tolist(), start=2):
             value = _cell_value(value)
             cell = _put(sheet, row, number, value)

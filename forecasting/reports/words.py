@@ -4,7 +4,8 @@
   "Chance of meeting the target (%)", `p_met_2019_20` -> "Chance of meeting the 2019-20 target (%)",
   `projected_2018_19` -> "Projection at 31 Mar 2019". Names it does not know are returned unchanged (a name
   already in words, or a column a file must keep so it can be read back, such as the staffing plan's).
-- `in_words(frame)`: a copy with every known header in words (the XLSX writer and the app's tables use it).
+- `in_words(frame)`: a copy with every known header in words (the XLSX writer and the app's tables use it);
+  `values_in_words(frame)`: coded values (measures, levers, bases) in words, for files people read.
 - Figures: `count_text` (1,433; whole), `money_text` (£1,234,567), `percent_text` (48.0%, for values already
   0-100), `probability_text` (44%, "<1%", ">99%" for chances given 0-1: the one rule,
   `forecasting.planning.chances`, which targets' and goal-seek's sentences use too), `figure_text` by unit;
@@ -37,6 +38,7 @@ __all__ = [
     "money_text",
     "percent_text",
     "probability_text",
+    "values_in_words",
 ]
 
 
@@ -118,6 +120,45 @@ COLUMN_WORDS: dict[str, str] = {
     "case": "Case",
     "months": "Months",
     "months_basis": "Months counted",
+    # scenarios (the command line's scenario file and its sheets)
+    "baseline": "Baseline (the measure's unit)",
+    "scenario": "Scenario (the measure's unit)",
+    "delta": "Change: scenario minus baseline",
+    "delta_lo80": "Change, 80% range low",
+    "delta_hi80": "Change, 80% range high",
+    "delta_lo95": "Change, 95% range low",
+    "delta_hi95": "Change, 95% range high",
+    "lever": "Lever",
+    "neutral": "Neutral value (no change)",
+    "central": "Central value of the evidence",
+    "grade": "Strength of the evidence",
+    "lever_group": "Lever group",
+    "contribution": "Contribution to the change",
+    "contribution_lo95": "Contribution, 95% range low",
+    "contribution_hi95": "Contribution, 95% range high",
+    "total": "Total change",
+    "change": "Change",
+    "change_low": "Change with the rates at one end of their range",
+    "change_high": "Change with the rates at the other end of their range",
+    "team": "Team",
+    "window_months": "Months looked at",
+    "demonstrated_throughput": "Work done a month in the busiest months",
+    "staffed_fte": "Social workers in post then (FTE)",
+    "per_fte": "Work done a month per social worker (FTE)",
+    "rule": "How it is worked out",
+    # benchmarks and the back-test by months ahead
+    "benchmark": "Benchmark value",
+    "latest_actual": "Latest actual",
+    "latest_gap": "Latest actual minus benchmark",
+    "projected_month": "Month projected",
+    "probability_better": "Chance of being better than the benchmark (%)",
+    "band": "Months ahead",
+    "months_from": "From months ahead",
+    "months_to": "To months ahead",
+    "n_points": "Forecasts checked",
+    "n_indicators": "Indicators",
+    "n_origins": "Past months forecast from",
+    "naive_mase": "Error of 'same as last month' against itself (MASE)",
 }
 
 #: What each RAG status means for a reader (the app, the report and exports say it the same way).
@@ -141,7 +182,10 @@ VALUE_WORDS: dict[str, str] = {
     "stock": "level at month end",
     "flow": "number in the month",
     "ratio": "percentage of another measure",
+    "end": "change at the last month",
 }
+#: columns whose values are codes a person should read in words (`in_words(..., values=True)`)
+_VALUE_COLUMNS = ("basis", "polarity", "unit")
 
 _YEAR = r"(\d{4})_(\d{2})"
 #: Patterns for names that carry a financial year, e.g. p_met_2019_20.
@@ -188,11 +232,31 @@ def header_words(name: object, spell_out: bool = False) -> str:
     return text
 
 
-def in_words(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `frame` with every known column header in words (values untouched)."""
-    renamed = frame.rename(columns={c: header_words(c) for c in frame.columns})
+def values_in_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` with coded values in words, headers unchanged: measures (`measure_words`), levers and
+    lever groups (`planning.levers.lever_words`), bases, polarities and units (`VALUE_WORDS`)."""
+    from forecasting.planning.levers import LEVERS, lever_words
+    from forecasting.reports.measure_words import measure_words
+
+    frame = frame.copy()
+    for column in frame.columns:
+        if column == "measure":
+            frame[column] = frame[column].map(lambda v: v if pd.isna(v) else measure_words(v))
+        elif column in ("lever", "lever_group"):
+            frame[column] = frame[column].map(
+                lambda v: lever_words(v) if isinstance(v, str) and (v in LEVERS or "_" in v) else v)
+        elif column in _VALUE_COLUMNS:
+            frame[column] = frame[column].map(lambda v: VALUE_WORDS.get(v, v) if isinstance(v, str) else v)
+    return frame
+
+
+def in_words(frame: pd.DataFrame, values: bool = False, spell_out: bool = False) -> pd.DataFrame:
+    """A copy of `frame` with every known column header in words; `values` True also puts coded values in
+    words (`values_in_words`), `spell_out` reads unknown snake_case headers aloud."""
+    frame = values_in_words(frame) if values else frame.copy()
+    renamed = frame.rename(columns={c: header_words(c, spell_out=spell_out) for c in frame.columns})
     if renamed.columns.duplicated().any():  # two codes with one meaning (ds and month): keep the codes
-        return frame.copy()
+        return frame
     return renamed
 
 

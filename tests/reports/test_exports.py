@@ -62,10 +62,10 @@ def test_to_xlsx_makes_sheet_names_valid_and_unique():
 
 def test_to_xlsx_writes_named_index_as_a_column():
     frame = pd.DataFrame({"value": [1.0, 2.0]}, index=pd.Index(["M1", "M2"], name="indicator"))
-    sheet = _workbook(to_xlsx({"t": frame}))["t"]
-    assert [sheet.cell(1, c).value for c in (1, 2)] == ["indicator", "value"]
-    worded = _workbook(to_xlsx({"t": frame}, words=True))["t"]
-    assert [worded.cell(1, c).value for c in (1, 2)] == ["Indicator code", "Value"]  # for people
+    sheet = _workbook(to_xlsx({"t": frame}, words=False))["t"]
+    assert [sheet.cell(1, c).value for c in (1, 2)] == ["indicator", "value"]       # codes, to read back
+    worded = _workbook(to_xlsx({"t": frame}))["t"]
+    assert [worded.cell(1, c).value for c in (1, 2)] == ["Indicator code", "Value"]  # for people: default
     assert sheet.cell(3, 1).value == "M2"
 
 
