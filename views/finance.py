@@ -121,6 +121,11 @@ st.caption(
     "Each year says which months are actual and which forecast."
 )
 st.dataframe(money_columns(sheets["Net position by year"]), hide_index=True, width="stretch")
+if "Avoided spend by lever" in sheets:
+    st.subheader("Placement spend avoided by lever")
+    st.caption("Each lever's part of the children kept out of care, costed at that lever's marginal mix (set "
+               "under 'Costs, inflation and discount rate'); the parts add up to the plan's change.")
+    st.dataframe(money_columns(sheets["Avoided spend by lever"]), hide_index=True, width="stretch")
 st.subheader("Placement spend by type and financial year")
 years = view.spend_by_type.groupby(["financial_year", "case"], as_index=False)["spend"].sum()
 st.plotly_chart(

@@ -79,6 +79,7 @@ class FinanceView:
     notes: list[str] = field(default_factory=list)
     intervals: pd.DataFrame | None = None  # filled when the scenario gives simulated draws (scenario issue)
     budget_variance: pd.DataFrame | None = None  # with a budget: forecast - budget by line and year
+    by_lever: pd.DataFrame | None = None  # placement spend each lever avoids by year (lever_mix)
 
 
 def finance_horizon(dataset, years: int = MEDIUM_TERM_YEARS) -> int:
@@ -256,6 +257,8 @@ def finance_view(
     }
     variance = budgets.budget_variance(budget, spend_by_type, by_year) if budget is not None else None
     spread = _intervals(result, months, full, price_base, params)
+    by_lever = lever_mix.avoided_by_lever(parts, months, params, mix,
+                                          by_year.set_index("financial_year")["avoided_placement_spend"])
     return FinanceView(
         result.scenario.name,
         price_base,
@@ -267,6 +270,7 @@ def finance_view(
         notes + list(dict.fromkeys(result.notes)),
         budget_variance=variance,
         intervals=spread,
+        by_lever=by_lever,
     )
 
 

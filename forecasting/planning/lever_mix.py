@@ -34,13 +34,15 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 
 from forecasting.planning.levers import LEVERS
 from forecasting.planning.parameters import Parameter, ParameterError, value
 from forecasting.planning.placement_shares import EDITABLE_SHARES, PLACEMENT_TYPES, marginal_mix
 
 log = logging.getLogger(__name__)
-__all__ = ["GENERAL_MIX_WORDS", "LONE_PREFIX", "MIX_LEVERS", "MixLever", "attribute", "children_change",
+__all__ = ["GENERAL_MIX_WORDS", "LONE_PREFIX", "MIX_LEVERS", "OTHER_EFFECTS_WORDS", "MixLever", "attribute",
+           "avoided_by_lever", "children_change",
            "cost_model_options", "lever_mix", "lever_mixes", "lone_changes", "lone_from", "mix_parameter",
            "part_measure", "parts_from_table"]
 
@@ -173,8 +175,6 @@ def cost_model_options(cost_model, deltas: dict) -> dict:
 def parts_from_table(table, months) -> dict[str, np.ndarray] | None:
     """{lever key: part by month} from a scenario table's `lac_change_<key>` measures (None when it has
     none)."""
-    import pandas as pd
-
     out = {}
     for key in MIX_LEVERS:
         rows = table[table["measure"] == part_measure(key)]
@@ -182,3 +182,48 @@ def parts_from_table(table, months) -> dict[str, np.ndarray] | None:
             out[key] = (rows.set_index(pd.to_datetime(rows["month"]))["delta"]
                         .reindex(pd.DatetimeIndex(months)).fillna(0.0).to_numpy(dtype=float))
     return out or None
+
+
+def avoided_by_lever(parts: dict[str, np.ndarray] | None, months, params: dict[str, Parameter],
+                     average_mix, avoided_by_year) -> pd.DataFrame | None:
+    """Placement spend each lever avoids by financial year: financial_year, lever (words), children_fewer
+    (average a month over the year's forecast months; negative = more children), avoided_spend (£: minus its
+    part x its mix x that month's unit costs x weeks a month, a kinship share costed as in-house fostering
+    where the average mix counts no kinship, as in costs). A last row a year, "Other effects", is the rest of
+    the year's `avoided_by_year` (a Series by financial year): extra in-house carers taking children out of
+    IFA places, and any floor at 0 children of a type. None without parts."""
+    from forecasting.planning.costs import fold_uncounted_kinship, unit_costs
+    from forecasting.planning.placement_shares import mix_columns
+    from forecasting.planning.prices import financial_year, weeks_per_month
+
+    if not parts or not any(np.any(p) for p in parts.values()):
+        return None
+    months = pd.DatetimeIndex(months)
+    prices = unit_costs(months, params)[list(PLACEMENT_TYPES)].to_numpy() * weeks_per_month(params)
+    kinship = mix_columns(average_mix, months)["kinship"]
+    years = [financial_year(m) for m in months]
+    rows = []
+    for key, part in parts.items():
+        if not np.any(part):
+            continue
+        change = fold_uncounted_kinship(children_change(part, {key: part}, params), kinship)
+        spend = -(change * prices).sum(axis=1)
+        frame = pd.DataFrame({"financial_year": years, "children": -np.asarray(part), "spend": spend})
+        for year, group in frame.groupby("financial_year", sort=True):
+            rows.append({"financial_year": year, "lever": MIX_LEVERS[key].words,
+                         "children_fewer": group["children"].mean(), "avoided_spend": group["spend"].sum()})
+    table = pd.DataFrame(rows)
+    levers_total = table.groupby("financial_year")["avoided_spend"].sum()
+    other = pd.Series(avoided_by_year, dtype=float).reindex(levers_total.index).fillna(0.0) - levers_total
+    other = other.where(other.abs() >= 0.005, 0.0)  # rounding noise of the subtraction is no effect
+    rest = pd.DataFrame({"financial_year": other.index, "lever": OTHER_EFFECTS_WORDS,
+                         "children_fewer": np.nan, "avoided_spend": other.to_numpy()})
+    names = [m.words for m in MIX_LEVERS.values()] + [OTHER_EFFECTS_WORDS]
+    order = {words: i for i, words in enumerate(names)}
+    out = pd.concat([table, rest], ignore_index=True)
+    out = out.sort_values(["financial_year", "lever"], key=lambda c: c.map(order) if c.name == "lever" else c,
+                          kind="stable")
+    return out.reset_index(drop=True)
+
+
+OTHER_EFFECTS_WORDS = "Other effects (extra in-house carers taking children out of IFA places)"

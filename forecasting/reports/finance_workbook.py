@@ -16,6 +16,7 @@ import pandas as pd
 from forecasting.planning import plan_costs, prices
 from forecasting.planning.parameters import Parameter
 from forecasting.reports.exports import to_xlsx
+from forecasting.reports.finance_assumptions import assumptions_sheet
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -44,6 +45,8 @@ SHEET_ABOUT = {
     "values.",
     "Net position by month": "The same month by month, with the cumulative net position.",
     "Plan costs by month": "What delivering the plan costs, by component and month.",
+    "Avoided spend by lever": "Each lever's part of the children kept out of care and the placement spend "
+    "it avoids at its own marginal mix, by financial year.",
     "Investment summary": "Payback, net present value and cost per child kept out of care, in words.",
     "Budget variance": "Forecast spend against the uploaded budget by line and year (with --budget).",
     "Assumptions": "Every cost and rate used, its value, price year and source.",
@@ -250,63 +253,17 @@ def _interval_rows(view) -> list[tuple[str, str, str]]:
     return rows
 
 
-def assumptions_sheet(view, params: dict[str, Parameter], scenario=None) -> pd.DataFrame:
-    table = prices.price_base_table(params, view.price_base)
-    rates = [
-        params[name]
-        for name in (
-            *dict.fromkeys(prices.INFLATION_PARAMETER.values()),
-            prices.GENERAL_INFLATION,
-            "weeks_per_year",
-            "discount_rate_pct",
-            "extra_exits_to_sgo_pct",
-            "extra_exits_to_adoption_pct",
-            "sgo_allowance_take_up_pct",
-            "adoption_allowance_take_up_pct",
-            "children_per_in_house_carer",
-            "share_residential",
-            "marginal_share_in_house_fostering",
-            "marginal_share_ifa",
-            "marginal_share_residential",
-            "marginal_share_kinship",
-            "sgo_exit_age_years",
-            "adoption_exit_age_years",
-        )
-        if name in params
-    ]
-    costs = pd.DataFrame(
-        {
-            "What": table["cost"],
-            "Parameter": table["parameter"],
-            "Value": table["value"],
-            "Unit": table["unit"],
-            "Price year": table["price_year"],
-            "Inflation a year (%)": table["inflation_pct_a_year"],
-            f"Value in {view.price_base} prices": table[f"value_in_{view.price_base}_prices"],
-            "Source": table["source"],
-        }
-    )
-    others = pd.DataFrame(
-        {
-            "What": [p.label for p in rates],
-            "Parameter": [p.name for p in rates],
-            "Value": [p.value for p in rates],
-            "Unit": [p.unit for p in rates],
-            "Price year": ["" for _ in rates],
-            "Source": [f"{p.source} ({p.year})" for p in rates],
-        }
-    )
-    rule = pd.DataFrame(
-        {
-            "What": ["Price base"],
-            "Parameter": [""],
-            "Value": [np.nan],
-            "Unit": [""],
-            "Price year": [view.price_base],
-            "Source": [prices.statement(params, view.price_base)],
-        }
-    )
-    return pd.concat([rule, costs, others], ignore_index=True)
+def lever_sheet(view) -> pd.DataFrame | None:
+    """Placement spend avoided by each lever and financial year (planning.lever_mix.avoided_by_lever)."""
+    if view.by_lever is None:
+        return None
+    table = view.by_lever
+    return pd.DataFrame({
+        "Financial year": table["financial_year"],
+        "Lever": table["lever"],
+        "Children fewer in care, average a month (forecast months)": table["children_fewer"],
+        "Placement spend avoided at the lever's marginal mix (£)": table["avoided_spend"],
+    })
 
 
 def finance_sheets(view, params: dict[str, Parameter]) -> dict[str, pd.DataFrame]:
@@ -325,6 +282,9 @@ def finance_sheets(view, params: dict[str, Parameter]) -> dict[str, pd.DataFrame
         "Plan costs by month": components,
         "Investment summary": investment_table(view, params),
     }
+    levers = lever_sheet(view)
+    if levers is not None:
+        sheets["Avoided spend by lever"] = levers
     if view.budget_variance is not None:
         sheets["Budget variance"] = variance_sheet(view)
     sheets.update({"Assumptions": assumptions_sheet(view, params), "Notes": notes})

@@ -43,8 +43,13 @@ def test_a_levers_marginal_mix_set_on_the_page_equals_the_cli(tmp_path):
     argv = ["finance", "--scenario", str(ROOT / "scenarios" / "combined-plan.yaml"), "--out", str(out),
             "--set", f"{SHARE}=0.15"]
     assert main(argv) == 0
-    cli = pd.read_excel(out, sheet_name="Net position by year")
-    assert page["Net saving (£)"].tolist() == [money(v) for v in cli["Net saving (£)"]]
+    cli = pd.read_excel(out, sheet_name=None)
+    years = cli["Net position by year"]
+    assert page["Net saving (£)"].tolist() == [money(v) for v in years["Net saving (£)"]]
+    column = "Placement spend avoided at the lever's marginal mix (£)"
+    by_lever = _frame_with(app, column)
+    assert by_lever["Lever"].tolist() == cli["Avoided spend by lever"]["Lever"].tolist()
+    assert by_lever[column].tolist() == [money(v) for v in cli["Avoided spend by lever"][column]]
     # a share that would take its row over 100% is refused in words; the one in use stays
     app.number_input(key=f"cost-{SHARE}").set_value(80.0).run()
     assert not app.exception

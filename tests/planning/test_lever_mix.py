@@ -112,6 +112,23 @@ def test_kinship_at_the_margin_is_costed_as_in_house_where_the_data_counts_no_ki
     assert plan.children_by_type["residential"].tolist() == pytest.approx([10.0, 10.0])  # untouched
 
 
+def test_spend_avoided_by_lever_and_the_rest_as_other_effects(params):
+    parts = {"edge_of_care_entries": np.full(2, -6.0), "edge_of_care_exits": np.full(2, -4.0),
+             "early_help": np.zeros(2)}
+    table = lever_mix.avoided_by_lever(parts, MONTHS, params, AVERAGE, pd.Series({"2019-20": 200000.0}))
+    rows = table.set_index("lever")
+    # A: 2 months x (3 x 1,000 + 3 x 3,000) x 52 / 12 = 104,000; B: 2 x (2 x 500 + 2 x 200) x 52 / 12
+    entries, exits = rows.loc["Edge of care: entries avoided"], rows.loc["Edge of care: extra planned exits"]
+    assert (entries["children_fewer"], entries["avoided_spend"]) == pytest.approx((6.0, 104000.0))
+    assert exits["avoided_spend"] == pytest.approx(2 * 1400 * 52 / 12)
+    other = rows.loc[lever_mix.OTHER_EFFECTS_WORDS, "avoided_spend"]
+    assert other == pytest.approx(200000 - 104000 - 2 * 1400 * 52 / 12)
+    assert list(table["lever"]).index("Edge of care: entries avoided") < list(table["lever"]).index(
+        lever_mix.OTHER_EFFECTS_WORDS)  # levers first, the rest last
+    assert "Early Help step-down (entries avoided)" not in set(table["lever"])  # no part, no row
+    assert lever_mix.avoided_by_lever({"early_help": np.zeros(2)}, MONTHS, params, AVERAGE, {}) is None
+
+
 def test_shares_over_100_percent_are_refused_in_words(params):
     bad = with_overrides(params, _mix("demand_shock", ifa=0.8, residential=0.5))
     with pytest.raises(Exception, match="Demand shock.*more than 100%"):
@@ -154,6 +171,10 @@ def test_combined_plan_parts_add_up_and_the_finance_view_costs_what_the_scenario
     assert active == {f"lac_change_{k}" for k in ("early_help", "edge_of_care_entries", "edge_of_care_exits")}
     view = finance_view(result, params)  # raises if its spend by type does not add up to placement_cost
     assert view.investment["avoided_placement_spend"] > 0
+    # by lever: the levers' avoided spend and the other effects add up to each year's avoided spend
+    by_year = view.by_lever.groupby("financial_year")["avoided_spend"].sum()
+    avoided = view.by_year.set_index("financial_year")["avoided_placement_spend"]
+    assert np.allclose(by_year.to_numpy(), avoided.reindex(by_year.index).to_numpy())
 
 
 def test_a_lever_alone_is_its_own_part_and_neutral_levers_cost_nothing(engine):
