@@ -3,7 +3,9 @@
   python -m forecasting forecast --data PATH --horizon 21 --out forecasts.csv [--format xlsx]
   python -m forecasting backtest --data PATH --out backtest.csv [--format xlsx] [--summary summary.md]
 
---data defaults to the embedded data set. Months are written as YYYY-MM. Progress goes to stderr.
+--data defaults to the embedded data set. A CSV has the documented column names (indicator,month,model,
+mean,lo80,...) and months as YYYY-MM; an XLSX has headers in words with units and months as dates shown
+Jul-18; --headers words|codes chooses (forecasting.reports.exports). Progress goes to stderr.
 """
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ from forecasting.errors import UserFacingError
 from forecasting.reports.escaping import markdown_cell
 
 FORMATS = ("csv", "xlsx")
+HEADERS = ("codes", "words")
+HEADERS_HELP = ("headers: 'words' (for people: words with units; the default in an .xlsx) or 'codes' (the "
+                "documented column names; the default in a .csv)")
 
 
 def register(subparsers) -> None:
@@ -42,6 +47,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", help="data set folder or CSV/XLSX file (default: the embedded data set)")
     parser.add_argument("--out", required=True, help="file to write (.csv or .xlsx)")
     parser.add_argument("--format", choices=FORMATS, help="output format (default: from --out, else csv)")
+    parser.add_argument("--headers", choices=HEADERS, help=HEADERS_HELP)
     parser.add_argument("--no-cache", action="store_true", help="recompute even if a cached result exists")
     parser.add_argument("--no-seasonality", action="store_true", help="do not try the school-holiday dip")
     parser.add_argument(
@@ -86,9 +92,9 @@ def _write(frame: pd.DataFrame, args, sheet: str) -> None:
     from forecasting.reports.exports import write_table
 
     frame = frame.copy()
-    if "month" in frame:
-        frame["month"] = pd.to_datetime(frame["month"]).dt.strftime("%Y-%m")
-    write_table(frame, Path(args.out), args.format, sheet)
+    if "month" in frame:  # a date: YYYY-MM in a CSV, a month cell (Jul-18) in an XLSX
+        frame["month"] = pd.to_datetime(frame["month"])
+    write_table(frame, Path(args.out), args.format, sheet, headers=getattr(args, "headers", None))
     print(f"wrote {len(frame)} rows to {args.out}", file=sys.stderr)
 
 
@@ -116,7 +122,8 @@ def _print_accuracy(dataset, result, args) -> None:
     for line in describe_horizon_accuracy(table):
         print(f"  {line}")
     if args.accuracy_out:
-        write_table(table, Path(args.accuracy_out), None, "accuracy_by_horizon")
+        write_table(table, Path(args.accuracy_out), None, "accuracy_by_horizon",
+                    headers=getattr(args, "headers", None))
         print(f"wrote the back-test by months ahead to {args.accuracy_out}", file=sys.stderr)
 
 

@@ -1,7 +1,8 @@
 """`python -m forecasting panel`: back-test and forecast many authorities at once, locally or on Dask.
 
 Every table goes out through `reports.exports.write_table` (CSV, or XLSX for a name ending .xlsx), so an
-authority or indicator name that looks like a spreadsheet formula is written as text, never evaluated.
+authority or indicator name that looks like a spreadsheet formula is written as text, never evaluated. A CSV
+has the column names (authority,indicator,month,...), an XLSX headers in words; --headers chooses.
 """
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ def register(subparsers) -> None:
     panel.add_argument("--out", required=True,
                        help="forecasts file (CSV, or XLSX if it ends .xlsx): authority, indicator, month, "
                             "model, mean, lo80..hi95")
+    panel.add_argument("--headers", choices=("codes", "words"),
+                       help="headers: 'words' (words with units; the default in an .xlsx) or 'codes' (the "
+                            "column names; the default in a .csv)")
     panel.add_argument("--backtest-out", help="also write the back-test scores here (CSV or .xlsx)")
     panel.add_argument("--targets-out",
                        help="also write each authority's targets against its forecasts here (CSV or .xlsx)")
@@ -60,15 +64,16 @@ def run_panel_command(args) -> int:
                 print(f"Not forecast: {authority}, {sentence}")
     forecasts = result.forecasts
     forecasts = forecasts.join(split_ids(forecasts["unique_id"])).drop(columns="unique_id")
-    forecasts["month"] = forecasts["month"].dt.strftime("%Y-%m")
+    # months stay dates: YYYY-MM in a CSV, month cells in an XLSX (reports.exports)
     columns = ["authority", "indicator", "month", "model", "mean", "lo80", "hi80", "lo95", "hi95"]
-    write_table(forecasts[columns], args.out, sheet="forecasts", float_format=FLOAT_FORMAT)
+    headers = getattr(args, "headers", None)
+    write_table(forecasts[columns], args.out, sheet="forecasts", float_format=FLOAT_FORMAT, headers=headers)
     print(f"Wrote forecasts for {len(loaded.datasets)} authorities "
           f"({forecasts['indicator'].nunique()} indicators) to {args.out}")
     if args.backtest_out:
         backtest = result.backtest.join(split_ids(result.backtest["unique_id"])).drop(columns="unique_id")
-        write_table(backtest, args.backtest_out, sheet="backtest", float_format=FLOAT_FORMAT)
+        write_table(backtest, args.backtest_out, sheet="backtest", float_format=FLOAT_FORMAT, headers=headers)
     if args.targets_out:
         write_table(panel_targets(loaded, result.forecasts), args.targets_out, sheet="targets",
-                    float_format=FLOAT_FORMAT)
+                    float_format=FLOAT_FORMAT, headers=headers)
     return 0

@@ -4,7 +4,9 @@ target.
   python -m forecasting scenario scenarios/edge-of-care.yaml --data PATH --out results.csv [--format xlsx]
       writes measure,month,baseline,scenario,delta,delta_lo80,delta_hi80,delta_lo95,delta_hi95 (the change
       with its 80% and 95% intervals over the effects' evidence; XLSX adds the levers, the evidence,
-      calibration, decomposition and notes) and prints a short plain-words summary: the steady state each
+      calibration, decomposition and notes; its headers and measures in words with units, e.g. "Children in
+      care (count at month end)", "Net cost: ... (£ in the month)"; the CSV keeps these column names and
+      measure codes unless --headers words) and prints a short plain-words summary: the steady state each
       stock is heading for ("at full effect, about N fewer children in care") and any lever beyond its
       evidence.
       --years 5 runs to the fifth 31 March after the last data month (Mar 2023 for the embedded data).
@@ -27,6 +29,24 @@ import pandas as pd
 from forecasting.errors import UserFacingError
 
 FORMATS = ("csv", "xlsx")
+HEADERS_HELP = ("headers: 'words' (for people: words with units, measures and levers in words; the default "
+                "in an .xlsx) or 'codes' (the documented column names and measure codes; the default in a "
+                ".csv)")
+#: columns whose names mean something else in these sheets than in the shared word table
+CALIBRATION_WORDS = {"name": "Rate", "mean": "Average", "sd": "Standard deviation",
+                     "n_months": "Months measured"}
+BASIS_WORDS = {"end": "change at the last month", "total": "total over the months"}
+SHEET_ABOUT = {
+    "scenario": "Each measure by month: baseline, scenario, the change and its 80% and 95% ranges over the "
+                "effects' evidence.",
+    "levers": "Every lever: the value in this scenario, its neutral value, unit, plausible range and source.",
+    "evidence": "The evidence behind each uncertain effect: central value, range, strength and source.",
+    "calibration": "Rates measured on the council's own history (conversions and exits) and how.",
+    "decomposition": "How much of the change each lever group gives (Shapley values; they add up).",
+    "sensitivity": "The change with the measured rates at the ends of their 95% range.",
+    "capacity": "Work each team has shown it can do per social worker, from its busiest months.",
+    "notes": "What the figures rest on, and any lever beyond its evidence.",
+}
 STAFFING_HELP = ("staffing plan sheet (CSV/XLSX, one row per team; `python -m forecasting workforce "
                  "--write-plan FILE` gives the layout); default: the shipped plan")
 SUMMARY_MEASURES = {
@@ -50,6 +70,7 @@ def register(subparsers) -> None:
     scenario.add_argument("--data", help="data set folder or CSV/XLSX file (default: the embedded data set)")
     scenario.add_argument("--out", required=True, help="file to write (.csv or .xlsx)")
     scenario.add_argument("--format", choices=FORMATS, help="output format (default: from --out, else csv)")
+    scenario.add_argument("--headers", choices=("codes", "words"), help=HEADERS_HELP)
     scenario.add_argument("--years", type=int, help="run to the N-th 31 March after the last data month "
                           "(5 = the medium term, Mar 2023 for the embedded data; default: the engine's "
                           "horizon)")
@@ -147,6 +168,18 @@ def _levers_frame(scenario) -> pd.DataFrame:
     )
 
 
+def _sheets_in_words(sheets: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The sheets whose column names mean something else here than in the shared word table, renamed."""
+    sheets = dict(sheets)
+    sheets["calibration"] = sheets["calibration"].rename(columns=CALIBRATION_WORDS)
+    for name in ("decomposition", "sensitivity"):
+        frame = sheets[name]
+        if "basis" in frame:
+            sheets[name] = frame.assign(basis=frame["basis"].map(lambda v: BASIS_WORDS.get(v, v))).rename(
+                columns={"basis": "Measured as"})
+    return sheets
+
+
 def _capacity_table(baseline) -> pd.DataFrame:
     """The flow teams' throughput per FTE calibrated on the history (empty when not calibrated)."""
     capacity = baseline.effects.capacity if baseline.effects is not None else None
@@ -168,8 +201,9 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.file)         # check the file before the (slower) forecast
     _dataset, baseline, calibration = _engine(args.data, getattr(args, "staffing", None), args.years)
     result = apply_scenario(baseline, scenario, calibration)
-    table = result.table.assign(month=pd.to_datetime(result.table["month"]).dt.strftime("%Y-%m"))
+    table = result.table.assign(month=pd.to_datetime(result.table["month"]))  # YYYY-MM in a CSV, Jul-18 cells
     fmt = args.format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    words = (getattr(args, "headers", None) or ("words" if fmt == "xlsx" else "codes")) == "words"
     decomposition = decompose(baseline, scenario, calibration)
     sensitivity = conversion_sensitivity(baseline, scenario, calibration)
     if fmt == "xlsx":
@@ -177,11 +211,12 @@ def run_scenario_command(args: argparse.Namespace) -> int:
             {"note": [*result.flags, decomposition.attrs.get("method", ""), *result.notes,
                       *calibration.notes]}
         )
-        payload = to_xlsx({"scenario": table, "levers": _levers_frame(scenario), "evidence": evidence_table(),
-                           "calibration": calibration.table(), "decomposition": decomposition,
-                           "sensitivity": sensitivity, "capacity": _capacity_table(baseline), "notes": notes})
+        sheets = {"scenario": table, "levers": _levers_frame(scenario), "evidence": evidence_table(),
+                  "calibration": calibration.table(), "decomposition": decomposition,
+                  "sensitivity": sensitivity, "capacity": _capacity_table(baseline), "notes": notes}
+        payload = to_xlsx(_sheets_in_words(sheets) if words else sheets, about=SHEET_ABOUT, words=words)
     else:
-        payload = to_csv(table)
+        payload = to_csv(table, words=words)
     try:
         out.write_bytes(payload)
     except OSError as exc:

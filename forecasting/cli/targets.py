@@ -3,9 +3,11 @@ XLSX.
 
   python -m forecasting targets --data PATH [--scenario FILE.yaml] --out targets.csv [--format xlsx]
                                 [--benchmarks benchmarks.csv] [--headlines headlines.csv] [--no-cache]
+                                [--headers words|codes]
 
 Columns: indicator, period, target, projected, lo95, hi95, probability_met, rag, then basis, target_date, gap,
-polarity, explanation. Read from the same projection as the app (forecasting.planning.scenarios.project): the
+polarity, explanation (a CSV; an XLSX has them in words with units, --headers chooses). Read from the
+same projection as the app (forecasting.planning.scenarios.project): the
 engine's baseline, or the scenario applied to it; rules in forecasting.planning.targets.
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from forecasting.cli.forecast import HEADERS, HEADERS_HELP
 from forecasting.data import load_data_option
 from forecasting.engine.forecast import run_forecast
 from forecasting.errors import UserFacingError
@@ -33,6 +36,7 @@ def register(subparsers) -> None:
     parser.add_argument("--scenario", help="scenario YAML file (default: the statistical baseline)")
     parser.add_argument("--out", required=True, help="file to write (.csv or .xlsx)")
     parser.add_argument("--format", choices=FORMATS, help="output format (default: from --out, else csv)")
+    parser.add_argument("--headers", choices=HEADERS, help=HEADERS_HELP)
     parser.add_argument("--benchmarks", help="also write the comparison with benchmarks to this file")
     parser.add_argument(
         "--headlines", help="also write the headline measures (as on the Overview page) to this file"
@@ -43,14 +47,16 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run_targets_command)
 
 
-def _write(frame: pd.DataFrame, out: Path, fmt: str | None, sheet: str) -> None:
+def _write(frame: pd.DataFrame, out: Path, fmt: str | None, sheet: str, headers: str | None = None) -> None:
     from forecasting.reports.exports import write_table
 
     frame = frame.copy()
+    xlsx = (fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")) == "xlsx"
     for column in ("target_date", "projected_month"):
-        if column in frame:
-            frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
-    write_table(frame, out, fmt, sheet)
+        if column in frame:  # dates in an XLSX; YYYY-MM-DD text in a CSV (the documented layout)
+            dates = pd.to_datetime(frame[column])
+            frame[column] = dates if xlsx else dates.dt.strftime("%Y-%m-%d")
+    write_table(frame, out, fmt, sheet, headers=headers)
     print(f"wrote {len(frame)} rows to {out}", file=sys.stderr)
 
 
@@ -77,9 +83,10 @@ def run_targets_command(args: argparse.Namespace) -> int:
     projection = project(dataset, result, scenario, params)
     table = evaluate_targets(projection)
     table = table[OUTPUT_COLUMNS + [c for c in table.columns if c not in OUTPUT_COLUMNS]]
-    _write(table, out, args.format, "targets")
+    headers = getattr(args, "headers", None)
+    _write(table, out, args.format, "targets", headers)
     if args.benchmarks:
-        _write(compare_benchmarks(projection), Path(args.benchmarks), None, "benchmarks")
+        _write(compare_benchmarks(projection), Path(args.benchmarks), None, "benchmarks", headers)
     if args.headlines:
-        _write(headline_table(projection, table), Path(args.headlines), None, "headlines")
+        _write(headline_table(projection, table), Path(args.headlines), None, "headlines", headers)
     return 0

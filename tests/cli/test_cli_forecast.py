@@ -45,10 +45,12 @@ def test_forecast_writes_contract_csv(small_data, tmp_path, capsys):
 def test_backtest_writes_table_summary_and_xlsx(small_data, tmp_path):
     out, summary = tmp_path / "b.xlsx", tmp_path / "s.md"
     assert main(["backtest", "--data", str(small_data), "--out", str(out), "--summary", str(summary)]) == 0
-    table = pd.read_excel(out)
-    assert {"indicator", "model", "mae", "mase", "mape", "coverage80", "coverage95", "n_windows", "chosen",
-            "excluded_reason"} <= set(table.columns)
-    assert table.groupby("indicator")["chosen"].sum().eq(1).all()
+    table = pd.read_excel(out)   # an XLSX is for people: headers in words with units
+    assert {"Indicator code", "Forecasting method", "Average error (indicator's units)",
+            "Error against 'same as last month' (MASE; below 1 is better)", "Average error (% of the value)",
+            "How often the 80% range held the actual (%)", "How often the 95% range held the actual (%)",
+            "Back-test rounds", "Used for the forecast", "Why it was not run"} <= set(table.columns)
+    assert table.groupby("Indicator code")["Used for the forecast"].sum().eq(1).all()
     text = summary.read_text()
     assert "| indicator | chosen model | MASE chosen | MASE naive | coverage 80% | coverage 95% |" in text
     assert "| M3 | Derived(100 x M2 / M1) |" in text

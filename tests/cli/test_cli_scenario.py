@@ -1,7 +1,9 @@
 """`python -m forecasting scenario|goalseek`: outputs, plain-words answers, and clear errors (no
 tracebacks)."""
+from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -35,16 +37,31 @@ def test_scenario_writes_the_long_table(tmp_path, capsys):
 def test_scenario_xlsx_has_levers_and_calibration(tmp_path):
     out = tmp_path / "plan.xlsx"
     assert main(["scenario", str(SCENARIO_DIR / "combined-plan.yaml"), "--out", str(out)]) == 0
-    sheets = pd.read_excel(out, sheet_name=None)
-    assert {"scenario", "levers", "evidence", "calibration", "decomposition", "notes"} <= set(sheets)
-    assert {"contribution_lo95", "contribution_hi95"} <= set(sheets["decomposition"].columns)
-    assert sheets["evidence"].set_index("lever").loc["edge_of_care_entry_reduction", "central"] == 10
-    levers = sheets["levers"].set_index("lever")
-    assert levers.loc["recruits_fte", "value"] == 8
-    assert levers["source"].notna().all()
-    capacity = sheets["capacity"].set_index("team")
-    assert capacity.loc["mash", "per_fte"] == pytest.approx(
-        capacity.loc["mash", "demonstrated_throughput"] / capacity.loc["mash", "staffed_fte"])
+    sheets = pd.read_excel(out, sheet_name=None)   # for people: headers, measures and levers in words
+    assert {"scenario", "levers", "evidence", "calibration", "decomposition", "notes", "About"} <= set(sheets)
+    assert list(sheets["scenario"].columns) == [
+        "Measure", "Month", "Baseline (the measure's unit)", "Scenario (the measure's unit)",
+        "Change: scenario minus baseline", "Change, 80% range low", "Change, 80% range high",
+        "Change, 95% range low", "Change, 95% range high"]
+    assert {"Children in care (count at month end)", "Placement spend (£ in the month)"} <= set(
+        sheets["scenario"]["Measure"])
+    assert {"Contribution, 95% range low", "Contribution, 95% range high"} <= set(
+        sheets["decomposition"].columns)
+    evidence = sheets["evidence"].set_index("Lever")
+    assert evidence.loc["Entries to care avoided", "Central value of the evidence"] == 10
+    levers = sheets["levers"].set_index("Lever")
+    assert levers.loc["Social workers recruited", "Value"] == 8
+    assert levers["Source"].notna().all()
+    assert list(sheets["calibration"].columns[:4]) == ["Rate", "Average", "Standard deviation",
+                                                       "Months measured"]
+    capacity = sheets["capacity"].set_index("Team")
+    assert capacity.loc["mash", "Work done a month per social worker (FTE)"] == pytest.approx(
+        capacity.loc["mash", "Work done a month in the busiest months"]
+        / capacity.loc["mash", "Social workers in post then (FTE)"])
+    assert sheets["About"]["What it holds"].notna().all()
+    month = openpyxl.load_workbook(out)["scenario"]["B2"]             # months are dates shown as Jul-18
+    assert month.value == datetime(2018, 7, 1) and month.number_format == "mmm-yy"
+    assert not any("_" in str(name) for frame in sheets.values() for name in frame.columns)
 
 
 @pytest.mark.parametrize("text, message", [
