@@ -89,3 +89,19 @@ def test_actual_spend_with_no_plan_on_the_page_equals_the_cli(tmp_path):
                                        "text/csv").run()
     assert not app.exception
     assert any("bad.csv" in e.value and "row 2" in e.value and "placement_type" in e.value for e in app.error)
+
+
+def test_every_shipped_scenario_shows_five_full_years_payback_and_npv_with_intervals():
+    app = AppTest.from_file(str(ROOT / "views" / "finance.py"), default_timeout=180).run()
+    assert not app.exception
+    for name in sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml")):
+        app.selectbox(key="finance-plan").set_value(name).run()
+        assert not app.exception, name
+        years = _frame_with(app, "Net saving (£)")
+        assert years["Financial year"].tolist() == ["2018-19", "2019-20", "2020-21", "2021-22", "2022-23"]
+        assert set(years["Months"]) == {12}, name
+        figures = _frame_with(app, "How it is worked out")["Item"].tolist()
+        assert "Payback month" in figures and any(f.startswith("Net present value (") for f in figures)
+        if name != "baseline":  # every plan with a lever on has simulated effects, so ranges
+            assert "Net present value, 80% range" in figures, name
+            assert "Net saving 2022-23, 80% range" in figures, name
