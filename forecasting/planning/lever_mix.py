@@ -86,7 +86,8 @@ def lever_mix(params: dict[str, Parameter], key: str) -> dict[str, float]:
     if total > 1.0 + 1e-12:
         raise ParameterError(
             f"marginal placement mix of {MIX_LEVERS[key].words}: in-house + IFA + residential + kinship "
-            f"shares add to {total:.0%}, more than 100%; lower one of them")
+            f"shares add to {total:.0%}, more than 100%; lower one of them (parameters "
+            f"{mix_parameter(key, '<type>')})")
     return {**shares, "supported_other": 1.0 - total}
 
 
