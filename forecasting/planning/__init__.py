@@ -55,7 +55,11 @@ from forecasting.planning.scenarios import (
 from forecasting.planning.staffing import StaffingPlan, flows_frame
 from forecasting.planning.staffing_plan import plan_sources, plan_table, read_plan
 from forecasting.planning.targets import evaluate_targets
-from forecasting.planning.timeliness_validation import describe_validation, rolling_validation
+from forecasting.planning.timeliness_validation import (
+    describe_validation,
+    rolling_validation,
+    validation_summary,
+)
 from forecasting.planning.workforce_cost import cost_by_financial_year, staffing_cost_frame
 from forecasting.planning.workforce_history import forecast_demand
 from forecasting.planning.workforce_sizing import size_workforce
@@ -79,4 +83,4 @@ __all__ = ["Coverage", "GROUP_LABELS", "HEADLINES", "LEVER_LABELS", "lever_words
            "scenario_from_yaml", "scenario_yaml", "user_folder", "data_root", "list_saved", "read_saved",
            "scenario_projection", "size_workforce",
            "staffing_cost_frame", "staffing_projection", "statement", "steady_state", "with_overrides",
-           "workforce_view"]
+           "validation_summary", "workforce_view"]

@@ -110,6 +110,7 @@ class BaselineFlows:
     dataset: Any = None              # the data set it was built from
     params: Any = None               # the parameter values the effect models were built with
     effects: Any = None              # planning.scenario_effects.EffectModels for those values
+    backtest: Any = None             # the engine's back-test (ForecastResult.backtest), for timeliness loads
 
 
 def prepare_baseline(forecasts: pd.DataFrame, dataset, calibration: Calibration,

@@ -81,9 +81,10 @@ def demand_frame(baseline, deltas: dict[str, np.ndarray] | None = None) -> pd.Da
     return pd.DataFrame(columns, index=baseline.months)
 
 
-def fitted_curves(dataset, params, capacity) -> dict | None:
+def fitted_curves(dataset, params, capacity, backtest=None) -> dict | None:
     """Timeliness curves fitted on `dataset`'s history (workforce_history.fit_timeliness) with the calibrated
-    `capacity`; None (the workforce module's parameter curves apply) when they cannot be fitted."""
+    `capacity` (a work-arriving load must also beat the engine's `backtest` error); None (the workforce
+    module's parameter curves apply) when they cannot be fitted."""
     curves = None
     per_fte = capacity.per_fte if capacity is not None else None
     if dataset is not None and capacity is not None:
@@ -91,7 +92,8 @@ def fitted_curves(dataset, params, capacity) -> dict | None:
         observed = {m: dataset.series(m) for m in workforce.TIMELINESS_TEAM if m in dataset.indicator_codes}
         try:
             curves = workforce_history.fit_timeliness(
-                workforce_history.history_demand(dataset), observed, plan, params, per_fte
+                workforce_history.history_demand(dataset), observed, plan, params, per_fte,
+                engine_mae=workforce_history.engine_errors(backtest),
             )
         except (ValueError, KeyError) as exc:  # too little history to fit: the parameter curves apply
             log.warning("timeliness curves not fitted (%s); using the parameters", exc)
@@ -189,7 +191,7 @@ def build_effect_models(
     levers."""
     if capacity is None:
         capacity = calibrated_capacity(dataset, params)
-    curves = fitted_curves(dataset, params, capacity)
+    curves = fitted_curves(dataset, params, capacity, getattr(baseline, "backtest", None))
     workforce_model = workforce_model or default_workforce_model(curves, capacity)
     if cost_model is None:  # the placement mix moves with the baseline projection of LAC9 / LAC16 / LAC1
         mix = costs.mix_by_month(params, dataset, baseline.months, getattr(baseline, "projection", None))

@@ -329,6 +329,7 @@ def build_baseline(dataset, forecast_result=None, params=None) -> tuple[Baseline
     baseline.projection = Projection.from_forecast(dataset, forecast_result)
     baseline.dataset = dataset
     baseline.params = params
+    baseline.backtest = getattr(forecast_result, "backtest", None)
     baseline.effects = scenario_effects.build_effect_models(baseline, dataset, params, _neutral())
     if baseline.effects.capacity is not None:
         calibration.notes.extend(baseline.effects.capacity.describe())

@@ -10,6 +10,15 @@ Definitions (`LOADS`, per measure; `TEAM_LOAD` is the team's own load of forecas
 - CP8-QL (children on CP plans seen within 15 working days): the caseload = open CIN cases and CP plans
   (EH2 + CP6B) per case-holding FTE; work arriving = S47 enquiries started (CP1) plus new CP plans
   (CP4 (val)), the mean of the last `cp_arrivals_window_months` months.
+- EH4-QL, work waiting (`assessment_queue`, `queue_load`): assessments started = referrals (M2, lagged
+  `assessment_start_lag_months`) x assessments per referral (`conversion`: completed / referrals over the
+  fitted history, so the queue balances over it); the team completes this month's completions (EH3: observed,
+  or the engine's forecast) scaled by its FTE carrying work / the FTE they were done with (`reference_fte`);
+  the queue carries the rest, at most `backlog_ceiling_months` of capacity. Load = the queue waiting at the
+  start of the month in months of the team's usual capacity (FTE x `per_fte`, mean completions per FTE): the
+  assessments completed this month were drawn from it, so the longer it is, the more finish late. The queue
+  starts empty at the start of the history; a run that carries on from the fitted history (its first month
+  is `queue_from`) starts from the history's last queue (`queue_start`).
 Utilisation of an arriving load = windowed arrivals / (the team's FTE carrying work x throughput per FTE).
 Throughput per FTE is read off the history like a flow team's (`calibrate_arrivals`): the busiest
 `capacity_window_months` run of the windowed arrivals / the history plan's mean FTE carrying work, so the
@@ -28,6 +37,7 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from forecasting.planning.parameters import Parameter, value
 
@@ -39,6 +49,9 @@ __all__ = [
     "default_curves",
     "measure_utilisation",
     "arrivals",
+    "calibrate_queue",
+    "queue_load",
+    "started_assessments",
     "calibrate_arrivals",
     "load_definition",
     "utilisation_from_arrivals",
@@ -62,6 +75,10 @@ class TimelinessCurve:
     note: str = ""
     load: str = TEAM_LOAD
     per_fte: float = float("nan")
+    conversion: float = float("nan")  # queue load: assessments started per referral
+    reference_fte: float = float("nan")  # queue load: FTE carrying work when the completions were made
+    queue_start: float = 0.0  # queue load: assessments waiting at the end of the fitted history
+    queue_from: pd.Timestamp | None = None  # queue load: the month after the fitted history
 
     def on_time(self, utilisation) -> np.ndarray:
         return 100.0 / (1.0 + np.exp(-(self.intercept - self.slope * np.asarray(utilisation, dtype=float))))
@@ -92,13 +109,21 @@ def measure_utilisation(
     fte: np.ndarray,
     demand: dict[str, np.ndarray],
     params: dict[str, Parameter],
+    months: pd.DatetimeIndex | None = None,
 ) -> np.ndarray:
-    """The utilisation `curve` reads: the team's own (`team_utilisation`) or its arriving load / (`fte` x
-    the curve's per_fte)."""
+    """The utilisation `curve` reads: the team's own (`team_utilisation`), its arriving load / (`fte` x
+    the curve's per_fte), or its queue of work waiting (`queue_load`; `months` says whether the run carries on
+    from the fitted history's queue)."""
     if curve.load == TEAM_LOAD:
         return team_utilisation
     definition = load_definition(curve.measure, curve.load)
     try:
+        if definition.queue:
+            carries_on = months is not None and len(months) and months[0] == curve.queue_from
+            return queue_load(
+                demand, fte, curve.conversion, curve.reference_fte, curve.per_fte, params,
+                curve.queue_start if carries_on else 0.0,
+            )[0]  # fmt: skip
         windowed = arrivals(demand, definition, params)
     except KeyError as exc:  # fitted on work the forecast does not have: unknown, never a made-up figure
         log.warning("%s; its timeliness is left blank", exc)
@@ -117,6 +142,7 @@ class LoadDefinition:
     arriving: bool
     columns: tuple[str, ...] = ()
     window_parameter: str | None = None
+    queue: bool = False  # the work waiting in a queue (queue_load), not windowed arrivals
 
     def window(self, params: dict[str, Parameter]) -> int:
         return max(int(round(value(params, self.window_parameter))), 1) if self.window_parameter else 1
@@ -137,6 +163,15 @@ LOADS: dict[str, tuple[LoadDefinition, ...]] = {
             arriving=True,
             columns=("referrals",),
             window_parameter="assessment_window_months",
+        ),
+        LoadDefinition(
+            "assessment_queue",
+            "EH4-QL",
+            "work waiting: assessments started (referrals (M2) x assessments per referral) less those "
+            "completed (EH3), the queue at the start of the month",
+            arriving=True,
+            columns=("referrals", "assessments"),
+            queue=True,
         ),
     ),
     "CP8-QL": (
@@ -195,3 +230,65 @@ def calibrate_arrivals(windowed: np.ndarray, fte: np.ndarray, params: dict[str, 
         return float("nan")
     busiest = max(float(np.mean(windowed[i : i + run])) for i in range(len(windowed) - run + 1))
     return busiest / staffed
+
+
+def _lagged(values: np.ndarray, lag: int) -> np.ndarray:
+    """`values` moved `lag` months later; the first months repeat the first value."""
+    values = np.asarray(values, dtype=float)
+    if lag <= 0 or not len(values):
+        return values
+    return np.concatenate([np.full(lag, values[0]), values])[: len(values)]
+
+
+def started_assessments(demand: dict[str, np.ndarray], params: dict[str, Parameter]) -> np.ndarray:
+    """Referrals by month, `assessment_start_lag_months` later (0 if the parameter is absent)."""
+    name = "assessment_start_lag_months"
+    lag = int(round(value(params, name))) if name in params else 0
+    return _lagged(demand["referrals"], lag)
+
+
+def calibrate_queue(
+    demand: dict[str, np.ndarray], fte: np.ndarray, params: dict[str, Parameter]
+) -> tuple[float, float, float]:
+    """(conversion, reference_fte, per_fte) of the assessment queue read off a history (module docstring):
+    assessments completed per (lagged) referral, the mean FTE carrying work, mean completions per FTE. NaN
+    where the history has no referrals or no FTE."""
+    missing = [c for c in ("referrals", "assessments") if c not in demand]
+    if missing:
+        raise KeyError(f"EH4-QL work waiting needs {', '.join(missing)}")
+    referrals, done = started_assessments(demand, params), np.asarray(demand["assessments"], dtype=float)
+    reference = float(np.mean(fte)) if len(fte) else 0.0
+    conversion = float(done.sum() / referrals.sum()) if referrals.sum() > 0 else float("nan")
+    per_fte = float(done.mean() / reference) if reference > 0 else float("nan")
+    return conversion, reference, per_fte
+
+
+def queue_load(
+    demand: dict[str, np.ndarray],
+    fte: np.ndarray,
+    conversion: float,
+    reference_fte: float,
+    per_fte: float,
+    params: dict[str, Parameter],
+    start: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(load, queue at the end of each month) of the assessment queue (module docstring): each month the
+    queue waiting at its start / (FTE x per_fte); then started = conversion x referrals, done = min(waiting +
+    started, completions x FTE / reference_fte), and the rest carried, at most `backlog_ceiling_months` of
+    capacity. KeyError naming a missing column."""
+    missing = [c for c in ("referrals", "assessments") if c not in demand]
+    if missing:
+        raise KeyError(f"EH4-QL work waiting needs {', '.join(missing)}")
+    started = conversion * started_assessments(demand, params)
+    fte = np.broadcast_to(np.asarray(fte, dtype=float), started.shape)
+    can_do = np.asarray(demand["assessments"], dtype=float) * fte / reference_fte
+    usual = fte * per_fte
+    ceiling = value(params, "backlog_ceiling_months") if "backlog_ceiling_months" in params else np.inf
+    load, end = np.empty_like(started), np.empty_like(started)
+    waiting = float(start)
+    for i in range(len(started)):
+        load[i] = waiting / usual[i] if usual[i] > 0 else np.inf
+        work = waiting + started[i]
+        waiting = min(work - min(work, can_do[i]), ceiling * usual[i])
+        end[i] = waiting
+    return load, end

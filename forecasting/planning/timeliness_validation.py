@@ -40,10 +40,10 @@ import pandas as pd
 from forecasting.planning.parameters import Parameter, load_parameters
 from forecasting.planning.staffing import StaffingPlan
 from forecasting.planning.workforce import TIMELINESS_TEAM
-from forecasting.planning.workforce_history import adopt_loads, history_demand
+from forecasting.planning.workforce_history import adopt_loads, engine_errors, history_demand
 
 log = logging.getLogger(__name__)
-__all__ = ["COLUMNS", "describe_validation", "rolling_validation"]
+__all__ = ["COLUMNS", "describe_validation", "rolling_validation", "validation_summary"]
 
 COLUMNS = [
     "measure",
@@ -80,7 +80,13 @@ def rolling_validation(dataset, forecast_result, params: dict[str, Parameter] | 
     present = set(dataset.observations.dropna(subset=["y"])["unique_id"])
     observed = {m: dataset.series(m).reindex(demand.index) for m in TIMELINESS_TEAM if m in present}
     scores = adopt_loads(
-        demand, observed, StaffingPlan.from_parameters(params), params, horizon=horizon, n_windows=n_windows
+        demand,
+        observed,
+        StaffingPlan.from_parameters(params),
+        params,
+        horizon=horizon,
+        n_windows=n_windows,
+        engine_mae=engine_errors(forecast_result.backtest),
     ).table
     backtest = forecast_result.backtest
     rows = []
@@ -142,3 +148,48 @@ def describe_validation(table: pd.DataFrame) -> list[str]:
         f"{r.verdict}."
         for r in table.itertuples()
     ]
+
+
+BASELINE_WHY = (
+    "The engine's statistical forecast is the baseline of every timeliness measure, on every page: the load "
+    "model is scored with the actual demand of the months it predicts, which a forecast does not have, so "
+    "even where it beats the engine it is not a forecast. A scenario or staffing plan changes the measure by "
+    "the model's change only (the curve at the plan's load minus the curve at the baseline plan's load)."
+)
+
+
+def validation_summary(table: pd.DataFrame) -> list[str]:
+    """In plain words: why the engine's forecast is the baseline (BASELINE_WHY), then per measure which load
+    the change staffing makes is read on, and why (its rolling-origin errors against naive and the engine)."""
+    if table.empty:
+        return []
+    out = [BASELINE_WHY]
+    for measure, rows in table.groupby("measure", sort=False):
+        used = rows[rows["adopted"]]
+        if used.empty:
+            continue
+        r = used.iloc[0]
+        figures = (
+            f"{r['mae_model']:.1f} points vs naive {r['mae_naive']:.1f} and the engine {r['mae_engine']:.1f}"
+        )
+        if r["load"] != "team":
+            why = (
+                f"the change staffing makes is read on {r['model']}, adopted because it beats naive and the "
+                f"engine on the rolling back-test ({figures}) with a load effect at every origin"
+            )
+        elif r["beats_naive"] and r["beats_engine"]:
+            why = f"the change staffing makes is read on {r['model']}, which beats naive and the engine "
+            why += f"({figures})"
+        else:
+            tried = rows[(rows["load"] != "team")]
+            others = "; ".join(
+                f"{t['model']}: {t['mae_model']:.1f}"
+                + ("" if t["load_effect"] else ", with a flat curve (no load effect)")
+                for _, t in tried.iterrows()
+            )
+            why = (
+                f"no load beats naive and the engine with a load effect ({others or 'none other to try'}), "
+                f"so the change staffing makes is read on {r['model']} ({figures}): treat it as indicative"
+            )
+        out.append(f"{measure}: baseline = the engine's forecast ({r['engine_model']}); {why}.")
+    return out

@@ -75,6 +75,7 @@ from forecasting.planning.timeliness_load import (
     default_curves,
     load_definition,
     measure_utilisation,
+    started_assessments,
 )
 
 log = logging.getLogger(__name__)
@@ -284,7 +285,7 @@ def project_workforce(
     for measure, team in TIMELINESS_TEAM.items():
         if team not in teams:
             continue
-        load = _measure_load(curves[measure], teams[team], arrays, params)
+        load = _measure_load(curves[measure], teams[team], arrays, params, months)
         rows.append(
             pd.DataFrame(
                 {
@@ -305,11 +306,15 @@ def project_workforce(
 
 
 def _measure_load(
-    curve: TimelinessCurve, team: dict[str, np.ndarray], arrays: dict[str, np.ndarray], params
+    curve: TimelinessCurve,
+    team: dict[str, np.ndarray],
+    arrays: dict[str, np.ndarray],
+    params,
+    months: pd.DatetimeIndex | None = None,
 ) -> np.ndarray:
-    """The utilisation a timeliness curve reads (forecasting.planning.timeliness_load): the team's own, or
-    its arriving work per FTE carrying work."""
-    return measure_utilisation(curve, team["utilisation"], team["fte"], arrays, params)
+    """The utilisation a timeliness curve reads (forecasting.planning.timeliness_load): the team's own, its
+    arriving work per FTE carrying work, or its queue of work waiting (from `months`' first month)."""
+    return measure_utilisation(curve, team["utilisation"], team["fte"], arrays, params, months)
 
 
 # ------------------------------------------------------------------------------------------------ sizing
@@ -361,12 +366,16 @@ def fte_needed(
                 # the curve's load per FTE at u = 1 (the throughput or norm it was fitted with, not a
                 # caseload norm the user asks for)
                 load, per_fte = workload, _per_fte(team, params, capacity)
-                if curve.load != TEAM_LOAD:
-                    load = arrivals(arrays, load_definition(measure, curve.load), params)
-                    per_fte = curve.per_fte
-                with np.errstate(divide="ignore"):
-                    for_time = np.where(u_max > 0, load / (per_fte * np.maximum(u_max, _EPS)), np.inf)
-                if not np.all(np.isfinite(u_max) & (u_max > 0)):
+                definition = load_definition(measure, curve.load)
+                if definition.queue:
+                    for_time = _keep_pace(curve, arrays, params, u_max)
+                else:
+                    if curve.load != TEAM_LOAD:
+                        load = arrivals(arrays, definition, params)
+                        per_fte = curve.per_fte
+                    with np.errstate(divide="ignore"):
+                        for_time = np.where(u_max > 0, load / (per_fte * np.maximum(u_max, _EPS)), np.inf)
+                if not np.all(np.isfinite(for_time)):
                     log.warning("%s target %s%%: the curve cannot reach it by staffing alone", measure, pct)
         frames.append(
             pd.DataFrame(
@@ -381,3 +390,17 @@ def fte_needed(
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def _keep_pace(
+    curve: TimelinessCurve, arrays: dict[str, np.ndarray], params: dict[str, Parameter], u_max: np.ndarray
+) -> np.ndarray:
+    """FTE for a timeliness target on the assessment queue (timeliness_load.queue_load), steady state: the FTE
+    that completes as many assessments as start (started x reference_fte / completions), where the target is
+    met with the queue at or below `u_max` months of capacity (u_max >= 0); infinite where even an empty queue
+    falls short."""
+    started = curve.conversion * started_assessments(arrays, params)
+    completions = np.asarray(arrays["assessments"], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pace = np.where(completions > 0, started * curve.reference_fte / completions, np.inf)
+    return np.where(np.isfinite(u_max) & (u_max >= 0), pace, np.inf)

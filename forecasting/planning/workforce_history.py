@@ -18,7 +18,9 @@ from forecasting.planning.timeliness_load import (
     TEAM_LOAD,
     arrivals,
     calibrate_arrivals,
+    calibrate_queue,
     load_definition,
+    queue_load,
     utilisation_from_arrivals,
 )
 from forecasting.planning.workforce import (
@@ -131,12 +133,14 @@ def fit_timeliness(
     params: dict[str, Parameter],
     capacity: dict[str, float] | None = None,
     loads: dict[str, str] | None = None,
+    engine_mae: dict[str, float] | None = None,
 ) -> dict[str, TimelinessCurve]:
     """Fit logit(on-time share) = intercept - slope x utilisation by least squares (scikit-learn), slope at
     least the minimum. Each measure's utilisation is read with the load `loads[measure]` (a key of
-    timeliness_load.LOADS; default the adopted ones, `adopt_loads`: work arriving where it beats naive)."""
+    timeliness_load.LOADS; default the adopted ones, `adopt_loads`: work arriving where it beats naive, and
+    the engine's back-test error `engine_mae` {measure: MAE} when given)."""
     if loads is None:
-        loads = adopt_loads(demand, observed, staffing, params, capacity).loads
+        loads = adopt_loads(demand, observed, staffing, params, capacity, engine_mae=engine_mae).loads
     by_team = team_load(demand, staffing.fte(pd.DatetimeIndex(demand.index)), params, capacity)
     arrays = {c: demand[c].to_numpy(dtype=float) for c in demand.columns}
     min_slope = value(params, "timeliness_min_slope")
@@ -151,7 +155,15 @@ def fit_timeliness(
         rows = by_team[by_team["team"] == team].set_index("month")
         definition = load_definition(measure, loads.get(measure, TEAM_LOAD))
         load, per_fte = rows["utilisation"], float("nan")
-        if definition.key != TEAM_LOAD:
+        queue: dict = {}
+        if definition.queue:
+            try:
+                load, queue = _queue_history(arrays, rows, params)
+                per_fte = queue.pop("per_fte")
+            except KeyError as exc:  # the data set lacks referrals or completions: the team's own load
+                log.info("%s: %s; the team's own load is used", measure, exc)
+                definition = load_definition(measure, TEAM_LOAD)
+        elif definition.key != TEAM_LOAD:
             try:
                 windowed = arrivals(arrays, definition, params)
             except KeyError as exc:  # the data set lacks the arriving work: the team's own load
@@ -179,8 +191,28 @@ def fit_timeliness(
             )
             slope = min_slope
         intercept = float(np.mean(logit + slope * u.ravel()))
-        curves[measure] = TimelinessCurve(measure, intercept, slope, True, note, definition.key, per_fte)
+        curves[measure] = TimelinessCurve(
+            measure, intercept, slope, True, note, definition.key, per_fte, **queue
+        )
     return curves
+
+
+def _queue_history(
+    arrays: dict[str, np.ndarray], rows: pd.DataFrame, params: dict[str, Parameter]
+) -> tuple[pd.Series, dict]:
+    """The assessment queue's load over the history (timeliness_load.queue_load, starting empty) and its
+    calibration: {per_fte, conversion, reference_fte, queue_start, queue_from}."""
+    fte = rows["fte"].to_numpy(dtype=float)
+    conversion, reference, per_fte = calibrate_queue(arrays, fte, params)
+    load, end = queue_load(arrays, fte, conversion, reference, per_fte, params)
+    calibration = {
+        "per_fte": per_fte,
+        "conversion": conversion,
+        "reference_fte": reference,
+        "queue_start": float(end[-1]) if len(end) else 0.0,
+        "queue_from": pd.Timestamp(rows.index[-1]) + pd.DateOffset(months=1) if len(rows) else None,
+    }
+    return pd.Series(load, index=rows.index), calibration
 
 
 # ------------------------------------------------------------------------- which load earns its place
@@ -252,14 +284,17 @@ def adopt_loads(
     capacity: dict[str, float] | None = None,
     horizon: int = 3,
     n_windows: int = 3,
+    engine_mae: dict[str, float] | None = None,
 ) -> LoadScores:
     """Score every load definition of every observed measure (`score_load`) and adopt, per measure, the
-    work-arriving definition with the smallest error among those that beat naive and whose load has an
+    work-arriving definition with the smallest error among those that beat naive, beat the engine's own
+    back-test error (`engine_mae` {measure: MAE}, `engine_errors`; when given and known) and whose load has an
     effect (`load_effect`: the fitted slope above `timeliness_min_slope` at every origin; a curve held flat
     is a historical average, and beating naive with it says nothing about the load); else the team's own
     load (forecasting.planning.timeliness_load docstring). `capacity` is not used (each origin calibrates
     its own); it is accepted so the call matches `fit_timeliness`."""
     del capacity
+    engine_mae = engine_mae or {}
     rows, loads = [], {}
     for measure, definitions in LOADS.items():
         if measure not in observed or observed[measure].notna().sum() == 0:
@@ -278,7 +313,9 @@ def adopt_loads(
             mae_model, mae_naive = float(np.mean(model)), float(np.mean(naive))
             effect = bool(np.all(np.asarray(slopes) > value(params, "timeliness_min_slope")))
             arriving = definition.arriving and definition.key != TEAM_LOAD
-            if arriving and mae_model < mae_naive and effect:
+            engine = float(engine_mae.get(measure, np.nan))
+            beats_engine = not np.isfinite(engine) or mae_model < engine
+            if arriving and mae_model < mae_naive and beats_engine and effect:
                 best = min(best, (mae_model, definition.key))
             rows.append(
                 {
@@ -299,6 +336,15 @@ def adopt_loads(
     table = pd.DataFrame(rows, columns=[*LOAD_SCORE_COLUMNS[:-1]])
     table["adopted"] = [loads.get(m) == k for m, k in zip(table["measure"], table["load"], strict=True)]
     return LoadScores(loads, table)
+
+
+def engine_errors(backtest: pd.DataFrame | None) -> dict[str, float]:
+    """{indicator: the chosen model's MAE} from the engine's back-test (ForecastResult.backtest); {} if
+    none."""
+    if backtest is None or not len(backtest):
+        return {}
+    chosen = backtest[backtest["chosen"].astype(bool)]
+    return {str(k): float(v) for k, v in zip(chosen["indicator"], chosen["mae"], strict=True)}
 
 
 LOAD_SCORE_COLUMNS = (

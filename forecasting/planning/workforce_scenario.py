@@ -125,7 +125,7 @@ def scenario_measures(
     columns = {f"caseload_{team}": teams[team]["caseload_per_worker"] for team in teams}
     columns.update(
         {
-            m: curves[m].on_time(_measure_load(curves[m], teams[team], arrays, params))
+            m: curves[m].on_time(_measure_load(curves[m], teams[team], arrays, params, months))
             for m, team in TIMELINESS_TEAM.items()
             if team in teams
         }

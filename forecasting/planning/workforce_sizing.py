@@ -47,6 +47,8 @@ from forecasting.planning.workforce_cost import (
     full_cost_per_fte_month,
     overhead_per_post_month,
 )
+from forecasting.planning.workforce_targets import target_lines
+from forecasting.planning.workforce_targets import timeliness_targets as target_table
 
 __all__ = ["WorkforceSizing", "size_workforce"]
 
@@ -63,6 +65,7 @@ class WorkforceSizing:
     summary: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     schedule: pd.DataFrame = field(default_factory=pd.DataFrame)
+    timeliness: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def answer(self) -> list[str]:
         """The summary in plain words, one line per team and a total."""
@@ -72,7 +75,7 @@ class WorkforceSizing:
             if not np.isfinite(row.fte_needed):
                 lines.append(
                     f"{row.team_name}: the timeliness target cannot be reached by staffing alone "
-                    "(the fitted curve flattens out); see the notes."
+                    "(see the timeliness line below)."
                 )
                 continue
             words = (
@@ -89,7 +92,7 @@ class WorkforceSizing:
             else:
                 words += f"; no gap ({-row.gap_to_filled:,.1f} FTE to spare against filled posts)"
             lines.append(words + ".")
-        return lines
+        return lines + target_lines(self.timeliness)
 
 
 def _month_label(month: pd.Timestamp) -> str:
@@ -206,7 +209,8 @@ def size_workforce(
         if not np.isfinite(need):
             notes.append(
                 f"{TEAM_NAMES.get(team, team)}: the timeliness target is out of reach of staffing alone "
-                "on the fitted curve (its load effect is weak; see the Method page)."
+                "on the fitted curve (the most it gives is in the timeliness line; the curve's validation is "
+                "on the Method page)."
             )
     summary = pd.DataFrame(rows)
     social_work = [r for r in rows if r["team"] != "early_help"]
@@ -216,7 +220,13 @@ def size_workforce(
             0, _all_teams(by_month, summary, social_work, "all_social_work", "All social work teams")
         )
     summary = pd.concat([summary, pd.DataFrame(totals)], ignore_index=True)
-    return WorkforceSizing(by_month, summary, notes, pd.DataFrame(schedule, columns=SCHEDULE_COLUMNS))
+    return WorkforceSizing(
+        by_month,
+        summary,
+        notes,
+        pd.DataFrame(schedule, columns=SCHEDULE_COLUMNS),
+        target_table(baseline, timeliness_targets),
+    )
 
 
 SCHEDULE_COLUMNS = ["team", "team_name", "fte_to_recruit", "approve_by", "start_by", "full_caseload_by"]

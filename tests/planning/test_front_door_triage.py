@@ -1,6 +1,6 @@
-"""Front-door triage (issue 14): when the MASH backlog carried into a month is above `triage_threshold_months` of
-its capacity, `triage_screen_out_pct` of the month's contacts are screened out on the day; work past the
-ceiling (`backlog_ceiling_months`) is closed too. Hand-computed toys: a demand shock and a step change in FTE."""
+"""Front-door triage (issue 14): when the MASH backlog carried into a month is above `triage_threshold_months`
+of its capacity, `triage_screen_out_pct` of the month's contacts are screened out on the day; work past the
+ceiling (`backlog_ceiling_months`) is closed too. Hand-computed toys: a demand shock, a step change in FTE."""
 
 import numpy as np
 import pandas as pd
@@ -56,7 +56,7 @@ def test_triage_is_the_front_door_only_and_off_without_its_share():
     assessment = team_load(
         demand, pd.DataFrame({"assessment": 1.0}, index=MONTHS), params, capacity={"assessment": 100.0}
     )
-    # the same shock at the assessment team: no screening, only the ceiling (50, 100, 100 carried; 0, 0, 50, 0)
+    # the same shock at the assessment team: no screening, only the ceiling (50, 100, 100, 50 carried)
     assert assessment["screened_out"].tolist() == [0, 0, 0, 0]
     assert assessment["backlog"].tolist() == pytest.approx([50, 100, 100, 50])
     assert assessment["over_ceiling"].tolist() == pytest.approx([0, 0, 50, 0])

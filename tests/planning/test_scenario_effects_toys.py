@@ -170,8 +170,8 @@ def test_a_scenarios_caseload_timeliness_and_costs_are_changes_on_the_baseline_m
 def test_timeliness_curves_are_fitted_on_the_measures_the_data_set_has(monkeypatch):
     asked = {}
 
-    def fit_timeliness(history, observed, plan, params, per_fte):
-        asked.update(observed=sorted(observed), per_fte=per_fte)
+    def fit_timeliness(history, observed, plan, params, per_fte, engine_mae=None):
+        asked.update(observed=sorted(observed), per_fte=per_fte, engine_mae=engine_mae)
         return "fitted curves"
 
     monkeypatch.setattr(scenario_effects.workforce_history, "fit_timeliness", fit_timeliness)
@@ -180,14 +180,19 @@ def test_timeliness_curves_are_fitted_on_the_measures_the_data_set_has(monkeypat
     dataset = SimpleNamespace(indicator_codes=["M1", "M8-QL", "CP8-QL"], series=lambda code: code)
     capacity = SimpleNamespace(per_fte={"mash": 30.0})
     assert scenario_effects.fitted_curves(dataset, {}, capacity) == "fitted curves"
-    assert asked == {"observed": ["CP8-QL", "M8-QL"], "per_fte": {"mash": 30.0}}
+    assert asked == {"observed": ["CP8-QL", "M8-QL"], "per_fte": {"mash": 30.0}, "engine_mae": {}}
+    # a work-arriving load must also beat the engine's own back-test error (its chosen model's)
+    backtest = pd.DataFrame({"indicator": ["M8-QL", "M8-QL"], "model": ["Naive", "Combination"],
+                             "mae": [7.2, 7.3], "chosen": [False, True]})  # fmt: skip
+    scenario_effects.fitted_curves(dataset, {}, capacity, backtest)
+    assert asked["engine_mae"] == {"M8-QL": 7.3}
     # no calibrated capacity, or no data set: the parameter curves (None), nothing fitted
     asked.clear()
     assert scenario_effects.fitted_curves(dataset, {}, None) is None
     assert scenario_effects.fitted_curves(None, {}, capacity) is None
     assert asked == {}
 
-    def too_little(*args):
+    def too_little(*args, **kwargs):
         raise ValueError("too little history")
 
     monkeypatch.setattr(scenario_effects.workforce_history, "fit_timeliness", too_little)
@@ -199,7 +204,7 @@ def test_effect_models_take_what_they_are_given_and_run_once_on_the_baseline(mon
     monkeypatch.setattr(scenario_effects, "calibrated_capacity", lambda dataset, params: calls.append("cal")
                         or SimpleNamespace(per_fte="calibrated"))
     monkeypatch.setattr(scenario_effects, "fitted_curves",
-                        lambda dataset, params, capacity: ("curves", capacity))
+                        lambda dataset, params, capacity, backtest=None: ("curves", capacity))
     flows = {"contacts": np.full(3, 1000.0), "lac": np.full(3, 500.0)}
 
     def workforce_model(demand, levers, params):

@@ -58,14 +58,16 @@ def test_embedded_windows_are_the_engines(embedded):
     for row in table.itertuples():
         assert row.mae_naive == pytest.approx(naive[row.measure])  # same months as the engine's back-test
         assert row.windows == 3 and row.months_scored == 9
-    assert set(table["load"][table["measure"] == "EH4-QL"]) == {"team", "referrals"}
+    assert set(table["load"][table["measure"] == "EH4-QL"]) == {"team", "referrals", "assessment_queue"}
     assert set(table["load"][table["measure"] == "CP8-QL"]) == {"team", "cp_arrivals"}
-    # one load adopted per measure; a work-arriving one only where it beats naive with a load effect (a fitted
-    # slope above 0 at every origin), else the team's own
+    # one load adopted per measure; a work-arriving one only where it beats naive and the engine with a load
+    # effect (a fitted slope above 0 at every origin), else the team's own
     assert (table.groupby("measure")["adopted"].sum() == 1).all()
     assert table["load_effect"].tolist() == (table["smallest_slope"] > 0).tolist()
     for measure, rows in table.groupby("measure"):
-        arriving = rows[(rows["load"] != "team") & rows["beats_naive"] & rows["load_effect"]]
+        arriving = rows[
+            (rows["load"] != "team") & rows["beats_naive"] & rows["beats_engine"] & rows["load_effect"]
+        ]
         adopted = rows.loc[rows["adopted"], "load"].iloc[0]
         expected = arriving.loc[arriving["mae_model"].idxmin(), "load"] if len(arriving) else "team"
         assert adopted == expected, measure

@@ -238,9 +238,8 @@ def test_calibrated_baseline_front_door_is_steady_whatever_fte_is_assumed(embedd
 
 def test_uncalibrated_parameter_capacity_diverges_at_the_same_demand(embedded_dataset, params):
     """The failure the calibration fixes: 14 FTE x the parameter 100 contacts builds an endless backlog."""
-    from forecasting.planning.workforce_history import history_demand
-
     from forecasting.planning.parameters import with_overrides
+    from forecasting.planning.workforce_history import history_demand
 
     triage, plan = _history_plan(params, 14)
     params = with_overrides(triage, {"triage_screen_out_pct": 0})  # the ceiling alone first
