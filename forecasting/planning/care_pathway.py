@@ -31,7 +31,9 @@ tests/planning/test_care_pathway.py:
   the share of one month's leavers who come back k months later. Re-entries are entries to care (so the stock
   stays conserved) and are worked out month by month inside the stock-and-flow loop, because fewer children
   in care means fewer leave, and so fewer come back. No change in exits gives exactly no re-entry.
-Shares may be arrays of draws (draws, 1): every rule broadcasts, each draw exactly as a single run.
+Shares, re-entry percentages and the CP-plan-to-care lag may be arrays of draws (draws, 1)
+(forecasting.planning.effect_draws, the parameters' evidence bands in forecasting.planning.pathway_evidence):
+every rule broadcasts, each draw exactly as a single run.
 """
 
 from __future__ import annotations
@@ -136,11 +138,20 @@ def _calibrated(calibration, name: str, params, fallback: str):
         return value(params, fallback) / 100.0
 
 
-def lagged(values: np.ndarray, months: int) -> np.ndarray:
+def lagged(values: np.ndarray, months) -> np.ndarray:
     """`values` shifted `months` later along the last axis (zeros in front, the tail past the horizon
-    dropped); 0 = unchanged."""
-    months = max(int(months), 0)
+    dropped); 0 = unchanged. `months` may be whole months per draw ((draws, 1)): each draw shifted by its
+    own."""
     values = np.asarray(values, dtype=float)
+    if np.ndim(months):
+        lags = np.asarray(months)
+        shape = np.broadcast_shapes(values.shape, lags.shape[:-1] + (values.shape[-1],))
+        spread, out = np.broadcast_to(values, shape), np.zeros(shape)
+        for lag in np.unique(lags):
+            rows = np.broadcast_to(lags == lag, shape[:-1] + (1,))[..., 0]
+            out[rows] = lagged(spread[rows], int(lag))
+        return out
+    months = max(int(months), 0)
     if months == 0:
         return values
     n = values.shape[-1]
@@ -154,7 +165,7 @@ def route_entries(
     """Change in entries to care from a change in (risk-weighted) referrals `downstream` (module
     docstring)."""
     direct = lagged(downstream, direct_lag)
-    if not via_cp_share:
+    if np.ndim(via_cp_share) == 0 and not via_cp_share:
         return direct * conversion
     return ((1.0 - via_cp_share) * direct + via_cp_share * lagged(downstream, cp_route_lag)) * conversion
 
@@ -164,11 +175,16 @@ def diverted_conversion(params) -> float:
     return value(params, "diverted_contact_conversion_pct") / 100.0
 
 
+def _whole_months(months):
+    """A lag in whole months (an int; per draw, an int array)."""
+    return round(months) if np.ndim(months) == 0 else np.rint(months).astype(int)
+
+
 def pathway_fields(calibration, params) -> dict[str, Any]:
     """The pipeline settings of the care pathway (PipelineChanges fields) for `params`."""
     return {
         "care_via_cp_share": value(params, "care_entries_via_cp_pct") / 100.0,
-        "cp_to_care_lag_months": round(value(params, "cp_plan_to_care_lag_months")),
+        "cp_to_care_lag_months": _whole_months(value(params, "cp_plan_to_care_lag_months")),
         "exit_routes": exit_routes(calibration, params),
         "extra_exit_routes": extra_exit_routes(params),
     }

@@ -2,9 +2,9 @@
 
 Rules:
 - One draw set per (number of draws, seed) (parameters `scenario_effect_draws`, `scenario_effect_seed`), made
-  once and shared by every scenario: for each lever in `levers.EVIDENCE` a shape s = U1 + U2 - 1 (triangular
-  on [-1, 1], mode 0), for each calibrated rate a standard normal z. Two scenarios (two slider positions)
-  therefore differ only by their levers, and a result repeats exactly.
+  once and shared by every scenario: for each lever in `levers.EVIDENCE` and each care pathway parameter a
+  shape s = U1 + U2 - 1 (triangular on [-1, 1], mode 0), for each calibrated rate a standard normal z. Two
+  scenarios (two slider positions) therefore differ only by their levers, and a result repeats exactly.
 - Effect sizes: a lever set to x is drawn as x (1 + s (central - low) / central) for s < 0 and
   x (1 + s (high - central) / central) for s >= 0, kept at or above 0 (and at most 100 for a percentage;
   not cut at the slider's range, which would bias a high setting's draws downwards). At the central value
@@ -13,6 +13,11 @@ Rules:
   in proportion). A zero-width band gives x in every draw; widening a band moves every draw away from x,
   never towards it. Levers without evidence (decisions such as recruits, or a what-if such as a demand shock)
   are what the user sets in every draw.
+- Care pathway parameters (forecasting.planning.pathway_evidence: entries via a CP plan and the lag from the
+  plan to care, the stepped-down contacts' conversion, assessments ending in no further action, re-entry by
+  route, exit route shares, the extra exits' route): drawn by the same rule over their own bands, around the
+  value in force (`DrawnParameters`; a lag in whole months); rates the calibration took from one of them (no
+  months of data) follow its draws. A zero-width band gives the value in force in every draw.
 - Calibrated rates (the baseline's own uncertainty in the scenario's changes): mean + z x sd / sqrt(months),
   the uncertainty of each monthly conversion's mean, floored at 0 (exit rates are kept within 0..1 by the
   pipeline). A rate with no spread or no months stays at its mean.
@@ -33,6 +38,7 @@ from __future__ import annotations
 
 import logging
 import zlib
+from collections.abc import Mapping
 from functools import lru_cache
 from types import SimpleNamespace
 
@@ -41,11 +47,13 @@ import numpy as np
 from forecasting.planning import scenario_effects
 from forecasting.planning.levers import EVIDENCE, LEVERS
 from forecasting.planning.parameters import value
+from forecasting.planning.pathway_evidence import LAGS, PATHWAY_EVIDENCE, RATE_FROM_PARAMETER
 from forecasting.planning.pipeline import BaselineFlows, Calibration, run_pipeline
 from forecasting.planning.workforce import TEAM_WORK
 
 log = logging.getLogger(__name__)
-__all__ = ["INTERVAL_COLUMNS", "DrawnRates", "delta_intervals", "drawn_levers", "lever_draws", "simulate"]
+__all__ = ["INTERVAL_COLUMNS", "DrawnParameters", "DrawnRates", "band_draws", "delta_intervals",
+           "drawn_levers", "lever_draws", "parameter_draws", "simulate"]
 
 TOTAL = "fte_gap_total"  # the teams' FTE gaps added up (forecasting.planning.workforce_scenario)
 RESPONSE_STEP = 1.0  # one more case (child, contact, plan) a month: the models' response per unit of demand
@@ -61,16 +69,28 @@ def _stream(seed: int, name: str, n: int, kind: str) -> np.ndarray:
     return out
 
 
-def lever_draws(name: str, chosen: float, n: int, seed: int) -> np.ndarray:
-    """(n,) draws of effect lever `name` set to `chosen` (rules in the module docstring)."""
-    evidence, spec = EVIDENCE[name], LEVERS[name]
+def band_draws(name: str, evidence, chosen: float, n: int, seed: int, percent: bool) -> np.ndarray:
+    """(n,) draws of a value set to `chosen` over `evidence`'s band (module docstring), from `name`'s
+    stream: the rule for effect levers and for the care pathway's parameters alike."""
     shape = _stream(seed, name, n, "shape")
     below, above = (
         (evidence.central - evidence.low) / evidence.central,
         (evidence.high - evidence.central) / evidence.central,
     )
     factor = 1.0 + np.where(shape < 0, shape * below, shape * above)
-    return np.clip(chosen * factor, 0.0, 100.0 if spec.unit.startswith("percent") else np.inf)
+    return np.clip(chosen * factor, 0.0, 100.0 if percent else np.inf)
+
+
+def lever_draws(name: str, chosen: float, n: int, seed: int) -> np.ndarray:
+    """(n,) draws of effect lever `name` set to `chosen` (rules in the module docstring)."""
+    return band_draws(name, EVIDENCE[name], chosen, n, seed, LEVERS[name].unit.startswith("percent"))
+
+
+def parameter_draws(name: str, chosen: float, n: int, seed: int, unit: str = "") -> np.ndarray:
+    """(n,) draws of care pathway parameter `name` in force at `chosen` over its band
+    (forecasting.planning.pathway_evidence); a lag in whole months."""
+    draws = band_draws(name, PATHWAY_EVIDENCE[name], chosen, n, seed, unit.startswith("percent"))
+    return np.rint(draws) if name in LAGS else draws
 
 
 def drawn_levers(levers, n: int, seed: int) -> SimpleNamespace:
@@ -81,14 +101,45 @@ def drawn_levers(levers, n: int, seed: int) -> SimpleNamespace:
     return SimpleNamespace(**values)
 
 
-class DrawnRates:
-    """A calibration read like `Calibration` (rates[name]) whose rates are (n, 1) draws (module docstring)."""
+class DrawnParameters(Mapping):
+    """The parameters, each one in PATHWAY_EVIDENCE with an (n, 1) column of draws as its `value` (read by
+    the scenario's front door and care pathway as they read the parameters)."""
 
-    def __init__(self, calibration: Calibration, n: int, seed: int):
+    def __init__(self, params: Mapping, n: int, seed: int):
+        self.params, self.n, self.seed = params, n, seed
+        self._drawn: dict[str, SimpleNamespace] = {}
+
+    def __getitem__(self, name: str):
+        parameter = self.params[name]
+        if name not in PATHWAY_EVIDENCE:
+            return parameter
+        if name not in self._drawn:
+            draws = parameter_draws(name, float(parameter.value), self.n, self.seed, parameter.unit)
+            self._drawn[name] = SimpleNamespace(**{**vars(parameter), "value": draws[:, None]})
+        return self._drawn[name]
+
+    def __iter__(self):
+        return iter(self.params)
+
+    def __len__(self) -> int:
+        return len(self.params)
+
+
+class DrawnRates:
+    """A calibration read like `Calibration` (rates[name]) whose rates are (n, 1) draws (module docstring);
+    with `params`, a rate the calibration took from a parameter (pathway_evidence.RATE_FROM_PARAMETER) is
+    drawn from that parameter's draws."""
+
+    def __init__(self, calibration: Calibration, n: int, seed: int, params: Mapping | None = None):
         self.calibration, self.n, self.seed = calibration, n, seed
+        self.params = DrawnParameters(params, n, seed) if params is not None else None
 
     def __getitem__(self, name: str):
         rate = self.calibration.rates[name]
+        if rate.n_months == 0 and self.params is not None and name in RATE_FROM_PARAMETER:
+            parameter, rule = RATE_FROM_PARAMETER[name]
+            if parameter in self.params:
+                return rule(np.asarray(self.params[parameter].value, dtype=float))
         if rate.n_months == 0 or rate.sd <= 0:
             return rate.mean
         z = _stream(self.seed, name, self.n, "rate")
@@ -114,8 +165,8 @@ def simulate(
     """
     n, seed = int(value(params, "scenario_effect_draws")), int(value(params, "scenario_effect_seed"))
     months = len(baseline.months)
-    rates = DrawnRates(calibration, n, seed)
-    changes = front_door(drawn_levers(levers, n, seed), baseline, rates, params)
+    rates = DrawnRates(calibration, n, seed, params)
+    changes = front_door(drawn_levers(levers, n, seed), baseline, rates, DrawnParameters(params, n, seed))
     raw = run_pipeline(baseline, changes, rates).deltas  # type: ignore[arg-type]
     deltas = {name: np.broadcast_to(np.asarray(d, dtype=float), (n, months)) for name, d in raw.items()}
     return deltas, _model_draws(baseline, levers, params, point_deltas, point_extra, deltas, models)

@@ -11,6 +11,7 @@ import pytest
 from forecasting.planning import effect_draws
 from forecasting.planning.effect_draws import INTERVAL_COLUMNS, lever_draws
 from forecasting.planning.levers import EVIDENCE
+from forecasting.planning.pathway_evidence import PATHWAY_EVIDENCE, RATE_FROM_PARAMETER
 from forecasting.planning.pipeline import Calibration
 from forecasting.planning.scenarios import Scenario, apply_scenario, build_baseline, load_scenario
 
@@ -31,6 +32,15 @@ def _fixed_rates(calibration: Calibration) -> Calibration:
     )
 
 
+def _zero_width(monkeypatch, keep=()) -> None:
+    """Every evidence band (effect levers and care pathway parameters) at its central value, but `keep`."""
+    for bands in (EVIDENCE, PATHWAY_EVIDENCE):
+        for name, evidence in list(bands.items()):
+            if name not in keep:
+                point = replace(evidence, low=evidence.central, high=evidence.central)
+                monkeypatch.setitem(bands, name, point)
+
+
 def _edge_of_care(**levers) -> Scenario:
     return Scenario(schema_version=1, name="edge of care").with_levers(
         edge_of_care_start="2018-09", edge_of_care_ramp_months=6.0, **levers
@@ -49,8 +59,7 @@ def test_neutral_levers_reproduce_the_baseline_exactly(engine):
 
 def test_zero_width_bands_and_fixed_rates_reproduce_the_point_effect(engine, monkeypatch):
     baseline, calibration = engine
-    for name, evidence in list(EVIDENCE.items()):
-        monkeypatch.setitem(EVIDENCE, name, replace(evidence, low=evidence.central, high=evidence.central))
+    _zero_width(monkeypatch)
     plan = load_scenario(SCENARIO_DIR / "combined-plan.yaml")
     out = apply_scenario(baseline, plan, _fixed_rates(calibration))
     assert out.delta_draws  # simulated, but every draw is the point
@@ -65,8 +74,7 @@ def test_the_point_delta_does_not_depend_on_the_bands(engine, monkeypatch):
     baseline, calibration = engine
     plan = load_scenario(SCENARIO_DIR / "combined-plan.yaml")
     wide = apply_scenario(baseline, plan, calibration).table
-    for name, evidence in list(EVIDENCE.items()):
-        monkeypatch.setitem(EVIDENCE, name, replace(evidence, low=evidence.central, high=evidence.central))
+    _zero_width(monkeypatch)
     narrow = apply_scenario(baseline, plan, calibration).table
     np.testing.assert_array_equal(wide["delta"], narrow["delta"])
 
@@ -79,6 +87,7 @@ def test_widening_a_band_never_narrows_the_interval(engine, monkeypatch, lever, 
     interval end moves outwards (or stays), month by month, for every measure."""
     baseline, calibration = engine
     fixed = _fixed_rates(calibration)
+    _zero_width(monkeypatch, keep=[lever])
     central = EVIDENCE[lever]
     bands = [
         (central.central, central.central),
@@ -127,8 +136,7 @@ def test_scenario_probability_uses_the_effect_draws(engine, embedded_dataset, mo
     target = parse_target("LAC1:2019-20", embedded_dataset).copy()
     target["target"] = median
     uncertain = target_probability(uncertain_result, target)[0]
-    for name, evidence in list(EVIDENCE.items()):
-        monkeypatch.setitem(EVIDENCE, name, replace(evidence, low=evidence.central, high=evidence.central))
+    _zero_width(monkeypatch)
     point = target_probability(apply_scenario(baseline, scenario, _fixed_rates(calibration)), target)[0]
     assert point == pytest.approx(0.5)
     assert abs(uncertain - 0.5) > 0.01
@@ -189,3 +197,65 @@ def test_joint_model_runs_give_the_same_draws_as_one_run_per_demand_measure(engi
     assert joint.keys() == separate.keys()
     for measure in joint:
         np.testing.assert_allclose(joint[measure], separate[measure], rtol=1e-9, atol=1e-6, err_msg=measure)
+
+
+def _bands(evidence, percent: bool):
+    """Nested bands around the central value: none, half the evidence band, the evidence, twice it."""
+    c, low, high, top = evidence.central, evidence.low, evidence.high, 100.0 if percent else np.inf
+    return [(c, c), (c - (c - low) / 2, c + (high - c) / 2), (low, high),
+            (max(low - (c - low), 0.0), min(high + (high - c), top))]
+
+
+# the measures each parameter moves monotonically month by month in the combined plan (a lag moves flows
+# back and forth with the months' seasonal pattern, so only stocks widen every month for it)
+MOVES = {"cp_plan_to_care_lag_months": ("lac", "caseload_lac", "placement_cost")}
+WHAT_IT_MOVES = {"assessment_nfa_pct": "cin_open", "diverted_contact_conversion_pct": "referrals"}
+
+
+def _without_data_for(calibration: Calibration, parameter: str, params) -> Calibration:
+    """The calibration as if the data had not measured the rate taken from `parameter` (e.g. no LAC12: the
+    SGO share of exits is then the national parameter's)."""
+    rates = dict(calibration.rates)
+    for rate_name, (source, rule) in RATE_FROM_PARAMETER.items():
+        if source == parameter and rates[rate_name].n_months:
+            share = float(rule(np.array(params[parameter].value)))
+            rates[rate_name] = replace(rates[rate_name], mean=share, sd=0.0, n_months=0)
+    return Calibration(rates, calibration.notes)
+
+
+def test_a_share_the_data_measures_is_not_drawn_from_the_national_parameter(engine, monkeypatch):
+    # the embedded data has LAC6 and LAC12: the SGO and adoption shares of exits are its own, so widening
+    # the national parameters' bands changes nothing
+    baseline, calibration = engine
+    fixed = _fixed_rates(calibration)
+    assert fixed.rates["exit_share_sgo"].n_months > 0 and fixed.rates["exit_share_adoption"].n_months > 0
+    _zero_width(monkeypatch, keep=["exit_route_sgo_pct", "exit_route_adoption_pct"])
+    table = apply_scenario(baseline, load_scenario(SCENARIO_DIR / "combined-plan.yaml"), fixed).table
+    for column in INTERVAL_COLUMNS:
+        np.testing.assert_array_equal(table[column], table["delta"])
+
+
+@pytest.mark.parametrize("name", list(PATHWAY_EVIDENCE))
+def test_widening_a_pathway_parameters_band_never_narrows_the_interval(engine, monkeypatch, name):
+    """One care pathway parameter drawn, every other band at its central value and the rates fixed: each
+    draw moves away from the value in force as the band widens, so the intervals of what it moves widen."""
+    baseline, calibration = engine
+    fixed = _without_data_for(_fixed_rates(calibration), name, baseline.params)
+    _zero_width(monkeypatch, keep=[name])
+    evidence = PATHWAY_EVIDENCE[name]
+    plan = load_scenario(SCENARIO_DIR / "combined-plan.yaml")
+    tables = []
+    for low, high in _bands(evidence, baseline.params[name].unit.startswith("percent")):
+        monkeypatch.setitem(PATHWAY_EVIDENCE, name, replace(evidence, low=low, high=high))
+        tables.append(apply_scenario(baseline, plan, fixed).table)
+    measures = MOVES.get(name, tuple(tables[0]["measure"].unique()))
+    for narrow, wide in zip(tables, tables[1:], strict=False):
+        rows = narrow["measure"].isin(measures).to_numpy()
+        for low_end, high_end in (("delta_lo80", "delta_hi80"), ("delta_lo95", "delta_hi95")):
+            scale = 1e-9 * (1.0 + narrow[high_end].abs())
+            assert (wide[low_end][rows] <= narrow[low_end][rows] + scale[rows]).all(), (name, low_end)
+            assert (wide[high_end][rows] >= narrow[high_end][rows] - scale[rows]).all(), (name, high_end)
+    moved = WHAT_IT_MOVES.get(name, "lac")
+    ends = [t[t["measure"] == moved].iloc[-1] for t in tables]
+    widths = [row["delta_hi95"] - row["delta_lo95"] for row in ends]
+    assert widths[0] == 0.0 and widths[-1] > 0, (name, widths)   # no band: the point; a band: it widens
