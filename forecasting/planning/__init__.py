@@ -29,6 +29,7 @@ from forecasting.planning.levers import (
     lever_words,
 )
 from forecasting.planning.parameters import load_parameters, parameter_table, with_overrides
+from forecasting.planning.pathway_evidence import pathway_evidence_table
 from forecasting.planning.plan_costs import PLAN_COST_PARAMETERS
 from forecasting.planning.prices import INFLATION_PARAMETER, current_financial_year, enter_costs, statement
 from forecasting.planning.projection import Projection
@@ -74,7 +75,8 @@ __all__ = ["Coverage", "GROUP_LABELS", "HEADLINES", "LEVER_LABELS", "lever_words
            "cost_by_financial_year",
            "coverage",
            "current_financial_year", "decompose", "describe_validation", "enter_costs", "evaluate_targets",
-           "evidence_table", "finance_horizon", "finance_view", "fit_care_model", "flows_frame",
+           "evidence_table", "pathway_evidence_table", "finance_horizon", "finance_view", "fit_care_model",
+           "flows_frame",
            "forecast_demand", "indicator_words",
            "full_year_lac", "goal_seek", "goal_seek_pair", "headline_table", "horizon_to_march",
            "load_parameters", "load_scenario", "parameter_table", "plan_sources", "plan_table", "project",
