@@ -294,7 +294,7 @@ def _parts(frame: pd.DataFrame, by_authority: bool) -> list[tuple[str | None, pd
     """The table whole (authority None), or each authority's rows with the table's own attributes."""
     if not by_authority or frame.empty:
         return [(None, frame)]
-    parts = []
+    parts: list[tuple[str | None, pd.DataFrame]] = []
     for authority, part in frame.groupby("la", sort=True):
         part = part.copy()
         part.attrs.update(frame.attrs)

@@ -151,8 +151,10 @@ def _everything(notes: ValidationReport, own: dict[str, ValidationReport]) -> Va
 
 def _one_authority(raw: Raw903, authority: str) -> Raw903:
     """The raw tables' rows of one authority."""
-    return Raw903(*(frame[frame["la"] == authority] for frame in (raw.episodes, raw.header, raw.uasc)),
-                  files=raw.files)
+    def mine(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["la"] == authority]
+
+    return Raw903(mine(raw.episodes), mine(raw.header), mine(raw.uasc), files=raw.files)
 
 
 def _trim_to_today(clean: Episodes903, today, report: ValidationReport) -> None:
