@@ -5,20 +5,27 @@ Between two consecutive month ends t-1 and t, a child in state (b, p) at t-1:
 - is in care at t with placement type q: a *move* p -> q in band b (q = p is staying put);
 - is not in care at t: an *exit* from (b, p) by route r, the route of the period-ending episode whose DEC
   falls in (t-1, t] (`other` if none is found);
-- separately, if still in care, *ages* into the next band when its band at t is higher.
+- separately, if still in care, *ages* into the next band when its band at t is higher;
+- *ages out of care* when it left care between t-1 and t on or after its 18th birthday (LEAVING_CARE_AGE:
+  being looked after ends at 18): counted as ageing out of its band, not as an exit, so that the projection
+  can let each child go at 18 instead of at the band's average exit rate.
+The oldest reporting band (16 and over) is modelled as one band per year of age (16, 17: `AGE-16PLUS:16`,
+`AGE-16PLUS:17`) so that a start stock full of 17-year-olds leaves sooner than one of 16-year-olds; the
+projection reports them summed as AGE-16PLUS. Children still in care at 18 or over (data errors) count as 17.
 A child not in care at t-1 and in care at t in (b, q) is an *entry* to (b, q). Children who come and go
 within one month are not seen (monthly snapshots); LAC2/LAC4 count them, the model does not.
 
 Rates over a reference period (months t in [first, last]), in `estimate_rates`:
 - move[b, p, q] = moves / exposure[b, p] and exit[b, p, r] = exits / exposure[b, p], where exposure is the
   number of child-months in (b, p) at t-1; a state never seen keeps its children (move[b, p, p] = 1);
-- ageing[b] = children in band b at t-1 and band b+1 at t / children in band b at t-1 still in care at t;
-  with no such children, 1 / (12 x band width in years) (D2I's uniform-birthday rule); 0 for the last band
-  and for unknown ages;
+- ageing[b] = children in band b at t-1 and band b+1 at t (or aged out of care) / children in band b at t-1
+  still in care at t (or aged out); with no such children, 1 / (12 x band width in years) (D2I's
+  uniform-birthday rule); 0 for a band of width 0 (unknown ages, a last band without an age limit);
 - entries[b, q] = entries / number of months in the reference period.
-One projected month (`step_expected`): moves and exits first, then ageing of those still in care, then
-entries. Intervals come from simulation (`simulate`): rates drawn from their posterior (`_draw_rates`), then
-multinomial moves, binomial ageing and Poisson entries; quantiles of the simulated paths.
+One projected month (`step_expected`): moves and exits first, then ageing of those still in care (from the
+oldest band, out of care by the 16-18 route), then entries. Intervals come from simulation (`simulate`):
+rates drawn from their posterior (`_draw_rates`), then multinomial moves, binomial ageing and Poisson entries;
+quantiles of the simulated paths. Month-end states come from `care_states.state_panel`.
 """
 
 from __future__ import annotations
@@ -28,9 +35,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecasting.data.ssda903_config import UNKNOWN_AGE, Codes903, load_codes, month_ends
+from forecasting.data.ssda903_config import UNKNOWN_AGE, Codes903, load_codes
 from forecasting.data.ssda903_episodes import Episodes903
-from forecasting.data.ssda903_monthly import month_end_states, placement_code, route_code
+from forecasting.data.ssda903_monthly import placement_code, route_code
+from forecasting.planning.care_states import (
+    AGE_OUT_ROUTE,
+    LEAVING_CARE_AGE,
+    SUB_BAND,
+    StatePanel,
+    reporting_band,
+    state_panel,
+)
 
 PRIOR = 1.0  # pseudo-count (spread by the point rates) added to each state's counts for the simulated rates
 DEFAULT_SIMULATIONS = 1000
@@ -38,36 +53,10 @@ QUANTILES = {"lo80": 0.10, "hi80": 0.90, "lo95": 0.025, "hi95": 0.975}
 
 
 @dataclass(frozen=True)
-class StatePanel:
-    """Month-end states of every child of one authority (child-level: in memory only).
-
-    months: month ends, months[0] the one before the data window (its stock is complete: those children were
-    looked after on 1 April). state: array [child, month] of state index (-1 = not in care).
-    route: array [child, month] of exit-route index for a child leaving between months t-1 and t (-1 else).
-    """
-
-    months: pd.DatetimeIndex
-    bands: tuple[str, ...]
-    types: tuple[str, ...]
-    routes: tuple[str, ...]
-    state: np.ndarray
-    route: np.ndarray
-
-    @property
-    def n_states(self) -> int:
-        return len(self.bands) * len(self.types)
-
-    def stock(self, t: int) -> np.ndarray:
-        """Children in each (band, type) at month end t, shape [band, type]."""
-        here = self.state[:, t]
-        counts = np.bincount(here[here >= 0], minlength=self.n_states)
-        return counts.reshape(len(self.bands), len(self.types)).astype(float)
-
-
-@dataclass(frozen=True)
 class TransitionCounts:
     """Counts over a reference period: exposure [b, p], moves [b, p, q], exits [b, p, r], aged [b],
-    stayed [b] (in care at both ends), entries [b, q], months (number of month pairs)."""
+    stayed [b] (in care at both ends, or aged out of care), entries [b, q], months (number of month pairs);
+    next_band and age_out_route as in the panel."""
 
     exposure: np.ndarray
     moves: np.ndarray
@@ -76,6 +65,8 @@ class TransitionCounts:
     stayed: np.ndarray
     entries: np.ndarray
     months: int
+    next_band: np.ndarray | None = None
+    age_out_route: int = -1
 
 
 @dataclass(frozen=True)
@@ -89,6 +80,12 @@ class CareRates:
     counts: TransitionCounts
     reference: tuple[pd.Timestamp, pd.Timestamp]
 
+    @property
+    def next_band(self) -> np.ndarray:
+        """The band each band ages into (-1 = out of care)."""
+        found = self.counts.next_band
+        return found if found is not None else np.append(np.arange(1, len(self.ageing)), -1)
+
 
 @dataclass(frozen=True)
 class CareProjection:
@@ -99,34 +96,6 @@ class CareProjection:
     start: pd.Series
     start_month: pd.Timestamp
     rates: CareRates
-
-
-def state_panel(clean: Episodes903, authority: str, codes: Codes903 | None = None) -> StatePanel:
-    """Month-end states and exit routes of every child of `authority`, over its data window."""
-    codes = codes or load_codes()
-    first, last = clean.windows[authority]
-    ends = month_ends(first - pd.Timedelta(days=1), last)
-    episodes = clean.episodes[clean.episodes["la"] == authority]
-    states = month_end_states(episodes, ends, codes)
-    bands = tuple(codes.age_band_codes + ([UNKNOWN_AGE] if (states["age_band"] == UNKNOWN_AGE).any() else []))
-    types, routes = tuple(codes.placement_types), tuple(codes.routes)
-    children = pd.Index(sorted(episodes["CHILD"].unique()))
-    state = np.full((len(children), len(ends)), -1, dtype=int)
-    rows = children.get_indexer(pd.Index(states["CHILD"]))
-    cols = ends.get_indexer(pd.Index(states["month_end"]))
-    band_ix = np.asarray(pd.Index(bands).get_indexer(pd.Index(states["age_band"])), dtype=int)
-    type_ix = np.asarray(pd.Index(types).get_indexer(pd.Index(states["placement_type"])), dtype=int)
-    state[rows, cols] = band_ix * len(types) + type_ix
-    route = np.full_like(state, -1)
-    leaving = np.argwhere((state[:, :-1] >= 0) & (state[:, 1:] < 0))
-    if len(leaving):
-        ends_of = episodes[episodes["period_end"]].assign(child_ix=lambda e: children.get_indexer(e["CHILD"]))
-        for child_ix, t_before in leaving:
-            lo, hi = ends[t_before], ends[t_before + 1]
-            mine = ends_of[(ends_of["child_ix"] == child_ix) & (ends_of["DEC"] > lo) & (ends_of["DEC"] <= hi)]
-            name = mine.sort_values("DEC")["route"].iloc[0] if len(mine) else "other"
-            route[child_ix, t_before + 1] = routes.index(name)
-    return StatePanel(ends, bands, types, routes, state, route)
 
 
 def count_transitions(panel: StatePanel, first: int, last: int) -> TransitionCounts:
@@ -141,22 +110,27 @@ def count_transitions(panel: StatePanel, first: int, last: int) -> TransitionCou
         b0, p0 = before[was] // n_p, before[was] % n_p
         np.add.at(exposure, (b0, p0), 1)
         now = after[was]
+        out = panel.aged_out[was, t] if panel.aged_out is not None else np.zeros(len(now), dtype=bool)
         stay = now >= 0
-        np.add.at(moves, (b0[stay], p0[stay], now[stay] % n_p), 1)
-        np.add.at(stayed, b0[stay], 1)
-        np.add.at(aged, b0[stay], (now[stay] // n_p) > b0[stay])
-        np.add.at(exits, (b0[~stay], p0[~stay], route[was][~stay]), 1)
+        kept = stay | out  # ageing out at 18 is ageing, not an exit: it stays put, then ages (out of care)
+        np.add.at(moves, (b0[kept], p0[kept], np.where(stay, now % n_p, p0)[kept]), 1)
+        np.add.at(stayed, b0[kept], 1)
+        np.add.at(aged, b0[kept], out[kept] | ((now[kept] // n_p) > b0[kept]))
+        np.add.at(exits, (b0[~kept], p0[~kept], route[was][~kept]), 1)
         new = (~was) & (after >= 0)
         np.add.at(entries, (after[new] // n_p, after[new] % n_p), 1)
-    return TransitionCounts(exposure, moves, exits, aged, stayed, entries, max(last - max(first, 1) + 1, 0))
+    return TransitionCounts(exposure, moves, exits, aged, stayed, entries, max(last - max(first, 1) + 1, 0),
+                            panel.ages_into(), panel.age_out_route)
 
 
 def band_widths(panel: StatePanel, codes: Codes903 | None = None) -> np.ndarray:
-    """Width in years of each band of `panel` (0 for the last band and for unknown ages: nobody ages out)."""
+    """Width in years of each band of `panel`: a year for each year of the oldest band (the last one ages out
+    of care at 18), 0 for unknown ages and for an unsplit last band (nobody ages out)."""
     codes = codes or load_codes()
     widths = {code: upper - lower for code, _label, lower, upper in codes.age_bands}
     last = codes.age_band_codes[-1]
-    return np.array([0.0 if band in (last, UNKNOWN_AGE) else float(widths[band]) for band in panel.bands])
+    return np.array([1.0 if SUB_BAND in band else 0.0 if band in (last, UNKNOWN_AGE) else float(widths[band])
+                     for band in panel.bands])
 
 
 def estimate_rates(
@@ -189,8 +163,19 @@ def step_expected(stock: np.ndarray, rates: CareRates) -> tuple[np.ndarray, np.n
     exits = stock[:, :, None] * rates.exit
     ageing_out = moved * rates.ageing[:, None]
     aged = moved - ageing_out
-    aged[1:] += ageing_out[:-1]
+    _age(aged, exits, ageing_out, rates)
     return aged + rates.entries, exits
+
+
+def _age(stock: np.ndarray, exits: np.ndarray, ageing_out: np.ndarray, rates: CareRates) -> None:
+    """Add each band's children ageing out (by type) to the band they age into, or to the exits by the 16-18
+    route when they age out of care (in place)."""
+    next_band = rates.next_band
+    inside = next_band >= 0
+    np.add.at(stock, next_band[inside], ageing_out[inside])
+    route = rates.counts.age_out_route
+    if route >= 0:
+        exits[~inside, :, route] += ageing_out[~inside]
 
 
 def _draw_rates(rates: CareRates, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -231,7 +216,7 @@ def simulate(
             exits[sim, month] = outcomes[:, :, n_p:]
             ageing_out = rng.binomial(moved, rates.ageing[:, None])
             current = moved - ageing_out
-            current[1:] += ageing_out[:-1]
+            _age(current, exits[sim, month], ageing_out, rates)
             current = current + rng.poisson(entry_rate)
             stocks[sim, month] = current
     return stocks, exits
@@ -260,10 +245,11 @@ def project_care(
         _summary(placement_code(kind), months, paths[..., :, i].sum(axis=-1), sims[..., :, i].sum(axis=-1))
         for i, kind in enumerate(panel.types)
     ]
-    rows += [
-        _summary(band, months, paths[..., i, :].sum(axis=-1), sims[..., i, :].sum(axis=-1))
-        for i, band in enumerate(panel.bands)
-    ]
+    reporting = pd.Index([reporting_band(band) for band in panel.bands])
+    for band in reporting.unique():  # the years of the oldest band summed back into it
+        mine = np.flatnonzero(reporting == band)
+        rows.append(_summary(band, months, paths[..., mine, :].sum(axis=(-2, -1)),
+                             sims[..., mine, :].sum(axis=(-2, -1))))
     for i, kind in enumerate(panel.routes):
         rows.append(
             _summary(
@@ -323,6 +309,8 @@ def _month_index(panel: StatePanel, month: str | pd.Timestamp | None) -> int:
 
 
 __all__ = [
+    "AGE_OUT_ROUTE",
+    "LEAVING_CARE_AGE",
     "CareProjection",
     "CareRates",
     "StatePanel",
@@ -332,6 +320,7 @@ __all__ = [
     "estimate_rates",
     "fit_care_model",
     "project_care",
+    "reporting_band",
     "simulate",
     "state_panel",
     "step_expected",

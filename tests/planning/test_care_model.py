@@ -124,7 +124,7 @@ def test_state_panel_reads_exit_routes_and_bands_from_903_episodes():
     assert panel.state[0, may] == panel.bands.index("AGE-1-4") * len(types) + types.index(
         "in_house_fostering"
     )
-    # child 2 turns 16 on 15/05/2017: 10-15 at the end of April, 16+ at the end of May
+    # child 2 turns 16 on 15/05/2017: 10-15 at the end of April, 16 (of the 16+ band) at the end of May
     assert panel.state[1, may - 1] // len(types) == panel.bands.index("AGE-10-15")
-    assert panel.state[1, may] // len(types) == panel.bands.index("AGE-16PLUS")
-    assert band_widths(panel).tolist() == [1, 4, 5, 6, 0]
+    assert panel.state[1, may] // len(types) == panel.bands.index("AGE-16PLUS:16")
+    assert band_widths(panel).tolist() == [1, 4, 5, 6, 1, 1]  # 16+ modelled as the years 16 and 17
