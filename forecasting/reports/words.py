@@ -227,7 +227,7 @@ def header_words(name: object, spell_out: bool = False) -> str:
             start, short = found.group(1), found.group(2)
             end = int(start[:2] + short) if int(short) > int(start[2:]) else int(start) + 1
             return words.format(end=end, year=f"{start}-{short}")
-    if spell_out and re.fullmatch(r"[a-z0-9_]+", text) and "_" in text:
+    if spell_out and re.fullmatch(r"[a-z][a-z0-9_]*", text):  # 'load' -> 'Load', 'agency_fte' -> 'Agency FTE'
         return _spelled_out(text)
     return text
 

@@ -46,11 +46,11 @@ def test_workforce_answer_and_plan_round_trip(tmp_path, capsys):
         "timeliness validation",
         "recruitment schedule",
     } <= set(sheets)
-    validation = sheets["timeliness validation"]
-    assert set(validation["load"]) >= {"team", "referrals", "cp_arrivals"}
-    assert (validation.groupby("measure")["adopted"].sum() == 1).all()
-    answer = sheets["answer"].set_index("team")
-    assert answer.loc["all", "recruits_needed"] >= answer.loc["cin_cp", "recruits_needed"] >= 0
+    validation = sheets["timeliness validation"]   # an XLSX is for people: headers in words
+    assert set(validation["Load"]) >= {"team", "referrals", "cp_arrivals"}
+    assert (validation.groupby("Measure")["Adopted"].sum() == 1).all()
+    answer = sheets["answer"].set_index("Team")
+    assert answer.loc["all", "Recruits needed"] >= answer.loc["cin_cp", "Recruits needed"] >= 0
 
 
 def test_workforce_errors_are_plain(tmp_path, capsys):

@@ -86,3 +86,6 @@ def test_spelled_out_names_for_tables_no_program_reads():
     assert header_words("agency_fte", spell_out=True) == "Agency FTE"
     assert header_words("agency_fte") == "agency_fte"
     assert header_words("Model", spell_out=True) == "Model"
+    assert header_words("adopted", spell_out=True) == "Adopted"       # one word: capitalised
+    assert header_words("lac", spell_out=True) == "LAC"
+    assert header_words("2019", spell_out=True) == "2019"          # not a name: unchanged
