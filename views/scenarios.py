@@ -20,6 +20,7 @@ from forecasting.planning import (
     headline_table,
     horizon_to_march,
     indicator_words,
+    pathway_evidence_table,
     scenario_file_name,
     scenario_from_dict,
     scenario_yaml,
@@ -190,8 +191,8 @@ def scenario_panel():
     if result.delta_draws:
 
         st.caption("The change is the levers as set; the shaded bands and the 95% intervals simulate the "
-                   "effects over their evidence bands and the calibrated rates (see 'Evidence behind the "
-                   "effect levers').")
+                   "effects and the care pathway's assumptions over their evidence bands, and the calibrated "
+                   "rates (see 'Evidence behind the effect levers and the care pathway').")
     for warning in result.flags:
         st.warning(f"Beyond the evidence: {warning}")
     long_run = [stock.sentence() for stock in steady_state(result, calibration)]
@@ -247,9 +248,15 @@ def scenario_panel():
 
 
 def _evidence_expander():
-    with st.expander("Evidence behind the effect levers (central value, band, grade, source)"):
+    with st.expander("Evidence behind the effect levers and the care pathway (central value, band, grade, "
+                     "source)"):
         st.dataframe(evidence_table().assign(lever=lambda f: f["lever"].map(lever_label)), hide_index=True,
                      width="stretch", key="evidence_table")
+        st.caption("The care pathway's assumptions, drawn over their bands in the intervals too (a band "
+                   "scales with the value in force):")
+        pathway = pathway_evidence_table().assign(parameter=lambda f: f["parameter"].map(
+            lambda name: params[name].label if name in params else name))
+        show_table(pathway.rename(columns={"parameter": "Assumption"}), key="pathway_evidence_table")
 
 
 scenario_panel()

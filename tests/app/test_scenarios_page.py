@@ -13,7 +13,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from forecasting import load_dataset
-from forecasting.planning import LEVERS, evaluate_targets, load_parameters, project, read_saved
+from forecasting.planning import (
+    LEVERS,
+    evaluate_targets,
+    load_parameters,
+    pathway_evidence_table,
+    project,
+    read_saved,
+)
 from forecasting.planning.scenario_store import DATA_DIR_ENV
 from ui.lever_widgets import LEVER_LABELS
 from ui.scenario_targets import format_chance, format_value
@@ -283,3 +290,10 @@ def test_headline_table_has_headers_in_words_and_the_decomposition_waits_to_be_a
     titles = [json.loads(chart.proto.spec)["layout"]["title"]["text"]
               for chart in edge_of_care_page.get("plotly_chart")]
     assert "Where the change comes from (children and caseloads)" in titles
+
+
+def test_the_care_pathways_evidence_is_shown_in_words(edge_of_care_page):
+    pathway = next(frame.value for frame in edge_of_care_page.dataframe if "Assumption" in frame.value)
+    assert len(pathway) == len(pathway_evidence_table())
+    assert not pathway["Assumption"].str.contains("_").any()   # labels, not codes
+    assert "Months from a new child protection plan" in " ".join(pathway["Assumption"])
