@@ -3,7 +3,13 @@ timeliness-from-load model beats naive and the engine; a glossary of every term 
 import pandas as pd
 import streamlit as st
 
-from forecasting.planning import describe_validation, indicator_words, parameter_table, rolling_validation
+from forecasting.planning import (
+    describe_validation,
+    indicator_words,
+    parameter_table,
+    rolling_validation,
+    validation_summary,
+)
 from forecasting.reports import GLOSSARY, VALUE_WORDS
 from ui import state
 from ui.downloads import download_buttons
@@ -41,12 +47,14 @@ download_buttons(backtest, "back-test")
 st.subheader("Timeliness from staffing: does the load model earn its place?")
 st.markdown(
     "The Workforce and Scenarios pages move timeliness (M8-QL, EH4-QL, CP8-QL) with staffing through a "
-    "model of each team's load (work arriving or open cases against the FTE carrying work, with a queue "
-    "that carries over at most a set number of months of work). It is scored below on the engine's own "
-    "back-test months: fitted on the months before each origin, then run on with the **actual** demand of "
-    "the months it predicts (an advantage naive and the engine do not have). Errors are in percentage "
-    "points. Whatever the result, the engine's forecast is the baseline everywhere; the model only gives the "
-    "change staffing makes."
+    "model of each team's load (work arriving, work waiting in a queue, or open cases against the FTE "
+    "carrying work, with a queue that carries over at most a set number of months of work). Each way of "
+    "measuring the load is scored below on the engine's own back-test months: fitted on the months before "
+    "each origin, then run on with the **actual** demand of the months it predicts (an advantage naive and "
+    "the engine do not have). Errors are mean absolute errors in percentage points. A load other than the "
+    "team's own is used only where it beats both 'same as last month' (naive) and the engine's forecast, "
+    "with a load effect at every origin. The same figures are in `python -m forecasting workforce` (sheet "
+    "'timeliness validation')."
 )
 
 
@@ -60,6 +68,10 @@ if validation.empty:
     st.info("This data set lacks the history the timeliness model needs (contacts, assessments or open cases "
             "with their timeliness measures).")
 else:
+    st.markdown("**Which measures use what, and why**")
+    for line in validation_summary(validation):
+        st.markdown(f"- {line}")
+    st.markdown("**Every load scored**")
     for line in describe_validation(validation):
         st.markdown(f"- {line}")
     show_table(validation)

@@ -6,7 +6,13 @@ and back)."""
 
 import streamlit as st
 
-from forecasting.planning import TEAMS, describe_validation, rolling_validation, workforce_view
+from forecasting.planning import (
+    TEAMS,
+    describe_validation,
+    rolling_validation,
+    validation_summary,
+    workforce_view,
+)
 from forecasting.reports import lines
 from ui import state
 from ui.downloads import download_buttons
@@ -239,17 +245,21 @@ if not timeliness.empty:
     )  # fmt: skip
     download_buttons(timeliness, "timeliness", key="timeliness")
 
-st.subheader("Which load moves timeliness: work arriving or work done")
+st.subheader("Which load moves timeliness: work arriving, work waiting or work done")
 st.markdown(
     "Each timeliness measure moves with staffing through the load on its team. The load can be the work the "
-    "team has done (assessments completed, open cases) or the work arriving at it (referrals, S47 enquiries "
-    "and new CP plans). Both are scored below on the engine's own back-test months against 'same as last "
-    "month' (naive): a work-arriving load is used only where it beats naive. Errors are in percentage points."
+    "team has done (assessments completed, open cases), the work arriving at it (referrals, S47 enquiries "
+    "and new CP plans) or the work waiting in its queue (assessments started less those completed). Each is "
+    "scored on the engine's own back-test months against 'same as last month' (naive) and the engine's "
+    "forecast: a load other than the team's own is used only where it beats both, with a load effect. "
+    "Errors are in percentage points; the same table is on the Method page."
 )
 for line in view.loads["words"]:
     st.markdown(f"- {line}")
 validation = _validation(state.fingerprint(dataset), dataset, state.forecast_result(dataset))
 if len(validation):
+    for line in validation_summary(validation)[1:]:  # the baseline's why is in the caption above the chart
+        st.markdown(f"- {line}")
     with st.expander("The errors side by side (model, naive, the engine's forecast)"):
         for line in describe_validation(validation):
             st.markdown(f"- {line}")

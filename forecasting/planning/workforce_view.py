@@ -15,7 +15,11 @@ from forecasting.planning.scenario_effects import staffing_projection
 from forecasting.planning.staffing import StaffingPlan, flows_frame
 from forecasting.planning.staffing_plan import plan_sources, plan_table
 from forecasting.planning.timeliness_load import TEAM_LOAD, load_definition
-from forecasting.planning.timeliness_validation import describe_validation, rolling_validation
+from forecasting.planning.timeliness_validation import (
+    describe_validation,
+    rolling_validation,
+    validation_summary,
+)
 from forecasting.planning.workforce import WorkforceProjection
 from forecasting.planning.workforce_cost import cost_by_financial_year, staffing_cost_frame
 from forecasting.planning.workforce_queue import queue_lines, queue_table
@@ -66,6 +70,7 @@ class WorkforceView:
         out += [f"  queue: {line}" for line in self.queue_words]
         out += [f"  timeliness: {line}" for line in self.loads["words"]]
         if len(self.validation):
+            out += [f"  timeliness baseline: {line}" for line in validation_summary(self.validation)]
             out += [f"  timeliness check: {line}" for line in describe_validation(self.validation)]
         out += [f"  note: {note}" for note in self.sizing.notes]
         return out
@@ -79,6 +84,7 @@ class WorkforceView:
         tables = {
             "answer": self.sizing.summary,
             "recruitment schedule": self.sizing.schedule,
+            "timeliness targets": self.sizing.timeliness,
             "fte needed by month": monthly(self.sizing.by_month),
             "staffing flows": monthly(self.flows),
             "cost by month": monthly(self.costs),

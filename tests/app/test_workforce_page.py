@@ -135,3 +135,34 @@ def test_a_plan_edit_applies_as_typed_and_a_bad_one_is_kept_with_its_problems():
     assert edited.loc[3, "vacancies_fte"] == 99.0  # kept, not lost
     assert "do not fit an establishment" in " ".join(problems["message"].astype(str))
     assert app.session_state["parameter_overrides"]["establishment_fte_lac"] == 40.0  # the last good plan
+
+
+def test_the_planners_question_has_the_same_answer_in_words_on_the_page_and_from_the_cli():
+    """'How many FTE to get single assessments in 45 days back to 85% and keep caseloads under 18?': the page
+    and `workforce --norm cin_cp=18 --norm lac=18 --target EH4-QL=85` say the same, line for line: FTE needed
+    by team and in total, the gap, recruits by when, cost employed vs agency, EH4-QL's scorecard forecast and
+    the most staffing can give, and the front-door queue's ceiling and triage."""
+    from forecasting.cli.workforce import workforce_tables
+    from forecasting.planning.parameters import load_parameters
+
+    app = _page()
+    app.number_input(key="norm-cin_cp").set_value(18.0).run()
+    app.number_input(key="norm-lac").set_value(18.0).run()
+    app.number_input(key="target-EH4-QL").set_value(85.0).run()
+    assert not app.exception
+    page = "\n".join(m.value for m in app.markdown)
+    tables, lines = workforce_tables(None, load_parameters(), {"cin_cp": 18.0, "lac": 18.0}, {"EH4-QL": 85.0})
+    skip = ("  All ", "  Staffing cost", "  note")
+    answer = [line.strip() for line in lines[1:] if not line.startswith(skip)]
+    answer = [line for line in answer if ": " in line and not line.startswith("timeliness check")]
+    shown = [line.split("queue: ", 1)[1] if line.startswith("queue: ") else line for line in answer]
+    shown = [line for line in shown if not line.startswith(("timeliness: ", "timeliness baseline: "))]
+    assert any(line.startswith("% of single assessments within 45 working days (EH4-QL)") for line in shown)
+    assert any(line.startswith("MASH / front door queue") for line in shown)
+    for line in shown:
+        assert f"- {line}" in page, line
+    # the figures in the words are the CLI sheet's (the scorecard's forecast, the most staffing can give)
+    eh4 = next(line for line in shown if "(EH4-QL)" in line)
+    target = tables["timeliness targets"].set_index("measure").loc["EH4-QL"]
+    assert f"is {target['forecast_last_pct']:.1f}% in {target['last_month']} with the plan as it is" in eh4
+    assert f"at most {target['best_pct']:.1f}%" in eh4 or f"from {target['reachable_from']}" in eh4
