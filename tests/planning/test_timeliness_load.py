@@ -122,3 +122,15 @@ def test_work_arriving_is_not_adopted_where_naive_is_as_good():
     assert scores.loads["CP8-QL"] == "team"
     assert not scores.table.set_index("load").loc["cp_arrivals", "beats_naive"]
     assert fit_timeliness(demand, observed, plan, params)["CP8-QL"].load == "team"
+
+
+def test_work_arriving_is_not_adopted_where_the_engine_does_better():
+    """Adoption also needs the engine's back-test error beaten: the same exact curve (error 0) is kept out
+    when the engine's error is given as 0 too, and adopted when the engine's is 1 point."""
+    params = _params()
+    demand, observed, plan = _history(cp8_from_arrivals=True)
+    assert adopt_loads(demand, observed, plan, params, engine_mae={"CP8-QL": 0.0}).loads["CP8-QL"] == "team"
+    adopted = adopt_loads(demand, observed, plan, params, engine_mae={"CP8-QL": 1.0}).loads
+    assert adopted["CP8-QL"] == "cp_arrivals"
+    curve = fit_timeliness(demand, observed, plan, params, engine_mae={"CP8-QL": 0.0})["CP8-QL"]
+    assert curve.load == "team"
