@@ -332,7 +332,7 @@ def _apply_answer(values: dict[str, float]) -> None:
 answer = st.session_state.get("goalseek_answer")
 if isinstance(answer, PairResult):
     (st.success if answer.best is not None else st.warning)(answer.message)
-    st.dataframe(answer.options, hide_index=True, width="stretch", key="goalseek_pair_options")
+    st.dataframe(answer.table(), hide_index=True, width="stretch", key="goalseek_pair_options")  # words
     if answer.best is not None:
         chosen = {name: float(answer.best[name]) for name in answer.levers}
         words = " and ".join(f"{lever_label(name).lower()} = {value:g}" for name, value in chosen.items())
