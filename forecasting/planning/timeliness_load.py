@@ -25,9 +25,10 @@ Throughput per FTE is read off the history like a flow team's (`calibrate_arriva
 busiest run of the history is utilisation 1. At the start of a series the window has fewer months: the mean
 is over the months there are.
 
-Which definition is used (`adopted_loads`): a work-arriving definition is adopted for a measure only where its
-rolling-origin error beats "same as last month" (naive) (forecasting.planning.workforce_history
-.score_load); otherwise the team's own load stays. Either way the engine's forecast stays the baseline and
+Which definition is used (`workforce_history.adopt_loads`): a work-arriving (or work-waiting) definition is
+adopted for a measure only where its rolling-origin error (forecasting.planning.workforce_history.score_load)
+beats "same as last month" (naive) and the engine's own back-test error, with a load effect at every origin;
+otherwise the team's own load stays. Either way the engine's forecast stays the baseline and
 the curve gives only the change staffing makes.
 """
 

@@ -9,19 +9,23 @@ Rules:
   their actual demand. The model therefore knows the demand of the months it predicts, which the engine and
   naive do not: an advantage, so a model that still loses to them is not earning its place as a forecast.
 - Loads (forecasting.planning.timeliness_load.LOADS): M8-QL on contacts arriving (M1) through the MASH queue;
-  EH4-QL on assessments completed (EH3, work done) and on referrals arriving (M2) over the assessment
-  window; CP8-QL on open CIN cases and CP plans (EH2 + CP6B) and on S47 enquiries and new CP plans arriving
+  EH4-QL on assessments completed (EH3, work done), on referrals arriving (M2) over the assessment
+  window and on the queue of assessments waiting (referrals x assessments per referral less completions);
+  CP8-QL on open CIN cases and CP plans (EH2 + CP6B) and on S47 enquiries and new CP plans arriving
   (CP1 + CP4 (val)).
 - Adoption (`workforce_history.adopt_loads`): a work-arriving load is adopted for a measure only where its
-  error beats naive (the smallest such error if more than one) and its load has an effect (the fitted slope
-  above `timeliness_min_slope` at every origin: a curve held flat is a historical average, whose edge over
-  naive says nothing about the load); otherwise the team's own load stays. On the embedded data (3 windows
-  x 3 months, percentage points, model / naive / engine): M8-QL contacts arriving 5.4 / 7.2 / 7.3 (its own
-  load, already arriving); EH4-QL assessments completed 14.3, referrals arriving 13.4 / 9.6 / 9.0: neither
-  beats naive, the completed-assessment load stays; CP8-QL open cases 4.8, S47 enquiries and new CP plans
-  arriving 3.8 / 4.6 / 4.6, but every curve fitted on the arrivals is flat (more arrivals went with better
-  timeliness, so the slope is held at 0): its edge is the historical average, it is not adopted and the
-  caseload load stays.
+  error beats naive and the engine's (the smallest such error if more than one) and its load has an effect
+  (the fitted slope above `timeliness_min_slope` at every origin: a curve held flat is a historical average,
+  whose edge over naive says nothing about the load); otherwise the team's own load stays. On the embedded
+  data (3 windows x 3 months, percentage points, model / naive / engine): M8-QL contacts arriving 5.6 / 7.2 /
+  7.3 (its own load, already arriving); EH4-QL assessments completed 14.3, referrals arriving 13.4, the queue
+  of assessments waiting 6.8 / 9.6 / 9.0 with slopes 0.78-1.42 at the three origins: the queue is adopted.
+  It is sensitive to its settings: with assessments starting a month after the referral
+  (assessment_start_lag_months 1) it scores 11.6, worse than naive; 2 months 8.6 with a flat curve at one
+  origin; a ceiling of half a month 8.1 (the default lag 0 is Working Together's). CP8-QL open cases 4.8,
+  S47 enquiries and new CP plans arriving 3.8 / 4.6 / 4.6, but every curve fitted on the arrivals is flat
+  (more arrivals went with better timeliness, so the slope is held at 0): its edge is the historical
+  average, it is not adopted and the caseload load stays.
 - Naive: the last observed month before the origin, carried forward. Engine: the chosen model's mean absolute
   error in the engine's back-test (`ForecastResult.backtest`).
 - Errors are mean absolute errors in percentage points over every scored month of every window.

@@ -50,10 +50,11 @@ spread over teams in proportion to establishment in the shipped plan.
 
 Validation on rolling origins (`forecasting.planning.timeliness_validation`, the engine's back-test windows:
 3 origins x 3 months on the embedded data; mean absolute error in percentage points, model / naive / engine):
-M8-QL on contacts arriving 5.4 / 7.2 / 7.3; EH4-QL on assessments completed 14.3, on referrals arriving
-13.4 / 9.6 / 9.0; CP8-QL on open cases 4.8 / 4.6 / 4.6, on S47 enquiries and new CP plans arriving 3.8, but
-with every fitted slope held at 0 (a historical average, not the load), so no work-arriving load is adopted
-on the embedded data. The model is given the actual demand. The engine's forecast is the baseline for every
+M8-QL on contacts arriving 5.6 / 7.2 / 7.3; EH4-QL on assessments completed 14.3, on referrals arriving
+13.4, on the queue of assessments waiting 6.8 / 9.6 / 9.0 (adopted: it beats both with a positive slope at
+every origin); CP8-QL on open cases 4.8 / 4.6 / 4.6, on S47 enquiries and new CP plans arriving 3.8, but
+with every fitted slope held at 0 (a historical average, not the load), so it is not adopted and the
+caseload stays. The model is given the actual demand. The engine's forecast is the baseline for every
 measure and the model gives only the change staffing makes (shown on the Workforce and Method pages). The
 older 9/4-month split (`workforce_history.validate_timeliness`) is kept for comparison.
 """
