@@ -117,12 +117,12 @@ def test_scenario_goal_seek_works_on_top_of_the_plan_and_its_answer_applies_to_t
     app = run_page("scenarios")
     app.slider(key="lever__edge_of_care_entry_reduction").set_value(30.0).run()
     assert not app.exception
-    assert any("Beyond the evidence" in warning.value and "entry reduction" in warning.value
+    assert any("Beyond the evidence" in warning.value and "Entries to care avoided" in warning.value
                for warning in app.warning)
     next(button for button in app.button if button.label == "Find the smallest lever value").click().run()
     assert not app.exception
     answers = [s.value for s in app.success]
-    assert answers and "edge_of_care_entry_reduction = 30" in answers[0]          # the plan was kept
+    assert answers and "Entries to care avoided: 30 percent of entries to care" in answers[0]  # plan kept
     apply = next(button for button in app.button if button.label.startswith("Apply extra exits from care"))
     value = float(apply.label.split("= ")[1].split(" ")[0])
     apply.click().run()
@@ -152,6 +152,9 @@ def test_scenario_two_lever_goal_seek_applies_both_levers():
     next(button for button in app.button if button.label == "Find the smallest lever value").click().run()
     assert not app.exception
     assert app.success and "Cheapest combination" in app.success[0].value
+    shown = next(frame.value for frame in app.dataframe if "Chance of meeting the target (%)" in frame.value)
+    assert list(shown.columns[:2]) == ["Entries to care avoided (percent of entries to care)",
+                                       "Extra exits from care (children per month)"]      # words, not codes
     apply = next(button for button in app.button
                  if button.label.startswith("Apply entries to care avoided"))
     answer = app.session_state["goalseek_answer"]
