@@ -265,9 +265,9 @@ class Projection:
                 raise KeyError(f"No forecast for {indicator} in any month")
             return grid[grid >= 0]
         if grid is not None and isinstance(months, list | tuple) and months:   # a few months: look them up
-            at = [self._month_at.get(m, -1) if isinstance(m, pd.Timestamp) else -1 for m in months]
-            if min(at) >= 0 and (grid[at] >= 0).all():
-                return grid[at]
+            looked = [self._month_at.get(m, -1) if isinstance(m, pd.Timestamp) else -1 for m in months]
+            if min(looked) >= 0 and (grid[looked] >= 0).all():
+                return grid[looked]
         wanted = (
             months if isinstance(months, pd.DatetimeIndex) else pd.DatetimeIndex(pd.to_datetime(list(months)))
         )
@@ -344,7 +344,7 @@ class Projection:
         missing = np.unique(columns[np.isnan(store[0, columns])])
         if len(missing):
             store[:, missing] = mixture_quantiles(self._pick(draw_rows[missing]), draw_shift[:, missing],
-                                                  draw_multiplier[:, missing], self._levels()[1])
+                                                  draw_multiplier[:, missing], list(self._levels()[1]))
         return store[:, columns]
 
     def probability_below(self, indicator: str, month, value: float) -> float:
