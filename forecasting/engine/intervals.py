@@ -5,13 +5,20 @@ Rules (model scale, normal intervals loc +- z * sd):
 - sd(h) = sigma1 * growth(h) * k, where sigma1 is the model's own one-step spread (its in-sample residual
   spread), growth(h) the prior below and k one factor per model and data set.
 - growth(h) comes from `horizon_prior.csv`, built by `tools/horizon_prior.py` from public data (M1 monthly,
-  not the M3 series the accuracy benchmark scores): per step h = 1..18, the factor by which sigma1 must grow
-  for normal 80% / 95% intervals to hold that share of the combination's real errors. One spread serves both
-  levels; growth is the 80% factor (on M3 the 95% factor, or the mean of the two, made 80% intervals hold
-  ~87-90% of values), made non-decreasing in h by a least-squares monotone fit (`isotonic`; the running
-maximum used before was biased upwards by step-to-step noise); it is kept for three bands of
-  sigma1 (a noisy series' errors grow less with h, relative to sigma1, than a smooth series'). Beyond the
-  prior's last step it grows as sqrt(h).
+  not the M3 series the accuracy benchmark scores, so the prior never sees the benchmark's test windows):
+  per step h = 1..18, the factor by which sigma1 must grow for normal 80% / 95% intervals to hold that share
+  of the combination's real errors. One spread serves both levels; growth is the 80% factor (on M3 the 95%
+  factor, or the mean of the two, made 80% intervals hold ~87-90% of values), made non-decreasing in h by a
+  least-squares monotone fit (`isotonic`; the running maximum used before was biased upwards by step-to-step
+  noise). It is kept
+  - per history length (13, 24, 36, 48 months; linear in the length between them, the nearest table outside
+    them; a back-test window uses its own training length). Why: sigma1 is measured in-sample, and on a short
+    history the models' level and trend are known less well, so errors grow faster relative to sigma1 than
+    on a long one; one table pooled over lengths made 80% intervals 10-15 months ahead hold 86-87% of values
+    on 24- and 36-month M3 histories (benchmarks/accuracy.py, issue 12);
+  - per band of sigma1, the terciles within each length (a noisy series' errors grow less with h, relative
+    to sigma1, than a smooth series').
+  Beyond the prior's last step it grows as sqrt(h).
 - k (only with `ForecastSettings(pooled_calibration=True)`; default k = 1, the prior alone, because back-test
   windows trained on 8-10 months made k too wide for the 13-month forecast on M3): the back-test errors of
   every series of the data set, each divided by sigma1 * growth(step) of its

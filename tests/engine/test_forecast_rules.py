@@ -85,7 +85,7 @@ def test_final_spread_is_the_models_widened_by_the_pooled_factor(fitted):
         chosen = fits[code].chosen
         run, pooled = fits[code].runs[chosen], factors[chosen][0]
         dist = result.distribution[result.distribution["indicator"] == code]
-        sd = run.sigma[0] * intervals.growth(6, run.sigma[0]) * pooled
+        sd = run.sigma[0] * intervals.growth(6, run.sigma[0], 13) * pooled
         assert dist["sd"].to_numpy() == pytest.approx(sd)
         assert dist["loc"].to_numpy() == pytest.approx(run.mean)
         row = result.forecasts[result.forecasts["indicator"] == code].iloc[0]
@@ -119,7 +119,7 @@ def test_every_models_forecast_is_widened_by_its_own_pooled_factor(fitted):
     for code in ("A", "D"):
         for model in MODELS:
             run, pooled = fits[code].runs[model], factors[model][0]
-            sd = run.sigma[0] * intervals.growth(6, run.sigma[0]) * pooled
+            sd = run.sigma[0] * intervals.growth(6, run.sigma[0], 13) * pooled
             rows = table[(table["indicator"] == code) & (table["model"] == model)]
             assert rows["mean"].to_numpy() == pytest.approx(np.expm1(run.mean))
             assert rows["hi80"].to_numpy() == pytest.approx(np.expm1(run.mean + Z80 * sd))

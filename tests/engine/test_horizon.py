@@ -29,7 +29,7 @@ def test_naive_on_a_straight_line_scores_every_checkable_month():
     assert errors.tolist() == [1, 2, 3, 1, 2, 1]
     assert (rows["mase_scale"] == 1.0).all()   # mean month-to-month change of 1..6
     # the interval the forecast uses: sd(h) = sigma1 x growth(h), sigma1 = 1 on the first origin
-    sd = growth(3, 1.0)
+    sd = growth(3, 1.0, 3)   # fitted on the first 3 months
     for level, z in (("inside80", Z80), ("inside95", Z95)):
         assert rows[level].iloc[:3].tolist() == [abs(e) <= z * s for e, s in zip([1, 2, 3], sd, strict=True)]
 

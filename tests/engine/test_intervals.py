@@ -9,17 +9,21 @@ from forecasting.engine.backtest import ModelRun, z_score
 
 def test_growth_follows_the_prior_band_of_sigma1_and_grows_as_sqrt_beyond_it():
     table = pd.read_csv(intervals.PRIOR_FILE, comment="#")
-    edges = sorted(table["sigma1_below"].unique())
-    for band, sigma1 in enumerate((edges[0] / 2, (edges[0] + edges[1]) / 2, edges[1] * 2)):
-        rows = table[table["sigma1_below"] == edges[band]].sort_values("step")
-        expected = intervals.isotonic(rows["m80"].to_numpy())
-        steps = len(expected)
-        got = intervals.growth(steps + 3, sigma1)
-        assert got[:steps] == pytest.approx(expected)
-        assert got[steps:] == pytest.approx(expected[-1] * np.sqrt(np.arange(steps + 1, steps + 4) / steps))
-        assert np.all(np.diff(got) >= 0)
-    # a smooth series' errors grow more with the months ahead than a noisy one's (the reason for the bands)
-    assert intervals.growth(15, edges[0] / 2)[-1] > intervals.growth(15, edges[1] * 2)[-1]
+    # issue 12: one table per history length; each length's table is read exactly at that length
+    for length, block in table.groupby("length"):
+        edges = sorted(block["sigma1_below"].unique())
+        for band, sigma1 in enumerate((edges[0] / 2, (edges[0] + edges[1]) / 2, edges[1] * 2)):
+            rows = block[block["sigma1_below"] == edges[band]].sort_values("step")
+            expected = intervals.isotonic(rows["m80"].to_numpy())
+            steps = len(expected)
+            got = intervals.growth(steps + 3, sigma1, int(length))
+            assert got[:steps] == pytest.approx(expected)
+            beyond = expected[-1] * np.sqrt(np.arange(steps + 1, steps + 4) / steps)
+            assert got[steps:] == pytest.approx(beyond)
+            assert np.all(np.diff(got) >= 0)
+        # a smooth series' errors grow more with the months ahead than a noisy one's (why the bands)
+        smooth, noisy = (intervals.growth(15, s, int(length))[-1] for s in (edges[0] / 2, edges[1] * 2))
+        assert smooth > noisy
 
 
 def test_backtest_spread_is_each_windows_one_step_sigma_grown_by_step():
