@@ -13,7 +13,7 @@ from forecasting.planning.parameters import Parameter, value
 from forecasting.planning.staffing import TEAM_NAMES
 from forecasting.planning.workforce import TEAM_WORK, TRIAGE_TEAMS
 
-__all__ = ["QUEUE_COLUMNS", "queue_lines", "queue_table"]
+__all__ = ["QUEUE_COLUMNS", "queue_lines", "queue_table", "waiting_line"]
 
 QUEUE_COLUMNS = [
     "month",
@@ -124,3 +124,28 @@ def queue_lines(table: pd.DataFrame, params: dict[str, Parameter]) -> list[str]:
             rule += "; " + (" and ".join(parts) if parts else f"no {unit} triaged out") + "."
         out.append(rule)
     return out
+
+
+def waiting_line(projection, curves: dict | None) -> list[str]:
+    """The assessments waiting that EH4-QL reads (timeliness_load.queue_load), when its curve reads them: at
+    the start of the first month ahead (the history's last queue), at the peak and at the end, in words.
+    `projection`: a workforce projection (by_team, timeliness); [] when EH4-QL reads another load."""
+    curve = (curves or {}).get("EH4-QL")
+    if curve is None or curve.load != "assessment_queue":
+        return []
+    rows = projection.timeliness[projection.timeliness["measure"] == "EH4-QL"].reset_index(drop=True)
+    team = projection.by_team[projection.by_team["team"] == "assessment"].reset_index(drop=True)
+    if rows.empty or team.empty:
+        return []
+    usual = team["fte"].to_numpy(dtype=float) * curve.per_fte
+    waiting = rows["utilisation"].to_numpy(dtype=float) * usual
+    months = pd.DatetimeIndex(rows["month"])
+    peak = int(np.nanargmax(waiting))
+    first, top, last = (f"{months[k]:%b %Y}" for k in (0, peak, -1))
+    return [
+        f"Single assessments waiting (what EH4-QL reads): {waiting[0]:,.0f} at the start of {first} "
+        f"({rows['utilisation'].iloc[0]:.2f} months of the team's usual capacity), {waiting[peak]:,.0f} at "
+        f"most ({top}) and {waiting[-1]:,.0f} by {last} with this plan; {curve.conversion:.2f} assessments "
+        f"start per referral and the team completes {curve.per_fte:.1f} a month per FTE carrying work (both "
+        "read off the history)."
+    ]

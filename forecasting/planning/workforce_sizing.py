@@ -73,10 +73,19 @@ class WorkforceSizing:
         rows: list[Any] = list(self.summary.itertuples())
         for row in rows:
             if not np.isfinite(row.fte_needed):
-                lines.append(
-                    f"{row.team_name}: the timeliness target cannot be reached by staffing alone "
-                    "(see the timeliness line below)."
+                workload = self.by_month[self.by_month["team"] == row.team]
+                words = (
+                    f"{row.team_name}: the timeliness target cannot be reached by staffing alone (see the "
+                    "timeliness line below)"
                 )
+                if len(workload) and np.isfinite(workload["fte_for_norm"]).any():
+                    peak = workload.loc[workload["fte_for_norm"].idxmax()]
+                    when = _month_label(pd.Timestamp(peak["month"]))
+                    words += (
+                        f"; its workload alone needs {peak['fte_for_norm']:,.1f} FTE at the peak ({when}), "
+                        f"against {row.filled_fte:,.1f} filled posts and {row.agency_fte:,.1f} agency"
+                    )
+                lines.append(words + ".")
                 continue
             words = (
                 f"{row.team_name}: {row.fte_needed:,.1f} FTE needed at the peak ({row.peak_month}), "

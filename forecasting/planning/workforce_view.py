@@ -22,7 +22,7 @@ from forecasting.planning.timeliness_validation import (
 )
 from forecasting.planning.workforce import WorkforceProjection
 from forecasting.planning.workforce_cost import cost_by_financial_year, staffing_cost_frame
-from forecasting.planning.workforce_queue import queue_lines, queue_table
+from forecasting.planning.workforce_queue import queue_lines, queue_table, waiting_line
 from forecasting.planning.workforce_sizing import WorkforceSizing, size_workforce
 
 __all__ = ["WorkforceView", "timeliness_loads", "workforce_view"]
@@ -163,5 +163,5 @@ def workforce_view(
         sources=plan_sources(params),
         validation=validation,
         queue=queue,
-        queue_words=queue_lines(queue, params),
+        queue_words=queue_lines(queue, params) + waiting_line(projection, baseline.effects.curves),
     )

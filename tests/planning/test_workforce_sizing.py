@@ -71,6 +71,15 @@ def test_unreachable_target_is_said_in_words_and_left_out_of_the_total(baseline)
     assert "not Assessment" in summary.loc["all", "team_name"]
     assert any("cannot be reached by staffing alone" in line for line in sizing.answer())
     assert np.isfinite(summary.loc["all", "fte_needed"])
+    # the team's line still gives the FTE its workload alone needs (the peak of fte_for_norm), the timeliness
+    # line the scorecard's forecast and the most staffing can give
+    assessment = sizing.by_month[sizing.by_month["team"] == "assessment"]
+    line = next(line for line in sizing.answer() if line.startswith("Assessment:"))
+    assert f"its workload alone needs {assessment['fte_for_norm'].max():,.1f} FTE at the peak" in line
+    target = sizing.timeliness.set_index("measure").loc["EH4-QL"]
+    assert target["reachable_from"] == "" and target["best_pct"] < 99.0
+    assert any(line.startswith("% of single assessments within 45 working days (EH4-QL)") and "out of reach"
+               in line for line in sizing.answer())  # fmt: skip
 
 
 def test_a_larger_plan_closes_the_gap(baseline):
