@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,3 +167,29 @@ def test_the_planners_question_has_the_same_answer_in_words_on_the_page_and_from
     target = tables["timeliness targets"].set_index("measure").loc["EH4-QL"]
     assert f"is {target['forecast_last_pct']:.1f}% in {target['last_month']} with the plan as it is" in eh4
     assert f"at most {target['best_pct']:.1f}%" in eh4 or f"from {target['reachable_from']}" in eh4
+
+
+def test_an_uploaded_plan_gives_the_same_answer_on_the_page_and_with_staffing(tmp_path):
+    """Vacancies doubled (about 22 instead of the shipped 11): the plan uploaded on the page and the same
+    file passed as `workforce --staffing FILE` give the same figures (the history is calibrated with it on
+    both)."""
+    from forecasting.cli.workforce import workforce_tables
+    from forecasting.planning.parameters import load_parameters
+    from forecasting.planning.staffing_plan import apply_staffing_file
+
+    plan = (b"team,establishment_fte,vacancies_fte,agency_fte\nmash,14,2.02,0.51\nassessment,24,3.48,0.87\n"
+            b"cin_cp,80,11.58,2.9\nlac,34,4.92,1.23\n")  # fmt: skip
+    app = _page()
+    app.get("file_uploader")[0].upload("plan.csv", plan, "text/csv").run()
+    app.number_input(key="target-EH4-QL").set_value(85.0).run()
+    assert not app.exception
+    path = tmp_path / "plan.csv"
+    path.write_bytes(plan)
+    params = apply_staffing_file(path, load_parameters())
+    tables, _lines = workforce_tables(None, params, {"cin_cp": 17.4, "lac": 15.0}, {"EH4-QL": 85.0})
+    page = pd.concat([_summary(app), app.dataframe[1].value.set_index("team")])
+    cli = tables["answer"].set_index("team").loc[page.index]
+    columns = ["fte_needed", "filled_fte", "recruits_needed", "start_by", "cost_employed_year"]
+    columns += ["cost_agency_year"]
+    pd.testing.assert_frame_equal(page[columns], cli[columns], check_exact=True, check_dtype=False)
+    assert page.loc["cin_cp", "filled_fte"] == pytest.approx(80 - 11.58)
