@@ -251,6 +251,20 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
 
 
+#: what each of the command line's sheets holds (the XLSX's About sheet)
+SHEET_ABOUT: dict[str, str] = {
+    "forecasts": "One row per indicator (and council) and month after the data: the central forecast and its "
+                 "80% and 95% ranges, with the method used.",
+    "backtest": "Each forecasting method's scores on past data, per indicator; the one used is marked.",
+    "accuracy_by_horizon": "How the forecasts in use did on past data, by months ahead.",
+    "targets": "Every target: the projected value, its 95% range, the chance of meeting it and RAG, with how "
+               "it was worked out.",
+    "benchmarks": "The latest actual and the projection against each benchmark.",
+    "headlines": "The headline measures as on the Overview page: latest value, projections at 31 March, "
+                 "targets, chances and RAG.",
+}
+
+
 def write_table(frame: pd.DataFrame, out, file_format: str | None = None, sheet: str = "data",
                 float_format: str | None = None, headers: str | None = None) -> None:
     """Write a table for a CLI user: XLSX when asked (or when `out` ends .xlsx), else CSV; safe cells always.
@@ -268,7 +282,7 @@ def write_table(frame: pd.DataFrame, out, file_format: str | None = None, sheet:
         raise UserFacingError(f"--headers {headers}: choose one of {', '.join(HEADERS)}.")
     words = (headers or ("words" if file_format == "xlsx" else "codes")) == "words"
     try:
-        out.write_bytes(to_xlsx({sheet: frame}, words=words) if file_format == "xlsx"
+        out.write_bytes(to_xlsx({sheet: frame}, about=SHEET_ABOUT, words=words) if file_format == "xlsx"
                         else to_csv(frame, float_format, words=words))
     except OSError as exc:
         raise UserFacingError(f"could not write {out}: {exc.strerror or exc}. "

@@ -65,6 +65,9 @@ def test_write_table_chooses_by_format_and_headers(tmp_path):
     write_table(TOY, tmp_path / "d.xlsx", headers="codes")
     assert _csv_rows((tmp_path / "a.csv").read_bytes())[0].startswith("measure,month")
     assert openpyxl.load_workbook(tmp_path / "b.xlsx")["data"]["A1"].value == "Measure"
+    write_table(TOY, tmp_path / "f.xlsx", sheet="targets")
+    about = openpyxl.load_workbook(tmp_path / "f.xlsx")["About"]
+    assert [c.value for c in about[2]][:2] == ["targets", 2] and about["C2"].value.startswith("Every target")
     assert _csv_rows((tmp_path / "c.csv").read_bytes())[0].startswith("Measure,Month")
     assert openpyxl.load_workbook(tmp_path / "d.xlsx")["data"]["A1"].value == "measure"
     with pytest.raises(UserFacingError, match="--headers both: choose one of codes, words"):
