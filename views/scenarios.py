@@ -250,8 +250,7 @@ def scenario_panel():
 def _evidence_expander():
     with st.expander("Evidence behind the effect levers and the care pathway (central value, band, grade, "
                      "source)"):
-        st.dataframe(evidence_table().assign(lever=lambda f: f["lever"].map(lever_label)), hide_index=True,
-                     width="stretch", key="evidence_table")
+        show_table(evidence_table().assign(lever=lambda f: f["lever"].map(lever_label)), key="evidence_table")
         st.caption("The care pathway's assumptions, drawn over their bands in the intervals too (a band "
                    "scales with the value in force):")
         pathway = pathway_evidence_table().assign(parameter=lambda f: f["parameter"].map(
