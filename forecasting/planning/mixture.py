@@ -28,7 +28,7 @@ from scipy.special import ndtr, ndtri
 
 from forecasting.engine.models import from_model_scale, to_model_scale
 
-__all__ = ["mixture_cdf", "mixture_quantiles", "mixture_values"]
+__all__ = ["SolvedLevels", "mixture_cdf", "mixture_quantiles", "mixture_values"]
 
 WARM_DRAWS = 40  # the first draws, solved roughly first to start the full solve close to its answer
 
@@ -146,6 +146,26 @@ def mixture_quantiles(rows: Mapping[str, np.ndarray], shift: np.ndarray, multipl
         guess[which, cols] = np.where(inside, newton, (lo_c + hi_c) / 2.0)  # Newton, else halve the bracket
         lo[which, cols], hi[which, cols], open_[which, cols] = lo_c, hi_c, ~done
     return np.where(open_, (lo + hi) / 2.0, answer)
+
+
+class SolvedLevels:
+    """The q-quantiles `qs` of many mixture rows (`rows`, `shift` and `multiplier` of shape (D, R)), each row
+    solved the first time it is asked for (all rows missing from one request together) and kept: a
+    scenario's table and its quantiles share one solve per row."""
+
+    def __init__(self, rows: Mapping[str, np.ndarray], shift: np.ndarray, multiplier: np.ndarray,
+                 qs: Sequence[float]):
+        self.rows, self.shift, self.multiplier, self.qs = rows, shift, multiplier, list(qs)
+        self.store = np.full((len(self.qs), shift.shape[1]), np.nan)
+
+    def get(self, columns: np.ndarray) -> np.ndarray:
+        """(len(qs), len(columns)): the levels of rows `columns`."""
+        missing = np.unique(columns[np.isnan(self.store[0, columns])])
+        if len(missing):
+            part = {name: np.asarray(values)[missing] for name, values in self.rows.items()}
+            self.store[:, missing] = mixture_quantiles(part, self.shift[:, missing],
+                                                       self.multiplier[:, missing], self.qs)
+        return self.store[:, columns]
 
 
 def _start(rows, shift, multiplier, qs, lo, hi) -> np.ndarray:

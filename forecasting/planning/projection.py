@@ -4,16 +4,12 @@ Every figure a user reads about the future (forecast tables, fan charts, targets
 goal-seek, reports) comes from a `Projection`, on every page and in the CLI alike, so they cannot disagree.
 
 Rules:
-- Each indicator-month is a distribution of the engine's (`forecasting.engine.forecast`): on the model scale
-  (`log1p` counts and rates, `logit` percentages, `identity`) a normal `loc + sd x Z`, back-transformed with
-  `engine.models.from_model_scale`, times `multiplier`, plus `shift`, kept within the indicator's bounds:
-      value(Z) = clip(multiplier x back(loc + sd x Z) + shift, lower, upper)
-  `lower` is 0 and `upper` 100 for percentages (0 / unbounded for counts and rates; unbounded on the identity
-  scale). Monotone in Z, so quantiles map to quantiles and P(value <= v) = P(Z <= z(v)) exactly.
+- Each indicator-month is a distribution of the engine's (`forecasting.engine.forecast`), the rule of
+  forecasting.planning.distribution_rule: value(Z) = clip(multiplier x back(loc + sd x Z) + shift, lower,
+  upper), monotone in Z, so quantiles map to quantiles and P(value <= v) = P(Z <= z(v)) exactly.
 - `forecasts` (indicator, month, model, mean, lo80, hi80, lo95, hi95) is read off that distribution at Z = 0
-  and
-  the levels' normal points; `mean` is therefore the median. A baseline projection's table equals the
-  engine's.
+  and the levels' normal points (`mean` is the median); a baseline projection's table equals the engine's.
+  `table(indicators, months)` gives some of its rows, solving only theirs.
 - A scenario (`with_deltas`) moves the whole distribution: a count by its delta (`shift`); a rate per 10,000
   derived from a count by delta x its multiplier (10,000 / children aged 0-17); a percentage derived from two
   counts from the scenario's own counts (children taken out scale it, children added add percentage points,
@@ -24,10 +20,9 @@ Rules:
   Its distribution is then the mixture over those draws of the rule above, with the engine's Z for the
   baseline's own uncertainty: `probability_below` is the mean over draws of each draw's exact probability;
   the table and `quantile` solve that same mixture probability for each level exactly
-  (forecasting.planning.mixture), so intervals and P(met) agree; `draws` (annual totals) pair effect draw i
-  with simulated year i. Indicator-months
-  whose draws are all equal to the point move keep the exact closed form, so a zero-width evidence band
-  reproduces the point scenario exactly.
+  (forecasting.planning.mixture; each row once, kept), so intervals and P(met) agree; `draws` (annual
+  totals) pair effect draw i with simulated year i. Indicator-months whose draws all equal the point move
+  keep the exact closed form, so a zero-width evidence band reproduces the point scenario exactly.
 - `from_table` builds a projection from a table without the engine's distribution (e.g. a many-authority run):
   each month normal on the identity scale, centre `mean`, sd = (hi95 - lo95) / (2 x 1.96). Stated, not hidden.
 """
@@ -44,7 +39,7 @@ from scipy.stats import norm
 
 from forecasting.engine.models import derivations, population
 from forecasting.planning.distribution_rule import bounds, catalogue_units, row_probability, row_values
-from forecasting.planning.mixture import mixture_quantiles
+from forecasting.planning.mixture import SolvedLevels, mixture_quantiles
 from forecasting.planning.scenario_moves import scenario_moves
 
 log = logging.getLogger(__name__)
@@ -222,10 +217,16 @@ class Projection:
     def _moves(self, deltas: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """(shift, multiplier) per distribution row for count changes `deltas` (months on the last axis; any
         leading axes, e.g. draws, are kept): forecasting.planning.scenario_moves."""
-        return scenario_moves(self.distribution["shift"].to_numpy(float),
-                              self.distribution["multiplier"].to_numpy(float),
-                              self.distribution["indicator"].to_numpy(), self._month_index,
-                              self._derivations(), self.means, deltas)
+        return scenario_moves(self._columns["shift"].astype(float), self._columns["multiplier"].astype(float),
+                              self._rows_and_months, self._derivations(), self.means, deltas)
+
+    def _rows_and_months(self, indicator: str) -> tuple[np.ndarray, np.ndarray]:
+        """An indicator's row positions and the positions of their months (empty when it has none)."""
+        grid = self._grid.get(indicator)
+        if grid is None:
+            return np.array([], dtype=int), np.array([], dtype=int)
+        at = np.flatnonzero(grid >= 0)
+        return grid[at], at
 
     def _derivations(self) -> dict[str, tuple]:
         """The engine's derivation rules for this data set (worked out once per projection; read-only)."""
@@ -334,18 +335,13 @@ class Projection:
         return names, np.array(qs)
 
     def _solved(self, columns: np.ndarray) -> np.ndarray:
-        """(levels, len(columns)): the table's levels of effect-draw columns `columns` on the exact mixture
-        (forecasting.planning.mixture), each column solved once, all missing ones together, and kept."""
-        draw_rows, draw_shift, draw_multiplier = self._effect_draws()
+        """(levels, len(columns)): the table's levels of effect-draw columns `columns` on the exact mixture,
+        each solved once and kept (forecasting.planning.mixture.SolvedLevels)."""
         if "_solved_levels" not in self.__dict__:
-            blank = np.full((len(self._levels()[1]), len(draw_rows)), np.nan)
-            object.__setattr__(self, "_solved_levels", blank)
-        store = self.__dict__["_solved_levels"]
-        missing = np.unique(columns[np.isnan(store[0, columns])])
-        if len(missing):
-            store[:, missing] = mixture_quantiles(self._pick(draw_rows[missing]), draw_shift[:, missing],
-                                                  draw_multiplier[:, missing], list(self._levels()[1]))
-        return store[:, columns]
+            draw_rows, draw_shift, draw_multiplier = self._effect_draws()
+            solved = SolvedLevels(self._pick(draw_rows), draw_shift, draw_multiplier, list(self._levels()[1]))
+            object.__setattr__(self, "_solved_levels", solved)
+        return self.__dict__["_solved_levels"].get(columns)
 
     def probability_below(self, indicator: str, month, value: float) -> float:
         """P(outcome <= value) for `indicator` in `month`: exact under the distribution; with effect draws the

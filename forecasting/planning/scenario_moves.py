@@ -52,34 +52,32 @@ def percent_move(numerator: np.ndarray, denominator: np.ndarray, d_numerator, d_
 def scenario_moves(
     shift: np.ndarray,
     multiplier: np.ndarray,
-    codes: np.ndarray,
-    month_index: np.ndarray,
+    where: Callable[[str], tuple[np.ndarray, np.ndarray]],
     rules: Mapping[str, tuple],
     medians: Callable[[str], np.ndarray],
     deltas: Mapping[str, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray]:
     """(shift, multiplier) per distribution row for count changes `deltas` (rules in the module docstring).
 
-    `shift` / `multiplier`: the rows' own (as they are before the scenario); `codes`: each row's indicator;
-    `month_index`: each row's month (position in the months the deltas run over); `rules`: the engine's
-    derivations; `medians(code)`: a count's baseline median by month. Leading axes of the deltas (draws) are
-    leading axes of the answer."""
+    `shift` / `multiplier`: the rows' own (as they are before the scenario); `where(code)`: an indicator's
+    row positions and their months (positions in the months the deltas run over), empty when it has none;
+    `rules`: the engine's derivations; `medians(code)`: a count's baseline median by month. Leading axes of
+    the deltas (draws) are leading axes of the answer."""
     lead = np.broadcast_shapes(*[np.shape(d)[:-1] for d in deltas.values()]) if deltas else ()
-    shift = np.array(np.broadcast_to(np.asarray(shift, dtype=float), lead + (len(month_index),)))
-    multiplier = np.array(np.broadcast_to(np.asarray(multiplier, dtype=float), lead + (len(month_index),)))
+    shift = np.array(np.broadcast_to(np.asarray(shift, dtype=float), lead + (np.shape(shift)[-1],)))
+    multiplier = np.array(np.broadcast_to(np.asarray(multiplier, dtype=float), lead + (np.shape(shift)[-1],)))
     for code, delta in deltas.items():
-        rows = codes == code
-        shift[..., rows] += delta[..., month_index[rows]]
+        rows, at = where(code)
+        shift[..., rows] += delta[..., at]
     for code, rule in rules.items():
-        rows = codes == code
-        if code in deltas or not rows.any():
+        rows, at = where(code)
+        if code in deltas or not len(rows):
             continue
         if rule[0] == "rate" and rule[1] in deltas:
-            shift[..., rows] += deltas[rule[1]][..., month_index[rows]] * rule[2]
+            shift[..., rows] += deltas[rule[1]][..., at] * rule[2]
         elif rule[0] == "percent" and (rule[1] in deltas or rule[2] in deltas):
             (num, d_num), (den, d_den) = (_part(code, deltas, medians) for code in rule[1:3])
             factor, added = percent_move(num, den, d_num, d_den)
-            at = month_index[rows]
             shift[..., rows] = shift[..., rows] * factor[..., at] + added[..., at]
             multiplier[..., rows] *= factor[..., at]
     return shift, multiplier

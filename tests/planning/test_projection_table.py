@@ -44,7 +44,7 @@ def test_a_quantile_read_alone_is_the_tables_number_and_is_solved_once():
     # Y has no draws: its 97.5% point is the closed form 200 + 10
     assert alone.quantile("Y", MONTHS[0], 0.975) == pytest.approx(210.0)
     # kept: every draw row now solved, the store holds no blank
-    assert not np.isnan(alone.__dict__["_solved_levels"]).any()
+    assert not np.isnan(alone.__dict__["_solved_levels"].store).any()
     # a level outside the table is solved on its own: between the 80% and 95% points
     q = alone.quantile("X", MONTHS[1], 0.95)
     assert whole.at[("X", MONTHS[1]), "hi80"] < q < whole.at[("X", MONTHS[1]), "hi95"]
@@ -58,6 +58,6 @@ def test_the_table_for_some_months_is_those_rows_of_the_whole_table():
     expected = whole[whole["indicator"].isin(["X", "Z"]) & whole["month"].isin(MONTHS[[0, 2]])]
     pd.testing.assert_frame_equal(got, expected.reset_index(drop=True))
     # only those rows solved: X and Z in August are not
-    assert np.isnan(parts.__dict__["_solved_levels"]).any()
+    assert np.isnan(parts.__dict__["_solved_levels"].store).any()
     pd.testing.assert_frame_equal(parts.table(months=[MONTHS[1]]),
                                   whole[whole["month"] == MONTHS[1]].reset_index(drop=True))
