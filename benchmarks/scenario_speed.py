@@ -11,8 +11,8 @@ are worked out once per baseline (the page keeps them) and the decomposition onl
 "cached draw set" reuses the seeded draw streams (forecasting.planning.effect_draws) as every slider change
 after the first does; "cold" draws them again first. Then median / 90th percentile / max milliseconds for
 `apply_scenario` alone on each shipped scenario (the point scenario plus its effect draws,
-`scenario_effect_draws` draws from the cached draw set), and the split between the pipeline itself, the
-workforce model and the placement-cost model for the combined plan. The forecast, the calibration and the
+`scenario_effect_draws` draws from the cached draw set), and the CPU split of the combined plan's slider
+path. The forecast, the calibration and the
 baseline workforce/cost projections are computed once beforehand (as the app does when the data set is
 loaded); the first call of each timing is a warm-up and not counted. The full Monte
 Carlo scenario adds drawing a new draw set and reading P(met) for every target off the simulated projection.
@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from forecasting.data import load_dataset
 from forecasting.engine.forecast import run_forecast
@@ -77,8 +76,9 @@ def slider_path(baseline, calibration, scenario, params, *, cold: bool = False):
     return result
 
 
-def print_slider_paths(baseline, calibration, repeats: int) -> None:
-    print(f"slider path (Scenarios page, one slider change; {repeats} repeats after a warm-up)")
+def print_slider_paths(baseline, calibration, repeats: int, horizon: str = "default horizon") -> None:
+    print(f"slider path (Scenarios page, one slider change, {horizon}, {len(baseline.months)} months; "
+          f"{repeats} repeats after a warm-up)")
     print(f"{'scenario':<16}{'draw set':<12}{'median ms':>10}{'p90 ms':>9}{'CPU ms':>8}  "
           f"under {TARGET_MS:g} ms (CPU)?")
     for name in ("edge-of-care", "combined-plan"):
@@ -89,6 +89,24 @@ def print_slider_paths(baseline, calibration, repeats: int) -> None:
             cpu = float(np.median(CPU_MS))
             print(f"{name:<16}{'cold' if cold else 'cached':<12}{np.median(ms):>10.1f}"
                   f"{np.percentile(ms, 90):>9.1f}{cpu:>8.1f}  {'yes' if cpu < TARGET_MS else 'NO'}")
+
+
+def print_split(baseline, calibration, plan, repeats: int) -> None:
+    """Median CPU milliseconds of each part of the combined plan's slider path (cached draw set)."""
+    parts: dict[str, list[float]] = {}
+    for _ in range(repeats):
+        clock = time.process_time()
+        result = apply_scenario(baseline, plan, calibration, baseline.params)
+        marks = [("apply_scenario (pipeline, effect draws, workforce and cost models)", time.process_time())]
+        targets = evaluate_targets(result.projection, params=baseline.params)
+        marks.append(("P(met) for every target", time.process_time()))
+        headline_table(result.projection, targets)
+        marks.append(("headline table (exact-mixture 95% ranges)", time.process_time()))
+        for name, at in marks:
+            parts.setdefault(name, []).append((at - clock) * 1000)
+            clock = at
+    print("  of which (combined plan, CPU ms): " + "; ".join(
+        f"{name} {np.median(values):.1f}" for name, values in parts.items()))
 
 
 def main() -> None:
@@ -114,15 +132,7 @@ def main() -> None:
               f"{'yes' if np.median(ms) < TARGET_MS else 'NO'}")
     plan = load_scenario(SCENARIOS / "combined-plan.yaml")
 
-    def empty(*_):
-        return pd.DataFrame(index=baseline.months)
-
-    core = timings(
-        lambda: apply_scenario(baseline, plan, calibration, workforce_model=empty, cost_model=empty),
-        args.repeats,
-    )
-    print(f"combined plan without workforce and cost models (pipeline, effect draws, projection): "
-          f"median {np.median(core):.1f} ms (CPU {np.median(CPU_MS):.1f} ms)")
+    print_split(baseline, calibration, plan, args.repeats)
     start = time.perf_counter()
     decompose(baseline, plan, calibration)
     print(f"decomposition of the combined plan (Shapley, {2 ** len(plan.active_groups())} runs): "
@@ -151,6 +161,7 @@ def main() -> None:
     start = time.perf_counter()
     long_baseline, long_calibration = build_baseline(dataset, run_forecast(dataset, horizon=horizon))
     print(f"five-year baseline ({horizon} months) ready in {time.perf_counter() - start:.2f} s")
+    print_slider_paths(long_baseline, long_calibration, max(args.repeats // 2, 3), "five years")
     ms = timings(lambda: apply_scenario(long_baseline, plan, long_calibration), args.repeats)
     print(f"combined plan, five years: median {np.median(ms):.1f} ms, p90 {np.percentile(ms, 90):.1f} ms, "
           f"CPU {np.median(CPU_MS):.1f} ms  under {TARGET_MS:g} ms? "
