@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from forecasting.planning import plan_sources, plan_table, read_plan
+from forecasting.planning import QUEUE_RULES, plan_sources, plan_table, read_plan
 from forecasting.reports import to_csv
 from ui import state
 from ui.downloads import download_buttons
@@ -123,3 +123,29 @@ def staffing_plan_editor(params) -> None:
     with st.expander("Where the figures come from (each with its source and year)"):
         st.dataframe(sources, hide_index=True, width="stretch")
         download_buttons(sources, "workforce assumptions", key="plan-sources")
+
+
+def _set_rule(name: str) -> None:
+    """on_change: a queue rule typed on the page becomes this session's parameter (every page reads it)."""
+    typed = float(st.session_state[f"rule-{name}"])
+    state.set_parameter_overrides({**state.parameter_overrides(), name: typed})
+
+
+def queue_rules_editor(params) -> None:
+    """The queue rules (QUEUE_RULES: backlog ceiling, triage threshold and share) as number inputs, each
+    within its plausible range, with its source; they apply at once to every page of the session."""
+    columns = st.columns(len(QUEUE_RULES))
+    for column, name in zip(columns, QUEUE_RULES, strict=True):
+        spec = params[name]
+        key = f"rule-{name}"
+        st.session_state[key] = float(spec.value)  # the value in force (kept in the session's parameters)
+        column.number_input(
+            f"{spec.label} ({spec.unit})",
+            float(spec.low),
+            float(spec.high),
+            step=0.05 if spec.unit.startswith("months") else 1.0,
+            key=key,
+            on_change=_set_rule,
+            args=(name,),
+            help=f"{spec.source} ({spec.year})",
+        )

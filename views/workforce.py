@@ -17,7 +17,7 @@ from forecasting.reports import lines
 from ui import state
 from ui.downloads import download_buttons
 from ui.notices import show_coverage
-from ui.plan_editor import staffing_plan_editor
+from ui.plan_editor import queue_rules_editor, staffing_plan_editor
 
 MEASURE_WORDS = {
     "M8-QL": "MASH decisions within 24 hours (M8-QL)",
@@ -219,6 +219,8 @@ download_buttons(by_team, "caseload by team", key="caseload")
 st.markdown("**The front door and assessment queues: ceiling and triage**")
 for line in view.queue_words:
     st.markdown(f"- {line}")
+with st.expander("Change the queue rules (assumptions: set them to your service's)"):
+    queue_rules_editor(params)
 queue = view.queue[view.queue["team"].isin(teams)]
 if len(queue) and queue["backlog"].max() > 0.5:
     front = queue[queue["team"] == "mash"].melt(

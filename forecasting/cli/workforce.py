@@ -2,11 +2,13 @@
 
   python -m forecasting workforce [--data PATH] [--staffing plan.xlsx] [--scenario FILE.yaml]
                                   [--norm cin_cp=18 --norm lac=15] [--target EH4-QL=85 --target CP8-QL=90]
-                                  --out answer.xlsx
+                                  [--set triage_screen_out_pct=20] --out answer.xlsx
   python -m forecasting workforce --write-plan plan.xlsx    the current staffing plan, to edit and pass back
 
 Prints, per team, the FTE needed at the peak, filled posts and agency cover, the recruits needed and the month
-to start them given the ramp-up, and the cost of closing the gap employed vs agency. The XLSX holds the
+to start them given the ramp-up, and the cost of closing the gap employed vs agency; for each timeliness
+target the scorecard's forecast and the most staffing can give; the front-door queue's ceiling and triage
+(rules changed with --set) and what they do month by month; the timeliness validation. The XLSX holds the
 answer, FTE needed by month, the monthly staffing flows, cost by month and financial year, the plan and every
 assumption with its source (CSV: the answer only). Rules in forecasting.planning.workforce_sizing.
 """
@@ -48,6 +50,14 @@ def register(subparsers) -> None:
         help=f"timeliness target in percent ({', '.join(MEASURES)}); repeat for more measures",
     )
     parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=NUMBER",
+        help="change a queue rule (backlog_ceiling_months, triage_threshold_months, triage_screen_out_pct), "
+        "e.g. --set triage_screen_out_pct=20; repeat for more",
+    )
+    parser.add_argument(
         "--write-plan", help="write the staffing plan in force (shipped or --staffing) and stop"
     )
     parser.set_defaults(handler=run_workforce_command)
@@ -73,6 +83,27 @@ def _pairs(
             raise UserFacingError(f"{option} {item!r}: expected a number above {low:g} and at most {high:g}")
         out[key] = number
     return out
+
+
+def _queue_rules(items: list[str], params):
+    """`params` with the queue rules given as --set NAME=NUMBER (range-checked, a located error in words)."""
+    from forecasting.planning.parameters import with_overrides
+    from forecasting.planning.workforce_queue import QUEUE_RULES
+
+    rules = {}
+    for item in items:
+        name, sep, raw = item.partition("=")
+        name = name.strip()
+        if not sep or name not in QUEUE_RULES:
+            raise UserFacingError(
+                f"--set {item!r}: expected NAME=NUMBER with NAME one of {', '.join(QUEUE_RULES)}, "
+                "e.g. --set triage_screen_out_pct=20"
+            )
+        try:
+            rules[name] = float(raw)
+        except ValueError:
+            raise UserFacingError(f"--set {item!r}: {raw!r} is not a number") from None
+    return with_overrides(params, rules) if rules else params
 
 
 def _check_out(path: str | None) -> Path | None:
@@ -108,6 +139,7 @@ def run_workforce_command(args: argparse.Namespace) -> int:
     params = load_parameters()
     if args.staffing:
         params = apply_staffing_file(args.staffing, params)
+    params = _queue_rules(args.set, params)
     if plan_out is not None:
         plan = plan_table(params)
         is_xlsx = plan_out.suffix.lower() == ".xlsx"  # a sheet edited and given back: column names, no words

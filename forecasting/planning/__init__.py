@@ -63,6 +63,7 @@ from forecasting.planning.timeliness_validation import (
 )
 from forecasting.planning.workforce_cost import cost_by_financial_year, staffing_cost_frame
 from forecasting.planning.workforce_history import forecast_demand
+from forecasting.planning.workforce_queue import QUEUE_RULES
 from forecasting.planning.workforce_sizing import size_workforce
 from forecasting.planning.workforce_view import workforce_view
 
@@ -85,4 +86,4 @@ __all__ = ["Coverage", "GROUP_LABELS", "HEADLINES", "LEVER_LABELS", "lever_words
            "scenario_from_yaml", "scenario_yaml", "user_folder", "data_root", "list_saved", "read_saved",
            "scenario_projection", "size_workforce",
            "staffing_cost_frame", "staffing_projection", "statement", "steady_state", "with_overrides",
-           "validation_summary", "workforce_view"]
+           "validation_summary", "workforce_view", "QUEUE_RULES"]

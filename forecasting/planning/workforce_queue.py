@@ -13,7 +13,10 @@ from forecasting.planning.parameters import Parameter, value
 from forecasting.planning.staffing import TEAM_NAMES
 from forecasting.planning.workforce import TEAM_WORK, TRIAGE_TEAMS
 
-__all__ = ["QUEUE_COLUMNS", "queue_lines", "queue_table", "waiting_line"]
+__all__ = ["QUEUE_COLUMNS", "QUEUE_RULES", "queue_lines", "queue_table", "waiting_line"]
+
+# the queue rules a user may change (Workforce page, `workforce --set NAME=VALUE`): named assumptions
+QUEUE_RULES = ("backlog_ceiling_months", "triage_threshold_months", "triage_screen_out_pct")
 
 QUEUE_COLUMNS = [
     "month",

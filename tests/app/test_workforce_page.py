@@ -193,3 +193,29 @@ def test_an_uploaded_plan_gives_the_same_answer_on_the_page_and_with_staffing(tm
     columns += ["cost_agency_year"]
     pd.testing.assert_frame_equal(page[columns], cli[columns], check_exact=True, check_dtype=False)
     assert page.loc["cin_cp", "filled_fte"] == pytest.approx(80 - 11.58)
+
+
+def test_queue_rules_changed_on_the_page_equal_the_clis_set(tmp_path):
+    """Triage at 20% of contacts from half a month of backlog, typed on the page, gives the same queue words
+    and month-by-month queue as `workforce --set triage_screen_out_pct=20 --set triage_threshold_months=0.5`
+    (on the embedded data the front door keeps up with the plan as it is, so nothing is triaged out: the
+    triage toys are in tests/planning/test_front_door_triage.py)."""
+    from forecasting.cli.workforce import _queue_rules, workforce_tables
+    from forecasting.planning.parameters import load_parameters
+
+    app = _page()
+    app.number_input(key="rule-triage_screen_out_pct").set_value(20.0).run()
+    app.number_input(key="rule-triage_threshold_months").set_value(0.5).run()
+    assert not app.exception
+    overrides = app.session_state["parameter_overrides"]
+    assert overrides["triage_screen_out_pct"] == 20.0 and overrides["triage_threshold_months"] == 0.5
+    page = "\n".join(m.value for m in app.markdown)
+    rules = ["triage_screen_out_pct=20", "triage_threshold_months=0.5"]
+    params = _queue_rules(rules, load_parameters())
+    tables, lines = workforce_tables(None, params, {"cin_cp": 17.4, "lac": 15.0}, {})
+    front = next(line.split("queue: ", 1)[1] for line in lines if line.startswith("  queue: MASH"))
+    assert "above 0.5 months of capacity (triage_threshold_months), 20% of that month's contacts" in front
+    assert f"- {front}" in page
+    threshold = tables["queue and triage by month"].query("team == 'mash'")["triage_threshold"]
+    capacity = tables["queue and triage by month"].query("team == 'mash'")["capacity"]
+    assert threshold.to_numpy() == pytest.approx(0.5 * capacity.to_numpy())
