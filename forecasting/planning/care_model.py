@@ -6,9 +6,10 @@ Between two consecutive month ends t-1 and t, a child in state (b, p) at t-1:
 - is not in care at t: an *exit* from (b, p) by route r, the route of the period-ending episode whose DEC
   falls in (t-1, t] (`other` if none is found);
 - separately, if still in care, *ages* into the next band when its band at t is higher;
-- *ages out of care* when it left care between t-1 and t on or after its 18th birthday (LEAVING_CARE_AGE:
-  being looked after ends at 18): counted as ageing out of its band, not as an exit, so that the projection
-  can let each child go at 18 instead of at the band's average exit rate.
+- *ages out of care* when it left care between t-1 and t because it turned 18 (LEAVING_CARE_AGE: being
+  looked after ends at 18; leaving in the month before the birthday counts, `care_states`): counted as
+  ageing out of its band, not as an exit, so that the projection lets each child go at 18 instead of at the
+  band's average exit rate.
 The oldest reporting band (16 and over) is modelled as one band per year of age (16, 17: `AGE-16PLUS:16`,
 `AGE-16PLUS:17`) so that a start stock full of 17-year-olds leaves sooner than one of 16-year-olds; the
 projection reports them summed as AGE-16PLUS. Children still in care at 18 or over (data errors) count as 17.
@@ -311,6 +312,7 @@ def _month_index(panel: StatePanel, month: str | pd.Timestamp | None) -> int:
 __all__ = [
     "AGE_OUT_ROUTE",
     "LEAVING_CARE_AGE",
+    "SUB_BAND",
     "CareProjection",
     "CareRates",
     "StatePanel",

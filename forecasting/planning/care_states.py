@@ -3,8 +3,9 @@
 A child's state at a month end is (age band, placement type), from `ssda903_monthly.month_end_states`; the
 oldest reporting band (16 and over) is split into one band per year of age up to LEAVING_CARE_AGE
 (`AGE-16PLUS:16`, `AGE-16PLUS:17`), the last of which ages out of care. For a child leaving care between two
-month ends, the exit route of the period-ending episode, and whether it left on or after its 18th birthday
-(`aged_out`: the model counts that as ageing out of care, not as an exit). Child-level: in memory only.
+month ends, the exit route of the period-ending episode, and whether it left because it turned 18 (on or
+after the day AGE_OUT_WINDOW_DAYS before its 18th birthday: `aged_out`, which the model counts as ageing
+out of care, not as an exit). Child-level: in memory only.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ from forecasting.data.ssda903_monthly import month_end_states
 # Being looked after ends at 18: a child is a person under 18 (Children Act 1989 s105(1)); DfE's 903 guidance
 # (2023-24) ends the episode on the 18th birthday. Not an assumption to tune: the law.
 LEAVING_CARE_AGE = 18
+# A child leaving care in the month before its 18th birthday (or after) is taken to leave because it turns 18:
+# the model steps a month at a time, and some returns end the episode a few days early (D2I's sample ends 147
+# of its 203 exits at age 17 within 31 days of the birthday, median 6 days; none on the day). Measured on
+# that sample, December 2026.
+AGE_OUT_WINDOW_DAYS = 31
 AGE_OUT_ROUTE = "leaving_care_16_plus"  # the route of children the projection lets go at 18
 SUB_BAND = ":"  # "AGE-16PLUS:17": one year of age inside a reporting band
 
@@ -32,9 +38,9 @@ class StatePanel:
     months: month ends, months[0] the one before the data window (its stock is complete: those children were
     looked after on 1 April). state: array [child, month] of state index (-1 = not in care).
     route: array [child, month] of exit-route index for a child leaving between months t-1 and t (-1 else).
-    aged_out: array [child, month], True for a child who left between t-1 and t on or after its 18th birthday
-    (None: nobody did). next_band: the band each band ages into, -1 = out of care (None: the next one, the
-    last band into nothing). age_out_route: the route of children ageing out of care (-1: none).
+    aged_out: array [child, month], True for a child who left between t-1 and t because it turned 18 (module
+    docstring; None: nobody did). next_band: the band each band ages into, -1 = out of care (None: the next
+    one, the last band into nothing). age_out_route: the route of children ageing out of care (-1: none).
     """
 
     months: pd.DatetimeIndex
@@ -95,7 +101,8 @@ def state_panel(clean: Episodes903, authority: str, codes: Codes903 | None = Non
     leaving = np.argwhere((state[:, :-1] >= 0) & (state[:, 1:] < 0))
     if len(leaving):
         ends_of = episodes[episodes["period_end"]].assign(child_ix=lambda e: children.get_indexer(e["CHILD"]))
-        ends_of = ends_of.assign(age_at_end=completed_years(ends_of["DOB"], ends_of["DEC"]))
+        window = pd.Timedelta(days=AGE_OUT_WINDOW_DAYS)
+        ends_of = ends_of.assign(age_at_end=completed_years(ends_of["DOB"], ends_of["DEC"] + window))
         for child_ix, t_before in leaving:
             lo, hi = ends[t_before], ends[t_before + 1]
             mine = ends_of[(ends_of["child_ix"] == child_ix) & (ends_of["DEC"] > lo) & (ends_of["DEC"] <= hi)]
@@ -119,4 +126,5 @@ def reporting_band(band: str) -> str:
     return band.split(SUB_BAND)[0]
 
 
-__all__ = ["AGE_OUT_ROUTE", "LEAVING_CARE_AGE", "SUB_BAND", "StatePanel", "reporting_band", "state_panel"]
+__all__ = ["AGE_OUT_ROUTE", "AGE_OUT_WINDOW_DAYS", "LEAVING_CARE_AGE", "SUB_BAND", "StatePanel",
+           "reporting_band", "state_panel"]

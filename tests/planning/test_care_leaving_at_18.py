@@ -1,6 +1,7 @@
 """Children in care leave at 18 (issue 17, anchor comparison): the 16+ band is modelled as the years 16 and
-17, a child leaving on or after its 18th birthday is counted as ageing out of care, not as an exit, and the
-projection lets the 17-year-olds go at the observed ageing rate by the 16-18 route. Hand-computed toys."""
+17, a child leaving in the month before its 18th birthday or after is counted as ageing out of care, not as an
+exit, and the projection lets the 17-year-olds go at the observed ageing rate by the 16-18 route.
+Hand-computed toys."""
 
 from __future__ import annotations
 
@@ -76,8 +77,13 @@ EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC\n" + (
     "1,10/04/2017,S,C2,N1,U4,PR1,15/09/2017,E17\n"  # born 15/09/1999: leaves on its 18th birthday
     "2,10/04/2017,S,C2,N1,U4,PR1,20/06/2017,E4A\n"  # born 01/01/2001: goes home at 16
     "3,10/04/2017,S,C2,N1,K2,PR4,,\n"  # born 01/02/2001: 16 until January, 17 from the end of February
+    "4,10/04/2017,S,C2,N1,U4,PR1,05/11/2017,E17\n"  # born 05/12/1999: leaves 30 days before it turns 18
+    "5,10/04/2017,S,C2,N1,U4,PR1,04/11/2017,E4A\n"  # born 05/12/1999: 31 days before: still counts
+    "6,10/04/2017,S,C2,N1,U4,PR1,03/11/2017,E4A\n"  # born 05/12/1999: 32 days before: an exit
 )
-HEADER = "CHILD,SEX,DOB\n1,1,15/09/1999\n2,1,01/01/2001\n3,2,01/02/2001\n"
+HEADER = "CHILD,SEX,DOB\n1,1,15/09/1999\n2,1,01/01/2001\n3,2,01/02/2001\n" + "".join(
+    f"{child},1,05/12/1999\n" for child in (4, 5, 6)
+)
 
 
 def test_the_903_state_panel_splits_16_plus_into_years_and_flags_leaving_at_18():
@@ -93,11 +99,16 @@ def test_the_903_state_panel_splits_16_plus_into_years_and_flags_leaving_at_18()
     assert panel.route[0, month["2017-09"]] == panel.routes.index("leaving_care_16_plus")
     assert not panel.aged_out[1].any()  # went home at 16: an exit
     assert panel.route[1, month["2017-06"]] == panel.routes.index("reunification")
+    # leaving in the month (31 days) before the 18th birthday is leaving at 18; 32 days before is not
+    assert panel.aged_out[3, month["2017-11"]] and panel.aged_out[4, month["2017-11"]]
+    assert not panel.aged_out[5].any()
     assert panel.state[2, month["2018-01"]] // n_types == sixteen
     assert panel.state[2, month["2018-02"]] // n_types == seventeen
     counts = count_transitions(panel, 1, len(panel.months) - 1)
-    assert counts.aged[seventeen] == 1 and counts.aged[sixteen] == 1  # child 1 out of care, child 3 to 17
+    # children 1, 4, 5 out of care at 18; child 3 from 16 to 17; child 2 (home at 16) and 6 are exits
+    assert counts.aged[seventeen] == 3 and counts.aged[sixteen] == 1
     assert counts.exits[:, :, panel.routes.index("leaving_care_16_plus")].sum() == 0
+    assert counts.exits[:, :, panel.routes.index("reunification")].sum() == 2
 
 
 def test_the_projection_reports_the_16_plus_band_as_the_sum_of_its_years():
