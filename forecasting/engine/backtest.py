@@ -41,6 +41,7 @@ from forecasting.engine.models import (
     MODEL_ORDER,
     ModelSpec,
     candidate_models,
+    combination_weights,
     combine,
     forecast_model,
     from_model_scale,
@@ -52,9 +53,9 @@ log = logging.getLogger(__name__)
 __all__ = [
     "CHOICES", "MIN_TRAIN", "ONLY_IF_NEEDED", "History", "IndicatorRuns", "ModelRun",
     "add_model_scale_actuals", "beyond_backtest_spread", "calibration_factor", "calibration_factors",
-    "choose", "coverage", "cv_by_cutoff",
-    "fit_indicator", "movement_floor", "prepare_history", "rolling_origins", "run_model", "scale_for_mase",
-    "scores", "selection_check", "standardised_errors", "z_score",
+    "choose", "coverage", "cv_by_cutoff", "fit_indicator", "movement_floor", "part_errors", "prepare_history",
+    "rolling_origins", "run_model", "scale_for_mase", "scores", "selection_check", "standardised_errors",
+    "z_score",
 ]
 
 MIN_TRAIN = 3  # months in the first back-test training window at least
@@ -111,6 +112,7 @@ class ModelRun:
     cv_mu: dict = field(default_factory=dict)       # cutoff -> back-test means (for the combination)
     cv_sigma: dict = field(default_factory=dict)
     scores: dict | None = None                      # memo of `scores()`
+    weights: dict = field(default_factory=dict)     # the Combination's final weights by part (models.py)
 
 
 @dataclass
@@ -157,8 +159,10 @@ def run_model(
     try:
         for cutoff in cutoffs:
             train_months, test_months = history.months[:cutoff], history.months[cutoff:cutoff + h]
-            if spec.build is None:
-                mean, sigma = combine({k: (v.cv_mu[cutoff], v.cv_sigma[cutoff]) for k, v in combined.items()})
+            if spec.build is None:  # weights from the parts' errors already observed at this cutoff
+                weights = combination_weights(part_errors(combined, history, before=history.months[cutoff]))
+                mean, sigma = combine({k: (v.cv_mu[cutoff], v.cv_sigma[cutoff]) for k, v in combined.items()},
+                                      weights)
             else:
                 adj = (adjustment(history.months[cutoff], train_months),
                        adjustment(history.months[cutoff], test_months)) if adjustment else (None, None)
@@ -167,8 +171,9 @@ def run_model(
                                       "step": np.arange(1, h + 1), "mu": mean, "sigma": sigma,
                                       "y": history.y[cutoff:cutoff + h], "n_train": cutoff}))
         if spec.build is None:
-            run.mean, run.sigma = combine({k: (v.mean, v.sigma) for k, v in combined.items()
-                                           if v.mean is not None and v.sigma is not None})
+            final = {k: v for k, v in combined.items() if v.mean is not None and v.sigma is not None}
+            run.weights = combination_weights(part_errors(final, history))
+            run.mean, run.sigma = combine({k: (v.mean, v.sigma) for k, v in final.items()}, run.weights)
         else:
             last = history.months[-1] + pd.offsets.MonthBegin(1)
             adj = (adjustment(last, history.months), adjustment(last, future)) if adjustment else (None, None)
@@ -179,6 +184,21 @@ def run_model(
         return run
     run.cv = pd.concat(rows, ignore_index=True) if rows else None
     return run
+
+
+def part_errors(parts: Mapping[str, ModelRun], history: History, before: pd.Timestamp | None = None
+                ) -> dict[str, np.ndarray]:
+    """Each part's back-test errors on the model scale (actual - forecast), only for months before `before`
+    when given (what was known at a back-test cutoff); parts without a back-test are left out."""
+    errors = {}
+    for name, part in parts.items():
+        if part.cv is None:
+            continue
+        keep = np.ones(len(part.cv), dtype=bool) if before is None else (part.cv["ds"] < before).to_numpy()
+        actual = to_model_scale(part.cv["y"].to_numpy(dtype=float)[keep], history.scale)
+        errors[name] = np.where(np.isfinite(part.cv["y"].to_numpy(dtype=float)[keep]),
+                                actual - part.cv["mu"].to_numpy(dtype=float)[keep], np.nan)
+    return errors
 
 
 def cv_by_cutoff(run: ModelRun, cutoffs: list[int], h: int) -> None:

@@ -5,6 +5,8 @@ import numpy as np
 
 from forecasting.engine.models import SPECS
 
+PART_WORDS = {"AutoETS": "exponential smoothing", "AutoTheta": "theta", "Naive": "naive"}
+
 
 def error_words(row) -> str:
     """A back-test error a reader can picture: % for counts and rates, else the error in the indicator's
@@ -36,6 +38,11 @@ def explain_choice(code, table, fit, holiday_note, derived_note, levels) -> str:
         text += (" It is used whenever it runs rather than the model that did best on this indicator's few "
                  "back-test months: on public series that choice was close to random and the average did "
                  "better.")
+        weights = fit.runs["Combination"].weights if fit is not None and "Combination" in fit.runs else {}
+        if weights and len(set(np.round(list(weights.values()), 6))) > 1:
+            shares = ", ".join(f"{PART_WORDS.get(part, part)} {share:.0%}" for part, share in weights.items())
+            text += (f" Its parts are weighted halfway between equal shares and how well each did on the "
+                     f"back-test: {shares}.")
     if int(chosen_row["n_windows"]) == 0 or not np.isfinite(chosen_row["mae"]):
         return f"{text} Its accuracy could not be measured on past data."
     text += (f" On past data this model's typical error was {error_words(chosen_row)}, naive's "

@@ -5,7 +5,8 @@
 How a forecast is made, per indicator:
 1. Fit on the domain scale (`forecasting.engine.models`: log1p for counts/rates, logit for percents) and
    back-test every candidate by rolling origin (`forecasting.engine.backtest`). The forecast is the
-   Combination (mean of AutoETS, AutoTheta and Naive) whenever it runs, else the lowest back-test MASE
+   Combination (AutoETS, AutoTheta and Naive averaged with weights halfway between equal and their back-test
+   accuracy, `models.combination_weights`) whenever it runs, else the lowest back-test MASE
    (`ForecastSettings(choice="backtest")` always picks by back-test); see `backtest.fit_indicator` for why.
 2. Front-door count series may take the pooled school-holiday dip (`forecasting.engine.seasonality`) when the
    leave-one-series-out check and the back-test both say it helps; the model is then named e.g.

@@ -32,7 +32,7 @@ from forecasting.engine import backtest as bt
 from forecasting.engine import intervals
 from forecasting.engine.cache import cached, dataset_fingerprint
 from forecasting.engine.forecast import run_forecast
-from forecasting.engine.models import COMBINATION_PARTS, SPECS, combine, from_model_scale
+from forecasting.engine.models import COMBINATION_PARTS, SPECS, combination_weights, combine, from_model_scale
 
 log = logging.getLogger(__name__)
 __all__ = ["HORIZON_BANDS", "describe_horizon_accuracy", "horizon_accuracy", "horizon_points", "summarise"]
@@ -40,21 +40,37 @@ __all__ = ["HORIZON_BANDS", "describe_horizon_accuracy", "horizon_accuracy", "ho
 HORIZON_BANDS: tuple[tuple[int, int], ...] = ((1, 3), (4, 9), (10, 15), (16, 21))  # months ahead
 
 
-def _model_forecast(name: str, z: np.ndarray, steps: int, fallback_sigma: float
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(mean, sigma of the model, Naive's mean) on the model scale, fitted on `z`, for `steps` months."""
+def _model_forecast(name: str, z: np.ndarray, steps: int, fallback_sigma: float,
+                    weights: dict[str, float] | None = None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """(mean, sigma of the model, Naive's mean, the Combination's parts' means) on the model scale, fitted on
+    `z`, for `steps` months; the Combination averages its parts with `weights` (None: equal)."""
     naive_mean, naive_sigma = bt._fit(SPECS["Naive"], z, steps, None, None, fallback_sigma)
     if name == "Naive":
-        return naive_mean, naive_sigma, naive_mean
+        return naive_mean, naive_sigma, naive_mean, {}
     if name == "Combination":
         parts = {"Naive": (naive_mean, naive_sigma)}
         for part in COMBINATION_PARTS:
             if part != "Naive" and len(z) >= SPECS[part].min_obs:
                 parts[part] = bt._fit(SPECS[part], z, steps, None, None, fallback_sigma)
-        mean, sigma = combine(parts)
-        return mean, sigma, naive_mean
+        mean, sigma = combine(parts, weights)
+        return mean, sigma, naive_mean, {part: forecast[0] for part, forecast in parts.items()}
     mean, sigma = bt._fit(SPECS[name], z, steps, None, None, fallback_sigma)
-    return mean, sigma, naive_mean
+    return mean, sigma, naive_mean, {}
+
+
+def _weights_at(history: bt.History, cutoff: int, past: dict[int, dict[str, np.ndarray]], cv_horizon: int,
+                n_windows: int) -> dict[str, float]:
+    """The Combination's weights as the engine would set them on the first `cutoff` months: from its parts'
+    errors in the engine's back-test windows of that history (`backtest.rolling_origins`), read from the
+    parts' forecasts already made at those origins (`past`); equal where none was made."""
+    windows, h = bt.rolling_origins(cutoff, cv_horizon, n_windows)
+    errors: dict[str, list[np.ndarray]] = {}
+    for origin in windows:
+        observed = np.where(np.isfinite(history.y[origin:origin + h]), history.z[origin:origin + h], np.nan)
+        for part, mean in past.get(origin, {}).items():
+            errors.setdefault(part, []).append(observed - mean[:h])
+    return combination_weights({part: np.concatenate(chunks) for part, chunks in errors.items()})
 
 
 def _min_train(name: str) -> int:
@@ -62,17 +78,21 @@ def _min_train(name: str) -> int:
 
 
 def _indicator_points(history: bt.History, name: str, max_steps: int, levels: Sequence[int],
-                      fallback_sigma: float) -> list[dict]:
+                      fallback_sigma: float, cv_horizon: int = 3, n_windows: int = 3) -> list[dict]:
     rows = []
     scale_mase = bt.scale_for_mase(history.y)
+    past: dict[int, dict[str, np.ndarray]] = {}   # origin -> the Combination's parts' means made there
     for cutoff in range(_min_train(name), history.n):
         steps = min(history.n - cutoff, max_steps)
+        weights = _weights_at(history, cutoff, past, cv_horizon, n_windows) if name == "Combination" else None
         try:
-            mean, sigma, naive = _model_forecast(name, history.z[:cutoff], steps, fallback_sigma)
+            mean, sigma, naive, parts = _model_forecast(name, history.z[:cutoff], steps, fallback_sigma,
+                                                        weights)
         except Exception as exc:  # noqa: BLE001  (statsforecast fails in many ways on tiny or flat series)
             log.info("%s could not be refitted on %s's first %d months: %s", name, history.indicator,
                      cutoff, exc)
             continue
+        past[cutoff] = parts
         sd = intervals.forecast_spread(sigma, cutoff)
         actual = history.y[cutoff:cutoff + steps]
         forecast = from_model_scale(mean, history.scale)
@@ -104,7 +124,8 @@ def _points(dataset, result, max_steps: int) -> pd.DataFrame:
         history = bt.prepare_history(str(code), observed["ds"], observed["y"], unit_of.get(code))
         if history is None:
             continue
-        rows.extend(_indicator_points(history, name, max_steps, settings.levels, settings.fallback_sigma))
+        rows.extend(_indicator_points(history, name, max_steps, settings.levels, settings.fallback_sigma,
+                                      settings.cv_horizon, settings.n_windows))
     columns = ["indicator", "model", "origin", "step", "actual", "forecast", "naive", "mase_scale"] + [
         f"inside{level}" for level in settings.levels]
     return pd.DataFrame(rows, columns=columns)
