@@ -110,13 +110,16 @@ def timeliness_loads(baseline) -> pd.DataFrame:
             continue
         definition = load_definition(measure, curve.load)
         if curve.load != TEAM_LOAD:
-            why = "work arriving, adopted: it beats 'same as last month' on the back-test, with a load effect"
+            why = (
+                "adopted: it beats 'same as last month' and the engine's forecast on the back-test, with a "
+                "load effect"
+            )
         elif definition.arriving:
             why = "the team's own load, already work arriving"
         else:
             why = (
-                "no work-arriving load earns its place (beats 'same as last month' on the rolling back-test "
-                "with a load effect): the team's own"
+                "no work-arriving load earns its place (beats 'same as last month' and the engine's forecast "
+                "on the rolling back-test, with a load effect): the team's own"
             )
         rows.append(
             {
