@@ -107,13 +107,23 @@ def growth(steps: int, sigma1: float, n_obs: int | None = None) -> np.ndarray:
 def cv_spread(cv: pd.DataFrame) -> np.ndarray:
     """Uncalibrated sd of each back-test row: its window's one-step sigma x growth(step) for the window's
     training length (`n_train`; not known without that column)."""
-    first = cv.groupby("cutoff", sort=False)["sigma"].transform("first").to_numpy(dtype=float)
+    sigma = cv["sigma"].to_numpy(dtype=float)
+    if np.isnan(sigma).any():   # pandas' "first" skips missing values
+        first = cv.groupby("cutoff", sort=False)["sigma"].transform("first").to_numpy(dtype=float)
+    else:                       # the same, faster: each window's first row
+        codes = pd.factorize(cv["cutoff"])[0]
+        first = sigma[np.unique(codes, return_index=True)[1][codes]] if len(codes) else sigma
     steps = cv["step"].to_numpy(dtype=int)
     if not len(steps):
         return first
     n_train = cv["n_train"].to_numpy(dtype=int) if "n_train" in cv else [None] * len(steps)
-    factor = np.array([growth(int(step), sigma1, None if n is None else int(n))[-1]
-                       for step, sigma1, n in zip(steps, first, n_train, strict=True)])
+    furthest, by_window = int(steps.max()), {}
+    factor = np.empty(len(steps))
+    for row, (step, sigma1, n) in enumerate(zip(steps, first, n_train, strict=True)):
+        key = (sigma1, n)       # one growth curve per window, read at each row's step
+        if key not in by_window:
+            by_window[key] = growth(furthest, sigma1, None if n is None else int(n))
+        factor[row] = by_window[key][step - 1]
     return first * factor
 
 
