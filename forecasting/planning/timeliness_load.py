@@ -52,6 +52,8 @@ __all__ = [
     "arrivals",
     "calibrate_queue",
     "queue_load",
+    "keep_pace_fte",
+    "queue_history",
     "started_assessments",
     "calibrate_arrivals",
     "load_definition",
@@ -293,3 +295,37 @@ def queue_load(
         waiting = min(work - min(work, can_do[i]), ceiling * usual[i])
         end[i] = waiting
     return load, end
+
+
+def keep_pace_fte(
+    curve: TimelinessCurve, arrays: dict[str, np.ndarray], params: dict[str, Parameter], u_max
+) -> np.ndarray:
+    """FTE for a timeliness target on the assessment queue (timeliness_load.queue_load), steady state: the FTE
+    that completes as many assessments as start (started x reference_fte / completions), where the target is
+    met with the queue at or below `u_max` months of capacity (u_max >= 0); infinite where even an empty queue
+    falls short."""
+    started = curve.conversion * started_assessments(arrays, params)
+    completions = np.asarray(arrays["assessments"], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pace = np.where(completions > 0, started * curve.reference_fte / completions, np.inf)
+    return np.where(np.isfinite(u_max) & (u_max >= 0), pace, np.inf)
+
+
+def queue_history(
+    arrays: dict[str, np.ndarray], fte: pd.Series, params: dict[str, Parameter]
+) -> tuple[pd.Series, dict]:
+    """The assessment queue's load over a history (`queue_load`, starting empty; `fte` carrying work by month)
+    and its calibration: {per_fte, conversion, reference_fte, queue_start, queue_from}."""
+    months = pd.DatetimeIndex(fte.index)
+    staff = fte.to_numpy(dtype=float)
+    conversion, reference, per_fte = calibrate_queue(arrays, staff, params)
+    load, end = queue_load(arrays, staff, conversion, reference, per_fte, params)
+    calibration = {
+        "per_fte": per_fte,
+        "conversion": conversion,
+        "reference_fte": reference,
+        "queue_start": float(end[-1]) if len(end) else 0.0,
+        "queue_from": months[-1] + pd.DateOffset(months=1) if len(months) else None,
+    }
+    return pd.Series(load, index=months), calibration
+

@@ -74,9 +74,9 @@ from forecasting.planning.timeliness_load import (
     TimelinessCurve,
     arrivals,
     default_curves,
+    keep_pace_fte,
     load_definition,
     measure_utilisation,
-    started_assessments,
 )
 
 log = logging.getLogger(__name__)
@@ -369,7 +369,7 @@ def fte_needed(
                 load, per_fte = workload, _per_fte(team, params, capacity)
                 definition = load_definition(measure, curve.load)
                 if definition.queue:
-                    for_time = _keep_pace(curve, arrays, params, u_max)
+                    for_time = keep_pace_fte(curve, arrays, params, u_max)
                 else:
                     if curve.load != TEAM_LOAD:
                         load = arrivals(arrays, definition, params)
@@ -392,16 +392,3 @@ def fte_needed(
         )
     return pd.concat(frames, ignore_index=True)
 
-
-def _keep_pace(
-    curve: TimelinessCurve, arrays: dict[str, np.ndarray], params: dict[str, Parameter], u_max: np.ndarray
-) -> np.ndarray:
-    """FTE for a timeliness target on the assessment queue (timeliness_load.queue_load), steady state: the FTE
-    that completes as many assessments as start (started x reference_fte / completions), where the target is
-    met with the queue at or below `u_max` months of capacity (u_max >= 0); infinite where even an empty queue
-    falls short."""
-    started = curve.conversion * started_assessments(arrays, params)
-    completions = np.asarray(arrays["assessments"], dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pace = np.where(completions > 0, started * curve.reference_fte / completions, np.inf)
-    return np.where(np.isfinite(u_max) & (u_max >= 0), pace, np.inf)

@@ -18,9 +18,8 @@ from forecasting.planning.timeliness_load import (
     TEAM_LOAD,
     arrivals,
     calibrate_arrivals,
-    calibrate_queue,
     load_definition,
-    queue_load,
+    queue_history,
     utilisation_from_arrivals,
 )
 from forecasting.planning.workforce import (
@@ -158,7 +157,7 @@ def fit_timeliness(
         queue: dict = {}
         if definition.queue:
             try:
-                load, queue = _queue_history(arrays, rows, params)
+                load, queue = queue_history(arrays, rows["fte"], params)
                 per_fte = queue.pop("per_fte")
             except KeyError as exc:  # the data set lacks referrals or completions: the team's own load
                 log.info("%s: %s; the team's own load is used", measure, exc)
@@ -195,24 +194,6 @@ def fit_timeliness(
             measure, intercept, slope, True, note, definition.key, per_fte, **queue
         )
     return curves
-
-
-def _queue_history(
-    arrays: dict[str, np.ndarray], rows: pd.DataFrame, params: dict[str, Parameter]
-) -> tuple[pd.Series, dict]:
-    """The assessment queue's load over the history (timeliness_load.queue_load, starting empty) and its
-    calibration: {per_fte, conversion, reference_fte, queue_start, queue_from}."""
-    fte = rows["fte"].to_numpy(dtype=float)
-    conversion, reference, per_fte = calibrate_queue(arrays, fte, params)
-    load, end = queue_load(arrays, fte, conversion, reference, per_fte, params)
-    calibration = {
-        "per_fte": per_fte,
-        "conversion": conversion,
-        "reference_fte": reference,
-        "queue_start": float(end[-1]) if len(end) else 0.0,
-        "queue_from": pd.Timestamp(rows.index[-1]) + pd.DateOffset(months=1) if len(rows) else None,
-    }
-    return pd.Series(load, index=rows.index), calibration
 
 
 # ------------------------------------------------------------------------- which load earns its place
