@@ -167,9 +167,7 @@ def run_model(
                 adj = (adjustment(history.months[cutoff], train_months),
                        adjustment(history.months[cutoff], test_months)) if adjustment else (None, None)
                 mean, sigma = _fit(spec, history.z[:cutoff], h, adj[0], adj[1], fallback_sigma)
-            rows.append(pd.DataFrame({"cutoff": history.months[cutoff - 1], "ds": test_months,
-                                      "step": np.arange(1, h + 1), "mu": mean, "sigma": sigma,
-                                      "y": history.y[cutoff:cutoff + h], "n_train": cutoff}))
+            rows.append((cutoff, test_months, mean, sigma))
         if spec.build is None:
             final = {k: v for k, v in combined.items() if v.mean is not None and v.sigma is not None}
             run.weights = combination_weights(part_errors(final, history))
@@ -182,8 +180,23 @@ def run_model(
         log.info("%s failed on %s: %s", run.name, history.indicator, exc)
         run.excluded_reason = f"failed to fit ({type(exc).__name__}: {str(exc)[:80]})"
         return run
-    run.cv = pd.concat(rows, ignore_index=True) if rows else None
+    run.cv = _cv_frame(history, rows, h) if rows else None
     return run
+
+
+def _cv_frame(history: History, rows: list, h: int) -> pd.DataFrame:
+    """One back-test frame from the windows' (cutoff, test months, mu, sigma), built once, not per window
+    (every window scores h months: `rolling_origins` keeps cutoff + h within the history)."""
+    cutoffs = np.array([cutoff for cutoff, *_ in rows])
+    return pd.DataFrame({
+        "cutoff": history.months[np.repeat(cutoffs - 1, h)],
+        "ds": pd.DatetimeIndex(np.concatenate([months.to_numpy() for _, months, _, _ in rows])),
+        "step": np.tile(np.arange(1, h + 1), len(rows)),
+        "mu": np.concatenate([np.asarray(mean, dtype=float) for _, _, mean, _ in rows]),
+        "sigma": np.concatenate([np.asarray(sd, dtype=float) for _, _, _, sd in rows]),
+        "y": np.concatenate([history.y[cutoff:cutoff + h] for cutoff in cutoffs]),
+        "n_train": np.repeat(cutoffs, h),
+    })
 
 
 def part_errors(parts: Mapping[str, ModelRun], history: History, before: pd.Timestamp | None = None
