@@ -61,3 +61,15 @@ def test_the_table_for_some_months_is_those_rows_of_the_whole_table():
     assert np.isnan(parts.__dict__["_solved_levels"].store).any()
     pd.testing.assert_frame_equal(parts.table(months=[MONTHS[1]]),
                                   whole[whole["month"] == MONTHS[1]].reset_index(drop=True))
+
+
+def test_observed_is_read_once_shared_with_its_scenarios_and_handed_out_as_a_copy():
+    moved = _moved()
+    first = moved.observed("X")
+    assert list(first) == [1.0]
+    first.iloc[0] = 99.0                                       # a caller's change stays with the caller
+    assert list(moved.observed("X")) == [1.0]
+    assert moved.observed("nothing").empty
+    again = moved.with_deltas({"X": np.full(3, 1.0)}, "again")
+    assert again._observed is moved._observed                  # the same data set: read once
+    assert set(moved._observed) == {"X", "nothing"}
