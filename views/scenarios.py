@@ -234,16 +234,16 @@ def scenario_panel():
             st.plotly_chart(figure, width="stretch")
             figures.append((title, figure))
         download_buttons(parts, "decomposition", key="decomposition")
-    report = scenario_html_report(
-        scenario_title(st.session_state.get("scenario_name"), scenario), figures,
-        {"Will we hit the targets?": answer,
-         f"Results at {last:%b %Y}": results_table(end, [(m, t, u) for m, t, u, _ in CHARTS]),
-         "Levers changed": lever_rows(scenario)},
-        notes=[*(f"Beyond the evidence: {flag}" for flag in result.flags), *long_run, *result.notes],
-        data_source=Path(str(dataset.source)).name,  # the data set's name, never the server's folder
-    )
-    st.download_button("Download the scenario report (HTML, opens offline)", report.encode(),
-                       file_name="scenario-report.html", mime="text/html")
+    title = scenario_title(st.session_state.get("scenario_name"), scenario)
+    tables = {"Will we hit the targets?": answer,
+              f"Results at {last:%b %Y}": results_table(end, [(m, t, u) for m, t, u, _ in CHARTS]),
+              "Levers changed": lever_rows(scenario)}
+    notes = [*(f"Beyond the evidence: {flag}" for flag in result.flags), *long_run, *result.notes]
+    source = Path(str(dataset.source)).name  # the data set's name, never the server's folder
+    st.download_button(  # the report is built when asked for, not on every slider change
+        "Download the scenario report (HTML, opens offline)", file_name="scenario-report.html",
+        mime="text/html",
+        data=lambda: scenario_html_report(title, figures, tables, notes=notes, data_source=source).encode())
     _save_form(scenario)
 
 

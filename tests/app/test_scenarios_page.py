@@ -230,6 +230,8 @@ def test_levers_survive_a_visit_to_another_page():
 
 
 def test_report_names_the_plan_and_data_set_never_a_server_path(monkeypatch):
+    import streamlit
+
     import forecasting.reports as reports
 
     calls = []
@@ -237,6 +239,14 @@ def test_report_names_the_plan_and_data_set_never_a_server_path(monkeypatch):
     monkeypatch.setattr(reports, "scenario_html_report",
                         lambda *args, **kwargs: calls.append((args, kwargs)) or real(*args, **kwargs))
     app = _page().run()
+    assert not calls                             # not built on a slider change, only when asked for
+    real_button = streamlit.download_button
+
+    def click_at_once(label, data=None, *args, **kwargs):  # the report is built on the click: click it
+        report = label.startswith("Download the scenario report") and callable(data)
+        return real_button(label, data() if report else data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", click_at_once)
     app.slider(key="lever__edge_of_care_extra_exits").set_value(2.0).run()
     assert not app.exception
     (title, _figures, tables), kwargs = calls[-1]
