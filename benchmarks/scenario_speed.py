@@ -12,7 +12,8 @@ are worked out once per baseline (the page keeps them) and the decomposition onl
 after the first does; "cold" draws them again first. Then median / 90th percentile / max milliseconds for
 `apply_scenario` alone on each shipped scenario (the point scenario plus its effect draws,
 `scenario_effect_draws` draws from the cached draw set), and the CPU split of the combined plan's slider
-path. The forecast, the calibration and the
+path, with apart the page's eight charts (forecasting.reports.scenario_chart), drawing that the slider path
+above leaves out. The forecast, the calibration and the
 baseline workforce/cost projections are computed once beforehand (as the app does when the data set is
 loaded); the first call of each timing is a warm-up and not counted. The full Monte
 Carlo scenario adds drawing a new draw set and reading P(met) for every target off the simulated projection.
@@ -36,6 +37,7 @@ from forecasting.planning.horizon import horizon_to_march, steady_state
 from forecasting.planning.parameters import value
 from forecasting.planning.scenarios import apply_scenario, build_baseline, load_scenario
 from forecasting.planning.targets import evaluate_targets
+from forecasting.reports import scenario_chart
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 CHART_MEASURES = ("referrals", "cp_plans", "lac", "caseload_cin_cp", "EH4-QL", "M8-QL", "placement_cost",
@@ -102,6 +104,12 @@ def print_split(baseline, calibration, plan, repeats: int) -> None:
         marks.append(("P(met) for every target", time.process_time()))
         headline_table(result.projection, targets)
         marks.append(("headline table (exact-mixture 95% ranges)", time.process_time()))
+        for measure in CHART_MEASURES:
+            frame = result.measure(measure)
+            if not frame.empty:
+                scenario_chart(frame, title=measure, unit_label="")
+        marks.append(("[drawing, not in the slider path above] the page's charts (reports.scenario_chart)",
+                      time.process_time()))
         for name, at in marks:
             parts.setdefault(name, []).append((at - clock) * 1000)
             clock = at
