@@ -1,0 +1,45 @@
+"""Months with exactly one child are data, not gaps (worked by hand):
+- exit route shares (pipeline_calibration): adoptions / all children ceasing care (LAC4), summed over the
+  months with any exit. LAC4 = 1, 4, 0 and adoptions (LAC6) = 1, 1, 1: the months with exits are the first
+  two, so the share is (1 + 1) / (1 + 4) = 0.4 over 2 months, its sd that of the monthly ratios 1 and 0.25:
+  0.75 / sqrt(2) = 0.5303;
+- placement shares by month (placement_shares.mix_by_month): a month with one child in care, not fostered by
+  an agency, has an IFA share of 0 (not the latest month's share); with 10 children and 5 with an IFA, 0.5."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting.data import Dataset
+from forecasting.planning.parameters import load_parameters
+from forecasting.planning.pipeline_calibration import calibrate_pipeline
+from forecasting.planning.placement_shares import mix_by_month
+
+
+def _dataset(series: dict[str, list[float]], months: pd.DatetimeIndex) -> Dataset:
+    obs = pd.DataFrame([{"unique_id": code, "ds": month, "y": float(v)}
+                        for code, values in series.items() for month, v in zip(months, values, strict=True)])
+    catalogue = pd.DataFrame({"unit": ["count"] * len(series)},
+                             index=pd.Index(list(series), name="indicator"))
+    return Dataset(observations=obs, indicators=catalogue)
+
+
+def test_a_month_with_one_child_ceasing_care_counts_in_the_route_share():
+    months = pd.date_range("2018-01-01", periods=3, freq="MS")
+    series = {"M1": [1000, 800, 500], "M2": [200, 200, 100], "LAC1": [200, 200, 200], "LAC2": [1, 4, 0],
+              "LAC4": [1, 4, 0], "LAC6 (val)": [1, 1, 1], "LAC12 (val)": [0, 2, 0]}
+    rate = calibrate_pipeline(_dataset(series, months)).rates["exit_share_adoption"]
+    assert rate.mean == pytest.approx(0.4)
+    assert rate.n_months == 2
+    assert rate.sd == pytest.approx(0.75 / np.sqrt(2))
+    sgo = calibrate_pipeline(_dataset(series, months)).rates["exit_share_sgo"]
+    assert sgo.mean == pytest.approx(2 / 5) and sgo.n_months == 2  # 0 of 1, 2 of 4
+
+
+def test_a_month_with_one_child_in_care_has_its_own_placement_shares():
+    months = pd.date_range("2018-06-01", periods=2, freq="MS")
+    dataset = _dataset({"LAC1": [1, 10], "LAC9 (val)": [0, 5], "LAC16": [0, 0]}, months)
+    shares = mix_by_month(load_parameters(), dataset, months)
+    assert shares.loc[months[0], "ifa"] == 0.0 and shares.loc[months[0], "in_house_fostering"] == 0.0
+    assert shares.loc[months[1], "ifa"] == pytest.approx(0.5)
+    assert np.allclose(shares.sum(axis=1), 1.0)
