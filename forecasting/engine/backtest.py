@@ -169,9 +169,10 @@ def run_model(
                 mean, sigma = _fit(spec, history.z[:cutoff], h, adj[0], adj[1], fallback_sigma)
             rows.append((cutoff, test_months, mean, sigma))
         if spec.build is None:
-            final = {k: v for k, v in combined.items() if v.mean is not None and v.sigma is not None}
-            run.weights = combination_weights(part_errors(final, history))
-            run.mean, run.sigma = combine({k: (v.mean, v.sigma) for k, v in final.items()}, run.weights)
+            final = {k: (v.mean, v.sigma) for k, v in combined.items()
+                     if v.mean is not None and v.sigma is not None}
+            run.weights = combination_weights(part_errors({k: combined[k] for k in final}, history))
+            run.mean, run.sigma = combine(final, run.weights)
         else:
             last = history.months[-1] + pd.offsets.MonthBegin(1)
             adj = (adjustment(last, history.months), adjustment(last, future)) if adjustment else (None, None)

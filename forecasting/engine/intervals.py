@@ -55,7 +55,8 @@ def _prior() -> dict[int, tuple[np.ndarray, np.ndarray]]:
     if "length" not in table:   # a table pooled over history lengths
         table["length"] = 0
     prior = {}
-    for length, block in table.groupby("length", sort=True):
+    for length in sorted(table["length"].unique()):
+        block = table[table["length"] == length]
         edges, rows = [], []
         for upper in sorted(block["sigma1_below"].astype(float).unique()):
             band = block[block["sigma1_below"] == upper].sort_values("step")
