@@ -19,8 +19,9 @@ from forecasting.data.ssda903_config import UNKNOWN_AGE, Codes903, completed_yea
 from forecasting.data.ssda903_episodes import Episodes903
 from forecasting.data.ssda903_monthly import month_end_states
 
-# Being looked after ends at 18: a child is a person under 18 (Children Act 1989 s105(1)); DfE's 903 guidance
-# (2023-24) ends the episode on the 18th birthday. Not an assumption to tune: the law.
+# Being looked after ends at 18: a child is a person under 18 (Children Act 1989 s105(1)). Mastodon C's
+# witan.cic makes children in care past 17 leave on their 18th birthday (its dsdr 0010; see
+# shared/reference/ssda903-notes.md). Not an assumption to tune: the law.
 LEAVING_CARE_AGE = 18
 # A child leaving care in the month before its 18th birthday (or after) is taken to leave because it turns 18:
 # the model steps a month at a time, and some returns end the episode a few days early (D2I's sample ends 147
