@@ -311,7 +311,9 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    """A table with no rows; its date columns (DOB, DUC) typed as dates, as the checked tables' are."""
+    return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in ("DOB", "DUC") else object)
+                         for c in columns})
 
 
 def _with_place(table: Table903) -> pd.DataFrame:

@@ -212,3 +212,12 @@ def test_copies_that_differ_between_returns_are_said_once_each_and_the_later_clo
     kept = loaded.clean.episodes.set_index("CHILD")
     assert kept.loc["1", "PLACE"] == "K2" and kept.loc["1", "DEC"] == pd.Timestamp("2018-06-01")
     assert len(kept) == 2
+
+
+def test_episodes_without_any_header_table_are_used_with_ages_unknown():
+    # was a failure ("could not be read (AttributeError ...)"): the missing header's dates were not dates
+    files = [("episodes.csv", (EPISODE_HEAD + "\n1,10/04/2017,S,C2,N1,U4,PR4,,,,,,\n").encode())]
+    loaded = load_903(files)
+    assert loaded.ok, loaded.report.as_text()
+    assert [p.code for p in loaded.report.problems] == ["no_header"]
+    assert _series(loaded, "LAC1").iloc[0] == 1 and _series(loaded, "AGE-UNKNOWN").iloc[0] == 1
