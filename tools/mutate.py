@@ -72,6 +72,13 @@ ENGINE_TESTS = [
     "tests/engine/test_seasonality.py",
     "tests/engine/test_explain.py",
 ]
+# the interval rules' own files first (a mutant run at import time gets the first two), then every other
+# tests/engine/test_intervals*.py
+INTERVAL_TESTS = list(dict.fromkeys([
+    "tests/engine/test_intervals.py",
+    "tests/engine/test_intervals_spread_rules.py",
+    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "engine").glob("test_intervals*.py")),
+]))
 # Dask (tests/engine/test_distributed.py, ~10 s) and the cache tests are not about choice or intervals.
 
 # name -> (module path, tests to run (own module's first), functions to mutate or None = all of the module).
@@ -93,7 +100,7 @@ TARGETS: dict[str, tuple[str, list[str], tuple[str, ...] | None]] = {
 TARGETS |= {
     "backtest": ("forecasting/engine/backtest.py", ["tests/engine/test_backtest_rules.py", *ENGINE_TESTS],
                  None),
-    "intervals": ("forecasting/engine/intervals.py", ["tests/engine/test_intervals.py", *ENGINE_TESTS], None),
+    "intervals": ("forecasting/engine/intervals.py", [*INTERVAL_TESTS, *ENGINE_TESTS], None),
     "forecast": ("forecasting/engine/forecast.py", ["tests/engine/test_forecast_rules.py", *ENGINE_TESTS],
                  FORECAST_FUNCTIONS),
 }
