@@ -2,7 +2,13 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from forecasting.planning import backtest_care, care_scenario_costs, fit_care_model, scenario_projection
+from forecasting.planning import (
+    CARE_SIMULATIONS,
+    backtest_care,
+    care_scenario_costs,
+    fit_care_model,
+    scenario_projection,
+)
 from forecasting.reports import markdown_text, money
 from ui import state
 from ui.downloads import download_buttons
@@ -23,11 +29,13 @@ reference = left.slider("Reference period (months of history the rates come from
 horizon = middle.select_slider("Months to project", options=[6, 12, 18, 24, 36], value=24)
 rewind = right.slider("Back-test: months to rewind", 3, 24, 12)
 
-projection = fit_care_model(loaded.clean, authority, reference_months=reference, horizon=horizon, n_sims=500)
+projection = fit_care_model(
+    loaded.clean, authority, reference_months=reference, horizon=horizon, n_sims=CARE_SIMULATIONS
+)
 first, last = projection.rates.reference
 st.caption(f"Rates: monthly moves between placement types, exits by route, ageing and entries over "
-           f"{first:%b %Y}-{last:%b %Y}; intervals from 500 simulated paths. Every figure counts children at "
-           "month ends; child-level rows stay in this session.")
+           f"{first:%b %Y}-{last:%b %Y}; intervals from {CARE_SIMULATIONS:,} simulated paths (as the care "
+           "command). Every figure counts children at month ends; child-level rows stay in this session.")
 st.subheader(f"Start stock, end of {projection.start_month:%b %Y}: {projection.start.sum():.0f} children")
 st.dataframe(projection.start.rename("children").to_frame(), width="stretch")
 
@@ -56,7 +64,7 @@ redirect = two.number_input("Share of IFA entries placed with in-house carers in
 levers = [lever for lever in [("step_down", "residential", "in_house_fostering", step),
                               ("redirect_entries", "ifa", "in_house_fostering", redirect)] if lever[3] > 0]
 if levers:
-    scenario = scenario_projection(loaded.clean, authority, projection, levers, n_sims=500)
+    scenario = scenario_projection(loaded.clean, authority, projection, levers, n_sims=CARE_SIMULATIONS)
     last_month = table["month"].max()
     compare = (table[table["month"] == last_month].set_index("indicator")[["mean"]]
                .join(scenario.table[scenario.table["month"] == last_month].set_index("indicator")[["mean"]],
@@ -84,7 +92,7 @@ settings = (id(loaded), authority, rewind, reference)
 if st.button("Run the back-test"):
     with st.spinner("Back-testing (the engine's forecast takes a few seconds)..."):
         st.session_state["ssda903_backtest"] = settings, backtest_care(
-            loaded.clean, authority, rewind=rewind, reference_months=reference, n_sims=300)
+            loaded.clean, authority, rewind=rewind, reference_months=reference, n_sims=CARE_SIMULATIONS)
 stored_settings, result = st.session_state.get("ssda903_backtest", (None, None))
 if result is not None and stored_settings == settings:
     st.caption(f"Rewound to {result.cutoff:%b %Y}. MAE and bias in children; MAPE and coverage in %.")

@@ -39,7 +39,10 @@ def register(subparsers) -> None:
         help="back-test: months to rewind, project and compare (0 = no back-test; default 12)",
     )
     care.add_argument(
-        "--sims", type=int, default=1000, help="simulated paths for the intervals (default 1000)"
+        "--sims",
+        type=int,
+        default=None,
+        help="simulated paths for the intervals (default: the care model's, 1,000, as the app uses)",
     )
     care.add_argument("--out", required=True, help="projection table (CSV, or XLSX if it ends .xlsx)")
     care.add_argument("--backtest-out", help="also write the back-test table here")
@@ -65,8 +68,11 @@ def register(subparsers) -> None:
 def run_care(args: argparse.Namespace) -> int:
     from forecasting.data.ssda903_load import load_903_path
     from forecasting.planning.care_backtest import backtest_care
-    from forecasting.planning.care_model import fit_care_model
+    from forecasting.planning.care_model import DEFAULT_SIMULATIONS, fit_care_model
     from forecasting.reports.exports import write_table
+
+    if args.sims is None:
+        args.sims = DEFAULT_SIMULATIONS
 
     loaded = load_903_path(args.data)
     if not loaded.ok or loaded.clean is None:

@@ -4,6 +4,7 @@ costs, targets (P(met), RAG), goal-seek and decomposition. Reads the engine's fo
 from forecasting.planning.budgets import read_actual_spend, read_budget
 from forecasting.planning.care_backtest import backtest_care
 from forecasting.planning.care_levers import scenario_projection
+from forecasting.planning.care_model import DEFAULT_SIMULATIONS as CARE_SIMULATIONS
 from forecasting.planning.care_model import fit_care_model
 from forecasting.planning.costs import PLACEMENT_TYPES, full_year_lac, project_placement_costs
 from forecasting.planning.coverage import Coverage, coverage, indicator_words
@@ -76,7 +77,8 @@ __all__ = ["Coverage", "GROUP_LABELS", "HEADLINES", "LEVER_LABELS", "lever_words
            "cost_by_financial_year",
            "coverage",
            "current_financial_year", "decompose", "describe_validation", "enter_costs", "evaluate_targets",
-           "evidence_table", "pathway_evidence_table", "finance_horizon", "finance_view", "fit_care_model",
+           "CARE_SIMULATIONS", "evidence_table", "pathway_evidence_table",
+           "finance_horizon", "finance_view", "fit_care_model",
            "flows_frame",
            "forecast_demand", "indicator_words",
            "full_year_lac", "goal_seek", "goal_seek_pair", "headline_table", "horizon_to_march",
