@@ -1,46 +1,26 @@
-"""Scenario files (YAML, validated with pydantic) and applying a scenario on top of the statistical baseline.
-
-A scenario file:
-    schema_version: 1
-    name: Early Help step-down
-    description: ...
-    levers:                      # any lever left out stays neutral; see forecasting.planning.levers.LEVERS
-      early_help_diversion_pct: 15
-      early_help_start: 2018-09
-
-Rules: `yaml.safe_load` only (tags such as !!python/object are refused); unknown keys, wrong types and values
-outside a lever's range are errors naming the file, the key and what was expected. Saving is atomic (temp file
-in the same folder, fsync, then a hard link that fails if the name exists, so of two racing saves exactly one
-wins) and never overwrites an existing file unless `overwrite=True` (then os.replace).
+"""Applying a scenario on top of the statistical baseline, and the one `project` every page and command reads.
 
 `apply_scenario(baseline, scenario, calibration, params)` turns levers into front-door changes, runs the
-pipeline
-(deltas only), hands demand to the workforce and cost models, and moves the baseline's `Projection` by the
-changes to the scorecard's own indicators (derived rates and percentages follow; see
+pipeline (deltas only), hands demand to the workforce and cost models, and moves the baseline's `Projection`
+by the changes to the scorecard's own indicators (derived rates and percentages follow; see
 forecasting.planning.projection). With every lever neutral every delta is 0.0 and the scenario equals the
-baseline
-exactly. `build_baseline` builds everything a scenario reads once; nothing a scenario does changes it.
+baseline exactly. `build_baseline` builds everything a scenario reads once; nothing a scenario does changes
+it. The scenario itself (the validated `Levers` / `Scenario` model, reading and saving its file) lives in
+`forecasting.planning.scenario_file`, which needs neither the engine nor the effect models; its names are
+imported here too, so `from forecasting.planning.scenarios import Scenario, load_scenario` keeps working.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from forecasting.engine.forecast import run_forecast
-from forecasting.errors import UserFacingError
 from forecasting.planning import care_pathway, effect_draws, lever_mix, plausibility, scenario_effects
-from forecasting.planning.levers import LEVERS, MONTH_UNIT, TEAMS, ramp, window
+from forecasting.planning.levers import LEVERS, ramp, window
 from forecasting.planning.parameters import load_parameters, value
 from forecasting.planning.pipeline import (
     FLOW_INDICATORS,
@@ -53,10 +33,19 @@ from forecasting.planning.pipeline import (
     run_pipeline,
 )
 from forecasting.planning.projection import Projection
-from forecasting.planning.scenario_yaml import load_yaml_text, read_scenario_text
+from forecasting.planning.scenario_file import (  # the model and its file, re-exported for existing callers
+    EFFECT_LEVERS,
+    SCHEMA_VERSION,
+    Levers,
+    Scenario,
+    load_scenario,
+    save_scenario,
+    scenario_from_dict,
+)
 
 log = logging.getLogger(__name__)
 __all__ = [
+    "EFFECT_LEVERS",
     "SCHEMA_VERSION",
     "Levers",
     "Scenario",
@@ -70,228 +59,7 @@ __all__ = [
     "scenario_from_dict",
 ]
 
-SCHEMA_VERSION = 1
 
-
-def _lever_field(spec) -> tuple[Any, Any]:
-    if spec.unit == MONTH_UNIT:
-        return (str | None, Field(default=spec.neutral, description=spec.description))
-    if spec.unit == "team":
-        return (Literal[TEAMS], Field(default=spec.neutral, description=spec.description))
-    return (
-        float,
-        Field(default=spec.neutral, ge=spec.low, le=spec.high, strict=True, description=spec.description),
-    )
-
-
-class _LeverBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @field_validator(
-        *[n for n, s in LEVERS.items() if s.unit == MONTH_UNIT], mode="before", check_fields=False
-    )
-    @classmethod
-    def _month(cls, value):
-        if value is None:
-            return None
-        if isinstance(value, (dt.date, dt.datetime)):
-            return f"{value:%Y-%m}"
-        text = str(value).strip()
-        try:
-            return f"{pd.Timestamp(dt.datetime.strptime(text, '%Y-%m')):%Y-%m}"
-        except ValueError:
-            raise ValueError(f"expected a month as YYYY-MM (e.g. 2018-10), got {value!r}") from None
-
-
-_lever_fields: dict[str, Any] = {n: _lever_field(s) for n, s in LEVERS.items()}
-if TYPE_CHECKING:  # the checker sees the base; the lever fields exist only at run time (built from LEVERS)
-    Levers = _LeverBase
-else:
-    Levers = create_model("Levers", __base__=_LeverBase, **_lever_fields)
-
-
-# the levers that create an effect; the others (start months, ramps, lags, team) only shape its timing
-EFFECT_LEVERS = (
-    "early_help_diversion_pct",
-    "edge_of_care_entry_reduction",
-    "edge_of_care_extra_exits",
-    "recruits_fte",
-    "agency_fte_change",
-    "vacancy_fte_change",
-    "turnover_pct_change",
-    "extra_in_house_carers",
-    "demand_shock_pct",
-)
-
-
-class Scenario(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    schema_version: Literal[1]
-    name: str = Field(min_length=1, max_length=120)
-    description: str = ""
-    levers: Levers = Field(default_factory=Levers)
-
-    def with_levers(self, **changes) -> Scenario:
-        """A copy with some levers changed (validated)."""
-        return Scenario.model_validate(
-            {
-                "schema_version": self.schema_version,
-                "name": self.name,
-                "description": self.description,
-                "levers": self.levers.model_dump() | changes,
-            }
-        )
-
-    def active_groups(self) -> list[str]:
-        """Lever groups with at least one effect lever away from neutral (timing levers alone don't count)."""
-        values = self.levers.model_dump()
-        return sorted({LEVERS[n].group for n in EFFECT_LEVERS if values[n] != LEVERS[n].neutral})
-
-
-# ----------------------------------------------------------------------------------------------- file I/O
-def _describe_error(err: Any) -> str:
-    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    kind, ctx = err["type"], err.get("ctx", {})
-    got = err.get("input")
-    if kind == "extra_forbidden":
-        allowed = sorted(LEVERS) if err["loc"][:1] == ("levers",) else sorted(Scenario.model_fields)
-        return f"key '{key}' is not known; expected one of: {', '.join(allowed)}"
-    if kind == "missing":
-        return f"key '{key}' is missing"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        spec = LEVERS.get(str(err["loc"][-1]))
-        band = f"between {spec.low:g} and {spec.high:g} ({spec.unit})" if spec else str(ctx)
-        return f"key '{key}' must be {band}, got {got!r}"
-    spec = LEVERS.get(str(err["loc"][-1]))
-    if kind in ("float_type", "float_parsing") and spec is not None:
-        return f"key '{key}' must be a number ({spec.unit}, {spec.low:g} to {spec.high:g}), got {got!r}"
-    return f"key '{key}': {err['msg']} (got {got!r})"
-
-
-def scenario_from_dict(data: Any, source: str = "scenario") -> Scenario:
-    """Validate a parsed mapping; errors name `source`, the key and what was expected."""
-    if data is None:
-        raise UserFacingError(
-            f"{source}: the file is empty; expected a mapping with schema_version: "
-            f"{SCHEMA_VERSION}, name and levers."
-        )
-    if not isinstance(data, dict):
-        raise UserFacingError(
-            f"{source}: expected a mapping (key: value lines) at the top level, got {type(data).__name__}."
-        )
-    if "schema_version" in data and data["schema_version"] != SCHEMA_VERSION:
-        raise UserFacingError(
-            f"{source}: schema_version {data['schema_version']!r} is not supported; expected "
-            f"{SCHEMA_VERSION}."
-        )
-    if "levers" in data and data["levers"] is None:  # `levers:` with nothing under it = all neutral
-        data = {**data, "levers": {}}
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(_describe_error(e) for e in exc.errors())
-        raise UserFacingError(f"{source}: {problems}") from None
-
-
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate one scenario YAML file (safe_load without aliases, bounded; see scenario_yaml)."""
-    path = Path(path)
-    data = load_yaml_text(read_scenario_text(path), str(path))
-    return scenario_from_dict(data, str(path))
-
-
-def _fsync_directory(folder: Path) -> None:
-    """Make the rename itself durable where the OS allows it (POSIX); harmless elsewhere."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _already_exists(scenario_name: str, path: Path) -> UserFacingError:
-    """The refusal a user reads: the scenario's name, the file's name and the fix; never the server folder."""
-    return UserFacingError(
-        f"A saved scenario called '{scenario_name}' already exists ({path.name}); choose another name, or "
-        "replace the saved one on purpose."
-    )
-
-
-def _publish_new(tmp: str, path: Path, text: str, scenario_name: str = "") -> None:
-    """Give the finished temp file the name `path` only if nothing has that name yet, atomically.
-
-    `os.link` fails with FileExistsError when `path` exists, including when a racing save created it a moment
-    ago, so of two saves of one new name exactly one wins and readers only ever see complete files. Where a
-    file system has no hard links, an O_CREAT|O_EXCL create (still exclusive) is written and fsynced instead.
-    """
-    refused = _already_exists(scenario_name or path.stem, path)
-    try:
-        os.link(tmp, path)
-        return
-    except FileExistsError:
-        raise refused from None
-    except (AttributeError, NotImplementedError, OSError) as exc:  # no hard links here (e.g. FAT, some SMB)
-        import errno
-
-        if isinstance(exc, OSError) and exc.errno not in (
-            errno.EPERM,
-            errno.ENOTSUP,
-            errno.EOPNOTSUPP,
-            errno.EMLINK,
-        ):
-            raise
-        log.info("hard links unavailable in %s (%s); creating %s exclusively", path.parent, exc, path.name)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # as mkstemp
-    except FileExistsError:
-        raise refused from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        path.unlink(missing_ok=True)  # ours: created exclusively above
-        raise
-
-
-def save_scenario(scenario: Scenario, path: str | Path, overwrite: bool = False) -> Path:
-    """Write atomically (temp file in the same folder + fsync, then published in one step); never overwrite
-    an existing file unless overwrite=True, even when two saves of one new name race (see `_publish_new`)."""
-    path = Path(path)
-    if path.exists() and not overwrite:  # early, cheap refusal; _publish_new is the guarantee under a race
-        raise _already_exists(scenario.name, path)
-    data = {
-        "schema_version": scenario.schema_version,
-        "name": scenario.name,
-        "description": scenario.description,
-        "levers": {k: v for k, v in scenario.levers.model_dump().items() if v != LEVERS[k].neutral},
-    }
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            _publish_new(tmp, path, text, scenario.name)
-        _fsync_directory(path.parent)
-    finally:
-        Path(tmp).unlink(missing_ok=True)  # after a link the temp name is a second name for the file; drop it
-    return path
-
-
-# ----------------------------------------------------------------------------------------------- applying
 @dataclass
 class ScenarioResult:
     """`table`: measure, month, baseline, scenario, delta (the point scenario, every lever at its value),
