@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from forecasting.planning import goalseek
+from forecasting.planning import decomposition, goalseek
 from forecasting.planning.goalseek import conversion_sensitivity, goal_seek
 from forecasting.planning.pipeline_calibration import Calibration, Rate
 
@@ -62,7 +62,7 @@ def sensitivity(monkeypatch):
                               "delta": [-100.0 * x] * 3 + [1000.0 * x] * 3})
         return SimpleNamespace(table=table)
 
-    monkeypatch.setattr(goalseek, "apply_scenario", apply_scenario)
+    monkeypatch.setattr(decomposition, "apply_scenario", apply_scenario)
     return SimpleNamespace(months=MONTHS)
 
 
@@ -117,7 +117,7 @@ def test_a_measure_only_one_group_brings_counts_as_no_change_without_it(monkeypa
                     "delta": rows["delta"] + [1000.0 * r] * 3}
         return SimpleNamespace(table=pd.DataFrame(rows), delta_draws={})
 
-    monkeypatch.setattr(goalseek, "apply_scenario", apply_scenario)
+    monkeypatch.setattr(decomposition, "apply_scenario", apply_scenario)
     plan = goalseek.Scenario(schema_version=1, name="plan").with_levers(edge_of_care_extra_exits=2.0,
                                                                        recruits_fte=5.0)
     table = goalseek.decompose(SimpleNamespace(months=MONTHS), plan, None,

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from forecasting.planning.goalseek import _shifted
+from forecasting.planning.decomposition import _shifted
 from forecasting.planning.pipeline import Calibration, Rate
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from forecasting.errors import UserFacingError
-from forecasting.planning import goalseek
+from forecasting.planning import decomposition, goalseek
 from forecasting.planning.goalseek import goal_seek, goal_seek_pair
 
 TARGET = "LAC1:2019-20"
@@ -175,7 +175,7 @@ def test_shapley_contributions_split_an_interaction_and_carry_the_effect_draws(m
         draws = {"lac": np.array([[0.0, 0.0, 0.5 * lac], [0.0, 0.0, 1.5 * lac]])}
         return SimpleNamespace(table=table, delta_draws=draws)
 
-    monkeypatch.setattr(goalseek, "apply_scenario", apply_scenario)
+    monkeypatch.setattr(decomposition, "apply_scenario", apply_scenario)
     baseline = SimpleNamespace(months=pd.date_range("2018-07-01", periods=3, freq="MS"))
     plan = goalseek.Scenario(schema_version=1, name="plan").with_levers(edge_of_care_extra_exits=2.0,
                                                                        recruits_fte=5.0)
