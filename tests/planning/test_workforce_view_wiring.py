@@ -1,0 +1,82 @@
+"""The Workforce page's and command's one function (forecasting.planning.workforce_view), on stand-ins with
+known answers, so what is checked is its own wiring and words, by hand:
+- the timeliness validation table is made only when a forecast result is given AND the baseline has a data
+  set (else an empty table);
+- the command's lines: what was asked, the sizing answer, the plan's staffing cost by financial year (part
+  years said), the queue, each timeliness load's words, the notes;
+- the XLSX tables write months as YYYY-MM."""
+
+import importlib
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+# the module (forecasting.planning re-exports its function under the same name)
+wv = importlib.import_module("forecasting.planning.workforce_view")
+
+MONTHS = pd.DatetimeIndex(["2018-07-01", "2018-08-01"])
+
+
+@pytest.fixture
+def stand_ins(monkeypatch):
+    calls = []
+    sizing = SimpleNamespace(
+        answer=lambda: ["MASH / front door: 21 FTE needed."], notes=["a note"],
+        summary=pd.DataFrame({"team": ["mash"]}), schedule=pd.DataFrame(), timeliness=pd.DataFrame(),
+        by_month=pd.DataFrame({"month": MONTHS, "team": "mash", "fte_needed": [18.0, 21.0]}))
+    costs = pd.DataFrame({"month": MONTHS, "team": "mash", "staffing_cost": [1000.0, 1000.0]})
+    patches = {
+        "size_workforce": lambda baseline, params, norms, targets, scenario: sizing,
+        "StaffingPlan": SimpleNamespace(from_parameters=lambda params: "plan"),
+        "staffing_cost_frame": lambda plan, months, params: costs,
+        "cost_by_financial_year": lambda frame: pd.DataFrame(
+            {"financial_year": ["2018-19"], "staffing_cost": [2000.0], "months": [2]}),
+        "rolling_validation": lambda dataset, result, params: calls.append((dataset, result))
+        or pd.DataFrame({"measure": ["M8-QL"]}),
+        "staffing_projection": lambda baseline, params: SimpleNamespace(by_team="by team"),
+        "queue_table": lambda by_team, params: pd.DataFrame(),
+        "queue_lines": lambda queue, params: ["MASH queue: none waiting."],
+        "waiting_line": lambda projection, curves: [],
+        "flows_frame": lambda plan, months: pd.DataFrame({"month": MONTHS, "filled": [16.0, 16.0]}),
+        "timeliness_loads": lambda baseline: pd.DataFrame({"words": ["M8-QL moves with contacts."]}),
+        "plan_table": lambda params: pd.DataFrame(),
+        "plan_sources": lambda params: pd.DataFrame(),
+    }
+    for name, stand_in in patches.items():
+        monkeypatch.setattr(wv, name, stand_in)
+    return calls
+
+
+def _baseline(dataset):
+    return SimpleNamespace(months=MONTHS, dataset=dataset, effects=SimpleNamespace(curves=None))
+
+
+def test_the_validation_needs_both_a_forecast_result_and_a_data_set(stand_ins):
+    view = wv.workforce_view(_baseline("data"), {}, forecast_result="result")
+    assert stand_ins == [("data", "result")] and list(view.validation["measure"]) == ["M8-QL"]
+    stand_ins.clear()
+    assert wv.workforce_view(_baseline("data"), {}).validation.empty
+    assert wv.workforce_view(_baseline(None), {}, forecast_result="result").validation.empty
+    assert stand_ins == []
+
+
+def test_the_commands_lines_in_order(stand_ins):
+    view = wv.workforce_view(_baseline(None), {})
+    assert view.lines({"mash": 18.0}, {}) == [
+        "Workforce: caseload norms mash 18; no timeliness target.",
+        "  MASH / front door: 21 FTE needed.",
+        "  Staffing cost of the plan (front-line staff, their managers and support staff): 2018-19 £2,000 "
+        "(part year).",
+        "  queue: MASH queue: none waiting.",
+        "  timeliness: M8-QL moves with contacts.",
+        "  note: a note",
+    ]
+
+
+def test_the_workbooks_months_are_year_and_month(stand_ins):
+    tables = wv.workforce_view(_baseline(None), {}).tables(["a line"])
+    assert list(tables["fte needed by month"]["month"]) == ["2018-07", "2018-08"]
+    assert list(tables["staffing flows"]["month"]) == ["2018-07", "2018-08"]
+    assert list(tables["notes"]["note"]) == ["a line"]
+    assert "timeliness validation" not in tables
