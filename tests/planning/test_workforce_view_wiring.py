@@ -27,7 +27,8 @@ def stand_ins(monkeypatch):
         by_month=pd.DataFrame({"month": MONTHS, "team": "mash", "fte_needed": [18.0, 21.0]}))
     costs = pd.DataFrame({"month": MONTHS, "team": "mash", "staffing_cost": [1000.0, 1000.0]})
     patches = {
-        "size_workforce": lambda baseline, params, norms, targets, scenario: sizing,
+        "size_workforce": lambda baseline, params, norms, targets, scenario: calls.append(
+            ("sized", norms, targets)) or sizing,
         "StaffingPlan": SimpleNamespace(from_parameters=lambda params: "plan"),
         "staffing_cost_frame": lambda plan, months, params: costs,
         "cost_by_financial_year": lambda frame: pd.DataFrame(
@@ -54,11 +55,17 @@ def _baseline(dataset):
 
 def test_the_validation_needs_both_a_forecast_result_and_a_data_set(stand_ins):
     view = wv.workforce_view(_baseline("data"), {}, forecast_result="result")
-    assert stand_ins == [("data", "result")] and list(view.validation["measure"]) == ["M8-QL"]
+    assert ("data", "result") in stand_ins and list(view.validation["measure"]) == ["M8-QL"]
     stand_ins.clear()
     assert wv.workforce_view(_baseline("data"), {}).validation.empty
     assert wv.workforce_view(_baseline(None), {}, forecast_result="result").validation.empty
-    assert stand_ins == []
+    assert ("data", "result") not in stand_ins and (None, "result") not in stand_ins
+
+
+def test_norms_and_targets_given_reach_the_sizing_and_empty_ones_mean_the_defaults(stand_ins):
+    wv.workforce_view(_baseline(None), {}, norms={"mash": 18.0}, targets={"EH4-QL": 85.0})
+    wv.workforce_view(_baseline(None), {}, norms={}, targets={})
+    assert stand_ins == [("sized", {"mash": 18.0}, {"EH4-QL": 85.0}), ("sized", None, None)]
 
 
 def test_the_commands_lines_in_order(stand_ins):
