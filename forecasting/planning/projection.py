@@ -258,6 +258,11 @@ class Projection:
             )
         return rows.loc[wanted]
 
+    def forecast_months(self, indicator: str) -> pd.DatetimeIndex:
+        """Months with a forecast row for `indicator`, sorted (empty when it has none)."""
+        grid = self._grid.get(indicator)
+        return self._months[grid >= 0] if grid is not None else pd.DatetimeIndex([])
+
     def _where(self, indicator: str, months=None) -> np.ndarray:
         """Row positions of `indicator` in `months` order (all its months, sorted, when None)."""
         grid = self._grid.get(indicator)

@@ -25,6 +25,7 @@ no probability can be given (named parameters).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 
 import numpy as np
@@ -70,6 +71,12 @@ def period_months(period: str) -> pd.DatetimeIndex:
         start = int(str(period).strip()[:4])
     except ValueError:
         raise ValueError(f"period {period!r} is not a financial year like 2018-19") from None
+    return _year_months(start)
+
+
+@functools.lru_cache(maxsize=64)
+def _year_months(start: int) -> pd.DatetimeIndex:
+    """Apr `start` .. Mar `start + 1` (kept: a slider change evaluates every target again)."""
     return pd.date_range(f"{start}-04-01", periods=12, freq="MS")
 
 
@@ -89,17 +96,18 @@ def _direction(polarity: str, target: float, latest: float | None) -> str:
     return "higher_is_better"
 
 
-def _latest(projection: Projection, indicator: str) -> float | None:
-    series = projection.observed(indicator).dropna()
-    return float(series.iloc[-1]) if not series.empty else None
+def _latest(observed: pd.Series) -> float | None:
+    """The last readable observed value (None when there is none)."""
+    readable = observed.dropna()
+    return float(readable.iloc[-1]) if not readable.empty else None
 
 
-def _sources(projection: Projection, indicator: str, months: pd.DatetimeIndex) -> pd.Series:
-    """Per month: 'observed', 'forecast' or None (neither)."""
-    observed = projection.observed(indicator).dropna()
-    forecast = set(projection.distribution.loc[projection.distribution["indicator"] == indicator, "month"])
+def _sources(observed: pd.Series, forecast_months: pd.DatetimeIndex, months: pd.DatetimeIndex) -> pd.Series:
+    """Per month: 'observed' (a readable value), 'forecast' (a forecast row) or None (neither)."""
+    readable = set(observed.dropna().index)
+    forecast = set(forecast_months)
     return pd.Series(
-        [("observed" if m in observed.index else "forecast" if m in forecast else None) for m in months],
+        [("observed" if m in readable else "forecast" if m in forecast else None) for m in months],
         index=months,
         dtype=object,
     )
@@ -126,11 +134,12 @@ def _evaluate_one(
 ) -> dict:
     """projected, lo95, hi95, probability_met, direction, sources and how it was computed, for one target."""
     rho, n_draws, seed = settings
-    direction = _direction(_polarity(projection.dataset, indicator), target, _latest(projection, indicator))
+    observed = projection.observed(indicator)
+    direction = _direction(_polarity(projection.dataset, indicator), target, _latest(observed))
     months = period_months(period)
     if basis == "year_end_level":
         months = months[-1:]
-    sources = _sources(projection, indicator, months)
+    sources = _sources(observed, projection.forecast_months(indicator), months)
     known = sources.dropna()
     out = {
         "direction": direction,
@@ -143,7 +152,6 @@ def _evaluate_one(
     }
     if known.empty:
         return out
-    observed = projection.observed(indicator)
     observed_months = known.index[known == "observed"]
     future = known.index[known == "forecast"]
     scale = 1.0 / 12 if basis == "monthly_rate" else 1.0
@@ -324,7 +332,7 @@ def compare_benchmarks(projection: Projection, month=None) -> pd.DataFrame:
     for bench in dataset.benchmarks.itertuples(index=False):
         indicator, comparator, level = str(bench.indicator), str(bench.comparator), float(bench.value)
         polarity = _polarity(dataset, indicator)
-        latest = _latest(projection, indicator)
+        latest = _latest(projection.observed(indicator))
         try:
             projected = projection.quantile(indicator, month, 0.5)
             lo, hi = (
