@@ -30,8 +30,8 @@ import yaml
 
 from forecasting.errors import UserFacingError
 from forecasting.planning.levers import LEVERS
+from forecasting.planning.scenario_file import Scenario, save_scenario, scenario_from_dict
 from forecasting.planning.scenario_yaml import MAX_BYTES, load_yaml_text, read_scenario_text
-from forecasting.planning.scenarios import Scenario, save_scenario, scenario_from_dict
 
 log = logging.getLogger(__name__)
 __all__ = [
