@@ -554,17 +554,20 @@ def _earlier_report(paths: list[Path]) -> list[dict]:
             same = [k for k, m in enumerate(mutants) if k not in updated and m["status"] != "killed"
                     and (m["module"], m["kind"], m["before"], m["after"]) == key]
             if same:
-                best = min(same, key=lambda k: abs(mutants[k]["line"] - new["line"]))
+                best = min(same, key=lambda k: (mutants[k]["start"][1] != new["start"][1],
+                                                abs(mutants[k]["line"] - new["line"])))
                 updated.add(best)
-                mutants[best] = {**mutants[best], "status": new["status"], "line": new["line"]}
+                mutants[best] = {**mutants[best], "status": new["status"], "line": new["line"],
+                                 "start": new["start"], "end": new["end"]}
     return mutants
 
 
 def _match_earlier(found: list[Mutant], earlier: list[dict], name: str) -> list[Mutant]:
     """The mutants of `found` that an earlier report (`--retry`) left alive in module `name`: the same change
-    (kind, before, after) at the nearest line, since the code may have moved. A change no longer in the code
-    is left out and said."""
-    left, chosen, gone = [m for m in earlier if m["module"] == name and m["status"] != "killed"], [], 0
+    (kind, before, after) in the same column if there is one, at the nearest line, since the code may have
+    moved. A change no longer in the code is left out and said."""
+    left = [m for m in earlier if m["module"] == name and m["status"] != "killed"]
+    chosen, gone, moved = [], 0, 0
     taken: set[int] = set()
     for old in left:
         same = [m for m in found if m.index not in taken and (m.kind, m.before, m.after)
@@ -572,12 +575,18 @@ def _match_earlier(found: list[Mutant], earlier: list[dict], name: str) -> list[
         if not same:
             gone += 1
             continue
-        best = min(same, key=lambda m: abs(m.line - old["line"]))
+        # the same column first (a line moved up or down keeps its columns; the same change elsewhere on a
+        # nearer line, e.g. another `0.0`, is a different mutant), then the nearest line
+        best = min(same, key=lambda m: (m.start[1] != old["start"][1], abs(m.line - old["line"])))
+        moved += best.start[1] != old["start"][1]
         taken.add(best.index)
         chosen.append(best)
     if left:
         print(f"{name}: retrying {len(chosen)} of the earlier run's {len(left)} mutants not killed"
-              + (f" ({gone} no longer in the code)" if gone else ""), flush=True)
+              + (f" ({gone} no longer in the code)" if gone else "")
+              + (f" ({moved} matched in another column: the same change at the nearest line)"
+                 if moved else ""),
+              flush=True)
     return chosen
 
 
