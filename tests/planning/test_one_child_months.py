@@ -4,7 +4,8 @@
   two, so the share is (1 + 1) / (1 + 4) = 0.4 over 2 months, its sd that of the monthly ratios 1 and 0.25:
   0.75 / sqrt(2) = 0.5303;
 - placement shares by month (placement_shares.mix_by_month): a month with one child in care, not fostered by
-  an agency, has an IFA share of 0 (not the latest month's share); with 10 children and 5 with an IFA, 0.5."""
+  an agency, has an IFA share of 0 (not the latest month's share); with 10 children and 5 with an IFA, 0.5;
+  a 903 placement type not counted in the last month (unreadable) counts as no children."""
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,8 @@ import pytest
 from forecasting.data import Dataset
 from forecasting.planning.parameters import load_parameters
 from forecasting.planning.pipeline_calibration import calibrate_pipeline
-from forecasting.planning.placement_shares import mix_by_month
+from forecasting.planning.placement_mix import type_codes
+from forecasting.planning.placement_shares import mix_by_month, placement_mix
 
 
 def _dataset(series: dict[str, list[float]], months: pd.DatetimeIndex) -> Dataset:
@@ -43,3 +45,14 @@ def test_a_month_with_one_child_in_care_has_its_own_placement_shares():
     assert shares.loc[months[0], "ifa"] == 0.0 and shares.loc[months[0], "in_house_fostering"] == 0.0
     assert shares.loc[months[1], "ifa"] == pytest.approx(0.5)
     assert np.allclose(shares.sum(axis=1), 1.0)
+
+
+def test_a_903_type_not_counted_in_the_last_month_counts_as_none():
+    # the last month's counts: 3 with an IFA, 1 in residential care, kinship unreadable (NaN), the rest 0:
+    # shares 3 / 4 and 1 / 4, kinship 0
+    counts = {kind: 0.0 for kind in type_codes()} | {"ifa": 3.0, "residential": 1.0, "kinship": np.nan}
+    month = pd.DatetimeIndex(["2018-06-01"])
+    dataset = _dataset({type_codes()[kind]: [n] for kind, n in counts.items()}, month)
+    shares = placement_mix(load_parameters(), dataset)
+    assert shares["ifa"] == pytest.approx(0.75) and shares["residential"] == pytest.approx(0.25)
+    assert shares["kinship"] == 0.0
