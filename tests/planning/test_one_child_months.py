@@ -5,14 +5,15 @@
   0.75 / sqrt(2) = 0.5303;
 - placement shares by month (placement_shares.mix_by_month): a month with one child in care, not fostered by
   an agency, has an IFA share of 0 (not the latest month's share); with 10 children and 5 with an IFA, 0.5;
-  a 903 placement type not counted in the last month (unreadable) counts as no children."""
+  a 903 placement type not counted in the last month (unreadable) counts as no children; a share set by hand
+  on 903 data leaves the rest to supported / other month by month, and is refused where nothing is left."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from forecasting.data import Dataset
-from forecasting.planning.parameters import load_parameters
+from forecasting.planning.parameters import ParameterError, load_parameters
 from forecasting.planning.pipeline_calibration import calibrate_pipeline
 from forecasting.planning.placement_mix import type_codes
 from forecasting.planning.placement_shares import mix_by_month, placement_mix
@@ -56,3 +57,17 @@ def test_a_903_type_not_counted_in_the_last_month_counts_as_none():
     shares = placement_mix(load_parameters(), dataset)
     assert shares["ifa"] == pytest.approx(0.75) and shares["residential"] == pytest.approx(0.25)
     assert shares["kinship"] == 0.0
+
+
+def test_with_a_903_mix_a_share_set_by_hand_leaves_the_rest_to_supported_other_in_every_month():
+    # IFA 9 of 10 children in June, 1 of 10 in July (the rest supported / other); residential set to 5%:
+    # supported / other = 1 - 0.9 - 0.05 = 0.05 in June and 1 - 0.1 - 0.05 = 0.85 in July
+    months = pd.DatetimeIndex(["2018-06-01", "2018-07-01"])
+    counts = {kind: [0.0, 0.0] for kind in type_codes()} | {"ifa": [9.0, 1.0], "supported": [1.0, 9.0]}
+    dataset = _dataset({type_codes()[kind]: n for kind, n in counts.items()}, months)
+    shares = mix_by_month(load_parameters(), dataset, months, mix_overrides={"residential": 0.05})
+    assert list(shares["supported_other"]) == pytest.approx([0.05, 0.85])
+    assert list(shares["residential"]) == [0.05, 0.05]
+    # residential at 50% fits July (0.1 + 0.5) but not June (0.9 + 0.5): refused in words
+    with pytest.raises(ParameterError, match="leave less than nothing for supported / other"):
+        mix_by_month(load_parameters(), dataset, months, mix_overrides={"residential": 0.5})
