@@ -127,13 +127,31 @@ class Scenario(BaseModel):
 
 
 # ----------------------------------------------------------------------------------------------- file I/O
+SHOWN_CHARACTERS = 80  # a value or key quoted back in a message is cut to this many characters
+SHOWN_PROBLEMS = 10  # problems listed in one message; the rest are counted
+
+
+def _cut(text: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """`text` cut to `limit` characters with its full length said (a 5,000-character name must not come back
+    as a 5,000-character message)."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+class _Shown:
+    """A value quoted back in a message: its repr, cut by `_cut`."""
+
+    def __init__(self, value: Any):
+        self.text = _cut(repr(value))
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def _describe_error(err: Any) -> str:
     key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    key = _cut(key)
     kind, ctx = err["type"], err.get("ctx", {})
-    got = err.get("input")
-    if kind == "extra_forbidden":
-        allowed = sorted(LEVERS) if err["loc"][:1] == ("levers",) else sorted(Scenario.model_fields)
-        return f"key '{key}' is not known; expected one of: {', '.join(allowed)}"
+    got = _Shown(err.get("input"))
     if kind == "missing":
         return f"key '{key}' is missing"
     if kind in ("greater_than_equal", "less_than_equal"):
@@ -143,7 +161,28 @@ def _describe_error(err: Any) -> str:
     spec = LEVERS.get(str(err["loc"][-1]))
     if kind in ("float_type", "float_parsing") and spec is not None:
         return f"key '{key}' must be a number ({spec.unit}, {spec.low:g} to {spec.high:g}), got {got!r}"
-    return f"key '{key}': {err['msg']} (got {got!r})"
+    return f"key '{key}': {_cut(str(err['msg']), 2 * SHOWN_CHARACTERS)} (got {got!r})"
+
+
+def _unknown_keys(errors: list) -> list[str]:
+    """One problem per level (top level, levers) for keys that are not known, each listing the known keys
+    once; at most SHOWN_PROBLEMS unknown keys are named."""
+    problems = []
+    for levers in (False, True):
+        keys = [
+            _cut(".".join(str(p) for p in e["loc"]))
+            for e in errors
+            if e["type"] == "extra_forbidden" and (e["loc"][:1] == ("levers",)) == levers
+        ]
+        if not keys:
+            continue
+        allowed = ", ".join(sorted(LEVERS) if levers else sorted(Scenario.model_fields))
+        named = ", ".join(f"'{k}'" for k in keys[:SHOWN_PROBLEMS])
+        if len(keys) > SHOWN_PROBLEMS:
+            named += f" and {len(keys) - SHOWN_PROBLEMS} more"
+        verb = f"key {named} is" if len(keys) == 1 else f"keys {named} are"
+        problems.append(f"{verb} not known; expected one of: {allowed}")
+    return problems
 
 
 def scenario_from_dict(data: Any, source: str = "scenario") -> Scenario:
@@ -167,7 +206,13 @@ def scenario_from_dict(data: Any, source: str = "scenario") -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(_describe_error(e) for e in exc.errors())
+        errors = exc.errors()
+        described = _unknown_keys(errors) + [
+            _describe_error(e) for e in errors if e["type"] != "extra_forbidden"
+        ]
+        problems = "; ".join(described[:SHOWN_PROBLEMS])
+        if len(described) > SHOWN_PROBLEMS:
+            problems += f"; and {len(described) - SHOWN_PROBLEMS} more problem(s)"
         raise UserFacingError(f"{source}: {problems}") from None
 
 
