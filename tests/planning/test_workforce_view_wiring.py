@@ -4,7 +4,8 @@ known answers, so what is checked is its own wiring and words, by hand:
   set (else an empty table);
 - the command's lines: what was asked, the sizing answer, the plan's staffing cost by financial year (part
   years said), the queue, each timeliness load's words, the notes;
-- the XLSX tables write months as YYYY-MM."""
+- the XLSX tables write months as YYYY-MM;
+- the timeliness loads: one row per measure with a curve AND a forecast, in words."""
 
 import importlib
 from types import SimpleNamespace
@@ -87,3 +88,28 @@ def test_the_workbooks_months_are_year_and_month(stand_ins):
     assert list(tables["staffing flows"]["month"]) == ["2018-07", "2018-08"]
     assert list(tables["notes"]["note"]) == ["a line"]
     assert "timeliness validation" not in tables
+
+
+def test_a_full_financial_year_is_not_called_a_part_year(stand_ins, monkeypatch):
+    monkeypatch.setattr(wv, "cost_by_financial_year", lambda frame: pd.DataFrame(
+        {"financial_year": ["2018-19", "2019-20"], "staffing_cost": [12000.0, 3000.0], "months": [12, 3]}))
+    lines = wv.workforce_view(_baseline(None), {}).lines({}, {})
+    assert ("  Staffing cost of the plan (front-line staff, their managers and support staff): "
+            "2018-19 £12,000; 2019-20 £3,000 (part year).") in lines
+
+
+def test_timeliness_loads_list_each_forecast_measure_with_the_load_its_curve_reads():
+    # M8-QL's curve reads the MASH team's own load (contacts arriving through the queue); EH4-QL has a curve
+    # but no forecast, so it is left out; no curves at all gives an empty table
+    curve = SimpleNamespace(load="team", fitted=True,
+                            note="fitted on 24 months, load: contacts arriving (M1) through the MASH queue")
+    baseline = SimpleNamespace(effects=SimpleNamespace(curves={"M8-QL": curve, "EH4-QL": curve}),
+                               projection=SimpleNamespace(indicators=["M8-QL", "M1"]))
+    table = wv.timeliness_loads(baseline)
+    assert list(table["measure"]) == ["M8-QL"]
+    assert table.loc[0, "words"] == (
+        "M8-QL moves with contacts arriving (M1) through the MASH queue (the team's own load, already work "
+        "arriving; fitted on 24 months). The engine's forecast stays the baseline; the curve gives only the "
+        "change staffing makes.")
+    none = SimpleNamespace(effects=SimpleNamespace(curves=None), projection=baseline.projection)
+    assert wv.timeliness_loads(none).empty
