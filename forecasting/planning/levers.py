@@ -48,8 +48,8 @@ LEVERS: dict[str, LeverSpec] = {s.name: s for s in [
     # ---- Early Help step-down at the front door
     _spec("early_help_diversion_pct", "early_help", "percent of contacts", 0.0, 0.0, 40.0, 15.0,
           "Share of contacts stepped down to Early Help instead of the MASH (when fully ramped up). Diverted "
-          "contacts are lower-need: they would have become referrals at diverted_contact_conversion_pct "
-          "(50%) of the calibrated contact-to-referral conversion (M3).",
+          "contacts are lower-need: they would have become referrals at half (the lower-need conversion, "
+          "50%, an assumption) of the calibrated contact-to-referral conversion (M3).",
           "Range: assumption. For scale, England contact-to-referral conversion was about 23-26% in 2019-22 "
           "(ADCS Safeguarding Pressures P7-P8), so 40% of contacts is well beyond any diversion reported.",
           "fewer M2"),
@@ -109,7 +109,8 @@ LEVERS: dict[str, LeverSpec] = {s.name: s for s in [
           "Range: assumption. The Chair's summary (May 2018) reports vacancies cut from 22 to 11 after a "
           "recruitment event, with another planned for September.", "lower caseload"),
     _spec("recruits_team", "workforce", "team", "cin_cp", None, None, "cin_cp",
-          "Team the recruits join: mash, assessment, cin_cp or lac.", _ASSUMPTION),
+          "Team the recruits join: front door (MASH), assessment, CIN/CP or looked-after children (LAC).",
+          _ASSUMPTION),
     _spec("recruits_start", "workforce", "month (YYYY-MM)", None, None, None, "2018-10",
           "Month the recruits start.", _ASSUMPTION),
     _spec("recruits_months_to_full_caseload", "workforce", "months", 6.0, 0.0, 12.0, 6.0,
