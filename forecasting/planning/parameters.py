@@ -13,6 +13,7 @@ lever module stays the single source of their ranges and sources.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from dataclasses import dataclass, replace
@@ -107,12 +108,22 @@ def _lever_parameters() -> dict[str, Parameter]:
 
 
 def load_parameters(path: str | Path | None = None, *, include_levers: bool = True) -> dict[str, Parameter]:
-    """Read the assumptions file (default `data/assumptions.yaml`) into {name: Parameter}."""
+    """Read the assumptions file (default `data/assumptions.yaml`) into {name: Parameter}.
+
+    The file is read every call; its parse is kept by its exact text (YAML parsing is about 0.3 s, and the
+    app and planning functions ask for the parameters many times a page), so an edited file is parsed
+    again. Each call returns a new dict of the (frozen) parameters: a caller may change its own dict."""
     path = Path(path) if path is not None else DEFAULT_ASSUMPTIONS
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ParameterError(f"{path}: cannot read the assumptions file ({exc.strerror or exc})") from None
+    return dict(_parsed_parameters(text, str(path), include_levers))
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_parameters(text: str, path: str, include_levers: bool) -> dict[str, Parameter]:
+    """The registry read from one file's text (cached: never hand this dict out, copy it)."""
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
