@@ -137,7 +137,7 @@ def _by_month(code: str, months: pd.DatetimeIndex, dataset, projection,
     """One indicator by month: observed, else `modelled` (a month-indexed series, e.g. the care model's),
     else the projection's median, else the latest observed (NaN if none)."""
     out = pd.Series(np.nan, index=months)
-    if dataset is not None and code in getattr(dataset, "indicator_codes", ()):
+    if dataset is not None:  # a code the data set lacks reads as no months (Dataset.series is empty)
         observed = dataset.series(code).dropna()
         out = out.fillna(pd.Series(observed.to_numpy(dtype=float), index=pd.DatetimeIndex(observed.index))
                          .reindex(months))

@@ -30,7 +30,8 @@ not below it, so it does not switch on and off month by month). triaged_t = scre
 reported month by month. Screened-out contacts take no case capacity and change M8-QL only through the lower
 load; they are not passed on as referrals or Early Help demand (those are forecast separately). For stock
 teams workload = open cases.
-Utilisation u = workload / capacity; caseload per worker = workload / FTE.
+Utilisation u = workload / capacity; caseload per worker = workload / FTE (0 with no work, infinite with
+work and no FTE).
 Partial data: a team whose demand columns are not in the demand frame (the data set lacks, say, EH3) is left
 out of every table, never counted as zero work; at least one team's demand is needed (`teams_with_demand`).
 
@@ -202,7 +203,8 @@ def _team_arrays(
             triaged, screened = np.zeros_like(arrivals), np.zeros_like(arrivals)
         with np.errstate(divide="ignore", invalid="ignore"):
             utilisation = np.where(capacity_t > 0, workload / np.maximum(capacity_t, _EPS), np.inf)
-            per_worker = np.where(staff > 0, workload / np.maximum(staff, _EPS), np.inf)
+            no_staff = np.where(workload > 0, np.inf, 0.0)  # no work: a caseload of 0 whoever is in post
+            per_worker = np.where(staff > 0, workload / np.maximum(staff, _EPS), no_staff)
         out[team] = {
             "workload": workload,
             "fte": staff,

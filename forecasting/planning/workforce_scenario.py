@@ -12,7 +12,8 @@ Queue (flow teams, forecasting.planning.workforce): `backlog_<team>` (work carri
 ceiling), a month; `screened_out_mash`: contacts the MASH screens out on the day while triage is on.
 Early Help family workers (when the demand has `early_help_plans`): open families
 (forecasting.planning.early_help_load, plus a step-down's `early_help_extra_open`) give `caseload_early_help`
-(families per family worker at work) and `fte_gap_early_help` (open / `caseload_norm_early_help` - at work),
+(families per family worker at work: 0 with no families, infinite with families and no one at work) and
+`fte_gap_early_help` (open / `caseload_norm_early_help` - at work),
 counted in the total.
 """
 
@@ -141,8 +142,10 @@ def scenario_measures(
         open_families = early_help_open(demand["early_help_plans"].to_numpy(dtype=float), params)
         if "early_help_extra_open" in demand:
             open_families = open_families + np.clip(demand["early_help_extra_open"].to_numpy(float), 0, None)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            columns["caseload_early_help"] = np.where(working > 0, open_families / working, np.inf)
+        with np.errstate(divide="ignore", invalid="ignore"):  # no families: 0; families, no one at work: inf
+            columns["caseload_early_help"] = np.where(
+                working > 0, open_families / working, np.where(open_families > 0, np.inf, 0.0)
+            )
         gaps["early_help"] = open_families / value(params, "caseload_norm_early_help") - working
     columns.update({f"fte_gap_{team}": gap for team, gap in gaps.items()})
     for team in (team for team in TEAMS if team in teams and TEAM_WORK[team][0] == "flow"):
