@@ -16,8 +16,10 @@ package is not to be edited for a test tool. This runner is small:
 2. Copy the code under test (the working tree, or `--rev` a commit via `git archive`) to a temporary folder,
    then one copy per worker; the working tree is never touched.
 3. Which tests run which lines: one traced run of the unmutated tests per test set (sys.settrace, frames of
-   the target modules only) records the lines each test executes (setup, call, teardown). It must pass, or the
-   run stops. A mutant is then tested with the tests that execute one of its lines, fastest first; a mutant on
+   the target modules only) records the lines each test executes (setup, call, teardown; the lines a test's
+   fixture setup ran count for the later tests of its file too, which may share a module-scoped fixture's
+   result without running its lines again). It must pass, or the run stops. A mutant is then tested with the
+   tests that execute one of its lines, fastest first; a mutant on
    a line run at import time (module level, class bodies, default values) gets the module's own test files and
    every test that executes any line of the module (a test affected only through an imported constant or a
    dataclass default is missed there, so this can only undercount kills). A mutant on a line no test executes
@@ -36,9 +38,16 @@ package is not to be edited for a test tool. This runner is small:
    `--tests FILE ...` runs only those test files (traced the same way): quicker, and a lower bound.
    `--retry SAMPLE.json RETRY1.json ...` applies earlier retries' results to the sample first, so the share
    printed is still over the first sample (its kills so far plus this run's).
+   `--lines MODULE:LINE ...` runs only the mutants on those lines (e.g. to check that a new test kills a
+   survivor a report names); with `--list`, lists them.
+6. Time limits: each mutant gets at least --timeout seconds (default 150); the one traced run of the
+   unmutated tests gets 20 x --timeout (50 minutes by default), because tracing the whole planning suite took
+   6-25 minutes on the shared 2-core machine and the old default (60 s, so 20 minutes) once stopped a full
+   run before any mutant ran.
 
 Usage:  python tools/mutate.py [--modules pipeline levers ...] [--rev HEAD] [--sample N] [--workers 2]
-                               [--timeout 60] [--list] [--report models/mutation.md]
+                               [--timeout 150] [--lines MODULE:LINE ...] [--list]
+                               [--report models/mutation.md]
 Kept out of `make test`: it takes a while (hundreds of mutants x a few seconds, two at a time).
 """
 
@@ -385,21 +394,28 @@ def _trace_child(copy: str, tests: list[str], files: list[str], out: str) -> Non
 
     class Recorder:
         current = "<import>"
+        in_setup = False
         lines: dict[str, dict[str, set[int]]] = {}
+        setup: dict[str, dict[str, set[int]]] = {}  # the lines each test's fixture setup ran
         durations: dict[str, float] = {}
+
+        def record(self, frame):
+            self.lines.setdefault(self.current, {}).setdefault(frame.f_code.co_filename, set()).add(
+                frame.f_lineno
+            )
+            if self.in_setup:
+                self.setup.setdefault(self.current, {}).setdefault(frame.f_code.co_filename, set()).add(
+                    frame.f_lineno
+                )
 
         def local(self, frame, event, arg):
             if event == "line":
-                self.lines.setdefault(self.current, {}).setdefault(frame.f_code.co_filename, set()).add(
-                    frame.f_lineno
-                )
+                self.record(frame)
             return self.local
 
         def tracer(self, frame, event, arg):
             if frame.f_code.co_filename in targets:
-                self.lines.setdefault(self.current, {}).setdefault(frame.f_code.co_filename, set()).add(
-                    frame.f_lineno
-                )
+                self.record(frame)
                 return self.local
             return None
 
@@ -410,11 +426,18 @@ def _trace_child(copy: str, tests: list[str], files: list[str], out: str) -> Non
             self.durations[item.nodeid] = time.monotonic() - started
             self.current = "<import>"
 
+        @pytest.hookimpl(hookwrapper=True)
+        def pytest_runtest_setup(self, item):
+            self.in_setup = True
+            yield
+            self.in_setup = False
+
     recorder = Recorder()
     sys.settrace(recorder.tracer)
     threading.settrace(recorder.tracer)
     code = pytest.main([*tests, "-q", "-p", "no:cacheprovider"], plugins=[recorder])
     sys.settrace(None)
+    _share_fixture_lines(recorder.lines, recorder.setup, list(recorder.durations))
     prefix = str(Path(copy)) + os.sep
     data = {
         "exit": int(code),
@@ -425,6 +448,25 @@ def _trace_child(copy: str, tests: list[str], files: list[str], out: str) -> Non
         },
     }
     Path(out).write_text(json.dumps(data), encoding="utf-8")
+
+
+def _share_fixture_lines(
+    lines: dict[str, dict[str, set[int]]], setup: dict[str, dict[str, set[int]]], order: list[str]
+) -> None:
+    """A fixture set up once for a module or class (scope="module") runs its lines in the setup of the first
+    test that asks for it; the later tests of that file read its result without running them again. So the
+    lines a test's setup ran count for every later test of the same file too: a mutant there is then tested by
+    all of them, not only by the first (which may not be the test that checks what the mutant changes)."""
+    for k, test in enumerate(order):
+        ran = setup.get(test)
+        if not ran:
+            continue
+        file = test.split("::")[0]
+        for later in order[k + 1:]:
+            if later.split("::")[0] == file:
+                by_file = lines.setdefault(later, {})
+                for path, numbers in ran.items():
+                    by_file.setdefault(path, set()).update(numbers)
 
 
 def _run_child(
@@ -529,6 +571,23 @@ class Worker:
 
 # ------------------------------------------------------------------------------------------------ driver
 ONLY_TESTS: list[str] | None = None  # --tests: only these test files (a quicker lower bound)
+ONLY_LINES: dict[str, set[int]] | None = None  # --lines: only the mutants on these lines, by module
+DEFAULT_TIMEOUT = 150.0  # least seconds per mutant; the traced run of the unmutated tests gets 20 x this
+
+
+def parse_lines(items: list[str]) -> dict[str, set[int]]:
+    """{module: lines} from `MODULE:LINE` items (`--lines scenarios:241 workforce:378`); a message in words
+    for a module that is not a target or a line that is not a whole number."""
+    out: dict[str, set[int]] = {}
+    for item in items:
+        name, _, line = item.partition(":")
+        if name not in TARGETS or not line.isdigit():
+            raise SystemExit(
+                f"--lines: {item!r} is not MODULE:LINE with MODULE one of the target modules "
+                "(e.g. scenarios:241)"
+            )
+        out.setdefault(name, set()).add(int(line))
+    return out
 
 
 def _tests_for(name: str, copy: Path) -> list[str]:
@@ -646,6 +705,8 @@ def run(
         earlier = _earlier_report(retry) if retry else None
         for name in names:
             found = list_mutants(name, source_root)
+            if ONLY_LINES is not None:
+                found = [m for m in found if m.line in ONLY_LINES.get(name, set())]
             if earlier is not None:
                 per_module.append(_match_earlier(found, earlier, name))
                 continue
@@ -841,13 +902,17 @@ def summary(jobs: list[Mutant], names: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--modules", nargs="+", default=list(DEFAULT), choices=sorted(TARGETS))
+    parser.add_argument("--modules", nargs="+", choices=sorted(TARGETS),
+                        help="modules to mutate (default: all of them, or those --lines names)")
     parser.add_argument("--workers", type=int, default=2, help="parallel workers (at most 2)")
     parser.add_argument(
         "--timeout",
         type=float,
-        default=60.0,
-        help="least seconds per mutant (raised to 3x the unmutated run + 10 s)",
+        default=DEFAULT_TIMEOUT,
+        help=f"least seconds per mutant (default {DEFAULT_TIMEOUT:g}; raised to 3x its tests' traced time "
+        "+ 30 s); the one traced run of the unmutated tests may take 20x this "
+        f"({20 * DEFAULT_TIMEOUT / 60:g} minutes at the default: tracing the whole planning suite takes 6-25 "
+        "minutes on a loaded machine)",
     )
     parser.add_argument("--limit", type=int, help="first N mutants per module only (a quick check)")
     parser.add_argument(
@@ -873,7 +938,19 @@ def main(argv: list[str] | None = None) -> int:
         help="only these test files for every module (quicker, e.g. a retry under load): kills are real, the "
         "share a lower bound",
     )
+    parser.add_argument(
+        "--lines",
+        nargs="+",
+        metavar="MODULE:LINE",
+        help="only the mutants on these lines, e.g. scenarios:241 workforce:378 (to check that a new test "
+        "kills a survivor a report names)",
+    )
     args = parser.parse_args(argv)
+    if args.lines:
+        global ONLY_LINES
+        ONLY_LINES = parse_lines(args.lines)
+    if args.modules is None:
+        args.modules = list(ONLY_LINES) if ONLY_LINES else list(DEFAULT)
     if args.tests:
         global ONLY_TESTS
         ONLY_TESTS = list(dict.fromkeys(args.tests))
@@ -889,6 +966,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.modules:
             if (ROOT / TARGETS[name][0]).exists():
                 for m in list_mutants(name):
+                    if ONLY_LINES is not None and m.line not in ONLY_LINES.get(name, set()):
+                        continue
                     print(f"{name}:{m.line}  {m.kind}  {m.before[:60]} -> {m.after[:60]}")
         return 0
     return run(

@@ -2,11 +2,12 @@
 workforce.team_load): caseload per worker is 0 when there is no work (nobody carries anything), infinite when
 there is work and no one to carry it; never "not a number". By hand:
 - Early Help: no family workers (establishment, vacancies and agency 0); every Universal Help Plan is held by
-  a family worker, a plan stays open 2 months, 12 families per worker. Plans opened 0, 0, 12 a month -> open
-  families 0 + 0, 0 + 0, 0 + 12 = 0, 0, 12: caseload 0, 0, infinite; FTE gap = open / 12 - 0 = 0, 0, 1,
-  counted in the total (the social-work teams' own gaps: needed 1,000 / 100 = 10, 190 / 10 = 19,
+  a family worker, a plan stays open 2 months, 12 families per worker. Plans opened 0, 0.5, 12 a month (a
+  forecast: half a family is still work) -> open families 0 + 0, 0 + 0.5, 0.5 + 12 = 0, 0.5, 12.5: caseload 0,
+  infinite, infinite; FTE gap = open / 12 - 0 = 0, 0.5 / 12, 12.5 / 12, counted in the
+  total (the social-work teams' own gaps: needed 1,000 / 100 = 10, 190 / 10 = 19,
   1,000 / 20 = 50, 250 / 10 = 25 against 10, 20, 50, 20 at work = 0 - 1 + 0 + 5 = 4 every month).
-- A social-work team: the MASH with 0 FTE and 0 contacts has a caseload of 0; with 1,000 contacts,
+- A social-work team: the MASH with 0 FTE and 0 contacts has a caseload of 0; with 1,000 or 0.5 contacts,
   infinite."""
 
 from types import SimpleNamespace
@@ -44,14 +45,14 @@ def test_an_early_help_team_of_nobody_with_no_families_has_a_caseload_of_0():
     params = _params(early_help_plan_months=2, early_help_family_worker_share_pct=100,
                      caseload_norm_early_help=12, establishment_fte_early_help=0, vacancies_fte_early_help=0,
                      agency_fte_early_help=0)
-    table = scenario_measures(_demand().assign(early_help_plans=[0.0, 0.0, 12.0]), NO_LEVERS, params)
-    assert list(table["caseload_early_help"]) == [0.0, 0.0, np.inf]
-    assert list(table["fte_gap_early_help"]) == pytest.approx([0.0, 0.0, 1.0])
-    assert list(table["fte_gap_total"]) == pytest.approx([4.0, 4.0, 5.0])
+    table = scenario_measures(_demand().assign(early_help_plans=[0.0, 0.5, 12.0]), NO_LEVERS, params)
+    assert list(table["caseload_early_help"]) == [0.0, np.inf, np.inf]
+    assert list(table["fte_gap_early_help"]) == pytest.approx([0.0, 0.5 / 12, 12.5 / 12])
+    assert list(table["fte_gap_total"]) == pytest.approx([4.0, 4.0 + 0.5 / 12, 4.0 + 12.5 / 12])
 
 
 def test_a_social_work_team_of_nobody_with_no_work_has_a_caseload_of_0():
     fte = pd.DataFrame({"mash": 0.0, "assessment": 19.0, "cin_cp": 50.0, "lac": 20.0}, index=MONTHS)
-    demand = _demand().assign(contacts=[0.0, 1000.0, 0.0])
+    demand = _demand().assign(contacts=[0.0, 1000.0, 0.5])
     mash = team_load(demand, fte, _params()).query("team == 'mash'")
-    assert list(mash["caseload_per_worker"]) == [0.0, np.inf, 0.0]
+    assert list(mash["caseload_per_worker"]) == [0.0, np.inf, np.inf]
