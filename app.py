@@ -2,6 +2,8 @@
 out); each page lives in views/ (not pages/, which Streamlit would auto-discover)."""
 import streamlit as st
 
+from ui import precompute, state
+
 st.set_page_config(page_title="Children's services demand planner", layout="wide")
 
 
@@ -21,6 +23,8 @@ if _sign_in_required() and not st.user.is_logged_in:
         position="hidden",
     )
 else:
+    # the data set in use: its pages' tables are worked out in the background once (ui/precompute.py)
+    precompute.start(state.active_dataset())
     navigation = st.navigation([
         st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("views/forecasts.py", title="Forecasts", icon=":material/show_chart:"),

@@ -167,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     with tempfile.TemporaryDirectory() as cache, \
-            streamlit_server(env={"FORECASTING_CACHE_DIR": cache}) as (url, process):  # a private cache
+            streamlit_server(env={"FORECASTING_CACHE_DIR": cache, "FORECASTING_APP_PRECOMPUTE": "1"}) as (
+                url, process):  # a private forecast cache; the pages worked out in the background
         memory: list[float] = []
         stop = threading.Event()
         sampler = threading.Thread(target=_memory_sampler, args=(process.pid, memory, stop), daemon=True)

@@ -62,8 +62,12 @@ def choices() -> dict[str, str]:
     folder = _folder()
     mine = list(list_saved(folder)) if folder else list(_session())
     where = "saved" if folder else "this session"
-    return {**{f"{MINE}{stem}": f"{stem} ({where})" for stem in mine},
-            **{path.stem: f"{path.stem} (example)" for path in sorted(SCENARIO_DIR.glob("*.yaml"))}}
+    return {**{f"{MINE}{stem}": f"{stem} ({where})" for stem in mine}, **examples()}
+
+
+def examples() -> dict[str, str]:
+    """Key -> label of the shipped example scenarios (read-only), in the order every user sees them."""
+    return {path.stem: f"{path.stem} (example)" for path in sorted(SCENARIO_DIR.glob("*.yaml"))}
 
 
 def load(key: str) -> Scenario:

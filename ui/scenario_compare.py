@@ -1,13 +1,13 @@
 """The Scenarios page's figures in words: values formatted by unit (whole children, %, £), the comparison of
 saved scenarios at a named month with their chance of meeting each open target, and the levers a scenario
-changes. Every figure is read from `apply_scenario` / `evaluate_targets` (the one projection); this module
-only lays them out."""
+changes. Every figure is read from `apply_scenario` / `evaluate_targets` (the one projection; the page passes
+them in from ui.derived's shared caches); this module only lays them out."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from forecasting.planning import LEVERS, apply_scenario, evaluate_targets, indicator_words
+from forecasting.planning import LEVERS, indicator_words
 from forecasting.reports import count_text, decomposition_chart, money_text, percent_text
 from ui.lever_widgets import TEAM_LABELS, lever_label
 from ui.scenario_targets import format_chance, open_targets
@@ -57,24 +57,24 @@ def _target_columns(targets: pd.DataFrame, dataset) -> dict[str, float]:
     return out
 
 
-def comparison(baseline, calibration, params, dataset, scenarios: dict[str, object],
+def comparison(baseline_targets: pd.DataFrame, results: dict[str, tuple[object, pd.DataFrame]], dataset,
                charts: list[tuple[str, str, str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(numbers, words) for one or more scenarios. numbers: a row for the baseline and one per scenario,
-    each chart measure at the last projected month (the header names it) and the chance of meeting each open
-    target; words: the same formatted, one column per scenario and one row per figure."""
-    results = {label: apply_scenario(baseline, scenario, calibration, params) for label, scenario in
-               scenarios.items()}
-    first = next(iter(results.values())).table
+    """(numbers, words) for one or more scenarios. `results`: label -> (its `apply_scenario` result, its
+    `evaluate_targets` table); `baseline_targets`: the targets on the baseline's projection. numbers: a row
+    for the baseline and one per scenario, each chart measure at the last projected month (the header names
+    it) and the chance of meeting each open target; words: the same formatted, one column per scenario and
+    one row per figure."""
+    first = next(iter(results.values()))[0].table
     month = first["month"].max()
     headers = {measure: f"{title}, {month:%b %Y}" for measure, title, _ in charts}
 
-    def row(label: str, table: pd.DataFrame, column: str, projection) -> dict:
+    def row(label: str, table: pd.DataFrame, column: str, targets: pd.DataFrame) -> dict:
         end = table[table["month"] == month].set_index("measure")[column]
         return {"Scenario": label, **{headers[m]: end.get(m) for m in headers},
-                **_target_columns(evaluate_targets(projection, params=params), dataset)}
+                **_target_columns(targets, dataset)}
 
-    rows = [row("Baseline (no change)", first, "baseline", baseline.projection)]
-    rows += [row(label, result.table, "scenario", result.projection) for label, result in results.items()]
+    rows = [row("Baseline (no change)", first, "baseline", baseline_targets)]
+    rows += [row(label, result.table, "scenario", targets) for label, (result, targets) in results.items()]
     numbers = pd.DataFrame(rows)
     words = numbers.copy()
     units = {headers[measure]: unit for measure, _, unit in charts}

@@ -10,7 +10,13 @@ each cache keeps at most `MAX_DATA_SETS` data sets (x a few parameter edits) and
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import threading
+import weakref
+
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from forecasting import load_dataset, load_parameters, run_forecast
 from forecasting.engine import dataset_fingerprint
@@ -56,8 +62,34 @@ def is_embedded() -> bool:
     return DATASET_KEY not in st.session_state
 
 
+_FINGERPRINTS: dict[int, tuple[weakref.ref, str]] = {}
+_FINGERPRINTS_LOCK = threading.Lock()
+
+
 def fingerprint(dataset) -> str:
-    return dataset_fingerprint(dataset)
+    """The cache key of a data set: everything a page reads (the engine's fingerprint of the observations,
+    catalogue and context, plus the targets and benchmarks, which a side-table upload replaces). Worked out
+    once per Dataset object: a Dataset is never changed in place (an upload or a side table makes a new
+    one)."""
+    with _FINGERPRINTS_LOCK:
+        found = _FINGERPRINTS.get(id(dataset))
+    if found is not None and found[0]() is dataset:
+        return found[1]
+    digest = hashlib.sha256(dataset_fingerprint(dataset).encode())
+    for table in (getattr(dataset, "targets", None), getattr(dataset, "benchmarks", None)):
+        digest.update(b"\x1f")
+        if table is not None:
+            digest.update(table.to_json(orient="split", double_precision=15, date_format="iso",
+                                        default_handler=str).encode())
+    value, key = digest.hexdigest(), id(dataset)
+
+    def forget(_ref) -> None:  # called as the object is freed, before its id can be reused
+        with _FINGERPRINTS_LOCK:
+            _FINGERPRINTS.pop(key, None)
+
+    with _FINGERPRINTS_LOCK:
+        _FINGERPRINTS[key] = (weakref.ref(dataset, forget), value)
+    return value
 
 
 @st.cache_resource(show_spinner=False, max_entries=MAX_DATA_SETS, ttl=CACHE_TTL_SECONDS)
@@ -69,7 +101,10 @@ def forecast_result(dataset=None, horizon: int | None = None):
     """Back-tested forecasts of every indicator (computed once per data set and horizon, shared read-only by
     every session, and cached on disk); `horizon` None is the engine's default."""
     dataset = dataset or active_dataset()
-    with st.spinner("Back-testing and forecasting every indicator (first time only, a few seconds)..."):
+    # a spinner only in a page's run (the background work of ui/precompute.py has no page to show it on)
+    waiting = (st.spinner("Back-testing and forecasting every indicator (first time only, a few seconds)...")
+               if get_script_run_ctx(suppress_warning=True) is not None else contextlib.nullcontext())
+    with waiting:
         return _forecast(fingerprint(dataset), dataset, horizon)
 
 
@@ -90,18 +125,30 @@ def set_price_year(year: str | None) -> None:
     st.session_state[PRICE_YEAR_KEY] = year
 
 
-def parameters():
-    """Named assumptions with this session's edits applied; typed-in costs are in the session's price year
-    (default the data's current financial year; forecasting.planning.prices)."""
-    overrides = parameter_overrides()
+def parameters_for(dataset, overrides: dict[str, float], year: str | None):
+    """Named assumptions with `overrides` applied; typed-in costs are in the financial year `year` (None: the
+    data's current financial year; forecasting.planning.prices)."""
     costs = {name: v for name, v in overrides.items() if name in COST_PARAMETERS}
     params = with_overrides(load_parameters(), {n: v for n, v in overrides.items() if n not in costs})
-    return enter_costs(params, costs, price_year() or current_financial_year(active_dataset()))
+    return enter_costs(params, costs, year or current_financial_year(dataset))
+
+
+def parameters():
+    """Named assumptions with this session's edits applied, in the session's price year."""
+    return parameters_for(active_dataset(), parameter_overrides(), price_year())
+
+
+def edits_key(overrides: dict[str, float], year: str | None) -> tuple:
+    """Cache key of a set of edits (values and the price year of typed-in costs)."""
+    return (*sorted(overrides.items()), ("price_year", year or ""))
 
 
 def _overrides_key() -> tuple:
-    """Cache key of this session's edits (values and the price year of typed-in costs)."""
-    return (*sorted(parameter_overrides().items()), ("price_year", price_year() or ""))
+    """Cache key of this session's edits."""
+    return edits_key(parameter_overrides(), price_year())
+
+
+NO_EDITS = edits_key({}, None)  # the shipped assumptions: what a new session and the background work use
 
 
 @st.cache_resource(show_spinner=False, max_entries=MAX_DATA_SETS, ttl=CACHE_TTL_SECONDS)
@@ -111,7 +158,10 @@ def _projection(key: str, _dataset, _result):
 
 def projection(dataset=None):
     """The baseline projection every page reads (read-only, shared): the same object the CLI builds."""
-    dataset = dataset or active_dataset()
+    return projection_for(dataset or active_dataset())
+
+
+def projection_for(dataset):
     return _projection(fingerprint(dataset), dataset, forecast_result(dataset))
 
 
@@ -124,9 +174,12 @@ def target_table(dataset=None):
     """Every target of the data set on the baseline projection (P(met), RAG), with this session's
     parameters."""
     dataset = dataset or active_dataset()
-    return _target_table(
-        fingerprint(dataset), _overrides_key(), projection(dataset), parameters()
-    )
+    return targets_for(dataset, parameters(), _overrides_key())
+
+
+def targets_for(dataset, params, edits: tuple):
+    """Every target of `dataset` on the baseline projection with `params` (whose key is `edits`)."""
+    return _target_table(fingerprint(dataset), edits, projection_for(dataset), params)
 
 
 @st.cache_resource(show_spinner=False, max_entries=MAX_EDITED, ttl=CACHE_TTL_SECONDS)
@@ -138,5 +191,9 @@ def scenario_baseline(dataset=None, horizon: int | None = None):
     """(baseline flows, calibration) for the scenario engine, on top of the forecasts to `horizon` months
     (None: the engine's default)."""
     dataset = dataset or active_dataset()
-    return _baseline(fingerprint(dataset), _overrides_key(), dataset, parameters(),
-                     forecast_result(dataset, horizon), horizon)
+    return baseline_for(dataset, parameters(), _overrides_key(), horizon)
+
+
+def baseline_for(dataset, params, edits: tuple, horizon: int | None = None):
+    """(baseline flows, calibration) of `dataset` with `params` (whose key is `edits`) to `horizon`."""
+    return _baseline(fingerprint(dataset), edits, dataset, params, forecast_result(dataset, horizon), horizon)

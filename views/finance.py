@@ -9,32 +9,30 @@ import streamlit as st
 from forecasting.errors import UserFacingError
 from forecasting.planning import (
     MEDIUM_TERM_YEARS,
-    apply_scenario,
     baseline_spend,
     coverage,
     current_financial_year,
     finance_horizon,
-    finance_view,
     read_actual_spend,
     read_budget,
     statement,
 )
 from forecasting.reports import (
     baseline_sheets,
-    finance_sheets,
     finance_workbook,
     grouped_bars,
     lines,
 )
-from ui import saved_scenarios, state
+from ui import derived, saved_scenarios, state
 from ui.downloads import download_buttons
 from ui.finance_inputs import care_mix_of, cost_inputs, keep, kept, money_columns, upload
 from ui.notices import show_coverage
 
 st.title("Finance")
-dataset = state.active_dataset()
+basis = derived.current()  # the data set and this session's edits: the key of the shared tables below
+dataset = basis.dataset
 show_coverage(dataset, "finance")
-params = state.parameters()
+params = basis.params
 base = current_financial_year(dataset)
 last_month = dataset.observations["ds"].max()
 YEARS = {n: f"{n} year{'s' if n > 1 else ''}, to Mar {last_month.year + (last_month.month >= 3) + n - 1}"
@@ -83,7 +81,6 @@ with st.expander("Upload actual spend or a budget (CSV or XLSX)", expanded=kept(
     actual_spend = upload("actual-spend", "Actual spend by month and placement type", read_actual_spend)
     budget = upload("budget", "Budget by line and financial year", read_budget)
 
-baseline, calibration = state.scenario_baseline(dataset, horizon)
 plans = saved_scenarios.choices()  # the user's own saved scenarios first, then the shipped examples
 saved = list(plans)
 default_plan = kept("plan", "combined-plan")
@@ -97,9 +94,11 @@ try:
 except UserFacingError as exc:  # a saved file that no longer reads: say which, never an error box
     st.error(str(exc))
     st.stop()
-result = apply_scenario(baseline, plan, calibration, params)
-view = finance_view(result, params, actual_spend=actual_spend, budget=budget)
-sheets = finance_sheets(view, params)
+try:  # finance_view and finance_sheets of apply_scenario, once per (data set, edits, plan, uploads)
+    view, sheets = derived.finance(basis, plan, horizon, actual_spend=actual_spend, budget=budget)
+except UserFacingError as exc:
+    st.error(str(exc))
+    st.stop()
 
 st.subheader(f"Savings from '{view.scenario_name}': the investment")
 st.dataframe(sheets["Investment summary"], hide_index=True, width="stretch")
@@ -148,9 +147,9 @@ with st.expander("Plan costs by month, assumptions and notes"):
     st.dataframe(sheets["Assumptions"], hide_index=True, width="stretch")
     for note in sheets["Notes"]["Note"]:
         st.caption(note)
-st.download_button(
+st.download_button(  # the workbook is built when asked for, not on every rerun
     "Finance workbook (XLSX)",
-    finance_workbook(view, params),
+    lambda: finance_workbook(view, params),
     file_name=f"finance-{chosen}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )

@@ -2,9 +2,9 @@
 import pandas as pd
 import streamlit as st
 
-from forecasting.planning import HEADLINES, headline_table
+from forecasting.planning import HEADLINES
 from forecasting.reports import figure_text, probability_text, small_multiples
-from ui import state
+from ui import derived, state
 from ui.downloads import download_buttons
 from ui.notices import show_coverage, show_missing_targets
 from ui.rag import rag_badge
@@ -14,12 +14,13 @@ YEAR_ENDS = (("2018_19", "Mar 2019"), ("2019_20", "Mar 2020"))
 CARDS_PER_ROW = 3  # readable at 1024 px (a projector) as well as on a wide screen
 
 st.title("Overview")
-dataset = state.active_dataset()
+basis = derived.current()
+dataset = basis.dataset
 coverage = show_coverage(dataset, "overview")
 show_missing_targets(dataset)
 projection = state.projection(dataset)
-targets = state.target_table(dataset)
-table = headline_table(projection, targets)
+targets = state.targets_for(dataset, basis.params, basis.edits)
+table = derived.headlines(basis)  # headline_table(projection, targets), once per data set and edits
 units = dataset.indicators["unit"].to_dict() if "unit" in dataset.indicators else {}
 st.caption("Each projection at 31 March is the central forecast with its 95% range in brackets. The chance "
            "of meeting a target comes from the forecast's own uncertainty. RAG: Green at 80% or more, Amber "

@@ -11,9 +11,7 @@ from forecasting.errors import UserFacingError
 from forecasting.planning import (
     LEVERS,
     PairResult,
-    apply_scenario,
     decompose,
-    evaluate_targets,
     evidence_table,
     goal_seek,
     goal_seek_pair,
@@ -27,7 +25,7 @@ from forecasting.planning import (
     steady_state,
 )
 from forecasting.reports import scenario_chart, scenario_html_report
-from ui import saved_scenarios, state
+from ui import derived, saved_scenarios
 from ui.downloads import download_buttons
 from ui.lever_widgets import (
     GROUP_TITLES,
@@ -65,7 +63,8 @@ CHARTS = [
 NEUTRAL = "(all levers neutral)"
 
 st.title("Scenarios")
-dataset = state.active_dataset()
+basis = derived.current()  # the data set and this session's edits: the key of every shared table below
+dataset = basis.dataset
 show_coverage(dataset, "scenarios")
 last_month = dataset.observations["ds"].max()
 UNITS = dataset.indicators["unit"].to_dict() if "unit" in dataset.indicators else {}
@@ -76,11 +75,11 @@ horizon = HORIZONS[st.radio("Horizon", list(HORIZONS), horizontal=True, key="sce
                             help="Five years runs to the fifth 31 March after the last data month; the "
                                  "forecast is run once for it (a few seconds the first time).")]
 try:
-    baseline, calibration = state.scenario_baseline(dataset, horizon)
+    baseline, calibration = derived.baseline(basis, horizon)
 except UserFacingError as exc:  # e.g. a data set without contacts (M1): say so, never an error box
     st.error(str(exc))
     st.stop()
-params = state.parameters()
+params = basis.params
 if (problem := restore_levers()) is not None:
     st.warning(problem)
 if (message := st.session_state.pop(saved_scenarios.FLASH_KEY, None)) is not None:
@@ -109,13 +108,7 @@ if upload is not None and st.session_state.get("scenario_upload_done") != upload
 
 
 def _scenario(values: dict):
-    name = st.session_state.get("scenario_name") or "Scenario"
-    try:
-        scenario_file_name(name)
-    except UserFacingError:
-        name = "Scenario"  # the save form says what is wrong with the name
-    return scenario_from_dict({"schema_version": 1, "name": name,
-                               "levers": {k: v for k, v in values.items() if v is not None}}, "levers")
+    return derived.page_scenario(values, st.session_state.get("scenario_name"))
 
 
 def _save_form(scenario) -> None:
@@ -143,12 +136,9 @@ def _save_form(scenario) -> None:
 
 
 def _baseline_targets() -> pd.DataFrame:
-    """Every target on the baseline, worked out once per baseline (a slider change does not move it)."""
-    kept = st.session_state.get("scenario_baseline_targets")
-    if kept is None or kept[0] is not baseline:
-        kept = (baseline, evaluate_targets(baseline.projection, params=params))
-        st.session_state["scenario_baseline_targets"] = kept
-    return kept[1]
+    """Every target on the baseline, worked out once per baseline and shared (a slider change does not move
+    it)."""
+    return derived.baseline_targets(basis, horizon)
 
 
 def _metrics(end: pd.DataFrame, last) -> None:
@@ -179,9 +169,9 @@ def scenario_panel():
         return
     levers_to_url(scenario.levers.model_dump())
     st.session_state["scenario_on_page"] = scenario.levers.model_dump()
-    result = apply_scenario(baseline, scenario, calibration, params)
+    result = derived.scenario_result(basis, scenario, horizon)  # apply_scenario, shared by every session
     baseline_targets = _baseline_targets()
-    scenario_targets = evaluate_targets(result.projection, params=params)
+    scenario_targets = derived.scenario_targets(basis, scenario, horizon)  # evaluate_targets, shared
     table = result.table
     last = table["month"].max()
     end = table[table["month"] == last].set_index("measure")
@@ -272,7 +262,9 @@ if picked:
         st.error(str(exc))
         loaded = {}
     if loaded:
-        numbers, words = comparison(baseline, calibration, params, dataset, loaded,
+        results = {label: (derived.scenario_result(basis, plan, horizon),
+                           derived.scenario_targets(basis, plan, horizon)) for label, plan in loaded.items()}
+        numbers, words = comparison(_baseline_targets(), results, dataset,
                                     [(m, t, u) for m, t, u, _ in CHARTS])
         st.dataframe(words, hide_index=True, width="stretch", key="scenario_comparison",
                      height=35 * (len(words) + 1) + 3)  # every row shown, no inner scroll

@@ -11,10 +11,9 @@ from forecasting.planning import (
     describe_validation,
     rolling_validation,
     validation_summary,
-    workforce_view,
 )
 from forecasting.reports import lines
-from ui import state
+from ui import derived, state
 from ui.downloads import download_buttons
 from ui.notices import show_coverage
 from ui.plan_editor import queue_rules_editor, staffing_plan_editor
@@ -60,11 +59,12 @@ def _validation(key: str, _dataset, _result):
 
 
 st.title("Workforce")
-dataset = state.active_dataset()
+basis = derived.current()
+dataset = basis.dataset
 coverage = show_coverage(dataset, "workforce")
 teams = [team for team in TEAMS if coverage.has(team)] + ["early_help"]  # a team without demand is left out
-baseline, calibration = state.scenario_baseline(dataset)
-params = state.parameters()
+baseline, calibration = derived.baseline(basis)
+params = basis.params
 capacity = baseline.effects.capacity
 
 st.subheader("The answer: staff needed, the gap, recruits by when and the cost")
@@ -96,7 +96,7 @@ for column, (measure, words) in zip(columns, MEASURE_WORDS.items(), strict=True)
         )
         if pct > 0:
             targets[measure] = pct
-view = workforce_view(baseline, params, norms, targets)
+view = derived.workforce(basis, norms, targets)  # workforce_view(baseline, params, norms, targets), shared
 sizing = view.sizing
 summary = sizing.summary[sizing.summary["team"].isin(teams)]
 st.dataframe(summary, hide_index=True, width="stretch", column_config={"team": None})  # words, not codes

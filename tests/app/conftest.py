@@ -7,6 +7,10 @@ import os
 import pytest
 from browser_support import ARTIFACTS, CHROMIUM, chromium_present, streamlit_server
 
+# no background precompute thread in AppTest runs (ui/precompute.py): it would outlive its test and race with
+# the next one's monkeypatches; the browser tests' server turns it on again (it is what they measure)
+os.environ["FORECASTING_APP_PRECOMPUTE"] = "0"
+
 
 def require_browser() -> None:
     if not chromium_present():
@@ -24,7 +28,8 @@ def app_server(tmp_path_factory):
     cache = tmp_path_factory.mktemp("forecast-cache")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
-        with streamlit_server(env={"FORECASTING_CACHE_DIR": str(cache)}, log=ARTIFACTS / "server.log") as (
+        with streamlit_server(env={"FORECASTING_CACHE_DIR": str(cache), "FORECASTING_APP_PRECOMPUTE": "1"},
+                              log=ARTIFACTS / "server.log") as (
                 url, _process):
             yield url
     except RuntimeError as exc:
