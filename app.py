@@ -23,8 +23,6 @@ if _sign_in_required() and not st.user.is_logged_in:
         position="hidden",
     )
 else:
-    # the data set in use: its pages' tables are worked out in the background once (ui/precompute.py)
-    precompute.start(state.active_dataset())
     navigation = st.navigation([
         st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("views/forecasts.py", title="Forecasts", icon=":material/show_chart:"),
@@ -36,4 +34,10 @@ else:
         st.Page("views/authorities.py", title="Compare authorities", icon=":material/compare_arrows:"),
         st.Page("views/method.py", title="Method & assumptions", icon=":material/menu_book:"),
     ])
-navigation.run()
+try:
+    navigation.run()
+finally:
+    # once the page is drawn (not competing with it): the other pages' tables for the data set in use are
+    # worked out in the background, once per data set (ui/precompute.py)
+    if not _sign_in_required() or st.user.is_logged_in:
+        precompute.start(state.active_dataset())

@@ -13,7 +13,8 @@ The functions are the package's own (`apply_scenario`, `evaluate_targets`, `work
 the package's answer (tests/app/test_derived_cache.py). Pages only read what these return.
 
 Bounded: each cache keeps at most a few dozen entries (least recently used dropped) for at most
-`state.CACHE_TTL_SECONDS`; a scenario result is the largest object (about 1 MB with its effect draws).
+`state.CACHE_TTL_SECONDS`; a scenario result is the largest object (about 4 MB with its effect draws, so the
+results cache holds at most about 64 MB).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from forecasting.planning import (
 from forecasting.reports import finance_sheets
 from ui import state
 
-MAX_RESULTS = 24     # scenario results (every session's recent slider positions and saved plans share these)
+MAX_RESULTS = 16     # scenario results (every session's recent slider positions and saved plans share these)
 MAX_TABLES = 32      # target tables, workforce and finance views
 TTL = state.CACHE_TTL_SECONDS
 
@@ -126,6 +127,17 @@ def _baseline_targets(key: str, edits: tuple, horizon, _basis: Basis) -> pd.Data
     return evaluate_targets(built.projection, params=_basis.params)
 
 
+@st.cache_data(show_spinner=False, max_entries=MAX_TABLES, ttl=TTL)
+def _scenario_headlines(key: str, edits: tuple, horizon, plan: str, _basis: Basis, _scenario) -> pd.DataFrame:
+    return headline_table(scenario_result(_basis, _scenario, horizon).projection,
+                          scenario_targets(_basis, _scenario, horizon))
+
+
+def scenario_headlines(basis: Basis, scenario, horizon: int | None = None) -> pd.DataFrame:
+    """The headline table under `scenario` (`headline_table` on its projection and targets)."""
+    return _scenario_headlines(basis.key, basis.edits, horizon, plan_key(scenario), basis, scenario)
+
+
 def baseline_targets(basis: Basis, horizon: int | None = None) -> pd.DataFrame:
     """Every target on the scenario baseline's projection (no levers moved); a copy of its own."""
     return _baseline_targets(basis.key, basis.edits, horizon, basis)
@@ -172,4 +184,5 @@ def finance(basis: Basis, scenario, horizon: int, actual_spend: pd.DataFrame | N
                     frame_key(budget), basis, scenario, actual_spend, budget)
 
 
-CACHES = (_scenario_result, _scenario_targets, _baseline_targets, _headlines, _workforce, _finance)
+CACHES = (_scenario_result, _scenario_targets, _scenario_headlines, _baseline_targets, _headlines, _workforce,
+          _finance)

@@ -21,6 +21,7 @@ from forecasting.errors import UserFacingError
 from forecasting.planning import MEDIUM_TERM_YEARS, finance_horizon
 from ui import derived, saved_scenarios, state
 from ui.lever_widgets import neutral_levers
+from ui.scenario_charts import scenario_charts
 
 log = logging.getLogger(__name__)
 ENV = "FORECASTING_APP_PRECOMPUTE"
@@ -69,7 +70,8 @@ def steps(dataset) -> list[tuple[str, Callable[[], object]]]:
 
     def scenarios():
         derived.baseline_targets(basis)
-        derived.scenario_targets(basis, neutral)
+        scenario_charts(basis, neutral)
+        derived.scenario_headlines(basis, neutral)
         for key in compared:
             derived.scenario_targets(basis, saved_scenarios.load(key))
 

@@ -15,7 +15,6 @@ from forecasting.planning import (
     evidence_table,
     goal_seek,
     goal_seek_pair,
-    headline_table,
     horizon_to_march,
     indicator_words,
     pathway_evidence_table,
@@ -24,7 +23,7 @@ from forecasting.planning import (
     scenario_yaml,
     steady_state,
 )
-from forecasting.reports import scenario_chart, scenario_html_report
+from forecasting.reports import scenario_html_report
 from ui import derived, saved_scenarios
 from ui.downloads import download_buttons
 from ui.lever_widgets import (
@@ -37,6 +36,7 @@ from ui.lever_widgets import (
     restore_levers,
 )
 from ui.notices import show_coverage
+from ui.scenario_charts import CHARTS, scenario_charts
 from ui.scenario_compare import (
     comparison,
     decomposition_figures,
@@ -46,20 +46,9 @@ from ui.scenario_compare import (
     results_table,
     scenario_title,
 )
-from ui.scenario_targets import add_target_lines, show_answer, styled_targets
+from ui.scenario_targets import show_answer, styled_targets
 from ui.tables import show_table
 
-# measure, title, unit, the scorecard indicator whose targets are drawn on its chart
-CHARTS = [
-    ("referrals", "Referrals a month", "referrals", "M2"),
-    ("cp_plans", "Children on CP plans", "children", "CP6B"),
-    ("lac", "Looked-after children", "children", "LAC1"),
-    ("caseload_cin_cp", "CIN/CP caseload per worker", "cases", None),
-    ("EH4-QL", "Single assessments in 45 days", "%", "EH4-QL"),
-    ("M8-QL", "MASH decisions in 24 hours", "%", "M8-QL"),
-    ("placement_cost", "Placement spend a month", "£", None),
-    ("staffing_cost", "Staffing cost a month (managers and support included)", "£", None),
-]
 NEUTRAL = "(all levers neutral)"
 
 st.title("Scenarios")
@@ -190,14 +179,7 @@ def scenario_panel():
         st.info(sentence)
     figures = []
     grid = st.columns(2)
-    for number, (measure, label, unit, indicator) in enumerate(CHARTS):
-        frame = result.measure(measure)
-        if frame.empty:
-            continue
-        figure = add_target_lines(scenario_chart(frame, title=label, unit_label=unit), scenario_targets,
-                                  indicator, frame["month"])
-        if unit == "£":  # money from zero: a small change never looks like a cliff
-            figure.update_yaxes(rangemode="tozero", tickprefix="£")
+    for number, label, figure in scenario_charts(basis, scenario, horizon):
         figures.append((label, figure))
         grid[number % 2].plotly_chart(figure, width="stretch")
     download_buttons(table, "scenario results", key="scenario")
@@ -212,7 +194,8 @@ def scenario_panel():
                            "explanation": "In words"})
         download_buttons(scenario_targets, "targets under the scenario", key="scenario_targets_download")
     with st.expander("Headline measures under this scenario"):
-        show_table(headline_table(result.projection, scenario_targets), units=UNITS, key="scenario_headlines")
+        show_table(derived.scenario_headlines(basis, scenario, horizon), units=UNITS,
+                   key="scenario_headlines")
     for note in result.notes:
         st.caption(note)
     if scenario.active_groups() and st.toggle(

@@ -27,7 +27,7 @@ from forecasting.planning import (
     workforce_view,
 )
 from forecasting.reports import finance_sheets
-from ui import derived, precompute, state
+from ui import derived, precompute, scenario_charts, state
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "scenarios" / "combined-plan.yaml"
@@ -51,8 +51,15 @@ def test_cached_tables_are_the_package_answer(embedded_dataset, direct):
 
     cached = derived.scenario_result(basis, plan)
     pd.testing.assert_frame_equal(cached.table, direct["result"].table)
-    pd.testing.assert_frame_equal(derived.scenario_targets(basis, plan),
-                                  evaluate_targets(direct["result"].projection, params=params))
+    own_targets = evaluate_targets(direct["result"].projection, params=params)
+    pd.testing.assert_frame_equal(derived.scenario_targets(basis, plan), own_targets)
+    pd.testing.assert_frame_equal(derived.scenario_headlines(basis, plan),
+                                  headline_table(direct["result"].projection, own_targets))
+    charts = scenario_charts.scenario_charts(basis, plan)
+    assert [label for _, label, _ in charts] == [label for _, label, _, _ in scenario_charts.CHARTS]
+    lac = next(figure for _, label, figure in charts if label == "Looked-after children")
+    end = direct["result"].table.query("measure == 'lac'")["scenario"].to_numpy()
+    assert any(list(trace.y) == list(end) for trace in lac.data)     # the scenario's own line
     pd.testing.assert_frame_equal(derived.baseline_targets(basis),
                                   evaluate_targets(direct["baseline"].projection, params=params))
     projection = Projection.from_forecast(embedded_dataset, direct["forecast"])
@@ -110,7 +117,7 @@ def test_two_data_sets_never_share_an_entry(embedded_dataset):
 
 
 def test_every_shared_cache_is_bounded():
-    for cached in derived.CACHES:
+    for cached in (*derived.CACHES, scenario_charts._charts):
         info = cached._info
         assert info.max_entries is not None and info.max_entries <= 32, info.func.__name__
         assert info.ttl == state.CACHE_TTL_SECONDS, info.func.__name__
@@ -130,6 +137,8 @@ def test_after_the_background_work_a_first_visit_does_no_planning_work(embedded_
     for name in ("apply_scenario", "evaluate_targets", "headline_table", "workforce_view", "finance_view"):
         monkeypatch.setattr(derived, name, counted(name, getattr(derived, name)))
     monkeypatch.setattr(derived, "finance_sheets", counted("finance_sheets", derived.finance_sheets))
+    monkeypatch.setattr(scenario_charts, "scenario_chart", counted("scenario_chart",
+                                                                   scenario_charts.scenario_chart))
     for page in ("overview", "scenarios", "workforce", "finance"):
         app = AppTest.from_file(str(ROOT / "views" / f"{page}.py"), default_timeout=TIMEOUT).run()
         assert not app.exception, (page, [e.value for e in app.exception])
