@@ -7,6 +7,8 @@ there is work and no one to carry it; never "not a number". By hand:
   infinite, infinite; FTE gap = open / 12 - 0 = 0, 0.5 / 12, 12.5 / 12, counted in the
   total (the social-work teams' own gaps: needed 1,000 / 100 = 10, 190 / 10 = 19,
   1,000 / 20 = 50, 250 / 10 = 25 against 10, 20, 50, 20 at work = 0 - 1 + 0 + 5 = 4 every month).
+- Half a family worker (0.5 FTE) with 3 plans a month open 2 months carries 6 / 0.5 = 12 families: a part-time
+  team is a team (caseload finite, gap 6 / 12 - 0.5 = 0).
 - A social-work team: the MASH with 0 FTE and 0 contacts has a caseload of 0; with 1,000 or 0.5 contacts,
   infinite."""
 
@@ -56,3 +58,13 @@ def test_a_social_work_team_of_nobody_with_no_work_has_a_caseload_of_0():
     demand = _demand().assign(contacts=[0.0, 1000.0, 0.5])
     mash = team_load(demand, fte, _params()).query("team == 'mash'")
     assert list(mash["caseload_per_worker"]) == [0.0, np.inf, np.inf]
+
+
+def test_half_a_family_worker_carries_the_families_open():
+    # 0.5 FTE in post; plans 3 a month open 2 months -> 6 families: 6 / 0.5 = 12 each month (not infinite)
+    params = _params(early_help_plan_months=2, early_help_family_worker_share_pct=100,
+                     caseload_norm_early_help=12, establishment_fte_early_help=0.5,
+                     vacancies_fte_early_help=0, agency_fte_early_help=0, turnover_pct_early_help=0)
+    table = scenario_measures(_demand().assign(early_help_plans=3.0), NO_LEVERS, params)
+    assert list(table["caseload_early_help"]) == pytest.approx([12.0, 12.0, 12.0])
+    assert list(table["fte_gap_early_help"]) == pytest.approx([0.0, 0.0, 0.0])  # 6 / 12 - 0.5
