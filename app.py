@@ -35,7 +35,8 @@ else:
         st.Page("views/method.py", title="Method & assumptions", icon=":material/menu_book:"),
     ])
 try:
-    navigation.run()
+    with precompute.page_run():  # the background work waits while a page runs
+        navigation.run()
 finally:
     # once the page is drawn (not competing with it): the other pages' tables for the data set in use are
     # worked out in the background, once per data set (ui/precompute.py)

@@ -126,3 +126,25 @@ def server_memory_mb(pid: int) -> float:
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
     return total / 1024
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system, all threads) the server process has used so far, from /proc (Linux)."""
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return 0.0
+
+
+def wait_server_idle(pid: int, limit: float = 180.0, busy: float = 0.1) -> float:
+    """Until the server uses less than `busy` CPU seconds a second over two seconds (its background work,
+    ui/precompute.py, is done), at most `limit` seconds; seconds waited."""
+    started = time.perf_counter()
+    before = server_cpu_seconds(pid)
+    while time.perf_counter() - started < limit:
+        time.sleep(2.0)
+        now = server_cpu_seconds(pid)
+        if now - before < 2.0 * busy:
+            break
+        before = now
+    return time.perf_counter() - started

@@ -9,6 +9,9 @@ issue 16 part 6:
 from __future__ import annotations
 
 import dataclasses
+import os
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -156,3 +159,28 @@ def test_precompute_is_off_in_app_tests_and_once_per_data_set(embedded_dataset, 
     first.join(timeout=10)
     assert precompute.start(embedded_dataset) is None   # already started for this data set
     assert ran == [embedded_dataset]
+
+
+def test_background_pieces_wait_while_a_page_runs(monkeypatch):
+    ran = []
+    pieces = [("Overview", [lambda: ran.append(time.monotonic())])]
+    monkeypatch.setattr(precompute, "steps", lambda dataset: pieces)
+    with precompute.page_run():
+        assert precompute.pages_running() == 1
+        worker = threading.Thread(target=precompute.warm, args=(None,))
+        worker.start()
+        time.sleep(0.5)
+        assert ran == []                     # a page is running: the piece waits
+        released = time.monotonic()
+    worker.join(timeout=10)
+    assert precompute.pages_running() == 0
+    assert len(ran) == 1 and ran[0] >= released
+    assert precompute.warm(None, wait=False) == ["Overview"]
+
+
+def test_server_cpu_seconds_reads_this_process():
+    from browser_support import server_cpu_seconds
+
+    before = server_cpu_seconds(os.getpid())
+    sum(i * i for i in range(2_000_000))     # some CPU work
+    assert server_cpu_seconds(os.getpid()) > before > 0
