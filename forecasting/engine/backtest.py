@@ -37,12 +37,14 @@ from forecasting.engine.calibration import (
     z_score,
 )
 from forecasting.engine.models import (
+    CARRIED_FORWARD,
     COMBINATION_PARTS,
     MODEL_ORDER,
     ModelSpec,
     candidate_models,
     combination_weights,
     combine,
+    forecast_carried,
     forecast_model,
     from_model_scale,
     model_scale,
@@ -79,15 +81,21 @@ class History:
 def prepare_history(indicator: str, ds: Sequence, y: Sequence, unit: str | None) -> History | None:
     """History on a complete monthly grid from the first to the last observed month; None if nothing
     observed."""
-    frame = pd.DataFrame({"ds": pd.to_datetime(ds), "y": np.asarray(y, dtype=float)}).dropna(subset=["ds"])
-    by_month = frame.groupby("ds", as_index=True)["y"].mean().sort_index()
+    months, values = pd.DatetimeIndex(pd.to_datetime(ds)), np.asarray(y, dtype=float)
+    if months.hasnans or not months.is_monotonic_increasing or not months.is_unique:
+        frame = pd.DataFrame({"ds": months, "y": values}).dropna(subset=["ds"])
+        by_month = frame.groupby("ds", as_index=True)["y"].mean().sort_index()
+    else:   # the usual case, one row per month in order: the same series without the group-by
+        by_month = pd.Series(values, index=months)
     observed = by_month.dropna()
     if observed.empty:
         return None
     grid = pd.date_range(observed.index.min(), observed.index.max(), freq="MS")
     values = by_month.reindex(grid).to_numpy(dtype=float)
     scale = model_scale(unit)
-    z = pd.Series(to_model_scale(values, scale)).where(np.isfinite(values)).interpolate().to_numpy()
+    z = to_model_scale(values, scale)
+    if not np.isfinite(values).all():
+        z = pd.Series(z).where(np.isfinite(values)).interpolate().to_numpy()
     return History(indicator, grid, values, z, scale)
 
 
@@ -113,6 +121,7 @@ class ModelRun:
     cv_sigma: dict = field(default_factory=dict)
     scores: dict | None = None                      # memo of `scores()`
     weights: dict = field(default_factory=dict)     # the Combination's final weights by part (models.py)
+    spread: np.ndarray | None = None                # memo of `intervals.cv_spread(cv)` (intervals.run_spread)
 
 
 @dataclass
@@ -139,6 +148,19 @@ def _fit(spec: ModelSpec, z: np.ndarray, horizon: int, adjust_train: np.ndarray 
     return mean, _fill_sigma(sigma, fallback_sigma)
 
 
+def _fit_carried(spec: ModelSpec, z: np.ndarray, horizon: int, adjust_train: np.ndarray | None,
+                 adjust_future: np.ndarray | None, fallback_sigma: float, fitted=None):
+    """`_fit` for a model in CARRIED_FORWARD: (mean, sigma, fitted model); `fitted` given: its form and
+    parameters applied to `z` (models.forecast_carried)."""
+    train = z if adjust_train is None else z - adjust_train
+    mean, sigma, fitted = forecast_carried(spec, train, horizon, fitted)
+    if len(z) < MIN_TRAIN:
+        sigma = np.full(horizon, np.nan)
+    if adjust_future is not None:
+        mean = mean + adjust_future
+    return mean, _fill_sigma(sigma, fallback_sigma), fitted
+
+
 def run_model(
     history: History,
     spec: ModelSpec,
@@ -149,10 +171,20 @@ def run_model(
     parts: Mapping[str, ModelRun] | None = None,
     adjustment: Callable[[pd.Timestamp, pd.DatetimeIndex], np.ndarray] | None = None,
     name: str | None = None,
+    refit: bool = False,
 ) -> ModelRun:
     """Back-test and final forecast of one model. `adjustment(cutoff_month, months)` gives a model-scale
-    seasonal adjustment known at that cutoff (subtracted before fitting, added to forecasts)."""
+    seasonal adjustment known at that cutoff (subtracted before fitting, added to forecasts).
+
+    `refit=False` (default): a model in `models.CARRIED_FORWARD` is fitted once, on the first back-test
+    window, and later windows apply that fit to their own (longer) months (statsforecast's
+    `cross_validation(refit=False)`), so every window still uses only months up to its cutoff. The final
+    forecast is always a fresh fit on the whole history. `refit=True` fits afresh in every window (the rule
+    before; ~2x the run time of AutoETS/AutoTheta). Measured on the M3 benchmark (benchmarks/accuracy.py,
+    issue 12): see models/accuracy.md."""
     run = ModelRun(name or spec.name)
+    carry = not refit and spec.name in CARRIED_FORWARD and spec.build is not None
+    fitted = None
     combined = dict(parts or {})  # the combination's parts: runs that produced a forecast (see fit_indicator)
     future = pd.date_range(history.months[-1] + pd.offsets.MonthBegin(1), periods=horizon, freq="MS")
     rows = []
@@ -166,7 +198,11 @@ def run_model(
             else:
                 adj = (adjustment(history.months[cutoff], train_months),
                        adjustment(history.months[cutoff], test_months)) if adjustment else (None, None)
-                mean, sigma = _fit(spec, history.z[:cutoff], h, adj[0], adj[1], fallback_sigma)
+                if carry:
+                    mean, sigma, fitted = _fit_carried(spec, history.z[:cutoff], h, adj[0], adj[1],
+                                                       fallback_sigma, fitted)
+                else:
+                    mean, sigma = _fit(spec, history.z[:cutoff], h, adj[0], adj[1], fallback_sigma)
             rows.append((cutoff, test_months, mean, sigma))
         if spec.build is None:
             final = {k: (v.mean, v.sigma) for k, v in combined.items()
@@ -182,6 +218,9 @@ def run_model(
         run.excluded_reason = f"failed to fit ({type(exc).__name__}: {str(exc)[:80]})"
         return run
     run.cv = _cv_frame(history, rows, h) if rows else None
+    for cutoff, _, mean, sigma in rows:   # what `cv_by_cutoff` reads back from the frame, kept as made
+        run.cv_mu[cutoff] = np.asarray(mean, dtype=float)
+        run.cv_sigma[cutoff] = np.asarray(sigma, dtype=float)
     return run
 
 
@@ -232,14 +271,15 @@ ONLY_IF_NEEDED = ("AutoARIMA",)
 
 def fit_indicator(history: History, *, horizon: int, names: Sequence[str] = MODEL_ORDER, cv_horizon: int = 3,
                   n_windows: int = 3, arima_min_obs: int = 24, fallback_sigma: float = 0.25,
-                  choice: str = "combination") -> IndicatorRuns:
+                  choice: str = "combination", refit: bool = False) -> IndicatorRuns:
     """Back-test every candidate on one indicator and forecast `horizon` months after its last observed
     month.
 
     `choice="combination"` (default) uses the Combination whenever it ran and was back-tested, else the
     lowest back-test MASE; `choice="backtest"` always the lowest back-test MASE. Why: choosing one model by a
     3-window back-test picked the best-in-hindsight model for only ~20% of public series (issue 12) and
-    always using the combination beat it at every history length (benchmarks/accuracy.py).
+    always using the combination beat it at every history length (benchmarks/accuracy.py). `refit`: see
+    `run_model` (False: AutoETS/AutoTheta/AutoARIMA fitted once in the back-test and carried forward).
     """
     if choice not in CHOICES:
         raise ValueError(f"choice must be one of {CHOICES}, got {choice!r}")
@@ -264,10 +304,8 @@ def fit_indicator(history: History, *, horizon: int, names: Sequence[str] = MODE
             if len(parts) < 2:
                 result.runs[spec.name] = ModelRun(spec.name, excluded_reason="fewer than two parts ran")
                 continue
-        run = run_model(history, spec, cutoffs, h, horizon, fallback_sigma, parts=parts)
-        if run.cv is not None:
-            cv_by_cutoff(run, cutoffs, h)
-        result.runs[spec.name] = run
+        result.runs[spec.name] = run_model(history, spec, cutoffs, h, horizon, fallback_sigma, parts=parts,
+                                           refit=refit)
     combination = result.runs.get("Combination")
     usable = combination is not None and combination.mean is not None and combination.cv is not None
     for spec in deferred:
@@ -275,10 +313,8 @@ def fit_indicator(history: History, *, horizon: int, names: Sequence[str] = MODE
             result.runs[spec.name].excluded_reason = (
                 "not run: the forecast is the average of AutoETS, AutoTheta and Naive, which does not use it")
         else:
-            run = run_model(history, spec, cutoffs, h, horizon, fallback_sigma)
-            if run.cv is not None:
-                cv_by_cutoff(run, cutoffs, h)
-            result.runs[spec.name] = run
+            result.runs[spec.name] = run_model(history, spec, cutoffs, h, horizon, fallback_sigma,
+                                               refit=refit)
     choose(result, cutoffs)
     if choice == "combination" and usable and not result.choice_note:
         result.chosen = "Combination"

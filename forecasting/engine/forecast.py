@@ -80,6 +80,7 @@ class ForecastSettings:
     n_jobs: int = 1
     choice: str = "combination"       # or "backtest": see backtest.fit_indicator
     pooled_calibration: bool = False  # scale the horizon prior by the data set's back-test (intervals.py)
+    refit_backtest: bool = False      # True: refit ETS/Theta/ARIMA in every back-test window (run_model)
 
     def __post_init__(self):
         if not 1 <= int(self.horizon) <= 120:
@@ -211,6 +212,7 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
         "arima_min_obs": settings.arima_min_obs,
         "fallback_sigma": settings.fallback_sigma,
         "choice": settings.choice,
+        "refit": settings.refit_backtest,
     }
     if settings.n_jobs != 1 and len(codes) > 1:
         from joblib import Parallel, delayed
@@ -232,7 +234,7 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
         if settings.seasonality and full_effect.detected:
             notes[code] = try_holiday(fits[code], adjustment, group_series, steps=steps_for(observed[code]),
                                       cv_horizon=settings.cv_horizon, n_windows=settings.n_windows,
-                                      fallback_sigma=settings.fallback_sigma)
+                                      fallback_sigma=settings.fallback_sigma, refit=settings.refit_backtest)
 
     # calibration (see intervals.py): one factor per model pooled over the data set's series, relative to
     # the one-step spread grown by the empirical prior; holiday variants share their base model's

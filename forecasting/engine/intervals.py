@@ -128,6 +128,14 @@ def cv_spread(cv: pd.DataFrame) -> np.ndarray:
     return first * factor
 
 
+def run_spread(run: ModelRun) -> np.ndarray:
+    """`cv_spread(run.cv)`, computed once per run (kept on `run.spread`)."""
+    assert run.cv is not None, "only back-tested runs have a spread"
+    if run.spread is None or len(run.spread) != len(run.cv):
+        run.spread = cv_spread(run.cv)
+    return run.spread
+
+
 def forecast_spread(sigma: np.ndarray, n_obs: int | None = None) -> np.ndarray:
     """Uncalibrated sd of a final forecast from the model's sigma per step (its first step is sigma1), fitted
     on `n_obs` months."""
@@ -140,7 +148,7 @@ def standardised_errors(run: ModelRun) -> np.ndarray:
     if run.cv is None or "z_actual" not in run.cv:
         return np.array([])
     cv = run.cv
-    spread = cv_spread(cv)
+    spread = run_spread(run)
     keep = np.isfinite(cv["y"].to_numpy(dtype=float)) & (spread > 0)
     errors = cv["z_actual"].to_numpy(dtype=float)[keep] - cv["mu"].to_numpy(dtype=float)[keep]
     return errors / spread[keep]
@@ -180,7 +188,7 @@ def coverage(run: ModelRun, scale: str, factor: float, level: int, steps: tuple[
         keep &= (cv["step"].to_numpy() >= steps[0]) & (cv["step"].to_numpy() <= steps[1])
     if not keep.any():
         return np.nan
-    mu, sd = cv["mu"].to_numpy(dtype=float)[keep], cv_spread(cv)[keep] * factor
+    mu, sd = cv["mu"].to_numpy(dtype=float)[keep], run_spread(run)[keep] * factor
     width = z_score(level) * sd
     lo, hi = from_model_scale(mu - width, scale), from_model_scale(mu + width, scale)
     return float(np.mean((actual[keep] >= lo - 1e-9) & (actual[keep] <= hi + 1e-9)))

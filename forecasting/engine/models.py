@@ -26,6 +26,7 @@ on short series; the back-test then reports it like any other model).
 """
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from collections.abc import Callable, Sequence
@@ -97,9 +98,47 @@ class ModelSpec:
     description: str
 
 
+class _Normal:
+    """The parts of scipy's frozen normal that statsforecast 2.1.1 reads (`ppf` for ETS intervals, `rvs` for
+    Theta's simulated ones), without freezing one per call: scipy writes a docstring for every frozen
+    distribution (~1.5 ms, a third of a 13-month series' fitting time). It makes the same calls to
+    `scipy.stats.norm` a frozen one would, so the numbers are the same (tests/engine/test_models.py); any
+    other attribute is read from a real frozen distribution."""
+
+    def __init__(self, sigma: float):
+        self.sigma = sigma
+
+    def ppf(self, q):
+        return norm.ppf(q, scale=self.sigma)
+
+    def rvs(self, size=None, random_state=None):
+        return norm.rvs(scale=self.sigma, size=size, random_state=random_state)
+
+    def __getattr__(self, name: str):
+        return getattr(norm(scale=self.sigma), name)
+
+
+@functools.cache
+def _fast_normal_errors() -> None:
+    """Route statsforecast's normal error distribution through `_Normal` (once per process)."""
+    from statsforecast import distributions, simulation
+
+    original = distributions.frozen_error_distribution
+
+    def frozen_error_distribution(sigma: float, distribution: str, params=None):
+        if distribution == "normal":
+            return _Normal(sigma)
+        return original(sigma, distribution, params)
+
+    distributions.frozen_error_distribution = frozen_error_distribution
+    simulation.frozen_error_distribution = frozen_error_distribution
+
+
 def _build(name: str) -> Callable[[], Any]:
     def make():
         from statsforecast import models as sf_models  # imported lazily: ~1.5 s, only when a model is fitted
+
+        _fast_normal_errors()
 
         if name == "SeasonalNaive":
             return sf_models.SeasonalNaive(season_length=SEASON_LENGTH)
@@ -219,6 +258,39 @@ def forecast_model(
                 result = _simple_model_forecast(model, spec.name, z, int(horizon))
             else:
                 result = model.forecast(y=z, h=int(horizon), level=[95])
+    return _mean_sigma(spec, result, horizon)
+
+
+# Models whose later back-test windows reuse the fit made at the first window (statsforecast's
+# cross_validation(refit=False); the model's `forward`): the form and parameters chosen on the first window's
+# months only, the states run on through each later window's own months; nothing after a window's cutoff is
+# used. Why: fitting AutoETS/AutoTheta (AutoARIMA when it runs) afresh in every window was ~2/3 of the
+# engine's run time; see backtest.run_model.
+CARRIED_FORWARD = ("AutoETS", "AutoTheta", "AutoARIMA")
+
+
+def forecast_carried(spec: ModelSpec, z: np.ndarray, horizon: int, fitted: Any = None
+                     ) -> tuple[np.ndarray, np.ndarray, Any]:
+    """(mean, sigma, fitted model) like `forecast_model`, for a model in CARRIED_FORWARD: with `fitted`
+    None the model is fitted on `z` (its form and parameters chosen as usual); else `fitted`'s form and
+    parameters are applied to `z` (statsforecast's `forward`: states and residual spread recomputed on `z`,
+    nothing re-estimated)."""
+    if spec.name not in CARRIED_FORWARD or spec.build is None:
+        raise ValueError(f"{spec.name} is not carried forward; use forecast_model")
+    z = np.asarray(z, dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
+            if fitted is None:
+                fitted = spec.build().fit(y=z)
+                result = fitted.predict(h=int(horizon), level=[95])
+            else:
+                result = fitted.forward(y=z, h=int(horizon), level=[95])
+    mean, sigma = _mean_sigma(spec, result, horizon)
+    return mean, sigma, fitted
+
+
+def _mean_sigma(spec: ModelSpec, result: dict, horizon: int) -> tuple[np.ndarray, np.ndarray]:
     mean = np.asarray(result["mean"], dtype=float)
     lo = np.asarray(result.get("lo-95", np.full(horizon, np.nan)), dtype=float)
     hi = np.asarray(result.get("hi-95", np.full(horizon, np.nan)), dtype=float)

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import t as student_t
 
-from forecasting.engine.backtest import History, ModelRun, cv_by_cutoff, rolling_origins, run_model, scores
+from forecasting.engine.backtest import History, ModelRun, rolling_origins, run_model, scores
 from forecasting.engine.models import COMBINATION_PARTS, SPECS
 
 HOLIDAY_MONTHS = (8, 12)  # August (summer holiday) and December (Christmas holiday)
@@ -73,6 +73,46 @@ class HolidayEffect:
 
 
 def _neighbour_contrasts(z, months) -> list[tuple[pd.Timestamp, float]]:
+    """(month, z[month] - (z[month before] + z[month after]) / 2) for every month with both neighbours
+    observed, in the order given."""
+    months = pd.DatetimeIndex(months)
+    if not months.is_unique or months.hasnans:
+        return _neighbour_contrasts_slow(np.asarray(z, dtype=float), months)
+    positions, _, contrast = _contrast_arrays(z, months)
+    return [(months[i], float(d)) for i, d in zip(positions, contrast, strict=True)]
+
+
+def _contrast_arrays(z, months: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(positions, calendar months, contrasts) of `_neighbour_contrasts` as arrays (months unique)."""
+    values = np.asarray(z, dtype=float)
+    # the same arithmetic on arrays: each month's neighbours looked up by its number of months since 1970
+    key = months.to_numpy().astype("datetime64[M]").astype(np.int64)   # months since January 1970
+    order = np.argsort(key, kind="stable")
+    sorted_key, sorted_value = key[order], values[order]
+
+    def at(wanted: np.ndarray) -> np.ndarray:
+        position = np.minimum(np.searchsorted(sorted_key, wanted), len(sorted_key) - 1)
+        return np.where(sorted_key[position] == wanted, sorted_value[position], np.nan)
+
+    before, after = at(key - 1), at(key + 1)
+    keep = np.isfinite(values) & np.isfinite(before) & np.isfinite(after)
+    positions = np.flatnonzero(keep)
+    contrast = (values - (before + after) / 2)[positions]
+    return positions, key[positions] % 12 + 1, contrast
+
+
+def _calendar_contrasts(z, months) -> tuple[np.ndarray, np.ndarray]:
+    """(calendar month, contrast) of every month with both neighbours observed, in the order given."""
+    months = pd.DatetimeIndex(months)
+    if not months.is_unique or months.hasnans:
+        pairs = _neighbour_contrasts_slow(np.asarray(z, dtype=float), months)
+        return (np.array([month.month for month, _ in pairs], dtype=np.int64),
+                np.array([d for _, d in pairs], dtype=float))
+    _, calendar, contrast = _contrast_arrays(z, months)
+    return calendar, contrast
+
+
+def _neighbour_contrasts_slow(z, months) -> list[tuple[pd.Timestamp, float]]:
     index = {
         pd.Timestamp(month): value for month, value in zip(months, np.asarray(z, dtype=float), strict=True)
     }
@@ -89,9 +129,9 @@ def holiday_contrasts(z: np.ndarray, months: pd.DatetimeIndex | Sequence[pd.Time
                       holiday_months: Sequence[int] = HOLIDAY_MONTHS) -> dict[int, list[float]]:
     """Contrasts d = z[holiday] - mean(z[neighbours]) for one series (NaN months are skipped)."""
     result: dict[int, list[float]] = {}
-    for month, d in _neighbour_contrasts(z, months):
-        if month.month in holiday_months:
-            result.setdefault(month.month, []).append(d)
+    for month, d in zip(*_calendar_contrasts(z, months), strict=True):
+        if month in holiday_months:
+            result.setdefault(int(month), []).append(float(d))
     return result
 
 
@@ -102,7 +142,8 @@ def noise_sd(
 ) -> float:
     """Root-mean-square contrast at term-time months with term-time neighbours (NaN if too few)."""
     near = {m for h in holiday_months for m in ((h - 2) % 12 + 1, h, h % 12 + 1)}
-    values = [d for month, d in _neighbour_contrasts(z, months) if month.month not in near]
+    calendar, contrast = _calendar_contrasts(z, months)
+    values = contrast[~np.isin(calendar, list(near))]
     return float(np.sqrt(np.mean(np.square(values)))) if len(values) >= MIN_TERM_CONTRASTS else np.nan
 
 
@@ -216,7 +257,7 @@ def holiday_adjuster(group_histories: Mapping[str, History]):
 
 
 def try_holiday(fit, adjustment, group_series, *, steps: int, cv_horizon: int, n_windows: int,
-                fallback_sigma: float) -> str:
+                fallback_sigma: float, refit: bool = False) -> str:
     """Back-test the chosen model with the holiday adjustment and keep it when it helps; returns a note.
 
     Kept only when `helps_series` (leave-one-series-out) says so *and* the rolling back-test MASE is not
@@ -237,16 +278,15 @@ def try_holiday(fit, adjustment, group_series, *, steps: int, cv_horizon: int, n
         for part in COMBINATION_PARTS:
             if part in fit.runs and fit.runs[part].mean is not None:
                 adjusted = run_model(history, SPECS[part], cutoffs, h, steps, fallback_sigma,
-                                     adjustment=adjustment, name=f"{part}+holiday")
+                                     adjustment=adjustment, name=f"{part}+holiday", refit=refit)
                 if adjusted.mean is not None and adjusted.cv is not None:
-                    cv_by_cutoff(adjusted, cutoffs, h)
                     parts[part] = adjusted
         if len(parts) < 2:
             return ""
         run = run_model(history, SPECS[base], cutoffs, h, steps, fallback_sigma, parts=parts, name=name)
     else:
         run = run_model(history, SPECS[base], cutoffs, h, steps, fallback_sigma, adjustment=adjustment,
-                        name=name)
+                        name=name, refit=refit)
     fit.runs[name] = run
     if run.mean is None:
         return ""
