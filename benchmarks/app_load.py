@@ -37,6 +37,7 @@ from browser_support import (  # noqa: E402  (the tests' server and browser help
     CHROMIUM,
     CHROMIUM_FLAGS,
     chromium_present,
+    server_cpu_seconds,
     server_memory_mb,
     streamlit_server,
     wait_server_idle,
@@ -126,8 +127,14 @@ async def probe(url: str, sessions: int, rounds: int, max_seconds: float, pid: i
             # a warm server: the other pages' tables worked out in the background (ui/precompute.py)
             waited = await asyncio.to_thread(wait_server_idle, pid)
             print(f"server busy with its background work for {waited:.0f} s more after the warm-up visit")
+            cpu, wall = server_cpu_seconds(pid), time.perf_counter()
             tasks = [asyncio.create_task(session(browser, url, rounds, timings)) for _ in range(sessions)]
             done, pending = await asyncio.wait(tasks, timeout=max_seconds)
+            cpu, wall = server_cpu_seconds(pid) - cpu, time.perf_counter() - wall
+            # the server's own work, whatever the browsers on the same cores take: CPU seconds per interaction
+            count = sum(len(timings[name]) for name in ("first page", "page switch", "slider"))
+            print(f"server CPU during the sessions: {cpu:.1f} s in {wall:.0f} s "
+                  f"({cpu / max(count, 1):.2f} s per interaction, {count} interactions)")
             for task in pending:
                 task.cancel()
             for task in done:
