@@ -55,9 +55,9 @@ log = logging.getLogger(__name__)
 __all__ = [
     "CHOICES", "MIN_TRAIN", "ONLY_IF_NEEDED", "History", "IndicatorRuns", "ModelRun",
     "add_model_scale_actuals", "beyond_backtest_spread", "calibration_factor", "calibration_factors",
-    "choose", "coverage", "cv_by_cutoff", "fit_indicator", "movement_floor", "part_errors", "prepare_history",
-    "rolling_origins", "run_model", "scale_for_mase", "scores", "selection_check", "standardised_errors",
-    "z_score",
+    "choose", "coverage", "cv_by_cutoff", "finish_model", "fit_indicator", "movement_floor", "part_errors",
+    "prepare_history", "rolling_origins", "run_model", "scale_for_mase", "scores", "selection_check",
+    "standardised_errors", "z_score",
 ]
 
 MIN_TRAIN = 3  # months in the first back-test training window at least
@@ -172,6 +172,7 @@ def run_model(
     adjustment: Callable[[pd.Timestamp, pd.DatetimeIndex], np.ndarray] | None = None,
     name: str | None = None,
     refit: bool = False,
+    final: bool = True,
 ) -> ModelRun:
     """Back-test and final forecast of one model. `adjustment(cutoff_month, months)` gives a model-scale
     seasonal adjustment known at that cutoff (subtracted before fitting, added to forecasts).
@@ -181,12 +182,12 @@ def run_model(
     `cross_validation(refit=False)`), so every window still uses only months up to its cutoff. The final
     forecast is always a fresh fit on the whole history. `refit=True` fits afresh in every window (the rule
     before; ~2x the run time of AutoETS/AutoTheta). Measured on the M3 benchmark (benchmarks/accuracy.py,
-    issue 12): see models/accuracy.md."""
+    issue 12): see models/accuracy.md. `final=False`: the back-test only (`finish_model` adds the final
+    forecast later, e.g. once a variant has been kept)."""
     run = ModelRun(name or spec.name)
     carry = not refit and spec.name in CARRIED_FORWARD and spec.build is not None
     fitted = None
     combined = dict(parts or {})  # the combination's parts: runs that produced a forecast (see fit_indicator)
-    future = pd.date_range(history.months[-1] + pd.offsets.MonthBegin(1), periods=horizon, freq="MS")
     rows = []
     try:
         for cutoff in cutoffs:
@@ -204,15 +205,8 @@ def run_model(
                 else:
                     mean, sigma = _fit(spec, history.z[:cutoff], h, adj[0], adj[1], fallback_sigma)
             rows.append((cutoff, test_months, mean, sigma))
-        if spec.build is None:
-            final = {k: (v.mean, v.sigma) for k, v in combined.items()
-                     if v.mean is not None and v.sigma is not None}
-            run.weights = combination_weights(part_errors({k: combined[k] for k in final}, history))
-            run.mean, run.sigma = combine(final, run.weights)
-        else:
-            last = history.months[-1] + pd.offsets.MonthBegin(1)
-            adj = (adjustment(last, history.months), adjustment(last, future)) if adjustment else (None, None)
-            run.mean, run.sigma = _fit(spec, history.z, horizon, adj[0], adj[1], fallback_sigma)
+        if final:
+            _final_forecast(run, history, spec, horizon, fallback_sigma, combined, adjustment)
     except Exception as exc:  # noqa: BLE001  (statsforecast fails in many ways on tiny or flat series)
         log.info("%s failed on %s: %s", run.name, history.indicator, exc)
         run.excluded_reason = f"failed to fit ({type(exc).__name__}: {str(exc)[:80]})"
@@ -222,6 +216,33 @@ def run_model(
         run.cv_mu[cutoff] = np.asarray(mean, dtype=float)
         run.cv_sigma[cutoff] = np.asarray(sigma, dtype=float)
     return run
+
+
+def _final_forecast(run: ModelRun, history: History, spec: ModelSpec, horizon: int, fallback_sigma: float,
+                    parts: Mapping[str, ModelRun], adjustment) -> None:
+    if spec.build is None:
+        final = {k: (v.mean, v.sigma) for k, v in parts.items() if v.mean is not None and v.sigma is not None}
+        run.weights = combination_weights(part_errors({k: parts[k] for k in final}, history))
+        run.mean, run.sigma = combine(final, run.weights)
+    else:
+        last = history.months[-1] + pd.offsets.MonthBegin(1)
+        future = pd.date_range(last, periods=horizon, freq="MS")
+        adj = (adjustment(last, history.months), adjustment(last, future)) if adjustment else (None, None)
+        run.mean, run.sigma = _fit(spec, history.z, horizon, adj[0], adj[1], fallback_sigma)
+
+
+def finish_model(run: ModelRun, history: History, spec: ModelSpec, horizon: int, fallback_sigma: float,
+                 parts: Mapping[str, ModelRun] | None = None, adjustment=None) -> bool:
+    """The final forecast of a run back-tested with `run_model(..., final=False)` (same arguments); False,
+    with the reason on the run, when it cannot be fitted."""
+    try:
+        _final_forecast(run, history, spec, horizon, fallback_sigma, dict(parts or {}), adjustment)
+    except Exception as exc:  # noqa: BLE001  (as in run_model)
+        log.info("%s failed on %s: %s", run.name, history.indicator, exc)
+        run.mean = run.sigma = None
+        run.excluded_reason = f"failed to fit ({type(exc).__name__}: {str(exc)[:80]})"
+        return False
+    return True
 
 
 def _cv_frame(history: History, rows: list, h: int) -> pd.DataFrame:

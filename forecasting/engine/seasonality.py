@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import t as student_t
 
-from forecasting.engine.backtest import History, ModelRun, rolling_origins, run_model, scores
+from forecasting.engine.backtest import History, ModelRun, finish_model, rolling_origins, run_model, scores
 from forecasting.engine.models import COMBINATION_PARTS, SPECS
 
 HOLIDAY_MONTHS = (8, 12)  # August (summer holiday) and December (Christmas holiday)
@@ -261,7 +261,9 @@ def try_holiday(fit, adjustment, group_series, *, steps: int, cv_horizon: int, n
     """Back-test the chosen model with the holiday adjustment and keep it when it helps; returns a note.
 
     Kept only when `helps_series` (leave-one-series-out) says so *and* the rolling back-test MASE is not
-    worse. A `<model>+holiday` row always appears in the back-test table, with the reason when not kept. """
+    worse. A `<model>+holiday` row always appears in the back-test table, with the reason when not kept; its
+    forecast (in `ForecastResult.all_forecasts`) only when kept: the final fits are made after the decision,
+    which reads only the back-test. """
     history = fit.history
     base = fit.chosen
     if base not in fit.runs or fit.runs[base].mean is None:
@@ -272,29 +274,40 @@ def try_holiday(fit, adjustment, group_series, *, steps: int, cv_horizon: int, n
         fit.runs[name] = ModelRun(name, excluded_reason=f"holiday dip not kept: {reason}")
         return ""
     cutoffs, h = rolling_origins(history.n, cv_horizon, n_windows)
+    # back-tests first; the final forecasts only for a dip that is kept (the decision reads the back-test)
+    parts: dict[str, ModelRun] = {}
     if SPECS[base].build is None:
         # the combination with the dip: each of its parts refitted with the adjustment, then averaged
-        parts = {}
         for part in COMBINATION_PARTS:
             if part in fit.runs and fit.runs[part].mean is not None:
                 adjusted = run_model(history, SPECS[part], cutoffs, h, steps, fallback_sigma,
-                                     adjustment=adjustment, name=f"{part}+holiday", refit=refit)
-                if adjusted.mean is not None and adjusted.cv is not None:
+                                     adjustment=adjustment, name=f"{part}+holiday", refit=refit, final=False)
+                if not adjusted.excluded_reason and adjusted.cv is not None:
                     parts[part] = adjusted
         if len(parts) < 2:
             return ""
-        run = run_model(history, SPECS[base], cutoffs, h, steps, fallback_sigma, parts=parts, name=name)
+        run = run_model(history, SPECS[base], cutoffs, h, steps, fallback_sigma, parts=parts, name=name,
+                        final=False)
     else:
         run = run_model(history, SPECS[base], cutoffs, h, steps, fallback_sigma, adjustment=adjustment,
-                        name=name, refit=refit)
+                        name=name, refit=refit, final=False)
     fit.runs[name] = run
-    if run.mean is None:
+    if run.excluded_reason:
         return ""
     with_dip, without = scores(run, history)["mase"], scores(fit.runs[fit.chosen], history)["mase"]
     if np.isfinite(with_dip) and with_dip <= without:
+        for part, adjusted in parts.items():
+            finish_model(adjusted, history, SPECS[part], steps, fallback_sigma, adjustment=adjustment)
+        finished = {part: adjusted for part, adjusted in parts.items() if adjusted.mean is not None}
+        if len(finished) < len(parts) or not finish_model(run, history, SPECS[base], steps, fallback_sigma,
+                                                          parts=finished, adjustment=adjustment):
+            run.mean = run.sigma = None
+            run.excluded_reason = "holiday dip not kept: the adjusted model could not be fitted on all months"
+            return ""
         fit.chosen = name
         return (
             f"the school-holiday dip is included ({reason}; back-test MASE {with_dip:.2f} vs {without:.2f})"
         )
+    # not kept: back-tested only, so it has no forecast of its own
     run.excluded_reason = f"holiday dip not kept: back-test MASE {with_dip:.2f} vs {without:.2f} without it"
     return ""

@@ -87,3 +87,27 @@ def test_prepare_history_without_group_by_equals_the_grouped_path():
         np.testing.assert_allclose(got[1], (np.log1p(3.0) + np.log1p(5.0)) / 2)
     np.testing.assert_array_equal(in_order.z, shuffled.z)
     np.testing.assert_array_equal(in_order.y, shuffled.y)
+
+
+def test_back_test_first_and_final_forecast_later_equals_both_at_once():
+    from forecasting.engine.backtest import finish_model
+
+    history = _history(VALUES)
+
+    def adjustment(_cutoff_month, months):
+        return np.where(pd.DatetimeIndex(months).month == 8, -2.0, 0.0)
+
+    at_once, later = {}, {}
+    for name in ("Naive", "AutoETS", "AutoTheta"):
+        at_once[name] = run_model(history, SPECS[name], [10, 11], 2, 3, 0.25, adjustment=adjustment)
+        later[name] = run_model(history, SPECS[name], [10, 11], 2, 3, 0.25, adjustment=adjustment,
+                                final=False)
+        assert later[name].mean is None
+        pd.testing.assert_frame_equal(later[name].cv, at_once[name].cv)
+        assert finish_model(later[name], history, SPECS[name], 3, 0.25, adjustment=adjustment)
+        np.testing.assert_array_equal(later[name].mean, at_once[name].mean)
+    combined = run_model(history, SPECS["Combination"], [10, 11], 2, 3, 0.25, parts=at_once)
+    deferred = run_model(history, SPECS["Combination"], [10, 11], 2, 3, 0.25, parts=later, final=False)
+    assert finish_model(deferred, history, SPECS["Combination"], 3, 0.25, parts=later)
+    np.testing.assert_array_equal(deferred.mean, combined.mean)
+    assert deferred.weights == combined.weights
