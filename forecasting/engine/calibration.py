@@ -29,7 +29,8 @@ def z_score(level: float) -> float:
 
 
 def standardised_errors(run: ModelRun) -> np.ndarray:
-    """(actual - forecast) / sigma on the model scale, for scored back-test rows with sigma > 0."""
+    """(actual - forecast) / sigma on the model scale, for scored back-test rows with sigma > 0 (the model's
+    own sigma of each step; `intervals.prior_standardised_errors` divides by the prior's spread)."""
     if run.cv is None:
         return np.array([])
     cv = run.cv

@@ -45,6 +45,7 @@ from forecasting.engine import backtest as bt
 from forecasting.engine import intervals
 from forecasting.engine.backtest import History, z_score
 from forecasting.engine.cache import cached, dataset_fingerprint
+from forecasting.engine.coherence import add_derived, derived_cv, derived_scores
 from forecasting.engine.explain import explain_choice
 from forecasting.engine.models import (
     ARIMA_MIN_OBS,
@@ -242,7 +243,7 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
     for code, fit in fits.items():
         for name, run in fit.runs.items():
             bt.add_model_scale_actuals(run, fit.history.scale)
-            errors.setdefault(name.split("+")[0], {})[code] = intervals.standardised_errors(run)
+            errors.setdefault(name.split("+")[0], {})[code] = intervals.prior_standardised_errors(run)
     factors = {
         model: intervals.pooled_factors(by_series, settings.levels) if settings.pooled_calibration
         else (1.0, dict.fromkeys(by_series, 1.0)) for model, by_series in errors.items()
@@ -253,6 +254,7 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
 
 
 _z = z_score
+_derived_cv, _derived_scores = derived_cv, derived_scores   # their names before coherence.py (tests use them)
 
 
 def _interval_columns(code, months, model, scale, loc, sd, multiplier, levels) -> dict[str, np.ndarray]:
@@ -279,73 +281,6 @@ def _interval_frame(parts: list[dict[str, np.ndarray]], levels) -> pd.DataFrame:
     return frame
 
 
-def _derived_cv(rule, fits, histories, factors, code, levels) -> pd.DataFrame | None:
-    """Back-test rows (cutoff, ds, forecast, loL/hiL) of a derived indicator, built from its parts'
-    back-tests."""
-    def chosen_cv(part):
-        run = fits[part].runs[fits[part].chosen]
-        return None if run.cv is None else run.cv, fits[part].chosen.split("+")[0]
-
-    if rule[0] == "rate":
-        cv, model = chosen_cv(rule[1])
-        if cv is None:
-            return None
-        scale, k = histories[rule[1]].scale, factors.get(model, (1.0, {}))[1].get(rule[1], 1.0)
-        frame = cv[["cutoff", "ds"]].copy()
-        frame["forecast"] = rule[2] * from_model_scale(cv["mu"].to_numpy(), scale)
-        for level in levels:
-            width = _z(level) * k * intervals.cv_spread(cv)
-            frame[f"lo{level}"] = rule[2] * from_model_scale(cv["mu"].to_numpy() - width, scale)
-            frame[f"hi{level}"] = rule[2] * from_model_scale(cv["mu"].to_numpy() + width, scale)
-        return frame
-    parts = []
-    for part in (rule[1], rule[2], code):
-        cv, model = chosen_cv(part)
-        if cv is None:
-            return None
-        block = cv[["cutoff", "ds"]].copy()
-        block[part] = from_model_scale(cv["mu"].to_numpy(), histories[part].scale)
-        if part == code:
-            block["sd"] = intervals.cv_spread(cv) * factors.get(model, (1.0, {}))[1].get(code, 1.0)
-        parts.append(block)
-    frame = (
-        parts[0]
-        .merge(parts[1], on=["cutoff", "ds"])
-        .merge(parts[2][["cutoff", "ds", "sd"]], on=["cutoff", "ds"])
-    )
-    denominator = frame[rule[2]].to_numpy()
-    share = np.where(
-        denominator > 0, 100 * frame[rule[1]].to_numpy() / np.where(denominator > 0, denominator, 1), np.nan
-    )
-    loc = to_model_scale(np.clip(share, 0, 100), "logit")
-    frame["forecast"] = from_model_scale(loc, "logit")
-    for level in levels:
-        frame[f"lo{level}"] = from_model_scale(loc - _z(level) * frame["sd"].to_numpy(), "logit")
-        frame[f"hi{level}"] = from_model_scale(loc + _z(level) * frame["sd"].to_numpy(), "logit")
-    return frame.dropna(subset=["forecast"])
-
-
-def _derived_scores(frame, history: History, levels) -> dict:
-    actual = pd.Series(history.y, index=history.months)
-    frame = frame.assign(y=frame["ds"].map(actual)).dropna(subset=["y"])
-    result = {"mae": np.nan, "mase": np.nan, "mape": np.nan, "n_windows": int(frame["cutoff"].nunique())}
-    result |= {f"coverage{level}": np.nan for level in levels}
-    if frame.empty:
-        return result
-    errors = (frame["y"] - frame["forecast"]).abs()
-    diffs = np.abs(np.diff(history.y))
-    scale = np.nanmean(diffs) if np.isfinite(diffs).any() else np.nan
-    result.update(
-        mae=float(errors.mean()),
-        mase=float(errors.mean() / scale) if scale and scale > 0 else np.nan,
-        mape=float((errors / frame["y"]).mean() * 100) if (frame["y"] > 0).all() else np.nan,
-    )
-    for level in levels:
-        inside = (frame["y"] >= frame[f"lo{level}"] - 1e-9) & (frame["y"] <= frame[f"hi{level}"] + 1e-9)
-        result[f"coverage{level}"] = float(inside.mean())
-    return result
-
-
 def _tables(settings, histories, fits, factors, derived, future, notes, holiday_text) -> ForecastResult:
     levels, horizon = settings.levels, settings.horizon
     all_frames, backtest_rows, chosen = [], [], {}
@@ -369,46 +304,7 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
             for level in levels:
                 row[f"raw_coverage{level}"] = bt.coverage(run, history.scale, 1.0, level)
             backtest_rows.append(row | {"chosen": name == fit.chosen, "excluded_reason": run.excluded_reason})
-    derived_notes = {}
-    for code, rule in derived.items():
-        parts = [rule[1]] if rule[0] == "rate" else [rule[1], rule[2], code]
-        if any(part not in chosen for part in parts):
-            continue
-        if rule[0] == "rate":
-            label = f"Derived({rule[1]} x 10,000 / population_0_17)"
-            _, scale, loc, sd, _ = chosen[rule[1]]
-            chosen[code] = (label, scale, loc, sd, rule[2])
-            derived_notes[code] = (
-                f"it is {rule[1]}'s forecast per 10,000 children aged 0-17, so the two always agree"
-            )
-        else:
-            label = f"Derived(100 x {rule[1]} / {rule[2]})"
-            numerator = chosen[rule[1]][4] * from_model_scale(chosen[rule[1]][2], chosen[rule[1]][1])
-            denominator = chosen[rule[2]][4] * from_model_scale(chosen[rule[2]][2], chosen[rule[2]][1])
-            own = from_model_scale(chosen[code][2], "logit")
-            share = np.where(
-                denominator > 0, 100 * numerator / np.where(denominator > 0, denominator, 1), own
-            )
-            chosen[code] = (
-                label,
-                "logit",
-                to_model_scale(np.clip(share, 0, 100), "logit"),
-                chosen[code][3],
-                1.0,
-            )
-            derived_notes[code] = (
-                f"it is 100 x {rule[1]} / {rule[2]} from their forecasts, so it agrees with them; "
-                "the spread is its own back-tested one"
-            )
-        scores_row = {"mae": np.nan, "mase": np.nan, "mape": np.nan, "n_windows": 0}
-        frame = _derived_cv(rule, fits, histories, factors, code, levels)
-        if frame is not None:
-            scores_row = _derived_scores(frame, histories[code], levels)
-        for row in backtest_rows:
-            if row["indicator"] == code:
-                row["chosen"] = False
-        backtest_rows.append({"indicator": code, "model": label, **scores_row, "chosen": True,
-                              "excluded_reason": ""})
+    derived_notes = add_derived(derived, chosen, backtest_rows, fits, histories, factors, levels)
     chosen = {code: chosen[code] for code in histories if code in chosen}  # scorecard order
     distribution = pd.DataFrame([
         {"indicator": code, "month": month, "model": name, "scale": scale, "loc": loc[i], "sd": sd[i],

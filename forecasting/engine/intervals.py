@@ -143,8 +143,10 @@ def forecast_spread(sigma: np.ndarray, n_obs: int | None = None) -> np.ndarray:
     return sigma[0] * growth(len(sigma), sigma[0], n_obs)
 
 
-def standardised_errors(run: ModelRun) -> np.ndarray:
-    """(actual - forecast) / (sigma1 x growth(step)) on the model scale, for scored rows with a spread."""
+def prior_standardised_errors(run: ModelRun) -> np.ndarray:
+    """(actual - forecast) / (sigma1 x growth(step)) on the model scale, for scored rows with a spread: errors
+    in units of the prior's spread, what k is measured from (`calibration.standardised_errors` divides by
+    the model's own sigma of each step instead)."""
     if run.cv is None or "z_actual" not in run.cv:
         return np.array([])
     cv = run.cv

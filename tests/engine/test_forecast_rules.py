@@ -52,7 +52,7 @@ def fitted():
         errors = {}
         for code, fit in fits.items():
             bt.add_model_scale_actuals(fit.runs[model], "log1p")
-            errors[code] = intervals.standardised_errors(fit.runs[model])
+            errors[code] = intervals.prior_standardised_errors(fit.runs[model])
         factors[model] = intervals.pooled_factors(errors)
     return result, fits, factors
 

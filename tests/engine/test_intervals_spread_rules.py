@@ -27,18 +27,18 @@ def test_standardised_errors_read_each_windows_first_sigma_times_the_growth_of_t
     cv = _cv(cutoff=pd.to_datetime(["2018-01-01", "2018-01-01", "2018-02-01"]), step=[1, 2, 1],
              mu=[1.0, 1.0, 0.0], sigma=[2.0, 3.0, 0.5], y=[3.0, 5.0, -1.0])
     run = ModelRun("m", cv=cv)
-    assert list(intervals.standardised_errors(run)) == []  # no model-scale actuals yet
+    assert list(intervals.prior_standardised_errors(run)) == []  # no model-scale actuals yet
     run.cv = cv.assign(z_actual=[3.0, 5.0, -1.0])
     # (3 - 1) / 2 = 1, (5 - 1) / 4 = 1, (-1 - 0) / 0.5 = -2
-    assert list(intervals.standardised_errors(run)) == pytest.approx([1.0, 1.0, -2.0])
-    assert list(intervals.standardised_errors(ModelRun("none"))) == []
+    assert list(intervals.prior_standardised_errors(run)) == pytest.approx([1.0, 1.0, -2.0])
+    assert list(intervals.prior_standardised_errors(ModelRun("none"))) == []
 
 
 def test_a_row_without_an_actual_or_a_spread_is_not_scored(monkeypatch):
     monkeypatch.setattr(intervals, "growth", lambda steps, sigma1, n_obs=None: np.ones(steps))
     cv = _cv(cutoff=pd.to_datetime(["2018-01-01", "2018-02-01", "2018-03-01"]), mu=[0.0, 0.0, 0.0],
              sigma=[1.0, 1.0, 0.0], y=[2.0, np.nan, 1.0], z_actual=[2.0, np.nan, 1.0])
-    assert list(intervals.standardised_errors(ModelRun("m", cv=cv))) == [2.0]
+    assert list(intervals.prior_standardised_errors(ModelRun("m", cv=cv))) == [2.0]
 
 
 def test_an_actual_exactly_on_an_edge_of_the_interval_is_inside(monkeypatch):
