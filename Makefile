@@ -28,8 +28,11 @@ browser-deps:
 app: setup
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
+# Two worker processes (pytest-xdist): each test module runs whole on one worker, every browser test on one
+# worker (tests/conftest.py). PYTEST_WORKERS=0 runs the suite in one process, as before.
+PYTEST_WORKERS ?= 2
 test: setup browser-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 # Hostile inputs for every reader (scorecard CSV/XLSX/bytes, panel, side tables, scenario YAML, SSDA903):
 # 5,000 generated cases each under per-case time and memory limits. `make test` runs a short profile.
