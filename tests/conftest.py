@@ -104,6 +104,22 @@ def pytest_xdist_make_scheduler(config, log):
     return ModulesAndBrowser(config, log)
 
 
+_WORKER_SUMMARIES: list[str] = []
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist: a worker has finished
+def pytest_testnodedown(node, error):
+    """Keep the fuzz figures a worker sent (tests/fuzz/conftest.py), to print at the end."""
+    _WORKER_SUMMARIES.extend(getattr(node, "workeroutput", {}).get("fuzz_figures", []))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _WORKER_SUMMARIES:
+        terminalreporter.section("fuzz figures (per reader)")
+        for line in _WORKER_SUMMARIES:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(scope="session")
 def embedded_dataset():
     return load_dataset(EMBEDDED_DATASET)

@@ -20,17 +20,30 @@ COMMON = {
 settings.register_profile("ci", max_examples=int(os.environ.get("FUZZ_CI_EXAMPLES", "150")), **COMMON)
 settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "5000")), **COMMON)
 settings.load_profile(os.environ.get("FUZZ_PROFILE", "ci"))
+FIGURES_TITLE = "fuzz figures (per reader)"
+FIGURES_KEY = "fuzz_figures"  # tests/conftest.py reads it from each worker
+
+
+def _figure_lines() -> list[str]:
+    from limits import STATS
+
+    return [f"{reader:14} {int(stats['cases']):6,} cases  {stats['seconds']:7.1f} s  "
+            f"slowest {stats['slowest']:5.2f} s  process peak {stats['peak_mb']:,.0f} MB"
+            for reader, stats in STATS.items()]
 
 
 def pytest_terminal_summary(terminalreporter):
     """Cases, total and slowest time, and peak memory per reader (the figures `make fuzz` reports)."""
-    from limits import STATS
+    lines = _figure_lines()
+    if lines:
+        terminalreporter.section(FIGURES_TITLE)
+        for line in lines:
+            terminalreporter.write_line(line)
 
-    if not STATS:
-        return
-    terminalreporter.section("fuzz figures (per reader)")
-    for reader, stats in STATS.items():
-        terminalreporter.write_line(
-            f"{reader:14} {int(stats['cases']):6,} cases  {stats['seconds']:7.1f} s  "
-            f"slowest {stats['slowest']:5.2f} s  process peak {stats['peak_mb']:,.0f} MB"
-        )
+
+def pytest_sessionfinish(session):
+    """In a pytest-xdist worker (make test), hand the figures to the main process, which prints them
+    (tests/conftest.py): a worker has no terminal of its own."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None and (lines := _figure_lines()):
+        output[FIGURES_KEY] = lines
