@@ -81,13 +81,14 @@ def _scope(nodeid: str) -> str:
     return BROWSER_GROUP if _is_browser_file(module.rsplit("/", 1)[-1]) else module
 
 
-@pytest.hookimpl(tryfirst=True, optionalhook=True)  # a pytest-xdist hook; ours wins for --dist loadgroup
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # a pytest-xdist hook; ours wins for load and loadgroup
 def pytest_xdist_make_scheduler(config, log):
-    """With `--dist loadgroup`: all browser files to one worker (one Streamlit server, tests/artifacts
-    written by one process); every other module whole to one worker (its module-scoped fixtures built once,
-    not once per worker); LONG_FIRST first, then larger modules first. xdist's own loadgroup reads group
-    markers from a test id suffix that pytest 9 no longer lets it set, so groups are by file name here."""
-    if config.getvalue("dist") != "loadgroup":
+    """With `--dist loadgroup` (make test) or a plain `-n N`: all browser files to one worker (one Streamlit
+    server, tests/artifacts written by one process); every other module whole to one worker (its
+    module-scoped fixtures built once, not once per worker); LONG_FIRST first, then larger modules first.
+    xdist's own loadgroup reads group markers from a test id suffix that pytest 9 no longer lets it set, so
+    groups are by file name here."""
+    if config.getvalue("dist") not in ("load", "loadgroup"):
         return None
     from xdist.scheduler import LoadScopeScheduling
 
