@@ -5,6 +5,10 @@ is refitted on the first c months for each cutoff c = n-h-w+1 .. n-h and forecas
 months -> training on 8, 9 and 10 months, 9 scored forecasts 1-3 months ahead). Shorter histories get fewer
 windows and a shorter h; fewer than 4 months cannot be back-tested at all (then Naive is used and the output
 says so). A model that cannot be fitted on the first training window is excluded with the reason.
+AutoETS, AutoTheta and AutoARIMA are fitted (form and parameters chosen) only on the first window and carried
+forward to the later ones, their states run on through each window's own months (statsforecast's
+`cross_validation(refit=False)`; `run_model`); the simple models are refitted in every window, and every
+model's final forecast is a fresh fit on all months.
 
 Scores (on the indicator's own units):
 - MAE: mean absolute error of the back-test forecasts.
