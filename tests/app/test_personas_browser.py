@@ -116,6 +116,10 @@ def test_leader_sees_targets_and_applies_a_goal_seek_answer(page, app_server):
     assert apply.count() == 0            # the answer is now in the levers, so its button is gone
     page.get_by_role("heading", name="Scenarios").first.scroll_into_view_if_needed()
     _shot(page, "leader-scenario")
+    # back and forth: each page's scripts are loaded by now, as for a user moving between pages
+    _time("leader", page, "switch back to Overview", switch_page(page, "Overview", "Overview"))
+    _time("leader", page, "switch to Scenarios again", switch_page(page, "Scenarios", "Scenarios"))
+    _no_exception(page)
 
 
 def test_planner_gets_the_fte_answer(page, app_server):
