@@ -235,7 +235,8 @@ def _compute(dataset, settings: ForecastSettings, progress) -> ForecastResult:
         if settings.seasonality and full_effect.detected:
             notes[code] = try_holiday(fits[code], adjustment, group_series, steps=steps_for(observed[code]),
                                       cv_horizon=settings.cv_horizon, n_windows=settings.n_windows,
-                                      fallback_sigma=settings.fallback_sigma, refit=settings.refit_backtest)
+                                      fallback_sigma=settings.fallback_sigma, refit=settings.refit_backtest,
+                                      known=full_effect)
 
     # calibration (see intervals.py): one factor per model pooled over the data set's series, relative to
     # the one-step spread grown by the empirical prior; holiday variants share their base model's

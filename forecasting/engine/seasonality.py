@@ -173,11 +173,17 @@ def estimate_holiday_effect(
     series: Mapping[str, tuple[pd.DatetimeIndex | Sequence[pd.Timestamp], np.ndarray]],
     holiday_months: Sequence[int] = HOLIDAY_MONTHS,
     exclude: str | None = None,
+    known: HolidayEffect | None = None,
 ) -> HolidayEffect:
     """Pool the holiday contrasts of `series` ({id: (months, log1p values)}), leaving out `exclude` if
-    given."""
+    given. `known`: an estimate from the same series and holiday months whose per-series contrasts and noise
+    are reused (the same numbers, not computed again)."""
     result = HolidayEffect()
     for series_id, (months, z) in series.items():
+        if known is not None and series_id in known.contrasts and series_id in known.noise:
+            result.contrasts[series_id] = known.contrasts[series_id]
+            result.noise[series_id] = known.noise[series_id]
+            continue
         result.contrasts[series_id] = holiday_contrasts(z, months, holiday_months)
         result.noise[series_id] = noise_sd(z, months, holiday_months)
     for month in holiday_months:
@@ -192,14 +198,15 @@ def estimate_holiday_effect(
 
 
 def helps_series(series: Mapping[str, tuple[Sequence[pd.Timestamp], np.ndarray]], series_id: str,
-                 holiday_months: Sequence[int] = HOLIDAY_MONTHS) -> tuple[bool, str]:
+                 holiday_months: Sequence[int] = HOLIDAY_MONTHS, known: HolidayEffect | None = None
+                 ) -> tuple[bool, str]:
     """Leave-one-series-out check: does the effect pooled from the *other* series fit this one's holiday
     months?
 
     Returns (helps, reason). Helps when the mean absolute contrast error falls, |d - effect| < |d|.
     """
-    others = estimate_holiday_effect(series, holiday_months, exclude=series_id)
-    own = holiday_contrasts(series[series_id][1], series[series_id][0], holiday_months)
+    others = estimate_holiday_effect(series, holiday_months, exclude=series_id, known=known)
+    own = others.contrasts[series_id]   # this series' own contrasts (kept in the estimate, not pooled)
     pairs = [(d, others.effect.get(month, 0.0)) for month, values in own.items() for d in values]
     if not pairs:
         return False, "no holiday month with both neighbours observed in this series"
@@ -257,7 +264,7 @@ def holiday_adjuster(group_histories: Mapping[str, History]):
 
 
 def try_holiday(fit, adjustment, group_series, *, steps: int, cv_horizon: int, n_windows: int,
-                fallback_sigma: float, refit: bool = False) -> str:
+                fallback_sigma: float, refit: bool = False, known: HolidayEffect | None = None) -> str:
     """Back-test the chosen model with the holiday adjustment and keep it when it helps; returns a note.
 
     Kept only when `helps_series` (leave-one-series-out) says so *and* the rolling back-test MASE is not
@@ -269,7 +276,7 @@ def try_holiday(fit, adjustment, group_series, *, steps: int, cv_horizon: int, n
     if base not in fit.runs or fit.runs[base].mean is None:
         return ""
     name = f"{base}+holiday"
-    helps, reason = helps_series(group_series, history.indicator)
+    helps, reason = helps_series(group_series, history.indicator, known=known)
     if not helps:
         fit.runs[name] = ModelRun(name, excluded_reason=f"holiday dip not kept: {reason}")
         return ""

@@ -96,3 +96,14 @@ def test_single_long_series_with_dip_is_detected_and_noise_is_not():
         {"M1": (months, np.log1p(1300) + np.random.default_rng(seed).normal(0, 0.05, 36))}).detected
         for seed in range(100))
     assert false_claims <= 15
+
+
+def test_leave_one_out_check_reusing_the_pooled_estimate_gives_the_same_answer():
+    series = _front_door(np.random.default_rng(3), dip=-0.2)
+    series["FLAT"] = (MONTHS, np.full(len(MONTHS), 3.0))
+    known = estimate_holiday_effect(series)
+    for series_id in series:
+        assert helps_series(series, series_id, known=known) == helps_series(series, series_id)
+    # a known estimate that does not cover a series: that series' contrasts are computed as before
+    partial = estimate_holiday_effect({k: v for k, v in series.items() if k != "FLAT"})
+    assert helps_series(series, "FLAT", known=partial) == helps_series(series, "FLAT")
