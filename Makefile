@@ -28,8 +28,8 @@ browser-deps:
 app: setup
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-# Two worker processes (pytest-xdist): each test module runs whole on one worker, every browser test on one
-# worker (tests/conftest.py). PYTEST_WORKERS=0 runs the suite in one process, as before.
+# Two worker processes (pytest-xdist): each test module whole on one worker, the AppTest modules together on
+# one, every browser test on one (tests/conftest.py). PYTEST_WORKERS=0 runs the suite in one process.
 PYTEST_WORKERS ?= 2
 test: setup browser-deps
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup

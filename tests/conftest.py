@@ -8,9 +8,9 @@ already set by whoever runs the tests.
 
 Tests may run in parallel (`make test` runs `pytest -n 2 --dist loadgroup`, pytest-xdist). Each worker then
 has a cache folder of its own inside the session's (so a worker sees only what its own tests wrote, as in a
-serial run of those tests); each test module runs whole on one worker, and every real-browser test (files
-named *browser*.py) on one worker, so the browser tests share one Streamlit server (tests/app/conftest.py)
-and write tests/artifacts/ one at a time.
+serial run of those tests); each test module runs whole on one worker, the AppTest modules of tests/app/
+together on one worker, and every real-browser test (files named *browser*.py) on one worker, so the browser
+tests share one Streamlit server (tests/app/conftest.py) and write tests/artifacts/ one at a time.
 """
 import os
 import shutil
@@ -24,19 +24,21 @@ from forecasting import EMBEDDED_DATASET, load_dataset
 # know the folder is the test session's own and make their own folder inside it.
 SESSION_CACHE_ENV = "FORECASTING_TEST_SESSION_CACHE"
 BROWSER_GROUP = "browser"
+# The app's AppTest modules run together on one worker: the app keeps what it computes (forecasts, baselines,
+# scenario results, derived tables) in process-wide caches, so spread over two workers they built them twice
+# (tests/app alone: 110 s of CPU serially, 162 s on two workers).
+APP_GROUP = "tests/app"
 # Handed out first in a parallel run, longest first, so that no long unit starts last and keeps one worker
 # busy alone at the end (the rest follow, larger modules first). Order only: a name here that no longer exists
 # is ignored. Longest in a serial run on 2 cores (Dec 2026), most of them one or two long tests.
 LONG_FIRST = (
     BROWSER_GROUP,  # the real-browser tests, one Streamlit server: minutes
+    APP_GROUP,  # the AppTest modules: about two minutes
     "tests/test_imports.py",  # a fresh interpreter importing every module alone
     "tests/engine/test_distributed.py",  # Dask and process pools in a fresh interpreter
-    "tests/app/test_pages_on_every_dataset.py",
     "tests/fuzz/test_fuzz_readers.py",
     "tests/planning/test_goalseek.py",
     "tests/engine/test_forecast.py",
-    "tests/app/test_scenarios_page.py",
-    "tests/app/test_app_pages.py",
 )
 _SESSION_CACHE = None
 
@@ -76,16 +78,20 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _scope(nodeid: str) -> str:
-    """Work unit of a test in a parallel run: "browser" for a *browser*.py file's tests, else its module."""
+    """Work unit of a test in a parallel run: "browser" for a *browser*.py file's tests, APP_GROUP for the
+    other tests/app/ modules, else the test's module."""
     module = nodeid.split("::", 1)[0]
-    return BROWSER_GROUP if _is_browser_file(module.rsplit("/", 1)[-1]) else module
+    if _is_browser_file(module.rsplit("/", 1)[-1]):
+        return BROWSER_GROUP
+    return APP_GROUP if module.startswith(APP_GROUP + "/") else module
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)  # a pytest-xdist hook; ours wins for load and loadgroup
 def pytest_xdist_make_scheduler(config, log):
     """With `--dist loadgroup` (make test) or a plain `-n N`: all browser files to one worker (one Streamlit
-    server, tests/artifacts written by one process); every other module whole to one worker (its
-    module-scoped fixtures built once, not once per worker); LONG_FIRST first, then larger modules first.
+    server, tests/artifacts written by one process); the AppTest modules to one worker (APP_GROUP); every
+    other module whole to one worker (its module-scoped fixtures built once, not once per worker);
+    LONG_FIRST first, then larger modules first.
     xdist's own loadgroup reads group markers from a test id suffix that pytest 9 no longer lets it set, so
     groups are by file name here."""
     if config.getvalue("dist") not in ("load", "loadgroup"):
