@@ -55,10 +55,9 @@ from forecasting.engine.models import (
     from_model_scale,
     population,
     to_model_scale,
-    total_probability_below,
-    total_quantile,
 )
 from forecasting.engine.seasonality import holiday_adjuster, holiday_group, try_holiday
+from forecasting.engine.totals import total_probability_below, total_quantile
 
 log = logging.getLogger(__name__)
 __all__ = ["ForecastResult", "ForecastSettings", "run_forecast"]
@@ -137,14 +136,14 @@ class ForecastResult:
         return rows.loc[wanted]
 
     def total_quantile(self, indicator: str, months, q: float, dependence: str = "comonotone") -> float:
-        """q-quantile of the sum over forecast `months` (e.g. an annual total); see models.total_quantile."""
+        """q-quantile of the sum over forecast `months` (e.g. an annual total); see totals.total_quantile."""
         rows = self._rows(indicator, months)
         return total_quantile(
             rows["loc"], rows["sd"], rows["scale"].iloc[0], rows["multiplier"].to_numpy(), q, dependence
         )
 
     def probability_total_below(self, indicator: str, months, value: float, dependence: str = "comonotone"):
-        """P(sum over forecast `months` <= value); see models.total_probability_below."""
+        """P(sum over forecast `months` <= value); see totals.total_probability_below."""
         rows = self._rows(indicator, months)
         return total_probability_below(rows["loc"], rows["sd"], rows["scale"].iloc[0],
                                        rows["multiplier"].to_numpy(), value, dependence)

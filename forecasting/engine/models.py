@@ -1,5 +1,6 @@
-"""Candidate statsforecast models, chosen by history length, and the domain they live in: model scales,
-coherence rules (which percents and rates are derived from their parts) and sums of monthly distributions.
+"""Candidate statsforecast models, chosen by history length, and the domain they live in: model scales and
+coherence rules (which percents and rates are derived from their parts); sums of monthly distributions are in
+`forecasting.engine.totals`.
 
 Every model is fitted on a *model scale* that respects the indicator's domain, so a back-transformed forecast
 can never leave it (transform rather than clip):
@@ -385,50 +386,3 @@ def derivations(catalogue: pd.DataFrame, histories: dict, pop: float | None) -> 
         elif row.get("unit") == "rate_per_10k" and denominator == "population_0_17" and pop:
             result[code] = ("rate", numerator, 10_000 / pop)
     return result
-
-
-# ------------------------------------------------------------------------------------- sums over months
-def _total_at(q: float, loc, sd, scale, multiplier) -> float:
-    return float(np.sum(multiplier * from_model_scale(loc + sd * norm.ppf(q), scale)))
-
-
-def _draw_totals(loc, sd, scale, multiplier, n_draws: int, seed: int) -> np.ndarray:
-    shocks = np.random.default_rng(seed).standard_normal((n_draws, len(loc)))
-    return (multiplier * from_model_scale(loc + sd * shocks, scale)).sum(axis=1)
-
-
-def total_quantile(loc, sd, scale: str, multiplier, q: float, dependence: str = "comonotone",
-                   n_draws: int = 4000, seed: int = 0) -> float:
-    """q-quantile of the sum over months of values distributed as multiplier * back(loc + sd * Z).
-
-    Only each month's distribution is known, not how months move together, so `dependence` states it:
-    "comonotone" (one shock drives every month: the widest spread, the cautious choice for a year's total) or
-    "independent" (the narrowest; Monte Carlo with a fixed seed). Real forecast errors lie in between.
-    """
-    loc, sd = np.asarray(loc, dtype=float), np.asarray(sd, dtype=float)
-    if dependence == "comonotone":
-        return _total_at(q, loc, sd, scale, multiplier)
-    if dependence == "independent":
-        return float(np.quantile(_draw_totals(loc, sd, scale, multiplier, n_draws, seed), q))
-    raise ValueError(f"dependence must be 'comonotone' or 'independent', got {dependence!r}")
-
-
-def total_probability_below(loc, sd, scale: str, multiplier, value: float, dependence: str = "comonotone",
-                            n_draws: int = 4000, seed: int = 0) -> float:
-    """P(sum over months <= value) under the same assumptions as `total_quantile`."""
-    loc, sd = np.asarray(loc, dtype=float), np.asarray(sd, dtype=float)
-    if dependence == "independent":
-        return float(np.mean(_draw_totals(loc, sd, scale, multiplier, n_draws, seed) <= value))
-    if dependence != "comonotone":
-        raise ValueError(f"dependence must be 'comonotone' or 'independent', got {dependence!r}")
-    low, high = 1e-9, 1 - 1e-9
-    if _total_at(low, loc, sd, scale, multiplier) > value:
-        return 0.0
-    if _total_at(high, loc, sd, scale, multiplier) <= value:
-        return 1.0
-    for _ in range(60):  # the total is non-decreasing in q: bisection
-        middle = (low + high) / 2
-        low, high = (
-            (middle, high) if _total_at(middle, loc, sd, scale, multiplier) <= value else (low, middle)
-        )
-    return float(low)

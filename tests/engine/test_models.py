@@ -84,7 +84,7 @@ def test_fast_spread_matches_statsforecast_intervals(name, n):
 def test_total_of_months_bounds_and_consistency():
     from scipy.stats import norm
 
-    from forecasting.engine.models import total_probability_below, total_quantile
+    from forecasting.engine.totals import total_probability_below, total_quantile
 
     loc, sd = np.log1p(np.array([100.0, 120.0, 80.0])), np.array([0.1, 0.2, 0.15])
     expected = sum(np.expm1(loc + sd * norm.ppf(0.9)))  # comonotone: the sum of the monthly quantiles
