@@ -76,8 +76,11 @@ async def _switch(page, link: str, title: str) -> float:
 
 
 async def _slider(page, direction: str) -> float:
-    await page.get_by_role("tab", name="Edge of care").first.click()
-    slider = page.get_by_role("tabpanel").get_by_role("slider").first
+    group = page.get_by_role("radio", name="Edge of care").first  # the levers' group (segmented control)
+    if await group.get_attribute("aria-checked") != "true":
+        await group.click()
+        await _rerun(page)
+    slider = page.get_by_role("slider").first  # the group's first lever: the page's first slider
     await slider.focus()
     started = time.perf_counter()
     for _ in range(5):

@@ -26,6 +26,8 @@ TEAM_LABELS = {"mash": "MASH (the front door)", "assessment": "Assessment", "cin
 PREFIX = "lever__"
 HISTORY_KEY, LAST_KEY, URL_READ_KEY = "lever_history", "lever_last", "levers_read_from_url"
 KEPT_KEY = "levers_kept"  # a copy Streamlit does not drop when the page's widgets are not drawn
+GROUP_KEY, GROUP_KEPT = "lever_group", "lever_group_kept"
+DEFAULT_GROUP = "edge_of_care"  # the leader's usual lever, and goal-seek's default
 MAX_UNDO = 20
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -48,6 +50,45 @@ def load_into_widgets(levers: dict) -> None:
 
 def neutral_levers(group: str | None = None) -> dict:
     return {n: s.neutral for n, s in LEVERS.items() if group is None or s.group == group}
+
+
+def lever_panel(months: pd.DatetimeIndex) -> dict:
+    """The levers, one group at a time chosen by a segmented control (st.tabs would draw every group's
+    widgets, most of the Scenarios page's elements, on every run: issue 16 part 6, a page switch under 1 s);
+    returns {lever: value} for every lever, the groups not shown at this session's values."""
+    if st.session_state.get(GROUP_KEY) not in GROUP_TITLES:  # Streamlit drops it when the page is left
+        st.session_state[GROUP_KEY] = st.session_state.get(GROUP_KEPT, DEFAULT_GROUP)
+    group = st.segmented_control("Levers", list(GROUP_TITLES), format_func=GROUP_TITLES.get, required=True,
+                                 key=GROUP_KEY, on_change=_keep_group, label_visibility="collapsed")
+    kept = st.session_state.get(KEPT_KEY, {})
+    values = {}
+    for name, spec in LEVERS.items():
+        key = widget_key(name)
+        if spec.group != group:  # set by an answer, a load or the address, else this session's copy
+            values[name] = (st.session_state[key] if key in st.session_state
+                            else kept.get(name, _initial(spec)))
+        elif key not in st.session_state and name in kept:
+            st.session_state[key] = kept[name]
+    values.update(lever_inputs(group, months))
+    return {name: values[name] for name in LEVERS}
+
+
+def show_group(name: str) -> None:
+    """Show the group of lever `name` (call before the panel is drawn, e.g. from a button's callback)."""
+    st.session_state[GROUP_KEY] = st.session_state[GROUP_KEPT] = LEVERS[name].group
+
+
+def _keep_group() -> None:
+    st.session_state[GROUP_KEPT] = st.session_state[GROUP_KEY]
+
+
+def _initial(spec):
+    """A lever's value before the user touches it, as its widget starts (lever_inputs)."""
+    if spec.unit == MONTH_UNIT:
+        return None
+    if spec.unit == "team":
+        return spec.default or TEAMS[0]
+    return float(spec.neutral)
 
 
 def lever_inputs(group: str, months: pd.DatetimeIndex) -> dict:

@@ -28,12 +28,13 @@ from ui import derived, saved_scenarios
 from ui.downloads import download_buttons
 from ui.lever_widgets import (
     GROUP_TITLES,
-    lever_inputs,
     lever_label,
+    lever_panel,
     levers_to_url,
     load_into_widgets,
     neutral_levers,
     restore_levers,
+    show_group,
 )
 from ui.notices import show_coverage
 from ui.scenario_charts import CHARTS, scenario_charts
@@ -50,6 +51,8 @@ from ui.scenario_targets import show_answer, styled_targets
 from ui.tables import show_table
 
 NEUTRAL = "(all levers neutral)"
+CHARTS_KEY, CHARTS_KEPT = "scenario_charts_shown", "scenario-kept-charts"
+DEFAULT_CHARTS = ["Looked-after children"]  # the leader's first question: children in care against targets
 
 st.title("Scenarios")
 basis = derived.current()  # the data set and this session's edits: the key of every shared table below
@@ -143,14 +146,36 @@ def _metrics(end: pd.DataFrame, last) -> None:
                                f"{format_change(high, unit)}" if low != high else None)
 
 
+def _draw_charts(figures: list) -> None:
+    """The charts the user picks (Looked-after children first): each chart is drawn by the browser, a few
+    hundred milliseconds apiece on a busy machine, so only the chosen ones are (issue 16 part 6, a page switch
+    under 1 s). The choice is kept for the session; the report download still holds every chart."""
+    labels = [label for label, _ in figures]
+    if CHARTS_KEY not in st.session_state:  # Streamlit drops a widget's own state when the page is left
+        kept = st.session_state.get(CHARTS_KEPT, DEFAULT_CHARTS)
+        st.session_state[CHARTS_KEY] = [label for label in kept if label in labels] or (
+            [] if CHARTS_KEPT in st.session_state else labels[:1])
+    chosen = st.pills("Charts: baseline against the scenario, with the target lines", labels,
+                      selection_mode="multi", key=CHARTS_KEY, on_change=_keep_charts,
+                      help="Pick the measures to chart; each extra chart takes the browser a moment to "
+                           "draw. The downloadable report holds them all.")
+    shown = [(label, figure) for label, figure in figures if label in chosen]
+    if not shown:
+        st.caption("No chart picked: choose a measure above to see its chart.")
+        return
+    grid = st.columns(2) if len(shown) > 1 else [st.container()]
+    for number, (_, figure) in enumerate(shown):
+        grid[number % len(grid)].plotly_chart(figure, width="stretch")
+
+
+def _keep_charts() -> None:
+    st.session_state[CHARTS_KEPT] = list(st.session_state[CHARTS_KEY] or [])
+
+
 @st.fragment
 def scenario_panel():
     answer_box = st.container()  # the answer first, above the levers that change it
-    values = {}
-    tabs = st.tabs(list(GROUP_TITLES.values()))
-    for tab, group in zip(tabs, GROUP_TITLES, strict=True):
-        with tab:
-            values.update(lever_inputs(group, baseline.months))
+    values = lever_panel(baseline.months)
     try:
         scenario = _scenario(values)
     except UserFacingError as exc:
@@ -177,11 +202,8 @@ def scenario_panel():
     long_run = [stock.sentence() for stock in steady_state(result, calibration)]
     for sentence in long_run:
         st.info(sentence)
-    figures = []
-    grid = st.columns(2)
-    for number, label, figure in scenario_charts(basis, scenario, horizon):
-        figures.append((label, figure))
-        grid[number % 2].plotly_chart(figure, width="stretch")
+    figures = [(label, figure) for _, label, figure in scenario_charts(basis, scenario, horizon)]
+    _draw_charts(figures)
     download_buttons(table, "scenario results", key="scenario")
     with st.expander("Every target under this scenario (all periods, with the explanation)"):
         st.dataframe(
@@ -300,6 +322,7 @@ with st.form("goalseek"):
 def _apply_answer(values: dict[str, float]) -> None:
     """Button callback (runs before the widgets are drawn again): the answer goes into the levers' sliders."""
     load_into_widgets(values)
+    show_group(next(iter(values)))  # the sought lever's group, so the user sees it moved
     st.session_state.pop("goalseek_answer", None)
 
 

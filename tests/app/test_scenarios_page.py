@@ -178,10 +178,17 @@ def test_an_uploaded_scenario_joins_the_list():
     assert app.slider(key="lever__edge_of_care_extra_exits").value > 0
 
 
+def _show_group(app: AppTest, group: str) -> AppTest:
+    """Pick a group of levers (one group's widgets are drawn at a time)."""
+    app.segmented_control(key="lever_group").set_value(group).run()
+    assert not app.exception
+    return app
+
+
 def test_undo_and_reset_per_tab():
     app = _page().run()
-    app.slider(key="lever__recruits_fte").set_value(5.0).run()
-    app.slider(key="lever__edge_of_care_extra_exits").set_value(2.0).run()
+    _show_group(app, "workforce").slider(key="lever__recruits_fte").set_value(5.0).run()
+    _show_group(app, "edge_of_care").slider(key="lever__edge_of_care_extra_exits").set_value(2.0).run()
     app.slider(key="lever__edge_of_care_extra_exits").set_value(3.0).run()
     app.button(key="undo__edge_of_care").click().run()
     assert not app.exception
@@ -190,10 +197,26 @@ def test_undo_and_reset_per_tab():
     app.button(key="reset__edge_of_care").click().run()
     assert app.slider(key="lever__edge_of_care_extra_exits").value == 0.0
     assert app.slider(key="lever__edge_of_care_entry_reduction").value == 0.0
-    assert app.slider(key="lever__recruits_fte").value == 5.0  # another tab is untouched
     app.button(key="undo__edge_of_care").click().run()  # the reset is undone too
     assert app.slider(key="lever__edge_of_care_entry_reduction").value == 10.0
     assert app.slider(key="lever__edge_of_care_extra_exits").value == 2.0
+    assert _show_group(app, "workforce").slider(key="lever__recruits_fte").value == 5.0  # untouched
+    assert not [s for s in app.slider if s.key == "lever__edge_of_care_extra_exits"]  # one group drawn
+
+
+def test_levers_of_a_group_not_shown_still_count():
+    """Only one group's widgets are drawn; the others keep their values in the scenario, through group
+    switches, and come back in their widgets."""
+    app = _page().run()
+    app.slider(key="lever__edge_of_care_extra_exits").set_value(2.0).run()
+    lac = next(m for m in app.metric if m.label.startswith("Looked-after children"))
+    for group in ("workforce", "early_help", "demand_shock"):
+        _show_group(app, group)
+        assert next(m for m in app.metric if m.label.startswith("Looked-after children")).value == lac.value
+        assert app.query_params.get("edge_of_care_extra_exits") in ("2", ["2"])
+    assert _show_group(app, "edge_of_care").slider(key="lever__edge_of_care_extra_exits").value == 2.0
+    neutral = _page().run()
+    assert next(m for m in neutral.metric if m.label.startswith("Looked-after children")).value != lac.value
 
 
 def test_levers_are_kept_in_the_page_address():
