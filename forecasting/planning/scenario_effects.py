@@ -32,6 +32,7 @@ import pandas as pd
 from forecasting.planning import (
     costs,
     lever_mix,
+    memo,
     plan_costs,
     workforce,
     workforce_history,
@@ -85,19 +86,35 @@ def fitted_curves(dataset, params, capacity, backtest=None) -> dict | None:
     """Timeliness curves fitted on `dataset`'s history (workforce_history.fit_timeliness) with the calibrated
     `capacity` (a work-arriving load must also beat the engine's `backtest` error); None (the workforce
     module's parameter curves apply) when they cannot be fitted."""
-    curves = None
-    per_fte = capacity.per_fte if capacity is not None else None
-    if dataset is not None and capacity is not None:
-        plan = workforce.StaffingPlan.from_parameters(params)
-        observed = {m: dataset.series(m) for m in workforce.TIMELINESS_TEAM if m in dataset.indicator_codes}
-        try:
-            curves = workforce_history.fit_timeliness(
-                workforce_history.history_demand(dataset), observed, plan, params, per_fte,
-                engine_mae=workforce_history.engine_errors(backtest),
-            )
-        except (ValueError, KeyError) as exc:  # too little history to fit: the parameter curves apply
-            log.warning("timeliness curves not fitted (%s); using the parameters", exc)
-    return curves
+    if dataset is None or capacity is None:
+        return None
+    observed = {m: dataset.series(m) for m in workforce.TIMELINESS_TEAM if m in dataset.indicator_codes}
+    try:
+        demand = workforce_history.history_demand(dataset)
+        engine_mae = workforce_history.engine_errors(backtest)
+    except (ValueError, KeyError) as exc:  # too little history to fit: the parameter curves apply
+        log.warning("timeliness curves not fitted (%s); using the parameters", exc)
+        return None
+    # the functions too: a stand-in (tests) is another computation
+    key = (memo.Same(workforce_history.fit_timeliness), memo.Same(workforce.StaffingPlan),
+           memo.content_key(demand, observed, capacity.per_fte, engine_mae))
+    return memo.remember(_CURVES, key, functools.partial(_fit_curves, demand, observed, capacity.per_fte,
+                                                         engine_mae), params)
+
+
+_CURVES = memo.MemoStore("timeliness curves", size=16)  # the fit is most of a baseline's build (~0.3 s)
+
+
+def _fit_curves(demand, observed, per_fte, engine_mae, params) -> dict | None:
+    """fit_timeliness on the history (a pure function of its arguments; kept by `fitted_curves`)."""
+    try:
+        return workforce_history.fit_timeliness(
+            demand, observed, workforce.StaffingPlan.from_parameters(params), params, per_fte,
+            engine_mae=engine_mae,
+        )
+    except (ValueError, KeyError) as exc:  # too little history to fit: the parameter curves apply
+        log.warning("timeliness curves not fitted (%s); using the parameters", exc)
+        return None
 
 
 def default_workforce_model(curves, capacity) -> Callable:

@@ -222,7 +222,8 @@ def _team_arrays(
 def _triage(team: str, params: dict[str, Parameter]) -> tuple[float, float]:
     """(threshold in months of capacity, share of arrivals screened out) of the front-door triage rule; the
     MASH only (no triage when the parameters are absent)."""
-    if team not in TRIAGE_TEAMS or not {"triage_threshold_months", "triage_screen_out_pct"} <= set(params):
+    if team not in TRIAGE_TEAMS or not all(name in params for name in ("triage_threshold_months",
+                                                                       "triage_screen_out_pct")):
         return np.inf, 0.0
     return value(params, "triage_threshold_months"), value(params, "triage_screen_out_pct") / 100.0
 
