@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from forecasting.planning import LEVERS, indicator_words
-from forecasting.reports import count_text, decomposition_chart, money_text, percent_text
+from forecasting.reports import count_text, decomposition_chart, money_text, per_worker_text, percent_text
 from ui.lever_widgets import TEAM_LABELS, lever_label
 from ui.scenario_targets import format_chance, open_targets
 
@@ -26,7 +26,7 @@ def format_measure(value: float, unit: str) -> str:
         return percent_text(value)
     if unit in WHOLE or value is None or pd.isna(value):
         return count_text(value)
-    return f"{value:,.1f}"
+    return per_worker_text(value)  # caseloads to 0.1; "no staff in post" when infinite, as the exports
 
 
 def format_change(value: float, unit: str) -> str:

@@ -26,6 +26,7 @@ from forecasting.planning import indicator_words
 from forecasting.reports import (
     VALUE_WORDS,
     count_text,
+    finite_or_words,
     header_words,
     money_text,
     percent_text,
@@ -87,8 +88,8 @@ def column_formatter(name: str, series: pd.Series) -> Callable[[object], str] | 
         return lambda v: "" if _blank(v) or v is None else VALUE_WORDS.get(str(v), str(v))
     for pattern, text in _RULES:
         if pattern.search(lowered):
-            return _blank_or(text)
-    return plain_number
+            return finite_or_words(name, _blank_or(text))  # infinite: "no staff in post", as the exports
+    return finite_or_words(name, plain_number)
 
 
 def table_styler(

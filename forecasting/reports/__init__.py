@@ -13,6 +13,7 @@ from forecasting.reports.charts import (
 from forecasting.reports.escaping import markdown_text
 from forecasting.reports.exports import scenario_html_report, to_csv, to_xlsx
 from forecasting.reports.finance_workbook import baseline_sheets, finance_sheets, finance_workbook, money
+from forecasting.reports.infinite import NO_STAFF_IN_POST, finite_or_words, per_worker_text
 from forecasting.reports.template import write_template
 from forecasting.reports.words import (
     GLOSSARY,
@@ -31,12 +32,14 @@ from forecasting.reports.words import (
 __all__ = [
     "GLOSSARY",
     "NOT_AVAILABLE",
+    "NO_STAFF_IN_POST",
     "RAG_MEANING",
     "VALUE_WORDS",
     "count_text",
     "decomposition_chart",
     "fan_chart",
     "figure_text",
+    "finite_or_words",
     "baseline_sheets",
     "finance_sheets",
     "finance_workbook",
@@ -47,6 +50,7 @@ __all__ = [
     "markdown_text",
     "money",
     "money_text",
+    "per_worker_text",
     "percent_text",
     "plain_text",
     "probability_text",

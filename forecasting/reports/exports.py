@@ -10,7 +10,8 @@ and workforce workbooks):
   `measure,month,baseline,scenario,delta,delta_lo80,...`; measure codes such as `net_cost`) that other tools
   and this tool read back. `to_csv(words=True)` (the app's downloads) or `--headers words` on the command line
   writes the people's version: headers and coded values in words, chances as percentages (44.0 under
-  "... (%)"), money in whole pounds, other numbers to 2 decimals.
+  "... (%)"), money in whole pounds, other numbers to 2 decimals, infinite ones in words ("no staff in
+  post": work per worker with nobody in post; `forecasting.reports.infinite`), as in the XLSX.
 - Either way a CSV writes months as YYYY-MM and other dates as YYYY-MM-DD, and rounds float noise
   (1432.9999999999998 -> 1433) to 12 significant digits unless a `float_format` is given.
 - Files a user edits and uploads again (the data template, `data convert`, the staffing plan) keep the codes
@@ -42,6 +43,7 @@ import pandas as pd
 
 from forecasting.errors import UserFacingError
 from forecasting.reports.formats import FORMULA_TRIGGERS, column_format, write_sheet
+from forecasting.reports.infinite import infinite_cells, with_infinite_words
 from forecasting.reports.svg import figure_svg
 from forecasting.reports.words import RAG_MEANING, in_words, values_in_words
 
@@ -113,7 +115,8 @@ def to_xlsx(frames: Mapping[str, pd.DataFrame], about: Mapping[str, str] | None 
     names = _sheet_names([*frames, "About"])
     for sheet_name, frame in zip(names, frames.values(), strict=False):
         flat = _flatten(frame)
-        write_sheet(book.create_sheet(sheet_name), values_in_words(flat) if words else flat, words=words)
+        write_sheet(book.create_sheet(sheet_name), values_in_words(flat) if words else flat, words=words,
+                    infinite=infinite_cells(flat))  # by the codes (a long table's measure) before words
     summary = pd.DataFrame({"Sheet": names[:-1], "Rows": [len(frame) for frame in frames.values()],
                             "What it holds": [(about or {}).get(name, "") for name in frames]})
     write_sheet(book.create_sheet(names[-1]), summary)
@@ -138,7 +141,8 @@ def _csv_dates(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _csv_for_people(frame: pd.DataFrame) -> pd.DataFrame:
     """Numbers as the XLSX shows them: chances (0-1) as percentages to 1 decimal (their header says %),
-    money and whole numbers whole, other numbers to 2 decimals; then headers and coded values in words."""
+    money and whole numbers whole, other numbers to 2 decimals, an infinite one in words ("no staff in post":
+    `forecasting.reports.infinite`); then headers and coded values in words."""
     for column in frame.columns:
         series = frame[column]
         if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
@@ -150,7 +154,7 @@ def _csv_for_people(frame: pd.DataFrame) -> pd.DataFrame:
             frame[column] = series.round(0)
         else:
             frame[column] = series.round(2)
-    return in_words(frame, values=True, spell_out=True)
+    return in_words(with_infinite_words(frame, CSV_FLOAT_FORMAT), values=True, spell_out=True)
 
 
 def to_csv(frame: pd.DataFrame, float_format: str | None = None, words: bool = False) -> bytes:

@@ -8,6 +8,8 @@ Rules (by column name, then by type):
 - FTE and caseloads (`fte`, `caseload`, `per_worker`): `#,##0.0`;
 - other whole numbers: `#,##0`; other decimals: `#,##0.0##`;
 - dates: `mmm-yy` when every value is the first of a month (a month), else `dd mmm yyyy`;
+- an infinite number (work per worker with nobody in post): its words, "no staff in post"
+  (`forecasting.reports.infinite`; Excel cannot hold infinity);
 - a `rag` column: each cell filled Green / Amber / Red / Grey and the word kept (colour-blind readers);
 - headers in words with units (`forecasting.reports.words.header_words`, e.g. `probability_met` -> "Chance
   of meeting the target (%)", unknown snake_case names read aloud); the number format is chosen from the
@@ -26,6 +28,7 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from forecasting.reports.infinite import infinite_cells
 from forecasting.reports.words import header_words
 
 log = logging.getLogger(__name__)
@@ -93,9 +96,13 @@ def _put(sheet, row: int, column: int, value):
     return cell
 
 
-def write_sheet(sheet, frame: pd.DataFrame, words: bool = True) -> None:
+def write_sheet(sheet, frame: pd.DataFrame, words: bool = True,
+                infinite: dict[object, dict[int, str]] | None = None) -> None:
     """Write `frame` (flat columns) into an openpyxl worksheet, Excel-ready (module docstring); `words` False
-    keeps the column names as they are (a sheet a reader must parse back)."""
+    keeps the column names as they are (a sheet a reader must parse back). An infinite number is written as
+    its words (`forecasting.reports.infinite`; `infinite` gives them when `frame`'s codes are already in
+    words: {column: {row position: words}})."""
+    infinite = infinite_cells(frame) if infinite is None else infinite
     bold = Font(bold=True)
     for number, name in enumerate(frame.columns, start=1):
         cell = _put(sheet, 1, number, header_words(name, spell_out=True) if words else str(name))
@@ -106,7 +113,9 @@ def write_sheet(sheet, frame: pd.DataFrame, words: bool = True) -> None:
         number_format = column_format(name, series)
         is_rag = str(name).lower().startswith("rag")
         width = min(len(header_words(name, spell_out=True) if words else str(name)), 24)  # long ones wrap
+        texts = infinite.get(name, {})
         for row, value in enumerate(series.tolist(), start=2):
+            value = texts.get(row - 2, value) if texts else value
             value = _cell_value(value)
             cell = _put(sheet, row, number, value)
             if number_format and value is not None and not isinstance(value, str):
