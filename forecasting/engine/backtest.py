@@ -128,6 +128,10 @@ class ModelRun:
     scores: dict | None = None                      # memo of `scores()`
     weights: dict = field(default_factory=dict)     # the Combination's final weights by part (models.py)
     spread: np.ndarray | None = None                # memo of `intervals.cv_spread(cv)` (intervals.run_spread)
+    # a CARRIED_FORWARD model's fitted statsforecast models: on the first back-test window and on all months
+    # (the holiday variant reuses their form: seasonality.same_form); not kept after the forecast is made
+    first_fit: object = None
+    final_fit: object = None
 
 
 @dataclass
@@ -211,6 +215,7 @@ def run_model(
                 else:
                     mean, sigma = _fit(spec, history.z[:cutoff], h, adj[0], adj[1], fallback_sigma)
             rows.append((cutoff, test_months, mean, sigma))
+        run.first_fit = fitted
         if final:
             _final_forecast(run, history, spec, horizon, fallback_sigma, combined, adjustment)
     except Exception as exc:  # noqa: BLE001  (statsforecast fails in many ways on tiny or flat series)
@@ -234,7 +239,11 @@ def _final_forecast(run: ModelRun, history: History, spec: ModelSpec, horizon: i
         last = history.months[-1] + pd.offsets.MonthBegin(1)
         future = pd.date_range(last, periods=horizon, freq="MS")
         adj = (adjustment(last, history.months), adjustment(last, future)) if adjustment else (None, None)
-        run.mean, run.sigma = _fit(spec, history.z, horizon, adj[0], adj[1], fallback_sigma)
+        if spec.name in CARRIED_FORWARD:   # fit then predict: the same numbers as forecast, the model kept
+            run.mean, run.sigma, run.final_fit = _fit_carried(spec, history.z, horizon, adj[0], adj[1],
+                                                              fallback_sigma)
+        else:
+            run.mean, run.sigma = _fit(spec, history.z, horizon, adj[0], adj[1], fallback_sigma)
 
 
 def finish_model(run: ModelRun, history: History, spec: ModelSpec, horizon: int, fallback_sigma: float,
