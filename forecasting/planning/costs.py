@@ -271,11 +271,21 @@ def _with_actual_spend(
 
 
 def months_in_words(months: pd.Series, basis: pd.Series) -> str:
-    """'Apr-Jun 2018 actual, Jul 2018-Mar 2019 forecast' for the months of one year."""
-    frame = pd.DataFrame({"month": pd.to_datetime(months), "basis": basis}).drop_duplicates("month")
-    frame = frame.sort_values("month")
+    """'Apr 2018-Jun 2018 actual, Jul 2018-Mar 2019 forecast' for the months of one year (a month given
+    twice: its first word)."""
+    months = pd.to_datetime(months)
+    aligned = not isinstance(basis, pd.Series) or not isinstance(months, pd.Series) or (
+        basis.index.equals(months.index))
+    if aligned and not pd.isna(months).any():  # the common case, without building a frame (issue 16, speed)
+        first: dict = {}
+        for month, word in zip(months, basis, strict=True):
+            first.setdefault(pd.Timestamp(month), word)
+        rows = sorted(first.items(), key=lambda pair: pair[0])
+    else:
+        frame = pd.DataFrame({"month": months, "basis": basis}).drop_duplicates("month")
+        rows = list(frame.sort_values("month").itertuples(index=False))
     parts, run = [], None
-    for month, word in frame.itertuples(index=False):
+    for month, word in rows:
         if run and run[2] == word and (month.year - run[1].year) * 12 + month.month - run[1].month == 1:
             run[1] = month
         else:
@@ -287,8 +297,15 @@ def months_in_words(months: pd.Series, basis: pd.Series) -> str:
     return ", ".join((f"{a:%b %Y}" if a == b else f"{a:%b %Y}-{b:%b %Y}") + f" {w}" for a, b, w in parts)
 
 
+def financial_years(months: pd.Series) -> pd.Series:
+    """`months.map(financial_year)`, worked out once per distinct month (a table has a row per type)."""
+    if months.isna().any():
+        return months.map(financial_year)
+    return months.map({pd.Timestamp(month): financial_year(month) for month in pd.unique(months)})
+
+
 def _by_financial_year(by_month: pd.DataFrame) -> pd.DataFrame:
-    frame = by_month.assign(financial_year=by_month["month"].map(financial_year))
+    frame = by_month.assign(financial_year=financial_years(by_month["month"]))
     if "basis" not in frame:
         frame["basis"] = BASIS_FORECAST
     frame["actual"] = frame["month"].where(frame["basis"] != BASIS_FORECAST)

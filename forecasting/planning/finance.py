@@ -36,7 +36,13 @@ import pandas as pd
 from forecasting.errors import UserFacingError
 from forecasting.planning import budgets, costs, investment, lever_mix, plan_costs, prices
 from forecasting.planning import placement_mix as mix_903
-from forecasting.planning.costs import BASIS_ACTUAL_SPEND, BASIS_FORECAST, full_year_lac, months_in_words
+from forecasting.planning.costs import (
+    BASIS_ACTUAL_SPEND,
+    BASIS_FORECAST,
+    financial_years,
+    full_year_lac,
+    months_in_words,
+)
 from forecasting.planning.horizon import horizon_to_march
 from forecasting.planning.parameters import Parameter
 from forecasting.planning.scenario_effects import placement_costs
@@ -275,17 +281,19 @@ def finance_view(
 
 
 def month_basis(by_month: pd.DataFrame) -> pd.Series:
-    """One word per month from a by-type table: `actual spend` when any type's spend was uploaded."""
-    return by_month.groupby("month")["basis"].agg(
-        lambda b: BASIS_ACTUAL_SPEND if (b == BASIS_ACTUAL_SPEND).any() else b.iloc[0]
-    )
+    """One word per month from a by-type table: `actual spend` when any type's spend was uploaded, else the
+    month's first row's word (sorted by month)."""
+    frame = by_month.loc[by_month["month"].notna(), ["month", "basis"]]
+    words = frame.drop_duplicates("month").set_index("month")["basis"].sort_index(kind="stable")
+    uploaded = frame.loc[frame["basis"] == BASIS_ACTUAL_SPEND, "month"]
+    return words.where(~words.index.isin(uploaded), BASIS_ACTUAL_SPEND)
 
 
 def _spend_by_type(by_case: dict[str, pd.DataFrame]) -> pd.DataFrame:
     frames = []
     words_by_month = month_basis(by_case["plan"])
     for case, frame in by_case.items():
-        frame = frame.assign(financial_year=frame["month"].map(prices.financial_year))
+        frame = frame.assign(financial_year=financial_years(frame["month"]))
         frame["is_actual"] = frame["basis"] != BASIS_FORECAST
         table = (
             frame.groupby(["financial_year", "placement_type"], sort=True)
