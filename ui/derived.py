@@ -27,6 +27,7 @@ import streamlit as st
 
 from forecasting.errors import UserFacingError
 from forecasting.planning import (
+    HEADLINES,
     apply_scenario,
     evaluate_targets,
     finance_view,
@@ -35,7 +36,7 @@ from forecasting.planning import (
     scenario_from_dict,
     workforce_view,
 )
-from forecasting.reports import finance_sheets
+from forecasting.reports import finance_sheets, small_multiples
 from ui import state
 
 MAX_RESULTS = 16     # scenario results (every session's recent slider positions and saved plans share these)
@@ -155,6 +156,21 @@ def headlines(basis: Basis) -> pd.DataFrame:
     return _headlines(basis.key, basis.edits, basis)
 
 
+@st.cache_resource(show_spinner=False, max_entries=MAX_TABLES, ttl=TTL)
+def _overview_chart(key: str, _dataset):
+    projection = state.projection_for(_dataset)
+    panels = [(label, _dataset.series(code), projection.forecasts[projection.forecasts["indicator"] == code])
+              for code, label in HEADLINES if code in _dataset.indicator_codes]
+    return small_multiples(panels) if panels else None
+
+
+def overview_chart(basis: Basis):
+    """The Overview's small multiples (history and forecast of each headline measure held), or None; one
+    figure per data set, shared read-only (building it was half the page's server time; st.plotly_chart
+    copies a figure, never changes it)."""
+    return _overview_chart(basis.key, basis.dataset)
+
+
 # ------------------------------------------------------------------------------------------- workforce
 @st.cache_resource(show_spinner=False, max_entries=MAX_TABLES, ttl=TTL)
 def _workforce(key: str, edits: tuple, norms: tuple, targets: tuple, _basis: Basis):
@@ -184,5 +200,5 @@ def finance(basis: Basis, scenario, horizon: int, actual_spend: pd.DataFrame | N
                     frame_key(budget), basis, scenario, actual_spend, budget)
 
 
-CACHES = (_scenario_result, _scenario_targets, _scenario_headlines, _baseline_targets, _headlines, _workforce,
-          _finance)
+CACHES = (_scenario_result, _scenario_targets, _scenario_headlines, _baseline_targets, _headlines,
+          _overview_chart, _workforce, _finance)

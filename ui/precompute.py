@@ -95,7 +95,8 @@ def steps(dataset) -> list[tuple[str, list[Callable[[], object]]]]:
     norms = {team: float(basis.params[f"caseload_norm_{team}"].value) for team in ("cin_cp", "lac")}
     horizon = finance_horizon(dataset, MEDIUM_TERM_YEARS)
     return [
-        ("Overview", [lambda: derived.headlines(basis), lambda: derived.baseline(basis)]),
+        ("Overview", [lambda: derived.headlines(basis), lambda: derived.overview_chart(basis),
+                      lambda: derived.baseline(basis)]),
         ("Scenarios", [lambda: derived.baseline_targets(basis), lambda: scenario_charts(basis, neutral),
                        lambda: derived.scenario_headlines(basis, neutral),
                        *(lambda key=key: derived.scenario_targets(basis, saved_scenarios.load(key))

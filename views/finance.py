@@ -25,7 +25,16 @@ from forecasting.reports import (
 )
 from ui import derived, saved_scenarios, state
 from ui.downloads import download_buttons
-from ui.finance_inputs import care_mix_of, cost_inputs, keep, kept, money_columns, upload
+from ui.finance_inputs import (
+    FINANCE_INPUTS,
+    MARGINAL_MIX,
+    care_mix_of,
+    cost_inputs,
+    keep,
+    kept,
+    money_columns,
+    upload,
+)
 from ui.notices import show_coverage
 
 st.title("Finance")
@@ -46,10 +55,15 @@ years_ahead = st.radio(
 )
 horizon = finance_horizon(dataset, years_ahead)
 st.caption(statement(params, base))
-with st.expander(
-    "Costs, inflation and discount rate (editable; defaults from public sources)", expanded=False
-):
-    cost_inputs(params, base)
+# the inputs (about 40) are drawn only when asked for: hidden in an expander the browser still draws them all
+# on every run (issue 16 part 6, a page switch under 1 s); shown at once in a session that has edited them
+edited = bool(set(FINANCE_INPUTS + MARGINAL_MIX) & set(state.parameter_overrides()))
+st.session_state.setdefault("finance-edit-costs", kept("edit-costs", edited))
+if st.toggle("Costs, inflation and discount rate (editable; defaults from public sources)",
+             key="finance-edit-costs", on_change=keep, args=("edit-costs", "finance-edit-costs"),
+             help="Show the costs and rates to change them; a change applies at once to every page."):
+    with st.container(border=True):
+        cost_inputs(params, base)
 
 if not coverage(dataset, "scenarios").usable:  # the levers start at contacts (M1); said above when missing
     with st.expander("Upload actual spend (CSV or XLSX)", expanded=kept("actual-spend") is not None):

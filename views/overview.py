@@ -2,8 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from forecasting.planning import HEADLINES
-from forecasting.reports import figure_text, probability_text, small_multiples
+from forecasting.reports import figure_text, probability_text
 from ui import derived, state
 from ui.downloads import download_buttons
 from ui.notices import show_coverage, show_missing_targets
@@ -18,7 +17,6 @@ basis = derived.current()
 dataset = basis.dataset
 coverage = show_coverage(dataset, "overview")
 show_missing_targets(dataset)
-projection = state.projection(dataset)
 targets = state.targets_for(dataset, basis.params, basis.edits)
 table = derived.headlines(basis)  # headline_table(projection, targets), once per data set and edits
 units = dataset.indicators["unit"].to_dict() if "unit" in dataset.indicators else {}
@@ -69,14 +67,8 @@ if coverage.has("caseload"):       # from the scenario baseline (needs M1) on op
         f"{baseline.params['caseload_norm_cin_cp'].value:g}."
     )
 
-panels = []
-for code, label in HEADLINES:
-    if code in dataset.indicator_codes:
-        panels.append(
-            (label, dataset.series(code), projection.forecasts[projection.forecasts["indicator"] == code])
-        )
-if panels:
-    st.plotly_chart(small_multiples(panels), width="stretch")
+if (chart := derived.overview_chart(basis)) is not None:  # built once per data set, shared
+    st.plotly_chart(chart, width="stretch")
 
 st.subheader("Every target in the scorecard")
 shown = ["indicator", "period", "target", "basis", "projected", "lo95", "hi95", "probability_met", "rag",

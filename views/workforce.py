@@ -53,6 +53,13 @@ def keep(key: str) -> None:
     st.session_state[f"workforce-kept-{key}"] = st.session_state[key]
 
 
+def chart_wanted(name: str, label: str) -> bool:
+    """A toggle for a chart below the answer: each chart takes the browser a moment to draw, so only the
+    answer's chart is drawn unasked (issue 16 part 6, a page switch under 1 s); the choice is kept."""
+    key = kept_input(f"chart-{name}", False)
+    return st.toggle(label, key=key, on_change=keep, args=(key,))
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _validation(key: str, _dataset, _result):
     return rolling_validation(_dataset, _result)
@@ -154,17 +161,18 @@ totals_by_month = (
     .reset_index()
     .melt(id_vars="month", var_name="measure", value_name="fte")
 )
-st.plotly_chart(
-    lines(
-        totals_by_month,
-        x="month",
-        y="fte",
-        colour="measure",
-        title="Filled posts, vacancies and agency cover, all teams (leavers replaced as now)",
-        y_title="FTE",
-    ),
-    width="stretch",
-)
+if chart_wanted("staffing", "Chart: filled posts, vacancies and agency cover by month"):
+    st.plotly_chart(
+        lines(
+            totals_by_month,
+            x="month",
+            y="fte",
+            colour="measure",
+            title="Filled posts, vacancies and agency cover, all teams (leavers replaced as now)",
+            y_title="FTE",
+        ),
+        width="stretch",
+    )
 download_buttons(view.flows, "staffing flows by team and month", key="flows")
 st.caption(
     "Front-line staff (salary with on-costs by grade, agency premium, recruitment and retention) plus the "
@@ -187,8 +195,9 @@ st.caption(
 by_team = view.projection.by_team[view.projection.by_team["team"].isin(teams)]
 holding = by_team[by_team["team"].isin(["cin_cp", "lac"])]
 flow = by_team[by_team["team"].isin(["mash", "assessment"])]
-left, right = st.columns(2)
-if not holding.empty:
+wanted = chart_wanted("caseload", "Charts: children and work per worker by month")
+left, right = st.columns(2) if wanted else (None, None)
+if left is not None and not holding.empty:
     left.plotly_chart(
         lines(
             holding,
@@ -202,7 +211,7 @@ if not holding.empty:
         ),
         width="stretch",
     )
-if not flow.empty:
+if right is not None and not flow.empty:
     right.plotly_chart(
         lines(
             flow,
@@ -222,7 +231,8 @@ for line in view.queue_words:
 with st.expander("Change the queue rules (assumptions: set them to your service's)"):
     queue_rules_editor(params)
 queue = view.queue[view.queue["team"].isin(teams)]
-if len(queue) and queue["backlog"].max() > 0.5:
+if len(queue) and queue["backlog"].max() > 0.5 and chart_wanted(
+        "queue", "Chart: MASH contacts waiting, the triage threshold and ceiling, contacts triaged out"):
     front = queue[queue["team"] == "mash"].melt(
         id_vars="month", value_vars=list(QUEUE_WORDS), var_name="measure", value_name="contacts"
     ).replace({"measure": QUEUE_WORDS})  # fmt: skip
@@ -238,13 +248,14 @@ st.caption(
 )
 timeliness = view.projection.timeliness
 if not timeliness.empty:
-    st.plotly_chart(
-        lines(
-            timeliness, x="month", y="on_time_pct", colour="measure", title="Timeliness: forecast",
-            y_title="% on time",
-        ),
-        width="stretch",
-    )  # fmt: skip
+    if chart_wanted("timeliness", "Chart: timeliness forecast by month"):
+        st.plotly_chart(
+            lines(
+                timeliness, x="month", y="on_time_pct", colour="measure", title="Timeliness: forecast",
+                y_title="% on time",
+            ),
+            width="stretch",
+        )  # fmt: skip
     download_buttons(timeliness, "timeliness", key="timeliness")
 
 st.subheader("Which load moves timeliness: work arriving, work waiting or work done")

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from forecasting import run_forecast
 from forecasting.planning import (
+    HEADLINES,
     Projection,
     apply_scenario,
     build_baseline,
@@ -29,7 +30,7 @@ from forecasting.planning import (
     read_saved,
     workforce_view,
 )
-from forecasting.reports import finance_sheets
+from forecasting.reports import finance_sheets, small_multiples
 from ui import derived, precompute, scenario_charts, state
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +69,10 @@ def test_cached_tables_are_the_package_answer(embedded_dataset, direct):
     projection = Projection.from_forecast(embedded_dataset, direct["forecast"])
     pd.testing.assert_frame_equal(derived.headlines(basis),
                                   headline_table(projection, evaluate_targets(projection, params=params)))
+    panels = [(label, embedded_dataset.series(code), projection.forecasts.query("indicator == @code"))
+              for code, label in HEADLINES if code in embedded_dataset.indicator_codes]
+    assert derived.overview_chart(basis).to_json() == small_multiples(panels).to_json()
+    assert derived.overview_chart(basis) is derived.overview_chart(basis)       # one object, shared
 
     norms = {"cin_cp": 17.0, "lac": 14.0}
     shared = derived.workforce(basis, norms, {"EH4-QL": 80.0})
@@ -140,6 +145,7 @@ def test_after_the_background_work_a_first_visit_does_no_planning_work(embedded_
     for name in ("apply_scenario", "evaluate_targets", "headline_table", "workforce_view", "finance_view"):
         monkeypatch.setattr(derived, name, counted(name, getattr(derived, name)))
     monkeypatch.setattr(derived, "finance_sheets", counted("finance_sheets", derived.finance_sheets))
+    monkeypatch.setattr(derived, "small_multiples", counted("small_multiples", derived.small_multiples))
     monkeypatch.setattr(scenario_charts, "scenario_chart", counted("scenario_chart",
                                                                    scenario_charts.scenario_chart))
     for page in ("overview", "scenarios", "workforce", "finance"):

@@ -66,6 +66,8 @@ def test_edits_survive_going_to_another_page_and_back():
     app.switch_page("views/finance.py").run()
     assert not app.exception
     before = _frame_with(app, "Net saving (£)")
+    assert not app.number_input  # the costs are drawn only when asked for
+    app.toggle(key="finance-edit-costs").set_value(True).run()
     app.number_input(key="cost-unit_cost_ifa").set_value(900.0).run()  # no button pressed
     app.radio(key="finance-years").set_value(3).run()
     app.selectbox(key="finance-plan").set_value("edge-of-care").run()

@@ -25,7 +25,7 @@ def _frame_with(app: AppTest, column: str) -> pd.DataFrame:
 def test_finance_page_equals_the_cli_workbook(tmp_path):
     app = AppTest.from_file(str(ROOT / "views" / "finance.py"), default_timeout=180).run()
     assert not app.exception
-    assert app.selectbox[1].value == "combined-plan"
+    assert app.selectbox(key="finance-plan").value == "combined-plan"
     out = tmp_path / "finance.xlsx"
     assert (
         main(["finance", "--scenario", str(ROOT / "scenarios" / "combined-plan.yaml"), "--out", str(out)])

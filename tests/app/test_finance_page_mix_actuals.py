@@ -34,6 +34,7 @@ def test_a_levers_marginal_mix_set_on_the_page_equals_the_cli(tmp_path):
     app = AppTest.from_file(str(ROOT / "views" / "finance.py"), default_timeout=180).run()
     assert not app.exception
     before = _frame_with(app, "Net saving (£)")
+    app.toggle(key="finance-edit-costs").set_value(True).run()  # the costs are drawn when asked for
     app.number_input(key=f"cost-{SHARE}").set_value(15.0).run()  # 15% typed: the row adds to 100%
     assert not app.exception
     assert app.session_state["parameter_overrides"] == {SHARE: 0.15}

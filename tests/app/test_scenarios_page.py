@@ -272,8 +272,9 @@ def test_report_names_the_plan_and_data_set_never_a_server_path(monkeypatch):
     monkeypatch.setattr(streamlit, "download_button", click_at_once)
     app.slider(key="lever__edge_of_care_extra_exits").set_value(2.0).run()
     assert not app.exception
-    (title, _figures, tables), kwargs = calls[-1]
+    (title, figures, tables), kwargs = calls[-1]
     assert title == "Scenario: extra exits from care 2"
+    assert len(figures) == 8  # every chart in the report, whichever the page shows
     assert kwargs["data_source"] == "southampton-2018-06"
     assert list(tables) == ["Will we hit the targets?", "Results at Mar 2020", "Levers changed"]
     assert list(tables["Levers changed"]["Lever"]) == ["Extra exits from care"]
@@ -330,3 +331,19 @@ def test_the_care_pathways_evidence_is_shown_in_words(edge_of_care_page):
     assert len(pathway) == len(pathway_evidence_table())
     assert not pathway["Assumption"].str.contains("_").any()   # labels, not codes
     assert "Months from a new child protection plan" in " ".join(pathway["Assumption"])
+
+
+def test_the_charts_drawn_are_those_picked_and_the_pick_is_kept():
+    """Issue 16 part 6: the browser draws each chart, so the page draws the charts picked (Looked-after
+    children first); the pick survives a visit to another page."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    app.switch_page("views/scenarios.py").run()
+    titles = [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in app.get("plotly_chart")]
+    assert titles == ["Looked-after children"]
+    picked = ["Looked-after children", "Placement spend a month"]
+    app.pills(key="scenario_charts_shown").set_value(picked).run()
+    app.switch_page("views/method.py").run()
+    app.switch_page("views/scenarios.py").run()
+    assert not app.exception
+    titles = [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in app.get("plotly_chart")]
+    assert titles == picked

@@ -219,3 +219,28 @@ def test_queue_rules_changed_on_the_page_equal_the_clis_set(tmp_path):
     threshold = tables["queue and triage by month"].query("team == 'mash'")["triage_threshold"]
     capacity = tables["queue and triage by month"].query("team == 'mash'")["capacity"]
     assert threshold.to_numpy() == pytest.approx(0.5 * capacity.to_numpy())
+
+
+def _chart_titles(app: AppTest) -> list[str]:
+    import json
+
+    return [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in app.get("plotly_chart")]
+
+
+def test_only_the_answers_chart_is_drawn_unasked_and_the_others_when_asked_for():
+    """Issue 16 part 6: the browser draws each chart, so the charts below the answer wait for their toggle;
+    a chart asked for stays asked for after a visit to another page."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    app.switch_page("views/workforce.py").run()
+    assert not app.exception
+    assert _chart_titles(app) == ["FTE needed by month"]
+    app.toggle(key="chart-timeliness").set_value(True).run()
+    app.toggle(key="chart-caseload").set_value(True).run()
+    assert not app.exception
+    drawn = _chart_titles(app)
+    assert "Timeliness: forecast" in drawn and "Children per worker (CIN/CP and LAC teams)" in drawn
+    assert "Work per worker a month (MASH contacts, assessments)" in drawn and len(drawn) == 4
+    app.switch_page("views/method.py").run()
+    app.switch_page("views/workforce.py").run()
+    assert not app.exception
+    assert _chart_titles(app) == drawn
