@@ -322,7 +322,7 @@ def fit_indicator(history: History, *, horizon: int, names: Sequence[str] = MODE
         raise ValueError(f"choice must be one of {CHOICES}, got {choice!r}")
     result = IndicatorRuns(history)
     cutoffs, h = rolling_origins(history.n, cv_horizon, n_windows)
-    specs, excluded = candidate_models(history.n, names, arima_min_obs=arima_min_obs)
+    specs, excluded = candidate_models(history.n, names, arima_min_obs=arima_min_obs, scale=history.scale)
     for name, reason in excluded.items():
         result.runs[name] = ModelRun(name, excluded_reason=reason)
     deferred = []
@@ -348,7 +348,8 @@ def fit_indicator(history: History, *, horizon: int, names: Sequence[str] = MODE
     for spec in deferred:
         if usable:
             result.runs[spec.name].excluded_reason = (
-                "not run: the forecast is the average of AutoETS, AutoTheta and Naive, which does not use it")
+                f"not run: the forecast is the average of {' and '.join(COMBINATION_PARTS)}, which does not "
+                "use it")
         else:
             result.runs[spec.name] = run_model(history, spec, cutoffs, h, horizon, fallback_sigma,
                                                refit=refit)

@@ -32,7 +32,14 @@ from forecasting.engine import backtest as bt
 from forecasting.engine import intervals
 from forecasting.engine.cache import cached, dataset_fingerprint
 from forecasting.engine.forecast import run_forecast
-from forecasting.engine.models import COMBINATION_PARTS, SPECS, combination_weights, combine, from_model_scale
+from forecasting.engine.models import (
+    COMBINATION_PARTS,
+    SPECS,
+    combination_weights,
+    combine,
+    from_model_scale,
+    spec_for,
+)
 
 log = logging.getLogger(__name__)
 __all__ = ["HORIZON_BANDS", "describe_horizon_accuracy", "horizon_accuracy", "horizon_points", "summarise"]
@@ -41,21 +48,22 @@ HORIZON_BANDS: tuple[tuple[int, int], ...] = ((1, 3), (4, 9), (10, 15), (16, 21)
 
 
 def _model_forecast(name: str, z: np.ndarray, steps: int, fallback_sigma: float,
-                    weights: dict[str, float] | None = None
+                    weights: dict[str, float] | None = None, scale: str = "identity"
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """(mean, sigma of the model, Naive's mean, the Combination's parts' means) on the model scale, fitted on
-    `z`, for `steps` months; the Combination averages its parts with `weights` (None: equal)."""
+    `z` (a series on model scale `scale`), for `steps` months, each model as the engine runs it on that many
+    months (`models.spec_for`); the Combination averages its parts with `weights` (None: equal)."""
     naive_mean, naive_sigma = bt._fit(SPECS["Naive"], z, steps, None, None, fallback_sigma)
     if name == "Naive":
         return naive_mean, naive_sigma, naive_mean, {}
     if name == "Combination":
-        parts = {"Naive": (naive_mean, naive_sigma)}
+        parts = {"Naive": (naive_mean, naive_sigma)} if "Naive" in COMBINATION_PARTS else {}
         for part in COMBINATION_PARTS:
             if part != "Naive" and len(z) >= SPECS[part].min_obs:
-                parts[part] = bt._fit(SPECS[part], z, steps, None, None, fallback_sigma)
+                parts[part] = bt._fit(spec_for(part, len(z), scale), z, steps, None, None, fallback_sigma)
         mean, sigma = combine(parts, weights)
         return mean, sigma, naive_mean, {part: forecast[0] for part, forecast in parts.items()}
-    mean, sigma = bt._fit(SPECS[name], z, steps, None, None, fallback_sigma)
+    mean, sigma = bt._fit(spec_for(name, len(z), scale), z, steps, None, None, fallback_sigma)
     return mean, sigma, naive_mean, {}
 
 
@@ -90,7 +98,7 @@ def _indicator_points(history: bt.History, name: str, max_steps: int, levels: Se
         weights = _weights_at(history, cutoff, past, cv_horizon, n_windows) if name == "Combination" else None
         try:
             mean, sigma, naive, parts = _model_forecast(name, history.z[:cutoff], steps, fallback_sigma,
-                                                        weights)
+                                                        weights, history.scale)
         except Exception as exc:  # noqa: BLE001  (statsforecast fails in many ways on tiny or flat series)
             log.info("%s could not be refitted on %s's first %d months: %s", name, history.indicator,
                      cutoff, exc)

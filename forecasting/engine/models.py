@@ -12,18 +12,15 @@ logit scale) and back-transformed values within PERCENT_EDGE of 0 or 100 snap to
 always 100% forecasts exactly 100%.
 
 Every candidate returns, on the model scale, a point forecast `mean` and a standard deviation `sigma` per step
-(read from the model's own 95% interval: sigma = (hi95 - lo95) / (2 * 1.96)). Forecast intervals are then
-normal on the model scale (see `forecasting.engine.forecast`), which keeps lo95 <= lo80 <= mean <= hi80 <=
-hi95 even when a model's own interval is lopsided (AutoTheta's can exclude its own point forecast).
+(from its own 95% interval: (hi95 - lo95) / (2 * 1.96)); intervals are normal on the model scale
+(`forecasting.engine.intervals`). On short count/rate histories AutoTheta is fitted on the original values and
+mapped back (`spec_for`, `forecasting.engine.original_scale`).
 
-Minimum history per model (measured on statsforecast 2.1.1, see ../shared/reference/statsforecast-notes.md):
-AutoETS fails on <= 6 points, AutoTheta on <= 3, seasonal models silently drop seasonality under two full
-seasons, RandomWalkWithDrift gives NaN on 1 point. AutoARIMA costs ~50-180 ms per fit on 8-36 points against
-< 6 ms for the others, and on fewer than two seasons it only picks a low-order non-seasonal model (which
-AutoETS/AutoTheta cover), and on public monthly series cut to 13-36 months (benchmarks/accuracy.py) it was
-the least accurate of the standard models while costing most of the run time; it is not part of the
-combination, so by default it runs only from `ARIMA_MIN_OBS` months (set `arima_min_obs` lower to include it
-on short series; the back-test then reports it like any other model).
+Minimum history per model (statsforecast 2.1.1, ../shared/reference/statsforecast-notes.md): AutoETS fails on
+<= 6 points, AutoTheta on <= 3, seasonal models drop seasonality under two full seasons, RandomWalkWithDrift
+gives NaN on 1 point. AutoARIMA costs ~50-180 ms per fit on 8-36 points (others < 6 ms), on public monthly
+series cut to 13-36 months (benchmarks/accuracy.py) was the least accurate standard model, and is not part of
+the combination: by default it runs only from `ARIMA_MIN_OBS` months (`arima_min_obs` lower includes it).
 """
 from __future__ import annotations
 
@@ -48,10 +45,15 @@ Z95 = float(norm.ppf(0.975))
 
 MODEL_ORDER = ("Naive", "HistoricAverage", "RandomWalkWithDrift", "SeasonalNaive", "AutoETS", "AutoTheta",
                "AutoARIMA", "Combination")
-# The combination averages these (where they ran; weights: `combination_weights`). Naive is a part because on
-# public monthly series (benchmarks/accuracy.py, M3) the mean of AutoETS, AutoTheta and Naive beat every
-# single model and the old AutoETS/AutoTheta/AutoARIMA mean at 13-36 months of history (issue 12).
-COMBINATION_PARTS = ("AutoETS", "AutoTheta", "Naive")
+# The combination averages these (where they ran; weights: `combination_weights`). Naive was a part until the
+# M3 benchmark (benchmarks/accuracy.py, h = 15, issue 12) showed the mean without it more accurate at 13, 24
+# and 36 months of history (mean MASE 2.325/2.036/1.968 -> 2.302/1.989/1.928); it stays a candidate.
+COMBINATION_PARTS = ("AutoETS", "AutoTheta")
+# ORIGINAL_SCALE_MODELS run on the original values on count/rate histories shorter than ORIGINAL_SCALE_BELOW
+# (`original_scale`: a straight-line trend, not compound growth). Combination's mean MASE on M3, Theta on
+# original values vs log1p: 13 months 2.245 vs 2.302, but 24/36 months 1.994/1.959 vs 1.989/1.928.
+ORIGINAL_SCALE_BELOW = 24
+ORIGINAL_SCALE_MODELS = ("AutoTheta",)
 
 
 # ---------------------------------------------------------------------------------------------- model scale
@@ -170,9 +172,22 @@ SPECS: dict[str, ModelSpec] = {
     "AutoTheta": ModelSpec("AutoTheta", 6, _build("AutoTheta"), "theta method (damped trend)"),
     "AutoARIMA": ModelSpec("AutoARIMA", 8, _build("AutoARIMA"), "ARIMA (orders chosen by AICc)"),
     "Combination": ModelSpec(
-        "Combination", 8, None, "average of exponential smoothing, theta and naive"
+        "Combination", 8, None, "average of exponential smoothing and theta"
     ),
 }
+
+
+def spec_for(name: str, n_obs: int, scale: str) -> ModelSpec:
+    """The candidate `name` as it runs on `n_obs` months of a series on model scale `scale`: on the original
+    values below ORIGINAL_SCALE_BELOW months of a log1p series for ORIGINAL_SCALE_MODELS, else SPECS[name]."""
+    spec = SPECS[name]
+    if name in ORIGINAL_SCALE_MODELS and scale == "log1p" and n_obs < ORIGINAL_SCALE_BELOW and spec.build:
+        from forecasting.engine.original_scale import OriginalScale
+
+        build = spec.build
+        return ModelSpec(name, spec.min_obs, lambda: OriginalScale(build(), scale),
+                         spec.description + ", on the original values")
+    return spec
 
 
 def candidate_models(
@@ -180,8 +195,10 @@ def candidate_models(
     names: Sequence[str] | None = None,
     *,
     arima_min_obs: int = ARIMA_MIN_OBS,
+    scale: str = "identity",
 ) -> tuple[list[ModelSpec], dict[str, str]]:
-    """Candidates that can run on `n_obs` months, and {excluded model: plain-words reason}.
+    """Candidates that can run on `n_obs` months of a series on model scale `scale` (`spec_for`), and
+    {excluded model: plain-words reason}.
 
     `names` restricts the candidate set (default: all of MODEL_ORDER). Unknown names raise ValueError.
     """
@@ -204,9 +221,8 @@ def candidate_models(
             why = " (two full years for a seasonal model)" if name == "SeasonalNaive" else ""
             excluded[name] = f"needs at least {min_obs} months{why}; {n_obs} available"
         else:
-            chosen.append(
-                spec if name != "AutoARIMA" else ModelSpec(name, min_obs, spec.build, spec.description)
-            )
+            chosen.append(spec_for(name, n_obs, scale) if name != "AutoARIMA"
+                          else ModelSpec(name, min_obs, spec.build, spec.description))
     if "Combination" in [spec.name for spec in chosen]:
         parts = [spec.name for spec in chosen if spec.name in COMBINATION_PARTS]
         if len(parts) < 2:

@@ -5,7 +5,7 @@ import pandas as pd
 
 from forecasting.engine.backtest import fit_indicator, prepare_history
 
-NOT_RUN = "not run: the forecast is the average of AutoETS, AutoTheta and Naive, which does not use it"
+NOT_RUN = "not run: the forecast is the average of AutoETS and AutoTheta, which does not use it"
 
 
 def _history(n=50):

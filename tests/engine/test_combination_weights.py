@@ -6,43 +6,48 @@ import pandas as pd
 import pytest
 
 from forecasting.engine.backtest import History, ModelRun, part_errors, run_model
-from forecasting.engine.models import COMBINATION_SHRINKAGE, SPECS, combination_weights, combine
+from forecasting.engine.models import (
+    COMBINATION_PARTS,
+    COMBINATION_SHRINKAGE,
+    SPECS,
+    combination_weights,
+    combine,
+)
 
 
 def test_weights_are_halfway_between_equal_and_inverse_mse():
-    # MSE: AutoETS 1, AutoTheta 4, Naive 0.25 -> inverse 1, 0.25, 4 (sum 5.25) -> shares 4/21, 1/21, 16/21;
-    # halfway to 1/3 each: 1/6 + 2/21 = 11/42, 1/6 + 1/42 = 8/42, 1/6 + 8/21 = 23/42
+    # MSE: AutoETS 1, AutoTheta 4 -> inverse 1, 0.25 (sum 1.25) -> shares 0.8, 0.2; halfway to 1/2 each:
+    # 0.65, 0.35. Naive is not a part (models.COMBINATION_PARTS): its errors are ignored, however small.
     errors = {"AutoETS": np.array([1.0, -1.0]), "AutoTheta": np.array([2.0, 2.0]),
               "Naive": np.array([0.5, -0.5])}
-    assert COMBINATION_SHRINKAGE == 0.5
+    assert COMBINATION_SHRINKAGE == 0.5 and COMBINATION_PARTS == ("AutoETS", "AutoTheta")
     weights = combination_weights(errors)
-    assert weights == pytest.approx({"AutoETS": 11 / 42, "AutoTheta": 8 / 42, "Naive": 23 / 42})
-    assert combination_weights(errors, shrinkage=0.0) == pytest.approx(dict.fromkeys(errors, 1 / 3))
-    assert combination_weights(errors, shrinkage=1.0) == pytest.approx(
-        {"AutoETS": 4 / 21, "AutoTheta": 1 / 21, "Naive": 16 / 21})
+    assert weights == pytest.approx({"AutoETS": 0.65, "AutoTheta": 0.35})
+    assert combination_weights(errors, shrinkage=0.0) == pytest.approx({"AutoETS": 0.5, "AutoTheta": 0.5})
+    assert combination_weights(errors, shrinkage=1.0) == pytest.approx({"AutoETS": 0.8, "AutoTheta": 0.2})
 
 
 def test_weights_fall_back_to_equal_when_errors_cannot_be_compared():
-    two = {"AutoETS": np.array([1.0]), "Naive": np.array([np.nan])}            # Naive has no scored error
-    assert combination_weights(two) == {"AutoETS": 0.5, "Naive": 0.5}
-    perfect = {"AutoETS": np.array([0.0, 0.0]), "Naive": np.array([1.0])}      # an error of exactly zero
-    assert combination_weights(perfect) == {"AutoETS": 0.5, "Naive": 0.5}
+    two = {"AutoETS": np.array([1.0]), "AutoTheta": np.array([np.nan])}    # AutoTheta has no scored error
+    assert combination_weights(two) == {"AutoETS": 0.5, "AutoTheta": 0.5}
+    perfect = {"AutoETS": np.array([0.0, 0.0]), "AutoTheta": np.array([1.0])}  # an error of exactly zero
+    assert combination_weights(perfect) == {"AutoETS": 0.5, "AutoTheta": 0.5}
     assert combination_weights({}) == {}
     # NaN errors are ignored, not counted as zero: MSE 1 and 4 -> shares 0.8 / 0.2 -> 0.65 / 0.35
-    mixed = {"AutoETS": np.array([1.0, np.nan]), "Naive": np.array([2.0])}
-    assert combination_weights(mixed) == pytest.approx({"AutoETS": 0.65, "Naive": 0.35})
+    mixed = {"AutoETS": np.array([1.0, np.nan]), "AutoTheta": np.array([2.0])}
+    assert combination_weights(mixed) == pytest.approx({"AutoETS": 0.65, "AutoTheta": 0.35})
 
 
 def test_combine_applies_the_weights_to_mean_and_sigma():
     forecasts = {"AutoETS": (np.array([1.0]), np.array([0.1])),
                  "AutoTheta": (np.array([2.0]), np.array([0.2])),
-                 "Naive": (np.array([4.0]), np.array([0.4]))}
-    weights = {"AutoETS": 11 / 42, "AutoTheta": 8 / 42, "Naive": 23 / 42}
+                 "Naive": (np.array([4.0]), np.array([0.4]))}                # not a part: left out
+    weights = {"AutoETS": 0.65, "AutoTheta": 0.35}
     mean, sigma = combine(forecasts, weights)
-    assert mean == pytest.approx([(11 + 16 + 92) / 42])
-    assert sigma == pytest.approx([(1.1 + 1.6 + 9.2) / 42])
-    assert combine(forecasts)[0] == pytest.approx([7 / 3])                      # no weights: equal
-    assert combine(forecasts, {"AutoETS": 1.0})[0] == pytest.approx([7 / 3])    # weights not covering: equal
+    assert mean == pytest.approx([0.65 * 1 + 0.35 * 2])
+    assert sigma == pytest.approx([0.65 * 0.1 + 0.35 * 0.2])
+    assert combine(forecasts)[0] == pytest.approx([1.5])                        # no weights: equal
+    assert combine(forecasts, {"AutoETS": 1.0})[0] == pytest.approx([1.5])      # weights not covering: equal
 
 
 def _history(values) -> History:
@@ -61,23 +66,23 @@ def _part(name: str, history: History, cutoffs, h: int, forecast: float, final: 
 
 
 def test_backtest_windows_weigh_parts_only_by_errors_known_at_their_cutoff():
-    # history 0,0,0,0,0,0,0,0 then 10, 10: AutoETS always says 10, Naive always says 0.
+    # history 0,0,0,0,0,0,0,0 then 10, 10: AutoETS always says 10, AutoTheta always says 0.
     history = _history([0, 0, 0, 0, 0, 0, 10, 10])
     cutoffs, h = [5, 6], 2
     parts = {"AutoETS": _part("AutoETS", history, cutoffs, h, 10.0, 10.0),
-             "Naive": _part("Naive", history, cutoffs, h, 0.0, 0.0)}
+             "AutoTheta": _part("AutoTheta", history, cutoffs, h, 0.0, 0.0)}
     run = run_model(history, SPECS["Combination"], cutoffs=cutoffs, h=h, horizon=1, fallback_sigma=0.25,
                     parts=parts)
     # window at 5 (months 6-7 scored): no part error is known before month 6 -> equal weights -> 5, 5
     np.testing.assert_allclose(run.cv["mu"].iloc[:2], [5.0, 5.0])
     # window at 6: known errors are month 6 of the first window only: AutoETS 0 - 10 = -10 (MSE 100),
-    # Naive 0 - 0 = 0 -> an error of zero: equal weights again -> 5, 5
+    # AutoTheta 0 - 0 = 0 -> an error of zero: equal weights again -> 5, 5
     np.testing.assert_allclose(run.cv["mu"].iloc[2:], [5.0, 5.0])
     # final: every error. AutoETS: month 6 -10, month 7 0, month 7 0, month 8 0 -> MSE 25;
-    # Naive: 0, 10, 10, 10 -> MSE 75. Shares 0.75 / 0.25 -> weights 0.625 / 0.375 -> 6.25
+    # AutoTheta: 0, 10, 10, 10 -> MSE 75. Shares 0.75 / 0.25 -> weights 0.625 / 0.375 -> 6.25
     errors = part_errors(parts, history)
-    assert np.mean(errors["AutoETS"] ** 2) == 25 and np.mean(errors["Naive"] ** 2) == 75
-    assert run.weights == pytest.approx({"AutoETS": 0.625, "Naive": 0.375})
+    assert np.mean(errors["AutoETS"] ** 2) == 25 and np.mean(errors["AutoTheta"] ** 2) == 75
+    assert run.weights == pytest.approx({"AutoETS": 0.625, "AutoTheta": 0.375})
     np.testing.assert_allclose(run.mean, [6.25])
 
 
@@ -86,12 +91,12 @@ def test_back_test_by_months_ahead_sets_the_weights_the_engine_would():
 
     history = _history(np.zeros(12))
     # on 10 months the engine's windows are cutoffs 5, 6, 7 with 3 steps each (backtest.rolling_origins)
-    past = {origin: {"AutoETS": np.full(5, 1.0), "Naive": np.full(5, 2.0)} for origin in (5, 6, 7)}
-    # errors: AutoETS -1 x 9 (MSE 1), Naive -2 x 9 (MSE 4) -> shares 0.8 / 0.2 -> weights 0.65 / 0.35
-    assert _weights_at(history, 10, past, 3, 3) == pytest.approx({"AutoETS": 0.65, "Naive": 0.35})
+    past = {origin: {"AutoETS": np.full(5, 1.0), "AutoTheta": np.full(5, 2.0)} for origin in (5, 6, 7)}
+    # errors: AutoETS -1 x 9 (MSE 1), AutoTheta -2 x 9 (MSE 4) -> shares 0.8 / 0.2 -> weights 0.65 / 0.35
+    assert _weights_at(history, 10, past, 3, 3) == pytest.approx({"AutoETS": 0.65, "AutoTheta": 0.35})
     assert _weights_at(history, 10, {}, 3, 3) == {}                           # nothing made yet: equal
-    past[4] = {"AutoETS": np.full(5, 100.0), "Naive": np.full(5, 0.0)}   # not a 10-month window
-    assert _weights_at(history, 10, past, 3, 3) == pytest.approx({"AutoETS": 0.65, "Naive": 0.35})
+    past[4] = {"AutoETS": np.full(5, 100.0), "AutoTheta": np.full(5, 0.0)}   # not a 10-month window
+    assert _weights_at(history, 10, past, 3, 3) == pytest.approx({"AutoETS": 0.65, "AutoTheta": 0.35})
 
 
 def test_explanation_gives_the_weights_in_words():
