@@ -23,6 +23,8 @@ Rules:
   (forecasting.planning.mixture; each row once, kept), so intervals and P(met) agree; `draws` (annual
   totals) pair effect draw i with simulated year i. Indicator-months whose draws all equal the point move
   keep the exact closed form, so a zero-width evidence band reproduces the point scenario exactly.
+- Rows are found by indicator and month with `forecasting.planning.projection_rows.RowIndex` (built once per
+  projection; a month without a forecast is a KeyError naming it).
 - `from_table` builds a projection from a table without the engine's distribution (e.g. a many-authority run):
   each month normal on the identity scale, centre `mean`, sd = (hi95 - lo95) / (2 x 1.96). Stated, not hidden.
 """
@@ -40,6 +42,7 @@ from scipy.stats import norm
 from forecasting.engine.models import derivations, population
 from forecasting.planning.distribution_rule import bounds, catalogue_units, row_probability, row_values
 from forecasting.planning.mixture import SolvedLevels, mixture_quantiles
+from forecasting.planning.projection_rows import RowIndex
 from forecasting.planning.scenario_moves import scenario_moves
 
 log = logging.getLogger(__name__)
@@ -79,12 +82,9 @@ class Projection:
     draw_multiplier: np.ndarray | None = None  # (draws, len(draw_rows)) multiplier per effect draw
     seed: int = 0  # the scenario's effect-draw seed (kept with it; the table itself is exact, not sampled)
     # lookups worked out once in __post_init__ (read-only afterwards)
-    _months: pd.DatetimeIndex = field(init=False, repr=False, compare=False)
-    _month_index: np.ndarray = field(init=False, repr=False, compare=False)
-    _grid: dict[str, np.ndarray] = field(init=False, repr=False, compare=False)
+    _index: RowIndex = field(init=False, repr=False, compare=False)  # rows by indicator and month
     _columns: dict[str, np.ndarray] = field(init=False, repr=False, compare=False)
     _draw_column: dict[int, int] = field(init=False, repr=False, compare=False)
-    _month_at: dict[pd.Timestamp, int] = field(init=False, repr=False, compare=False)
     _observed: dict[str, pd.Series] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -92,19 +92,11 @@ class Projection:
         if not pd.api.types.is_datetime64_any_dtype(frame["month"]):
             frame["month"] = pd.to_datetime(frame["month"])
         object.__setattr__(self, "distribution", frame)
-        months = np.sort(frame["month"].unique())
-        month_index = np.searchsorted(months, frame["month"].to_numpy())
-        codes, names = pd.factorize(frame["indicator"])
-        grid = np.full((len(names), len(months)), -1)
-        grid[codes, month_index] = np.arange(len(frame))
-        object.__setattr__(self, "_months", pd.DatetimeIndex(months))
-        object.__setattr__(self, "_month_index", month_index)
-        object.__setattr__(self, "_grid", {str(name): grid[i] for i, name in enumerate(names)})
+        object.__setattr__(self, "_index", RowIndex.of(frame))
         columns = {name: frame[name].to_numpy() for name in DISTRIBUTION_COLUMNS[3:]}
         object.__setattr__(self, "_columns", columns)
         column = {} if self.draw_rows is None else {int(r): j for j, r in enumerate(self.draw_rows)}
         object.__setattr__(self, "_draw_column", column)
-        object.__setattr__(self, "_month_at", {month: i for i, month in enumerate(self._months)})
         object.__setattr__(self, "_observed", {})  # indicator -> observed series, shared with scenarios of it
 
     @property
@@ -122,14 +114,7 @@ class Projection:
         `quantile` does): the same numbers as `forecasts`, without solving every indicator-month's mixture."""
         if indicators is None and months is None:
             return self.forecasts
-        asked = self._grid if indicators is None else indicators
-        codes = [code for code in dict.fromkeys(asked) if code in self._grid]
-        at: list[int] | slice = slice(None)
-        if months is not None:
-            wanted = pd.DatetimeIndex(pd.to_datetime(list(months)))
-            at = [self._month_at[m] for m in wanted if m in self._month_at]
-        grids = [self._grid[code][at] for code in codes]
-        positions = np.sort(np.concatenate([g[g >= 0] for g in grids])) if grids else np.array([], dtype=int)
+        positions = self._index.positions(indicators, months)
         if "_forecasts" in self.__dict__:
             return self.__dict__["_forecasts"].iloc[positions].reset_index(drop=True)
         return self._table(positions)
@@ -218,15 +203,7 @@ class Projection:
         """(shift, multiplier) per distribution row for count changes `deltas` (months on the last axis; any
         leading axes, e.g. draws, are kept): forecasting.planning.scenario_moves."""
         return scenario_moves(self._columns["shift"].astype(float), self._columns["multiplier"].astype(float),
-                              self._rows_and_months, self._derivations(), self.means, deltas)
-
-    def _rows_and_months(self, indicator: str) -> tuple[np.ndarray, np.ndarray]:
-        """An indicator's row positions and the positions of their months (empty when it has none)."""
-        grid = self._grid.get(indicator)
-        if grid is None:
-            return np.array([], dtype=int), np.array([], dtype=int)
-        at = np.flatnonzero(grid >= 0)
-        return grid[at], at
+                              self._index.rows_and_months, self._derivations(), self.means, deltas)
 
     def _derivations(self) -> dict[str, tuple]:
         """The engine's derivation rules for this data set (worked out once per projection; read-only)."""
@@ -239,11 +216,11 @@ class Projection:
     # ------------------------------------------------------------------------------------------ reading
     @property
     def months(self) -> pd.DatetimeIndex:
-        return self._months
+        return self._index.months
 
     @property
     def indicators(self) -> list[str]:
-        return list(self._grid)
+        return self._index.indicators
 
     def rows(self, indicator: str, months=None) -> pd.DataFrame:
         """Distribution rows of one indicator (in `months` order); KeyError naming what is missing."""
@@ -260,35 +237,12 @@ class Projection:
 
     def forecast_months(self, indicator: str) -> pd.DatetimeIndex:
         """Months with a forecast row for `indicator`, sorted (empty when it has none)."""
-        grid = self._grid.get(indicator)
-        return self._months[grid >= 0] if grid is not None else pd.DatetimeIndex([])
+        return self._index.forecast_months(indicator)
 
     def _where(self, indicator: str, months=None) -> np.ndarray:
-        """Row positions of `indicator` in `months` order (all its months, sorted, when None)."""
-        grid = self._grid.get(indicator)
-        if months is None:
-            if grid is None or not (grid >= 0).any():
-                raise KeyError(f"No forecast for {indicator} in any month")
-            return grid[grid >= 0]
-        if grid is not None and isinstance(months, list | tuple) and months:   # a few months: look them up
-            looked = [self._month_at.get(m, -1) if isinstance(m, pd.Timestamp) else -1 for m in months]
-            if min(looked) >= 0 and (grid[looked] >= 0).all():
-                return grid[looked]
-        wanted = (
-            months if isinstance(months, pd.DatetimeIndex) else pd.DatetimeIndex(pd.to_datetime(list(months)))
-        )
-        at = np.searchsorted(self._months, wanted)
-        inside = (at < len(self._months)) & (self._months[np.minimum(at, len(self._months) - 1)] == wanted)
-        found = (
-            np.where(inside, grid[np.minimum(at, len(self._months) - 1)], -1)
-            if grid is not None
-            else np.full(len(wanted), -1)
-        )
-        if grid is None or not len(wanted) or (found < 0).any():
-            missing = [m for m, r in zip(wanted, found, strict=True) if r < 0]
-            where = ", ".join(f"{m:%Y-%m}" for m in missing) or "any month"
-            raise KeyError(f"No forecast for {indicator} in {where}")
-        return found
+        """Row positions of `indicator` in `months` order (all its months, sorted, when None); KeyError naming
+        the months without a forecast (forecasting.planning.projection_rows)."""
+        return self._index.where(indicator, months)
 
     def _pick(self, positions: np.ndarray) -> dict[str, np.ndarray]:
         return {name: values[positions] for name, values in self._columns.items()}
