@@ -22,6 +22,7 @@ import hashlib
 import logging
 import os
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -145,9 +146,12 @@ class RecordingParams(dict):
 class _Entry:
     result: Any
     view: RecordingParams
+    owner: weakref.ref | None = None  # the read-only object the result was worked out from (by identity)
 
-    def fits(self, params: Mapping[str, Any]) -> bool:
+    def fits(self, params: Mapping[str, Any], owner: Any = None) -> bool:
         if self.view.escaped:
+            return False
+        if self.owner is not None and self.owner() is not owner:  # freed, and its id reused
             return False
         if self.view.read_all:
             return dict(dict.items(self.view)) == dict(params.items())
@@ -175,12 +179,15 @@ class MemoStore:
 
 
 def remember(store: MemoStore, key: Hashable, compute: Callable[[Mapping[str, Any]], T],
-             params: Mapping[str, Any]) -> T:
+             params: Mapping[str, Any], owner: Any = None) -> T:
     """`compute(params)`, or the kept result of an earlier call with the same `key` whose recorded parameters
-    are the same in `params` (module docstring). `key` holds every other input of the step, by value."""
+    are the same in `params` (module docstring). `key` holds every other input of the step, by value; or
+    `owner`, a read-only object (e.g. a shared baseline) the step reads, by identity without keeping it
+    alive (only a weak reference is held)."""
+    key = (key, id(owner)) if owner is not None else key
     with store.lock:
         for entry in store.entries.get(key, ()):
-            if entry.fits(params):
+            if entry.fits(params, owner):
                 store.entries.move_to_end(key)
                 store.hits += 1
                 return entry.result
@@ -190,9 +197,13 @@ def remember(store: MemoStore, key: Hashable, compute: Callable[[Mapping[str, An
         result = compute(view)
     finally:
         view.close()
+    try:
+        held = weakref.ref(owner) if owner is not None else None
+    except TypeError:  # an owner that cannot be weakly referenced (a stand-in): nothing is kept
+        return result
     with store.lock:
         found = store.entries.setdefault(key, [])
-        found.insert(0, _Entry(result, view))
+        found.insert(0, _Entry(result, view, held))
         del found[4:]  # a few parameter variants per key (e.g. sessions with different staffing plans)
         store.entries.move_to_end(key)
         while len(store.entries) > store.size:

@@ -6,10 +6,12 @@ the command cannot disagree.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from forecasting.planning import memo
 from forecasting.planning.parameters import Parameter
 from forecasting.planning.scenario_effects import staffing_projection
 from forecasting.planning.staffing import StaffingPlan, flows_frame
@@ -148,23 +150,36 @@ def workforce_view(
     (scenarios.build_baseline); `scenario` (a ScenarioResult) sizes for its demand; `forecast_result` adds the
     timeliness validation table."""
     sizing = size_workforce(baseline, params, norms or None, targets or None, scenario)
-    plan = StaffingPlan.from_parameters(params)
-    costs = staffing_cost_frame(plan, baseline.months, params)
     validation = pd.DataFrame()
     if forecast_result is not None and baseline.dataset is not None:
         validation = rolling_validation(baseline.dataset, forecast_result, params)
+    # the steps are part of the key: a stand-in (tests) is another computation
+    steps = (StaffingPlan, staffing_cost_frame, staffing_projection, queue_table, flows_frame,
+             cost_by_financial_year, timeliness_loads, plan_table, plan_sources, queue_lines, waiting_line)
+    plan_part = memo.remember(_PLAN_PARTS, tuple(map(memo.Same, steps)),
+                              functools.partial(_plan_part, baseline), params, owner=baseline)
+    return WorkforceView(sizing=sizing, validation=validation, **plan_part)
+
+
+# a norm or target slider changes only the sizing: the rest is kept per (baseline, parameters read)
+_PLAN_PARTS = memo.MemoStore("workforce plan tables", size=16)
+
+
+def _plan_part(baseline, params: dict[str, Parameter]) -> dict:
+    """The view's tables that depend on the plan in `params` and the baseline only, not on norms, targets or
+    a scenario (pure: kept by `workforce_view`; read-only)."""
+    plan = StaffingPlan.from_parameters(params)
+    costs = staffing_cost_frame(plan, baseline.months, params)
     projection = staffing_projection(baseline, params)
     queue = queue_table(projection.by_team, params)
-    return WorkforceView(
-        sizing=sizing,
-        flows=flows_frame(plan, baseline.months),
-        costs=costs,
-        cost_by_year=cost_by_financial_year(costs),
-        projection=projection,
-        loads=timeliness_loads(baseline),
-        plan=plan_table(params),
-        sources=plan_sources(params),
-        validation=validation,
-        queue=queue,
-        queue_words=queue_lines(queue, params) + waiting_line(projection, baseline.effects.curves),
-    )
+    return {
+        "flows": flows_frame(plan, baseline.months),
+        "costs": costs,
+        "cost_by_year": cost_by_financial_year(costs),
+        "projection": projection,
+        "loads": timeliness_loads(baseline),
+        "plan": plan_table(params),
+        "sources": plan_sources(params),
+        "queue": queue,
+        "queue_words": queue_lines(queue, params) + waiting_line(projection, baseline.effects.curves),
+    }

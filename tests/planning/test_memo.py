@@ -132,3 +132,26 @@ def test_content_key_is_by_value():
     assert memo.content_key({"x": 1.0}) != memo.content_key({"x": 1})  # float and int differ
     assert memo.content_key(frame["a"]) != memo.content_key(frame)
     assert memo.Same(len) == memo.Same(len) and memo.Same(len) != memo.Same(sum)
+
+
+def test_an_owner_is_matched_by_identity_and_not_kept_alive():
+    import gc
+    import weakref
+
+    class Owner:
+        pass
+
+    store = _store()
+    compute, calls = _counting(lambda p: p["a"])
+    first = Owner()
+    memo.remember(store, "k", compute, {"a": 1}, owner=first)
+    memo.remember(store, "k", compute, {"a": 1}, owner=first)
+    assert len(calls) == 1
+    memo.remember(store, "k", compute, {"a": 1}, owner=Owner())  # another object: worked out again
+    assert len(calls) == 2
+    alive, id_first = weakref.ref(first), id(first)
+    del first
+    gc.collect()
+    assert alive() is None  # the store held no strong reference
+    entry = store.entries[("k", id_first)][0]
+    assert not entry.fits({"a": 1}, object())  # a freed owner's entry is never used again
