@@ -110,6 +110,8 @@ def intervals(months, saving_draws: np.ndarray, base: str, params: dict[str, Par
     table = pd.DataFrame([{"figure": name, "lo95": np.quantile(v, 0.025), "lo80": np.quantile(v, 0.10),
                            "median": np.quantile(v, 0.5), "hi80": np.quantile(v, 0.90),
                            "hi95": np.quantile(v, 0.975)} for name, v in rows.items()])
-    paid = np.mean([payback_month(months, d) is not None for d in draws])
-    table.attrs["share_paid_back"] = float(paid)
+    # payback_month(months, d) is not None for each draw d: its running total does not end below 0 (the same
+    # running sums, all draws at once)
+    ends = np.cumsum(draws, axis=1)[:, -1] if draws.shape[1] else np.full(len(draws), -1.0)
+    table.attrs["share_paid_back"] = float(np.mean(~(ends < 0)))
     return table
