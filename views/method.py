@@ -20,7 +20,7 @@ st.markdown(
     "**Forecasts.** Every indicator is forecast with statsforecast methods suited to how much history there "
     "is. Each method is back-tested on the council's own past (pretend it is an earlier month, forecast the "
     "next 1-3 months, compare with what happened, repeat). By default the forecast is the Combination (an "
-    "average of exponential smoothing, theta and naive, weighted halfway between equal shares and how well "
+    "average of exponential smoothing and theta, weighted halfway between equal shares and how well "
     "each did on the back-test), which on public series was more accurate than "
     "picking whichever method did best on a few back-test months; each indicator's page says which method "
     "it uses and how it did against 'next month = this month' (MASE). The 80% / 95% ranges start from each "
