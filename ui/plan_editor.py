@@ -11,6 +11,7 @@ from forecasting.planning import QUEUE_RULES, plan_sources, plan_table, read_pla
 from forecasting.reports import to_csv
 from ui import state
 from ui.downloads import download_buttons
+from ui.lazy import lazy_expander
 
 EDITABLE = [
     "establishment_fte",
@@ -120,9 +121,11 @@ def staffing_plan_editor(params) -> None:
     if upload is not None:
         _apply(upload.name, upload.getvalue(), params)
     download_buttons(table, "staffing plan", key="plan")
-    with st.expander("Where the figures come from (each with its source and year)"):
-        st.dataframe(sources, hide_index=True, width="stretch")
-        download_buttons(sources, "workforce assumptions", key="plan-sources")
+    with lazy_expander("Where the figures come from (each with its source and year)",
+                       "workforce_sources_open") as shown:
+        if shown:  # drawn when opened (ui/lazy.py)
+            st.dataframe(sources, hide_index=True, width="stretch")
+            download_buttons(sources, "workforce assumptions", key="plan-sources")
 
 
 def _set_rule(name: str) -> None:

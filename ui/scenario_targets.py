@@ -16,6 +16,7 @@ import streamlit as st
 
 from forecasting.planning import indicator_words
 from forecasting.reports import figure_text, markdown_text, probability_text
+from ui.lazy import lazy_expander
 from ui.rag import rag_badge, rag_cell_style, style_rag
 from ui.tables import unit_number
 
@@ -111,8 +112,9 @@ def show_answer(baseline: pd.DataFrame, scenario: pd.DataFrame, dataset) -> pd.D
             + f"**{markdown_text(row['Scenario chance of meeting it'])}**"
             + f" {rag_badge(row['RAG scenario'])}"
         )
-    with st.expander("The same as a table"):
-        st.dataframe(style_rag(table), hide_index=True, width="stretch", key="scenario_answer")
+    with lazy_expander("The same as a table", "scenario_answer_open") as shown:
+        if shown:
+            st.dataframe(style_rag(table), hide_index=True, width="stretch", key="scenario_answer")
     st.caption("Chance of meeting it: the share of the projection's distribution that meets the target at "
                "that date (the scenario's includes the uncertainty of the levers' effects). RAG: Green "
                "likely to meet, Amber at risk, Red likely to miss, Grey not assessed.")

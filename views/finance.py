@@ -35,6 +35,7 @@ from ui.finance_inputs import (
     money_columns,
     upload,
 )
+from ui.lazy import lazy_expander
 from ui.notices import show_coverage
 
 st.title("Finance")
@@ -156,11 +157,12 @@ st.dataframe(money_columns(sheets["Spend by type and year"]), hide_index=True, w
 if "Budget variance" in sheets:
     st.subheader("Against the budget")
     st.dataframe(money_columns(sheets["Budget variance"]), hide_index=True, width="stretch")
-with st.expander("Plan costs by month, assumptions and notes"):
-    st.dataframe(money_columns(sheets["Plan costs by month"]), hide_index=True, width="stretch")
-    st.dataframe(sheets["Assumptions"], hide_index=True, width="stretch")
-    for note in sheets["Notes"]["Note"]:
-        st.caption(note)
+with lazy_expander("Plan costs by month, assumptions and notes", "finance_details_open") as shown:
+    if shown:  # drawn when opened (ui/lazy.py)
+        st.dataframe(money_columns(sheets["Plan costs by month"]), hide_index=True, width="stretch")
+        st.dataframe(sheets["Assumptions"], hide_index=True, width="stretch")
+        for note in sheets["Notes"]["Note"]:
+            st.caption(note)
 st.download_button(  # the workbook is built when asked for, not on every rerun
     "Finance workbook (XLSX)",
     lambda: finance_workbook(view, params),

@@ -5,6 +5,7 @@ import streamlit as st
 from forecasting.reports import figure_text, probability_text
 from ui import derived, state
 from ui.downloads import download_buttons
+from ui.lazy import lazy_expander
 from ui.notices import show_coverage, show_missing_targets
 from ui.rag import rag_badge
 from ui.tables import show_table
@@ -53,9 +54,10 @@ for start in range(0, max(len(records), 1), CARDS_PER_ROW):
             st.caption(row["vs_year_before"])
             st.markdown("\n\n".join(_year_end(row, suffix, when, unit) for suffix, when in YEAR_ENDS))
 
-with st.expander("The headline measures as a table"):
-    show_table(table, units=units)
-    download_buttons(table, "headline measures")
+with lazy_expander("The headline measures as a table", "overview_table_open") as shown:
+    if shown:  # drawn when opened (ui/lazy.py)
+        show_table(table, units=units)
+        download_buttons(table, "headline measures")
 
 if coverage.has("caseload"):       # from the scenario baseline (needs M1) on open CIN cases and CP plans
     baseline, calibration = state.scenario_baseline(dataset)

@@ -26,6 +26,7 @@ from forecasting.planning import (
 from forecasting.reports import scenario_html_report
 from ui import derived, saved_scenarios
 from ui.downloads import download_buttons
+from ui.lazy import lazy_expander
 from ui.lever_widgets import (
     GROUP_TITLES,
     lever_label,
@@ -172,6 +173,18 @@ def _keep_charts() -> None:
     st.session_state[CHARTS_KEPT] = list(st.session_state[CHARTS_KEY] or [])
 
 
+def _targets_table(scenario_targets: pd.DataFrame) -> None:
+    st.dataframe(
+        styled_targets(scenario_targets[["indicator", "period", "target", "projected", "lo95", "hi95",
+                                         "probability_met", "rag", "explanation"]], dataset),
+        hide_index=True, width="stretch", key="scenario_targets",
+        column_config={"indicator": "Indicator", "period": "Year", "target": "Target",
+                       "projected": "Projected", "lo95": "95% range from", "hi95": "95% range to",
+                       "probability_met": "Chance of meeting it", "rag": "RAG",
+                       "explanation": "In words"})
+    download_buttons(scenario_targets, "targets under the scenario", key="scenario_targets_download")
+
+
 @st.fragment
 def scenario_panel():
     answer_box = st.container()  # the answer first, above the levers that change it
@@ -205,19 +218,14 @@ def scenario_panel():
     figures = [(label, figure) for _, label, figure in scenario_charts(basis, scenario, horizon)]
     _draw_charts(figures)
     download_buttons(table, "scenario results", key="scenario")
-    with st.expander("Every target under this scenario (all periods, with the explanation)"):
-        st.dataframe(
-            styled_targets(scenario_targets[["indicator", "period", "target", "projected", "lo95", "hi95",
-                                             "probability_met", "rag", "explanation"]], dataset),
-            hide_index=True, width="stretch", key="scenario_targets",
-            column_config={"indicator": "Indicator", "period": "Year", "target": "Target",
-                           "projected": "Projected", "lo95": "95% range from", "hi95": "95% range to",
-                           "probability_met": "Chance of meeting it", "rag": "RAG",
-                           "explanation": "In words"})
-        download_buttons(scenario_targets, "targets under the scenario", key="scenario_targets_download")
-    with st.expander("Headline measures under this scenario"):
-        show_table(derived.scenario_headlines(basis, scenario, horizon), units=UNITS,
-                   key="scenario_headlines")
+    with lazy_expander("Every target under this scenario (all periods, with the explanation)",
+                       "scenario_targets_open") as shown:
+        if shown:
+            _targets_table(scenario_targets)
+    with lazy_expander("Headline measures under this scenario", "scenario_headlines_open") as shown:
+        if shown:
+            show_table(derived.scenario_headlines(basis, scenario, horizon), units=UNITS,
+                       key="scenario_headlines")
     for note in result.notes:
         st.caption(note)
     if scenario.active_groups() and st.toggle(
@@ -243,8 +251,10 @@ def scenario_panel():
 
 
 def _evidence_expander():
-    with st.expander("Evidence behind the effect levers and the care pathway (central value, band, grade, "
-                     "source)"):
+    with lazy_expander("Evidence behind the effect levers and the care pathway (central value, band, grade, "
+                       "source)", "scenario_evidence_open") as shown:
+        if not shown:
+            return
         show_table(evidence_table().assign(lever=lambda f: f["lever"].map(lever_label)), key="evidence_table")
         st.caption("The care pathway's assumptions, drawn over their bands in the intervals too (a band "
                    "scales with the value in force):")

@@ -15,6 +15,7 @@ from forecasting.planning import (
 from forecasting.reports import lines
 from ui import derived, state
 from ui.downloads import download_buttons
+from ui.lazy import lazy_expander
 from ui.notices import show_coverage
 from ui.plan_editor import queue_rules_editor, staffing_plan_editor
 
@@ -146,9 +147,11 @@ st.plotly_chart(
 download_buttons(sizing.summary, "workforce answer", key="answer")
 schedule = sizing.schedule[sizing.schedule["team"].isin(teams)]
 if len(schedule):
-    with st.expander("Recruits by when: each month the gap grows, who to approve, start and when"):
-        st.dataframe(schedule, hide_index=True, width="stretch", column_config={"team": None})
-        download_buttons(schedule, "recruitment schedule", key="schedule")
+    with lazy_expander("Recruits by when: each month the gap grows, who to approve, start and when",
+                       "workforce_schedule_open") as shown:
+        if shown:  # drawn when opened (ui/lazy.py)
+            st.dataframe(schedule, hide_index=True, width="stretch", column_config={"team": None})
+            download_buttons(schedule, "recruitment schedule", key="schedule")
 download_buttons(needed, "FTE needed by month", key="fte")
 
 st.subheader("Staffing plan")
@@ -228,8 +231,10 @@ download_buttons(by_team, "caseload by team", key="caseload")
 st.markdown("**The front door and assessment queues: ceiling and triage**")
 for line in view.queue_words:
     st.markdown(f"- {line}")
-with st.expander("Change the queue rules (assumptions: set them to your service's)"):
-    queue_rules_editor(params)
+with lazy_expander("Change the queue rules (assumptions: set them to your service's)",
+                   "workforce_rules_open") as shown:
+    if shown:
+        queue_rules_editor(params)
 queue = view.queue[view.queue["team"].isin(teams)]
 if len(queue) and queue["backlog"].max() > 0.5 and chart_wanted(
         "queue", "Chart: MASH contacts waiting, the triage threshold and ceiling, contacts triaged out"):
@@ -273,8 +278,10 @@ validation = _validation(state.fingerprint(dataset), dataset, state.forecast_res
 if len(validation):
     for line in validation_summary(validation)[1:]:  # the baseline's why is in the caption above the chart
         st.markdown(f"- {line}")
-    with st.expander("The errors side by side (model, naive, the engine's forecast)"):
-        for line in describe_validation(validation):
-            st.markdown(f"- {line}")
-        st.dataframe(validation, hide_index=True, width="stretch")
-        download_buttons(validation, "timeliness load validation", key="timeliness-validation")
+    with lazy_expander("The errors side by side (model, naive, the engine's forecast)",
+                       "workforce_errors_open") as shown:
+        if shown:
+            for line in describe_validation(validation):
+                st.markdown(f"- {line}")
+            st.dataframe(validation, hide_index=True, width="stretch")
+            download_buttons(validation, "timeliness load validation", key="timeliness-validation")

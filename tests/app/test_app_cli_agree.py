@@ -72,7 +72,9 @@ def _assert_same_headlines(app_table: pd.DataFrame, cli_table: pd.DataFrame) -> 
 
 
 def test_overview_equals_cli_on_the_baseline(tmp_path):
-    app = AppTest.from_file(str(ROOT / "views" / "overview.py"), default_timeout=180).run()
+    app = AppTest.from_file(str(ROOT / "views" / "overview.py"), default_timeout=180)
+    app.session_state["overview_table_open"] = True  # the headline table is drawn when its expander is open
+    app.run()
     assert not app.exception
     cli_targets, cli_headlines = _cli(tmp_path, None)
     _assert_same_targets(_frame_with(app, "probability_met"), cli_targets)
@@ -81,7 +83,10 @@ def test_overview_equals_cli_on_the_baseline(tmp_path):
 
 @pytest.mark.parametrize("scenario", ["edge-of-care"])
 def test_scenarios_page_equals_cli_under_a_scenario(tmp_path, scenario):
-    app = AppTest.from_file(str(ROOT / "views" / "scenarios.py"), default_timeout=180).run()
+    app = AppTest.from_file(str(ROOT / "views" / "scenarios.py"), default_timeout=180)
+    for key in ("scenario_targets_open", "scenario_headlines_open"):  # their tables drawn when open
+        app.session_state[key] = True
+    app.run()
     app.selectbox[0].set_value(scenario).run()
     app.button[0].click().run()
     assert not app.exception

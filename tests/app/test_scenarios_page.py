@@ -32,8 +32,15 @@ AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret":
         "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
 
 
-def _page(signed_in_as: str | None = None) -> AppTest:
+EXPANDERS = ("scenario_answer_open", "scenario_targets_open", "scenario_headlines_open",
+             "scenario_evidence_open")
+
+
+def _page(signed_in_as: str | None = None, opened: bool = True) -> AppTest:
+    """The page with its tables' expanders open (a closed one's content is not drawn), unless not `opened`."""
     app = AppTest.from_file(str(ROOT / "views" / "scenarios.py"), default_timeout=TIMEOUT)
+    for key in EXPANDERS if opened else ():
+        app.session_state[key] = True
     if signed_in_as:
         app.secrets["auth"] = dict(AUTH)
         app.user = {"is_logged_in": True, "email": signed_in_as}
@@ -347,3 +354,16 @@ def test_the_charts_drawn_are_those_picked_and_the_pick_is_kept():
     assert not app.exception
     titles = [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in app.get("plotly_chart")]
     assert titles == picked
+
+
+def test_a_closed_expanders_tables_are_not_drawn():
+    """Issue 16 part 6: what a closed expander holds is neither worked out nor sent to the browser; opening
+    it draws it."""
+    closed = _page(opened=False).run()
+    assert not closed.exception
+    # the answer, targets, headlines and evidence tables wait to be opened: only the comparison is drawn
+    assert [list(frame.value.columns)[0] for frame in closed.dataframe] == ["Figure"]
+    assert len([m for m in closed.markdown if "LAC1" in m.value]) == 2       # the answer is there in words
+    closed.session_state["scenario_targets_open"] = True
+    closed.run()
+    assert [list(frame.value.columns)[0] for frame in closed.dataframe] == ["indicator", "Figure"]

@@ -204,6 +204,8 @@ def test_queue_rules_changed_on_the_page_equal_the_clis_set(tmp_path):
     from forecasting.planning.parameters import load_parameters
 
     app = _page()
+    app.session_state["workforce_rules_open"] = True  # the rules are drawn when their expander is open
+    app.run()
     app.number_input(key="rule-triage_screen_out_pct").set_value(20.0).run()
     app.number_input(key="rule-triage_threshold_months").set_value(0.5).run()
     assert not app.exception
