@@ -5,15 +5,16 @@
 How a forecast is made, per indicator:
 1. Fit on the domain scale (`forecasting.engine.models`: log1p for counts/rates, logit for percents) and
    back-test every candidate by rolling origin (`forecasting.engine.backtest`). The forecast is the
-   Combination (AutoETS, AutoTheta and Naive averaged with weights halfway between equal and their back-test
+   Combination (AutoETS and AutoTheta averaged with weights halfway between equal and their back-test
    accuracy, `models.combination_weights`) whenever it runs, else the lowest back-test MASE
    (`ForecastSettings(choice="backtest")` always picks by back-test); see `backtest.fit_indicator` for why.
 2. Front-door count series may take the pooled school-holiday dip (`forecasting.engine.seasonality`) when the
    leave-one-series-out check and the back-test both say it helps; the model is then named e.g.
    `AutoETS+holiday`.
 3. Intervals are normal on the model scale: loc +- z * sd, with sd(h) = the model's one-step spread x an
-   empirical growth with the months ahead (from public M1 series, `forecasting.engine.intervals`, rebuilt by
-   tools/horizon_prior.py), optionally x a factor pooled over the data set's back-test
+   empirical growth with the months ahead (from public M3 series outside the accuracy benchmark's sample,
+   `forecasting.engine.intervals`, rebuilt by tools/horizon_prior.py; capped where a count's history spans
+   more than tenfold), optionally x a factor pooled over the data set's back-test
    (`pooled_calibration`). The back-test table reports the coverage of these intervals on the back-test
    windows (leave-one-series-out factor when pooled), so it is out-of-sample.
 4. Coherence: a percent whose numerator and denominator are both forecast is derived, mean = 100 * numerator /
@@ -293,7 +294,8 @@ def _tables(settings, histories, fits, factors, derived, future, notes, holiday_
         for name, run in fit.runs.items():
             pooled, loo = factors.get(name.split("+")[0], (1.0, {}))
             if run.mean is not None:
-                sd = (intervals.forecast_spread(run.sigma, history.n) * pooled)[-horizon:]
+                log_history = history.z if history.scale == "log1p" else None   # the span cap
+                sd = (intervals.forecast_spread(run.sigma, history.n, log_history) * pooled)[-horizon:]
                 loc = run.mean[-horizon:]
                 all_frames.append(_interval_columns(code, future, name, history.scale, loc, sd, 1.0, levels))
                 if name == fit.chosen:

@@ -104,7 +104,8 @@ def _indicator_points(history: bt.History, name: str, max_steps: int, levels: Se
                      cutoff, exc)
             continue
         past[cutoff] = parts
-        sd = intervals.forecast_spread(sigma, cutoff)
+        log_history = history.z[:cutoff] if history.scale == "log1p" else None   # the span cap
+        sd = intervals.forecast_spread(sigma, cutoff, log_history)
         actual = history.y[cutoff:cutoff + steps]
         forecast = from_model_scale(mean, history.scale)
         naive_forecast = from_model_scale(naive, history.scale)

@@ -85,7 +85,9 @@ def test_final_spread_is_the_models_widened_by_the_pooled_factor(fitted):
         chosen = fits[code].chosen
         run, pooled = fits[code].runs[chosen], factors[chosen][0]
         dist = result.distribution[result.distribution["indicator"] == code]
-        sd = run.sigma[0] * intervals.growth(6, run.sigma[0], 13) * pooled
+        # capped at the log history's own spread where it spans more than tenfold (intervals.span_cap)
+        sd = intervals.span_cap(run.sigma[0] * intervals.growth(6, run.sigma[0], 13), fits[code].history.z)
+        sd = sd * pooled
         assert dist["sd"].to_numpy() == pytest.approx(sd)
         assert dist["loc"].to_numpy() == pytest.approx(run.mean)
         row = result.forecasts[result.forecasts["indicator"] == code].iloc[0]
@@ -119,7 +121,8 @@ def test_every_models_forecast_is_widened_by_its_own_pooled_factor(fitted):
     for code in ("A", "D"):
         for model in MODELS:
             run, pooled = fits[code].runs[model], factors[model][0]
-            sd = run.sigma[0] * intervals.growth(6, run.sigma[0], 13) * pooled
+            grown = run.sigma[0] * intervals.growth(6, run.sigma[0], 13)
+            sd = intervals.span_cap(grown, fits[code].history.z) * pooled
             rows = table[(table["indicator"] == code) & (table["model"] == model)]
             assert rows["mean"].to_numpy() == pytest.approx(np.expm1(run.mean))
             assert rows["hi80"].to_numpy() == pytest.approx(np.expm1(run.mean + Z80 * sd))

@@ -12,9 +12,12 @@ def test_growth_follows_the_prior_band_of_sigma1_and_grows_as_sqrt_beyond_it():
     # issue 12: one table per history length; each length's table is read exactly at that length
     for length, block in table.groupby("length"):
         edges = sorted(block["sigma1_below"].unique())
-        for band, sigma1 in enumerate((edges[0] / 2, (edges[0] + edges[1]) / 2, edges[1] * 2)):
+        pairs = zip(edges[:-2], edges[1:-1], strict=True)
+        inside = [edges[0] / 2] + [(low + high) / 2 for low, high in pairs]
+        for band, sigma1 in enumerate([*inside, edges[-2] * 2]):     # one sigma1 inside each band
             rows = block[block["sigma1_below"] == edges[band]].sort_values("step")
-            expected = intervals.isotonic(rows["m80"].to_numpy())
+            # growth: the mean of the 80% and 95% factors (one spread for both levels), made monotone
+            expected = intervals.isotonic((rows["m80"].to_numpy() + rows["m95"].to_numpy()) / 2)
             steps = len(expected)
             got = intervals.growth(steps + 3, sigma1, int(length))
             assert got[:steps] == pytest.approx(expected)
@@ -22,7 +25,7 @@ def test_growth_follows_the_prior_band_of_sigma1_and_grows_as_sqrt_beyond_it():
             assert got[steps:] == pytest.approx(beyond)
             assert np.all(np.diff(got) >= 0)
         # a smooth series' errors grow more with the months ahead than a noisy one's (why the bands)
-        smooth, noisy = (intervals.growth(15, s, int(length))[-1] for s in (edges[0] / 2, edges[1] * 2))
+        smooth, noisy = (intervals.growth(15, s, int(length))[-1] for s in (edges[0] / 2, edges[-2] * 2))
         assert smooth > noisy
 
 
@@ -60,3 +63,18 @@ def test_coverage_uses_the_grown_spread_and_can_select_steps():
     assert np.isnan(intervals.coverage(run, "log1p", 1.0, 80, steps=(4, 6)))  # no back-test that far ahead
     assert np.isnan(intervals.coverage(ModelRun("X"), "log1p", 1.0, 80))
     assert intervals.coverage(run, "log1p", 1.05, 80) == 1.0
+
+
+def test_span_cap_only_where_the_history_spans_more_than_ten_times():
+    sd = np.array([0.5, 1.0, 2.0])
+    wide = np.log1p([9.0, 99.0, 9.0, 99.0])      # (1 + 99) / (1 + 9) = 10: not more than ten times
+    assert intervals.SPAN_CAP_RATIO == 10
+    assert intervals.span_cap(sd, wide).tolist() == sd.tolist()
+    wider = np.log1p([9.0, 109.0, 9.0, 109.0])   # 110 / 10 = 11 > 10: sd capped at the log values' sd
+    # log1p values log(10), log(110) alternating: sd (ddof 1) = (log 110 - log 10) / 2 x sqrt(4 / 3)
+    cap = np.log(11) / 2 * np.sqrt(4 / 3)
+    assert intervals.span_cap(sd, wider) == pytest.approx([0.5, min(1.0, cap), min(2.0, cap)])
+    assert cap == pytest.approx(1.3845, abs=1e-4)
+    assert intervals.span_cap(sd, None) is sd                                   # not a log1p series
+    spread = intervals.forecast_spread(np.array([0.9, 9.0, 9.0]), 13, wider)
+    assert spread == pytest.approx(np.minimum(0.9 * intervals.growth(3, 0.9, 13), cap))
