@@ -17,11 +17,13 @@ parameters (`params`, default the shipped `data/assumptions.yaml`), labelled "PA
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from forecasting.planning import memo
 from forecasting.planning.coverage import indicator_words
 from forecasting.planning.parameters import load_parameters, value
 
@@ -102,6 +104,17 @@ def calibrate_pipeline(dataset, params=None) -> Calibration:
             "LAC12 (val)",
         )
     }
+    # the same history and parameters read give the same rates: kept (a cost edit rebuilds the baseline)
+    kept = memo.remember(_CALIBRATIONS, (memo.Same(_calibrate), memo.content_key(s)),
+                         functools.partial(_calibrate, s), params)
+    return Calibration(dict(kept.rates), list(kept.notes))  # a copy of its own: build_baseline adds notes
+
+
+_CALIBRATIONS = memo.MemoStore("pipeline calibrations", size=16)
+
+
+def _calibrate(s: dict[str, pd.Series], params) -> Calibration:
+    """The rates from the history `s` ({code: monthly series}) and `params` (calibrate_pipeline)."""
     notes: list[str] = []
     routes = {code for code, _ in ROUTE_CODES.values()}
     absent = [code for code, values in s.items() if values.dropna().empty and code not in routes]
