@@ -109,6 +109,27 @@ async def session(browser, url: str, rounds: int, timings: dict[str, list[float]
         await context.close()
 
 
+def browser_cpu_seconds() -> float:
+    """CPU seconds (user + system) used so far by the Chromium processes this probe started (its descendants,
+    with the children they have reaped), from /proc (Linux): the browsers' share of the cores, beside the
+    server's."""
+    me, ticks, total = str(os.getpid()), os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if b"chrom" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                continue
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            parent = pid
+            for _ in range(8):  # Chromium's renderers are a few levels below the probe
+                parent = Path(f"/proc/{parent}/stat").read_text().rsplit(")", 1)[1].split()[1]
+                if parent == me:  # its own CPU and that of its children it has reaped (closed tabs)
+                    total += sum(int(value) for value in fields[11:15]) / ticks
+                    break
+                if parent in ("0", "1"):
+                    break
+    return total
+
+
 def _memory_sampler(pid: int, samples: list[float], stop: threading.Event) -> None:
     while not stop.is_set():
         samples.append(server_memory_mb(pid))
@@ -130,14 +151,17 @@ async def probe(url: str, sessions: int, rounds: int, max_seconds: float, pid: i
             # a warm server: the other pages' tables worked out in the background (ui/precompute.py)
             waited = await asyncio.to_thread(wait_server_idle, pid)
             print(f"server busy with its background work for {waited:.0f} s more after the warm-up visit")
-            cpu, wall = server_cpu_seconds(pid), time.perf_counter()
+            cpu, chrome, wall = server_cpu_seconds(pid), browser_cpu_seconds(), time.perf_counter()
             tasks = [asyncio.create_task(session(browser, url, rounds, timings)) for _ in range(sessions)]
             done, pending = await asyncio.wait(tasks, timeout=max_seconds)
             cpu, wall = server_cpu_seconds(pid) - cpu, time.perf_counter() - wall
+            chrome = browser_cpu_seconds() - chrome
             # the server's own work, whatever the browsers on the same cores take: CPU seconds per interaction
             count = sum(len(timings[name]) for name in ("first page", "page switch", "slider"))
             print(f"server CPU during the sessions: {cpu:.1f} s in {wall:.0f} s "
                   f"({cpu / max(count, 1):.2f} s per interaction, {count} interactions)")
+            print(f"browser CPU (the headless Chromium drawing the pages, same cores): {chrome:.1f} s "
+                  f"({chrome / max(count, 1):.2f} s per interaction); load average {os.getloadavg()[0]:.1f}")
             for task in pending:
                 task.cancel()
             for task in done:
