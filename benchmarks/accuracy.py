@@ -219,12 +219,41 @@ def markdown(table: pd.DataFrame, sanity: dict | None, settings: str) -> str:
                          f"{row['smape']:.2f} | {row['msis']:.2f} | {100 * row['cov80']:.1f} | {bands[80]} | "
                          f"{100 * row['cov95']:.1f} | {bands[95]} | {100 * row['blowup']:.1f} | "
                          f"{row['ms_per_series']:.0f} |")
-        lines.append("")
+        lines += ["", target_check(block), ""]
     if sanity:
         lines.append(f"Harness check: statsforecast Theta on all {sanity['series']} M3 monthly series (full "
                      f"histories, h = 18) scores sMAPE {sanity['smape']:.2f} here; published M3 figure for "
                      f"Theta {PUBLISHED_THETA_SMAPE} (Makridakis & Hibon 2000).")
     return "\n".join(lines) + "\n"
+
+
+TARGETS = {"cov80": (0.77, 0.85), "cov95": (0.92, 0.97)}   # issue 12: every horizon band
+BLOWUP_TARGET, CPU_TARGET = 0.01, 3.0                        # share of series; engine CPU / AutoETS CPU
+
+
+def target_check(block: pd.DataFrame) -> str:
+    """One line: the engine against issue 12's targets in this condition, with the margin where it misses."""
+    rows = block.set_index("method")
+    if "Engine" not in rows.index:
+        return ""
+    engine, others = rows.loc["Engine"], rows.drop(index="Engine")
+    parts = []
+    for column, label in (("mase_mean", "mean MASE"), ("msis", "MSIS")):
+        best = others[column].idxmin()
+        gap = engine[column] - others.at[best, column]
+        parts.append(f"{label} {'ahead of every method' if gap < 0 else 'NOT ahead'} ({engine[column]:.3f}; "
+                     f"next best {best} {others.at[best, column]:.3f})")
+    for level, (low, high) in TARGETS.items():
+        misses = [f"{band} {100 * engine[f'{level}_{band}']:.1f}%" for band in BANDS
+                  if not low <= engine[f"{level}_{band}"] <= high]
+        where = "outside the target in " + ", ".join(misses) if misses else "within the target in every band"
+        parts.append(f"{level[3:]}% coverage ({100 * low:.0f}-{100 * high:.0f}%) {where}")
+    parts.append(f"95% upper bound above {BLOWUP:.0f}x the history maximum on {100 * engine['blowup']:.1f}% "
+                 f"of series ({'under' if engine['blowup'] < BLOWUP_TARGET else 'NOT under'} 1%)")
+    if "AutoETS" in rows.index and rows.at["AutoETS", "ms_per_series"] > 0:
+        ratio = engine["ms_per_series"] / rows.at["AutoETS", "ms_per_series"]
+        parts.append(f"CPU {ratio:.1f}x AutoETS's (target at most {CPU_TARGET:.0f}x)")
+    return "Engine against the targets (issue 12): " + "; ".join(parts) + "."
 
 
 def prior_source() -> str:

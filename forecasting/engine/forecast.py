@@ -14,7 +14,7 @@ How a forecast is made, per indicator:
 3. Intervals are normal on the model scale: loc +- z * sd, with sd(h) = the model's one-step spread x an
    empirical growth with the months ahead (from public M3 series outside the accuracy benchmark's sample,
    `forecasting.engine.intervals`, rebuilt by tools/horizon_prior.py; capped where a count's history spans
-   more than tenfold), optionally x a factor pooled over the data set's back-test
+   more than threefold), optionally x a factor pooled over the data set's back-test
    (`pooled_calibration`). The back-test table reports the coverage of these intervals on the back-test
    windows (leave-one-series-out factor when pooled), so it is out-of-sample.
 4. Coherence: a percent whose numerator and denominator are both forecast is derived, mean = 100 * numerator /

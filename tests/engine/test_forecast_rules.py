@@ -85,7 +85,7 @@ def test_final_spread_is_the_models_widened_by_the_pooled_factor(fitted):
         chosen = fits[code].chosen
         run, pooled = fits[code].runs[chosen], factors[chosen][0]
         dist = result.distribution[result.distribution["indicator"] == code]
-        # capped at the log history's own spread where it spans more than tenfold (intervals.span_cap)
+        # capped at the log history's own spread where it spans more than threefold (intervals.span_cap)
         sd = intervals.span_cap(run.sigma[0] * intervals.growth(6, run.sigma[0], 13), fits[code].history.z)
         sd = sd * pooled
         assert dist["sd"].to_numpy() == pytest.approx(sd)

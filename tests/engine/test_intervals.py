@@ -65,16 +65,16 @@ def test_coverage_uses_the_grown_spread_and_can_select_steps():
     assert intervals.coverage(run, "log1p", 1.05, 80) == 1.0
 
 
-def test_span_cap_only_where_the_history_spans_more_than_ten_times():
+def test_span_cap_only_where_the_history_spans_more_than_three_times():
     sd = np.array([0.5, 1.0, 2.0])
-    wide = np.log1p([9.0, 99.0, 9.0, 99.0])      # (1 + 99) / (1 + 9) = 10: not more than ten times
-    assert intervals.SPAN_CAP_RATIO == 10
+    wide = np.log1p([9.0, 29.0, 9.0, 29.0])      # (1 + 29) / (1 + 9) = 3: not more than three times
+    assert intervals.SPAN_CAP_RATIO == 3
     assert intervals.span_cap(sd, wide).tolist() == sd.tolist()
-    wider = np.log1p([9.0, 109.0, 9.0, 109.0])   # 110 / 10 = 11 > 10: sd capped at the log values' sd
-    # log1p values log(10), log(110) alternating: sd (ddof 1) = (log 110 - log 10) / 2 x sqrt(4 / 3)
-    cap = np.log(11) / 2 * np.sqrt(4 / 3)
-    assert intervals.span_cap(sd, wider) == pytest.approx([0.5, min(1.0, cap), min(2.0, cap)])
-    assert cap == pytest.approx(1.3845, abs=1e-4)
+    wider = np.log1p([9.0, 39.0, 9.0, 39.0])     # 40 / 10 = 4 > 3: sd capped at the log values' sd
+    # log1p values log(10), log(40) alternating: sd (ddof 1) = (log 40 - log 10) / 2 x sqrt(4 / 3)
+    cap = np.log(4) / 2 * np.sqrt(4 / 3)
+    assert cap == pytest.approx(0.8004, abs=1e-4)
+    assert intervals.span_cap(sd, wider) == pytest.approx([0.5, cap, cap])
     assert intervals.span_cap(sd, None) is sd                                   # not a log1p series
     spread = intervals.forecast_spread(np.array([0.9, 9.0, 9.0]), 13, wider)
     assert spread == pytest.approx(np.minimum(0.9 * intervals.growth(3, 0.9, 13), cap))
