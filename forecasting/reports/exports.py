@@ -232,8 +232,9 @@ def scenario_html_report(
             parts.append(f'<figure class="chart">{figure_svg(figure, show_title=not same)}</figure>')
     for heading, frame in (tables or {}).items():
         parts.append(f"<h2>{_escape(heading)}</h2>")
-        parts.append(_rag_cells(_flatten(frame).to_html(index=False, escape=True, border=0, na_rep="",
-                                                        float_format=_fmt)))
+        shown = with_infinite_words(_flatten(frame), _fmt)  # "no staff in post", never "inf"
+        parts.append(_rag_cells(shown.to_html(index=False, escape=True, border=0, na_rep="",
+                                              float_format=_fmt)))
     parts.append("</body></html>")
     log.info("HTML report built: %d figures, %d tables", len(figures), len(tables or {}))
     return "\n".join(parts)

@@ -90,9 +90,11 @@ def infinite_cells(frame: pd.DataFrame) -> dict[object, dict[int, str]]:
     return out
 
 
-def with_infinite_words(frame: pd.DataFrame, number_format: str | None = None) -> pd.DataFrame:
+def with_infinite_words(frame: pd.DataFrame,
+                        number_format: str | Callable[[float], str] | None = None) -> pd.DataFrame:
     """`frame` with every infinite number replaced by its words (those columns become text, their other
-    numbers written with `number_format`, e.g. "%.12g", when given); the same frame when there is none."""
+    numbers written with `number_format`, e.g. "%.12g" or a function, when given); the same frame when there
+    is none."""
     cells = infinite_cells(frame)
     if not cells:
         return frame
@@ -100,8 +102,8 @@ def with_infinite_words(frame: pd.DataFrame, number_format: str | None = None) -
     for column, rows in cells.items():
         values = frame[column].astype(object).to_numpy(copy=True)
         if number_format is not None:
-            values = np.array([value if pd.isna(value) else number_format % value for value in values],
-                              dtype=object)
+            write = number_format if callable(number_format) else number_format.__mod__
+            values = np.array([value if pd.isna(value) else write(value) for value in values], dtype=object)
         for row, words in rows.items():
             values[row] = words
         frame[column] = values

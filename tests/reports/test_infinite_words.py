@@ -89,3 +89,12 @@ def test_the_app_table_says_the_same():
     assert format_measure(18.04, "cases") == "18.0"
     assert finite_or_words("caseload_lac", str)(np.float64(np.inf)) == NO_STAFF_IN_POST
     assert finite_or_words("caseload_lac", str)(2.5) == "2.5"
+
+
+def test_the_html_report_tables_say_it_too():
+    from forecasting.reports import scenario_html_report
+
+    page = scenario_html_report("Plan", [], {"Caseload by team": _by_team()})
+    assert page.count(NO_STAFF_IN_POST) == 2 and "no ceiling" in page and "no triage" in page
+    assert ">inf<" not in page
+    assert "<td>104</td>" in page and "<td>1,398</td>" in page and "<td>2.0</td>" in page  # as before
