@@ -133,6 +133,10 @@ def test_planner_gets_the_fte_answer(page, app_server):
     metric.scroll_into_view_if_needed()
     _shot(page, "planner-workforce")
     _time_returning("planner", page, f"{app_server}/workforce", "Workforce")
+    # to another page and back in the same session, as a planner checks the money
+    _time("planner", page, "switch to Finance", switch_page(page, "Finance", "Finance"))
+    _time("planner", page, "switch back to Workforce", switch_page(page, "Workforce", "Workforce"))
+    _no_exception(page)
 
 
 def test_finance_changes_a_cost_and_downloads_the_workbook(page, app_server):
@@ -164,3 +168,8 @@ def test_finance_changes_a_cost_and_downloads_the_workbook(page, app_server):
     numbers = [cell.value for row in book["Assumptions"].iter_rows() for cell in row
                if isinstance(cell.value, int | float)]
     assert NEW_RESIDENTIAL_COST in [round(n) for n in numbers]   # the changed cost reached the workbook
+    # the changed cost everywhere: the Workforce page worked out again with it, then back to Finance
+    _time("finance", page, "switch to Workforce (cost changed)", switch_page(page, "Workforce", "Workforce"))
+    _time("finance", page, "switch back to Finance", switch_page(page, "Finance", "Finance"))
+    _no_exception(page)
+    assert page.get_by_role("button", name="Back to the shipped defaults").count() == 1   # edit kept
