@@ -12,7 +12,7 @@ from forecasting.planning import (
     rolling_validation,
     validation_summary,
 )
-from forecasting.reports import lines
+from forecasting.reports import header_words, lines
 from ui import derived, state
 from ui.downloads import download_buttons
 from ui.lazy import lazy_expander
@@ -52,6 +52,21 @@ def kept_input(key: str, default: float) -> str:
 def keep(key: str) -> None:
     """on_change: copy a widget's value to where it is kept for this session."""
     st.session_state[f"workforce-kept-{key}"] = st.session_state[key]
+
+
+def answer_columns(frame) -> dict:
+    """The answer tables' headers in words and figures rounded (FTE to one decimal, money in whole pounds);
+    the values stay the package's own (the CLI's, exactly), only what is shown changes."""
+    config: dict = {"team": None}  # the team in words is beside it
+    for name in frame.columns.drop("team", errors="ignore"):
+        label = header_words(name, spell_out=True)
+        if name.startswith("cost_"):
+            config[name] = st.column_config.NumberColumn(label, format="£%,.0f")
+        elif frame[name].dtype.kind == "f":
+            config[name] = st.column_config.NumberColumn(label, format="%,.1f")
+        else:
+            config[name] = st.column_config.Column(label)
+    return config
 
 
 def chart_wanted(name: str, label: str) -> bool:
@@ -107,13 +122,13 @@ for column, (measure, words) in zip(columns, MEASURE_WORDS.items(), strict=True)
 view = derived.workforce(basis, norms, targets)  # workforce_view(baseline, params, norms, targets), shared
 sizing = view.sizing
 summary = sizing.summary[sizing.summary["team"].isin(teams)]
-st.dataframe(summary, hide_index=True, width="stretch", column_config={"team": None})  # words, not codes
+st.dataframe(summary, hide_index=True, width="stretch", column_config=answer_columns(summary))
 totals = sizing.summary.set_index("team")
 st.dataframe(
     sizing.summary[sizing.summary["team"].isin(["all_social_work", "all"])],
     hide_index=True,
     width="stretch",
-    column_config={"team": None},
+    column_config=answer_columns(summary),
 )
 social = totals.loc["all_social_work"] if "all_social_work" in totals.index else totals.loc["all"]
 metrics = st.columns(4)
@@ -150,7 +165,7 @@ if len(schedule):
     with lazy_expander("Recruits by when: each month the gap grows, who to approve, start and when",
                        "workforce_schedule_open") as shown:
         if shown:  # drawn when opened (ui/lazy.py)
-            st.dataframe(schedule, hide_index=True, width="stretch", column_config={"team": None})
+            st.dataframe(schedule, hide_index=True, width="stretch", column_config=answer_columns(schedule))
             download_buttons(schedule, "recruitment schedule", key="schedule")
 download_buttons(needed, "FTE needed by month", key="fte")
 

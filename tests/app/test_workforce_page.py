@@ -246,3 +246,19 @@ def test_only_the_answers_chart_is_drawn_unasked_and_the_others_when_asked_for()
     app.switch_page("views/workforce.py").run()
     assert not app.exception
     assert _chart_titles(app) == drawn
+
+
+def test_the_answer_tables_show_words_and_rounded_figures():
+    """Issue 16 part 2: headers in words, FTE to one decimal and money in whole pounds; the values behind them
+    stay the package's (the CLI comparison above reads them)."""
+    import json
+
+    app = _page()
+    for frame in app.dataframe[:2]:
+        config = json.loads(frame.proto.columns)
+        labels = {name: column.get("label") for name, column in config.items() if not column.get("hidden")}
+        assert labels["fte_needed"] == "FTE needed" and labels["team_name"] == "Team name"
+        assert not [label for label in labels.values() if label is None or "_" in label]
+        assert config["fte_needed"]["type_config"]["format"] == "%,.1f"
+        assert config["cost_employed_year"]["type_config"]["format"] == "£%,.0f"
+        assert config["team"]["hidden"]
