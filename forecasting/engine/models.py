@@ -145,7 +145,11 @@ def _build(name: str) -> Callable[[], Any]:
 
         if name == "SeasonalNaive":
             return sf_models.SeasonalNaive(season_length=SEASON_LENGTH)
-        if name in ("AutoETS", "AutoTheta", "AutoARIMA"):
+        if name == "AutoETS":   # AutoETS's search without its costliest forms where no season shows
+            from forecasting.engine.ets_search import ETSSearch
+
+            return ETSSearch(season_length=SEASON_LENGTH)
+        if name in ("AutoTheta", "AutoARIMA"):
             return getattr(sf_models, name)(season_length=SEASON_LENGTH)
         return getattr(sf_models, name)()
 

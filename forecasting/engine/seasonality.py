@@ -28,7 +28,15 @@ import numpy as np
 import pandas as pd
 from scipy.stats import t as student_t
 
-from forecasting.engine.backtest import History, ModelRun, finish_model, rolling_origins, run_model, scores
+from forecasting.engine.backtest import (
+    History,
+    ModelRun,
+    finish_model,
+    rolling_origins,
+    run_model,
+    same_form,
+    scores,
+)
 from forecasting.engine.models import COMBINATION_PARTS, SPECS, ModelSpec
 
 HOLIDAY_MONTHS = (8, 12)  # August (summer holiday) and December (Christmas holiday)
@@ -261,27 +269,6 @@ def holiday_adjuster(group_histories: Mapping[str, History]):
 
     full = estimate_holiday_effect({code: (h.months, h.z) for code, h in group_histories.items()})
     return full, adjustment
-
-
-def same_form(spec: ModelSpec, fitted) -> ModelSpec:
-    """`spec` held to the form `fitted` (the same model fitted on the unadjusted months) chose, its parameters
-    estimated afresh: for AutoETS the error, trend and season types and the damping; any other model, or no
-    fit, as it is. Why: the holiday variant asks whether the dip helps the chosen model, not which form fits
-    best, and choosing AutoETS's form again (about 15 candidate fits, ~45 ms on 60 months) was about 40% of a
-    panel's run time; one fit of a known form takes ~1 ms."""
-    is_ets = type(fitted).__name__ == "AutoETS" and isinstance(getattr(fitted, "model_", None), dict)
-    components = fitted.model_.get("components") if is_ets else None
-    if spec.name != "AutoETS" or spec.build is None or not components:
-        return spec
-    form, damped, build = str(components)[:3], str(components)[3:4] == "D", spec.build
-
-    def make():
-        model = build()
-        if type(model).__name__ == "AutoETS":   # statsforecast's own model (not a wrapper around one)
-            model.model, model.damped = form, damped
-        return model
-
-    return ModelSpec(spec.name, spec.min_obs, make, spec.description)
 
 
 def _adjusted_run(history, part: ModelRun, spec: ModelSpec, cutoffs, h, steps, fallback_sigma, adjustment,
