@@ -367,3 +367,18 @@ def test_a_closed_expanders_tables_are_not_drawn():
     closed.session_state["scenario_targets_open"] = True
     closed.run()
     assert [list(frame.value.columns)[0] for frame in closed.dataframe] == ["indicator", "Figure"]
+
+
+def test_a_lever_in_the_address_counts_though_its_group_is_not_shown():
+    """The address names a Social workers lever while Edge of care is the group shown: the scenario has it
+    (the address keeps it) and its slider has it when its group is picked."""
+    app = _page()
+    app.query_params["recruits_fte"] = "5"
+    app.run()
+    assert not app.exception
+    assert not [s for s in app.slider if s.key == "lever__recruits_fte"]       # its group is not drawn
+    for _ in range(2):                                                          # kept over reruns
+        assert app.query_params.get("recruits_fte") in ("5", ["5"])
+        assert app.session_state["levers_kept"]["recruits_fte"] == 5.0
+        app.run()
+    assert _show_group(app, "workforce").slider(key="lever__recruits_fte").value == 5.0
