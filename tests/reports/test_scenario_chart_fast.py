@@ -15,7 +15,7 @@ from forecasting.reports.charts import FORECAST, SCENARIO, plain_text, scenario_
 
 
 def _reference(measure: pd.DataFrame, *, title: str, unit_label: str = "") -> go.Figure:
-    """scenario_chart as it was (forecasting/reports/charts.py at 37cac0c), verbatim."""
+    """scenario_chart as it was (forecasting/reports/charts.py at 37cac0c), verbatim: the checked figure."""
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(
@@ -86,3 +86,23 @@ def test_every_embedded_measure_draws_the_same(embedded_dataset):
         _same(frame, title=str(measure), unit_label="£")
         drawn += bool(np.any(frame["delta_hi95"] != frame["delta_lo95"]))
     assert drawn > 5  # bands were compared too
+
+
+def test_a_band_with_a_missing_month_is_drawn_as_before_and_an_empty_one_is_not():
+    frame = _toy(True)
+    frame.loc[1, "delta_lo95"] = np.nan
+    _same(frame, title="gap")
+    assert len(scenario_chart(frame, title="gap").data) == 3
+    empty = _toy(True).assign(delta_lo95=np.nan, delta_hi95=np.nan)
+    _same(empty, title="none")
+    assert len(scenario_chart(empty, title="none").data) == 2
+    _same(_toy(False).iloc[:0], title="no months")
+
+
+def test_the_figure_can_be_updated_and_read_as_before():
+    fast, slow = scenario_chart(_toy(True), title="T"), _reference(_toy(True), title="T")
+    for figure in (fast, slow):
+        figure.update_yaxes(rangemode="tozero", tickprefix="£")
+        figure.add_trace(go.Scatter(x=_toy(True)["month"], y=[400.0] * 4, name="Target", mode="lines"))
+    assert json.loads(fast.to_json()) == json.loads(slow.to_json())
+    assert fast.layout.title.text == "T" and [trace.name for trace in fast.data][-1] == "Target"
