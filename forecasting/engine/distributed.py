@@ -10,8 +10,12 @@ This module only decides where the per-authority runs happen:
   dashboard when no address is given.
 Authorities are dealt into a few large partitions (`partitions`, default `PARTITIONS_PER_WORKER` per worker),
 one task each, not one task per series: a task forecasts all its authorities in turn, so scheduling costs
-stay the same whatever the number of series. Both back-ends run the same code on the same data and give the
-same numbers (tested).
+stay the same whatever the number of series (152 authorities on 2 workers: 16 tasks of ~380 series). Several
+tasks per worker, handed out as workers free up, so a worker slowed by other work on the machine does not
+leave the other idle at the end (with 2 per worker the last task alone was up to a quarter of the run).
+Both back-ends run the same code on the same data and give the same numbers (tested). `timeout` (seconds)
+stops a run that takes longer (TimeoutError, checked as each task ends) and stops its workers: for
+benchmarks on a shared machine.
 
 `run_panel(frame, ...)` keeps the older long-frame entry point (unique_id = "<authority>|<indicator>", ds,
 y, optional units): it builds one `Dataset` per authority (a catalogue holding only the units) and runs the
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 import warnings
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
@@ -38,7 +43,7 @@ log = logging.getLogger(__name__)
 
 LEVELS = (80, 95)
 ENGINES = ("local", "dask")
-PARTITIONS_PER_WORKER = 2  # a few large tasks per worker: enough to even out unequal authorities
+PARTITIONS_PER_WORKER = 8  # a few large tasks per worker: enough to even out unequal authorities and workers
 
 
 @dataclass
@@ -104,6 +109,7 @@ def run_panel_datasets(
     scheduler: str | None = None,
     n_jobs: int = 1,
     partitions: int | None = None,
+    timeout: float | None = None,
 ) -> PanelResult:
     """`run_forecast(dataset, settings)` for every authority's data set, locally or on Dask (see module
     docstring). `settings.n_jobs` is ignored: the parallelism is across authorities (`n_jobs`)."""
@@ -118,19 +124,53 @@ def run_panel_datasets(
     if not chunks:
         done: list[list[tuple[str, ForecastResult]]] = []
     elif engine == "local" and (workers == 1 or len(chunks) == 1):
-        done = [_forecast_partition(chunk, settings) for chunk in chunks]
+        started, done = time.perf_counter(), []
+        for chunk in chunks:
+            _check_time(started, timeout, len(done) < len(chunks), "in this process")
+            done.append(_forecast_partition(chunk, settings))
     elif engine == "local":
-        from joblib import Parallel, delayed
-
-        done = Parallel(n_jobs=workers)(delayed(_forecast_partition)(chunk, settings) for chunk in chunks)
+        done = _run_local(chunks, settings, workers, timeout)
     else:
+        from distributed import wait
+
         with dask_client(scheduler, workers) as client:
             futures = client.map(_forecast_partition, chunks, settings=settings, pure=False)
+            try:
+                wait(futures, timeout=timeout)
+            except TimeoutError:
+                client.cancel(futures)
+                raise TimeoutError(f"the panel did not finish within {timeout:.0f} s on Dask") from None
             done = client.gather(futures)
     results = dict(pair for chunk in done for pair in chunk)
     results = {name: results[name] for name in names}
     return PanelResult(backtest=_stack(results, "backtest"), forecasts=_stack(results, "forecasts"),
                        results=results)
+
+
+def _run_local(chunks, settings: ForecastSettings, workers: int, timeout: float | None) -> list:
+    """The partitions on `workers` joblib processes, each handed out as a worker frees up."""
+    from joblib import Parallel, delayed
+
+    started, done = time.perf_counter(), []
+    run = Parallel(n_jobs=workers, return_as="generator_unordered")(
+        delayed(_forecast_partition)(chunk, settings) for chunk in chunks)
+    for part in run:
+        done.append(part)
+        try:
+            _check_time(started, timeout, len(done) < len(chunks), "on local processes")
+        except TimeoutError:
+            run.close()
+            from joblib.externals.loky import get_reusable_executor
+
+            get_reusable_executor().shutdown(wait=False, kill_workers=True)
+            raise
+    return done
+
+
+def _check_time(started: float, timeout: float | None, more: bool, where: str) -> None:
+    """TimeoutError when more tasks are left and `timeout` seconds have passed since `started`."""
+    if timeout is not None and more and time.perf_counter() - started > timeout:
+        raise TimeoutError(f"the panel did not finish within {timeout:.0f} s {where}")
 
 
 def _stack(results: Mapping[str, ForecastResult], table: str) -> pd.DataFrame:
@@ -183,6 +223,7 @@ def run_panel(
     n_jobs: int = 1,
     settings: ForecastSettings | None = None,
     partitions: int | None = None,
+    timeout: float | None = None,
 ) -> PanelResult:
     """The single-council engine on every authority of a long frame (unique_id "<authority>|<indicator>",
     ds, y). `units` maps unique_id -> unit (count, percent, rate_per_10k); missing ids are counts.
@@ -197,4 +238,4 @@ def run_panel(
         changes["cv_horizon"] = int(backtest_horizon)
     settings = dataclasses.replace(settings, **changes)
     return run_panel_datasets(datasets_from_frame(panel, units), settings, engine=engine,
-                              scheduler=scheduler, n_jobs=n_jobs, partitions=partitions)
+                              scheduler=scheduler, n_jobs=n_jobs, partitions=partitions, timeout=timeout)

@@ -76,8 +76,8 @@ def test_partition_deals_the_largest_first_to_the_least_loaded_group():
 
 
 def test_few_large_partitions_not_one_task_per_series(monkeypatch, panel):
-    """3 authorities x 4 series with n_jobs=1 -> 2 tasks (PARTITIONS_PER_WORKER), each forecasting several
-    authorities; `partitions` sets the number."""
+    """3 authorities x 4 series with n_jobs=1 -> one task each (PARTITIONS_PER_WORKER = 8, never more tasks
+    than authorities); `partitions` sets the number: 2 tasks, one forecasting two authorities."""
     calls: list[list[str]] = []
     real = distributed._forecast_partition
 
@@ -87,11 +87,20 @@ def test_few_large_partitions_not_one_task_per_series(monkeypatch, panel):
 
     monkeypatch.setattr(distributed, "_forecast_partition", spy)
     run_panel(panel, 2)
-    assert len(calls) == distributed.PARTITIONS_PER_WORKER == 2
+    assert distributed.PARTITIONS_PER_WORKER == 8 and len(calls) == 3
     assert sorted(name for call in calls for name in call) == ["SYN000", "SYN001", "SYN002"]
+    calls.clear()
+    run_panel(panel, 2, partitions=2)
+    assert sorted(map(len, calls)) == [1, 2]
     calls.clear()
     run_panel(panel, 2, partitions=1)
     assert calls == [["SYN000", "SYN001", "SYN002"]]
+
+
+def test_a_run_past_its_timeout_stops_with_a_timeout_error(panel):
+    with pytest.raises(TimeoutError, match="did not finish within 0 s in this process"):
+        run_panel(panel, 2, partitions=3, timeout=0)
+    assert len(run_panel(panel, 2, partitions=3, timeout=600).results) == 3
 
 
 DASK_CHECK = """
