@@ -132,6 +132,7 @@ class ModelRun:
     # (the holiday variant reuses their form: seasonality.same_form); not kept after the forecast is made
     first_fit: object = None
     final_fit: object = None
+    errors: tuple | None = None                     # memo of `_part_errors`
 
 
 @dataclass
@@ -309,11 +310,22 @@ def part_errors(parts: Mapping[str, ModelRun], history: History, before: pd.Time
     for name, part in parts.items():
         if part.cv is None:
             continue
-        keep = np.ones(len(part.cv), dtype=bool) if before is None else (part.cv["ds"] < before).to_numpy()
-        actual = to_model_scale(part.cv["y"].to_numpy(dtype=float)[keep], history.scale)
-        errors[name] = np.where(np.isfinite(part.cv["y"].to_numpy(dtype=float)[keep]),
-                                actual - part.cv["mu"].to_numpy(dtype=float)[keep], np.nan)
+        months, every = _part_errors(part, history.scale)
+        errors[name] = every if before is None else every[months < np.datetime64(before)]
     return errors
+
+
+def _part_errors(part: ModelRun, scale: str) -> tuple[np.ndarray, np.ndarray]:
+    """(months, model-scale errors) of every back-test row of `part`, computed once per run (the same
+    element-wise arithmetic `part_errors` reads a subset of; it was recomputed for every window)."""
+    cv = part.cv
+    assert cv is not None
+    key = (len(cv), scale)
+    if part.errors is None or part.errors[0] != key:
+        y = cv["y"].to_numpy(dtype=float)
+        every = np.where(np.isfinite(y), to_model_scale(y, scale) - cv["mu"].to_numpy(dtype=float), np.nan)
+        part.errors = (key, cv["ds"].to_numpy(), every)
+    return part.errors[1], part.errors[2]
 
 
 def cv_by_cutoff(run: ModelRun, cutoffs: list[int], h: int) -> None:
