@@ -160,7 +160,7 @@ def _run_local(chunks, settings: ForecastSettings, workers: int, timeout: float 
             _check_time(started, timeout, len(done) < len(chunks), "on local processes")
         except TimeoutError:
             run.close()
-            from joblib.externals.loky import get_reusable_executor
+            from joblib.externals.loky import get_reusable_executor  # type: ignore[import-untyped]
 
             get_reusable_executor().shutdown(wait=False, kill_workers=True)
             raise

@@ -43,7 +43,7 @@ def seasonal_test(y: np.ndarray, m: int) -> bool:
     if m < 4 or len(y) < 2 * m:
         return False
     from scipy.stats import norm
-    from statsmodels.tsa.stattools import acf
+    from statsmodels.tsa.stattools import acf  # type: ignore[import-untyped]
 
     r = acf(y, nlags=m, fft=False)[1:]
     stat = np.sqrt((1 + 2 * np.sum(r[:-1] ** 2)) / len(y))
