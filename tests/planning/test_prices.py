@@ -73,3 +73,5 @@ def test_one_place_states_the_price_base(params):
     assert "edge_of_care_service_cost_per_year" in table.index and table["source"].str.len().min() > 0
     words = statement(params, "2018-19")
     assert "2018-19 prices" in words and "52.18" in words and "3.5%" in words
+    assert "general inflation, 2% a year" in words
+    assert "_pct" not in words  # parameter codes are not shown to users
