@@ -158,9 +158,9 @@ def statement(params: dict[str, Parameter], base: str) -> str:
     """The price base rules in one sentence for pages and workbooks."""
     return (
         f"Money is in cash (each year's own prices) unless marked 'in {base} prices'. Each cost is inflated "
-        "from its own price year at its placement type's own cost inflation a year (under Costs; plan delivery "
-        f"costs and allowances at general inflation, {value(params, GENERAL_INFLATION):g}% a year). A cost you "
-        f"type in is in {base} prices unless you say otherwise. Weekly costs x "
+        "from its own price year at its placement type's own cost inflation a year (under Costs; plan "
+        f"delivery costs and allowances at general inflation, {value(params, GENERAL_INFLATION):g}% a year). "
+        f"A cost you type in is in {base} prices unless you say otherwise. Weekly costs x "
         f"{value(params, 'weeks_per_year'):g} "
         "weeks a year / 12 a month. Present values are in "
         f"{base} prices, discounted at {value(params, 'discount_rate_pct'):g}% a year "
