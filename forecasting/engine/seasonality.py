@@ -37,7 +37,7 @@ from forecasting.engine.backtest import (
     same_form,
     scores,
 )
-from forecasting.engine.models import COMBINATION_PARTS, SPECS, ModelSpec
+from forecasting.engine.models import COMBINATION_PARTS, SPECS, ModelSpec, spec_for
 
 HOLIDAY_MONTHS = (8, 12)  # August (summer holiday) and December (Christmas holiday)
 SHRINK_T = 2.0            # |t| below which no dip is claimed, ~5% two-sided (scaled to Student's t, n-1 df)
@@ -313,22 +313,24 @@ def try_holiday(fit, adjustment, group_series, *, steps: int, cv_horizon: int, n
         fit.runs[name] = ModelRun(name, excluded_reason=f"holiday dip not kept: {reason}")
         return ""
     cutoffs, h = rolling_origins(history.n, cv_horizon, n_windows)
+    # each model as it ran unadjusted on this history (models.spec_for: short counts fit Theta on originals)
+    specs = {model: spec_for(model, history.n, history.scale) for model in SPECS}
     # back-tests first; the final forecasts only for a dip that is kept (the decision reads the back-test)
     parts: dict[str, ModelRun] = {}
-    if SPECS[base].build is None:
+    if specs[base].build is None:
         # the combination with the dip: each of its parts refitted with the adjustment, then averaged
         for part in COMBINATION_PARTS:
             if part in fit.runs and fit.runs[part].mean is not None:
-                adjusted = _adjusted_run(history, fit.runs[part], SPECS[part], cutoffs, h, steps,
+                adjusted = _adjusted_run(history, fit.runs[part], specs[part], cutoffs, h, steps,
                                          fallback_sigma, adjustment, refit)
                 if not adjusted.excluded_reason and adjusted.cv is not None:
                     parts[part] = adjusted
         if len(parts) < 2:
             return ""
-        run = run_model(history, SPECS[base], cutoffs, h, steps, fallback_sigma, parts=parts, name=name,
+        run = run_model(history, specs[base], cutoffs, h, steps, fallback_sigma, parts=parts, name=name,
                         final=False)
     else:
-        run = _adjusted_run(history, fit.runs[base], SPECS[base], cutoffs, h, steps, fallback_sigma,
+        run = _adjusted_run(history, fit.runs[base], specs[base], cutoffs, h, steps, fallback_sigma,
                             adjustment, refit)
     fit.runs[name] = run
     if run.excluded_reason:
@@ -336,13 +338,13 @@ def try_holiday(fit, adjustment, group_series, *, steps: int, cv_horizon: int, n
     with_dip, without = scores(run, history)["mase"], scores(fit.runs[fit.chosen], history)["mase"]
     if np.isfinite(with_dip) and with_dip <= without:
         for part, adjusted in parts.items():
-            _finish_adjusted(adjusted, fit.runs[part], history, SPECS[part], steps, fallback_sigma,
+            _finish_adjusted(adjusted, fit.runs[part], history, specs[part], steps, fallback_sigma,
                              adjustment)
         finished = {part: adjusted for part, adjusted in parts.items() if adjusted.mean is not None}
-        if SPECS[base].build is None:
-            done = finish_model(run, history, SPECS[base], steps, fallback_sigma, parts=finished)
+        if specs[base].build is None:
+            done = finish_model(run, history, specs[base], steps, fallback_sigma, parts=finished)
         else:
-            done = _finish_adjusted(run, fit.runs[base], history, SPECS[base], steps, fallback_sigma,
+            done = _finish_adjusted(run, fit.runs[base], history, specs[base], steps, fallback_sigma,
                                     adjustment)
         if len(finished) < len(parts) or not done:
             run.mean = run.sigma = None

@@ -74,3 +74,27 @@ def test_engine_uses_it_for_a_short_count_series_only():
     np.testing.assert_allclose(short.runs["AutoTheta"].mean, np.log1p(direct), rtol=1e-9)
     assert short.chosen == "Combination"
     assert set(short.runs["Combination"].weights) == {"AutoETS", "AutoTheta"}
+
+
+def test_the_holiday_variant_fits_theta_as_the_unadjusted_run_did(monkeypatch):
+    from forecasting.engine import seasonality
+
+    months = pd.date_range("2014-04-01", periods=23, freq="MS")   # under 24 months: Theta on originals
+    rng = np.random.default_rng(7)
+    dip = np.where(np.isin(months.month, (8, 12)), 0.8, 1.0)
+    values = {k: np.round((100 + 20 * k) * dip * np.exp(rng.normal(0, 0.05, 23))) for k in range(4)}
+    group = {f"S{k}": prepare_history(f"S{k}", months, values[k], "count") for k in range(4)}
+    full, adjustment = seasonality.holiday_adjuster(group)
+    fit = fit_indicator(group["S0"], horizon=6)
+    built = []
+    real_run = seasonality.run_model
+
+    def run_model(history, spec, *args, **kwargs):
+        if spec.name == "AutoTheta" and spec.build is not None:
+            built.append(type(spec.build()).__name__)
+        return real_run(history, spec, *args, **kwargs)
+
+    monkeypatch.setattr(seasonality, "run_model", run_model)
+    seasonality.try_holiday(fit, adjustment, {c: (h.months, h.z) for c, h in group.items()}, steps=6,
+                            cv_horizon=3, n_windows=3, fallback_sigma=0.25, known=full)
+    assert built == ["OriginalScale"]
