@@ -112,7 +112,12 @@ panel = synthetic_panel(3, 4, 36, seed=7)
 local = run_panel(panel, 6)
 processes = run_panel(panel, 6, n_jobs=2)
 dask = run_panel(panel, 6, engine="dask", n_jobs=2)
-out = {}
+try:
+    run_panel(panel, 6, engine="dask", n_jobs=2, partitions=3, timeout=0)
+    dask_timed_out = False
+except TimeoutError as error:
+    dask_timed_out = "did not finish within 0 s on Dask" in str(error)
+out = {"dask_timed_out": dask_timed_out}
 for name, other in (("dask", dask), ("processes", processes)):
     f = local.forecasts.merge(other.forecasts, on=["unique_id", "month"], suffixes=("_l", "_d"))
     s = local.backtest.merge(other.backtest, on=["unique_id", "model"], suffixes=("_l", "_d"))
@@ -137,6 +142,7 @@ def test_dask_and_process_paths_match_the_local_path():
                             check=False, env={**os.environ, "PYTHONWARNINGS": "ignore"})
     assert result.returncode == 0, result.stderr[-2000:]
     found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found.pop("dask_timed_out"), "a Dask run past its timeout should stop with a TimeoutError"
     for back_end in ("dask", "processes"):
         check = found[back_end]
         assert check["rows"] == check["expected"] and check["same_models"], (back_end, check)
