@@ -237,6 +237,8 @@ def target_check(block: pd.DataFrame) -> str:
     if "Engine" not in rows.index:
         return ""
     engine, others = rows.loc["Engine"], rows.drop(index="Engine")
+    if others.empty:  # e.g. --methods Engine: nothing to compare with
+        return "Engine against the targets (issue 12): no other method in this run to compare with."
     parts = []
     for column, label in (("mase_mean", "mean MASE"), ("msis", "MSIS")):
         best = others[column].idxmin()

@@ -47,3 +47,16 @@ def test_smoke_run_engine_and_naive_on_four_series():
     assert set(scores["method"]) == {"Engine", "Naive"}
     assert (scores.groupby("method").size() == 4).all()
     assert np.isfinite(scores[["mase", "smape", "msis", "cov80", "cov95"]].to_numpy()).all()
+
+
+def test_target_line_with_the_engine_alone_says_so_and_with_others_gives_the_margin():
+    engine_only = pd.DataFrame({"method": ["Engine"], "mase_mean": [2.0], "msis": [15.0]})
+    assert "no other method" in accuracy.target_check(engine_only)
+    row = {"mase_mean": 2.0, "msis": 15.0, "blowup": 0.0, "ms_per_series": 30.0}
+    for level in accuracy.TARGETS:
+        row.update({f"{level}_{band}": 0.82 if level.endswith("80") else 0.95 for band in accuracy.BANDS})
+    other = {**row, "mase_mean": 1.9, "msis": 20.0, "ms_per_series": 10.0}
+    block = pd.DataFrame([{"method": "Engine", **row}, {"method": "AutoETS", **other}])
+    line = accuracy.target_check(block)
+    assert "mean MASE NOT ahead (2.000; next best AutoETS 1.900)" in line
+    assert "MSIS ahead of every method" in line and "CPU 3.0x AutoETS's" in line
