@@ -278,7 +278,9 @@ def _interval_frame(parts: list[dict[str, np.ndarray]], levels) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=names)
     frame = pd.DataFrame({name: np.concatenate([part[name] for part in parts]) for name in names})
-    frame["month"] = pd.to_datetime(frame["month"])
+    # already datetime64 when every part's is; to_datetime would still scan it (~5% of a 13-month run)
+    if not pd.api.types.is_datetime64_dtype(frame["month"]):
+        frame["month"] = pd.to_datetime(frame["month"])
     return frame
 
 
